@@ -1,0 +1,235 @@
+// Package dataset owns alliancegraph's curated NATO data (nato.yaml, a
+// readable file kept in the repo) and loads it into a store.
+//
+// Loading is idempotent: every entity and fact is upserted by its readable
+// ID, and an unchanged record is not rewritten, so loading into a store that
+// already holds the same data commits nothing.
+package dataset
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"io"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/alliancegraph/alliancegraph/store"
+)
+
+//go:embed nato.yaml
+var natoYAML []byte
+
+// NATO returns the curated NATO dataset's source text.
+func NATO() []byte { return natoYAML }
+
+// File is the dataset file's structure (see nato.yaml's header).
+type File struct {
+	Version   int        `yaml:"version"`
+	Documents []Document `yaml:"documents"`
+	Entities  []Entity   `yaml:"entities"`
+	Facts     []Fact     `yaml:"facts"`
+}
+
+// Document is a source: a Document entity.
+type Document struct {
+	ID        string `yaml:"id"`
+	Name      string `yaml:"name"`
+	URL       string `yaml:"url"`
+	SHA256    string `yaml:"sha256"`
+	Published string `yaml:"published"`
+	Retrieved string `yaml:"retrieved"`
+}
+
+// Entity is a node in the file.
+type Entity struct {
+	ID      string            `yaml:"id"`
+	Name    string            `yaml:"name"`
+	Aliases []string          `yaml:"aliases"`
+	XIDs    map[string]string `yaml:"xids"`
+	Props   map[string]any    `yaml:"props"`
+	Date    string            `yaml:"date"`
+}
+
+// Fact is an edge in the file.
+type Fact struct {
+	ID        string         `yaml:"id"`
+	Predicate string         `yaml:"predicate"`
+	From      string         `yaml:"from"`
+	To        string         `yaml:"to"`
+	ValidFrom string         `yaml:"validFrom"`
+	ValidTo   string         `yaml:"validTo"`
+	Event     string         `yaml:"event"`
+	Props     map[string]any `yaml:"props"`
+	Cite      []Cite         `yaml:"cite"`
+}
+
+// Cite is one citation in the file.
+type Cite struct {
+	Source string `yaml:"source"`
+	Span   []int  `yaml:"span"`
+}
+
+// Parse reads a dataset file strictly: unknown keys are errors.
+func Parse(r io.Reader) (*File, error) {
+	dec := yaml.NewDecoder(r)
+	dec.KnownFields(true)
+	var f File
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("dataset: %w", err)
+	}
+	if f.Version != 1 {
+		return nil, fmt.Errorf("dataset: version %d, want 1", f.Version)
+	}
+	return &f, nil
+}
+
+// ParseNATO parses the embedded NATO dataset.
+func ParseNATO() (*File, error) { return Parse(bytes.NewReader(natoYAML)) }
+
+// Load upserts the file into db in one transaction committed by author;
+// it returns how many entities and facts changed (0 when db already holds
+// exactly this data). On any error nothing is written.
+func (f *File) Load(db *store.DB, author string) (int, error) {
+	changed := 0
+	err := db.Update(author, func(w *store.Writer) error {
+		changed = 0
+		ents, err := f.storeEntities()
+		if err != nil {
+			return err
+		}
+		for _, e := range ents {
+			c, err := w.PutEntity(e)
+			if err != nil {
+				return fmt.Errorf("dataset: %w", err)
+			}
+			if c {
+				changed++
+			}
+		}
+		for _, x := range f.Facts {
+			sf, err := x.toStore()
+			if err != nil {
+				return err
+			}
+			c, err := w.PutFact(sf)
+			if err != nil {
+				return fmt.Errorf("dataset: %w", err)
+			}
+			if c {
+				changed++
+			}
+		}
+		return nil
+	})
+	return changed, err
+}
+
+// LoadNATO loads the embedded NATO dataset into db.
+func LoadNATO(db *store.DB) (int, error) {
+	f, err := ParseNATO()
+	if err != nil {
+		return 0, err
+	}
+	return f.Load(db, "dataset")
+}
+
+func (f *File) storeEntities() ([]store.Entity, error) {
+	var out []store.Entity
+	for _, d := range f.Documents {
+		e := store.Entity{ID: d.ID, Name: d.Name}
+		for _, p := range []struct {
+			key, val string
+			typ      store.PropType
+		}{
+			{"url", d.URL, store.PropString},
+			{"published", d.Published, store.PropDate},
+			{"retrieved", d.Retrieved, store.PropDate},
+		} {
+			if p.val != "" {
+				e.Props = append(e.Props, store.Prop{Key: p.key, Type: p.typ, Value: p.val})
+			}
+		}
+		if d.SHA256 != "" {
+			e.XIDs = map[string]string{"sha256": d.SHA256}
+		}
+		out = append(out, e)
+	}
+	for _, x := range f.Entities {
+		e := store.Entity{ID: x.ID, Name: x.Name, Aliases: x.Aliases, XIDs: x.XIDs}
+		if x.Date != "" {
+			d, err := store.ParseDate(x.Date)
+			if err != nil {
+				return nil, fmt.Errorf("dataset: %s: %w", x.ID, err)
+			}
+			e.Date = d
+		}
+		props, err := toProps(x.ID, x.Props)
+		if err != nil {
+			return nil, err
+		}
+		e.Props = props
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+func (x *Fact) toStore() (store.Fact, error) {
+	p, err := store.ParsePredicate(x.Predicate)
+	if err != nil {
+		return store.Fact{}, fmt.Errorf("dataset: %s: %w", x.ID, err)
+	}
+	f := store.Fact{ID: x.ID, Predicate: p, From: x.From, To: x.To, Event: x.Event}
+	for _, b := range []struct {
+		s string
+		d *store.Date
+	}{{x.ValidFrom, &f.Valid.From}, {x.ValidTo, &f.Valid.To}} {
+		if b.s == "" {
+			continue
+		}
+		if *b.d, err = store.ParseDate(b.s); err != nil {
+			return store.Fact{}, fmt.Errorf("dataset: %s: %w", x.ID, err)
+		}
+	}
+	if f.Props, err = toProps(x.ID, x.Props); err != nil {
+		return store.Fact{}, err
+	}
+	for _, c := range x.Cite {
+		sc := store.Citation{Source: c.Source}
+		switch len(c.Span) {
+		case 0:
+		case 2:
+			sc.Span = &store.Span{Start: c.Span[0], End: c.Span[1]}
+		default:
+			return store.Fact{}, fmt.Errorf("dataset: %s: span must be [start, end]", x.ID)
+		}
+		f.Citations = append(f.Citations, sc)
+	}
+	return f, nil
+}
+
+// toProps types YAML scalars: yaml.v3 gives ints, floats, bools, strings
+// and, for unquoted YYYY-MM-DD, time.Time.
+func toProps(id string, m map[string]any) ([]store.Prop, error) {
+	var out []store.Prop
+	for k, v := range m {
+		p := store.Prop{Key: k}
+		switch v := v.(type) {
+		case string:
+			p.Type, p.Value = store.PropString, v
+		case int:
+			p.Type, p.Value = store.PropInt, fmt.Sprint(v)
+		case float64:
+			p.Type, p.Value = store.PropFloat, fmt.Sprint(v)
+		case bool:
+			p.Type, p.Value = store.PropBool, fmt.Sprint(v)
+		case time.Time:
+			p.Type, p.Value = store.PropDate, store.DateOf(v).String()
+		default:
+			return nil, fmt.Errorf("dataset: %s: property %q has unsupported value %v", id, k, v)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}

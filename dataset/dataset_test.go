@@ -1,0 +1,185 @@
+package dataset_test
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/store"
+)
+
+func loadedDB(t *testing.T) *store.DB {
+	t.Helper()
+	db, err := store.Open("", store.DefaultOptions().WithInMemory(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := dataset.LoadNATO(db); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func TestLoadIsIdempotentAndClean(t *testing.T) {
+	db := loadedDB(t)
+	var before, after bytes.Buffer
+	if err := db.Dump(time.Time{}, &before); err != nil {
+		t.Fatal(err)
+	}
+	last := db.LastCommit()
+	n, err := dataset.LoadNATO(db)
+	if err != nil || n != 0 {
+		t.Fatalf("second load: changed %d, err %v; want 0, nil", n, err)
+	}
+	if !db.LastCommit().Equal(last) {
+		t.Errorf("second load committed at %v", db.LastCommit())
+	}
+	if err := db.Dump(time.Time{}, &after); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(before.Bytes(), after.Bytes()) {
+		t.Error("dump changed after reloading the dataset")
+	}
+	v, err := db.Check(time.Time{}, 0)
+	if err != nil || len(v) != 0 {
+		t.Fatalf("check: %v %v", v, err)
+	}
+}
+
+func TestMemberCounts(t *testing.T) {
+	db := loadedDB(t)
+	for _, tc := range []struct {
+		date string
+		want int
+	}{
+		{"1949-08-23", 0}, {"1949-08-24", 12}, {"2023-04-03", 30}, {"2023-04-04", 31},
+		{"2024-03-06", 31}, {"2024-03-07", 32}, {"2026-01-01", 32},
+	} {
+		t.Run(tc.date, func(t *testing.T) {
+			err := db.View(time.Time{}, func(r *store.Reader) error {
+				fs, err := r.Edges("org/nato", store.EdgeFilter{Dir: store.In, Predicates: []store.Predicate{store.MemberOf}, AsOf: store.MustDate(tc.date)})
+				if len(fs) != tc.want {
+					t.Errorf("members on %s: %d, want %d", tc.date, len(fs), tc.want)
+				}
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// TestEveryFactCited checks that every fact cites a source and that every
+// membership fact points at an accession event on its start date.
+func TestEveryFactCited(t *testing.T) {
+	f, err := dataset.ParseNATO()
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := map[string]string{}
+	for _, e := range f.Entities {
+		events[e.ID] = e.Date
+	}
+	for _, x := range f.Facts {
+		if len(x.Cite) == 0 {
+			t.Errorf("%s has no citation", x.ID)
+		}
+		if x.Predicate == "MEMBER_OF" && (x.Event == "" || events[x.Event] != x.ValidFrom) {
+			t.Errorf("%s: event %q does not happen on %s", x.ID, x.Event, x.ValidFrom)
+		}
+	}
+}
+
+// TestSeedSpans reads the seed article from ../shared/seeds (never copied
+// into the repo) and checks that each span cited from it names the fact's
+// entities: a name or alias of each end, or for an event or office, one of
+// the significant words of its name or aliases.
+func TestSeedSpans(t *testing.T) {
+	f, err := dataset.ParseNATO()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seed dataset.Document
+	for _, d := range f.Documents {
+		if d.SHA256 != "" {
+			seed = d
+		}
+	}
+	text := readSeed(t, seed.SHA256)
+	runes := []rune(text)
+	names := map[string][]string{}
+	for _, e := range f.Entities {
+		names[e.ID] = append([]string{e.Name}, e.Aliases...)
+	}
+	spans := 0
+	for _, x := range f.Facts {
+		for _, c := range x.Cite {
+			if c.Source != seed.ID {
+				continue
+			}
+			spans++
+			if len(c.Span) != 2 || c.Span[0] < 0 || c.Span[1] > len(runes) || c.Span[0] >= c.Span[1] {
+				t.Errorf("%s: span %v outside the text (%d code points)", x.ID, c.Span, len(runes))
+				continue
+			}
+			quote := string(runes[c.Span[0]:c.Span[1]])
+			for _, end := range []string{x.From, x.To} {
+				if !namesEntity(quote, end, names[end]) {
+					t.Errorf("%s: span %v %q does not name %s", x.ID, c.Span, quote, end)
+				}
+			}
+		}
+	}
+	if spans < 10 {
+		t.Errorf("only %d facts cite the seed article", spans)
+	}
+}
+
+var stopwords = []string{"the", "of", "and", "to", "nato", "from", "in", "for", "with"}
+
+func namesEntity(quote, id string, names []string) bool {
+	fq := store.Fold(quote)
+	for _, n := range names {
+		if strings.Contains(fq, store.Fold(n)) {
+			return true
+		}
+	}
+	if !strings.HasPrefix(id, "event/") && !strings.HasPrefix(id, "office/") {
+		return false
+	}
+	words := store.Tokens(quote)
+	for _, n := range names {
+		for _, tok := range store.Tokens(n) {
+			if len(tok) >= 4 && !slices.Contains(stopwords, tok) && slices.Contains(words, tok) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func readSeed(t *testing.T, sum string) string {
+	t.Helper()
+	paths, _ := filepath.Glob(filepath.Join("..", "..", "shared", "seeds", "*.txt"))
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := sha256.Sum256(b)
+		if hex.EncodeToString(h[:]) == sum {
+			return string(b)
+		}
+	}
+	t.Fatalf("seed article with sha256 %s not found under ../shared/seeds", sum)
+	return ""
+}

@@ -1,0 +1,31 @@
+package store
+
+import "errors"
+
+// ErrNotFound is returned when an entity, fact or document does not exist
+// in the snapshot that was read.
+var ErrNotFound = errors.New("store: not found")
+
+// ErrInvalid is returned when a value cannot be stored as given: a malformed
+// ID, an unknown kind or predicate, an interval whose end is not after its
+// start, a fact without a citation.
+var ErrInvalid = errors.New("store: invalid")
+
+// ErrConflict is returned when a write collides with the current state: an
+// ID already taken by an entity of another kind, or a concurrent commit.
+var ErrConflict = errors.New("store: conflict")
+
+// ErrLocked is returned by Open when another process holds the data
+// directory's lock.
+var ErrLocked = errors.New("store: data directory is locked by another process")
+
+// ErrFormat is returned by Open when the directory holds data written in an
+// on-disk format this build does not read.
+var ErrFormat = errors.New("store: unsupported on-disk format")
+
+// ErrClosed is returned by operations on a DB after Close.
+var ErrClosed = errors.New("store: closed")
+
+// ErrCorrupt is returned when a key or record does not decode; it means a
+// bug or damaged data, never bad user input.
+var ErrCorrupt = errors.New("store: corrupt record")

@@ -1,0 +1,67 @@
+package store
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Fold returns s lower-cased with accents removed ("Türkiye" -> "turkiye"),
+// the form names are indexed and searched in.
+func Fold(s string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		out = s
+	}
+	return strings.Map(foldRune, out)
+}
+
+func foldRune(r rune) rune {
+	switch r {
+	case 'ß':
+		return 's'
+	case 'ı':
+		return 'i'
+	case 'ø', 'Ø':
+		return 'o'
+	case 'æ', 'Æ':
+		return 'a'
+	case 'ł', 'Ł':
+		return 'l'
+	case 'đ', 'Đ':
+		return 'd'
+	}
+	return unicode.ToLower(r)
+}
+
+// Tokens splits s into folded words: runs of letters and digits. Each
+// distinct token is returned once, in first-seen order.
+func Tokens(s string) []string {
+	words := strings.FieldsFunc(Fold(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	out := words[:0]
+	seen := make(map[string]bool, len(words))
+	for _, w := range words {
+		if len(w) > maxTokenLen {
+			w = w[:maxTokenLen]
+			for !utf8.ValidString(w) {
+				w = w[:len(w)-1]
+			}
+		}
+		if !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// maxTokenLen bounds indexed tokens; longer words are indexed by their
+// first bytes, which still find them by prefix.
+const maxTokenLen = 64

@@ -1,0 +1,44 @@
+package store
+
+import (
+	"log/slog"
+	"time"
+)
+
+// Options configures Open. The zero value is not useful; start from
+// DefaultOptions and chain WithX methods, which return modified copies.
+type Options struct {
+	inMemory   bool
+	syncWrites bool
+	clock      func() time.Time
+	logger     *slog.Logger
+	cacheBytes int64
+}
+
+// DefaultOptions returns options for an on-disk store with synced writes
+// and the system clock.
+func DefaultOptions() Options {
+	return Options{
+		syncWrites: true,
+		clock:      time.Now,
+		logger:     slog.New(slog.DiscardHandler),
+		cacheBytes: 64 << 20,
+	}
+}
+
+// WithInMemory keeps everything in memory (dir is ignored); for tests.
+func (o Options) WithInMemory(v bool) Options { o.inMemory = v; return o }
+
+// WithSyncWrites sets whether each commit is fsynced before it returns.
+// On by default: an acknowledged write survives a crash.
+func (o Options) WithSyncWrites(v bool) Options { o.syncWrites = v; return o }
+
+// WithClock sets the clock commit timestamps are taken from. Timestamps
+// stay strictly increasing even if the clock goes backwards.
+func (o Options) WithClock(now func() time.Time) Options { o.clock = now; return o }
+
+// WithLogger sets where Badger's own log lines go (warnings and errors).
+func (o Options) WithLogger(l *slog.Logger) Options { o.logger = l; return o }
+
+// WithBlockCacheSize sets Badger's block cache size in bytes.
+func (o Options) WithBlockCacheSize(n int64) Options { o.cacheBytes = n; return o }

@@ -1,0 +1,400 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	badger "github.com/dgraph-io/badger/v4"
+)
+
+// Reader reads one snapshot. It is valid only inside the View or Update
+// closure that created it and must not be shared between goroutines.
+type Reader struct {
+	db  *DB
+	txn *badger.Txn
+	ts  uint64
+}
+
+// KnownAt returns the transaction time this snapshot shows.
+func (r *Reader) KnownAt() time.Time { return tsTime(r.ts) }
+
+func (r *Reader) count() { r.db.reads.Add(1) }
+
+// get returns a copy of the value at k, or ErrNotFound.
+func (r *Reader) get(k []byte) ([]byte, error) {
+	item, err := r.txn.Get(k)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: get: %w", err)
+	}
+	return item.ValueCopy(nil)
+}
+
+func (r *Reader) exists(k []byte) (bool, error) {
+	_, err := r.txn.Get(k)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// resolve maps a readable ID to its internal id and kind.
+func (r *Reader) resolve(id string) (uint64, Kind, error) {
+	k, key, err := SplitID(id)
+	if err != nil {
+		return 0, 0, err
+	}
+	v, err := r.get(slugKey(k, key))
+	if errors.Is(err, ErrNotFound) {
+		return 0, 0, fmt.Errorf("%w: %s", ErrNotFound, id)
+	}
+	if err != nil {
+		return 0, 0, err
+	}
+	if len(v) != 8 {
+		return 0, 0, fmt.Errorf("%w: slug value for %s", ErrCorrupt, id)
+	}
+	return beUint64(v), k, nil
+}
+
+func (r *Reader) entityByNum(n uint64) (*Entity, error) {
+	v, err := r.get(nodeKey(n))
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil, fmt.Errorf("%w: node %d", ErrCorrupt, n)
+		}
+		return nil, err
+	}
+	return decodeEntity(v)
+}
+
+func (r *Reader) entity(id string) (*Entity, uint64, error) {
+	n, k, err := r.resolve(id)
+	if err != nil {
+		return nil, 0, err
+	}
+	if k == kindFact {
+		return nil, 0, fmt.Errorf("%w: %s is a fact, not an entity", ErrInvalid, id)
+	}
+	e, err := r.entityByNum(n)
+	return e, n, err
+}
+
+// Entity returns the entity with readable ID id, or an error wrapping
+// ErrNotFound (or ErrInvalid for a malformed ID).
+func (r *Reader) Entity(id string) (*Entity, error) {
+	r.count()
+	e, _, err := r.entity(id)
+	return e, err
+}
+
+// Entities returns the entities among ids that exist, keyed by ID; a
+// malformed or unknown ID is simply absent. It is one store read however
+// many IDs it is given, which is what dataloaders batch into.
+func (r *Reader) Entities(ids []string) (map[string]*Entity, error) {
+	r.count()
+	out := make(map[string]*Entity, len(ids))
+	for _, id := range ids {
+		if _, dup := out[id]; dup {
+			continue
+		}
+		e, _, err := r.entity(id)
+		if errors.Is(err, ErrNotFound) || errors.Is(err, ErrInvalid) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[id] = e
+	}
+	return out, nil
+}
+
+// EntityByXID returns the entity with external ID scheme/value (for
+// example "iso3", "FIN").
+func (r *Reader) EntityByXID(scheme, value string) (*Entity, error) {
+	r.count()
+	v, err := r.get(xidKey(scheme, value))
+	if errors.Is(err, ErrNotFound) {
+		return nil, fmt.Errorf("%w: %s %s", ErrNotFound, scheme, value)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(v) != 8 {
+		return nil, fmt.Errorf("%w: xid value", ErrCorrupt)
+	}
+	return r.entityByNum(beUint64(v))
+}
+
+// fact loads a fact by readable ID, returning its edge too.
+func (r *Reader) fact(id string) (*Fact, edge, error) {
+	if !IsFactID(id) {
+		return nil, edge{}, fmt.Errorf("%w: %s is not a fact ID", ErrInvalid, id)
+	}
+	n, _, err := r.resolve(id)
+	if err != nil {
+		return nil, edge{}, err
+	}
+	loc, err := r.get(factKey(n))
+	if err != nil {
+		return nil, edge{}, fmt.Errorf("%w: fact locator of %s: %v", ErrCorrupt, id, err)
+	}
+	e, err := parseFactLoc(n, loc)
+	if err != nil {
+		return nil, edge{}, err
+	}
+	f, err := r.factAt(e)
+	return f, e, err
+}
+
+func (r *Reader) factAt(e edge) (*Fact, error) {
+	v, err := r.get(outKey(e))
+	if err != nil {
+		return nil, fmt.Errorf("%w: out-edge of fact %d: %v", ErrCorrupt, e.fact, err)
+	}
+	return decodeFact(v)
+}
+
+// Fact returns the fact with readable ID id.
+func (r *Reader) Fact(id string) (*Fact, error) {
+	r.count()
+	f, _, err := r.fact(id)
+	return f, err
+}
+
+// Facts returns the facts among ids that exist, keyed by ID; one store read.
+func (r *Reader) Facts(ids []string) (map[string]*Fact, error) {
+	r.count()
+	out := make(map[string]*Fact, len(ids))
+	for _, id := range ids {
+		f, _, err := r.fact(id)
+		if errors.Is(err, ErrNotFound) || errors.Is(err, ErrInvalid) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[id] = f
+	}
+	return out, nil
+}
+
+// Direction selects which edges of an entity to read.
+type Direction uint8
+
+// Directions.
+const (
+	Out  Direction = 1 << iota // facts whose From is the entity
+	In                         // facts whose To is the entity
+	Both = Out | In
+)
+
+// EdgeFilter narrows an edge read.
+type EdgeFilter struct {
+	Dir        Direction   // zero means Both
+	Predicates []Predicate // empty means all
+	AsOf       Date        // zero means any time: every fact, whatever its interval
+}
+
+// Edges returns the facts touching entity id that pass f, out-edges first,
+// each in key order (by predicate, then other end, then fact).
+func (r *Reader) Edges(id string, f EdgeFilter) ([]*Fact, error) {
+	r.count()
+	_, n, err := r.entity(id)
+	if err != nil {
+		return nil, err
+	}
+	return r.edges(n, f)
+}
+
+// EdgesOf is Edges for many entities in one store read; unknown IDs are
+// absent from the result.
+func (r *Reader) EdgesOf(ids []string, f EdgeFilter) (map[string][]*Fact, error) {
+	r.count()
+	out := make(map[string][]*Fact, len(ids))
+	for _, id := range ids {
+		n, k, err := r.resolve(id)
+		if errors.Is(err, ErrNotFound) || errors.Is(err, ErrInvalid) || k == kindFact {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		fs, err := r.edges(n, f)
+		if err != nil {
+			return nil, err
+		}
+		out[id] = fs
+	}
+	return out, nil
+}
+
+func (r *Reader) edges(n uint64, f EdgeFilter) ([]*Fact, error) {
+	dir := f.Dir
+	if dir == 0 {
+		dir = Both
+	}
+	preds := f.Predicates
+	if len(preds) == 0 {
+		preds = []Predicate{0}
+	} else {
+		preds = slices.Clone(preds)
+		slices.Sort(preds)
+		preds = slices.Compact(preds)
+	}
+	var out []*Fact
+	for _, d := range []Direction{Out, In} {
+		if dir&d == 0 {
+			continue
+		}
+		for _, p := range preds {
+			err := r.scanEdges(d == Out, n, p, func(e edge, v []byte) error {
+				var fact *Fact
+				var err error
+				if d == Out {
+					fact, err = decodeFact(v)
+				} else {
+					fact, err = r.factAt(e)
+				}
+				if err != nil {
+					return err
+				}
+				if f.AsOf == 0 || fact.ValidAt(f.AsOf) {
+					out = append(out, fact)
+				}
+				return nil
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// scanEdges calls fn for each O (out) or I key of node n, predicate p (0:
+// all), with the value for out-edges.
+func (r *Reader) scanEdges(out bool, n uint64, p Predicate, fn func(edge, []byte) error) error {
+	prefix := edgePrefix(out, n, p)
+	opts := badger.DefaultIteratorOptions
+	opts.Prefix = prefix
+	opts.PrefetchValues = out
+	it := r.txn.NewIterator(opts)
+	defer it.Close()
+	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+		item := it.Item()
+		e, err := parseEdgeKey(item.Key())
+		if err != nil {
+			return err
+		}
+		var v []byte
+		if out {
+			if v, err = item.ValueCopy(nil); err != nil {
+				return err
+			}
+		}
+		if err := fn(e, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// FactsStarting returns the facts of predicate p whose ValidFrom lies in
+// [from, to) (a zero bound is open), in order of ValidFrom then fact, read
+// from the by-time index; at most limit facts (limit <= 0: no limit).
+func (r *Reader) FactsStarting(p Predicate, from, to Date, limit int) ([]*Fact, error) {
+	r.count()
+	prefix := timePrefix(p)
+	start := timeKey(p, from, 0)
+	opts := badger.DefaultIteratorOptions
+	opts.Prefix = prefix
+	it := r.txn.NewIterator(opts)
+	defer it.Close()
+	var out []*Fact
+	for it.Seek(start); it.ValidForPrefix(prefix); it.Next() {
+		item := it.Item()
+		_, d, fact, err := parseTimeKey(item.Key())
+		if err != nil {
+			return nil, err
+		}
+		if to != 0 && d >= to {
+			break
+		}
+		var src, dst uint64
+		err = item.Value(func(v []byte) error {
+			src, dst, err = parseTimeVal(v)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		f, err := r.factAt(edge{src: src, pred: p, dst: dst, fact: fact})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+		if limit > 0 && len(out) >= limit {
+			break
+		}
+	}
+	return out, nil
+}
+
+// ByKind returns entities of kind k in creation order, starting after the
+// entity with ID after ("" from the start); at most limit.
+func (r *Reader) ByKind(k Kind, after string, limit int) ([]*Entity, error) {
+	r.count()
+	prefix := kindPrefix(k)
+	start := prefix
+	if after != "" {
+		n, _, err := r.resolve(after)
+		if err != nil {
+			return nil, err
+		}
+		start = kindKey(k, n+1)
+	}
+	opts := badger.DefaultIteratorOptions
+	opts.Prefix = prefix
+	opts.PrefetchValues = false
+	it := r.txn.NewIterator(opts)
+	defer it.Close()
+	var out []*Entity
+	for it.Seek(start); it.ValidForPrefix(prefix); it.Next() {
+		_, n, err := parseKindKey(it.Item().Key())
+		if err != nil {
+			return nil, err
+		}
+		e, err := r.entityByNum(n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+		if limit > 0 && len(out) >= limit {
+			break
+		}
+	}
+	return out, nil
+}
+
+// scanPrefix calls fn with each key under prefix (keys only). The key is
+// valid only during the call.
+func (r *Reader) scanPrefix(prefix []byte, fn func(k []byte) (bool, error)) error {
+	opts := badger.DefaultIteratorOptions
+	opts.Prefix = prefix
+	opts.PrefetchValues = false
+	it := r.txn.NewIterator(opts)
+	defer it.Close()
+	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+		more, err := fn(it.Item().Key())
+		if err != nil || !more {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,418 @@
+package store
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	badger "github.com/dgraph-io/badger/v4"
+)
+
+// Writer changes the graph inside one Update transaction. It reads its own
+// writes. It is valid only inside the Update closure.
+type Writer struct {
+	Reader
+	next    uint64   // next free internal id
+	dirty   bool     // anything written
+	changed []string // readable IDs changed, in order
+}
+
+func (w *Writer) wrap(err error) error {
+	if errors.Is(err, badger.ErrTxnTooBig) {
+		return fmt.Errorf("%w: transaction too big: %v", ErrInvalid, err)
+	}
+	return fmt.Errorf("store: write: %w", err)
+}
+
+func (w *Writer) set(k, v []byte) error {
+	w.dirty = true
+	if err := w.txn.Set(k, v); err != nil {
+		return w.wrap(err)
+	}
+	return nil
+}
+
+func (w *Writer) del(k []byte) error {
+	w.dirty = true
+	if err := w.txn.Delete(k); err != nil {
+		return w.wrap(err)
+	}
+	return nil
+}
+
+func (w *Writer) alloc() uint64 {
+	n := w.next
+	w.next++
+	return n
+}
+
+func (w *Writer) touched(id string) {
+	if !slices.Contains(w.changed, id) {
+		w.changed = append(w.changed, id)
+	}
+}
+
+// PutEntity creates or replaces the entity with e.ID. It reports whether
+// anything changed: putting an identical entity writes nothing. The kind
+// follows from the ID's prefix and cannot change.
+func (w *Writer) PutEntity(e Entity) (bool, error) {
+	if err := normalizeEntity(&e); err != nil {
+		return false, err
+	}
+	rec, err := encodeEntity(&e)
+	if err != nil {
+		return false, err
+	}
+	_, key, _ := SplitID(e.ID)
+	var n uint64
+	old, oldN, err := w.entity(e.ID)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		n = w.alloc()
+		if err := w.set(slugKey(e.Kind, key), uint64Bytes(n)); err != nil {
+			return false, err
+		}
+		if err := w.set(kindKey(e.Kind, n), nil); err != nil {
+			return false, err
+		}
+	case err != nil:
+		return false, err
+	default:
+		n = oldN
+		cur, err := encodeEntity(old)
+		if err != nil {
+			return false, err
+		}
+		if bytes.Equal(cur, rec) {
+			return false, nil
+		}
+		if err := w.dropEntityIndexes(old, n); err != nil {
+			return false, err
+		}
+	}
+	for scheme, value := range e.XIDs {
+		k := xidKey(scheme, value)
+		v, err := w.get(k)
+		if err == nil && beUint64(v) != n {
+			holder, _ := w.entityByNum(beUint64(v))
+			name := "another entity"
+			if holder != nil {
+				name = holder.ID
+			}
+			return false, fmt.Errorf("%w: external ID %s %q already belongs to %s", ErrConflict, scheme, value, name)
+		}
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return false, err
+		}
+		if err := w.set(k, uint64Bytes(n)); err != nil {
+			return false, err
+		}
+	}
+	for _, t := range entityTokens(&e) {
+		if err := w.set(wordKey(t, n), nil); err != nil {
+			return false, err
+		}
+	}
+	if err := w.set(nodeKey(n), rec); err != nil {
+		return false, err
+	}
+	w.touched(e.ID)
+	return true, nil
+}
+
+func (w *Writer) dropEntityIndexes(e *Entity, n uint64) error {
+	for scheme, value := range e.XIDs {
+		if err := w.del(xidKey(scheme, value)); err != nil {
+			return err
+		}
+	}
+	for _, t := range entityTokens(e) {
+		if err := w.del(wordKey(t, n)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// entityTokens lists the name index tokens of e: the words of its name and
+// aliases.
+func entityTokens(e *Entity) []string {
+	return Tokens(strings.Join(append([]string{e.Name}, e.Aliases...), " "))
+}
+
+// normalizeEntity validates e and puts it in canonical form (kind from the
+// ID, aliases deduplicated in order, properties sorted by key).
+func normalizeEntity(e *Entity) error {
+	k, _, err := SplitID(e.ID)
+	if err != nil {
+		return err
+	}
+	if k == kindFact {
+		return fmt.Errorf("%w: %s is a fact ID, not an entity ID", ErrInvalid, e.ID)
+	}
+	if e.Kind != 0 && e.Kind != k {
+		return fmt.Errorf("%w: ID %s is of kind %s, not %s", ErrInvalid, e.ID, k, e.Kind)
+	}
+	e.Kind = k
+	e.Name = strings.TrimSpace(e.Name)
+	if e.Name == "" {
+		return fmt.Errorf("%w: %s has no name", ErrInvalid, e.ID)
+	}
+	if err := checkText("name", e.Name); err != nil {
+		return err
+	}
+	var aliases []string
+	for _, a := range e.Aliases {
+		a = strings.TrimSpace(a)
+		if err := checkText("alias", a); err != nil {
+			return err
+		}
+		if a != "" && a != e.Name && !slices.Contains(aliases, a) {
+			aliases = append(aliases, a)
+		}
+	}
+	e.Aliases = aliases
+	for scheme, value := range e.XIDs {
+		if !validScheme(scheme) {
+			return fmt.Errorf("%w: external ID scheme %q must be lower-case letters and digits", ErrInvalid, scheme)
+		}
+		if value == "" || strings.IndexByte(value, 0) >= 0 || len(value) > maxIDLen || !utf8.ValidString(value) {
+			return fmt.Errorf("%w: external ID %s has an empty or malformed value", ErrInvalid, scheme)
+		}
+	}
+	if len(e.XIDs) == 0 {
+		e.XIDs = nil
+	}
+	props, err := normalizeProps(e.Props)
+	if err != nil {
+		return fmt.Errorf("%s: %w", e.ID, err)
+	}
+	e.Props = props
+	return nil
+}
+
+func validScheme(s string) bool {
+	if s == "" || len(s) > 32 {
+		return false
+	}
+	for _, c := range []byte(s) {
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func checkText(what, s string) error {
+	if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
+		return fmt.Errorf("%w: %s is not valid UTF-8 text", ErrInvalid, what)
+	}
+	if len(s) > maxTextLen {
+		return fmt.Errorf("%w: %s longer than %d bytes", ErrInvalid, what, maxTextLen)
+	}
+	return nil
+}
+
+const maxTextLen = 4096
+
+// normalizeProps checks each value against its type and sorts by key.
+func normalizeProps(ps []Prop) ([]Prop, error) {
+	if len(ps) == 0 {
+		return nil, nil
+	}
+	ps = slices.Clone(ps)
+	for i := range ps {
+		p := &ps[i]
+		if p.Key == "" || checkText("property key", p.Key) != nil {
+			return nil, fmt.Errorf("%w: empty or malformed property key", ErrInvalid)
+		}
+		if err := checkText("property "+p.Key, p.Value); err != nil {
+			return nil, err
+		}
+		if err := checkPropValue(p); err != nil {
+			return nil, err
+		}
+	}
+	slices.SortFunc(ps, func(a, b Prop) int { return strings.Compare(a.Key, b.Key) })
+	for i := 1; i < len(ps); i++ {
+		if ps[i].Key == ps[i-1].Key {
+			return nil, fmt.Errorf("%w: property %q given twice", ErrInvalid, ps[i].Key)
+		}
+	}
+	return ps, nil
+}
+
+func checkPropValue(p *Prop) error {
+	var err error
+	switch p.Type {
+	case PropString:
+	case PropInt:
+		var v int64
+		v, err = strconv.ParseInt(p.Value, 10, 64)
+		p.Value = strconv.FormatInt(v, 10)
+	case PropFloat:
+		var v float64
+		v, err = strconv.ParseFloat(p.Value, 64)
+		p.Value = strconv.FormatFloat(v, 'g', -1, 64)
+	case PropBool:
+		var v bool
+		v, err = strconv.ParseBool(p.Value)
+		p.Value = strconv.FormatBool(v)
+	case PropDate:
+		_, err = ParseDate(p.Value)
+	default:
+		return fmt.Errorf("%w: property %q has unknown type %d", ErrInvalid, p.Key, p.Type)
+	}
+	if err != nil {
+		return fmt.Errorf("%w: property %q: %q is not a valid value of its type", ErrInvalid, p.Key, p.Value)
+	}
+	return nil
+}
+
+// PutFact creates or replaces the fact with f.ID. Both ends must exist and
+// fit the predicate; the interval must be well-formed; at least one
+// citation is required, each naming an existing Document. It reports
+// whether anything changed.
+func (w *Writer) PutFact(f Fact) (bool, error) {
+	e, rec, err := w.prepareFact(&f)
+	if err != nil {
+		return false, err
+	}
+	_, key, _ := SplitID(f.ID)
+	n, _, err := w.resolve(f.ID)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		n = w.alloc()
+		if err := w.set(slugKey(kindFact, key), uint64Bytes(n)); err != nil {
+			return false, err
+		}
+	case err != nil:
+		return false, err
+	default:
+		old, oldEdge, err := w.fact(f.ID)
+		if err != nil {
+			return false, err
+		}
+		cur, err := encodeFact(old)
+		if err != nil {
+			return false, err
+		}
+		if bytes.Equal(cur, rec) {
+			return false, nil
+		}
+		if err := w.dropEdge(oldEdge, old.Valid.From); err != nil {
+			return false, err
+		}
+	}
+	e.fact = n
+	if err := w.set(factKey(n), factLoc(e)); err != nil {
+		return false, err
+	}
+	if err := w.set(outKey(e), rec); err != nil {
+		return false, err
+	}
+	if err := w.set(inKey(e), nil); err != nil {
+		return false, err
+	}
+	if err := w.set(timeKey(e.pred, f.Valid.From, n), timeVal(e.src, e.dst)); err != nil {
+		return false, err
+	}
+	w.touched(f.ID)
+	return true, nil
+}
+
+// prepareFact validates f, resolves its ends and encodes it.
+func (w *Writer) prepareFact(f *Fact) (edge, []byte, error) {
+	k, _, err := SplitID(f.ID)
+	if err != nil {
+		return edge{}, nil, err
+	}
+	if k != kindFact {
+		return edge{}, nil, fmt.Errorf("%w: fact ID %s must start with fact/", ErrInvalid, f.ID)
+	}
+	if !f.Predicate.Valid() {
+		return edge{}, nil, fmt.Errorf("%w: %s: unknown predicate %d", ErrInvalid, f.ID, f.Predicate)
+	}
+	if err := f.Valid.Validate(); err != nil {
+		return edge{}, nil, fmt.Errorf("%s: %w", f.ID, err)
+	}
+	from, src, err := w.entity(f.From)
+	if err != nil {
+		return edge{}, nil, fmt.Errorf("%s: from: %w", f.ID, err)
+	}
+	to, dst, err := w.entity(f.To)
+	if err != nil {
+		return edge{}, nil, fmt.Errorf("%s: to: %w", f.ID, err)
+	}
+	if err := f.Predicate.Allows(from.Kind, to.Kind); err != nil {
+		return edge{}, nil, fmt.Errorf("%s: %w", f.ID, err)
+	}
+	if f.Event != "" {
+		ev, _, err := w.entity(f.Event)
+		if err != nil {
+			return edge{}, nil, fmt.Errorf("%s: event: %w", f.ID, err)
+		}
+		if ev.Kind != KindEvent {
+			return edge{}, nil, fmt.Errorf("%w: %s: event %s is a %s", ErrInvalid, f.ID, f.Event, ev.Kind)
+		}
+	}
+	if len(f.Citations) == 0 {
+		return edge{}, nil, fmt.Errorf("%w: %s has no citation", ErrInvalid, f.ID)
+	}
+	for i, c := range f.Citations {
+		doc, _, err := w.entity(c.Source)
+		if err != nil {
+			return edge{}, nil, fmt.Errorf("%s: citation %d: %w", f.ID, i+1, err)
+		}
+		if doc.Kind != KindDocument {
+			return edge{}, nil, fmt.Errorf("%w: %s: citation %d: source %s is a %s, not a Document", ErrInvalid, f.ID, i+1, c.Source, doc.Kind)
+		}
+		if c.Span != nil && (c.Span.Start < 0 || c.Span.End <= c.Span.Start) {
+			return edge{}, nil, fmt.Errorf("%w: %s: citation %d: span [%d,%d) is empty or negative", ErrInvalid, f.ID, i+1, c.Span.Start, c.Span.End)
+		}
+		if err := checkText("citation URL", c.URL); err != nil {
+			return edge{}, nil, err
+		}
+	}
+	props, err := normalizeProps(f.Props)
+	if err != nil {
+		return edge{}, nil, fmt.Errorf("%s: %w", f.ID, err)
+	}
+	f.Props = props
+	rec, err := encodeFact(f)
+	return edge{src: src, pred: f.Predicate, dst: dst}, rec, err
+}
+
+func (w *Writer) dropEdge(e edge, from Date) error {
+	for _, k := range [][]byte{outKey(e), inKey(e), timeKey(e.pred, from, e.fact)} {
+		if err := w.del(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DeleteFact removes the fact with id from the current graph. Earlier
+// transaction times still show it.
+func (w *Writer) DeleteFact(id string) error {
+	f, e, err := w.fact(id)
+	if err != nil {
+		return err
+	}
+	if err := w.dropEdge(e, f.Valid.From); err != nil {
+		return err
+	}
+	_, key, _ := SplitID(id)
+	if err := w.del(factKey(e.fact)); err != nil {
+		return err
+	}
+	if err := w.del(slugKey(kindFact, key)); err != nil {
+		return err
+	}
+	w.touched(id)
+	return nil
+}
