@@ -1,0 +1,12 @@
+# GraphiQL assets: pinned npm packages copied into web/dist, which the Go
+# binary embeds. File targets make a second `make web` a no-op.
+.PHONY: web
+web: web/dist/graphiql.min.js
+
+# npm ci writes node_modules/.package-lock.json, so it reruns only when the
+# pins change. --ignore-scripts: the bundles need no install scripts.
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	npm ci --prefix web --ignore-scripts --no-audit --no-fund
+
+web/dist/graphiql.min.js: web/node_modules/.package-lock.json web/build.sh
+	sh web/build.sh

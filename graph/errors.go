@@ -1,0 +1,88 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/alliancegraph/alliancegraph/graph/model"
+	"github.com/alliancegraph/alliancegraph/store"
+)
+
+// codes is the closed set of extensions.code values a client can see.
+var codes = map[string]bool{
+	model.CodeBadUserInput: true, model.CodeNotFound: true, model.CodeConflict: true,
+	model.CodeUnauthenticated: true, model.CodeForbidden: true, model.CodeLimitExceeded: true,
+	model.CodeTimeout: true, model.CodeInternal: true,
+}
+
+// errorPresenter maps every error to one code from the closed set, once,
+// at the edge. Store sentinels become NOT_FOUND, BAD_USER_INPUT or
+// CONFLICT; gqlgen's parse and validation errors become BAD_USER_INPUT;
+// anything unexpected becomes INTERNAL with a request ID, its detail
+// logged and never shown.
+func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gerr := graphql.DefaultErrorPresenter(ctx, err)
+		code, _ := gerr.Extensions["code"].(string)
+		switch {
+		case codes[code]:
+			return gerr
+		case errors.Is(err, store.ErrNotFound):
+			return recode(gerr, model.CodeNotFound, userMessage(gerr.Message))
+		case errors.Is(err, store.ErrInvalid):
+			return recode(gerr, model.CodeBadUserInput, userMessage(gerr.Message))
+		case errors.Is(err, store.ErrConflict):
+			return recode(gerr, model.CodeConflict, userMessage(gerr.Message))
+		case errors.Is(err, context.DeadlineExceeded):
+			return recode(gerr, model.CodeTimeout, "the request took longer than the resolver deadline")
+		case errors.Is(err, context.Canceled):
+			return recode(gerr, model.CodeTimeout, "the request was cancelled")
+		case code == "COMPLEXITY_LIMIT_EXCEEDED":
+			return recode(gerr, model.CodeLimitExceeded, gerr.Message)
+		case code != "":
+			// gqlgen's GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED and
+			// argument coercion errors: the request itself is wrong.
+			return recode(gerr, model.CodeBadUserInput, gerr.Message)
+		}
+		id := RequestID(ctx)
+		log.ErrorContext(ctx, "internal error", "request_id", id, "path", gerr.Path.String(), "err", err)
+		return internalError(gerr, id)
+	}
+}
+
+func recode(e *gqlerror.Error, code, msg string) *gqlerror.Error {
+	e.Message = msg
+	if e.Extensions == nil {
+		e.Extensions = map[string]any{}
+	}
+	e.Extensions["code"] = code
+	return e
+}
+
+func internalError(e *gqlerror.Error, requestID string) *gqlerror.Error {
+	e = recode(e, model.CodeInternal, "internal error")
+	e.Extensions = map[string]any{"code": model.CodeInternal, "requestId": requestID}
+	return e
+}
+
+// userMessage strips the package prefixes Go errors carry ("store: ").
+func userMessage(msg string) string {
+	return strings.ReplaceAll(msg, "store: ", "")
+}
+
+// recoverFunc turns a resolver panic into INTERNAL; the stack goes to the
+// log only.
+func recoverFunc(log *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		id := RequestID(ctx)
+		log.ErrorContext(ctx, "panic in resolver", "request_id", id, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		return internalError(&gqlerror.Error{}, id)
+	}
+}

@@ -1,0 +1,118 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/alliancegraph/alliancegraph/graph/model"
+)
+
+// NewHandler returns the GraphQL endpoint: JSON POST and GET (queries
+// only) transports, introspection, persisted queries, the limits, the
+// error presenter and a per-operation snapshot and dataloaders.
+func NewHandler(r *Resolver, lim Limits, log *slog.Logger) http.Handler {
+	if r.MaxPage == 0 {
+		r.MaxPage = lim.MaxPage
+	}
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: r}))
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(limitsExt{lim: lim})
+	srv.SetErrorPresenter(errorPresenter(log))
+	srv.SetRecoverFunc(recoverFunc(log))
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		return next(withOpState(ctx, r.DB))
+	})
+	return withTimeout(lim, checkTransport(limitBody(lim, srv)))
+}
+
+// checkTransport admits only what the API serves: GET (queries; gqlgen's
+// GET transport refuses mutations) and POST with a JSON body. Anything
+// else, notably the form and text/plain bodies a cross-site form can send
+// without a CORS preflight, is refused with a coded JSON error.
+func checkTransport(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		switch req.Method {
+		case http.MethodGet:
+		case http.MethodPost:
+			mt, _, err := mime.ParseMediaType(req.Header.Get("Content-Type"))
+			if err != nil || (mt != "application/json" && mt != "application/graphql-response+json") {
+				WriteError(w, http.StatusUnsupportedMediaType, model.CodeBadUserInput,
+					"POST needs Content-Type: application/json")
+				return
+			}
+		default:
+			w.Header().Set("Allow", "GET, POST")
+			WriteError(w, http.StatusMethodNotAllowed, model.CodeBadUserInput,
+				"method "+req.Method+" not allowed: use POST with a JSON body, or GET for queries")
+			return
+		}
+		next.ServeHTTP(w, req)
+	})
+}
+
+// limitBody answers 413 for a body over the limit before gqlgen reads it.
+func limitBody(lim Limits, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.Body == nil || req.Method == http.MethodGet {
+			next.ServeHTTP(w, req)
+			return
+		}
+		tooBig := func() {
+			WriteError(w, http.StatusRequestEntityTooLarge, model.CodeLimitExceeded,
+				fmt.Sprintf("request body is over the body size limit of %d bytes", lim.MaxBodyBytes))
+		}
+		if req.ContentLength > lim.MaxBodyBytes {
+			tooBig()
+			return
+		}
+		body, err := io.ReadAll(io.LimitReader(req.Body, lim.MaxBodyBytes+1))
+		if err != nil {
+			WriteError(w, http.StatusBadRequest, model.CodeBadUserInput, "could not read the request body")
+			return
+		}
+		if int64(len(body)) > lim.MaxBodyBytes {
+			tooBig()
+			return
+		}
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		next.ServeHTTP(w, req)
+	})
+}
+
+// withTimeout gives every request the resolver deadline.
+func withTimeout(lim Limits, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if lim.Timeout > 0 {
+			ctx, cancel := context.WithTimeout(req.Context(), lim.Timeout)
+			defer cancel()
+			req = req.WithContext(ctx)
+		}
+		next.ServeHTTP(w, req)
+	})
+}
+
+// WriteError writes a GraphQL-shaped error response outside gqlgen (for
+// transport-level refusals such as 413).
+func WriteError(w http.ResponseWriter, status int, code, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(graphql.Response{Errors: gqlerror.List{model.Coded(code, msg)}})
+}

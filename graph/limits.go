@@ -1,0 +1,148 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/alliancegraph/alliancegraph/graph/model"
+)
+
+// Limits bounds what one request may cost. Every limit has a default
+// (DefaultLimits) and a server flag; exceeding one answers LIMIT_EXCEEDED
+// naming it, before any resolver runs.
+type Limits struct {
+	MaxDepth      int           // nesting of fields
+	MaxAliases    int           // aliased fields in one operation
+	MaxComplexity int           // cost, see complexity
+	MaxPage       int           // first / last on any list
+	MaxBodyBytes  int64         // request body, answered 413 beyond it
+	Timeout       time.Duration // resolver deadline, answered TIMEOUT
+}
+
+// DefaultLimits are the documented defaults (README, "Limits").
+func DefaultLimits() Limits {
+	return Limits{
+		MaxDepth:      10,
+		MaxAliases:    15,
+		MaxComplexity: 1000,
+		MaxPage:       DefaultMaxPage,
+		MaxBodyBytes:  100 << 10,
+		Timeout:       10 * time.Second,
+	}
+}
+
+// limitsExt enforces depth, alias and complexity limits on the validated
+// operation. gqlgen has no depth or alias limit of its own, and its
+// complexity does not multiply lists by their page size; this one does.
+type limitsExt struct{ lim Limits }
+
+var (
+	_ graphql.HandlerExtension        = limitsExt{}
+	_ graphql.OperationContextMutator = limitsExt{}
+)
+
+func (limitsExt) ExtensionName() string                  { return "AllianceGraphLimits" }
+func (limitsExt) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (e limitsExt) MutateOperationContext(ctx context.Context, rc *graphql.OperationContext) *gqlerror.Error {
+	w := walker{frags: rc.Doc.Fragments, vars: rc.Variables, visiting: map[string]bool{}, maxPage: e.lim.MaxPage}
+	cost := w.cost(rc.Operation.SelectionSet, 1)
+	switch {
+	case w.depth > e.lim.MaxDepth:
+		return limitErr("query depth is %d, over the depth limit of %d", w.depth, e.lim.MaxDepth)
+	case w.aliases > e.lim.MaxAliases:
+		return limitErr("query has %d aliases, over the alias limit of %d", w.aliases, e.lim.MaxAliases)
+	case cost > e.lim.MaxComplexity:
+		return limitErr("query complexity is %d, over the complexity limit of %d (a list costs its first/last times its fields)", cost, e.lim.MaxComplexity)
+	}
+	return nil
+}
+
+func limitErr(format string, a ...any) *gqlerror.Error {
+	return model.Coded(model.CodeLimitExceeded, fmt.Sprintf(format, a...))
+}
+
+// walker measures an operation: the deepest field, the number of aliases,
+// and its cost. A field with a selection set costs 1 plus its children,
+// times its page size (first, last, limit or maxNodes) when it has one;
+// scalar fields are free.
+type walker struct {
+	frags    ast.FragmentDefinitionList
+	vars     map[string]any
+	visiting map[string]bool // fragments on the current path (cycle guard)
+	maxPage  int
+	depth    int
+	aliases  int
+}
+
+// maxCost caps intermediate sums so a hostile query cannot overflow int.
+const maxCost = 1 << 40
+
+func (w *walker) cost(set ast.SelectionSet, depth int) int {
+	total := 0
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if s.Alias != "" && s.Alias != s.Name {
+				w.aliases++
+			}
+			w.depth = max(w.depth, depth)
+			if len(s.SelectionSet) == 0 {
+				continue
+			}
+			c := 1 + w.cost(s.SelectionSet, depth+1)
+			total += min(c*w.multiplier(s), maxCost)
+		case *ast.InlineFragment:
+			total += w.cost(s.SelectionSet, depth)
+		case *ast.FragmentSpread:
+			if w.visiting[s.Name] {
+				continue
+			}
+			if f := w.frags.ForName(s.Name); f != nil {
+				w.visiting[s.Name] = true
+				total += w.cost(f.SelectionSet, depth)
+				delete(w.visiting, s.Name)
+			}
+		}
+		total = min(total, maxCost)
+	}
+	return total
+}
+
+// pageArgNames are the arguments that size a list field.
+var pageArgNames = []string{"first", "last", "limit", "maxNodes"}
+
+func (w *walker) multiplier(f *ast.Field) int {
+	if f.Definition == nil {
+		return 1
+	}
+	args := f.ArgumentMap(w.vars)
+	m := 0
+	for _, name := range pageArgNames {
+		if v, ok := args[name]; ok {
+			if n, ok := asInt(v); ok {
+				m = max(m, n)
+			}
+		}
+	}
+	// Over-limit page sizes are refused by the resolver with a clearer
+	// message; here they cost as much as the largest allowed page.
+	return min(max(m, 1), w.maxPage)
+}
+
+func asInt(v any) (int, bool) {
+	switch n := v.(type) {
+	case int:
+		return n, true
+	case int64:
+		return int(min(n, maxCost)), true
+	case float64:
+		return int(min(n, maxCost)), true
+	}
+	return 0, false
+}

@@ -1,0 +1,151 @@
+package model
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/alliancegraph/alliancegraph/store"
+)
+
+// KindOf maps a store kind to its GraphQL enum value.
+func KindOf(k store.Kind) EntityKind { return EntityKind(strings.ToUpper(k.String())) }
+
+// StoreKind maps a GraphQL kind to the store's.
+func StoreKind(k EntityKind) (store.Kind, error) { return store.ParseKind(string(k)) }
+
+// StoreKinds maps a list of GraphQL kinds.
+func StoreKinds(ks []EntityKind) ([]store.Kind, error) {
+	out := make([]store.Kind, 0, len(ks))
+	for _, k := range ks {
+		sk, err := StoreKind(k)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sk)
+	}
+	return out, nil
+}
+
+// PredicateOf maps a store predicate to its GraphQL enum value; the names
+// are the same by design.
+func PredicateOf(p store.Predicate) Predicate { return Predicate(p.String()) }
+
+// StorePredicates maps a list of GraphQL predicates.
+func StorePredicates(ps []Predicate) ([]store.Predicate, error) {
+	out := make([]store.Predicate, 0, len(ps))
+	for _, p := range ps {
+		sp, err := store.ParsePredicate(string(p))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sp)
+	}
+	return out, nil
+}
+
+var propTypes = map[store.PropType]PropertyType{
+	store.PropString: PropertyTypeString,
+	store.PropInt:    PropertyTypeInt,
+	store.PropFloat:  PropertyTypeFloat,
+	store.PropBool:   PropertyTypeBoolean,
+	store.PropDate:   PropertyTypeDate,
+}
+
+func props(ps []store.Prop) []*Property {
+	out := make([]*Property, len(ps))
+	for i, p := range ps {
+		out[i] = &Property{Key: p.Key, Type: propTypes[p.Type], Value: p.Value}
+	}
+	return out
+}
+
+func xids(m map[string]string) []*ExternalID {
+	out := make([]*ExternalID, 0, len(m))
+	for s, v := range m {
+		out = append(out, &ExternalID{Scheme: s, Value: v})
+	}
+	slices.SortFunc(out, func(a, b *ExternalID) int { return strings.Compare(a.Scheme, b.Scheme) })
+	return out
+}
+
+func datePtr(d store.Date) *store.Date {
+	if d.IsZero() {
+		return nil
+	}
+	return &d
+}
+
+func strPtr(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func propDate(e *store.Entity, key string) *store.Date {
+	if p, ok := e.Prop(key); ok {
+		if d, err := store.ParseDate(p.Value); err == nil {
+			return &d
+		}
+	}
+	return nil
+}
+
+func propString(e *store.Entity, key string) *string {
+	if p, ok := e.Prop(key); ok {
+		return strPtr(p.Value)
+	}
+	return nil
+}
+
+// EntityOf converts a store entity read at transaction time at to the
+// GraphQL type of its kind.
+func EntityOf(e *store.Entity, at time.Time) Entity {
+	id, kind, name, aliases := e.ID, KindOf(e.Kind), e.Name, e.Aliases
+	if aliases == nil {
+		aliases = []string{}
+	}
+	ps, xs := props(e.Props), xids(e.XIDs)
+	switch e.Kind {
+	case store.KindCountry:
+		return &Country{ID: id, Kind: kind, Name: name, Aliases: aliases, Properties: ps, ExternalIds: xs, KnownAt: at, Iso3: strPtr(e.XIDs["iso3"])}
+	case store.KindPerson:
+		return &Person{ID: id, Kind: kind, Name: name, Aliases: aliases, Properties: ps, ExternalIds: xs, KnownAt: at}
+	case store.KindOrganization:
+		return &Organization{ID: id, Kind: kind, Name: name, Aliases: aliases, Properties: ps, ExternalIds: xs, KnownAt: at}
+	case store.KindOffice:
+		return &Office{ID: id, Kind: kind, Name: name, Aliases: aliases, Properties: ps, ExternalIds: xs, KnownAt: at}
+	case store.KindEvent:
+		return &Event{ID: id, Kind: kind, Name: name, Aliases: aliases, Properties: ps, ExternalIds: xs, KnownAt: at, Date: datePtr(e.Date)}
+	case store.KindPlace:
+		return &Place{ID: id, Kind: kind, Name: name, Aliases: aliases, Properties: ps, ExternalIds: xs, KnownAt: at}
+	default:
+		return &Document{ID: id, Kind: kind, Name: name, Aliases: aliases, Properties: ps, ExternalIds: xs, KnownAt: at,
+			Title: name, URL: propString(e, "url"), Sha256: strPtr(e.XIDs["sha256"]), Published: propDate(e, "published")}
+	}
+}
+
+// FactOf converts a store fact read at transaction time at.
+func FactOf(f *store.Fact, at time.Time) *Fact {
+	cites := make([]*Citation, len(f.Citations))
+	for i, c := range f.Citations {
+		mc := &Citation{SourceID: c.Source, KnownAt: at, URL: strPtr(c.URL), Retrieved: datePtr(c.Retrieved)}
+		if c.Span != nil {
+			mc.Span = &Span{Start: c.Span.Start, End: c.Span.End}
+		}
+		cites[i] = mc
+	}
+	return &Fact{
+		ID:         f.ID,
+		Predicate:  PredicateOf(f.Predicate),
+		ValidFrom:  datePtr(f.Valid.From),
+		ValidTo:    datePtr(f.Valid.To),
+		Properties: props(f.Props),
+		Citations:  cites,
+		FromID:     f.From,
+		ToID:       f.To,
+		EventID:    f.Event,
+		KnownAt:    at,
+	}
+}

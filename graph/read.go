@@ -1,0 +1,397 @@
+package graph
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/alliancegraph/alliancegraph/graph/model"
+	"github.com/alliancegraph/alliancegraph/store"
+)
+
+// entity loads the entity id at the snapshot chosen by knownAt (or the
+// operation's) and converts it. A malformed ID is BAD_USER_INPUT, a
+// missing one NOT_FOUND.
+func (r *Resolver) entity(ctx context.Context, id string, knownAt *time.Time) (model.Entity, error) {
+	if _, _, err := store.SplitID(id); err != nil {
+		return nil, err
+	}
+	at := r.at(ctx, knownAt, time.Time{})
+	e, err := r.op(ctx).loaders.loadEntity(ctx, at, id)
+	if err != nil {
+		return nil, err
+	}
+	return model.EntityOf(e, at), nil
+}
+
+// entityOfKind is entity narrowed to one GraphQL type.
+func entityOfKind[T model.Entity](ctx context.Context, r *Resolver, id string, knownAt *time.Time, kind store.Kind) (T, error) {
+	var zero T
+	e, err := r.entity(ctx, id, knownAt)
+	if err != nil {
+		return zero, err
+	}
+	t, ok := e.(T)
+	if !ok {
+		return zero, fmt.Errorf("%w: no %s with ID %s (it is a %s)", store.ErrNotFound, kind, id, kindName(e))
+	}
+	return t, nil
+}
+
+func kindName(e model.Entity) string {
+	k, err := model.StoreKind(e.GetKind())
+	if err != nil {
+		return string(e.GetKind())
+	}
+	return k.String()
+}
+
+// ref loads an entity referenced by a fact or citation in the snapshot it
+// was read at; a dangling reference is an internal error.
+func (r *Resolver) ref(ctx context.Context, at time.Time, id string) (model.Entity, error) {
+	e, err := r.op(ctx).loaders.loadEntity(ctx, at, id)
+	if err != nil {
+		return nil, fmt.Errorf("graph: dangling reference %s: %v", id, err)
+	}
+	return model.EntityOf(e, at), nil
+}
+
+// edges loads one entity's facts through the per-operation loader.
+func (r *Resolver) edges(ctx context.Context, at time.Time, id string, f store.EdgeFilter) ([]*store.Fact, error) {
+	return r.op(ctx).loaders.loadEdges(ctx, at, id, f)
+}
+
+// facts converts facts sorted by (ValidFrom, ID).
+func factsByStart(fs []*store.Fact, at time.Time) []*model.Fact {
+	fs = slices.Clone(fs)
+	slices.SortFunc(fs, func(a, b *store.Fact) int {
+		if c := cmp.Compare(a.Valid.From, b.Valid.From); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	out := make([]*model.Fact, len(fs))
+	for i, f := range fs {
+		out[i] = model.FactOf(f, at)
+	}
+	return out
+}
+
+// relations serves every entity type's relations field.
+func (r *Resolver) relations(ctx context.Context, id string, parent time.Time, dir *model.Direction, preds []model.Predicate, asOf *store.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error) {
+	ps, err := model.StorePredicates(preds)
+	if err != nil {
+		return nil, err
+	}
+	f := store.EdgeFilter{Dir: store.Both, Predicates: ps, AsOf: r.asOf(asOf)}
+	if dir != nil {
+		switch *dir {
+		case model.DirectionOut:
+			f.Dir = store.Out
+		case model.DirectionIn:
+			f.Dir = store.In
+		}
+	}
+	if err := r.checkPage(pageArgs{first: first}); err != nil {
+		return nil, err
+	}
+	at := r.at(ctx, knownAt, parent)
+	fs, err := r.edges(ctx, at, id, f)
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]string, len(fs))
+	order := make([]int, len(fs))
+	for i, fact := range fs {
+		side := "o"
+		if fact.To == id && fact.From != id {
+			side = "i"
+		}
+		keys[i] = fmt.Sprintf("%s|%s|%07d|%s", side, fact.Predicate, int32(fact.Valid.From), fact.ID)
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(keys[a], keys[b]) })
+	w, err := r.paginate(len(order), func(i int) string { return keys[order[i]] }, pageArgs{first: first, after: after})
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.FactConnection{TotalCount: len(fs), PageInfo: w.info, Edges: make([]*model.FactEdge, 0, w.hi-w.lo)}
+	for _, i := range order[w.lo:w.hi] {
+		conn.Edges = append(conn.Edges, &model.FactEdge{Cursor: encodeCursor(keys[i]), Node: model.FactOf(fs[i], at)})
+	}
+	return conn, nil
+}
+
+// members serves Organization.members: member countries on asOf, ordered
+// by folded name then ID.
+func (r *Resolver) members(ctx context.Context, org *model.Organization, asOf *store.Date, knownAt *time.Time, a pageArgs) (*model.MemberConnection, error) {
+	if err := r.checkPage(a); err != nil {
+		return nil, err
+	}
+	at := r.at(ctx, knownAt, org.KnownAt)
+	fs, err := r.edges(ctx, at, org.ID, store.EdgeFilter{Dir: store.In, Predicates: []store.Predicate{store.MemberOf}, AsOf: r.asOf(asOf)})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(fs))
+	for i, f := range fs {
+		ids[i] = f.From
+	}
+	ents, err := r.loadAll(ctx, at, ids)
+	if err != nil {
+		return nil, err
+	}
+	type member struct {
+		key  string
+		fact *store.Fact
+		c    *model.Country
+	}
+	ms := make([]member, len(fs))
+	for i, f := range fs {
+		c, _ := model.EntityOf(ents[i], at).(*model.Country)
+		ms[i] = member{key: store.Fold(c.Name) + "\x00" + c.ID + "\x00" + f.ID, fact: f, c: c}
+	}
+	slices.SortFunc(ms, func(a, b member) int { return cmp.Compare(a.key, b.key) })
+	w, err := r.paginate(len(ms), func(i int) string { return ms[i].key }, a)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.MemberConnection{TotalCount: len(ms), PageInfo: w.info, Edges: make([]*model.MemberEdge, 0, w.hi-w.lo)}
+	for _, m := range ms[w.lo:w.hi] {
+		conn.Edges = append(conn.Edges, &model.MemberEdge{
+			Cursor: encodeCursor(m.key),
+			Since:  datePtr(m.fact.Valid.From),
+			Until:  datePtr(m.fact.Valid.To),
+			Node:   m.c,
+			Fact:   model.FactOf(m.fact, at),
+		})
+	}
+	return conn, nil
+}
+
+// loadAll loads many entities in one batch; any missing one is an
+// internal error (callers pass IDs taken from live facts).
+func (r *Resolver) loadAll(ctx context.Context, at time.Time, ids []string) ([]*store.Entity, error) {
+	keys := make([]snapKey, len(ids))
+	for i, id := range ids {
+		keys[i] = snapKey{atKey(at), id}
+	}
+	ents, err := r.op(ctx).loaders.entity.LoadAll(ctx, keys)
+	if err != nil {
+		return nil, fmt.Errorf("graph: load %d entities: %v", len(ids), err)
+	}
+	return ents, nil
+}
+
+func datePtr(d store.Date) *store.Date {
+	if d.IsZero() {
+		return nil
+	}
+	return &d
+}
+
+// accessions groups the membership facts of org starting in [from, to]
+// by day, read from the by-time index.
+func (r *Resolver) accessions(ctx context.Context, org *model.Organization, from, to *store.Date, knownAt *time.Time) ([]*model.Accession, error) {
+	var lo, hi store.Date
+	if from != nil {
+		lo = *from
+	}
+	if to != nil {
+		hi = *to + 1
+	}
+	if lo != 0 && hi != 0 && hi <= lo {
+		return nil, model.BadInput("accessions: to must not be before from")
+	}
+	at := r.at(ctx, knownAt, org.KnownAt)
+	var facts []*store.Fact
+	err := r.DB.View(at, func(rd *store.Reader) error {
+		fs, err := rd.FactsStarting(store.MemberOf, lo, hi, 0)
+		for _, f := range fs {
+			if f.To == org.ID && !f.Valid.From.IsZero() {
+				facts = append(facts, f)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, 2*len(facts))
+	for _, f := range facts {
+		ids = append(ids, f.From)
+		if f.Event != "" {
+			ids = append(ids, f.Event)
+		}
+	}
+	ents, err := r.loadAll(ctx, at, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]model.Entity, len(ents))
+	for _, e := range ents {
+		byID[e.ID] = model.EntityOf(e, at)
+	}
+	var out []*model.Accession
+	for _, f := range facts {
+		if len(out) == 0 || out[len(out)-1].Date != f.Valid.From {
+			out = append(out, &model.Accession{Date: f.Valid.From})
+		}
+		acc := out[len(out)-1]
+		if ev, ok := byID[f.Event].(*model.Event); ok && acc.Event == nil {
+			acc.Event = ev
+		}
+		if c, ok := byID[f.From].(*model.Country); ok {
+			acc.Countries = append(acc.Countries, c)
+		}
+	}
+	for _, acc := range out {
+		slices.SortFunc(acc.Countries, func(a, b *model.Country) int { return cmp.Compare(store.Fold(a.Name), store.Fold(b.Name)) })
+	}
+	return out, nil
+}
+
+// factsOf serves the plain fact lists (memberships, terms, participants):
+// one entity's facts of one predicate and direction, oldest first, valid on
+// asOf when it is given.
+func (r *Resolver) factsOf(ctx context.Context, id string, parent time.Time, knownAt *time.Time, dir store.Direction, p store.Predicate, asOf *store.Date) ([]*model.Fact, error) {
+	f := store.EdgeFilter{Dir: dir, Predicates: []store.Predicate{p}}
+	if asOf != nil {
+		f.AsOf = *asOf
+	}
+	at := r.at(ctx, knownAt, parent)
+	fs, err := r.edges(ctx, at, id, f)
+	if err != nil {
+		return nil, err
+	}
+	return factsByStart(fs, at), nil
+}
+
+// holder serves Office.holder: the person whose term covers asOf (the
+// latest-starting one should data ever overlap).
+func (r *Resolver) holder(ctx context.Context, o *model.Office, asOf *store.Date, knownAt *time.Time) (*model.Person, error) {
+	at := r.at(ctx, knownAt, o.KnownAt)
+	fs, err := r.edges(ctx, at, o.ID, store.EdgeFilter{Dir: store.In, Predicates: []store.Predicate{store.Holds}, AsOf: r.asOf(asOf)})
+	if err != nil || len(fs) == 0 {
+		return nil, err
+	}
+	latest := slices.MaxFunc(fs, func(a, b *store.Fact) int { return cmp.Compare(a.Valid.From, b.Valid.From) })
+	e, err := r.ref(ctx, at, latest.From)
+	if err != nil {
+		return nil, err
+	}
+	p, _ := e.(*model.Person)
+	return p, nil
+}
+
+// memberCount counts distinct member countries on asOf.
+func (r *Resolver) memberCount(ctx context.Context, org *model.Organization, asOf *store.Date, knownAt *time.Time) (int, error) {
+	at := r.at(ctx, knownAt, org.KnownAt)
+	fs, err := r.edges(ctx, at, org.ID, store.EdgeFilter{Dir: store.In, Predicates: []store.Predicate{store.MemberOf}, AsOf: r.asOf(asOf)})
+	if err != nil {
+		return 0, err
+	}
+	seen := make(map[string]bool, len(fs))
+	for _, f := range fs {
+		seen[f.From] = true
+	}
+	return len(seen), nil
+}
+
+// fact serves Query.fact and node for fact IDs.
+func (r *Resolver) fact(ctx context.Context, id string, knownAt *time.Time) (*model.Fact, error) {
+	at := r.at(ctx, knownAt, time.Time{})
+	var out *model.Fact
+	err := r.DB.View(at, func(rd *store.Reader) error {
+		f, err := rd.Fact(id)
+		if err == nil {
+			out = model.FactOf(f, at)
+		}
+		return err
+	})
+	return out, err
+}
+
+// search serves Query.search.
+func (r *Resolver) search(ctx context.Context, query string, kinds []model.EntityKind, first *int, knownAt *time.Time) ([]*model.SearchHit, error) {
+	if err := r.checkPage(pageArgs{first: first}); err != nil {
+		return nil, err
+	}
+	if len(store.Tokens(query)) == 0 {
+		return nil, model.BadInput("search query must contain at least one letter or digit")
+	}
+	ks, err := model.StoreKinds(kinds)
+	if err != nil {
+		return nil, err
+	}
+	limit := 10
+	if first != nil {
+		limit = *first
+	}
+	at := r.at(ctx, knownAt, time.Time{})
+	var out []*model.SearchHit
+	if limit == 0 {
+		return []*model.SearchHit{}, nil
+	}
+	err = r.DB.View(at, func(rd *store.Reader) error {
+		hits, err := rd.Search(query, ks, limit)
+		for _, h := range hits {
+			out = append(out, &model.SearchHit{Score: h.Score, Matched: h.Matched, Entity: model.EntityOf(h.Entity, at)})
+		}
+		return err
+	})
+	if out == nil {
+		out = []*model.SearchHit{}
+	}
+	return out, err
+}
+
+// entities serves Query.entities: one kind in creation order.
+func (r *Resolver) entities(ctx context.Context, kind model.EntityKind, first *int, after *string, knownAt *time.Time) (*model.EntityConnection, error) {
+	if err := r.checkPage(pageArgs{first: first}); err != nil {
+		return nil, err
+	}
+	k, err := model.StoreKind(kind)
+	if err != nil {
+		return nil, err
+	}
+	var afterID string
+	if after != nil {
+		if afterID, err = decodeCursor(*after); err != nil {
+			return nil, err
+		}
+	}
+	limit := 20
+	if first != nil {
+		limit = *first
+	}
+	at := r.at(ctx, knownAt, time.Time{})
+	conn := &model.EntityConnection{PageInfo: &model.PageInfo{HasPreviousPage: afterID != ""}, Edges: []*model.EntityEdge{}}
+	err = r.DB.View(at, func(rd *store.Reader) error {
+		total, err := rd.CountKind(k)
+		if err != nil {
+			return err
+		}
+		conn.TotalCount = total
+		if limit == 0 {
+			return nil
+		}
+		ents, err := rd.ByKind(k, afterID, limit+1)
+		if err != nil {
+			return err
+		}
+		if len(ents) > limit {
+			ents, conn.PageInfo.HasNextPage = ents[:limit], true
+		}
+		for _, e := range ents {
+			conn.Edges = append(conn.Edges, &model.EntityEdge{Cursor: encodeCursor(e.ID), Node: model.EntityOf(e, at)})
+		}
+		return nil
+	})
+	if n := len(conn.Edges); n > 0 {
+		conn.PageInfo.StartCursor, conn.PageInfo.EndCursor = &conn.Edges[0].Cursor, &conn.Edges[n-1].Cursor
+	}
+	return conn, err
+}

@@ -1,0 +1,21 @@
+// Package graph is alliancegraph's GraphQL layer: gqlgen's generated
+// executor, thin resolvers over store, per-request dataloaders, the error
+// presenter and the query limits.
+package graph
+
+//go:generate go tool gqlgen generate
+
+import (
+	"time"
+
+	"github.com/alliancegraph/alliancegraph/store"
+)
+
+// Resolver holds the resolvers' dependencies. It is shared by all requests.
+type Resolver struct {
+	DB *store.DB
+	// Now is the clock "today" (the default asOf) is taken from.
+	Now func() time.Time
+	// MaxPage is the largest first/last a connection accepts.
+	MaxPage int
+}

@@ -1,0 +1,122 @@
+// Command alliancegraph serves a knowledge graph of alliance membership over
+// time through GraphQL, with GraphiQL at / for exploring it.
+//
+//	alliancegraph [serve] [--addr 127.0.0.1:8080] [--data ./data]
+//	alliancegraph check --data DIR
+//
+// Run `alliancegraph help` or `alliancegraph COMMAND --help` for details.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+	case errors.Is(err, errUsage):
+		os.Exit(2)
+	default:
+		fmt.Fprintln(os.Stderr, "alliancegraph:", err)
+		os.Exit(1)
+	}
+}
+
+// errUsage means the command line was wrong; the message is already printed.
+var errUsage = errors.New("usage")
+
+// command is one subcommand.
+type command struct {
+	name, summary string
+	run           func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "serve the GraphQL API and GraphiQL (the default command)", runServe},
+		{"check", "verify the store's invariants; exit non-zero on a violation", runCheck},
+		{"version", "print the version", func(_ context.Context, _ []string, stdout, _ io.Writer) error {
+			_, err := fmt.Fprintln(stdout, "alliancegraph", version)
+			return err
+		}},
+	}
+}
+
+// run is the whole program behind main, testable without a process:
+// it parses args, runs one subcommand and returns its error.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	name := "serve"
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		name, args = args[0], args[1:]
+	}
+	if name == "help" {
+		usage(stdout)
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name == name {
+			return c.run(ctx, args, stdout, stderr)
+		}
+	}
+	fmt.Fprintf(stderr, "alliancegraph: unknown command %q\n\n", name)
+	usage(stderr)
+	return errUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "alliancegraph: a knowledge graph of alliance membership over time, served through GraphQL.")
+	fmt.Fprintln(w, "\nUsage: alliancegraph [COMMAND] [FLAGS]\n\nCommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun `alliancegraph COMMAND --help` for a command's flags.")
+}
+
+// newFlagSet returns a flag set whose --help prints summary and flags to
+// stdout and whose errors go to stderr.
+func newFlagSet(name, summary string, stdout, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fs.SetOutput(stdout)
+		fmt.Fprintf(stdout, "Usage: alliancegraph %s [FLAGS]\n\n%s\n\nFlags:\n", name, summary)
+		fs.PrintDefaults()
+		fs.SetOutput(stderr)
+	}
+	return fs
+}
+
+// parseFlags parses args, mapping parse errors to errUsage.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	err := fs.Parse(args)
+	switch {
+	case err == nil && fs.NArg() > 0:
+		fmt.Fprintf(fs.Output(), "unexpected argument %q\n", fs.Arg(0))
+		return errUsage
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return err
+	default:
+		return errUsage
+	}
+}
+
+// envOr returns the environment variable key, or def when it is unset.
+func envOr(key, def string) string {
+	if v, ok := os.LookupEnv(key); ok && v != "" {
+		return v
+	}
+	return def
+}
