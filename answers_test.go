@@ -37,7 +37,9 @@ func TestAnswers(t *testing.T) {
 					Edges []struct {
 						Since string
 						Node  struct{ ID string }
-						Fact  struct{ Citations []struct{ Source struct{ ID string } } }
+						Fact  struct {
+							Citations []struct{ Source struct{ ID string } }
+						}
 					}
 				}
 			}
@@ -58,7 +60,9 @@ func TestAnswers(t *testing.T) {
 	t.Run("secretary general", func(t *testing.T) {
 		for date, want := range map[string]string{"2024-09-30": "person/jens-stoltenberg", "2024-10-01": "person/mark-rutte", "2014-09-30": "person/anders-fogh-rasmussen"} {
 			r := query(t, srv.URL, `{ office(id: "office/nato-secretary-general") { holder(asOf: "`+date+`") { id } } }`)
-			var d struct{ Office struct{ Holder struct{ ID string } } }
+			var d struct {
+				Office struct{ Holder struct{ ID string } }
+			}
 			mustDecode(t, r, &d)
 			if d.Office.Holder.ID != want {
 				t.Errorf("holder on %s: %q, want %s", date, d.Office.Holder.ID, want)
@@ -69,7 +73,9 @@ func TestAnswers(t *testing.T) {
 	t.Run("search", func(t *testing.T) {
 		for q, want := range map[string]string{"turkiye": "country/TUR", "TÜRKIYE": "country/TUR", "turkey": "country/TUR", "czech": "country/CZE", "stoltenberg": "person/jens-stoltenberg"} {
 			r := query(t, srv.URL, `{ search(query: "`+q+`", first: 5) { entity { id } } }`)
-			var d struct{ Search []struct{ Entity struct{ ID string } } }
+			var d struct {
+				Search []struct{ Entity struct{ ID string } }
+			}
 			mustDecode(t, r, &d)
 			if len(d.Search) == 0 || d.Search[0].Entity.ID != want {
 				t.Errorf("search %q: %+v, want %s first", q, d.Search, want)

@@ -46,7 +46,7 @@ var (
 	_ graphql.OperationContextMutator = limitsExt{}
 )
 
-func (limitsExt) ExtensionName() string                  { return "AllianceGraphLimits" }
+func (limitsExt) ExtensionName() string                   { return "AllianceGraphLimits" }
 func (limitsExt) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (e limitsExt) MutateOperationContext(ctx context.Context, rc *graphql.OperationContext) *gqlerror.Error {

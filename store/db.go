@@ -85,7 +85,7 @@ func (db *DB) init() error {
 			return fmt.Errorf("%w: no format version in a non-empty directory", ErrFormat)
 		}
 		return db.Update("store", func(w *Writer) error {
-			return w.txn.Set(metaKey(metaFormat), []byte(formatVersion))
+			return w.set(metaKey(metaFormat), []byte(formatVersion))
 		})
 	case err != nil:
 		return fmt.Errorf("store: read format: %w", err)
@@ -153,8 +153,12 @@ func tsTime(ts uint64) time.Time {
 }
 
 func timeTs(t time.Time) uint64 {
-	if t.IsZero() || t.UnixNano() <= 0 {
+	// Compare before converting: UnixNano wraps outside years 1678..2262.
+	if t.IsZero() || !t.After(time.Unix(0, 0)) {
 		return 0
+	}
+	if t.After(time.Unix(0, math.MaxInt64)) {
+		return math.MaxInt64
 	}
 	return uint64(t.UnixNano())
 }

@@ -182,7 +182,7 @@ func parseXIDKey(k []byte) (scheme, value string, err error) {
 		return "", "", errKey("xid", k)
 	}
 	i := bytes.IndexByte(k[1:], 0)
-	if i <= 0 {
+	if i <= 0 || 2+i >= len(k) { // empty scheme or empty value
 		return "", "", errKey("xid", k)
 	}
 	return string(k[1 : 1+i]), string(k[2+i:]), nil

@@ -70,6 +70,13 @@ func (w *Writer) PutEntity(e Entity) (bool, error) {
 	_, key, _ := SplitID(e.ID)
 	var n uint64
 	old, oldN, err := w.entity(e.ID)
+	if err == nil || errors.Is(err, ErrNotFound) {
+		// Check external IDs before writing anything, so a rejected put
+		// leaves the transaction as it was.
+		if xerr := w.checkXIDs(&e, old != nil, oldN); xerr != nil {
+			return false, xerr
+		}
+	}
 	switch {
 	case errors.Is(err, ErrNotFound):
 		n = w.alloc()
@@ -95,20 +102,7 @@ func (w *Writer) PutEntity(e Entity) (bool, error) {
 		}
 	}
 	for scheme, value := range e.XIDs {
-		k := xidKey(scheme, value)
-		v, err := w.get(k)
-		if err == nil && beUint64(v) != n {
-			holder, _ := w.entityByNum(beUint64(v))
-			name := "another entity"
-			if holder != nil {
-				name = holder.ID
-			}
-			return false, fmt.Errorf("%w: external ID %s %q already belongs to %s", ErrConflict, scheme, value, name)
-		}
-		if err != nil && !errors.Is(err, ErrNotFound) {
-			return false, err
-		}
-		if err := w.set(k, uint64Bytes(n)); err != nil {
+		if err := w.set(xidKey(scheme, value), uint64Bytes(n)); err != nil {
 			return false, err
 		}
 	}
@@ -122,6 +116,33 @@ func (w *Writer) PutEntity(e Entity) (bool, error) {
 	}
 	w.touched(e.ID)
 	return true, nil
+}
+
+// checkXIDs returns ErrConflict if one of e's external IDs belongs to an
+// entity other than e (internal id n when exists).
+func (w *Writer) checkXIDs(e *Entity, exists bool, n uint64) error {
+	for scheme, value := range e.XIDs {
+		v, err := w.get(xidKey(scheme, value))
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if len(v) != 8 {
+			return fmt.Errorf("%w: external ID %s %q", ErrCorrupt, scheme, value)
+		}
+		if exists && beUint64(v) == n {
+			continue
+		}
+		holder, _ := w.entityByNum(beUint64(v))
+		name := "another entity"
+		if holder != nil {
+			name = holder.ID
+		}
+		return fmt.Errorf("%w: external ID %s %q already belongs to %s", ErrConflict, scheme, value, name)
+	}
+	return nil
 }
 
 func (w *Writer) dropEntityIndexes(e *Entity, n uint64) error {
@@ -252,16 +273,19 @@ func checkPropValue(p *Prop) error {
 	case PropString:
 	case PropInt:
 		var v int64
-		v, err = strconv.ParseInt(p.Value, 10, 64)
-		p.Value = strconv.FormatInt(v, 10)
+		if v, err = strconv.ParseInt(p.Value, 10, 64); err == nil {
+			p.Value = strconv.FormatInt(v, 10)
+		}
 	case PropFloat:
 		var v float64
-		v, err = strconv.ParseFloat(p.Value, 64)
-		p.Value = strconv.FormatFloat(v, 'g', -1, 64)
+		if v, err = strconv.ParseFloat(p.Value, 64); err == nil {
+			p.Value = strconv.FormatFloat(v, 'g', -1, 64)
+		}
 	case PropBool:
 		var v bool
-		v, err = strconv.ParseBool(p.Value)
-		p.Value = strconv.FormatBool(v)
+		if v, err = strconv.ParseBool(p.Value); err == nil {
+			p.Value = strconv.FormatBool(v)
+		}
 	case PropDate:
 		_, err = ParseDate(p.Value)
 	default:
