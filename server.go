@@ -93,7 +93,7 @@ func newFlagSet(name, summary string, stdout, stderr io.Writer) *flag.FlagSet {
 	fs.Usage = func() {
 		fs.SetOutput(stdout)
 		fmt.Fprintf(stdout, "Usage: alliancegraph %s [FLAGS]\n\n%s\n\nFlags:\n", name, summary)
-		fs.PrintDefaults()
+		printFlags(stdout, fs)
 		fs.SetOutput(stderr)
 	}
 	return fs
@@ -119,4 +119,20 @@ func envOr(key, def string) string {
 		return v
 	}
 	return def
+}
+
+// printFlags lists flags as users type them, with two dashes.
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		arg, help := flag.UnquoteUsage(f)
+		fmt.Fprintf(w, "  --%s", f.Name)
+		if arg != "" {
+			fmt.Fprintf(w, " %s", arg)
+		}
+		fmt.Fprintf(w, "\n      %s", help)
+		if f.DefValue != "" && f.DefValue != "false" {
+			fmt.Fprintf(w, " (default %q)", f.DefValue)
+		}
+		fmt.Fprintln(w)
+	})
 }

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestBadInput sends bad input of each kind through HTTP: each answers
+// with its documented status and extensions.code, never a 500, and a
+// normal query succeeds right after.
+func TestBadInput(t *testing.T) {
+	srv, _ := newTestServer(t)
+	deep := `{ entity(id: "org/nato") { ` + strings.Repeat("relations(first: 1) { edges { node { from { ", 3) + "id" + strings.Repeat(" } } } }", 3) + " } }"
+	for _, tc := range []struct {
+		name        string
+		contentType string
+		body        string
+		status      int // 422 for a query that does not parse or validate
+		code        string
+		msg         string // a word the message must contain
+	}{
+		{"malformed date", "", `{ alliance(id: "org/nato") { memberCount(asOf: "2024-13-01") } }`, 200, "BAD_USER_INPUT", "Date"},
+		{"date not a string", "", `{ alliance(id: "org/nato") { memberCount(asOf: 20240101) } }`, 200, "BAD_USER_INPUT", "Date"},
+		{"malformed datetime", "", `{ alliance(id: "org/nato", knownAt: "yesterday") { name } }`, 200, "BAD_USER_INPUT", "DateTime"},
+		{"unknown ID", "", `{ alliance(id: "org/warsaw-pact") { name } }`, 200, "NOT_FOUND", "org/warsaw-pact"},
+		{"malformed ID", "", `{ country(id: "FIN") { name } }`, 200, "BAD_USER_INPUT", "FIN"},
+		{"wrong kind", "", `{ alliance(id: "country/FIN") { name } }`, 200, "NOT_FOUND", "Country"},
+		{"page too large", "", `{ alliance(id: "org/nato") { members(first: 100000) { totalCount } } }`, 200, "LIMIT_EXCEEDED", "page size"},
+		{"negative page", "", `{ alliance(id: "org/nato") { members(first: -1) { totalCount } } }`, 200, "BAD_USER_INPUT", "negative"},
+		{"bad cursor", "", `{ alliance(id: "org/nato") { members(after: "nope") { totalCount } } }`, 200, "BAD_USER_INPUT", "cursor"},
+		{"syntax error", "", `{ alliance(id: `, 422, "BAD_USER_INPUT", ""},
+		{"unknown field", "", `{ alliances { name } }`, 422, "BAD_USER_INPUT", "alliances"},
+		{"huge integer", "", `{ alliance(id: "org/nato") { members(first: 99999999999999999999) { totalCount } } }`, 422, "BAD_USER_INPUT", ""},
+		{"too deep", "", deep, 200, "LIMIT_EXCEEDED", "depth"},
+		{"empty search", "", `{ search(query: "  !! ") { score } }`, 200, "BAD_USER_INPUT", "search"},
+		{"accessions reversed", "", `{ alliance(id: "org/nato") { accessions(from: "2024-01-01", to: "2023-01-01") { date } } }`, 200, "BAD_USER_INPUT", "before"},
+		{"text/plain body", "text/plain", `{"query":"{ __typename }"}`, 415, "BAD_USER_INPUT", "application/json"},
+		{"form body", "application/x-www-form-urlencoded", `query=%7B__typename%7D`, 415, "BAD_USER_INPUT", "application/json"},
+		{"not JSON", "application/json", `{"query":`, 400, "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var status int
+			var body []byte
+			if tc.contentType == "" {
+				status, body = post(t, srv.URL, tc.body, nil)
+			} else {
+				status, body = postRaw(t, srv.URL, tc.contentType, []byte(tc.body))
+			}
+			if status != tc.status {
+				t.Fatalf("status %d, want %d: %s", status, tc.status, body)
+			}
+			var r gqlResponse
+			if err := json.Unmarshal(body, &r); err != nil {
+				t.Fatalf("body is not a GraphQL response: %s", body)
+			}
+			if len(r.Errors) == 0 {
+				t.Fatalf("no error: %s", body)
+			}
+			if tc.code != "" && r.code() != tc.code {
+				t.Errorf("code %q, want %s: %s", r.code(), tc.code, body)
+			}
+			if !strings.Contains(r.Errors[0].Message, tc.msg) {
+				t.Errorf("message %q does not mention %q", r.Errors[0].Message, tc.msg)
+			}
+			if ok := query(t, srv.URL, `{ alliance(id: "org/nato") { name } }`); len(ok.Errors) > 0 {
+				t.Errorf("normal query failed after: %+v", ok.Errors)
+			}
+		})
+	}
+}
+
+// TestBodyLimit: a body over 100 KiB is refused with 413 before gqlgen
+// parses it.
+func TestBodyLimit(t *testing.T) {
+	srv, _ := newTestServer(t)
+	big := `{"query":"{ __typename }","variables":{"pad":"` + strings.Repeat("x", 200<<10) + `"}}`
+	status, body := postRaw(t, srv.URL, "application/json", []byte(big))
+	if status != http.StatusRequestEntityTooLarge || !strings.Contains(string(body), "LIMIT_EXCEEDED") {
+		t.Fatalf("status %d: %s", status, body)
+	}
+}
+
+// TestComplexity: a cheap query passes and a query that multiplies page
+// sizes is refused before it runs.
+func TestComplexity(t *testing.T) {
+	srv, _ := newTestServer(t)
+	cheap := `{ alliance(id: "org/nato") { members(first: 100) { edges { node { id name } fact { citations { source { id } } } } } } }`
+	if r := query(t, srv.URL, cheap); len(r.Errors) > 0 {
+		t.Fatalf("cheap query refused: %+v", r.Errors)
+	}
+	costly := `{ alliance(id: "org/nato") { members(first: 100) { edges { node { relations(first: 100) { edges { node { id from { id } } } } } } } } }`
+	r := query(t, srv.URL, costly)
+	if r.code() != "LIMIT_EXCEEDED" || !strings.Contains(r.Errors[0].Message, "complexity") {
+		t.Fatalf("costly query: %+v", r.Errors)
+	}
+}

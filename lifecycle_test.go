@@ -1,0 +1,193 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/store"
+)
+
+// startServe runs serve on dir with a real listener on 127.0.0.1:0 and
+// returns its base URL and a stop function that waits for a clean exit.
+func startServe(t *testing.T, dir string) (string, func()) {
+	t.Helper()
+	c := testConfig()
+	c.addr, c.dataDir = "127.0.0.1:0", dir
+	ready := make(chan string, 1)
+	c.ready = func(addr string) { ready <- addr }
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, c, io.Discard) }()
+	select {
+	case addr := <-ready:
+		return "http://" + addr, func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("serve: %v", err)
+			}
+		}
+	case err := <-done:
+		cancel()
+		t.Fatalf("serve exited early: %v", err)
+	}
+	return "", nil
+}
+
+func dump(t *testing.T, dir string) []byte {
+	t.Helper()
+	db, err := store.Open(dir, store.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var b bytes.Buffer
+	if err := db.Dump(time.Time{}, &b); err != nil {
+		t.Fatal(err)
+	}
+	if vs, err := db.Check(time.Time{}, 0); err != nil || len(vs) > 0 {
+		t.Fatalf("check: %v %v", vs, err)
+	}
+	return b.Bytes()
+}
+
+// TestRestartChangesNothing: the first start loads the dataset; a restart
+// on the same directory commits nothing, and the dump and checker agree.
+func TestRestartChangesNothing(t *testing.T) {
+	dir := t.TempDir()
+	url, stop := startServe(t, dir)
+	if r := query(t, url, `{ alliance(id: "org/nato") { memberCount(asOf: "2024-10-01") } }`); string(r.Data) != `{"alliance":{"memberCount":32}}` {
+		t.Fatalf("first start: %s %+v", r.Data, r.Errors)
+	}
+	stop()
+	first := dump(t, dir)
+	db, err := store.Open(dir, store.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := db.LastCommit()
+	db.Close()
+
+	url, stop = startServe(t, dir)
+	if r := query(t, url, `{ alliance(id: "org/nato") { memberCount(asOf: "2024-10-01") } }`); string(r.Data) != `{"alliance":{"memberCount":32}}` {
+		t.Fatalf("restart: %s %+v", r.Data, r.Errors)
+	}
+	stop()
+	if second := dump(t, dir); !bytes.Equal(first, second) {
+		t.Error("dump changed across a restart")
+	}
+	db, err = store.Open(dir, store.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if !db.LastCommit().Equal(last) {
+		t.Errorf("restart committed: last commit %v, was %v", db.LastCommit(), last)
+	}
+}
+
+// TestKnownAtThroughHTTP changes Sweden's accession date through the store,
+// then asks over HTTP with knownAt before the change and gets the old
+// value, also after closing and reopening the directory.
+func TestKnownAtThroughHTTP(t *testing.T) {
+	dir := t.TempDir()
+	clock := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
+	open := func() *store.DB {
+		db, err := store.Open(dir, store.DefaultOptions().WithClock(func() time.Time { clock = clock.Add(time.Second); return clock }))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	}
+	db := open()
+	if _, err := dataset.LoadNATO(db); err != nil {
+		t.Fatal(err)
+	}
+	before := db.LastCommit()
+	err := db.Update("test", func(w *store.Writer) error {
+		f, err := w.Fact("fact/swe-member-of-nato")
+		if err != nil {
+			return err
+		}
+		f.Valid.From = store.MustDate("2024-03-08")
+		_, err = w.PutFact(*f)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := `{ now: fact(id: "fact/swe-member-of-nato") { validFrom }
+	        then: fact(id: "fact/swe-member-of-nato", knownAt: "` + before.Format(time.RFC3339Nano) + `") { validFrom }
+	        nato: alliance(id: "org/nato", knownAt: "` + before.Format(time.RFC3339Nano) + `") { memberCount(asOf: "2024-03-07") } }`
+	want := `{"now":{"validFrom":"2024-03-08"},"then":{"validFrom":"2024-03-07"},"nato":{"memberCount":32}}`
+	check := func(db *store.DB) {
+		srv := httptest.NewServer(newMux(db, testConfig(), slog.New(slog.DiscardHandler)))
+		defer srv.Close()
+		if r := query(t, srv.URL, q); string(r.Data) != want {
+			t.Errorf("got %s %+v\nwant %s", r.Data, r.Errors, want)
+		}
+	}
+	check(db)
+	db.Close()
+	db = open()
+	defer db.Close()
+	check(db)
+}
+
+// TestSecondOpenFails: a second opener of a directory in use gets a clear
+// error at once instead of hanging.
+func TestSecondOpenFails(t *testing.T) {
+	dir := t.TempDir()
+	_, stop := startServe(t, dir)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- run(context.Background(), []string{"check", "--data", dir}, io.Discard, io.Discard) }()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, store.ErrLocked) {
+			t.Fatalf("check on a locked directory: %v, want ErrLocked", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("second open hung")
+	}
+}
+
+func TestCLI(t *testing.T) {
+	dir := t.TempDir()
+	_, stop := startServe(t, dir)
+	stop()
+	for _, tc := range []struct {
+		args    []string
+		wantErr bool
+		out     string
+	}{
+		{[]string{"help"}, false, "Commands:"},
+		{[]string{"serve", "--help"}, false, "--addr"},
+		{[]string{"check", "--help"}, false, "invariants"},
+		{[]string{"version"}, false, "alliancegraph"},
+		{[]string{"check", "--data", dir}, false, "consistent"},
+		{[]string{"frobnicate"}, true, ""},
+		{[]string{"serve", "--no-such-flag"}, true, ""},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			var out bytes.Buffer
+			err := run(context.Background(), tc.args, &out, io.Discard)
+			if (err != nil && !errors.Is(err, flagErrHelp)) != tc.wantErr {
+				t.Fatalf("err %v, want error %v", err, tc.wantErr)
+			}
+			if !strings.Contains(out.String(), tc.out) {
+				t.Errorf("output %q lacks %q", out.String(), tc.out)
+			}
+		})
+	}
+}
+
+var flagErrHelp = flag.ErrHelp
