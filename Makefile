@@ -10,3 +10,23 @@ web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 
 web/dist/graphiql.min.js: web/node_modules/.package-lock.json web/build.sh
 	sh web/build.sh
+
+# Serve the NATO dataset from ./data on http://127.0.0.1:8080 (GraphiQL at /).
+.PHONY: run
+run: web
+	go run . serve --data ./data
+
+# The whole test suite, as CI runs it.
+.PHONY: test
+test: web
+	go vet ./...
+	go test -race -count=1 ./...
+
+# Regenerate graph/ from schema.graphqls (output is committed).
+.PHONY: generate
+generate:
+	go generate ./...
+
+.PHONY: build
+build: web
+	go build -o alliancegraph .
