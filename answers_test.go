@@ -93,3 +93,17 @@ func mustDecode(t *testing.T, r gqlResponse, v any) {
 		t.Fatal(err)
 	}
 }
+
+// TestExamples runs every GraphiQL example (the exact queries)
+// over HTTP: each must answer without errors.
+func TestExamples(t *testing.T) {
+	srv, _ := newTestServer(t)
+	for _, ex := range examples {
+		t.Run(ex.Name, func(t *testing.T) {
+			r := query(t, srv.URL, ex.Query)
+			if len(r.Errors) > 0 || len(r.Data) < 20 {
+				t.Fatalf("errors %+v, data %s", r.Errors, r.Data)
+			}
+		})
+	}
+}
