@@ -1,0 +1,267 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+)
+
+// Selection names a subgraph: the neighbourhood of Seeds within Depth hops,
+// or, with no seeds, the whole graph. It is the one definition of "which
+// entities and facts" that the GraphQL neighborhood field and every export
+// share.
+type Selection struct {
+	Seeds      []string    // readable entity IDs; empty selects the whole graph
+	Depth      int         // hops from the seeds (ignored for the whole graph)
+	Predicates []Predicate // facts to follow and include; empty: all
+	Kinds      []Kind      // entity kinds to include besides the seeds; empty: all
+	AsOf       Date        // only facts valid on this day; zero: facts of any time
+	MaxNodes   int         // stop adding entities at this many; 0: no cap
+}
+
+// MaxDepth bounds Selection.Depth.
+const MaxDepth = 6
+
+func (s *Selection) validate() error {
+	if s.Depth < 0 || s.Depth > MaxDepth {
+		return fmt.Errorf("%w: depth %d outside 0..%d", ErrInvalid, s.Depth, MaxDepth)
+	}
+	if s.MaxNodes < 0 {
+		return fmt.Errorf("%w: maxNodes must not be negative", ErrInvalid)
+	}
+	for _, p := range s.Predicates {
+		if !p.Valid() {
+			return fmt.Errorf("%w: unknown predicate %d", ErrInvalid, p)
+		}
+	}
+	return nil
+}
+
+func (s *Selection) factOK(f *Fact) bool {
+	if len(s.Predicates) > 0 && !slices.Contains(s.Predicates, f.Predicate) {
+		return false
+	}
+	return s.AsOf == 0 || f.ValidAt(s.AsOf)
+}
+
+func (s *Selection) kindOK(id string) bool {
+	if len(s.Kinds) == 0 {
+		return true
+	}
+	k, _, err := SplitID(id)
+	return err == nil && slices.Contains(s.Kinds, k)
+}
+
+// Visitor receives a selection's entities, then its facts. Values passed
+// to it may be kept.
+type Visitor struct {
+	Entity func(*Entity) error
+	Fact   func(*Fact) error
+}
+
+// Walk streams the selection to v: every selected entity in ID order
+// (grouped by kind), then every fact between two selected entities that
+// passes the filters, in fact ID order. The order depends only on the
+// graph's contents, never on internal ids, so two stores holding the same
+// graph walk the same sequence.
+//
+// The whole graph is streamed straight from the index (memory does not grow
+// with the graph); a seeded selection holds its entity IDs and facts, which
+// MaxNodes bounds. It reports whether MaxNodes cut the selection short.
+func (r *Reader) Walk(sel Selection, v Visitor) (truncated bool, err error) {
+	r.count()
+	if err := sel.validate(); err != nil {
+		return false, err
+	}
+	if len(sel.Seeds) == 0 {
+		return r.walkAll(sel, v)
+	}
+	nodes, truncated, err := r.expand(sel)
+	if err != nil {
+		return false, err
+	}
+	ids := make([]string, 0, len(nodes))
+	for id := range nodes {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, compareIDs)
+	var facts []*Fact
+	for _, id := range ids {
+		e, n, err := r.entity(id)
+		if err != nil {
+			return false, err
+		}
+		if v.Entity != nil {
+			if err := v.Entity(e); err != nil {
+				return false, err
+			}
+		}
+		fs, err := r.edges(n, EdgeFilter{Dir: Out, Predicates: sel.Predicates, AsOf: sel.AsOf})
+		if err != nil {
+			return false, err
+		}
+		for _, f := range fs {
+			if nodes[f.To] {
+				facts = append(facts, f)
+			}
+		}
+	}
+	slices.SortFunc(facts, func(a, b *Fact) int { return compareIDs(a.ID, b.ID) })
+	if v.Fact != nil {
+		for _, f := range facts {
+			if err := v.Fact(f); err != nil {
+				return false, err
+			}
+		}
+	}
+	return truncated, nil
+}
+
+// compareIDs orders readable IDs as the slug index does: by kind number,
+// then key bytes.
+func compareIDs(a, b string) int {
+	ka, keyA, _ := SplitID(a)
+	kb, keyB, _ := SplitID(b)
+	if ka != kb {
+		return int(ka) - int(kb)
+	}
+	switch {
+	case keyA < keyB:
+		return -1
+	case keyA > keyB:
+		return 1
+	}
+	return 0
+}
+
+// expand runs a breadth-first search from the seeds over edges in both
+// directions that pass the filters, returning the reached entity IDs.
+func (r *Reader) expand(sel Selection) (map[string]bool, bool, error) {
+	nodes := map[string]bool{}
+	var frontier []string
+	for _, id := range sel.Seeds {
+		if _, _, err := r.entity(id); err != nil {
+			return nil, false, err
+		}
+		if !nodes[id] {
+			nodes[id] = true
+			frontier = append(frontier, id)
+		}
+	}
+	full := func() bool { return sel.MaxNodes > 0 && len(nodes) >= sel.MaxNodes }
+	truncated := false
+	for d := 0; d < sel.Depth && len(frontier) > 0; d++ {
+		var next []string
+		for _, id := range frontier {
+			_, n, err := r.entity(id)
+			if err != nil {
+				return nil, false, err
+			}
+			fs, err := r.edges(n, EdgeFilter{Dir: Both, Predicates: sel.Predicates, AsOf: sel.AsOf})
+			if err != nil {
+				return nil, false, err
+			}
+			for _, f := range fs {
+				other := f.To
+				if other == id {
+					other = f.From
+				}
+				if nodes[other] || !sel.kindOK(other) {
+					continue
+				}
+				if full() {
+					truncated = true
+					break
+				}
+				nodes[other] = true
+				next = append(next, other)
+			}
+		}
+		frontier = next
+	}
+	return nodes, truncated, nil
+}
+
+// walkAll streams the whole graph from the slug index, which is sorted by
+// kind and readable key: entity kinds first, then facts.
+func (r *Reader) walkAll(sel Selection, v Visitor) (bool, error) {
+	count := 0
+	for _, k := range Kinds() {
+		if len(sel.Kinds) > 0 && !slices.Contains(sel.Kinds, k) {
+			continue
+		}
+		err := r.scanValues([]byte{tagSlug, byte(k)}, func(_, val []byte) error {
+			if sel.MaxNodes > 0 && count >= sel.MaxNodes {
+				return errStop
+			}
+			count++
+			if len(val) != 8 {
+				return fmt.Errorf("%w: slug value", ErrCorrupt)
+			}
+			e, err := r.entityByNum(beUint64(val))
+			if err != nil || v.Entity == nil {
+				return err
+			}
+			return v.Entity(e)
+		})
+		if errors.Is(err, errStop) {
+			return r.walkAllFacts(sel, v, true)
+		}
+		if err != nil {
+			return false, err
+		}
+	}
+	return r.walkAllFacts(sel, v, false)
+}
+
+// errStop ends a scan early without being an error.
+var errStop = errors.New("stop")
+
+func (r *Reader) walkAllFacts(sel Selection, v Visitor, truncated bool) (bool, error) {
+	if truncated || v.Fact == nil {
+		// A truncated whole-graph walk has no defined fact set worth
+		// streaming: it stops at the entities.
+		return truncated, nil
+	}
+	err := r.scanValues([]byte{tagSlug, byte(kindFact)}, func(_, val []byte) error {
+		if len(val) != 8 {
+			return fmt.Errorf("%w: slug value", ErrCorrupt)
+		}
+		n := beUint64(val)
+		loc, err := r.get(factKey(n))
+		if err != nil {
+			return err
+		}
+		e, err := parseFactLoc(n, loc)
+		if err != nil {
+			return err
+		}
+		f, err := r.factAt(e)
+		if err != nil {
+			return err
+		}
+		if !sel.factOK(f) || !sel.kindOK(f.From) || !sel.kindOK(f.To) {
+			return nil
+		}
+		return v.Fact(f)
+	})
+	return false, err
+}
+
+// Subgraph is a selection held in memory.
+type Subgraph struct {
+	Entities  []*Entity
+	Facts     []*Fact
+	Truncated bool
+}
+
+// Neighborhood collects a selection into memory; use Walk to stream.
+func (r *Reader) Neighborhood(sel Selection) (*Subgraph, error) {
+	g := &Subgraph{}
+	t, err := r.Walk(sel, Visitor{
+		Entity: func(e *Entity) error { g.Entities = append(g.Entities, e); return nil },
+		Fact:   func(f *Fact) error { g.Facts = append(g.Facts, f); return nil },
+	})
+	g.Truncated = t
+	return g, err
+}

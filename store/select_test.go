@@ -1,0 +1,73 @@
+package store_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/store"
+)
+
+func natoDB(t *testing.T) *store.DB {
+	t.Helper()
+	db, err := store.Open("", store.DefaultOptions().WithInMemory(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := dataset.LoadNATO(db); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func TestNeighborhood(t *testing.T) {
+	db := natoDB(t)
+	for _, tc := range []struct {
+		name            string
+		sel             store.Selection
+		entities, facts int
+		truncated       bool
+	}{
+		{"members 2023-12-31", store.Selection{Seeds: []string{"org/nato"}, Depth: 1, Predicates: []store.Predicate{store.MemberOf}, AsOf: store.MustDate("2023-12-31")}, 32, 31, false},
+		{"members 2024-03-07", store.Selection{Seeds: []string{"org/nato"}, Depth: 1, Predicates: []store.Predicate{store.MemberOf}, AsOf: store.MustDate("2024-03-07")}, 33, 32, false},
+		{"depth 0", store.Selection{Seeds: []string{"org/nato"}}, 1, 0, false},
+		{"capped", store.Selection{Seeds: []string{"org/nato"}, Depth: 1, Predicates: []store.Predicate{store.MemberOf}, MaxNodes: 10}, 10, 9, true},
+		{"countries only", store.Selection{Seeds: []string{"org/nato"}, Depth: 2, Kinds: []store.Kind{store.KindCountry}}, 33, -1, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := db.View(time.Time{}, func(r *store.Reader) error {
+				g, err := r.Neighborhood(tc.sel)
+				if err != nil {
+					return err
+				}
+				if len(g.Entities) != tc.entities || (tc.facts >= 0 && len(g.Facts) != tc.facts) || g.Truncated != tc.truncated {
+					t.Errorf("entities %d, facts %d, truncated %v; want %d, %d, %v", len(g.Entities), len(g.Facts), g.Truncated, tc.entities, tc.facts, tc.truncated)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+func TestWalkWholeGraphMatchesDump(t *testing.T) {
+	db := natoDB(t)
+	var ents, facts int
+	err := db.View(time.Time{}, func(r *store.Reader) error {
+		_, err := r.Walk(store.Selection{}, store.Visitor{
+			Entity: func(*store.Entity) error { ents++; return nil },
+			Fact:   func(*store.Fact) error { facts++; return nil },
+		})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _ := dataset.ParseNATO()
+	if ents != len(f.Entities)+len(f.Documents) || facts != len(f.Facts) {
+		t.Errorf("walked %d entities, %d facts; dataset has %d, %d", ents, facts, len(f.Entities)+len(f.Documents), len(f.Facts))
+	}
+}
