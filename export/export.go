@@ -1,0 +1,85 @@
+// Package export writes a selected subgraph in the formats analysts use:
+// one file per format, each an Encoder that streams entities and then facts
+// from one store snapshot to an io.Writer.
+package export
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/alliancegraph/alliancegraph/store"
+)
+
+// Meta says what a file holds; every format writes it in its own header or
+// metadata element.
+type Meta struct {
+	Selection store.Selection
+	// KnownAt is the transaction time of the snapshot: the time of the
+	// newest commit it shows, so the same graph exports the same header.
+	KnownAt   time.Time
+	Generator string // "alliancegraph <version>"
+}
+
+// Encoder streams one document. Entity is called for every entity before
+// any Fact; Close finishes the document (it does not close the writer).
+type Encoder interface {
+	Entity(*store.Entity) error
+	Fact(*store.Fact) error
+	Close() error
+}
+
+// Format is one output format.
+type Format struct {
+	Name      string // as in --format and ?format=
+	MediaType string
+	Ext       string // file name extension, without the dot
+	New       func(w io.Writer, m Meta) (Encoder, error)
+}
+
+var formats []Format
+
+func register(f Format) { formats = append(formats, f) }
+
+// Formats lists the formats by name.
+func Formats() []Format {
+	fs := slices.Clone(formats)
+	slices.SortFunc(fs, func(a, b Format) int { return strings.Compare(a.Name, b.Name) })
+	return fs
+}
+
+// Lookup returns the format called name, or an error wrapping
+// store.ErrInvalid that lists the known names.
+func Lookup(name string) (Format, error) {
+	for _, f := range formats {
+		if f.Name == name {
+			return f, nil
+		}
+	}
+	names := make([]string, 0, len(formats))
+	for _, f := range Formats() {
+		names = append(names, f.Name)
+	}
+	return Format{}, fmt.Errorf("%w: unknown export format %q (known: %s)", store.ErrInvalid, name, strings.Join(names, ", "))
+}
+
+// Write streams the selection read through r to w in format f. It reads one
+// snapshot (r's) from start to end. It reports whether the selection was
+// truncated by MaxNodes.
+func Write(r *store.Reader, f Format, sel store.Selection, generator string, w io.Writer) (bool, error) {
+	at, err := r.SnapshotTime()
+	if err != nil {
+		return false, err
+	}
+	enc, err := f.New(w, Meta{Selection: sel, KnownAt: at, Generator: generator})
+	if err != nil {
+		return false, err
+	}
+	truncated, err := r.Walk(sel, store.Visitor{Entity: enc.Entity, Fact: enc.Fact})
+	if err != nil {
+		return false, err
+	}
+	return truncated, enc.Close()
+}

@@ -1,0 +1,325 @@
+package export
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/alliancegraph/alliancegraph/store"
+)
+
+// JSON Lines ("jsonl") is alliancegraph's own lossless format: a header
+// line, then one entity per line, then one fact per line, in the stable
+// order of store.Reader.Walk. Every field of every entity, fact and citation
+// is kept, so an import of a whole-graph export exported again gives the
+// same bytes. The import command reads it back (ReadJSONL).
+//
+//	{"type":"header","format":"alliancegraph-jsonl","version":1,"generator":"alliancegraph dev","knownAt":"…","selection":{…}}
+//	{"type":"entity","id":"country/FIN","kind":"Country","name":"Finland","aliases":["Republic of Finland"],"externalIds":{"iso3":"FIN"},"properties":[{"key":"…","type":"STRING","value":"…"}]}
+//	{"type":"fact","id":"fact/fin-member-of-nato","predicate":"MEMBER_OF","from":"country/FIN","to":"org/nato","validFrom":"2023-04-04","event":"event/…","citations":[{"source":"doc/…","span":[10,42]}]}
+//
+// Optional fields are omitted when empty. Dates are YYYY-MM-DD, times RFC
+// 3339, property types STRING, INT, FLOAT, BOOLEAN or DATE.
+
+// JSONLFormat is the format's name and header tag.
+const JSONLFormat = "alliancegraph-jsonl"
+
+// JSONLVersion is the version of the line format this build writes.
+const JSONLVersion = 1
+
+func init() {
+	register(Format{Name: "jsonl", MediaType: "application/jsonl", Ext: "jsonl", New: newJSONL})
+}
+
+// JSONLHeader is the first line.
+type JSONLHeader struct {
+	Type      string         `json:"type"` // "header"
+	Format    string         `json:"format"`
+	Version   int            `json:"version"`
+	Generator string         `json:"generator,omitempty"`
+	KnownAt   string         `json:"knownAt,omitempty"`
+	Selection *SelectionJSON `json:"selection,omitempty"`
+}
+
+// SelectionJSON is a store.Selection as written in file headers.
+type SelectionJSON struct {
+	Seeds      []string `json:"ids,omitempty"`
+	Depth      int      `json:"depth,omitempty"`
+	Predicates []string `json:"predicates,omitempty"`
+	Kinds      []string `json:"kinds,omitempty"`
+	AsOf       string   `json:"asOf,omitempty"`
+	MaxNodes   int      `json:"maxNodes,omitempty"`
+}
+
+// SelectionOf describes sel for a header; nil for the whole graph.
+func SelectionOf(sel store.Selection) *SelectionJSON {
+	s := &SelectionJSON{Seeds: sel.Seeds, Depth: sel.Depth, AsOf: sel.AsOf.String(), MaxNodes: sel.MaxNodes}
+	for _, p := range sel.Predicates {
+		s.Predicates = append(s.Predicates, p.String())
+	}
+	for _, k := range sel.Kinds {
+		s.Kinds = append(s.Kinds, k.String())
+	}
+	if len(sel.Seeds) == 0 {
+		s.Depth = 0
+	}
+	return s
+}
+
+// JSONLProperty is one typed property.
+type JSONLProperty struct {
+	Key   string `json:"key"`
+	Type  string `json:"type"`
+	Value string `json:"value"`
+}
+
+// JSONLEntity is an entity line.
+type JSONLEntity struct {
+	Type        string            `json:"type"` // "entity"
+	ID          string            `json:"id"`
+	Kind        string            `json:"kind"`
+	Name        string            `json:"name"`
+	Aliases     []string          `json:"aliases,omitempty"`
+	Date        string            `json:"date,omitempty"`
+	ExternalIDs map[string]string `json:"externalIds,omitempty"`
+	Properties  []JSONLProperty   `json:"properties,omitempty"`
+}
+
+// JSONLCitation is one citation of a fact.
+type JSONLCitation struct {
+	Source    string `json:"source"`
+	Span      []int  `json:"span,omitempty"` // [start, end) in Unicode code points
+	URL       string `json:"url,omitempty"`
+	Retrieved string `json:"retrieved,omitempty"`
+}
+
+// JSONLFact is a fact line.
+type JSONLFact struct {
+	Type       string          `json:"type"` // "fact"
+	ID         string          `json:"id"`
+	Predicate  string          `json:"predicate"`
+	From       string          `json:"from"`
+	To         string          `json:"to"`
+	ValidFrom  string          `json:"validFrom,omitempty"`
+	ValidTo    string          `json:"validTo,omitempty"`
+	Event      string          `json:"event,omitempty"`
+	Properties []JSONLProperty `json:"properties,omitempty"`
+	Citations  []JSONLCitation `json:"citations"`
+}
+
+var propTypeNames = map[store.PropType]string{
+	store.PropString: "STRING", store.PropInt: "INT", store.PropFloat: "FLOAT",
+	store.PropBool: "BOOLEAN", store.PropDate: "DATE",
+}
+
+func jsonlProps(ps []store.Prop) []JSONLProperty {
+	out := make([]JSONLProperty, len(ps))
+	for i, p := range ps {
+		out[i] = JSONLProperty{Key: p.Key, Type: propTypeNames[p.Type], Value: p.Value}
+	}
+	return out
+}
+
+// EntityJSONL converts an entity to its line.
+func EntityJSONL(e *store.Entity) JSONLEntity {
+	return JSONLEntity{Type: "entity", ID: e.ID, Kind: e.Kind.String(), Name: e.Name, Aliases: e.Aliases,
+		Date: e.Date.String(), ExternalIDs: e.XIDs, Properties: jsonlProps(e.Props)}
+}
+
+// FactJSONL converts a fact to its line.
+func FactJSONL(f *store.Fact) JSONLFact {
+	out := JSONLFact{Type: "fact", ID: f.ID, Predicate: f.Predicate.String(), From: f.From, To: f.To,
+		ValidFrom: f.Valid.From.String(), ValidTo: f.Valid.To.String(), Event: f.Event, Properties: jsonlProps(f.Props)}
+	out.Citations = make([]JSONLCitation, len(f.Citations))
+	for i, c := range f.Citations {
+		jc := JSONLCitation{Source: c.Source, URL: c.URL, Retrieved: c.Retrieved.String()}
+		if c.Span != nil {
+			jc.Span = []int{c.Span.Start, c.Span.End}
+		}
+		out.Citations[i] = jc
+	}
+	return out
+}
+
+type jsonlEncoder struct {
+	bw  *bufio.Writer
+	enc *json.Encoder
+}
+
+func newJSONL(w io.Writer, m Meta) (Encoder, error) {
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	h := JSONLHeader{Type: "header", Format: JSONLFormat, Version: JSONLVersion, Generator: m.Generator, Selection: SelectionOf(m.Selection)}
+	if !m.KnownAt.IsZero() {
+		h.KnownAt = m.KnownAt.UTC().Format(time.RFC3339Nano)
+	}
+	return &jsonlEncoder{bw: bw, enc: enc}, enc.Encode(h)
+}
+
+func (j *jsonlEncoder) Entity(e *store.Entity) error { return j.enc.Encode(EntityJSONL(e)) }
+func (j *jsonlEncoder) Fact(f *store.Fact) error     { return j.enc.Encode(FactJSONL(f)) }
+func (j *jsonlEncoder) Close() error                 { return j.bw.Flush() }
+
+// JSONLRecord is one decoded line: exactly one of its fields is set.
+type JSONLRecord struct {
+	Line   int // 1-based line number in the input
+	Header *JSONLHeader
+	Entity *store.Entity
+	Fact   *store.Fact
+}
+
+// ReadJSONL decodes a JSON Lines stream, calling fn for each record in
+// order. A malformed line is an error wrapping store.ErrInvalid that names
+// the line and the reason; blank lines are skipped. Lines may be up to 1 MiB.
+func ReadJSONL(r io.Reader, fn func(JSONLRecord) error) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		b := sc.Bytes()
+		if len(bytes.TrimSpace(b)) == 0 {
+			continue
+		}
+		rec, err := decodeJSONLLine(b)
+		if err != nil {
+			return fmt.Errorf("%w: line %d: %v", store.ErrInvalid, line, err)
+		}
+		rec.Line = line
+		if err := fn(rec); err != nil {
+			return err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return fmt.Errorf("%w: line %d: longer than 1 MiB", store.ErrInvalid, line+1)
+		}
+		return err
+	}
+	return nil
+}
+
+func strictUnmarshal(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return errors.New("more than one JSON value on the line")
+	}
+	return nil
+}
+
+func decodeJSONLLine(b []byte) (JSONLRecord, error) {
+	var probe struct {
+		Type string `json:"type"`
+	}
+	if err := json.Unmarshal(b, &probe); err != nil {
+		return JSONLRecord{}, fmt.Errorf("not a JSON object: %v", err)
+	}
+	switch probe.Type {
+	case "header":
+		var h JSONLHeader
+		if err := strictUnmarshal(b, &h); err != nil {
+			return JSONLRecord{}, err
+		}
+		if h.Format != JSONLFormat || h.Version != JSONLVersion {
+			return JSONLRecord{}, fmt.Errorf("header says format %q version %d; this build reads %s version %d", h.Format, h.Version, JSONLFormat, JSONLVersion)
+		}
+		return JSONLRecord{Header: &h}, nil
+	case "entity":
+		var je JSONLEntity
+		if err := strictUnmarshal(b, &je); err != nil {
+			return JSONLRecord{}, err
+		}
+		e, err := je.toStore()
+		return JSONLRecord{Entity: e}, err
+	case "fact":
+		var jf JSONLFact
+		if err := strictUnmarshal(b, &jf); err != nil {
+			return JSONLRecord{}, err
+		}
+		f, err := jf.toStore()
+		return JSONLRecord{Fact: f}, err
+	}
+	return JSONLRecord{}, fmt.Errorf(`"type" is %q; want "header", "entity" or "fact"`, probe.Type)
+}
+
+func parseProps(ps []JSONLProperty) ([]store.Prop, error) {
+	out := make([]store.Prop, 0, len(ps))
+	for _, p := range ps {
+		var t store.PropType
+		for k, name := range propTypeNames {
+			if name == p.Type {
+				t = k
+			}
+		}
+		if t == 0 {
+			return nil, fmt.Errorf("property %q has unknown type %q", p.Key, p.Type)
+		}
+		out = append(out, store.Prop{Key: p.Key, Type: t, Value: p.Value})
+	}
+	return out, nil
+}
+
+func optDate(what, s string) (store.Date, error) {
+	if s == "" {
+		return 0, nil
+	}
+	d, err := store.ParseDate(s)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %v", what, err)
+	}
+	return d, nil
+}
+
+func (je *JSONLEntity) toStore() (*store.Entity, error) {
+	k, err := store.ParseKind(je.Kind)
+	if err != nil {
+		return nil, err
+	}
+	e := &store.Entity{ID: je.ID, Kind: k, Name: je.Name, Aliases: je.Aliases, XIDs: je.ExternalIDs}
+	if e.Date, err = optDate("date", je.Date); err != nil {
+		return nil, err
+	}
+	e.Props, err = parseProps(je.Properties)
+	return e, err
+}
+
+func (jf *JSONLFact) toStore() (*store.Fact, error) {
+	p, err := store.ParsePredicate(jf.Predicate)
+	if err != nil {
+		return nil, err
+	}
+	f := &store.Fact{ID: jf.ID, Predicate: p, From: jf.From, To: jf.To, Event: jf.Event}
+	if f.Valid.From, err = optDate("validFrom", jf.ValidFrom); err != nil {
+		return nil, err
+	}
+	if f.Valid.To, err = optDate("validTo", jf.ValidTo); err != nil {
+		return nil, err
+	}
+	if f.Props, err = parseProps(jf.Properties); err != nil {
+		return nil, err
+	}
+	for i, c := range jf.Citations {
+		sc := store.Citation{Source: c.Source, URL: c.URL}
+		switch len(c.Span) {
+		case 0:
+		case 2:
+			sc.Span = &store.Span{Start: c.Span[0], End: c.Span[1]}
+		default:
+			return nil, fmt.Errorf("citation %d: span must be [start, end]", i+1)
+		}
+		if sc.Retrieved, err = optDate("retrieved", c.Retrieved); err != nil {
+			return nil, err
+		}
+		f.Citations = append(f.Citations, sc)
+	}
+	return f, nil
+}

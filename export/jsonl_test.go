@@ -1,0 +1,116 @@
+package export_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/export"
+	"github.com/alliancegraph/alliancegraph/store"
+)
+
+func natoDB(t *testing.T) *store.DB {
+	t.Helper()
+	db, err := store.Open("", store.DefaultOptions().WithInMemory(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := dataset.LoadNATO(db); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func exportAll(t *testing.T, db *store.DB, format string) []byte {
+	t.Helper()
+	f, err := export.Lookup(format)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	err = db.View(time.Time{}, func(r *store.Reader) error {
+		_, err := export.Write(r, f, store.Selection{}, "alliancegraph test", &b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestJSONLRoundTrip: a whole-graph export read back into an empty store
+// and exported again gives the same records (the header's knownAt names
+// the new store's commit, so it is compared apart).
+func TestJSONLRoundTrip(t *testing.T) {
+	src := natoDB(t)
+	first := exportAll(t, src, "jsonl")
+
+	dst, err := store.Open("", store.DefaultOptions().WithInMemory(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dst.Close()
+	var ents []store.Entity
+	var facts []store.Fact
+	err = export.ReadJSONL(bytes.NewReader(first), func(r export.JSONLRecord) error {
+		switch {
+		case r.Entity != nil:
+			ents = append(ents, *r.Entity)
+		case r.Fact != nil:
+			facts = append(facts, *r.Fact)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = dst.Update("test", func(w *store.Writer) error {
+		for _, e := range ents {
+			if _, err := w.PutEntity(e); err != nil {
+				return err
+			}
+		}
+		for _, f := range facts {
+			if _, err := w.PutFact(f); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := exportAll(t, dst, "jsonl")
+	_, body1, _ := bytes.Cut(first, []byte("\n"))
+	_, body2, _ := bytes.Cut(second, []byte("\n"))
+	if !bytes.Equal(body1, body2) {
+		t.Error("records differ after a round trip")
+	}
+	if n := bytes.Count(first, []byte("\n")); n != 1+len(ents)+len(facts) {
+		t.Errorf("%d lines for %d entities and %d facts", n, len(ents), len(facts))
+	}
+}
+
+func TestReadJSONLErrors(t *testing.T) {
+	for _, tc := range []struct{ name, input, want string }{
+		{"not json", "{\"type\":\"entity\",\n", "line 1"},
+		{"unknown type", `{"type":"edge"}`, `"edge"`},
+		{"unknown field", `{"type":"entity","id":"country/FIN","kind":"Country","name":"Finland","colour":"blue"}`, "colour"},
+		{"bad kind", `{"type":"entity","id":"country/FIN","kind":"Nation","name":"Finland"}`, "Nation"},
+		{"bad date", `{"type":"fact","id":"fact/x","predicate":"MEMBER_OF","from":"country/FIN","to":"org/nato","validFrom":"2023-02-30","citations":[]}`, "validFrom"},
+		{"bad predicate", `{"type":"fact","id":"fact/x","predicate":"LIKES","from":"a/b","to":"c/d","citations":[]}`, "LIKES"},
+		{"bad span", `{"type":"fact","id":"fact/x","predicate":"MEMBER_OF","from":"country/FIN","to":"org/nato","citations":[{"source":"doc/a","span":[1]}]}`, "span"},
+		{"wrong version", `{"type":"header","format":"alliancegraph-jsonl","version":9}`, "version 9"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			input := "\n" + tc.input + "\n"
+			err := export.ReadJSONL(strings.NewReader(input), func(export.JSONLRecord) error { return nil })
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "line ") {
+				t.Fatalf("err %v, want mention of %q and the line", err, tc.want)
+			}
+		})
+	}
+}
