@@ -96,7 +96,7 @@ func TestJSONLRoundTrip(t *testing.T) {
 
 func TestReadJSONLErrors(t *testing.T) {
 	for _, tc := range []struct{ name, input, want string }{
-		{"not json", "{\"type\":\"entity\",\n", "line 1"},
+		{"not json", "{\"type\":\"entity\",\n", "line 2"},
 		{"unknown type", `{"type":"edge"}`, `"edge"`},
 		{"unknown field", `{"type":"entity","id":"country/FIN","kind":"Country","name":"Finland","colour":"blue"}`, "colour"},
 		{"bad kind", `{"type":"entity","id":"country/FIN","kind":"Nation","name":"Finland"}`, "Nation"},
