@@ -27,7 +27,7 @@ func (db *DB) Check(knownAt time.Time, limit int) ([]Violation, error) {
 	var out []Violation
 	err := db.View(knownAt, func(r *Reader) error {
 		c := &checker{r: r, limit: limit}
-		for _, tag := range []byte{tagNode, tagFact, tagSlug, tagXID, tagOut, tagIn, tagKind, tagWord, tagTime} {
+		for _, tag := range []byte{tagNode, tagFact, tagSlug, tagXID, tagOut, tagIn, tagKind, tagWord, tagTime, tagEnd, tagDated} {
 			if err := c.scan(tag); err != nil {
 				return err
 			}
@@ -160,8 +160,22 @@ func (c *checker) checkKey(tag byte, k, v []byte) error {
 		if err != nil || !slices.Contains(entityTokens(e), tok) {
 			c.bad(k, "name token %q points at no entity with that word", tok)
 		}
-	case tagTime:
-		p, d, n, err := parseTimeKey(k)
+	case tagDated:
+		d, n, err := parseDatedKey(k)
+		if err != nil {
+			c.bad(k, "%v", err)
+			return nil
+		}
+		e, err := c.r.entityByNum(n)
+		if err != nil || e.Date != d {
+			c.bad(k, "dated entry %s points at no entity of that date", d)
+		}
+	case tagTime, tagEnd:
+		parse := parseTimeKey
+		if tag == tagEnd {
+			parse = parseEndKey
+		}
+		p, d, n, err := parse(k)
 		if err != nil {
 			c.bad(k, "%v", err)
 			return nil
@@ -172,8 +186,11 @@ func (c *checker) checkKey(tag byte, k, v []byte) error {
 			return nil
 		}
 		f, err := c.r.factAt(edge{src: src, pred: p, dst: dst, fact: n})
-		if err != nil || f.Valid.From != d {
+		switch {
+		case k[0] == tagTime && (err != nil || f.Valid.From != d):
 			c.bad(k, "by-time entry points at no fact starting %s", d)
+		case k[0] == tagEnd && (err != nil || f.Valid.To != d):
+			c.bad(k, "by-end entry points at no fact ending %s", d)
 		}
 	}
 	return nil
@@ -204,6 +221,11 @@ func (c *checker) checkNode(k, v []byte) error {
 	if err := c.require(k, kindKey(kind, n), "kind index entry of "+e.ID); err != nil {
 		return err
 	}
+	if e.Date != 0 {
+		if err := c.require(k, datedKey(e.Date, n), "dated entry of "+e.ID); err != nil {
+			return err
+		}
+	}
 	for scheme, value := range e.XIDs {
 		if err := c.require(k, xidKey(scheme, value), "external ID "+scheme+" of "+e.ID); err != nil {
 			return err
@@ -223,10 +245,16 @@ func (c *checker) checkOut(k, v []byte) error {
 		c.bad(k, "%v", err)
 		return nil
 	}
-	f, err := decodeFact(v)
+	f, err := decodeOutVal(v)
 	if err != nil {
 		c.bad(k, "%v", err)
 		return nil
+	}
+	if iv, _ := parseIV(v); iv != f.Valid {
+		c.bad(k, "fact %s interval in its edge value differs from its record", f.ID)
+	}
+	if in, err := c.r.get(inKey(e)); err == nil && string(in) != string(ivBytes(f.Valid)) {
+		c.bad(k, "fact %s in-edge interval differs from its record", f.ID)
 	}
 	if f.Predicate != e.pred {
 		c.bad(k, "fact %s predicate differs from its key", f.ID)
@@ -240,6 +268,11 @@ func (c *checker) checkOut(k, v []byte) error {
 	}
 	if err := c.require(k, timeKey(e.pred, f.Valid.From, e.fact), "by-time entry of "+f.ID); err != nil {
 		return err
+	}
+	if f.Valid.To != 0 {
+		if err := c.require(k, endKey(e.pred, f.Valid.To, e.fact), "by-end entry of "+f.ID); err != nil {
+			return err
+		}
 	}
 	_, key, err := SplitID(f.ID)
 	if err != nil {

@@ -22,6 +22,15 @@ func decodeEntity(b []byte) (*Entity, error) {
 
 func encodeFact(f *Fact) ([]byte, error) { return json.Marshal(f) }
 
+// decodeOutVal decodes the fact held in an out-edge value.
+func decodeOutVal(v []byte) (*Fact, error) {
+	_, rec, err := splitOutVal(v)
+	if err != nil {
+		return nil, err
+	}
+	return decodeFact(rec)
+}
+
 func decodeFact(b []byte) (*Fact, error) {
 	var f Fact
 	if err := json.Unmarshal(b, &f); err != nil {

@@ -26,7 +26,7 @@ func (db *DB) Dump(knownAt time.Time, w io.Writer) error {
 		}
 		var facts []*Fact
 		err = r.scanValues([]byte{tagOut}, func(_, v []byte) error {
-			f, err := decodeFact(v)
+			f, err := decodeOutVal(v)
 			facts = append(facts, f)
 			return err
 		})

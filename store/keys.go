@@ -21,12 +21,18 @@ import (
 //	'F'  F | fact8                           src8 | pred2 | dst8 (locates the out-edge)
 //	'S'  S | kind1 | key                     id8    (readable ID -> id; facts use kindFact)
 //	'X'  X | scheme | 0x00 | value           id8    (external ID, e.g. iso3/FIN)
-//	'O'  O | src8 | pred2 | dst8 | fact8     fact record (codec.go)
-//	'I'  I | dst8 | pred2 | src8 | fact8     empty
+//	'O'  O | src8 | pred2 | dst8 | fact8     iv8 | fact record (codec.go)
+//	'I'  I | dst8 | pred2 | src8 | fact8     iv8
 //	'K'  K | kind1 | id8                     empty
 //	'W'  W | token | 0x00 | id8              empty  (folded name and alias tokens)
 //	'T'  T | pred2 | date4 | fact8           src8 | dst8 (facts by ValidFrom; 0 = open start)
+//	'E'  E | pred2 | date4 | fact8           src8 | dst8 (facts by ValidTo; only facts with an end)
+//	'D'  D | date4 | id8                     empty  (dated entities, i.e. events, by day)
 //	'C'  C | ts8                             commit record (who and what; codec.go)
+//
+// iv8 is the fact's valid-time interval, validFrom date4 | validTo date4 (0
+// for an open end), repeated in both edge values so that traversals filter
+// by valid time without reading or decoding fact records.
 //
 // Tokens, schemes and slug keys never contain 0x00 (checked on write), so
 // the 0x00 separator ends them unambiguously.
@@ -42,6 +48,8 @@ const (
 	tagWord   byte = 'W'
 	tagTime   byte = 'T'
 	tagCommit byte = 'C'
+	tagEnd    byte = 'E'
+	tagDated  byte = 'D'
 )
 
 // Fixed key lengths.
@@ -265,4 +273,70 @@ func parseCommitKey(k []byte) (uint64, error) {
 		return 0, errKey("commit", k)
 	}
 	return binary.BigEndian.Uint64(k[1:]), nil
+}
+
+// ivLen is the length of an encoded interval.
+const ivLen = 4 + 4
+
+// ivBytes encodes an interval: validFrom date4 | validTo date4.
+func ivBytes(iv Interval) []byte {
+	return be32(be32(make([]byte, 0, ivLen), uint32(iv.From)), uint32(iv.To))
+}
+
+// parseIV decodes the interval at the start of an edge value.
+func parseIV(v []byte) (Interval, error) {
+	if len(v) < ivLen {
+		return Interval{}, errKey("edge value", v)
+	}
+	return Interval{From: Date(binary.BigEndian.Uint32(v[0:4])), To: Date(binary.BigEndian.Uint32(v[4:8]))}, nil
+}
+
+// outVal is the O value: iv8 | fact record.
+func outVal(iv Interval, rec []byte) []byte {
+	return append(ivBytes(iv), rec...)
+}
+
+// splitOutVal splits an O value into its interval and fact record.
+func splitOutVal(v []byte) (Interval, []byte, error) {
+	iv, err := parseIV(v)
+	if err != nil {
+		return Interval{}, nil, err
+	}
+	return iv, v[ivLen:], nil
+}
+
+// endKey: E | pred2 | date4 | fact8, valued like a T key (timeVal).
+func endKey(p Predicate, d Date, fact uint64) []byte {
+	b := make([]byte, 0, timeKeyLen)
+	b = append(b, tagEnd)
+	return be64(be32(be16(b, uint16(p)), uint32(d)), fact)
+}
+
+// endPrefix is the prefix of all E keys of predicate p.
+func endPrefix(p Predicate) []byte { return be16([]byte{tagEnd}, uint16(p)) }
+
+// parseEndKey parses an E key.
+func parseEndKey(k []byte) (Predicate, Date, uint64, error) {
+	if len(k) != timeKeyLen || k[0] != tagEnd {
+		return 0, 0, 0, errKey("end", k)
+	}
+	return Predicate(binary.BigEndian.Uint16(k[1:3])),
+		Date(binary.BigEndian.Uint32(k[3:7])),
+		binary.BigEndian.Uint64(k[7:15]), nil
+}
+
+// datedKey: D | date4 | id8.
+func datedKey(d Date, id uint64) []byte {
+	b := make([]byte, 0, datedKeyLen)
+	b = append(b, tagDated)
+	return be64(be32(b, uint32(d)), id)
+}
+
+const datedKeyLen = 1 + 4 + 8
+
+func parseDatedKey(k []byte) (Date, uint64, error) {
+	if len(k) != datedKeyLen || k[0] != tagDated {
+		return 0, 0, errKey("dated", k)
+	}
+	return Date(binary.BigEndian.Uint32(k[1:5])), binary.BigEndian.Uint64(k[5:]), nil
 }

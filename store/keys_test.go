@@ -191,7 +191,7 @@ func TestMetaKey(t *testing.T) {
 
 // The key tags must be distinct, so no two families share a prefix scan.
 func TestTagsDistinct(t *testing.T) {
-	tags := []byte{tagMeta, tagNode, tagFact, tagSlug, tagXID, tagOut, tagIn, tagKind, tagWord, tagTime, tagCommit}
+	tags := []byte{tagMeta, tagNode, tagFact, tagSlug, tagXID, tagOut, tagIn, tagKind, tagWord, tagTime, tagCommit, tagEnd, tagDated}
 	seen := map[byte]bool{}
 	for _, tg := range tags {
 		if seen[tg] {
@@ -291,6 +291,8 @@ func TestKeySortOrder(t *testing.T) {
 	t.Run("dates around 1970", func(t *testing.T) {
 		// The logical order is the calendar order of the strings.
 		checkSortOrder(t, shuffled(testDates), func(s string) []byte { return timeKey(MemberOf, MustDate(s), 7) }, cmp.Compare[string])
+		checkSortOrder(t, shuffled(testDates), func(s string) []byte { return endKey(MemberOf, MustDate(s), 7) }, cmp.Compare[string])
+		checkSortOrder(t, shuffled(testDates), func(s string) []byte { return datedKey(MustDate(s), 7) }, cmp.Compare[string])
 		// The open start sorts before every real date.
 		if bytes.Compare(timeKey(MemberOf, 0, math.MaxUint64), timeKey(MemberOf, MustDate("0001-01-01"), 0)) >= 0 {
 			t.Error("open start does not sort before 0001-01-01")
@@ -390,6 +392,21 @@ var keyParsers = []keyParser{
 		p, d, n, err := parseTimeKey(k)
 		return timeKey(p, d, n), err
 	}},
+	{"end", true, func(k []byte) ([]byte, error) {
+		p, d, n, err := parseEndKey(k)
+		return endKey(p, d, n), err
+	}},
+	{"dated", true, func(k []byte) ([]byte, error) {
+		d, n, err := parseDatedKey(k)
+		return datedKey(d, n), err
+	}},
+	{"interval", true, func(v []byte) ([]byte, error) {
+		if len(v) != ivLen {
+			return nil, errKey("interval", v)
+		}
+		iv, err := parseIV(v)
+		return ivBytes(iv), err
+	}},
 	{"slug", false, func(k []byte) ([]byte, error) {
 		kd, key, err := parseSlugKey(k)
 		return slugKey(kd, key), err
@@ -431,6 +448,9 @@ func validKeys() map[string][][]byte {
 		"edge":         {outKey(e), inKey(e), outKey(edge{}), inKey(edge{src: math.MaxUint64, pred: math.MaxUint16, dst: math.MaxUint64, fact: math.MaxUint64})},
 		"kind":         {kindKey(KindCountry, 0), kindKey(KindDocument, math.MaxUint64), kindKey(kindFact, 1)},
 		"time":         {timeKey(MemberOf, 0, 0), timeKey(Holds, MustDate("1949-08-24"), 5), timeKey(Knows, MustDate("9999-12-31"), math.MaxUint64)},
+		"end":          {endKey(MemberOf, MustDate("1949-08-24"), 1), endKey(Knows, MustDate("9999-12-31"), math.MaxUint64)},
+		"dated":        {datedKey(MustDate("1969-12-31"), 0), datedKey(MustDate("2024-10-01"), math.MaxUint64)},
+		"interval":     {ivBytes(Interval{}), ivBytes(Interval{From: MustDate("1949-08-24"), To: MustDate("2024-10-01")})},
 		"slug":         {slugKey(KindCountry, "FIN"), slugKey(kindFact, "x")},
 		"xid":          {xidKey("iso3", "FIN"), xidKey("w", "Q1")},
 		"word":         {wordKey("nato", 0), wordKey("a", 1), wordKey("turkiye", math.MaxUint64)},

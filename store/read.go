@@ -157,7 +157,7 @@ func (r *Reader) factAt(e edge) (*Fact, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: out-edge of fact %d: %v", ErrCorrupt, e.fact, err)
 	}
-	return decodeFact(v)
+	return decodeOutVal(v)
 }
 
 // Fact returns the fact with readable ID id.
@@ -254,19 +254,23 @@ func (r *Reader) edges(n uint64, f EdgeFilter) ([]*Fact, error) {
 		}
 		for _, p := range preds {
 			err := r.scanEdges(d == Out, n, p, func(e edge, v []byte) error {
+				iv, err := parseIV(v)
+				if err != nil {
+					return err
+				}
+				if f.AsOf != 0 && !iv.Contains(f.AsOf) {
+					return nil
+				}
 				var fact *Fact
-				var err error
 				if d == Out {
-					fact, err = decodeFact(v)
+					fact, err = decodeOutVal(v)
 				} else {
 					fact, err = r.factAt(e)
 				}
 				if err != nil {
 					return err
 				}
-				if f.AsOf == 0 || fact.ValidAt(f.AsOf) {
-					out = append(out, fact)
-				}
+				out = append(out, fact)
 				return nil
 			})
 			if err != nil {
@@ -278,12 +282,11 @@ func (r *Reader) edges(n uint64, f EdgeFilter) ([]*Fact, error) {
 }
 
 // scanEdges calls fn for each O (out) or I key of node n, predicate p (0:
-// all), with the value for out-edges.
+// all), with a copy of its value.
 func (r *Reader) scanEdges(out bool, n uint64, p Predicate, fn func(edge, []byte) error) error {
 	prefix := edgePrefix(out, n, p)
 	opts := badger.DefaultIteratorOptions
 	opts.Prefix = prefix
-	opts.PrefetchValues = out
 	it := r.txn.NewIterator(opts)
 	defer it.Close()
 	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
@@ -292,11 +295,9 @@ func (r *Reader) scanEdges(out bool, n uint64, p Predicate, fn func(edge, []byte
 		if err != nil {
 			return err
 		}
-		var v []byte
-		if out {
-			if v, err = item.ValueCopy(nil); err != nil {
-				return err
-			}
+		v, err := item.ValueCopy(nil)
+		if err != nil {
+			return err
 		}
 		if err := fn(e, v); err != nil {
 			return err

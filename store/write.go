@@ -111,6 +111,11 @@ func (w *Writer) PutEntity(e Entity) (bool, error) {
 			return false, err
 		}
 	}
+	if e.Date != 0 {
+		if err := w.set(datedKey(e.Date, n), nil); err != nil {
+			return false, err
+		}
+	}
 	if err := w.set(nodeKey(n), rec); err != nil {
 		return false, err
 	}
@@ -146,6 +151,11 @@ func (w *Writer) checkXIDs(e *Entity, exists bool, n uint64) error {
 }
 
 func (w *Writer) dropEntityIndexes(e *Entity, n uint64) error {
+	if e.Date != 0 {
+		if err := w.del(datedKey(e.Date, n)); err != nil {
+			return err
+		}
+	}
 	for scheme, value := range e.XIDs {
 		if err := w.del(xidKey(scheme, value)); err != nil {
 			return err
@@ -328,7 +338,7 @@ func (w *Writer) PutFact(f Fact) (bool, error) {
 		if bytes.Equal(cur, rec) {
 			return false, nil
 		}
-		if err := w.dropEdge(oldEdge, old.Valid.From); err != nil {
+		if err := w.dropEdge(oldEdge, old.Valid); err != nil {
 			return false, err
 		}
 	}
@@ -336,14 +346,19 @@ func (w *Writer) PutFact(f Fact) (bool, error) {
 	if err := w.set(factKey(n), factLoc(e)); err != nil {
 		return false, err
 	}
-	if err := w.set(outKey(e), rec); err != nil {
+	if err := w.set(outKey(e), outVal(f.Valid, rec)); err != nil {
 		return false, err
 	}
-	if err := w.set(inKey(e), nil); err != nil {
+	if err := w.set(inKey(e), ivBytes(f.Valid)); err != nil {
 		return false, err
 	}
 	if err := w.set(timeKey(e.pred, f.Valid.From, n), timeVal(e.src, e.dst)); err != nil {
 		return false, err
+	}
+	if f.Valid.To != 0 {
+		if err := w.set(endKey(e.pred, f.Valid.To, n), timeVal(e.src, e.dst)); err != nil {
+			return false, err
+		}
 	}
 	w.touched(f.ID)
 	return true, nil
@@ -411,8 +426,12 @@ func (w *Writer) prepareFact(f *Fact) (edge, []byte, error) {
 	return edge{src: src, pred: f.Predicate, dst: dst}, rec, err
 }
 
-func (w *Writer) dropEdge(e edge, from Date) error {
-	for _, k := range [][]byte{outKey(e), inKey(e), timeKey(e.pred, from, e.fact)} {
+func (w *Writer) dropEdge(e edge, iv Interval) error {
+	keys := [][]byte{outKey(e), inKey(e), timeKey(e.pred, iv.From, e.fact)}
+	if iv.To != 0 {
+		keys = append(keys, endKey(e.pred, iv.To, e.fact))
+	}
+	for _, k := range keys {
 		if err := w.del(k); err != nil {
 			return err
 		}
@@ -427,7 +446,7 @@ func (w *Writer) DeleteFact(id string) error {
 	if err != nil {
 		return err
 	}
-	if err := w.dropEdge(e, f.Valid.From); err != nil {
+	if err := w.dropEdge(e, f.Valid); err != nil {
 		return err
 	}
 	_, key, _ := SplitID(id)
