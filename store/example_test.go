@@ -101,7 +101,7 @@ func ExampleDB_View() {
 			}
 			fmt.Println(day, len(facts), "membership(s)")
 		}
-		hits, err := r.Search("nato", nil, 10)
+		hits, _, err := r.Search(store.SearchQuery{Text: "nato", Limit: 10})
 		if err != nil {
 			return err
 		}

@@ -2,8 +2,10 @@ package store
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Hit is one search result.
@@ -13,6 +15,12 @@ type Hit struct {
 	Matched string // the name or alias that matched
 }
 
+// Key orders hits: best score first, then folded name, then ID. Search
+// cursors are keys.
+func (h Hit) Key() string {
+	return fmt.Sprintf("%03d|%s|%s", 999-int(h.Score), Fold(h.Entity.Name), h.Entity.ID)
+}
+
 // Match scores, highest first.
 const (
 	scoreExactName   = 100
@@ -20,75 +28,158 @@ const (
 	scorePrefixName  = 70
 	scorePrefixAlias = 60
 	scoreTokens      = 50
+	scoreFuzzy       = 40
 )
 
-// maxSearchCandidates bounds how many index entries one query token may
+// maxSearchCandidates bounds how many index entries one query word may
 // visit, so a one-letter query over a large graph stays cheap.
 const maxSearchCandidates = 10000
 
-// Search finds entities whose name or aliases contain every word of query
-// (case- and accent-folded; the last word may be a prefix), ranked exact
-// name > exact alias > name prefix > alias prefix > words, then by name.
-// kinds filters (empty: all); at most limit hits.
-func (r *Reader) Search(query string, kinds []Kind, limit int) ([]Hit, error) {
+// minFuzzyRunes is the shortest word a typo is forgiven in.
+const minFuzzyRunes = 5
+
+// SearchQuery asks for entities by name.
+type SearchQuery struct {
+	Text  string
+	Kinds []Kind // empty: all
+	After string // a Hit.Key: only later hits
+	Limit int    // at most this many (> 0)
+}
+
+// Search finds entities whose name or aliases contain every word of the
+// query, case- and accent-folded; the last word may be a prefix, and a word
+// of five letters or more that matches nothing may carry one typo (an
+// insertion, deletion, substitution or swap of neighbours, not in its first
+// letter). Hits rank exact name > exact alias > name prefix > alias prefix >
+// all words > words with a typo, then by name. It returns whether more hits
+// follow.
+func (r *Reader) Search(q SearchQuery) ([]Hit, bool, error) {
 	r.count()
-	toks := Tokens(query)
-	if len(toks) == 0 {
-		return nil, nil
+	toks := Tokens(q.Text)
+	if len(toks) == 0 || q.Limit < 1 {
+		return nil, false, nil
 	}
 	var cand map[uint64]bool
+	fuzzy := map[string]bool{} // index words a typo was forgiven for
 	for i, t := range toks {
-		prefix := i == len(toks)-1
-		ids := map[uint64]bool{}
-		visited := 0
-		err := r.scanPrefix(wordPrefix(t, !prefix), func(k []byte) (bool, error) {
-			_, n, err := parseWordKey(k)
-			if err != nil {
-				return false, err
-			}
-			if cand == nil || cand[n] {
-				ids[n] = true
-			}
-			visited++
-			return visited < maxSearchCandidates, nil
-		})
+		ids, err := r.wordIDs(t, i == len(toks)-1, cand)
 		if err != nil {
-			return nil, err
+			return nil, false, err
+		}
+		if len(ids) == 0 && utf8.RuneCountInString(t) >= minFuzzyRunes {
+			words, err := r.nearWords(t)
+			if err != nil {
+				return nil, false, err
+			}
+			for _, w := range words {
+				fuzzy[w] = true
+				more, err := r.wordIDs(w, false, cand)
+				if err != nil {
+					return nil, false, err
+				}
+				for n := range more {
+					ids[n] = true
+				}
+			}
+		}
+		if len(ids) == 0 {
+			return nil, false, nil
 		}
 		cand = ids
-		if len(cand) == 0 {
-			return nil, nil
-		}
 	}
 	folded := strings.Join(toks, " ")
 	hits := make([]Hit, 0, len(cand))
 	for n := range cand {
 		e, err := r.entityByNum(n)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		if len(kinds) > 0 && !slices.Contains(kinds, e.Kind) {
+		if len(q.Kinds) > 0 && !slices.Contains(q.Kinds, e.Kind) {
 			continue
 		}
-		hits = append(hits, score(e, folded))
-	}
-	slices.SortFunc(hits, func(a, b Hit) int {
-		if c := cmp.Compare(b.Score, a.Score); c != 0 {
-			return c
+		h := score(e, folded, fuzzy)
+		if q.After == "" || h.Key() > q.After {
+			hits = append(hits, h)
 		}
-		if c := cmp.Compare(a.Entity.Name, b.Entity.Name); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Entity.ID, b.Entity.ID)
-	})
-	if limit > 0 && len(hits) > limit {
-		hits = hits[:limit]
 	}
-	return hits, nil
+	slices.SortFunc(hits, func(a, b Hit) int { return cmp.Compare(a.Key(), b.Key()) })
+	more := len(hits) > q.Limit
+	if more {
+		hits = hits[:q.Limit]
+	}
+	return hits, more, nil
 }
 
-// score ranks e against a query already folded and joined into words.
-func score(e *Entity, q string) Hit {
+// wordIDs returns the entities having word t (or a word starting with t,
+// with prefix), narrowed to within when it is not nil.
+func (r *Reader) wordIDs(t string, prefix bool, within map[uint64]bool) (map[uint64]bool, error) {
+	ids := map[uint64]bool{}
+	visited := 0
+	err := r.scanPrefix(wordPrefix(t, !prefix), func(k []byte) (bool, error) {
+		_, n, err := parseWordKey(k)
+		if err != nil {
+			return false, err
+		}
+		if within == nil || within[n] {
+			ids[n] = true
+		}
+		visited++
+		return visited < maxSearchCandidates, nil
+	})
+	return ids, err
+}
+
+// nearWords returns the distinct index words within one edit of t that
+// share its first letter, skipping from word to word rather than reading
+// every entity's entry.
+func (r *Reader) nearWords(t string) ([]string, error) {
+	first, _ := utf8.DecodeRuneInString(t)
+	prefix := wordPrefix(string(first), false)
+	it := r.txn.NewIterator(badgerIterOpts(prefix, false))
+	defer it.Close()
+	var out []string
+	for it.Seek(prefix); it.ValidForPrefix(prefix) && len(out) < maxSearchCandidates; {
+		w, _, err := parseWordKey(it.Item().Key())
+		if err != nil {
+			return nil, err
+		}
+		if withinOneEdit([]rune(t), []rune(w)) {
+			out = append(out, w)
+		}
+		// The next word's entries start after every "W|w|0x00|id8".
+		it.Seek(append(wordPrefix(w, false), 1))
+	}
+	return out, nil
+}
+
+// withinOneEdit reports whether a and b differ by at most one insertion,
+// deletion, substitution or transposition of adjacent runes.
+func withinOneEdit(a, b []rune) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if len(b)-len(a) > 1 {
+		return false
+	}
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	if i == len(a) {
+		return true // equal, or b has one rune appended
+	}
+	if len(a) == len(b) {
+		if slices.Equal(a[i+1:], b[i+1:]) {
+			return true // substitution
+		}
+		return i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && slices.Equal(a[i+2:], b[i+2:])
+	}
+	return slices.Equal(a[i:], b[i+1:]) // b has one rune inserted
+}
+
+// score ranks e against a query already folded and joined into words;
+// fuzzy holds the index words matched only through a typo.
+func score(e *Entity, q string, fuzzy map[string]bool) Hit {
 	norm := func(s string) string { return strings.Join(Tokens(s), " ") }
 	best := Hit{Entity: e, Score: scoreTokens, Matched: e.Name}
 	try := func(s string, exact, prefix float64) {
@@ -108,15 +199,24 @@ func score(e *Entity, q string) Hit {
 	for _, a := range e.Aliases {
 		try(a, scoreExactAlias, scorePrefixAlias)
 	}
-	if best.Score == scoreTokens {
-		// Report the alias whose words matched when the name's did not.
-		qt := strings.Fields(q)
-		if !containsTokens(Tokens(e.Name), qt) {
-			for _, a := range e.Aliases {
-				if containsTokens(Tokens(a), qt) {
-					best.Matched = a
-					break
-				}
+	if best.Score > scoreTokens {
+		return best
+	}
+	// Report the name or alias whose words matched.
+	qt := strings.Fields(q)
+	names := append([]string{e.Name}, e.Aliases...)
+	for _, s := range names {
+		if containsTokens(Tokens(s), qt) {
+			best.Matched = s
+			return best
+		}
+	}
+	if len(fuzzy) > 0 {
+		best.Score = scoreFuzzy
+		for _, s := range names {
+			if slices.ContainsFunc(Tokens(s), func(w string) bool { return fuzzy[w] }) {
+				best.Matched = s
+				break
 			}
 		}
 	}

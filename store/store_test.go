@@ -634,13 +634,17 @@ func TestSearch(t *testing.T) {
 		{"limit", "nato", nil, 2, []hit{{"org/nato-only", scoreExactName, "NATO"}, {"org/nato", scoreExactAlias, "NATO"}}},
 		{"alias words", "college defence", []Kind{KindOrganization}, 0, []hit{{"org/ndc", scoreTokens, "Defence College"}}},
 		{"matched alias reported", "suomi", nil, 0, []hit{{"country/FIN", scoreExactAlias, "Suomi"}}},
-		{"no match", "atlantis", nil, 0, nil},
+		{"no match", "narnia", nil, 0, nil},
 		{"empty", "  -- ", nil, 0, nil},
 	}
 	view(t, db, time.Time{}, func(r *Reader) error {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				hits, err := r.Search(tt.query, tt.kinds, tt.limit)
+				limit := tt.limit
+				if limit == 0 {
+					limit = 100
+				}
+				hits, _, err := r.Search(SearchQuery{Text: tt.query, Kinds: tt.kinds, Limit: limit})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -658,10 +662,10 @@ func TestSearch(t *testing.T) {
 	// Renaming reindexes: the old name is no longer found, the new one is.
 	mustUpdate(t, db, putEntities(Entity{ID: "country/TUR", Name: "Turkey"}))
 	view(t, db, time.Time{}, func(r *Reader) error {
-		if hits, _ := r.Search("turkiye", nil, 0); len(hits) != 0 {
+		if hits, _, _ := r.Search(SearchQuery{Text: "turkiye", Limit: 100}); len(hits) != 0 {
 			t.Errorf("old name still found: %v", hits)
 		}
-		if hits, _ := r.Search("turkey", nil, 0); len(hits) != 1 || hits[0].Score != scoreExactName {
+		if hits, _, _ := r.Search(SearchQuery{Text: "turkey", Limit: 100}); len(hits) != 1 || hits[0].Score != scoreExactName {
 			t.Errorf("new name not found as exact name: %v", hits)
 		}
 		return nil
@@ -676,7 +680,7 @@ func TestLongWordSearch(t *testing.T) {
 	mustUpdate(t, db, putEntities(Entity{ID: "place/llan", Name: long}))
 	view(t, db, time.Time{}, func(r *Reader) error {
 		for _, q := range []string{long, long[:70], "llanfairllan"} {
-			hits, err := r.Search(q, nil, 0)
+			hits, _, err := r.Search(SearchQuery{Text: q, Limit: 100})
 			if err != nil || len(hits) != 1 || hits[0].Entity.ID != "place/llan" {
 				t.Errorf("Search(%.20q...) = %v, %v", q, hits, err)
 			}
@@ -1165,7 +1169,7 @@ func TestViewBeforeFirstCommit(t *testing.T) {
 				if es, err := r.ByKind(KindCountry, "", 0); err != nil || len(es) != 0 {
 					t.Errorf("ByKind = %v, %v", entityIDs(es), err)
 				}
-				if hits, err := r.Search("finland", nil, 0); err != nil || len(hits) != 0 {
+				if hits, _, err := r.Search(SearchQuery{Text: "finland", Limit: 100}); err != nil || len(hits) != 0 {
 					t.Errorf("Search = %v, %v", hits, err)
 				}
 				return nil
@@ -1239,7 +1243,7 @@ func TestConcurrentUpdates(t *testing.T) {
 					return
 				}
 				if err := db.View(time.Time{}, func(r *Reader) error {
-					_, err := r.Search("person", nil, 0)
+					_, _, err := r.Search(SearchQuery{Text: "person", Limit: 100})
 					return err
 				}); err != nil {
 					errs <- err
@@ -1618,7 +1622,7 @@ func TestReadsCounter(t *testing.T) {
 		}},
 		{"FactsStarting", func(r *Reader) error { _, err := r.FactsStarting(MemberOf, 0, 0, 0); return err }},
 		{"ByKind", func(r *Reader) error { _, err := r.ByKind(KindCountry, "", 0); return err }},
-		{"Search", func(r *Reader) error { _, err := r.Search("nato", nil, 0); return err }},
+		{"Search", func(r *Reader) error { _, _, err := r.Search(SearchQuery{Text: "nato", Limit: 100}); return err }},
 		{"CountKind", func(r *Reader) error { _, err := r.CountKind(KindCountry); return err }},
 	}
 	for _, c := range calls {
