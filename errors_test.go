@@ -90,9 +90,24 @@ func TestComplexity(t *testing.T) {
 	if r := query(t, srv.URL, cheap); len(r.Errors) > 0 {
 		t.Fatalf("cheap query refused: %+v", r.Errors)
 	}
-	costly := `{ alliance(id: "org/nato") { members(first: 100) { edges { node { relations(first: 100) { edges { node { id from { id } } } } } } } } }`
-	r := query(t, srv.URL, costly)
-	if r.code() != "LIMIT_EXCEEDED" || !strings.Contains(r.Errors[0].Message, "complexity") {
-		t.Fatalf("costly query: %+v", r.Errors)
+	for _, q := range []string{
+		`{ path(from: "person/mark-rutte", to: "country/FIN") { length steps { entity { id } fact { id } } } }`,
+		`{ neighborhood(ids: ["org/nato"]) { nodes { id } facts { id citations { source { id } } } } }`,
+		`{ timeline(first: 100) { edges { node { date fact { id } event { id } concerns { id } } } } }`,
+		`{ search(query: "nato", first: 100) { entity { id } } }`,
+	} {
+		if r := query(t, srv.URL, q); len(r.Errors) > 0 {
+			t.Errorf("cheap query %s refused: %+v", q, r.Errors)
+		}
+	}
+	for _, costly := range []string{
+		`{ alliance(id: "org/nato") { members(first: 100) { edges { node { relations(first: 100) { edges { node { id from { id } } } } } } } } }`,
+		`{ neighborhood(ids: ["org/nato"], depth: 6, maxNodes: 10000) { nodes { id } facts { id citations { source { id } } } } }`,
+		`{ path(from: "country/FIN", to: "country/SWE", maxHops: 6, limit: 100) { steps { entity { id } fact { id from { id } to { id } } } } }`,
+	} {
+		r := query(t, srv.URL, costly)
+		if r.code() != "LIMIT_EXCEEDED" || !strings.Contains(r.Errors[0].Message, "complexity") {
+			t.Errorf("costly query %s: %+v", costly, r.Errors)
+		}
 	}
 }

@@ -1,6 +1,11 @@
 package main
 
-import "testing"
+import (
+	"fmt"
+	"testing"
+
+	"github.com/alliancegraph/alliancegraph/store"
+)
 
 // TestMembersReadsBounded: listing 32 members with their facts, each
 // fact's citations and sources, costs a fixed number of store reads, not
@@ -23,5 +28,54 @@ func TestMembersReadsBounded(t *testing.T) {
 	const bound = 12
 	if large > bound || small > bound {
 		t.Errorf("store reads %d (12 members) and %d (32 members); want at most %d each", small, large, bound)
+	}
+}
+
+// TestNestedReadsDoNotGrow runs a three-level nested query (alliance ->
+// members -> each member's memberships -> their other ends and sources)
+// on alliances of 5 and of 80 members: the store reads are the same, so
+// nothing is read per member.
+func TestNestedReadsDoNotGrow(t *testing.T) {
+	srv, db := newTestServer(t)
+	err := db.Update("test", func(w *store.Writer) error {
+		for _, org := range []struct {
+			id string
+			n  int
+		}{{"org/small", 5}, {"org/large", 80}} {
+			if _, err := w.PutEntity(store.Entity{ID: org.id, Name: org.id}); err != nil {
+				return err
+			}
+			for i := range org.n {
+				c := fmt.Sprintf("country/X%s%03d", org.id[4:6], i)
+				if _, err := w.PutEntity(store.Entity{ID: c, Name: "Country " + c}); err != nil {
+					return err
+				}
+				for j, o := range []string{org.id, "org/nato"} {
+					_, err := w.PutFact(store.Fact{ID: fmt.Sprintf("fact/%s-%d", c[8:], j), Predicate: store.MemberOf, From: c, To: o,
+						Valid: store.Interval{From: store.MustDate("2000-01-01")}, Citations: []store.Citation{{Source: "doc/seed-rutte-takes-over"}}})
+					if err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reads := func(org string) int64 {
+		before := db.Reads()
+		r := query(t, srv.URL, `{ alliance(id: "`+org+`") { members(first: 100) { totalCount edges { node { id
+			memberships { id to { id name } citations { source { id } } } } } } } }`)
+		if len(r.Errors) > 0 {
+			t.Fatal(r.Errors)
+		}
+		return db.Reads() - before
+	}
+	small, large := reads("org/small"), reads("org/large")
+	t.Logf("store reads: %d for 5 members, %d for 80", small, large)
+	if large > small+2 {
+		t.Errorf("reads grow with members: %d for 5, %d for 80", small, large)
 	}
 }

@@ -69,8 +69,9 @@ func limitErr(format string, a ...any) *gqlerror.Error {
 
 // walker measures an operation: the deepest field, the number of aliases,
 // and its cost. A field with a selection set costs 1 plus its children,
-// times its page size (first, last, limit or maxNodes) when it has one;
-// scalar fields are free.
+// times its page size (first, last) when it has one; scalar fields are
+// free. path costs limit × maxHops times its children, neighborhood
+// maxNodes/50 × depth times its children.
 type walker struct {
 	frags    ast.FragmentDefinitionList
 	vars     map[string]any
@@ -115,13 +116,29 @@ func (w *walker) cost(set ast.SelectionSet, depth int) int {
 }
 
 // pageArgNames are the arguments that size a list field.
-var pageArgNames = []string{"first", "last", "limit", "maxNodes"}
+var pageArgNames = []string{"first", "last"}
 
 func (w *walker) multiplier(f *ast.Field) int {
 	if f.Definition == nil {
 		return 1
 	}
 	args := f.ArgumentMap(w.vars)
+	arg := func(name string, def int) int {
+		if n, ok := asInt(args[name]); ok {
+			return max(n, 1)
+		}
+		return def
+	}
+	if f.ObjectDefinition != nil && f.ObjectDefinition.Name == "Query" {
+		// Traversals cost by the work they may do, not by one page. Values
+		// over a cap cost as the cap: the resolver refuses them by name.
+		switch f.Name {
+		case "path":
+			return min(arg("limit", 5), 100) * min(arg("maxHops", 4), 6)
+		case "neighborhood":
+			return (min(arg("maxNodes", 500), 10000) + 49) / 50 * max(min(arg("depth", 1), 6), 1)
+		}
+	}
 	m := 0
 	for _, name := range pageArgNames {
 		if v, ok := args[name]; ok {

@@ -74,10 +74,17 @@ func (r *Resolver) maxPage() int {
 // DefaultMaxPage is the largest first/last a connection accepts by default.
 const DefaultMaxPage = 100
 
-// paginate applies Relay paging to n items sorted ascending by keys (key(i)
-// must be unique and increasing). after/before select by key, so a cursor
-// stays meaningful when items are added or removed around it.
-func (r *Resolver) paginate(n int, key func(int) string, a pageArgs) (window, error) {
+// paginate applies Relay paging to n items sorted by unique keys,
+// ascending (or descending with desc). after/before select by key, so a
+// cursor stays meaningful when items are added or removed around it.
+func (r *Resolver) paginate(n int, key func(int) string, desc bool, a pageArgs) (window, error) {
+	// beyond reports whether item i comes after cursor key k in list order.
+	beyond := func(i int, k string) bool {
+		if desc {
+			return key(i) < k
+		}
+		return key(i) > k
+	}
 	if err := r.checkPage(a); err != nil {
 		return window{}, err
 	}
@@ -87,14 +94,14 @@ func (r *Resolver) paginate(n int, key func(int) string, a pageArgs) (window, er
 		if err != nil {
 			return window{}, err
 		}
-		lo = sort.Search(n, func(i int) bool { return key(i) > k })
+		lo = sort.Search(n, func(i int) bool { return beyond(i, k) })
 	}
 	if a.before != nil {
 		k, err := decodeCursor(*a.before)
 		if err != nil {
 			return window{}, err
 		}
-		hi = sort.Search(n, func(i int) bool { return key(i) >= k })
+		hi = sort.Search(n, func(i int) bool { return beyond(i, k) || key(i) == k })
 	}
 	hi = max(hi, lo)
 	info := &model.PageInfo{HasPreviousPage: lo > 0, HasNextPage: hi < n}

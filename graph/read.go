@@ -113,60 +113,13 @@ func (r *Resolver) relations(ctx context.Context, id string, parent time.Time, d
 		order[i] = i
 	}
 	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(keys[a], keys[b]) })
-	w, err := r.paginate(len(order), func(i int) string { return keys[order[i]] }, pageArgs{first: first, after: after})
+	w, err := r.paginate(len(order), func(i int) string { return keys[order[i]] }, false, pageArgs{first: first, after: after})
 	if err != nil {
 		return nil, err
 	}
 	conn := &model.FactConnection{TotalCount: len(fs), PageInfo: w.info, Edges: make([]*model.FactEdge, 0, w.hi-w.lo)}
 	for _, i := range order[w.lo:w.hi] {
 		conn.Edges = append(conn.Edges, &model.FactEdge{Cursor: encodeCursor(keys[i]), Node: model.FactOf(fs[i], at)})
-	}
-	return conn, nil
-}
-
-// members serves Organization.members: member countries on asOf, ordered
-// by folded name then ID.
-func (r *Resolver) members(ctx context.Context, org *model.Organization, asOf *store.Date, knownAt *time.Time, a pageArgs) (*model.MemberConnection, error) {
-	if err := r.checkPage(a); err != nil {
-		return nil, err
-	}
-	at := r.at(ctx, knownAt, org.KnownAt)
-	fs, err := r.edges(ctx, at, org.ID, store.EdgeFilter{Dir: store.In, Predicates: []store.Predicate{store.MemberOf}, AsOf: r.asOf(asOf)})
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]string, len(fs))
-	for i, f := range fs {
-		ids[i] = f.From
-	}
-	ents, err := r.loadAll(ctx, at, ids)
-	if err != nil {
-		return nil, err
-	}
-	type member struct {
-		key  string
-		fact *store.Fact
-		c    *model.Country
-	}
-	ms := make([]member, len(fs))
-	for i, f := range fs {
-		c, _ := model.EntityOf(ents[i], at).(*model.Country)
-		ms[i] = member{key: store.Fold(c.Name) + "\x00" + c.ID + "\x00" + f.ID, fact: f, c: c}
-	}
-	slices.SortFunc(ms, func(a, b member) int { return cmp.Compare(a.key, b.key) })
-	w, err := r.paginate(len(ms), func(i int) string { return ms[i].key }, a)
-	if err != nil {
-		return nil, err
-	}
-	conn := &model.MemberConnection{TotalCount: len(ms), PageInfo: w.info, Edges: make([]*model.MemberEdge, 0, w.hi-w.lo)}
-	for _, m := range ms[w.lo:w.hi] {
-		conn.Edges = append(conn.Edges, &model.MemberEdge{
-			Cursor: encodeCursor(m.key),
-			Since:  datePtr(m.fact.Valid.From),
-			Until:  datePtr(m.fact.Valid.To),
-			Node:   m.c,
-			Fact:   model.FactOf(m.fact, at),
-		})
 	}
 	return conn, nil
 }
@@ -190,67 +143,6 @@ func datePtr(d store.Date) *store.Date {
 		return nil
 	}
 	return &d
-}
-
-// accessions groups the membership facts of org starting in [from, to]
-// by day, read from the by-time index.
-func (r *Resolver) accessions(ctx context.Context, org *model.Organization, from, to *store.Date, knownAt *time.Time) ([]*model.Accession, error) {
-	var lo, hi store.Date
-	if from != nil {
-		lo = *from
-	}
-	if to != nil {
-		hi = *to + 1
-	}
-	if lo != 0 && hi != 0 && hi <= lo {
-		return nil, model.BadInput("accessions: to must not be before from")
-	}
-	at := r.at(ctx, knownAt, org.KnownAt)
-	var facts []*store.Fact
-	err := r.DB.View(at, func(rd *store.Reader) error {
-		fs, err := rd.FactsStarting(store.MemberOf, lo, hi, 0)
-		for _, f := range fs {
-			if f.To == org.ID && !f.Valid.From.IsZero() {
-				facts = append(facts, f)
-			}
-		}
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	ids := make([]string, 0, 2*len(facts))
-	for _, f := range facts {
-		ids = append(ids, f.From)
-		if f.Event != "" {
-			ids = append(ids, f.Event)
-		}
-	}
-	ents, err := r.loadAll(ctx, at, ids)
-	if err != nil {
-		return nil, err
-	}
-	byID := make(map[string]model.Entity, len(ents))
-	for _, e := range ents {
-		byID[e.ID] = model.EntityOf(e, at)
-	}
-	var out []*model.Accession
-	for _, f := range facts {
-		if len(out) == 0 || out[len(out)-1].Date != f.Valid.From {
-			out = append(out, &model.Accession{Date: f.Valid.From})
-		}
-		acc := out[len(out)-1]
-		if ev, ok := byID[f.Event].(*model.Event); ok && acc.Event == nil {
-			acc.Event = ev
-		}
-		if c, ok := byID[f.From].(*model.Country); ok {
-			acc.Countries = append(acc.Countries, c)
-		}
-	}
-	for _, acc := range out {
-		slices.SortFunc(acc.Countries, func(a, b *model.Country) int { return cmp.Compare(store.Fold(a.Name), store.Fold(b.Name)) })
-	}
-	return out, nil
 }
 
 // factsOf serves the plain fact lists (memberships, terms, participants):
@@ -286,20 +178,6 @@ func (r *Resolver) holder(ctx context.Context, o *model.Office, asOf *store.Date
 	return p, nil
 }
 
-// memberCount counts distinct member countries on asOf.
-func (r *Resolver) memberCount(ctx context.Context, org *model.Organization, asOf *store.Date, knownAt *time.Time) (int, error) {
-	at := r.at(ctx, knownAt, org.KnownAt)
-	fs, err := r.edges(ctx, at, org.ID, store.EdgeFilter{Dir: store.In, Predicates: []store.Predicate{store.MemberOf}, AsOf: r.asOf(asOf)})
-	if err != nil {
-		return 0, err
-	}
-	seen := make(map[string]bool, len(fs))
-	for _, f := range fs {
-		seen[f.From] = true
-	}
-	return len(seen), nil
-}
-
 // fact serves Query.fact and node for fact IDs.
 func (r *Resolver) fact(ctx context.Context, id string, knownAt *time.Time) (*model.Fact, error) {
 	at := r.at(ctx, knownAt, time.Time{})
@@ -311,40 +189,6 @@ func (r *Resolver) fact(ctx context.Context, id string, knownAt *time.Time) (*mo
 		}
 		return err
 	})
-	return out, err
-}
-
-// search serves Query.search.
-func (r *Resolver) search(ctx context.Context, query string, kinds []model.EntityKind, first *int, knownAt *time.Time) ([]*model.SearchHit, error) {
-	if err := r.checkPage(pageArgs{first: first}); err != nil {
-		return nil, err
-	}
-	if len(store.Tokens(query)) == 0 {
-		return nil, model.BadInput("search query must contain at least one letter or digit")
-	}
-	ks, err := model.StoreKinds(kinds)
-	if err != nil {
-		return nil, err
-	}
-	limit := 10
-	if first != nil {
-		limit = *first
-	}
-	at := r.at(ctx, knownAt, time.Time{})
-	var out []*model.SearchHit
-	if limit == 0 {
-		return []*model.SearchHit{}, nil
-	}
-	err = r.DB.View(at, func(rd *store.Reader) error {
-		hits, err := rd.Search(query, ks, limit)
-		for _, h := range hits {
-			out = append(out, &model.SearchHit{Score: h.Score, Matched: h.Matched, Entity: model.EntityOf(h.Entity, at)})
-		}
-		return err
-	})
-	if out == nil {
-		out = []*model.SearchHit{}
-	}
 	return out, err
 }
 

@@ -18,4 +18,7 @@ type Resolver struct {
 	Now func() time.Time
 	// MaxPage is the largest first/last a connection accepts.
 	MaxPage int
+	// MaxVisited caps the entities one path search may reach
+	// (DefaultMaxVisited when 0).
+	MaxVisited int
 }

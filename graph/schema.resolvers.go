@@ -101,8 +101,13 @@ func (r *organizationResolver) MemberCount(ctx context.Context, obj *model.Organ
 }
 
 // Members is the resolver for the members field.
-func (r *organizationResolver) Members(ctx context.Context, obj *model.Organization, asOf *store.Date, knownAt *time.Time, first *int, after *string, last *int, before *string) (*model.MemberConnection, error) {
-	return r.members(ctx, obj, asOf, knownAt, pageArgs{first: first, after: after, last: last, before: before})
+func (r *organizationResolver) Members(ctx context.Context, obj *model.Organization, asOf *store.Date, knownAt *time.Time, joinedAfter *store.Date, joinedBefore *store.Date, orderBy *model.MemberOrder, first *int, after *string, last *int, before *string) (*model.MemberConnection, error) {
+	return r.members(ctx, obj, memberFilter{asOf: asOf, knownAt: knownAt, joinedAfter: joinedAfter, joinedBefore: joinedBefore, order: orderBy}, pageArgs{first: first, after: after, last: last, before: before})
+}
+
+// MembershipDiff is the resolver for the membershipDiff field.
+func (r *organizationResolver) MembershipDiff(ctx context.Context, obj *model.Organization, from store.Date, to store.Date, knownAt *time.Time) (*model.MembershipDiff, error) {
+	return r.membershipDiff(ctx, obj, from, to, knownAt)
 }
 
 // Accessions is the resolver for the accessions field.
@@ -169,13 +174,33 @@ func (r *queryResolver) Fact(ctx context.Context, id string, knownAt *time.Time)
 }
 
 // Search is the resolver for the search field.
-func (r *queryResolver) Search(ctx context.Context, query string, kinds []model.EntityKind, first *int, knownAt *time.Time) ([]*model.SearchHit, error) {
-	return r.search(ctx, query, kinds, first, knownAt)
+func (r *queryResolver) Search(ctx context.Context, query string, kinds []model.EntityKind, first *int, after *string, knownAt *time.Time) ([]*model.SearchHit, error) {
+	return r.search(ctx, query, kinds, first, after, knownAt)
+}
+
+// Path is the resolver for the path field.
+func (r *queryResolver) Path(ctx context.Context, from string, to string, maxHops *int, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, limit *int) ([]*model.Path, error) {
+	return r.path(ctx, from, to, maxHops, predicates, asOf, knownAt, limit)
+}
+
+// Neighborhood is the resolver for the neighborhood field.
+func (r *queryResolver) Neighborhood(ctx context.Context, ids []string, depth *int, predicates []model.Predicate, kinds []model.EntityKind, asOf *store.Date, knownAt *time.Time, maxNodes *int) (*model.Subgraph, error) {
+	return r.neighborhood(ctx, ids, depth, predicates, kinds, asOf, knownAt, maxNodes)
+}
+
+// Timeline is the resolver for the timeline field.
+func (r *queryResolver) Timeline(ctx context.Context, from *store.Date, to *store.Date, entity *string, predicates []model.Predicate, first *int, after *string, knownAt *time.Time) (*model.TimelineConnection, error) {
+	return r.timeline(ctx, from, to, entity, predicates, first, after, knownAt)
 }
 
 // Entities is the resolver for the entities field.
 func (r *queryResolver) Entities(ctx context.Context, kind model.EntityKind, first *int, after *string, knownAt *time.Time) (*model.EntityConnection, error) {
 	return r.entities(ctx, kind, first, after, knownAt)
+}
+
+// Concerns is the resolver for the concerns field.
+func (r *timelineEntryResolver) Concerns(ctx context.Context, obj *model.TimelineEntry) ([]model.Entity, error) {
+	return r.concerns(ctx, obj)
 }
 
 // Citation returns CitationResolver implementation.
@@ -208,15 +233,19 @@ func (r *Resolver) Place() PlaceResolver { return &placeResolver{r} }
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
+// TimelineEntry returns TimelineEntryResolver implementation.
+func (r *Resolver) TimelineEntry() TimelineEntryResolver { return &timelineEntryResolver{r} }
+
 type (
-	citationResolver     struct{ *Resolver }
-	countryResolver      struct{ *Resolver }
-	documentResolver     struct{ *Resolver }
-	eventResolver        struct{ *Resolver }
-	factResolver         struct{ *Resolver }
-	officeResolver       struct{ *Resolver }
-	organizationResolver struct{ *Resolver }
-	personResolver       struct{ *Resolver }
-	placeResolver        struct{ *Resolver }
-	queryResolver        struct{ *Resolver }
+	citationResolver      struct{ *Resolver }
+	countryResolver       struct{ *Resolver }
+	documentResolver      struct{ *Resolver }
+	eventResolver         struct{ *Resolver }
+	factResolver          struct{ *Resolver }
+	officeResolver        struct{ *Resolver }
+	organizationResolver  struct{ *Resolver }
+	personResolver        struct{ *Resolver }
+	placeResolver         struct{ *Resolver }
+	queryResolver         struct{ *Resolver }
+	timelineEntryResolver struct{ *Resolver }
 )

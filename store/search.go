@@ -15,10 +15,10 @@ type Hit struct {
 	Matched string // the name or alias that matched
 }
 
-// Key orders hits: best score first, then folded name, then ID. Search
-// cursors are keys.
+// Key orders hits: best score first, then shorter names (where the match
+// is more of the name), then folded name, then ID. Search cursors are keys.
 func (h Hit) Key() string {
-	return fmt.Sprintf("%03d|%s|%s", 999-int(h.Score), Fold(h.Entity.Name), h.Entity.ID)
+	return fmt.Sprintf("%03d|%05d|%s|%s", 999-int(h.Score), min(utf8.RuneCountInString(h.Entity.Name), 99999), Fold(h.Entity.Name), h.Entity.ID)
 }
 
 // Match scores, highest first.
@@ -51,8 +51,8 @@ type SearchQuery struct {
 // of five letters or more that matches nothing may carry one typo (an
 // insertion, deletion, substitution or swap of neighbours, not in its first
 // letter). Hits rank exact name > exact alias > name prefix > alias prefix >
-// all words > words with a typo, then by name. It returns whether more hits
-// follow.
+// all words > words with a typo, then shorter name first, then by name. It
+// returns whether more hits follow.
 func (r *Reader) Search(q SearchQuery) ([]Hit, bool, error) {
 	r.count()
 	toks := Tokens(q.Text)

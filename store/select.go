@@ -80,41 +80,71 @@ func (r *Reader) Walk(sel Selection, v Visitor) (truncated bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	ids := make([]string, 0, len(nodes))
-	for id := range nodes {
-		ids = append(ids, id)
-	}
-	slices.SortFunc(ids, compareIDs)
-	var facts []*Fact
-	for _, id := range ids {
-		e, n, err := r.entity(id)
+	ents := make([]*Entity, 0, len(nodes))
+	for n := range nodes {
+		e, err := r.entityByNum(n)
 		if err != nil {
 			return false, err
 		}
-		if v.Entity != nil {
+		ents = append(ents, e)
+	}
+	slices.SortFunc(ents, func(a, b *Entity) int { return compareIDs(a.ID, b.ID) })
+	if v.Entity != nil {
+		for _, e := range ents {
 			if err := v.Entity(e); err != nil {
 				return false, err
 			}
 		}
-		fs, err := r.edges(n, EdgeFilter{Dir: Out, Predicates: sel.Predicates, AsOf: sel.AsOf})
+	}
+	if v.Fact == nil {
+		return truncated, nil
+	}
+	var facts []*Fact
+	for n := range nodes {
+		err := r.forEdges(n, sel, true, func(e edge, v []byte) error {
+			if !nodes[e.dst] {
+				return nil
+			}
+			f, err := decodeOutVal(v)
+			facts = append(facts, f)
+			return err
+		})
 		if err != nil {
 			return false, err
 		}
-		for _, f := range fs {
-			if nodes[f.To] {
-				facts = append(facts, f)
-			}
-		}
 	}
 	slices.SortFunc(facts, func(a, b *Fact) int { return compareIDs(a.ID, b.ID) })
-	if v.Fact != nil {
-		for _, f := range facts {
-			if err := v.Fact(f); err != nil {
-				return false, err
-			}
+	for _, f := range facts {
+		if err := v.Fact(f); err != nil {
+			return false, err
 		}
 	}
 	return truncated, nil
+}
+
+// forEdges calls fn for each out-edge (out) or in-edge of node n whose
+// predicate and interval pass sel, with the edge value; it reads no record.
+func (r *Reader) forEdges(n uint64, sel Selection, out bool, fn func(edge, []byte) error) error {
+	preds := sel.Predicates
+	if len(preds) == 0 {
+		preds = []Predicate{0}
+	}
+	for _, p := range preds {
+		err := r.scanEdges(out, n, p, func(e edge, v []byte) error {
+			iv, err := parseIV(v)
+			if err != nil {
+				return err
+			}
+			if sel.AsOf != 0 && !iv.Contains(sel.AsOf) {
+				return nil
+			}
+			return fn(e, v)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // compareIDs orders readable IDs as the slug index does: by kind number,
@@ -135,46 +165,64 @@ func compareIDs(a, b string) int {
 }
 
 // expand runs a breadth-first search from the seeds over edges in both
-// directions that pass the filters, returning the reached entity IDs.
-func (r *Reader) expand(sel Selection) (map[string]bool, bool, error) {
-	nodes := map[string]bool{}
-	var frontier []string
+// directions that pass the filters, returning the reached internal ids. It
+// reads edge keys and values only, and entity records only to check kinds.
+func (r *Reader) expand(sel Selection) (map[uint64]bool, bool, error) {
+	nodes := map[uint64]bool{}
+	var frontier []uint64
 	for _, id := range sel.Seeds {
-		if _, _, err := r.entity(id); err != nil {
+		_, n, err := r.entity(id)
+		if err != nil {
 			return nil, false, err
 		}
-		if !nodes[id] {
-			nodes[id] = true
-			frontier = append(frontier, id)
+		if !nodes[n] {
+			nodes[n] = true
+			frontier = append(frontier, n)
 		}
 	}
-	full := func() bool { return sel.MaxNodes > 0 && len(nodes) >= sel.MaxNodes }
+	kinds := map[uint64]bool{} // kind check results, by id
+	kindOK := func(n uint64) (bool, error) {
+		if len(sel.Kinds) == 0 {
+			return true, nil
+		}
+		if ok, seen := kinds[n]; seen {
+			return ok, nil
+		}
+		e, err := r.entityByNum(n)
+		if err != nil {
+			return false, err
+		}
+		kinds[n] = slices.Contains(sel.Kinds, e.Kind)
+		return kinds[n], nil
+	}
 	truncated := false
-	for d := 0; d < sel.Depth && len(frontier) > 0; d++ {
-		var next []string
-		for _, id := range frontier {
-			_, n, err := r.entity(id)
-			if err != nil {
-				return nil, false, err
-			}
-			fs, err := r.edges(n, EdgeFilter{Dir: Both, Predicates: sel.Predicates, AsOf: sel.AsOf})
-			if err != nil {
-				return nil, false, err
-			}
-			for _, f := range fs {
-				other := f.To
-				if other == id {
-					other = f.From
+	for d := 0; d < sel.Depth && len(frontier) > 0 && !truncated; d++ {
+		var next []uint64
+		for _, n := range frontier {
+			for _, out := range []bool{true, false} {
+				err := r.forEdges(n, sel, out, func(e edge, _ []byte) error {
+					other := e.dst
+					if !out {
+						other = e.src
+					}
+					if nodes[other] || truncated {
+						return nil
+					}
+					ok, err := kindOK(other)
+					if err != nil || !ok {
+						return err
+					}
+					if sel.MaxNodes > 0 && len(nodes) >= sel.MaxNodes {
+						truncated = true
+						return nil
+					}
+					nodes[other] = true
+					next = append(next, other)
+					return nil
+				})
+				if err != nil {
+					return nil, false, err
 				}
-				if nodes[other] || !sel.kindOK(other) {
-					continue
-				}
-				if full() {
-					truncated = true
-					break
-				}
-				nodes[other] = true
-				next = append(next, other)
 			}
 		}
 		frontier = next

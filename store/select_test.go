@@ -15,11 +15,13 @@ func natoDB(t *testing.T) *store.DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if _, err := dataset.LoadNATO(db); err != nil {
+	if _, err := loadNATO(db); err != nil {
 		t.Fatal(err)
 	}
 	return db
 }
+
+func loadNATO(db *store.DB) (int, error) { return dataset.LoadNATO(db) }
 
 func TestNeighborhood(t *testing.T) {
 	db := natoDB(t)

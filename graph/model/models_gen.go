@@ -292,6 +292,23 @@ type MemberEdge struct {
 	Fact  *Fact       `json:"fact"`
 }
 
+type MemberOrder struct {
+	Field     MemberOrderField `json:"field"`
+	Direction OrderDirection   `json:"direction"`
+}
+
+// A country joining (on the fact's validFrom) or leaving (on its validTo).
+type MembershipChange struct {
+	Date    store.Date `json:"date"`
+	Country *Country   `json:"country"`
+	Fact    *Fact      `json:"fact"`
+}
+
+type MembershipDiff struct {
+	Joined []*MembershipChange `json:"joined"`
+	Left   []*MembershipChange `json:"left"`
+}
+
 type Office struct {
 	ID          string          `json:"id"`
 	Kind        EntityKind      `json:"kind"`
@@ -359,8 +376,13 @@ type Organization struct {
 	Relations   *FactConnection `json:"relations"`
 	// How many countries were members on `asOf`.
 	MemberCount int `json:"memberCount"`
-	// Member countries on `asOf`, ordered by name.
+	// Member countries on `asOf` (default today), optionally only those that
+	// joined after `joinedAfter` and before `joinedBefore` (both exclusive),
+	// ordered by name (default) or by accession date then name.
 	Members *MemberConnection `json:"members"`
+	// Countries whose membership began (joined) or ended (left) after `from` and
+	// on or before `to`.
+	MembershipDiff *MembershipDiff `json:"membershipDiff"`
 	// Days on which countries joined, between `from` and `to` inclusive, oldest first.
 	Accessions []*Accession `json:"accessions"`
 	// the transaction time this object was read at; nested fields default to it
@@ -412,6 +434,21 @@ type PageInfo struct {
 	HasPreviousPage bool    `json:"hasPreviousPage"`
 	StartCursor     *string `json:"startCursor,omitempty"`
 	EndCursor       *string `json:"endCursor,omitempty"`
+}
+
+type Path struct {
+	// The number of facts on the path.
+	Length int `json:"length"`
+	// From `from` to `to`; the first step has no fact.
+	Steps []*PathStep `json:"steps"`
+}
+
+type PathStep struct {
+	Entity Entity `json:"entity"`
+	// The fact joining the previous step's entity to this one.
+	Fact *Fact `json:"fact,omitempty"`
+	// OUT when the fact points from the previous entity to this one, IN when it points back.
+	Direction *Direction `json:"direction,omitempty"`
 }
 
 type Person struct {
@@ -531,7 +568,9 @@ type Query struct {
 }
 
 type SearchHit struct {
-	Score float64 `json:"score"`
+	// Pass as `after` to get the hits after this one.
+	Cursor string  `json:"cursor"`
+	Score  float64 `json:"score"`
 	// The name or alias that matched.
 	Matched string `json:"matched"`
 	Entity  Entity `json:"entity"`
@@ -540,6 +579,37 @@ type SearchHit struct {
 type Span struct {
 	Start int `json:"start"`
 	End   int `json:"end"`
+}
+
+type Subgraph struct {
+	Nodes []Entity `json:"nodes"`
+	Facts []*Fact  `json:"facts"`
+	// True when maxNodes stopped the selection from growing.
+	Truncated bool `json:"truncated"`
+}
+
+type TimelineConnection struct {
+	PageInfo *PageInfo       `json:"pageInfo"`
+	Edges    []*TimelineEdge `json:"edges"`
+}
+
+type TimelineEdge struct {
+	Cursor string         `json:"cursor"`
+	Node   *TimelineEntry `json:"node"`
+}
+
+type TimelineEntry struct {
+	Date store.Date    `json:"date"`
+	Kind HappeningKind `json:"kind"`
+	// The fact that began or ended.
+	Fact *Fact `json:"fact,omitempty"`
+	// The event that took place.
+	Event *Event `json:"event,omitempty"`
+	// What the entry is about: the fact's two ends, or the event.
+	Concerns []Entity `json:"concerns"`
+	// the IDs concerns resolves
+	ConcernIDs []string  `json:"-"`
+	KnownAt    time.Time `json:"-"`
 }
 
 type Direction string
@@ -661,6 +731,178 @@ func (e *EntityKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e EntityKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type HappeningKind string
+
+const (
+	// An event took place.
+	HappeningKindEvent HappeningKind = "EVENT"
+	// A fact became true (its validFrom).
+	HappeningKindStarted HappeningKind = "STARTED"
+	// A fact stopped being true (its validTo).
+	HappeningKindEnded HappeningKind = "ENDED"
+)
+
+var AllHappeningKind = []HappeningKind{
+	HappeningKindEvent,
+	HappeningKindStarted,
+	HappeningKindEnded,
+}
+
+func (e HappeningKind) IsValid() bool {
+	switch e {
+	case HappeningKindEvent, HappeningKindStarted, HappeningKindEnded:
+		return true
+	}
+	return false
+}
+
+func (e HappeningKind) String() string {
+	return string(e)
+}
+
+func (e *HappeningKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = HappeningKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid HappeningKind", str)
+	}
+	return nil
+}
+
+func (e HappeningKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *HappeningKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e HappeningKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type MemberOrderField string
+
+const (
+	// By folded name, then ID.
+	MemberOrderFieldName MemberOrderField = "NAME"
+	// By accession date (the membership's validFrom), then name.
+	MemberOrderFieldSince MemberOrderField = "SINCE"
+)
+
+var AllMemberOrderField = []MemberOrderField{
+	MemberOrderFieldName,
+	MemberOrderFieldSince,
+}
+
+func (e MemberOrderField) IsValid() bool {
+	switch e {
+	case MemberOrderFieldName, MemberOrderFieldSince:
+		return true
+	}
+	return false
+}
+
+func (e MemberOrderField) String() string {
+	return string(e)
+}
+
+func (e *MemberOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MemberOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MemberOrderField", str)
+	}
+	return nil
+}
+
+func (e MemberOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MemberOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MemberOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type OrderDirection string
+
+const (
+	OrderDirectionAsc  OrderDirection = "ASC"
+	OrderDirectionDesc OrderDirection = "DESC"
+)
+
+var AllOrderDirection = []OrderDirection{
+	OrderDirectionAsc,
+	OrderDirectionDesc,
+}
+
+func (e OrderDirection) IsValid() bool {
+	switch e {
+	case OrderDirectionAsc, OrderDirectionDesc:
+		return true
+	}
+	return false
+}
+
+func (e OrderDirection) String() string {
+	return string(e)
+}
+
+func (e *OrderDirection) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = OrderDirection(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid OrderDirection", str)
+	}
+	return nil
+}
+
+func (e OrderDirection) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *OrderDirection) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e OrderDirection) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
