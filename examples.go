@@ -79,4 +79,45 @@ var examples = []web.Example{
   }
 }
 `},
+	{Name: "Path", Query: `query Path {
+  path(from: "person/mark-rutte", to: "country/FIN", maxHops: 3, asOf: "2024-10-01") {
+    length
+    steps {
+      entity { id name }
+      fact { id predicate validFrom validTo }
+      direction
+    }
+  }
+}
+`},
+	{Name: "Neighborhood", Query: `query Neighborhood {
+  neighborhood(ids: ["org/nato"], depth: 1, predicates: [MEMBER_OF], asOf: "2023-12-31") {
+    truncated
+    nodes { id name }
+    facts { id validFrom from { id } to { id } }
+  }
+}
+`},
+	{Name: "Timeline", Query: `query SwedenTimeline {
+  timeline(entity: "country/SWE") {
+    edges {
+      node {
+        date
+        kind
+        fact { predicate from { name } to { name } }
+        event { name }
+      }
+    }
+  }
+}
+`},
+	{Name: "Membership diff", Query: `query MembershipDiff {
+  alliance(id: "org/nato") {
+    membershipDiff(from: "2020-01-01", to: "2024-12-31") {
+      joined { date country { id name } fact { id } }
+      left { date country { id name } fact { id } }
+    }
+  }
+}
+`},
 }

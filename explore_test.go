@@ -2,8 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"log/slog"
+	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/store"
 )
 
 func TestPathAsOf(t *testing.T) {
@@ -244,5 +249,30 @@ func TestTimelinePagingHTTP(t *testing.T) {
 	}
 	if !seen["2024-03-07 STARTED fact/swe-member-of-nato"] || !seen["2022-02-24 EVENT event/russian-invasion-of-ukraine-2022"] {
 		t.Errorf("timeline lacks Sweden's accession or the invasion: %d entries", len(all))
+	}
+}
+
+// TestPathVisitedCap: a path search over a hub that would reach more
+// entities than --max-visited answers LIMIT_EXCEEDED naming the cap, and
+// the server keeps serving.
+func TestPathVisitedCap(t *testing.T) {
+	db, err := store.Open("", store.DefaultOptions().WithInMemory(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := dataset.LoadNATO(db); err != nil {
+		t.Fatal(err)
+	}
+	c := testConfig()
+	c.maxVisited = 20
+	srv := httptest.NewServer(newMux(db, c, slog.New(slog.DiscardHandler)))
+	defer srv.Close()
+	r := query(t, srv.URL, `{ path(from: "person/donald-trump", to: "person/jens-stoltenberg", maxHops: 6) { length } }`)
+	if r.code() != "LIMIT_EXCEEDED" || !strings.Contains(r.Errors[0].Message, "20") {
+		t.Fatalf("%+v", r.Errors)
+	}
+	if ok := query(t, srv.URL, `{ path(from: "country/FIN", to: "org/nato") { length } }`); len(ok.Errors) > 0 {
+		t.Fatal(ok.Errors)
 	}
 }

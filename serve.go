@@ -29,7 +29,9 @@ type serveConfig struct {
 	inMemory bool
 	limits   graph.Limits
 	logJSON  bool
-	now      func() time.Time
+	// maxVisited caps path searches (graph.DefaultMaxVisited when 0).
+	maxVisited int
+	now        func() time.Time
 	// ready, if set, receives the listener's address once serving.
 	ready func(addr string)
 }
@@ -45,6 +47,7 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	fs.IntVar(&c.limits.MaxPage, "max-page", c.limits.MaxPage, "page size limit for first/last")
 	fs.Int64Var(&c.limits.MaxBodyBytes, "max-body", c.limits.MaxBodyBytes, "request body limit in `bytes` (413 beyond)")
 	fs.DurationVar(&c.limits.Timeout, "timeout", c.limits.Timeout, "resolver deadline per request")
+	fs.IntVar(&c.maxVisited, "max-visited", graph.DefaultMaxVisited, "entities one path search may reach before LIMIT_EXCEEDED")
 	return c
 }
 
@@ -114,7 +117,7 @@ func serve(ctx context.Context, c *serveConfig, logOut io.Writer) error {
 
 // newMux wires the endpoints.
 func newMux(db *store.DB, c *serveConfig, log *slog.Logger) http.Handler {
-	res := &graph.Resolver{DB: db, Now: c.now, MaxPage: c.limits.MaxPage}
+	res := &graph.Resolver{DB: db, Now: c.now, MaxPage: c.limits.MaxPage, MaxVisited: c.maxVisited}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", graph.NewHandler(res, c.limits, log))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
