@@ -38,6 +38,8 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return recode(gerr, model.CodeNotFound, userMessage(gerr.Message))
 		case errors.Is(err, store.ErrInvalid):
 			return recode(gerr, model.CodeBadUserInput, userMessage(gerr.Message))
+		case errors.Is(err, store.ErrLimit):
+			return recode(gerr, model.CodeLimitExceeded, userMessage(gerr.Message))
 		case errors.Is(err, store.ErrConflict):
 			return recode(gerr, model.CodeConflict, userMessage(gerr.Message))
 		case errors.Is(err, context.DeadlineExceeded):
