@@ -48,6 +48,7 @@ func commands() []command {
 	return []command{
 		{"serve", "serve the GraphQL API and GraphiQL (the default command)", runServe},
 		{"check", "verify the store's invariants; exit non-zero on a violation", runCheck},
+		{"gen", "write a deterministic synthetic graph for benchmarks", runGen},
 		{"version", "print the version", func(_ context.Context, _ []string, stdout, _ io.Writer) error {
 			_, err := fmt.Fprintln(stdout, "alliancegraph", version)
 			return err
