@@ -251,3 +251,57 @@ func (r *Resolver) search(ctx context.Context, query string, kinds []model.Entit
 	})
 	return out, err
 }
+
+// factsByStart serves Query.facts from the by-time index; totalCount is
+// counted only if the query selects it.
+func (r *Resolver) factsByStart(ctx context.Context, pred model.Predicate, startedAfter, startedBefore *store.Date, first *int, after *string, knownAt *time.Time) (*model.FactConnection, error) {
+	limit := intOr(first, 20)
+	if err := r.checkPage(pageArgs{first: &limit}); err != nil {
+		return nil, err
+	}
+	ps, err := model.StorePredicates([]model.Predicate{pred})
+	if err != nil {
+		return nil, err
+	}
+	var from, to store.Date
+	if startedAfter != nil {
+		from = *startedAfter + 1
+	}
+	if startedBefore != nil {
+		to = *startedBefore
+	}
+	cursor := ""
+	if after != nil {
+		if cursor, err = decodeCursor(*after); err != nil {
+			return nil, err
+		}
+	}
+	at := r.at(ctx, knownAt, time.Time{})
+	conn := &model.FactConnection{PageInfo: &model.PageInfo{HasPreviousPage: after != nil}, Edges: []*model.FactEdge{}}
+	conn.Counter = func() (int, error) {
+		n := 0
+		err := r.DB.View(at, func(rd *store.Reader) (err error) {
+			n, err = rd.CountStarting(ps[0], from, to)
+			return err
+		})
+		return n, err
+	}
+	if limit == 0 {
+		return conn, nil
+	}
+	err = r.DB.View(at, func(rd *store.Reader) error {
+		fs, cursors, more, err := rd.StartPage(ps[0], from, to, cursor, limit)
+		if err != nil {
+			return err
+		}
+		conn.PageInfo.HasNextPage = more
+		for i, f := range fs {
+			conn.Edges = append(conn.Edges, &model.FactEdge{Cursor: encodeCursor(cursors[i]), Node: model.FactOf(f, at)})
+		}
+		return nil
+	})
+	if n := len(conn.Edges); n > 0 {
+		conn.PageInfo.StartCursor, conn.PageInfo.EndCursor = &conn.Edges[0].Cursor, &conn.Edges[n-1].Cursor
+	}
+	return conn, err
+}

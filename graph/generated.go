@@ -35,6 +35,7 @@ type ResolverRoot interface {
 	Document() DocumentResolver
 	Event() EventResolver
 	Fact() FactResolver
+	FactConnection() FactConnectionResolver
 	Office() OfficeResolver
 	Organization() OrganizationResolver
 	Person() PersonResolver
@@ -62,13 +63,20 @@ type ComplexityRoot struct {
 
 	Country struct {
 		Aliases     func(childComplexity int) int
+		Area        func(childComplexity int) int
+		Capital     func(childComplexity int) int
 		ExternalIds func(childComplexity int) int
+		Founded     func(childComplexity int) int
+		Gdp         func(childComplexity int) int
 		ID          func(childComplexity int) int
+		Independent func(childComplexity int) int
 		Iso3        func(childComplexity int) int
 		Kind        func(childComplexity int) int
 		Memberships func(childComplexity int, asOf *store.Date, knownAt *time.Time) int
 		Name        func(childComplexity int) int
+		Population  func(childComplexity int) int
 		Properties  func(childComplexity int) int
+		Region      func(childComplexity int) int
 		Relations   func(childComplexity int, direction *model.Direction, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, first *int, after *string) int
 	}
 
@@ -240,6 +248,7 @@ type ComplexityRoot struct {
 		Entity       func(childComplexity int, id string, knownAt *time.Time) int
 		Event        func(childComplexity int, id string, knownAt *time.Time) int
 		Fact         func(childComplexity int, id string, knownAt *time.Time) int
+		Facts        func(childComplexity int, predicate model.Predicate, startedAfter *store.Date, startedBefore *store.Date, orderBy *model.FactOrder, first *int, after *string, knownAt *time.Time) int
 		Neighborhood func(childComplexity int, ids []string, depth *int, predicates []model.Predicate, kinds []model.EntityKind, asOf *store.Date, knownAt *time.Time, maxNodes *int) int
 		Node         func(childComplexity int, id string, knownAt *time.Time) int
 		Office       func(childComplexity int, id string, knownAt *time.Time) int
@@ -312,6 +321,9 @@ type FactResolver interface {
 
 	Event(ctx context.Context, obj *model.Fact) (*model.Event, error)
 }
+type FactConnectionResolver interface {
+	TotalCount(ctx context.Context, obj *model.FactConnection) (int, error)
+}
 type OfficeResolver interface {
 	Relations(ctx context.Context, obj *model.Office, direction *model.Direction, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error)
 	Holder(ctx context.Context, obj *model.Office, asOf *store.Date, knownAt *time.Time) (*model.Person, error)
@@ -344,6 +356,7 @@ type QueryResolver interface {
 	Path(ctx context.Context, from string, to string, maxHops *int, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, limit *int) ([]*model.Path, error)
 	Neighborhood(ctx context.Context, ids []string, depth *int, predicates []model.Predicate, kinds []model.EntityKind, asOf *store.Date, knownAt *time.Time, maxNodes *int) (*model.Subgraph, error)
 	Timeline(ctx context.Context, from *store.Date, to *store.Date, entity *string, predicates []model.Predicate, first *int, after *string, knownAt *time.Time) (*model.TimelineConnection, error)
+	Facts(ctx context.Context, predicate model.Predicate, startedAfter *store.Date, startedBefore *store.Date, orderBy *model.FactOrder, first *int, after *string, knownAt *time.Time) (*model.FactConnection, error)
 	Entities(ctx context.Context, kind model.EntityKind, first *int, after *string, knownAt *time.Time) (*model.EntityConnection, error)
 }
 type TimelineEntryResolver interface {
@@ -418,18 +431,48 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Country.Aliases(childComplexity), true
+	case "Country.area":
+		if e.ComplexityRoot.Country.Area == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.Area(childComplexity), true
+	case "Country.capital":
+		if e.ComplexityRoot.Country.Capital == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.Capital(childComplexity), true
 	case "Country.externalIds":
 		if e.ComplexityRoot.Country.ExternalIds == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Country.ExternalIds(childComplexity), true
+	case "Country.founded":
+		if e.ComplexityRoot.Country.Founded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.Founded(childComplexity), true
+	case "Country.gdp":
+		if e.ComplexityRoot.Country.Gdp == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.Gdp(childComplexity), true
 	case "Country.id":
 		if e.ComplexityRoot.Country.ID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Country.ID(childComplexity), true
+	case "Country.independent":
+		if e.ComplexityRoot.Country.Independent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.Independent(childComplexity), true
 	case "Country.iso3":
 		if e.ComplexityRoot.Country.Iso3 == nil {
 			break
@@ -459,12 +502,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Country.Name(childComplexity), true
+	case "Country.population":
+		if e.ComplexityRoot.Country.Population == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.Population(childComplexity), true
 	case "Country.properties":
 		if e.ComplexityRoot.Country.Properties == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Country.Properties(childComplexity), true
+	case "Country.region":
+		if e.ComplexityRoot.Country.Region == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Country.Region(childComplexity), true
 	case "Country.relations":
 		if e.ComplexityRoot.Country.Relations == nil {
 			break
@@ -1239,6 +1294,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Fact(childComplexity, args["id"].(string), args["knownAt"].(*time.Time)), true
+	case "Query.facts":
+		if e.ComplexityRoot.Query.Facts == nil {
+			break
+		}
+
+		args, err := ec.field_Query_facts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Facts(childComplexity, args["predicate"].(model.Predicate), args["startedAfter"].(*store.Date), args["startedBefore"].(*store.Date), args["orderBy"].(*model.FactOrder), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 
 	case "Query.neighborhood":
 		if e.ComplexityRoot.Query.Neighborhood == nil {
@@ -1577,6 +1643,12 @@ type Query {
   (no events).
   """
   timeline(from: Date, to: Date, entity: ID, predicates: [Predicate!], first: Int = 20, after: String, knownAt: DateTime): TimelineConnection!
+  """
+  Facts of one predicate by start date (validFrom), read from the by-time
+  index: those that started after ` + "`" + `startedAfter` + "`" + ` and before ` + "`" + `startedBefore` + "`" + `
+  (both exclusive), oldest first. ` + "`" + `totalCount` + "`" + ` is counted only when asked.
+  """
+  facts(predicate: Predicate!, startedAfter: Date, startedBefore: Date, orderBy: FactOrder = VALID_FROM, first: Int = 20, after: String, knownAt: DateTime): FactConnection!
   "Entities of one kind, in the order they were added."
   entities(kind: EntityKind!, first: Int = 20, after: String, knownAt: DateTime): EntityConnection!
 }
@@ -1671,6 +1743,16 @@ type Country implements Node & Entity {
   relations(direction: Direction = BOTH, predicates: [Predicate!], asOf: Date, knownAt: DateTime, first: Int = 20, after: String): FactConnection!
   "ISO 3166-1 alpha-3 code."
   iso3: String
+  "The following fields read the country's properties of the same name."
+  capital: String
+  region: String
+  population: Float
+  "Square kilometres."
+  area: Float
+  "Gross domestic product, billions of US dollars."
+  gdp: Float
+  founded: Date
+  independent: Boolean
   "MEMBER_OF facts of this country, valid at ` + "`" + `asOf` + "`" + ` (all of them when ` + "`" + `asOf` + "`" + ` is omitted)."
   memberships(asOf: Date, knownAt: DateTime): [Fact!]!
 }
@@ -1943,6 +2025,11 @@ type TimelineEntry {
   "What the entry is about: the fact's two ends, or the event."
   concerns: [Entity!]!
 }
+
+enum FactOrder {
+  "By validFrom, oldest first."
+  VALID_FROM
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -1995,6 +2082,20 @@ func (ec *executionContext) childFields_Country(ctx context.Context, field graph
 		return ec.fieldContext_Country_relations(ctx, field)
 	case "iso3":
 		return ec.fieldContext_Country_iso3(ctx, field)
+	case "capital":
+		return ec.fieldContext_Country_capital(ctx, field)
+	case "region":
+		return ec.fieldContext_Country_region(ctx, field)
+	case "population":
+		return ec.fieldContext_Country_population(ctx, field)
+	case "area":
+		return ec.fieldContext_Country_area(ctx, field)
+	case "gdp":
+		return ec.fieldContext_Country_gdp(ctx, field)
+	case "founded":
+		return ec.fieldContext_Country_founded(ctx, field)
+	case "independent":
+		return ec.fieldContext_Country_independent(ctx, field)
 	case "memberships":
 		return ec.fieldContext_Country_memberships(ctx, field)
 	}
@@ -3285,6 +3386,68 @@ func (ec *executionContext) field_Query_fact_args(ctx context.Context, rawArgs m
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_facts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "predicate",
+		func(ctx context.Context, v any) (model.Predicate, error) {
+			return ec.unmarshalNPredicate2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐPredicate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["predicate"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "startedAfter",
+		func(ctx context.Context, v any) (*store.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["startedAfter"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "startedBefore",
+		func(ctx context.Context, v any) (*store.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["startedBefore"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.FactOrder, error) {
+			return ec.unmarshalOFactOrder2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐFactOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg6
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_neighborhood_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4075,6 +4238,167 @@ func (ec *executionContext) _Country_iso3(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Country_iso3(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Country", field, false, false, "String")
+}
+
+func (ec *executionContext) _Country_capital(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_capital(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Capital, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Country_capital(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Country", field, false, false, "String")
+}
+
+func (ec *executionContext) _Country_region(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_region(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Region, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Country_region(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Country", field, false, false, "String")
+}
+
+func (ec *executionContext) _Country_population(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_population(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Population, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Country_population(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Country", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Country_area(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_area(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Area, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Country_area(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Country", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Country_gdp(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_gdp(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Gdp, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Country_gdp(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Country", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Country_founded(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_founded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Founded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Country_founded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Country", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Country_independent(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Country_independent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Independent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *bool) graphql.Marshaler {
+			return ec.marshalOBoolean2ᚖbool(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Country_independent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Country", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Country_memberships(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
@@ -5129,7 +5453,7 @@ func (ec *executionContext) _FactConnection_totalCount(ctx context.Context, fiel
 			return ec.fieldContext_FactConnection_totalCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
+			return ec.Resolvers.FactConnection().TotalCount(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -5140,7 +5464,7 @@ func (ec *executionContext) _FactConnection_totalCount(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_FactConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("FactConnection", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("FactConnection", field, true, true, "Int")
 }
 
 func (ec *executionContext) _FactConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.FactConnection) (ret graphql.Marshaler) {
@@ -7572,6 +7896,50 @@ func (ec *executionContext) fieldContext_Query_timeline(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_facts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_facts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Facts(ctx, fc.Args["predicate"].(model.Predicate), fc.Args["startedAfter"].(*store.Date), fc.Args["startedBefore"].(*store.Date), fc.Args["orderBy"].(*model.FactOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FactConnection) graphql.Marshaler {
+			return ec.marshalNFactConnection2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐFactConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_facts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FactConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_facts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_entities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9604,6 +9972,41 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "capital":
+			out.Values[i] = ec._Country_capital(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "region":
+			out.Values[i] = ec._Country_region(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "population":
+			out.Values[i] = ec._Country_population(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "area":
+			out.Values[i] = ec._Country_area(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "gdp":
+			out.Values[i] = ec._Country_gdp(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "founded":
+			out.Values[i] = ec._Country_founded(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "independent":
+			out.Values[i] = ec._Country_independent(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "memberships":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -9993,19 +10396,20 @@ func (ec *executionContext) _FactConnection(ctx context.Context, sel ast.Selecti
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("FactConnection")
 		case "totalCount":
-			out.Values[i] = ec._FactConnection_totalCount(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._FactConnection_totalCount(ctx, field, obj)
+				})
 		case "pageInfo":
 			out.Values[i] = ec._FactConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "edges":
 			out.Values[i] = ec._FactConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -10799,6 +11203,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_timeline(ctx, field)
+				})
+		case "facts":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_facts(ctx, field)
 				})
 		case "entities":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -12378,6 +12788,39 @@ func (ec *executionContext) marshalOFact2ᚖgithubᚗcomᚋalliancegraphᚋallia
 		return graphql.Null
 	}
 	return ec._Fact(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOFactOrder2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐFactOrder(ctx context.Context, v any) (*model.FactOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.FactOrder)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFactOrder2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐFactOrder(ctx context.Context, sel ast.SelectionSet, v *model.FactOrder) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {

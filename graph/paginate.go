@@ -119,3 +119,12 @@ func (r *Resolver) paginate(n int, key func(int) string, desc bool, a pageArgs) 
 	}
 	return window{lo: lo, hi: hi, info: info}, nil
 }
+
+// totalCount serves FactConnection.totalCount: the count the connection
+// was built with, or its lazy Counter.
+func (r *Resolver) totalCount(c *model.FactConnection) (int, error) {
+	if c.Counter != nil {
+		return c.Counter()
+	}
+	return c.TotalCount, nil
+}

@@ -75,6 +75,11 @@ func (r *factResolver) Event(ctx context.Context, obj *model.Fact) (*model.Event
 	return ev, nil
 }
 
+// TotalCount is the resolver for the totalCount field.
+func (r *factConnectionResolver) TotalCount(ctx context.Context, obj *model.FactConnection) (int, error) {
+	return r.totalCount(obj)
+}
+
 // Relations is the resolver for the relations field.
 func (r *officeResolver) Relations(ctx context.Context, obj *model.Office, direction *model.Direction, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error) {
 	return r.relations(ctx, obj.ID, obj.KnownAt, direction, predicates, asOf, knownAt, first, after)
@@ -193,6 +198,11 @@ func (r *queryResolver) Timeline(ctx context.Context, from *store.Date, to *stor
 	return r.timeline(ctx, from, to, entity, predicates, first, after, knownAt)
 }
 
+// Facts is the resolver for the facts field.
+func (r *queryResolver) Facts(ctx context.Context, predicate model.Predicate, startedAfter *store.Date, startedBefore *store.Date, orderBy *model.FactOrder, first *int, after *string, knownAt *time.Time) (*model.FactConnection, error) {
+	return r.factsByStart(ctx, predicate, startedAfter, startedBefore, first, after, knownAt)
+}
+
 // Entities is the resolver for the entities field.
 func (r *queryResolver) Entities(ctx context.Context, kind model.EntityKind, first *int, after *string, knownAt *time.Time) (*model.EntityConnection, error) {
 	return r.entities(ctx, kind, first, after, knownAt)
@@ -218,6 +228,9 @@ func (r *Resolver) Event() EventResolver { return &eventResolver{r} }
 // Fact returns FactResolver implementation.
 func (r *Resolver) Fact() FactResolver { return &factResolver{r} }
 
+// FactConnection returns FactConnectionResolver implementation.
+func (r *Resolver) FactConnection() FactConnectionResolver { return &factConnectionResolver{r} }
+
 // Office returns OfficeResolver implementation.
 func (r *Resolver) Office() OfficeResolver { return &officeResolver{r} }
 
@@ -237,15 +250,16 @@ func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 func (r *Resolver) TimelineEntry() TimelineEntryResolver { return &timelineEntryResolver{r} }
 
 type (
-	citationResolver      struct{ *Resolver }
-	countryResolver       struct{ *Resolver }
-	documentResolver      struct{ *Resolver }
-	eventResolver         struct{ *Resolver }
-	factResolver          struct{ *Resolver }
-	officeResolver        struct{ *Resolver }
-	organizationResolver  struct{ *Resolver }
-	personResolver        struct{ *Resolver }
-	placeResolver         struct{ *Resolver }
-	queryResolver         struct{ *Resolver }
-	timelineEntryResolver struct{ *Resolver }
+	citationResolver       struct{ *Resolver }
+	countryResolver        struct{ *Resolver }
+	documentResolver       struct{ *Resolver }
+	eventResolver          struct{ *Resolver }
+	factResolver           struct{ *Resolver }
+	factConnectionResolver struct{ *Resolver }
+	officeResolver         struct{ *Resolver }
+	organizationResolver   struct{ *Resolver }
+	personResolver         struct{ *Resolver }
+	placeResolver          struct{ *Resolver }
+	queryResolver          struct{ *Resolver }
+	timelineEntryResolver  struct{ *Resolver }
 )

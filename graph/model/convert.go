@@ -2,6 +2,7 @@ package model
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -92,6 +93,24 @@ func propDate(e *store.Entity, key string) *store.Date {
 	return nil
 }
 
+func propFloat(e *store.Entity, key string) *float64 {
+	if p, ok := e.Prop(key); ok {
+		if v, err := strconv.ParseFloat(p.Value, 64); err == nil {
+			return &v
+		}
+	}
+	return nil
+}
+
+func propBool(e *store.Entity, key string) *bool {
+	if p, ok := e.Prop(key); ok {
+		if v, err := strconv.ParseBool(p.Value); err == nil {
+			return &v
+		}
+	}
+	return nil
+}
+
 func propString(e *store.Entity, key string) *string {
 	if p, ok := e.Prop(key); ok {
 		return strPtr(p.Value)
@@ -109,7 +128,9 @@ func EntityOf(e *store.Entity, at time.Time) Entity {
 	ps, xs := props(e.Props), xids(e.XIDs)
 	switch e.Kind {
 	case store.KindCountry:
-		return &Country{ID: id, Kind: kind, Name: name, Aliases: aliases, Properties: ps, ExternalIds: xs, KnownAt: at, Iso3: strPtr(e.XIDs["iso3"])}
+		return &Country{ID: id, Kind: kind, Name: name, Aliases: aliases, Properties: ps, ExternalIds: xs, KnownAt: at, Iso3: strPtr(e.XIDs["iso3"]),
+			Capital: propString(e, "capital"), Region: propString(e, "region"), Population: propFloat(e, "population"),
+			Area: propFloat(e, "area"), Gdp: propFloat(e, "gdp"), Founded: propDate(e, "founded"), Independent: propBool(e, "independent")}
 	case store.KindPerson:
 		return &Person{ID: id, Kind: kind, Name: name, Aliases: aliases, Properties: ps, ExternalIds: xs, KnownAt: at}
 	case store.KindOrganization:
@@ -149,3 +170,6 @@ func FactOf(f *store.Fact, at time.Time) *Fact {
 		KnownAt:    at,
 	}
 }
+
+// Counter computes a connection's totalCount only when a query asks for it.
+type Counter func() (int, error)

@@ -61,6 +61,16 @@ type Country struct {
 	Relations   *FactConnection `json:"relations"`
 	// ISO 3166-1 alpha-3 code.
 	Iso3 *string `json:"iso3,omitempty"`
+	// The following fields read the country's properties of the same name.
+	Capital    *string  `json:"capital,omitempty"`
+	Region     *string  `json:"region,omitempty"`
+	Population *float64 `json:"population,omitempty"`
+	// Square kilometres.
+	Area *float64 `json:"area,omitempty"`
+	// Gross domestic product, billions of US dollars.
+	Gdp         *float64    `json:"gdp,omitempty"`
+	Founded     *store.Date `json:"founded,omitempty"`
+	Independent *bool       `json:"independent,omitempty"`
 	// MEMBER_OF facts of this country, valid at `asOf` (all of them when `asOf` is omitted).
 	Memberships []*Fact `json:"memberships"`
 	// the transaction time this object was read at; nested fields default to it
@@ -268,6 +278,8 @@ type FactConnection struct {
 	TotalCount int         `json:"totalCount"`
 	PageInfo   *PageInfo   `json:"pageInfo"`
 	Edges      []*FactEdge `json:"edges"`
+	// counts lazily when totalCount is asked and not already known
+	Counter Counter `json:"-"`
 }
 
 type FactEdge struct {
@@ -731,6 +743,60 @@ func (e *EntityKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e EntityKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type FactOrder string
+
+const (
+	// By validFrom, oldest first.
+	FactOrderValidFrom FactOrder = "VALID_FROM"
+)
+
+var AllFactOrder = []FactOrder{
+	FactOrderValidFrom,
+}
+
+func (e FactOrder) IsValid() bool {
+	switch e {
+	case FactOrderValidFrom:
+		return true
+	}
+	return false
+}
+
+func (e FactOrder) String() string {
+	return string(e)
+}
+
+func (e *FactOrder) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = FactOrder(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid FactOrder", str)
+	}
+	return nil
+}
+
+func (e FactOrder) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *FactOrder) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e FactOrder) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
