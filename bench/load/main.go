@@ -1,0 +1,214 @@
+// Command load is the benchmark's closed-loop load generator. It sends the
+// workload's queries (q1..q4) with random IDs and dates to a GraphQL
+// endpoint on loopback from 1 and from 16 concurrent clients, after a
+// warm-up, for a fixed time each, and prints req/s, p50, p99 and, when
+// given the server's PID, the server's CPU and peak resident memory.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Query IDs follow alliancegraph gen's ID scheme.
+var queries = map[string]struct {
+	text string
+	vars func(rng *rand.Rand, f int) map[string]any
+}{
+	"q1": {`query Q1($id: ID!) { country(id: $id) { id name iso3 capital region population area gdp founded independent } }`,
+		func(rng *rand.Rand, f int) map[string]any {
+			return map[string]any{"id": fmt.Sprintf("country/C%06d", rng.IntN(10000*f))}
+		}},
+	"q2": {`query Q2($id: ID!) { event(id: $id) { id name date participants { from { id name } } } }`,
+		func(rng *rand.Rand, f int) map[string]any {
+			return map[string]any{"id": fmt.Sprintf("event/e%06d", rng.IntN(10000*f))}
+		}},
+	"q3": {`query Q3($id: ID!, $d: Date!) { alliance(id: $id) { id name members(asOf: $d, first: 100) { edges { node { id name memberships { id validFrom validTo to { id } } } } } } }`,
+		func(rng *rand.Rand, f int) map[string]any {
+			return map[string]any{"id": fmt.Sprintf("org/a%06d", rng.IntN(2000*f)), "d": randomDate(rng)}
+		}},
+	"q4": {`query Q4($d: Date!) { facts(predicate: MEMBER_OF, startedAfter: $d, orderBy: VALID_FROM, first: 20) { edges { node { id validFrom validTo from { id } to { id } } } } }`,
+		func(rng *rand.Rand, f int) map[string]any { return map[string]any{"d": randomDate(rng)} }},
+}
+
+func randomDate(rng *rand.Rand) string {
+	start := time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+	return start.AddDate(0, 0, rng.IntN(125*365)).Format(time.DateOnly)
+}
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "load:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("load", flag.ContinueOnError)
+	url := fs.String("url", "", "GraphQL endpoint on loopback, e.g. http://127.0.0.1:8080/graphql")
+	qs := fs.String("queries", "q1,q2,q3,q4", "queries to run")
+	clients := fs.String("clients", "1,16", "concurrent closed-loop clients, one run each")
+	warmup := fs.Duration("warmup", 2*time.Second, "warm-up before each measured run")
+	dur := fs.Duration("duration", 10*time.Second, "measured time of each run")
+	pid := fs.Int("pid", 0, "server process ID, to report its CPU and peak resident memory")
+	factor := fs.Int("factor", 1, "size factor of the generated graph (for ID ranges)")
+	label := fs.String("label", "alliancegraph", "server name in the output")
+	header := fs.Bool("header", true, "print the table header")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if !strings.HasPrefix(*url, "http://127.") && !strings.HasPrefix(*url, "http://localhost") && !strings.HasPrefix(*url, "http://[::1]") {
+		return fmt.Errorf("--url must be a loopback address, got %q", *url)
+	}
+	if *header {
+		fmt.Fprintf(out, "%-14s %-5s %7s %10s %9s %9s %8s %9s %6s\n", "server", "query", "clients", "req/s", "p50 ms", "p99 ms", "cpu %", "peak MB", "errors")
+	}
+	for _, q := range strings.Split(*qs, ",") {
+		spec, ok := queries[q]
+		if !ok {
+			return fmt.Errorf("unknown query %q", q)
+		}
+		for _, cs := range strings.Split(*clients, ",") {
+			c, err := strconv.Atoi(cs)
+			if err != nil || c < 1 {
+				return fmt.Errorf("bad --clients %q", cs)
+			}
+			r := measure(*url, spec.text, spec.vars, *factor, c, *warmup, *dur, *pid)
+			fmt.Fprintf(out, "%-14s %-5s %7d %10.0f %9.2f %9.2f %8.0f %9.0f %6d\n", *label, q, c, r.rps, ms(r.p50), ms(r.p99), r.cpu, r.peakMB, r.errors)
+		}
+	}
+	return nil
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+type result struct {
+	rps      float64
+	p50, p99 time.Duration
+	cpu      float64 // server CPU, percent of one core
+	peakMB   float64
+	errors   int
+}
+
+func measure(url, text string, vars func(*rand.Rand, int) map[string]any, factor, clients int, warmup, dur time.Duration, pid int) result {
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}, Timeout: 30 * time.Second}
+	run := func(d time.Duration, record bool) ([]time.Duration, int) {
+		ctx, cancel := context.WithTimeout(context.Background(), d)
+		defer cancel()
+		var mu sync.Mutex
+		var lat []time.Duration
+		errs := 0
+		var wg sync.WaitGroup
+		for i := range clients {
+			wg.Add(1)
+			go func(seed uint64) {
+				defer wg.Done()
+				rng := rand.New(rand.NewPCG(seed, 7))
+				var mine []time.Duration
+				bad := 0
+				for ctx.Err() == nil {
+					body, _ := json.Marshal(map[string]any{"query": text, "variables": vars(rng, factor)})
+					t0 := time.Now()
+					ok := send(client, url, body)
+					el := time.Since(t0)
+					if ctx.Err() != nil {
+						break
+					}
+					if !ok {
+						bad++
+					}
+					mine = append(mine, el)
+				}
+				if record {
+					mu.Lock()
+					lat = append(lat, mine...)
+					errs += bad
+					mu.Unlock()
+				}
+			}(uint64(i + 1))
+		}
+		wg.Wait()
+		return lat, errs
+	}
+	run(warmup, false)
+	cpu0 := cpuTicks(pid)
+	t0 := time.Now()
+	lat, errs := run(dur, true)
+	elapsed := time.Since(t0)
+	cpu1 := cpuTicks(pid)
+	slices.Sort(lat)
+	r := result{rps: float64(len(lat)) / elapsed.Seconds(), errors: errs, peakMB: peakMB(pid)}
+	if len(lat) > 0 {
+		r.p50 = lat[len(lat)*50/100]
+		r.p99 = lat[min(len(lat)*99/100, len(lat)-1)]
+	}
+	if pid > 0 {
+		r.cpu = float64(cpu1-cpu0) / clockTicks / elapsed.Seconds() * 100
+	}
+	return r
+}
+
+// send posts one query and reports whether it answered 200 with data and
+// no errors.
+func send(c *http.Client, url string, body []byte) bool {
+	resp, err := c.Post(url, "application/json", bytes.NewReader(body))
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return err == nil && resp.StatusCode == http.StatusOK && !bytes.Contains(b, []byte(`"errors"`)) && bytes.Contains(b, []byte(`"data"`))
+}
+
+// clockTicks is USER_HZ, the unit of /proc/PID/stat CPU times on Linux.
+const clockTicks = 100
+
+// cpuTicks returns the process's user+system CPU time in clock ticks.
+func cpuTicks(pid int) int64 {
+	if pid <= 0 {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name (which may hold spaces) start at ")".
+	s := string(b)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
+	if len(fields) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(fields[11], 10, 64)
+	st, _ := strconv.ParseInt(fields[12], 10, 64)
+	return u + st
+}
+
+// peakMB returns the process's peak resident set (VmHWM) in MB.
+func peakMB(pid int) float64 {
+	if pid <= 0 {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			kb, _ := strconv.ParseFloat(strings.Fields(line)[1], 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}
