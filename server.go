@@ -49,6 +49,8 @@ func commands() []command {
 		{"serve", "serve the GraphQL API and GraphiQL (the default command)", runServe},
 		{"check", "verify the store's invariants; exit non-zero on a violation", runCheck},
 		{"gen", "write a deterministic synthetic graph for benchmarks", runGen},
+		{"backup", "write a consistent, checksummed backup of a data directory", runBackup},
+		{"restore", "restore a verified backup into an empty data directory", runRestore},
 		{"version", "print the version", func(_ context.Context, _ []string, stdout, _ io.Writer) error {
 			_, err := fmt.Fprintln(stdout, "alliancegraph", version)
 			return err
@@ -100,12 +102,16 @@ func newFlagSet(name, summary string, stdout, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args, mapping parse errors to errUsage.
-func parseFlags(fs *flag.FlagSet, args []string) error {
+// parseFlags parses args, which must be flags only, mapping parse errors
+// to errUsage.
+func parseFlags(fs *flag.FlagSet, args []string) error { return parseFlagsN(fs, args, 0) }
+
+// parseFlagsN parses args followed by exactly n positional arguments.
+func parseFlagsN(fs *flag.FlagSet, args []string, n int) error {
 	err := fs.Parse(args)
 	switch {
-	case err == nil && fs.NArg() > 0:
-		fmt.Fprintf(fs.Output(), "unexpected argument %q\n", fs.Arg(0))
+	case err == nil && fs.NArg() != n:
+		fmt.Fprintf(fs.Output(), "%s takes %d argument(s) after its flags, got %d\n", fs.Name(), n, fs.NArg())
 		return errUsage
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return err
