@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -70,9 +71,9 @@ func describe(v any) string {
 // clip shortens echoed input so an error never carries a huge value back.
 func clip(s string) string {
 	const max = 40
-	r := []rune(s)
+	r := []rune(strings.ToValidUTF8(s, "\uFFFD"))
 	if len(r) > max {
 		return string(r[:max]) + "…"
 	}
-	return s
+	return string(r)
 }

@@ -1,0 +1,49 @@
+package graph
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/alliancegraph/alliancegraph/graph/model"
+	"github.com/alliancegraph/alliancegraph/store"
+)
+
+// FuzzCursor: a cursor round-trips its key, and any other string is
+// refused with BAD_USER_INPUT, never a panic.
+func FuzzCursor(f *testing.F) {
+	for _, s := range []string{"", "a", "2024-03-07\x00sweden\x00country/SWE", "YzE6", "c1:", "!!!", "YzE6dW5pdGVk"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if k, err := decodeCursor(encodeCursor(s)); err != nil || k != s {
+			t.Fatalf("round trip of %q: %q, %v", s, k, err)
+		}
+		if _, err := decodeCursor(s); err != nil {
+			var g *gqlerror.Error
+			if !errors.As(err, &g) || g.Extensions["code"] != model.CodeBadUserInput {
+				t.Fatalf("decodeCursor(%q): %v", s, err)
+			}
+		}
+	})
+}
+
+// FuzzID: IDs from clients are split or refused with ErrInvalid.
+func FuzzID(f *testing.F) {
+	for _, s := range []string{"country/FIN", "org/nato", "fact/x", "FIN", "/", "country/", "unknown/x", "country/a b", "country/\x00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		k, key, err := store.SplitID(s)
+		if err != nil {
+			if !errors.Is(err, store.ErrInvalid) {
+				t.Fatalf("SplitID(%q): %v", s, err)
+			}
+			return
+		}
+		if k.Prefix()+"/"+key != s {
+			t.Fatalf("SplitID(%q) = %v %q", s, k, key)
+		}
+	})
+}
