@@ -31,6 +31,7 @@ type serveConfig struct {
 	logJSON  bool
 	// maxVisited caps path searches (graph.DefaultMaxVisited when 0).
 	maxVisited int
+	gcInterval time.Duration
 	now        func() time.Time
 	// ready, if set, receives the listener's address once serving.
 	ready func(addr string)
@@ -48,6 +49,7 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	fs.Int64Var(&c.limits.MaxBodyBytes, "max-body", c.limits.MaxBodyBytes, "request body limit in `bytes` (413 beyond)")
 	fs.DurationVar(&c.limits.Timeout, "timeout", c.limits.Timeout, "resolver deadline per request")
 	fs.IntVar(&c.maxVisited, "max-visited", graph.DefaultMaxVisited, "entities one path search may reach before LIMIT_EXCEEDED")
+	fs.DurationVar(&c.gcInterval, "gc-interval", 10*time.Minute, "how often to reclaim value-log space")
 	return c
 }
 
@@ -73,6 +75,13 @@ func serve(ctx context.Context, c *serveConfig, logOut io.Writer) error {
 			log.Error("closing store", "err", err)
 		}
 	}()
+	gcCtx, stopGC := context.WithCancel(context.Background())
+	gcDone := make(chan struct{})
+	go func() {
+		defer close(gcDone)
+		db.RunGC(gcCtx, c.gcInterval, func(err error) { log.Error("value-log GC", "err", err) })
+	}()
+	defer func() { stopGC(); <-gcDone }()
 	n, err := dataset.LoadNATO(db)
 	if err != nil {
 		return fmt.Errorf("loading the NATO dataset: %w", err)

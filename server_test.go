@@ -25,7 +25,7 @@ var update = flag.Bool("update", false, "rewrite golden files under testdata/gol
 var today = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 
 func testConfig() *serveConfig {
-	return &serveConfig{limits: graph.DefaultLimits(), now: func() time.Time { return today }}
+	return &serveConfig{limits: graph.DefaultLimits(), now: func() time.Time { return today }, gcInterval: time.Minute}
 }
 
 // newTestServer serves the NATO dataset from an in-memory store over real

@@ -98,3 +98,18 @@ func flip(b []byte, i int) []byte {
 	c[i] ^= 0x40
 	return c
 }
+
+func TestGCValueLog(t *testing.T) {
+	db, err := store.Open(t.TempDir(), store.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.GCValueLog(); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if _, err := db.GCValueLog(); !errors.Is(err, store.ErrClosed) {
+		t.Errorf("after close: %v", err)
+	}
+}
