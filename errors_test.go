@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -36,6 +37,9 @@ func TestBadInput(t *testing.T) {
 		{"too deep", "", deep, 200, "LIMIT_EXCEEDED", "depth"},
 		{"empty search", "", `{ search(query: "  !! ") { score } }`, 200, "BAD_USER_INPUT", "search"},
 		{"accessions reversed", "", `{ alliance(id: "org/nato") { accessions(from: "2024-01-01", to: "2023-01-01") { date } } }`, 200, "BAD_USER_INPUT", "before"},
+		{"too many aliases", "", "{ " + aliases(16) + " }", 200, "LIMIT_EXCEEDED", "alias"},
+		{"too many directives", "", `{ alliance(id: "org/nato") { ` + strings.Repeat("name @include(if: true) ", 11) + ` } }`, 200, "LIMIT_EXCEEDED", "directive"},
+		{"too many tokens", "", "{ " + strings.Repeat("a ", 10001) + " }", 422, "BAD_USER_INPUT", "token"},
 		{"text/plain body", "text/plain", `{"query":"{ __typename }"}`, 415, "BAD_USER_INPUT", "application/json"},
 		{"form body", "application/x-www-form-urlencoded", `query=%7B__typename%7D`, 415, "BAD_USER_INPUT", "application/json"},
 		{"not JSON", "application/json", `{"query":`, 400, "", ""},
@@ -110,4 +114,13 @@ func TestComplexity(t *testing.T) {
 			t.Errorf("costly query %s: %+v", costly, r.Errors)
 		}
 	}
+}
+
+// aliases returns n aliased fields.
+func aliases(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "a%d: __typename ", i)
+	}
+	return b.String()
 }

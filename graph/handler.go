@@ -32,6 +32,7 @@ func NewHandler(r *Resolver, lim Limits, log *slog.Logger) http.Handler {
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetParserTokenLimit(lim.MaxTokens)
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(limitsExt{lim: lim})
@@ -40,17 +41,22 @@ func NewHandler(r *Resolver, lim Limits, log *slog.Logger) http.Handler {
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return next(withOpState(ctx, r.DB))
 	})
-	return withTimeout(lim, checkTransport(limitBody(lim, srv)))
+	return withTimeout(lim, checkTransport(lim, limitBody(lim, srv)))
 }
 
 // checkTransport admits only what the API serves: GET (queries; gqlgen's
 // GET transport refuses mutations) and POST with a JSON body. Anything
 // else, notably the form and text/plain bodies a cross-site form can send
 // without a CORS preflight, is refused with a coded JSON error.
-func checkTransport(next http.Handler) http.Handler {
+func checkTransport(lim Limits, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		switch req.Method {
 		case http.MethodGet:
+			if n := len(req.URL.RawQuery); n > lim.MaxURLBytes {
+				WriteError(w, http.StatusRequestURITooLong, model.CodeLimitExceeded,
+					fmt.Sprintf("request URL query is %d bytes, over the URL limit of %d: use POST", n, lim.MaxURLBytes))
+				return
+			}
 		case http.MethodPost:
 			mt, _, err := mime.ParseMediaType(req.Header.Get("Content-Type"))
 			if err != nil || (mt != "application/json" && mt != "application/graphql-response+json") {

@@ -18,6 +18,9 @@ import (
 type Limits struct {
 	MaxDepth      int           // nesting of fields
 	MaxAliases    int           // aliased fields in one operation
+	MaxDirectives int           // directives in one operation
+	MaxTokens     int           // lexer tokens in one query document
+	MaxURLBytes   int           // GET request URL
 	MaxComplexity int           // cost, see complexity
 	MaxPage       int           // first / last on any list
 	MaxBodyBytes  int64         // request body, answered 413 beyond it
@@ -29,6 +32,9 @@ func DefaultLimits() Limits {
 	return Limits{
 		MaxDepth:      10,
 		MaxAliases:    15,
+		MaxDirectives: 10,
+		MaxTokens:     10000,
+		MaxURLBytes:   16 << 10,
 		MaxComplexity: 1000,
 		MaxPage:       DefaultMaxPage,
 		MaxBodyBytes:  100 << 10,
@@ -51,12 +57,15 @@ func (limitsExt) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (e limitsExt) MutateOperationContext(ctx context.Context, rc *graphql.OperationContext) *gqlerror.Error {
 	w := walker{frags: rc.Doc.Fragments, vars: rc.Variables, visiting: map[string]bool{}, maxPage: e.lim.MaxPage}
+	w.directives = len(rc.Operation.Directives)
 	cost := w.cost(rc.Operation.SelectionSet, 1)
 	switch {
 	case w.depth > e.lim.MaxDepth:
 		return limitErr("query depth is %d, over the depth limit of %d", w.depth, e.lim.MaxDepth)
 	case w.aliases > e.lim.MaxAliases:
 		return limitErr("query has %d aliases, over the alias limit of %d", w.aliases, e.lim.MaxAliases)
+	case w.directives > e.lim.MaxDirectives:
+		return limitErr("query has %d directives, over the directive limit of %d", w.directives, e.lim.MaxDirectives)
 	case cost > e.lim.MaxComplexity:
 		return limitErr("query complexity is %d, over the complexity limit of %d (a list costs its first/last times its fields)", cost, e.lim.MaxComplexity)
 	}
@@ -77,8 +86,9 @@ type walker struct {
 	vars     map[string]any
 	visiting map[string]bool // fragments on the current path (cycle guard)
 	maxPage  int
-	depth    int
-	aliases  int
+	depth      int
+	aliases    int
+	directives int
 }
 
 // maxCost caps intermediate sums so a hostile query cannot overflow int.
@@ -89,6 +99,7 @@ func (w *walker) cost(set ast.SelectionSet, depth int) int {
 	for _, sel := range set {
 		switch s := sel.(type) {
 		case *ast.Field:
+			w.directives += len(s.Directives)
 			if s.Alias != "" && s.Alias != s.Name {
 				w.aliases++
 			}
@@ -99,8 +110,10 @@ func (w *walker) cost(set ast.SelectionSet, depth int) int {
 			c := 1 + w.cost(s.SelectionSet, depth+1)
 			total += min(c*w.multiplier(s), maxCost)
 		case *ast.InlineFragment:
+			w.directives += len(s.Directives)
 			total += w.cost(s.SelectionSet, depth)
 		case *ast.FragmentSpread:
+			w.directives += len(s.Directives)
 			if w.visiting[s.Name] {
 				continue
 			}

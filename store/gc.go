@@ -33,6 +33,9 @@ func (db *DB) GCValueLog() (int, error) {
 // RunGC calls GCValueLog every interval until ctx is done, reporting
 // errors to onErr (which may be nil).
 func (db *DB) RunGC(ctx context.Context, interval time.Duration, onErr func(error)) {
+	if interval <= 0 {
+		return
+	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
