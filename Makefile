@@ -30,3 +30,10 @@ generate:
 .PHONY: build
 build: web
 	go build -o alliancegraph .
+
+# The performance benchmark: generate, import, serve, load q1..q4, compare
+# with the in-memory ceiling (see docs/BENCHMARKS.md). FACTOR=10 for the
+# large graph.
+.PHONY: bench
+bench: web
+	bash bench/run.sh
