@@ -191,7 +191,7 @@ func TestMetaKey(t *testing.T) {
 
 // The key tags must be distinct, so no two families share a prefix scan.
 func TestTagsDistinct(t *testing.T) {
-	tags := []byte{tagMeta, tagNode, tagFact, tagSlug, tagXID, tagOut, tagIn, tagKind, tagWord, tagTime, tagCommit}
+	tags := []byte{tagMeta, tagNode, tagFact, tagSlug, tagXID, tagOut, tagIn, tagKind, tagWord, tagTime, tagCommit, tagHist, tagBlob}
 	seen := map[byte]bool{}
 	for _, tg := range tags {
 		if seen[tg] {
@@ -402,6 +402,14 @@ var keyParsers = []keyParser{
 		tok, n, err := parseWordKey(k)
 		return wordKey(tok, n), err
 	}},
+	{"history", false, func(k []byte) ([]byte, error) {
+		id, ts, err := parseHistKey(k)
+		return histKey(id, ts), err
+	}},
+	{"blob", true, func(k []byte) ([]byte, error) {
+		sum, err := parseBlobKey(k)
+		return blobKey(sum), err
+	}},
 	{"fact locator", true, func(v []byte) ([]byte, error) {
 		e, err := parseFactLoc(42, v)
 		return factLoc(e), err
@@ -434,6 +442,8 @@ func validKeys() map[string][][]byte {
 		"slug":         {slugKey(KindCountry, "FIN"), slugKey(kindFact, "x")},
 		"xid":          {xidKey("iso3", "FIN"), xidKey("w", "Q1")},
 		"word":         {wordKey("nato", 0), wordKey("a", 1), wordKey("turkiye", math.MaxUint64)},
+		"history":      {histKey("country/FIN", 0), histKey("fact/x", math.MaxUint64), histKey("a", 7)},
+		"blob":         {blobKey([32]byte{}), blobKey([32]byte{0: 1, 31: 0xff})},
 		"fact locator": {factLoc(e), factLoc(edge{})},
 		"time value":   {timeVal(0, 0), timeVal(1, math.MaxUint64)},
 	}
