@@ -3,6 +3,8 @@
 //
 //	alliancegraph [serve] [--addr 127.0.0.1:8080] [--data ./data]
 //	alliancegraph check --data DIR
+//	alliancegraph import --data DIR FILE...
+//	alliancegraph ingest --data DIR FILE
 //
 // Run `alliancegraph help` or `alliancegraph COMMAND --help` for details.
 package main
@@ -48,6 +50,8 @@ func commands() []command {
 	return []command{
 		{"serve", "serve the GraphQL API and GraphiQL (the default command)", runServe},
 		{"check", "verify the store's invariants; exit non-zero on a violation", runCheck},
+		{"import", "import JSON Lines, Neo4j CSV or Wikidata SPARQL JSON files, all or nothing", runImport},
+		{"ingest", "store a text document and record the entities it mentions", runIngest},
 		{"version", "print the version", func(_ context.Context, _ []string, stdout, _ io.Writer) error {
 			_, err := fmt.Fprintln(stdout, "alliancegraph", version)
 			return err

@@ -8,6 +8,8 @@ package graph
 import (
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/auth"
+
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -18,4 +20,6 @@ type Resolver struct {
 	Now func() time.Time
 	// MaxPage is the largest first/last a connection accepts.
 	MaxPage int
+	// Policy decides who may write; nil refuses every write.
+	Policy *auth.Policy
 }

@@ -27,6 +27,11 @@ func (r *citationResolver) Source(ctx context.Context, obj *model.Citation) (*mo
 	return doc, nil
 }
 
+// Quote is the resolver for the quote field.
+func (r *citationResolver) Quote(ctx context.Context, obj *model.Citation) (*string, error) {
+	return r.quote(ctx, obj)
+}
+
 // Relations is the resolver for the relations field.
 func (r *countryResolver) Relations(ctx context.Context, obj *model.Country, direction *model.Direction, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error) {
 	return r.relations(ctx, obj.ID, obj.KnownAt, direction, predicates, asOf, knownAt, first, after)
@@ -73,6 +78,41 @@ func (r *factResolver) Event(ctx context.Context, obj *model.Fact) (*model.Event
 	}
 	ev, _ := e.(*model.Event)
 	return ev, nil
+}
+
+// UpsertEntity is the resolver for the upsertEntity field.
+func (r *mutationResolver) UpsertEntity(ctx context.Context, input model.UpsertEntityInput) (*model.UpsertEntityPayload, error) {
+	return r.upsertEntity(ctx, input)
+}
+
+// AssertFact is the resolver for the assertFact field.
+func (r *mutationResolver) AssertFact(ctx context.Context, input model.AssertFactInput) (*model.FactPayload, error) {
+	return r.assertFact(ctx, input)
+}
+
+// EndFact is the resolver for the endFact field.
+func (r *mutationResolver) EndFact(ctx context.Context, input model.EndFactInput) (*model.FactPayload, error) {
+	return r.endFact(ctx, input)
+}
+
+// RetractFact is the resolver for the retractFact field.
+func (r *mutationResolver) RetractFact(ctx context.Context, input model.RetractFactInput) (*model.RetractPayload, error) {
+	return r.retractFact(ctx, input)
+}
+
+// DeleteEntity is the resolver for the deleteEntity field.
+func (r *mutationResolver) DeleteEntity(ctx context.Context, input model.DeleteEntityInput) (*model.RetractPayload, error) {
+	return r.deleteEntity(ctx, input)
+}
+
+// AddCitation is the resolver for the addCitation field.
+func (r *mutationResolver) AddCitation(ctx context.Context, input model.AddCitationInput) (*model.FactPayload, error) {
+	return r.addCitation(ctx, input)
+}
+
+// IngestDocument is the resolver for the ingestDocument field.
+func (r *mutationResolver) IngestDocument(ctx context.Context, input model.IngestDocumentInput) (*model.IngestPayload, error) {
+	return r.ingestDocument(ctx, input)
 }
 
 // Relations is the resolver for the relations field.
@@ -178,6 +218,21 @@ func (r *queryResolver) Entities(ctx context.Context, kind model.EntityKind, fir
 	return r.entities(ctx, kind, first, after, knownAt)
 }
 
+// History is the resolver for the history field.
+func (r *queryResolver) History(ctx context.Context, id string, first *int, knownAt *time.Time) ([]*model.Change, error) {
+	return r.history(ctx, id, first, knownAt)
+}
+
+// Changes is the resolver for the changes field.
+func (r *subscriptionResolver) Changes(ctx context.Context, ids []string, kinds []model.EntityKind, predicates []model.Predicate) (<-chan *model.Change, error) {
+	return r.changes(ctx, ids, kinds, predicates)
+}
+
+// MembershipChanged is the resolver for the membershipChanged field.
+func (r *subscriptionResolver) MembershipChanged(ctx context.Context, alliance string) (<-chan *model.MembershipChange, error) {
+	return r.membershipChanged(ctx, alliance)
+}
+
 // Citation returns CitationResolver implementation.
 func (r *Resolver) Citation() CitationResolver { return &citationResolver{r} }
 
@@ -192,6 +247,9 @@ func (r *Resolver) Event() EventResolver { return &eventResolver{r} }
 
 // Fact returns FactResolver implementation.
 func (r *Resolver) Fact() FactResolver { return &factResolver{r} }
+
+// Mutation returns MutationResolver implementation.
+func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
 // Office returns OfficeResolver implementation.
 func (r *Resolver) Office() OfficeResolver { return &officeResolver{r} }
@@ -208,15 +266,20 @@ func (r *Resolver) Place() PlaceResolver { return &placeResolver{r} }
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
+// Subscription returns SubscriptionResolver implementation.
+func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
+
 type (
 	citationResolver     struct{ *Resolver }
 	countryResolver      struct{ *Resolver }
 	documentResolver     struct{ *Resolver }
 	eventResolver        struct{ *Resolver }
 	factResolver         struct{ *Resolver }
+	mutationResolver     struct{ *Resolver }
 	officeResolver       struct{ *Resolver }
 	organizationResolver struct{ *Resolver }
 	personResolver       struct{ *Resolver }
 	placeResolver        struct{ *Resolver }
 	queryResolver        struct{ *Resolver }
+	subscriptionResolver struct{ *Resolver }
 )

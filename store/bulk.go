@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"time"
 
 	badger "github.com/dgraph-io/badger/v4"
 )
@@ -37,10 +38,11 @@ type Bulk struct {
 }
 
 // BulkUpdate runs fn with a Bulk and commits what it wrote as one commit
-// described by o, or nothing if fn fails or changes nothing.
-func (db *DB) BulkUpdate(o UpdateOptions, fn func(*Bulk) error) error {
+// described by o, or nothing if fn fails or changes nothing. It returns
+// the commit's transaction time (the newest commit's when nothing changed).
+func (db *DB) BulkUpdate(o UpdateOptions, fn func(*Bulk) error) (time.Time, error) {
 	if db.closed.Load() {
-		return ErrClosed
+		return time.Time{}, ErrClosed
 	}
 	db.wmu.Lock()
 	defer db.wmu.Unlock()
@@ -55,12 +57,12 @@ func (db *DB) BulkUpdate(o UpdateOptions, fn func(*Bulk) error) error {
 		b.txn.Discard()
 		if b.ts != b.base {
 			if rerr := db.settle(b.base, b.ts); rerr != nil {
-				return errors.Join(err, fmt.Errorf("store: rolling back a failed bulk write: %w", rerr))
+				return time.Time{}, errors.Join(err, fmt.Errorf("store: rolling back a failed bulk write: %w", rerr))
 			}
 		}
-		return err
+		return time.Time{}, err
 	}
-	return nil
+	return tsTime(db.lastTs.Load()), nil
 }
 
 func (b *Bulk) begin(next uint64) {

@@ -96,9 +96,10 @@ func (db *DB) init() error {
 		if db.lastTs.Load() != 0 {
 			return fmt.Errorf("%w: no format version in a non-empty directory", ErrFormat)
 		}
-		return db.UpdateWith(UpdateOptions{Author: "store", At: tsTime(formatTs)}, func(w *Writer) error {
+		_, err := db.UpdateWith(UpdateOptions{Author: "store", At: tsTime(formatTs)}, func(w *Writer) error {
 			return w.set(metaKey(metaFormat), []byte(formatVersion))
 		})
+		return err
 	case err != nil:
 		return fmt.Errorf("store: read format: %w", err)
 	}

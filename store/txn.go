@@ -71,27 +71,28 @@ const maxAttempts = 5
 // is written. author names who made the change; it is kept in the commit
 // record. Writers are serialised.
 func (db *DB) Update(author string, fn func(*Writer) error) error {
-	return db.UpdateWith(UpdateOptions{Author: author}, fn)
+	_, err := db.UpdateWith(UpdateOptions{Author: author}, fn)
+	return err
 }
 
-// UpdateWith is Update with options. fn may run more than once: a commit
+// UpdateWith is Update with options; it returns the commit's transaction
+// time (the newest commit's when nothing changed). fn may run more than once: a commit
 // that Badger reports as conflicting is retried with a fresh transaction up
 // to maxAttempts times, then fails with ErrConflict. (Writers hold one
 // lock, so a conflict means something outside this process's writers
 // raced it; the retry keeps the contract even so.)
-func (db *DB) UpdateWith(o UpdateOptions, fn func(*Writer) error) error {
+func (db *DB) UpdateWith(o UpdateOptions, fn func(*Writer) error) (time.Time, error) {
 	if db.closed.Load() {
-		return ErrClosed
+		return time.Time{}, ErrClosed
 	}
 	db.wmu.Lock()
 	defer db.wmu.Unlock()
-	var err error
 	for range maxAttempts {
-		if err = db.updateOnce(o, fn); !errors.Is(err, badger.ErrConflict) {
-			return err
+		if err := db.updateOnce(o, fn); !errors.Is(err, badger.ErrConflict) {
+			return tsTime(db.lastTs.Load()), err
 		}
 	}
-	return fmt.Errorf("%w: the write collided with concurrent writes %d times; try again", ErrConflict, maxAttempts)
+	return time.Time{}, fmt.Errorf("%w: the write collided with concurrent writes %d times; try again", ErrConflict, maxAttempts)
 }
 
 func (db *DB) updateOnce(o UpdateOptions, fn func(*Writer) error) error {

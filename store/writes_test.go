@@ -64,7 +64,7 @@ func TestHistoryAndKnownAtSnap(t *testing.T) {
 	c.Advance(time.Hour)
 	f := fixtureFacts()[2] // Sweden
 	f.Valid.From = MustDate("2024-03-08")
-	if err := db.UpdateWith(UpdateOptions{Author: "alice", Note: "typo"}, putFacts(f)); err != nil {
+	if _, err := db.UpdateWith(UpdateOptions{Author: "alice", Note: "typo"}, putFacts(f)); err != nil {
 		t.Fatal(err)
 	}
 	changed := db.LastCommit()
@@ -119,7 +119,7 @@ func TestBulkHiddenUntilFinish(t *testing.T) {
 	before := dump(t, db, time.Time{})
 	c.Advance(time.Hour)
 	var during []string
-	err := db.BulkUpdate(UpdateOptions{Author: "importer"}, func(b *Bulk) error {
+	_, err := db.BulkUpdate(UpdateOptions{Author: "importer"}, func(b *Bulk) error {
 		for i := range 30 {
 			if _, err := b.Writer().PutEntity(Entity{ID: fmt.Sprintf("place/p%02d", i), Name: fmt.Sprintf("Place %d", i)}); err != nil {
 				return err
@@ -167,7 +167,7 @@ func TestBulkRollback(t *testing.T) {
 			before := dump(t, db, time.Time{})
 			last := db.LastCommit()
 			c.Advance(time.Hour)
-			err := db.BulkUpdate(UpdateOptions{Author: "importer"}, func(b *Bulk) error {
+			_, err := db.BulkUpdate(UpdateOptions{Author: "importer"}, func(b *Bulk) error {
 				if _, err := b.Writer().PutEntity(Entity{ID: "place/a", Name: "A"}); err != nil {
 					return err
 				}
@@ -250,7 +250,7 @@ func TestUpdateAt(t *testing.T) {
 		t.Fatalf("empty store's format commit at %v, want the tiny timestamp", got)
 	}
 	at := t0.Add(-24 * time.Hour)
-	if err := db.UpdateWith(UpdateOptions{Author: "import", At: at}, putEntities(fixtureEntities()[1])); err != nil {
+	if _, err := db.UpdateWith(UpdateOptions{Author: "import", At: at}, putEntities(fixtureEntities()[1])); err != nil {
 		t.Fatal(err)
 	}
 	if !db.LastCommit().Equal(at) {
@@ -261,7 +261,7 @@ func TestUpdateAt(t *testing.T) {
 		prev := db.LastCommit()
 		e := fixtureEntities()[2]
 		e.Name += strings.Repeat("x", i+1)
-		if err := db.UpdateWith(UpdateOptions{At: bad}, putEntities(e)); err != nil {
+		if _, err := db.UpdateWith(UpdateOptions{At: bad}, putEntities(e)); err != nil {
 			t.Fatal(err)
 		}
 		if got := db.LastCommit(); !got.After(prev) || got.After(c.Now()) {
