@@ -75,7 +75,12 @@ func importHandler(db *store.DB, policy *auth.Policy, maxBytes int64, log *slog.
 	})
 }
 
-// clean strips Go package prefixes from a message shown to clients.
+// clean strips Go package prefixes and sentinel words from a message
+// shown to clients, as the GraphQL error presenter does.
 func clean(err error) string {
-	return strings.ReplaceAll(err.Error(), "store: ", "")
+	msg := err.Error()
+	for _, p := range []string{"store: invalid: ", "store: conflict: ", "store: not found: ", "store: "} {
+		msg = strings.ReplaceAll(msg, p, "")
+	}
+	return msg
 }

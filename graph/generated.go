@@ -189,6 +189,7 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AddCitation    func(childComplexity int, input model.AddCitationInput) int
 		AssertFact     func(childComplexity int, input model.AssertFactInput) int
+		CorrectFact    func(childComplexity int, input model.CorrectFactInput) int
 		DeleteEntity   func(childComplexity int, input model.DeleteEntityInput) int
 		EndFact        func(childComplexity int, input model.EndFactInput) int
 		IngestDocument func(childComplexity int, input model.IngestDocumentInput) int
@@ -329,6 +330,7 @@ type MutationResolver interface {
 	UpsertEntity(ctx context.Context, input model.UpsertEntityInput) (*model.UpsertEntityPayload, error)
 	AssertFact(ctx context.Context, input model.AssertFactInput) (*model.FactPayload, error)
 	EndFact(ctx context.Context, input model.EndFactInput) (*model.FactPayload, error)
+	CorrectFact(ctx context.Context, input model.CorrectFactInput) (*model.FactPayload, error)
 	RetractFact(ctx context.Context, input model.RetractFactInput) (*model.RetractPayload, error)
 	DeleteEntity(ctx context.Context, input model.DeleteEntityInput) (*model.RetractPayload, error)
 	AddCitation(ctx context.Context, input model.AddCitationInput) (*model.FactPayload, error)
@@ -974,6 +976,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AssertFact(childComplexity, args["input"].(model.AssertFactInput)), true
+	case "Mutation.correctFact":
+		if e.ComplexityRoot.Mutation.CorrectFact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_correctFact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CorrectFact(childComplexity, args["input"].(model.CorrectFactInput)), true
 	case "Mutation.deleteEntity":
 		if e.ComplexityRoot.Mutation.DeleteEntity == nil {
 			break
@@ -1554,6 +1567,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AddCitationInput", ec.unmarshalInputAddCitationInput),
 			graphql.NewInputUnmarshaler("AssertFactInput", ec.unmarshalInputAssertFactInput),
 			graphql.NewInputUnmarshaler("CitationInput", ec.unmarshalInputCitationInput),
+			graphql.NewInputUnmarshaler("CorrectFactInput", ec.unmarshalInputCorrectFactInput),
 			graphql.NewInputUnmarshaler("DeleteEntityInput", ec.unmarshalInputDeleteEntityInput),
 			graphql.NewInputUnmarshaler("EndFactInput", ec.unmarshalInputEndFactInput),
 			graphql.NewInputUnmarshaler("ExternalIdInput", ec.unmarshalInputExternalIdInput),
@@ -2000,6 +2014,8 @@ type Mutation {
   assertFact(input: AssertFactInput!): FactPayload!
   "It stopped being true: set the fact's validTo."
   endFact(input: EndFactInput!): FactPayload!
+  "It was recorded wrong: replace the fact's dates or event, keeping its ID; history keeps the old values."
+  correctFact(input: CorrectFactInput!): FactPayload!
   "It was never true: remove the fact from current reads; earlier ` + "`" + `knownAt` + "`" + ` still shows it."
   retractFact(input: RetractFactInput!): RetractPayload!
   "Remove an entity and retract every fact that starts or ends at it."
@@ -2078,6 +2094,17 @@ input EndFactInput {
   "The first day it was no longer true; must be after validFrom."
   validTo: Date!
   "A source for the ending, added to the fact's citations."
+  citation: CitationInput
+}
+
+input CorrectFactInput {
+  clientMutationId: String
+  id: ID!
+  "Omitted fields keep their value."
+  validFrom: Date
+  validTo: Date
+  event: ID
+  "A source for the correction, added to the fact's citations."
   citation: CitationInput
 }
 
@@ -2951,6 +2978,20 @@ func (ec *executionContext) field_Mutation_assertFact_args(ctx context.Context, 
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.AssertFactInput, error) {
 			return ec.unmarshalNAssertFactInput2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐAssertFactInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_correctFact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CorrectFactInput, error) {
+			return ec.unmarshalNCorrectFactInput2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐCorrectFactInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6316,6 +6357,50 @@ func (ec *executionContext) fieldContext_Mutation_endFact(ctx context.Context, f
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_endFact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_correctFact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_correctFact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CorrectFact(ctx, fc.Args["input"].(model.CorrectFactInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FactPayload) graphql.Marshaler {
+			return ec.marshalNFactPayload2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐFactPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_correctFact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FactPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_correctFact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9916,6 +10001,83 @@ func UnmarshalCitationInput(ctx context.Context, raw any) (model.CitationInput, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCorrectFactInput(ctx context.Context, obj any) (model.CorrectFactInput, error) {
+	var it model.CorrectFactInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"clientMutationId", "id", "validFrom", "validTo", "event", "citation"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "validFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFrom = data
+		case "validTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidTo = data
+		case "event":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("event"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Event = data
+		case "citation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citation"))
+			data, err := ec.unmarshalOCitationInput2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐCitationInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Citation = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCorrectFactInput unmarshals raw into the CorrectFactInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCorrectFactInput(ctx context.Context, raw any) (model.CorrectFactInput, error) {
+	var out model.CorrectFactInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CorrectFactInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDeleteEntityInput(ctx context.Context, obj any) (model.DeleteEntityInput, error) {
 	var it model.DeleteEntityInput
 	if obj == nil {
@@ -11487,6 +11649,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "correctFact":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_correctFact(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "retractFact":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_retractFact(ctx, field)
@@ -12700,6 +12869,11 @@ func (ec *executionContext) unmarshalNCitationInput2ᚕᚖgithubᚗcomᚋallianc
 func (ec *executionContext) unmarshalNCitationInput2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐCitationInput(ctx context.Context, v any) (*model.CitationInput, error) {
 	res, err := ec.unmarshalInputCitationInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCorrectFactInput2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐCorrectFactInput(ctx context.Context, v any) (model.CorrectFactInput, error) {
+	res, err := ec.unmarshalInputCorrectFactInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNCountry2ᚕᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐCountryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Country) graphql.Marshaler {

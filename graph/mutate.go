@@ -187,6 +187,28 @@ func (r *Resolver) endFact(ctx context.Context, in model.EndFactInput) (*model.F
 	return &model.FactPayload{ClientMutationID: in.ClientMutationID, Fact: model.FactOf(f, at)}, nil
 }
 
+func (r *Resolver) correctFact(ctx context.Context, in model.CorrectFactInput) (*model.FactPayload, error) {
+	f, at, err := r.changeFact(ctx, in.ID, func(f *store.Fact) error {
+		if in.ValidFrom != nil {
+			f.Valid.From = *in.ValidFrom
+		}
+		if in.ValidTo != nil {
+			f.Valid.To = *in.ValidTo
+		}
+		if in.Event != nil {
+			f.Event = *in.Event
+		}
+		if in.Citation != nil {
+			addCite(f, model.StoreCitation(in.Citation))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &model.FactPayload{ClientMutationID: in.ClientMutationID, Fact: model.FactOf(f, at)}, nil
+}
+
 func (r *Resolver) addCitation(ctx context.Context, in model.AddCitationInput) (*model.FactPayload, error) {
 	f, at, err := r.changeFact(ctx, in.FactID, func(f *store.Fact) error {
 		addCite(f, model.StoreCitation(in.Citation))

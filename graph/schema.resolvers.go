@@ -95,6 +95,11 @@ func (r *mutationResolver) EndFact(ctx context.Context, input model.EndFactInput
 	return r.endFact(ctx, input)
 }
 
+// CorrectFact is the resolver for the correctFact field.
+func (r *mutationResolver) CorrectFact(ctx context.Context, input model.CorrectFactInput) (*model.FactPayload, error) {
+	return r.correctFact(ctx, input)
+}
+
 // RetractFact is the resolver for the retractFact field.
 func (r *mutationResolver) RetractFact(ctx context.Context, input model.RetractFactInput) (*model.RetractPayload, error) {
 	return r.retractFact(ctx, input)

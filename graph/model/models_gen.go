@@ -98,6 +98,17 @@ type CitationInput struct {
 	Retrieved *store.Date `json:"retrieved,omitempty"`
 }
 
+type CorrectFactInput struct {
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	ID               string  `json:"id"`
+	// Omitted fields keep their value.
+	ValidFrom *store.Date `json:"validFrom,omitempty"`
+	ValidTo   *store.Date `json:"validTo,omitempty"`
+	Event     *string     `json:"event,omitempty"`
+	// A source for the correction, added to the fact's citations.
+	Citation *CitationInput `json:"citation,omitempty"`
+}
+
 type Country struct {
 	ID          string          `json:"id"`
 	Kind        EntityKind      `json:"kind"`
