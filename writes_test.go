@@ -126,7 +126,9 @@ func firstMessage(r gqlResponse) string {
 
 const assertFactQ = `mutation($in: AssertFactInput!) { assertFact(input: $in) { clientMutationId fact { id predicate validFrom validTo from { id } to { id } citations { source { id } span { start end } } } } }`
 
-func seedCite() []any { return []any{map[string]any{"source": "doc/seed-rutte-takes-over", "span": map[string]any{"start": 38, "end": 106}}} }
+func seedCite() []any {
+	return []any{map[string]any{"source": "doc/seed-rutte-takes-over", "span": map[string]any{"start": 38, "end": 106}}}
+}
 
 func TestMutationsNeedAToken(t *testing.T) {
 	upsert := `mutation { upsertEntity(input: {id: "place/x", kind: PLACE, name: "X"}) { changed } }`
@@ -241,14 +243,20 @@ func TestFactMutations(t *testing.T) {
 		return gql(t, srv.URL, aliceToken, assertFactQ, map[string]any{"in": in})
 	})
 	// endFact sets validTo.
-	var e struct{ EndFact struct{ Fact struct{ ValidTo string } } }
+	var e struct {
+		EndFact struct{ Fact struct{ ValidTo string } }
+	}
 	ok(t, gql(t, srv.URL, bobToken, `mutation { endFact(input: {id: "`+f.ID+`", validTo: "2024-10-01"}) { fact { validTo } } }`, nil), &e)
 	if e.EndFact.Fact.ValidTo != "2024-10-01" {
 		t.Errorf("endFact: %+v", e)
 	}
 	// addCitation adds one; adding the same again changes nothing.
 	addQ := `mutation { addCitation(input: {factId: "` + f.ID + `", citation: {source: "doc/seed-rutte-takes-over", url: "https://example.org/a", retrieved: "2026-11-26"}}) { fact { citations { url retrieved } } } }`
-	var c struct{ AddCitation struct{ Fact struct{ Citations []struct{ URL *string } } } }
+	var c struct {
+		AddCitation struct {
+			Fact struct{ Citations []struct{ URL *string } }
+		}
+	}
 	ok(t, gql(t, srv.URL, aliceToken, addQ, nil), &c)
 	last := db.LastCommit()
 	ok(t, gql(t, srv.URL, aliceToken, addQ, nil), &c)
@@ -283,7 +291,9 @@ func TestFactMutations(t *testing.T) {
 	if len(d.DeleteEntity.RemovedIds) < 3 || d.DeleteEntity.RemovedIds[0] != "person/mark-rutte" {
 		t.Errorf("deleteEntity: %+v", d)
 	}
-	var h struct{ Office struct{ Holder *struct{ ID string } } }
+	var h struct {
+		Office struct{ Holder *struct{ ID string } }
+	}
 	ok(t, gql(t, srv.URL, "", `{ office(id: "office/nato-secretary-general") { holder(asOf: "2025-01-01") { id } } }`, nil), &h)
 	if h.Office.Holder != nil {
 		t.Errorf("deleted person still holds the office: %+v", h)
@@ -349,7 +359,9 @@ func TestParallelUpsertsOneEntity(t *testing.T) {
 	for i := range 32 {
 		wg.Go(func() {
 			r := gql(t, srv.URL, aliceToken, q, map[string]any{"n": fmt.Sprintf("Luxembourg %d", i)})
-			var p struct{ UpsertEntity struct{ Entity struct{ ID string } } }
+			var p struct {
+				UpsertEntity struct{ Entity struct{ ID string } }
+			}
 			if len(r.Errors) > 0 {
 				errs[i] = firstMessage(r)
 				return
