@@ -53,7 +53,7 @@ func importHandler(db *store.DB, policy *auth.Policy, maxBytes int64, log *slog.
 			graph.WriteError(w, http.StatusUnsupportedMediaType, model.CodeBadUserInput, err.Error())
 			return
 		}
-		rep, err := dataset.Import(db, author, []dataset.Input{in}, nil)
+		rep, err := dataset.Import(db, []dataset.Input{in}, dataset.ImportOptions{Author: author})
 		switch {
 		case errors.Is(err, store.ErrConflict):
 			graph.WriteError(w, http.StatusConflict, model.CodeConflict, clean(err))

@@ -83,14 +83,24 @@ func inFile(name string, err error) error {
 	return &LineError{File: name, Err: err}
 }
 
-// ImportChunk is how many records one hidden chunk of an import holds.
-const ImportChunk = 500
+// DefaultChunk is how many records one hidden chunk of an import holds.
+const DefaultChunk = 500
 
-// Import applies inputs to db as one commit by author. Progress lines go
-// to progress (nil: none).
-func Import(db *store.DB, author string, inputs []Input, progress io.Writer) (Report, error) {
+// ImportOptions configure Import.
+type ImportOptions struct {
+	Author   string    // recorded in history
+	Progress io.Writer // progress lines; nil: none
+	Chunk    int       // records per hidden chunk; 0: DefaultChunk
+}
+
+// Import applies inputs to db as one commit.
+func Import(db *store.DB, inputs []Input, o ImportOptions) (Report, error) {
+	progress, author, chunk := o.Progress, o.Author, o.Chunk
 	if progress == nil {
 		progress = io.Discard
+	}
+	if chunk <= 0 {
+		chunk = DefaultChunk
 	}
 	var rep Report
 	var at time.Time
@@ -130,7 +140,7 @@ func Import(db *store.DB, author string, inputs []Input, progress io.Writer) (Re
 					rep.Changed++
 				}
 				done++
-				if done%ImportChunk == 0 {
+				if done%chunk == 0 {
 					fmt.Fprintf(progress, "import: %d/%d records applied (hidden until the import commits)\n", done, rep.Records)
 					return b.Flush()
 				}
