@@ -68,7 +68,9 @@ func TestImportOverHTTP(t *testing.T) {
 	if status != 200 || mustJSON(out["data"]) != `{"import":{"at":"`+db.LastCommit().Format(time.RFC3339Nano)+`","changed":2,"records":3}}` {
 		t.Errorf("import: %d %v", status, out)
 	}
-	var h struct{ History []struct{ Author, Note string } }
+	var h struct {
+		History []struct{ Author, Note string }
+	}
 	ok(t, gql(t, srv.URL, "", `{ history(id: "place/vilnius") { author note } }`, nil), &h)
 	if len(h.History) != 1 || h.History[0].Author != "alice" || h.History[0].Note != "import upload.jsonl" {
 		t.Errorf("history: %+v", h)
