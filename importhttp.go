@@ -79,7 +79,7 @@ func importHandler(db *store.DB, policy *auth.Policy, maxBytes int64, log *slog.
 // shown to clients, as the GraphQL error presenter does.
 func clean(err error) string {
 	msg := err.Error()
-	for _, p := range []string{"store: invalid: ", "store: conflict: ", "store: not found: ", "store: "} {
+	for _, p := range []string{"store: invalid: ", "store: conflict: ", "store: "} {
 		msg = strings.ReplaceAll(msg, p, "")
 	}
 	return msg

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/alliancegraph/alliancegraph/store"
@@ -57,11 +58,18 @@ type LineError struct {
 	Err  error
 }
 
+// Error reads "file:line: reason". The reason drops the store's sentinel
+// words ("store: invalid: "): the message is for the person who fixes the
+// file, and errors.Is still finds the sentinel.
 func (e *LineError) Error() string {
-	if e.Line == 0 {
-		return fmt.Sprintf("%s: %v", e.File, e.Err)
+	msg := e.Err.Error()
+	for _, p := range []string{"store: invalid: ", "store: conflict: ", "store: "} {
+		msg = strings.ReplaceAll(msg, p, "")
 	}
-	return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
+	if e.Line == 0 {
+		return fmt.Sprintf("%s: %s", e.File, msg)
+	}
+	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, msg)
 }
 
 func (e *LineError) Unwrap() error { return e.Err }

@@ -76,7 +76,7 @@ func internalError(e *gqlerror.Error, requestID string) *gqlerror.Error {
 // package prefix ("store: ") and the sentinel's own words ("invalid: "),
 // which the code already says.
 func userMessage(msg string) string {
-	for _, p := range []string{"store: invalid: ", "store: conflict: ", "store: not found: ", "store: "} {
+	for _, p := range []string{"store: invalid: ", "store: conflict: ", "store: "} {
 		msg = strings.ReplaceAll(msg, p, "")
 	}
 	return msg

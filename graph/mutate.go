@@ -308,6 +308,9 @@ func (r *Resolver) history(ctx context.Context, id string, first *int, knownAt *
 		limit = *first
 	}
 	out := []*model.Change{}
+	if limit == 0 {
+		return out, nil
+	}
 	err := r.DB.View(r.at(ctx, knownAt, time.Time{}), func(rd *store.Reader) error {
 		h, err := rd.History(id, limit)
 		for _, e := range h {

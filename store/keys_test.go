@@ -568,3 +568,29 @@ func FuzzParseKeys(f *testing.F) {
 		}
 	})
 }
+
+// History keys of one ID sort by time, and one ID's keys never interleave
+// with another's (the 0x00 after the ID ends it).
+func TestHistKeyOrder(t *testing.T) {
+	type hk struct {
+		id string
+		ts uint64
+	}
+	var xs []hk
+	for _, id := range []string{"country/FIN", "country/FINX", "country/FI", "fact/a", "fact/a-b"} {
+		for _, ts := range []uint64{0, 1, 255, 256, 1 << 40, math.MaxUint64} {
+			xs = append(xs, hk{id, ts})
+		}
+	}
+	checkSortOrder(t, shuffled(xs), func(x hk) []byte { return histKey(x.id, x.ts) }, func(a, b hk) int {
+		return cmp.Or(cmp.Compare(a.id, b.id), cmp.Compare(a.ts, b.ts))
+	})
+	for _, x := range xs {
+		if !bytes.HasPrefix(histKey(x.id, x.ts), histPrefix(x.id)) {
+			t.Errorf("histKey(%q) lacks its prefix", x.id)
+		}
+		if x.id != "country/FIN" && bytes.HasPrefix(histKey(x.id, x.ts), histPrefix("country/FIN")) {
+			t.Errorf("histKey(%q) matches the prefix of country/FIN", x.id)
+		}
+	}
+}
