@@ -464,3 +464,34 @@ func TestHistoryWorkedExample(t *testing.T) {
 	}
 	checkStore(t, db)
 }
+
+// TestTokensNeverLogged: the server's log mentions neither a valid nor a
+// wrong token, whatever the request did.
+func TestTokensNeverLogged(t *testing.T) {
+	var logs bytes.Buffer
+	db, err := store.Open("", store.DefaultOptions().WithInMemory(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := dataset.LoadNATO(db); err != nil {
+		t.Fatal(err)
+	}
+	c := testConfig()
+	c.policy.Tokens, _ = auth.ParseList("alice:" + aliceToken)
+	srv := httptest.NewServer(newMux(db, c, slog.New(slog.NewTextHandler(&logs, nil))))
+	defer srv.Close()
+	for _, tok := range []string{aliceToken, "wrong-token-0123456789"} {
+		gql(t, srv.URL, tok, `mutation { upsertEntity(input: {id: "place/x", kind: PLACE, name: "X"}) { changed } }`, nil)
+		gql(t, srv.URL, tok, `mutation { assertFact(input: {predicate: KNOWS, from: "person/x", to: "person/y", citations: []}) { fact { id } } }`, nil)
+		postImport(t, srv.URL, tok, "application/jsonl", []byte("{bad\n"))
+	}
+	if logs.Len() == 0 {
+		t.Fatal("nothing was logged; the test would prove nothing")
+	}
+	for _, tok := range []string{aliceToken, "wrong-token-0123456789"} {
+		if strings.Contains(logs.String(), tok) {
+			t.Errorf("the log contains a token")
+		}
+	}
+}
