@@ -1,6 +1,7 @@
 package dataset_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"errors"
 	"fmt"
@@ -262,5 +263,31 @@ func TestImportWikidataBadRow(t *testing.T) {
 	}
 	if dumpOf(t, db) != before {
 		t.Error("a failed import left changes")
+	}
+}
+
+// The csv export's zip (README.txt, nodes.csv, relationships.csv) imports
+// like the unzipped pair.
+func TestImportCSVZip(t *testing.T) {
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for _, name := range []string{"README.txt", "nodes.csv", "relationships.csv"} {
+		data := []byte("exported by a test\n")
+		if name != "README.txt" {
+			data, _ = os.ReadFile(filepath.Join("testdata/csv", name))
+		}
+		w, _ := zw.Create(name)
+		w.Write(data)
+	}
+	zw.Close()
+	db := emptyDB(t)
+	rep, err := dataset.Import(db, []dataset.Input{dataset.CSVZipInput("export.zip", b.Bytes())}, dataset.ImportOptions{Author: "test"})
+	if err != nil || rep.Changed != 6 {
+		t.Fatalf("%+v %v", rep, err)
+	}
+	clean(t, db)
+	_, err = dataset.Import(db, []dataset.Input{dataset.CSVZipInput("broken.zip", []byte("PK not really"))}, dataset.ImportOptions{Author: "test"})
+	if err == nil || !strings.Contains(err.Error(), "broken.zip: not a zip file") {
+		t.Errorf("broken zip: %v", err)
 	}
 }
