@@ -11,7 +11,8 @@ import (
 
 const checkSummary = `Verify the store's invariants: every fact has both edge directions, its
 locator and its by-time entry; every index entry (readable ID, external ID,
-kind, name token, by-time) points at a live record that agrees with it.
+kind, name token, by-time, history) points at a live record that agrees with
+it; every stored document text matches its hash.
 Exits non-zero when a violation is found. The server must not be running on
 the same directory (it holds the lock).`
 

@@ -9,16 +9,21 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"strings"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/auth"
 	"github.com/alliancegraph/alliancegraph/dataset"
 	"github.com/alliancegraph/alliancegraph/graph"
 	"github.com/alliancegraph/alliancegraph/store"
 	"github.com/alliancegraph/alliancegraph/web"
 )
 
-const serveSummary = `Serve the GraphQL API at /graphql (POST, and GET for queries), GraphiQL at
-/ (works offline), and /healthz. On first start the curated NATO dataset is
+const serveSummary = `Serve the GraphQL API at /graphql (POST, GET for queries, websocket for
+subscriptions), POST /import, GraphiQL at / (works offline), and /healthz.
+Mutations and imports need Authorization: Bearer <token> from --tokens-file
+or ALLIANCEGRAPH_TOKENS. On first start the curated NATO dataset is
 loaded into the empty data directory; later starts change nothing. SIGINT or
 SIGTERM drains requests and closes the store cleanly.`
 
@@ -33,12 +38,18 @@ type serveConfig struct {
 	maxVisited int
 	gcInterval time.Duration
 	now        func() time.Time
+	socket     graph.Socket
+	// policy decides who may write (tokens, read-only).
+	policy         auth.Policy
+	tokensFile     string
+	origins        string
+	maxImportBytes int64
 	// ready, if set, receives the listener's address once serving.
 	ready func(addr string)
 }
 
 func serveFlags(fs *flag.FlagSet) *serveConfig {
-	c := &serveConfig{limits: graph.DefaultLimits(), now: time.Now}
+	c := &serveConfig{limits: graph.DefaultLimits(), now: time.Now, socket: graph.DefaultSocket(), maxImportBytes: 64 << 20}
 	fs.StringVar(&c.addr, "addr", envOr("ALLIANCEGRAPH_ADDR", "127.0.0.1:8080"), "listen `address` (env ALLIANCEGRAPH_ADDR)")
 	fs.StringVar(&c.dataDir, "data", envOr("ALLIANCEGRAPH_DATA", "./data"), "data `directory` (env ALLIANCEGRAPH_DATA)")
 	fs.BoolVar(&c.logJSON, "log-json", false, "log as JSON lines instead of text")
@@ -53,6 +64,13 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	fs.DurationVar(&c.limits.Timeout, "timeout", c.limits.Timeout, "resolver deadline per request")
 	fs.IntVar(&c.maxVisited, "max-visited", graph.DefaultMaxVisited, "entities one path search may reach before LIMIT_EXCEEDED")
 	fs.DurationVar(&c.gcInterval, "gc-interval", 10*time.Minute, "how often to reclaim value-log space")
+	fs.StringVar(&c.tokensFile, "tokens-file", "", "`file` of write tokens, one name:token a line (also env "+auth.EnvTokens+"=name:token,...)")
+	fs.BoolVar(&c.policy.ReadOnly, "read-only", false, "refuse every write (a public mirror)")
+	fs.StringVar(&c.origins, "ws-origins", "", "comma-separated host `patterns` whose pages may open subscription websockets (default: same origin only)")
+	fs.DurationVar(&c.socket.InitTimeout, "ws-init-timeout", c.socket.InitTimeout, "close a websocket that sends no connection_init within this time")
+	fs.DurationVar(&c.socket.KeepAlive, "ws-keepalive", c.socket.KeepAlive, "websocket keep-alive ping interval")
+	fs.IntVar(&c.socket.MaxSubscriptions, "ws-max-subscriptions", c.socket.MaxSubscriptions, "subscriptions open at once on one websocket")
+	fs.Int64Var(&c.maxImportBytes, "max-import", c.maxImportBytes, "POST /import body limit in `bytes`")
 	return c
 }
 
@@ -61,6 +79,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	c := serveFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	tokens, err := auth.Load(c.tokensFile, os.Getenv(auth.EnvTokens))
+	if err != nil {
+		return err
+	}
+	c.policy.Tokens = tokens
+	for _, o := range strings.Split(c.origins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.socket.Origins = append(c.socket.Origins, o)
+		}
 	}
 	return serve(ctx, c, stderr)
 }
@@ -90,6 +118,14 @@ func serve(ctx context.Context, c *serveConfig, logOut io.Writer) error {
 		return fmt.Errorf("loading the NATO dataset: %w", err)
 	}
 	log.Info("dataset", "changed", n, "data", c.dataDir)
+	switch {
+	case c.policy.ReadOnly:
+		log.Info("writes", "mode", "read-only")
+	case c.policy.Tokens == nil || c.policy.Tokens.Len() == 0:
+		log.Warn("writes", "mode", "disabled: no tokens configured (--tokens-file or "+auth.EnvTokens+")")
+	default:
+		log.Info("writes", "tokens", c.policy.Tokens.Len()) // how many, never which
+	}
 
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
@@ -129,9 +165,18 @@ func serve(ctx context.Context, c *serveConfig, logOut io.Writer) error {
 
 // newMux wires the endpoints.
 func newMux(db *store.DB, c *serveConfig, log *slog.Logger) http.Handler {
-	res := &graph.Resolver{DB: db, Now: c.now, MaxPage: c.limits.MaxPage, MaxVisited: c.maxVisited}
+	if c.socket.MaxSubscriptions == 0 {
+		origins := c.socket.Origins
+		c.socket = graph.DefaultSocket()
+		c.socket.Origins = origins
+	}
+	if c.maxImportBytes == 0 {
+		c.maxImportBytes = 64 << 20
+	}
+	res := &graph.Resolver{DB: db, Now: c.now, MaxPage: c.limits.MaxPage, Policy: &c.policy, MaxVisited: c.maxVisited}
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", graph.NewHandler(res, c.limits, log))
+	mux.Handle("/graphql", graph.NewHandler(res, c.limits, c.socket, log))
+	mux.Handle("POST /import", importHandler(db, &c.policy, c.maxImportBytes, log))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		if err := db.View(time.Time{}, func(*store.Reader) error { return nil }); err != nil {
@@ -141,5 +186,5 @@ func newMux(db *store.DB, c *serveConfig, log *slog.Logger) http.Handler {
 		io.WriteString(w, "ok\n")
 	})
 	mux.Handle("/", web.Handler(web.Options{Endpoint: "/graphql", Title: "alliancegraph", Examples: examples}))
-	return withRequestLog(log, mux)
+	return withRequestLog(log, c.policy.Middleware(mux))
 }

@@ -3,6 +3,8 @@
 //
 //	alliancegraph [serve] [--addr 127.0.0.1:8080] [--data ./data]
 //	alliancegraph check --data DIR
+//	alliancegraph import --data DIR FILE...
+//	alliancegraph ingest --data DIR FILE
 //
 // Run `alliancegraph help` or `alliancegraph COMMAND --help` for details.
 package main
@@ -51,6 +53,8 @@ func commands() []command {
 		{"gen", "write a deterministic synthetic graph for benchmarks", runGen},
 		{"backup", "write a consistent, checksummed backup of a data directory", runBackup},
 		{"restore", "restore a verified backup into an empty data directory", runRestore},
+		{"import", "import JSON Lines, Neo4j CSV or Wikidata SPARQL JSON files, all or nothing", runImport},
+		{"ingest", "store a text document and record the entities it mentions", runIngest},
 		{"version", "print the version", func(_ context.Context, _ []string, stdout, _ io.Writer) error {
 			_, err := fmt.Fprintln(stdout, "alliancegraph", version)
 			return err

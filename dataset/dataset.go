@@ -1,5 +1,7 @@
 // Package dataset owns alliancegraph's curated NATO data (nato.yaml, a
-// readable file kept in the repo) and loads it into a store.
+// readable file kept in the repo) and loads it into a store; it also owns
+// the ways data from elsewhere gets in: the bulk importers (import*.go)
+// and document ingest (ingest.go).
 //
 // Loading is idempotent: every entity and fact is upserted by its readable
 // ID, and an unchanged record is not rewritten, so loading into a store that

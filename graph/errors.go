@@ -74,9 +74,14 @@ func internalError(e *gqlerror.Error, requestID string) *gqlerror.Error {
 	return e
 }
 
-// userMessage strips the package prefixes Go errors carry ("store: ").
+// userMessage strips what Go errors carry for programs, not people: the
+// package prefix ("store: ") and the sentinel's own words ("invalid: "),
+// which the code already says.
 func userMessage(msg string) string {
-	return strings.ReplaceAll(msg, "store: ", "")
+	for _, p := range []string{"store: invalid: ", "store: conflict: ", "store: "} {
+		msg = strings.ReplaceAll(msg, p, "")
+	}
+	return msg
 }
 
 // recoverFunc turns a resolver panic into INTERNAL; the stack goes to the

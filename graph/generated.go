@@ -36,11 +36,13 @@ type ResolverRoot interface {
 	Event() EventResolver
 	Fact() FactResolver
 	FactConnection() FactConnectionResolver
+	Mutation() MutationResolver
 	Office() OfficeResolver
 	Organization() OrganizationResolver
 	Person() PersonResolver
 	Place() PlaceResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
 	TimelineEntry() TimelineEntryResolver
 }
 
@@ -54,7 +56,20 @@ type ComplexityRoot struct {
 		Event     func(childComplexity int) int
 	}
 
+	Change struct {
+		At        func(childComplexity int) int
+		Author    func(childComplexity int) int
+		FromID    func(childComplexity int) int
+		ID        func(childComplexity int) int
+		Missed    func(childComplexity int) int
+		Note      func(childComplexity int) int
+		Op        func(childComplexity int) int
+		Predicate func(childComplexity int) int
+		ToID      func(childComplexity int) int
+	}
+
 	Citation struct {
+		Quote     func(childComplexity int) int
 		Retrieved func(childComplexity int) int
 		Source    func(childComplexity int) int
 		Span      func(childComplexity int) int
@@ -145,6 +160,18 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	FactPayload struct {
+		ClientMutationID func(childComplexity int) int
+		Fact             func(childComplexity int) int
+	}
+
+	IngestPayload struct {
+		ClientMutationID func(childComplexity int) int
+		Document         func(childComplexity int) int
+		Mentions         func(childComplexity int) int
+		Sha256           func(childComplexity int) int
+	}
+
 	MemberConnection struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
@@ -160,14 +187,34 @@ type ComplexityRoot struct {
 	}
 
 	MembershipChange struct {
-		Country func(childComplexity int) int
-		Date    func(childComplexity int) int
-		Fact    func(childComplexity int) int
+		At        func(childComplexity int) int
+		Author    func(childComplexity int) int
+		CountryID func(childComplexity int) int
+		Fact      func(childComplexity int) int
+		FactID    func(childComplexity int) int
+		Kind      func(childComplexity int) int
 	}
 
 	MembershipDiff struct {
 		Joined func(childComplexity int) int
 		Left   func(childComplexity int) int
+	}
+
+	MembershipDiffEntry struct {
+		Country func(childComplexity int) int
+		Date    func(childComplexity int) int
+		Fact    func(childComplexity int) int
+	}
+
+	Mutation struct {
+		AddCitation    func(childComplexity int, input model.AddCitationInput) int
+		AssertFact     func(childComplexity int, input model.AssertFactInput) int
+		CorrectFact    func(childComplexity int, input model.CorrectFactInput) int
+		DeleteEntity   func(childComplexity int, input model.DeleteEntityInput) int
+		EndFact        func(childComplexity int, input model.EndFactInput) int
+		IngestDocument func(childComplexity int, input model.IngestDocumentInput) int
+		RetractFact    func(childComplexity int, input model.RetractFactInput) int
+		UpsertEntity   func(childComplexity int, input model.UpsertEntityInput) int
 	}
 
 	Office struct {
@@ -249,6 +296,7 @@ type ComplexityRoot struct {
 		Event        func(childComplexity int, id string, knownAt *time.Time) int
 		Fact         func(childComplexity int, id string, knownAt *time.Time) int
 		Facts        func(childComplexity int, predicate model.Predicate, startedAfter *store.Date, startedBefore *store.Date, orderBy *model.FactOrder, first *int, after *string, knownAt *time.Time) int
+		History      func(childComplexity int, id string, first *int, knownAt *time.Time) int
 		Neighborhood func(childComplexity int, ids []string, depth *int, predicates []model.Predicate, kinds []model.EntityKind, asOf *store.Date, knownAt *time.Time, maxNodes *int) int
 		Node         func(childComplexity int, id string, knownAt *time.Time) int
 		Office       func(childComplexity int, id string, knownAt *time.Time) int
@@ -256,6 +304,11 @@ type ComplexityRoot struct {
 		Person       func(childComplexity int, id string, knownAt *time.Time) int
 		Search       func(childComplexity int, query string, kinds []model.EntityKind, first *int, after *string, knownAt *time.Time) int
 		Timeline     func(childComplexity int, from *store.Date, to *store.Date, entity *string, predicates []model.Predicate, first *int, after *string, knownAt *time.Time) int
+	}
+
+	RetractPayload struct {
+		ClientMutationID func(childComplexity int) int
+		RemovedIds       func(childComplexity int) int
 	}
 
 	SearchHit struct {
@@ -276,6 +329,11 @@ type ComplexityRoot struct {
 		Truncated func(childComplexity int) int
 	}
 
+	Subscription struct {
+		Changes           func(childComplexity int, ids []string, kinds []model.EntityKind, predicates []model.Predicate) int
+		MembershipChanged func(childComplexity int, alliance string) int
+	}
+
 	TimelineConnection struct {
 		Edges    func(childComplexity int) int
 		PageInfo func(childComplexity int) int
@@ -293,6 +351,12 @@ type ComplexityRoot struct {
 		Fact     func(childComplexity int) int
 		Kind     func(childComplexity int) int
 	}
+
+	UpsertEntityPayload struct {
+		Changed          func(childComplexity int) int
+		ClientMutationID func(childComplexity int) int
+		Entity           func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
@@ -301,6 +365,8 @@ type ComplexityRoot struct {
 
 type CitationResolver interface {
 	Source(ctx context.Context, obj *model.Citation) (*model.Document, error)
+
+	Quote(ctx context.Context, obj *model.Citation) (*string, error)
 }
 type CountryResolver interface {
 	Relations(ctx context.Context, obj *model.Country, direction *model.Direction, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error)
@@ -323,6 +389,16 @@ type FactResolver interface {
 }
 type FactConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.FactConnection) (int, error)
+}
+type MutationResolver interface {
+	UpsertEntity(ctx context.Context, input model.UpsertEntityInput) (*model.UpsertEntityPayload, error)
+	AssertFact(ctx context.Context, input model.AssertFactInput) (*model.FactPayload, error)
+	EndFact(ctx context.Context, input model.EndFactInput) (*model.FactPayload, error)
+	CorrectFact(ctx context.Context, input model.CorrectFactInput) (*model.FactPayload, error)
+	RetractFact(ctx context.Context, input model.RetractFactInput) (*model.RetractPayload, error)
+	DeleteEntity(ctx context.Context, input model.DeleteEntityInput) (*model.RetractPayload, error)
+	AddCitation(ctx context.Context, input model.AddCitationInput) (*model.FactPayload, error)
+	IngestDocument(ctx context.Context, input model.IngestDocumentInput) (*model.IngestPayload, error)
 }
 type OfficeResolver interface {
 	Relations(ctx context.Context, obj *model.Office, direction *model.Direction, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error)
@@ -358,6 +434,11 @@ type QueryResolver interface {
 	Timeline(ctx context.Context, from *store.Date, to *store.Date, entity *string, predicates []model.Predicate, first *int, after *string, knownAt *time.Time) (*model.TimelineConnection, error)
 	Facts(ctx context.Context, predicate model.Predicate, startedAfter *store.Date, startedBefore *store.Date, orderBy *model.FactOrder, first *int, after *string, knownAt *time.Time) (*model.FactConnection, error)
 	Entities(ctx context.Context, kind model.EntityKind, first *int, after *string, knownAt *time.Time) (*model.EntityConnection, error)
+	History(ctx context.Context, id string, first *int, knownAt *time.Time) ([]*model.Change, error)
+}
+type SubscriptionResolver interface {
+	Changes(ctx context.Context, ids []string, kinds []model.EntityKind, predicates []model.Predicate) (<-chan *model.Change, error)
+	MembershipChanged(ctx context.Context, alliance string) (<-chan *model.MembershipChange, error)
 }
 type TimelineEntryResolver interface {
 	Concerns(ctx context.Context, obj *model.TimelineEntry) ([]model.Entity, error)
@@ -400,6 +481,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Accession.Event(childComplexity), true
 
+	case "Change.at":
+		if e.ComplexityRoot.Change.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.At(childComplexity), true
+	case "Change.author":
+		if e.ComplexityRoot.Change.Author == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Author(childComplexity), true
+	case "Change.fromId":
+		if e.ComplexityRoot.Change.FromID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.FromID(childComplexity), true
+	case "Change.id":
+		if e.ComplexityRoot.Change.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.ID(childComplexity), true
+	case "Change.missed":
+		if e.ComplexityRoot.Change.Missed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Missed(childComplexity), true
+	case "Change.note":
+		if e.ComplexityRoot.Change.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Note(childComplexity), true
+	case "Change.op":
+		if e.ComplexityRoot.Change.Op == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Op(childComplexity), true
+	case "Change.predicate":
+		if e.ComplexityRoot.Change.Predicate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Predicate(childComplexity), true
+	case "Change.toId":
+		if e.ComplexityRoot.Change.ToID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.ToID(childComplexity), true
+
+	case "Citation.quote":
+		if e.ComplexityRoot.Citation.Quote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citation.Quote(childComplexity), true
 	case "Citation.retrieved":
 		if e.ComplexityRoot.Citation.Retrieved == nil {
 			break
@@ -801,6 +943,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FactEdge.Node(childComplexity), true
 
+	case "FactPayload.clientMutationId":
+		if e.ComplexityRoot.FactPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FactPayload.ClientMutationID(childComplexity), true
+	case "FactPayload.fact":
+		if e.ComplexityRoot.FactPayload.Fact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FactPayload.Fact(childComplexity), true
+
+	case "IngestPayload.clientMutationId":
+		if e.ComplexityRoot.IngestPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IngestPayload.ClientMutationID(childComplexity), true
+	case "IngestPayload.document":
+		if e.ComplexityRoot.IngestPayload.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IngestPayload.Document(childComplexity), true
+	case "IngestPayload.mentions":
+		if e.ComplexityRoot.IngestPayload.Mentions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IngestPayload.Mentions(childComplexity), true
+	case "IngestPayload.sha256":
+		if e.ComplexityRoot.IngestPayload.Sha256 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IngestPayload.Sha256(childComplexity), true
+
 	case "MemberConnection.edges":
 		if e.ComplexityRoot.MemberConnection.Edges == nil {
 			break
@@ -851,24 +1031,42 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MemberEdge.Until(childComplexity), true
 
-	case "MembershipChange.country":
-		if e.ComplexityRoot.MembershipChange.Country == nil {
+	case "MembershipChange.at":
+		if e.ComplexityRoot.MembershipChange.At == nil {
 			break
 		}
 
-		return e.ComplexityRoot.MembershipChange.Country(childComplexity), true
-	case "MembershipChange.date":
-		if e.ComplexityRoot.MembershipChange.Date == nil {
+		return e.ComplexityRoot.MembershipChange.At(childComplexity), true
+	case "MembershipChange.author":
+		if e.ComplexityRoot.MembershipChange.Author == nil {
 			break
 		}
 
-		return e.ComplexityRoot.MembershipChange.Date(childComplexity), true
+		return e.ComplexityRoot.MembershipChange.Author(childComplexity), true
+	case "MembershipChange.countryId":
+		if e.ComplexityRoot.MembershipChange.CountryID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipChange.CountryID(childComplexity), true
 	case "MembershipChange.fact":
 		if e.ComplexityRoot.MembershipChange.Fact == nil {
 			break
 		}
 
 		return e.ComplexityRoot.MembershipChange.Fact(childComplexity), true
+	case "MembershipChange.factId":
+		if e.ComplexityRoot.MembershipChange.FactID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipChange.FactID(childComplexity), true
+	case "MembershipChange.kind":
+		if e.ComplexityRoot.MembershipChange.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipChange.Kind(childComplexity), true
 
 	case "MembershipDiff.joined":
 		if e.ComplexityRoot.MembershipDiff.Joined == nil {
@@ -882,6 +1080,114 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MembershipDiff.Left(childComplexity), true
+
+	case "MembershipDiffEntry.country":
+		if e.ComplexityRoot.MembershipDiffEntry.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipDiffEntry.Country(childComplexity), true
+	case "MembershipDiffEntry.date":
+		if e.ComplexityRoot.MembershipDiffEntry.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipDiffEntry.Date(childComplexity), true
+	case "MembershipDiffEntry.fact":
+		if e.ComplexityRoot.MembershipDiffEntry.Fact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipDiffEntry.Fact(childComplexity), true
+
+	case "Mutation.addCitation":
+		if e.ComplexityRoot.Mutation.AddCitation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addCitation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddCitation(childComplexity, args["input"].(model.AddCitationInput)), true
+	case "Mutation.assertFact":
+		if e.ComplexityRoot.Mutation.AssertFact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_assertFact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AssertFact(childComplexity, args["input"].(model.AssertFactInput)), true
+	case "Mutation.correctFact":
+		if e.ComplexityRoot.Mutation.CorrectFact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_correctFact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CorrectFact(childComplexity, args["input"].(model.CorrectFactInput)), true
+	case "Mutation.deleteEntity":
+		if e.ComplexityRoot.Mutation.DeleteEntity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteEntity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteEntity(childComplexity, args["input"].(model.DeleteEntityInput)), true
+	case "Mutation.endFact":
+		if e.ComplexityRoot.Mutation.EndFact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_endFact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EndFact(childComplexity, args["input"].(model.EndFactInput)), true
+	case "Mutation.ingestDocument":
+		if e.ComplexityRoot.Mutation.IngestDocument == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_ingestDocument_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.IngestDocument(childComplexity, args["input"].(model.IngestDocumentInput)), true
+	case "Mutation.retractFact":
+		if e.ComplexityRoot.Mutation.RetractFact == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_retractFact_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RetractFact(childComplexity, args["input"].(model.RetractFactInput)), true
+	case "Mutation.upsertEntity":
+		if e.ComplexityRoot.Mutation.UpsertEntity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertEntity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertEntity(childComplexity, args["input"].(model.UpsertEntityInput)), true
 
 	case "Office.aliases":
 		if e.ComplexityRoot.Office.Aliases == nil {
@@ -1305,6 +1611,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Facts(childComplexity, args["predicate"].(model.Predicate), args["startedAfter"].(*store.Date), args["startedBefore"].(*store.Date), args["orderBy"].(*model.FactOrder), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
+	case "Query.history":
+		if e.ComplexityRoot.Query.History == nil {
+			break
+		}
+
+		args, err := ec.field_Query_history_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.History(childComplexity, args["id"].(string), args["first"].(*int), args["knownAt"].(*time.Time)), true
 
 	case "Query.neighborhood":
 		if e.ComplexityRoot.Query.Neighborhood == nil {
@@ -1384,6 +1701,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Timeline(childComplexity, args["from"].(*store.Date), args["to"].(*store.Date), args["entity"].(*string), args["predicates"].([]model.Predicate), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 
+	case "RetractPayload.clientMutationId":
+		if e.ComplexityRoot.RetractPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RetractPayload.ClientMutationID(childComplexity), true
+	case "RetractPayload.removedIds":
+		if e.ComplexityRoot.RetractPayload.RemovedIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RetractPayload.RemovedIds(childComplexity), true
+
 	case "SearchHit.cursor":
 		if e.ComplexityRoot.SearchHit.Cursor == nil {
 			break
@@ -1440,6 +1770,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subgraph.Truncated(childComplexity), true
+
+	case "Subscription.changes":
+		if e.ComplexityRoot.Subscription.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.Changes(childComplexity, args["ids"].([]string), args["kinds"].([]model.EntityKind), args["predicates"].([]model.Predicate)), true
+	case "Subscription.membershipChanged":
+		if e.ComplexityRoot.Subscription.MembershipChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_membershipChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.MembershipChanged(childComplexity, args["alliance"].(string)), true
 
 	case "TimelineConnection.edges":
 		if e.ComplexityRoot.TimelineConnection.Edges == nil {
@@ -1498,6 +1851,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TimelineEntry.Kind(childComplexity), true
 
+	case "UpsertEntityPayload.changed":
+		if e.ComplexityRoot.UpsertEntityPayload.Changed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertEntityPayload.Changed(childComplexity), true
+	case "UpsertEntityPayload.clientMutationId":
+		if e.ComplexityRoot.UpsertEntityPayload.ClientMutationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertEntityPayload.ClientMutationID(childComplexity), true
+	case "UpsertEntityPayload.entity":
+		if e.ComplexityRoot.UpsertEntityPayload.Entity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpsertEntityPayload.Entity(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -1507,7 +1879,19 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AddCitationInput", ec.unmarshalInputAddCitationInput),
+			graphql.NewInputUnmarshaler("AssertFactInput", ec.unmarshalInputAssertFactInput),
+			graphql.NewInputUnmarshaler("CitationInput", ec.unmarshalInputCitationInput),
+			graphql.NewInputUnmarshaler("CorrectFactInput", ec.unmarshalInputCorrectFactInput),
+			graphql.NewInputUnmarshaler("DeleteEntityInput", ec.unmarshalInputDeleteEntityInput),
+			graphql.NewInputUnmarshaler("EndFactInput", ec.unmarshalInputEndFactInput),
+			graphql.NewInputUnmarshaler("ExternalIdInput", ec.unmarshalInputExternalIdInput),
+			graphql.NewInputUnmarshaler("IngestDocumentInput", ec.unmarshalInputIngestDocumentInput),
 			graphql.NewInputUnmarshaler("MemberOrder", ec.unmarshalInputMemberOrder),
+			graphql.NewInputUnmarshaler("PropertyInput", ec.unmarshalInputPropertyInput),
+			graphql.NewInputUnmarshaler("RetractFactInput", ec.unmarshalInputRetractFactInput),
+			graphql.NewInputUnmarshaler("SpanInput", ec.unmarshalInputSpanInput),
+			graphql.NewInputUnmarshaler("UpsertEntityInput", ec.unmarshalInputUpsertEntityInput),
 		)
 	}
 	first := true
@@ -1542,6 +1926,38 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			}
 
 			return &response
+		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
 		}
 
 	default:
@@ -1587,6 +2003,8 @@ UNAUTHENTICATED, FORBIDDEN, LIMIT_EXCEEDED, TIMEOUT or INTERNAL.
 """
 schema {
   query: Query
+  mutation: Mutation
+  subscription: Subscription
 }
 
 "A calendar day, ` + "`" + `YYYY-MM-DD` + "`" + `."
@@ -1963,12 +2381,12 @@ enum OrderDirection {
 }
 
 type MembershipDiff {
-  joined: [MembershipChange!]!
-  left: [MembershipChange!]!
+  joined: [MembershipDiffEntry!]!
+  left: [MembershipDiffEntry!]!
 }
 
 "A country joining (on the fact's validFrom) or leaving (on its validTo)."
-type MembershipChange {
+type MembershipDiffEntry {
   date: Date!
   country: Country!
   fact: Fact!
@@ -2030,6 +2448,230 @@ enum FactOrder {
   "By validFrom, oldest first."
   VALID_FROM
 }
+
+# ---------------------------------------------------------------------------
+# Writing the graph: mutations, history, subscriptions.
+# ---------------------------------------------------------------------------
+
+"""
+Every mutation needs ` + "`" + `Authorization: Bearer <token>` + "`" + ` (UNAUTHENTICATED
+otherwise; FORBIDDEN on a read-only server). Each is one store transaction:
+it is validated in full and either written entirely or not at all. Refusals
+carry BAD_USER_INPUT (malformed or unknown input) or CONFLICT (it collides
+with what is stored: overlapping memberships, two holders of one office, an
+external ID taken by another entity, a write that kept losing races).
+"""
+type Mutation {
+  "Create or replace an entity, found by ` + "`" + `id` + "`" + ` or by one of ` + "`" + `externalIds` + "`" + `."
+  upsertEntity(input: UpsertEntityInput!): UpsertEntityPayload!
+  "A new fact, with at least one citation."
+  assertFact(input: AssertFactInput!): FactPayload!
+  "It stopped being true: set the fact's validTo."
+  endFact(input: EndFactInput!): FactPayload!
+  "It was recorded wrong: replace the fact's dates or event, keeping its ID; history keeps the old values."
+  correctFact(input: CorrectFactInput!): FactPayload!
+  "It was never true: remove the fact from current reads; earlier ` + "`" + `knownAt` + "`" + ` still shows it."
+  retractFact(input: RetractFactInput!): RetractPayload!
+  "Remove an entity and retract every fact that starts or ends at it."
+  deleteEntity(input: DeleteEntityInput!): RetractPayload!
+  "Add a citation to an existing fact."
+  addCitation(input: AddCitationInput!): FactPayload!
+  "Store a text document by its SHA-256, link it to the Document with that hash, and add MENTIONS facts for the known entities it names."
+  ingestDocument(input: IngestDocumentInput!): IngestPayload!
+}
+
+input PropertyInput {
+  key: String!
+  type: PropertyType = STRING
+  value: String!
+}
+
+input ExternalIdInput {
+  scheme: String!
+  value: String!
+}
+
+input SpanInput {
+  start: Int!
+  end: Int!
+}
+
+input CitationInput {
+  "A Document entity's ID."
+  source: ID!
+  span: SpanInput
+  url: String
+  retrieved: Date
+}
+
+input UpsertEntityInput {
+  clientMutationId: String
+  """
+  The readable ID (` + "`" + `country/FIN` + "`" + `). When omitted, the entity is found by
+  ` + "`" + `externalIds` + "`" + ` and, if none matches, created with ID ` + "`" + `<kind>/<scheme>-<value>` + "`" + `
+  from the first external ID.
+  """
+  id: ID
+  kind: EntityKind!
+  name: String!
+  aliases: [String!]
+  "For events: the day it happened."
+  date: Date
+  externalIds: [ExternalIdInput!]
+  properties: [PropertyInput!]
+}
+
+type UpsertEntityPayload {
+  clientMutationId: String
+  entity: Entity!
+  "False when the entity already was exactly this."
+  changed: Boolean!
+}
+
+input AssertFactInput {
+  clientMutationId: String
+  "The new fact's ID (` + "`" + `fact/...` + "`" + `); one is made from the ends and validFrom when omitted."
+  id: ID
+  predicate: Predicate!
+  from: ID!
+  to: ID!
+  validFrom: Date
+  validTo: Date
+  event: ID
+  properties: [PropertyInput!]
+  citations: [CitationInput!]!
+}
+
+input EndFactInput {
+  clientMutationId: String
+  id: ID!
+  "The first day it was no longer true; must be after validFrom."
+  validTo: Date!
+  "A source for the ending, added to the fact's citations."
+  citation: CitationInput
+}
+
+input CorrectFactInput {
+  clientMutationId: String
+  id: ID!
+  "Omitted fields keep their value."
+  validFrom: Date
+  validTo: Date
+  event: ID
+  "A source for the correction, added to the fact's citations."
+  citation: CitationInput
+}
+
+input RetractFactInput {
+  clientMutationId: String
+  id: ID!
+}
+
+input DeleteEntityInput {
+  clientMutationId: String
+  id: ID!
+}
+
+input AddCitationInput {
+  clientMutationId: String
+  factId: ID!
+  citation: CitationInput!
+}
+
+input IngestDocumentInput {
+  clientMutationId: String
+  "The document's text (UTF-8)."
+  text: String!
+  "A title for a document the graph does not cite yet."
+  title: String
+}
+
+type FactPayload {
+  clientMutationId: String
+  fact: Fact!
+}
+
+type RetractPayload {
+  clientMutationId: String
+  "The IDs removed: the fact, or the entity and then its facts."
+  removedIds: [ID!]!
+}
+
+type IngestPayload {
+  clientMutationId: String
+  document: Document!
+  "SHA-256 of the text, hex."
+  sha256: String!
+  "MENTIONS facts written or confirmed for this document."
+  mentions: [Fact!]!
+}
+
+extend type Citation {
+  "The cited span of the source's text, when the text has been ingested and the citation has a span."
+  quote: String
+}
+
+enum ChangeOp {
+  CREATE
+  UPDATE
+  DELETE
+}
+
+"One change of one entity or fact, in one commit."
+type Change {
+  "The commit's transaction time: read with ` + "`" + `knownAt` + "`" + ` at or after it to see the state it made."
+  at: DateTime!
+  "The name of the token that made it."
+  author: String!
+  note: String
+  op: ChangeOp!
+  id: ID!
+  "For facts: the predicate and ends."
+  predicate: Predicate
+  fromId: ID
+  toId: ID
+  "How many changes this subscriber missed just before this one, because it read too slowly."
+  missed: Int!
+}
+
+extend type Query {
+  """
+  The changes of an entity or fact, oldest first: who (token name), when and
+  what. Read the states themselves with ` + "`" + `knownAt` + "`" + `.
+  """
+  history(id: ID!, first: Int = 100, knownAt: DateTime): [Change!]!
+}
+
+enum MembershipChangeKind {
+  "A new membership fact."
+  JOINED
+  "A membership fact got an end (validTo)."
+  LEFT
+  "A membership fact was otherwise corrected."
+  CORRECTED
+  "A membership fact was retracted (it was never true)."
+  RETRACTED
+}
+
+type MembershipChange {
+  at: DateTime!
+  author: String!
+  kind: MembershipChangeKind!
+  factId: ID!
+  countryId: ID!
+  "The fact as the commit left it (null when retracted)."
+  fact: Fact
+}
+
+"""
+Subscriptions run over a websocket (graphql-transport-ws) at /graphql.
+"""
+type Subscription {
+  "Every committed change, optionally only those of ` + "`" + `ids` + "`" + `, entity ` + "`" + `kinds` + "`" + ` or fact ` + "`" + `predicates` + "`" + `."
+  changes(ids: [ID!], kinds: [EntityKind!], predicates: [Predicate!]): Change!
+  "Countries joining and leaving an alliance."
+  membershipChanged(alliance: ID!): MembershipChange!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -2050,6 +2692,30 @@ func (ec *executionContext) childFields_Accession(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type Accession", field.Name)
 }
 
+func (ec *executionContext) childFields_Change(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "at":
+		return ec.fieldContext_Change_at(ctx, field)
+	case "author":
+		return ec.fieldContext_Change_author(ctx, field)
+	case "note":
+		return ec.fieldContext_Change_note(ctx, field)
+	case "op":
+		return ec.fieldContext_Change_op(ctx, field)
+	case "id":
+		return ec.fieldContext_Change_id(ctx, field)
+	case "predicate":
+		return ec.fieldContext_Change_predicate(ctx, field)
+	case "fromId":
+		return ec.fieldContext_Change_fromId(ctx, field)
+	case "toId":
+		return ec.fieldContext_Change_toId(ctx, field)
+	case "missed":
+		return ec.fieldContext_Change_missed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Change", field.Name)
+}
+
 func (ec *executionContext) childFields_Citation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "source":
@@ -2060,6 +2726,8 @@ func (ec *executionContext) childFields_Citation(ctx context.Context, field grap
 		return ec.fieldContext_Citation_url(ctx, field)
 	case "retrieved":
 		return ec.fieldContext_Citation_retrieved(ctx, field)
+	case "quote":
+		return ec.fieldContext_Citation_quote(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Citation", field.Name)
 }
@@ -2232,6 +2900,30 @@ func (ec *executionContext) childFields_FactEdge(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type FactEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_FactPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_FactPayload_clientMutationId(ctx, field)
+	case "fact":
+		return ec.fieldContext_FactPayload_fact(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FactPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_IngestPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_IngestPayload_clientMutationId(ctx, field)
+	case "document":
+		return ec.fieldContext_IngestPayload_document(ctx, field)
+	case "sha256":
+		return ec.fieldContext_IngestPayload_sha256(ctx, field)
+	case "mentions":
+		return ec.fieldContext_IngestPayload_mentions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IngestPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_MemberConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "totalCount":
@@ -2262,10 +2954,16 @@ func (ec *executionContext) childFields_MemberEdge(ctx context.Context, field gr
 
 func (ec *executionContext) childFields_MembershipChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "date":
-		return ec.fieldContext_MembershipChange_date(ctx, field)
-	case "country":
-		return ec.fieldContext_MembershipChange_country(ctx, field)
+	case "at":
+		return ec.fieldContext_MembershipChange_at(ctx, field)
+	case "author":
+		return ec.fieldContext_MembershipChange_author(ctx, field)
+	case "kind":
+		return ec.fieldContext_MembershipChange_kind(ctx, field)
+	case "factId":
+		return ec.fieldContext_MembershipChange_factId(ctx, field)
+	case "countryId":
+		return ec.fieldContext_MembershipChange_countryId(ctx, field)
 	case "fact":
 		return ec.fieldContext_MembershipChange_fact(ctx, field)
 	}
@@ -2280,6 +2978,18 @@ func (ec *executionContext) childFields_MembershipDiff(ctx context.Context, fiel
 		return ec.fieldContext_MembershipDiff_left(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MembershipDiff", field.Name)
+}
+
+func (ec *executionContext) childFields_MembershipDiffEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "date":
+		return ec.fieldContext_MembershipDiffEntry_date(ctx, field)
+	case "country":
+		return ec.fieldContext_MembershipDiffEntry_country(ctx, field)
+	case "fact":
+		return ec.fieldContext_MembershipDiffEntry_fact(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MembershipDiffEntry", field.Name)
 }
 
 func (ec *executionContext) childFields_Office(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2404,6 +3114,16 @@ func (ec *executionContext) childFields_Property(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Property", field.Name)
 }
 
+func (ec *executionContext) childFields_RetractPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_RetractPayload_clientMutationId(ctx, field)
+	case "removedIds":
+		return ec.fieldContext_RetractPayload_removedIds(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RetractPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_SearchHit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "cursor":
@@ -2474,6 +3194,18 @@ func (ec *executionContext) childFields_TimelineEntry(ctx context.Context, field
 		return ec.fieldContext_TimelineEntry_concerns(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TimelineEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_UpsertEntityPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientMutationId":
+		return ec.fieldContext_UpsertEntityPayload_clientMutationId(ctx, field)
+	case "entity":
+		return ec.fieldContext_UpsertEntityPayload_entity(ctx, field)
+	case "changed":
+		return ec.fieldContext_UpsertEntityPayload_changed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpsertEntityPayload", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2787,6 +3519,118 @@ func (ec *executionContext) field_Event_relations_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_addCitation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AddCitationInput, error) {
+			return ec.unmarshalNAddCitationInput2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐAddCitationInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_assertFact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AssertFactInput, error) {
+			return ec.unmarshalNAssertFactInput2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐAssertFactInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_correctFact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CorrectFactInput, error) {
+			return ec.unmarshalNCorrectFactInput2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐCorrectFactInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteEntity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.DeleteEntityInput, error) {
+			return ec.unmarshalNDeleteEntityInput2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐDeleteEntityInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_endFact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.EndFactInput, error) {
+			return ec.unmarshalNEndFactInput2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐEndFactInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_ingestDocument_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.IngestDocumentInput, error) {
+			return ec.unmarshalNIngestDocumentInput2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐIngestDocumentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_retractFact_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.RetractFactInput, error) {
+			return ec.unmarshalNRetractFactInput2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐRetractFactInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertEntity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpsertEntityInput, error) {
+			return ec.unmarshalNUpsertEntityInput2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐUpsertEntityInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -3448,6 +4292,36 @@ func (ec *executionContext) field_Query_facts_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_neighborhood_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3746,6 +4620,50 @@ func (ec *executionContext) field_Query_timeline_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Subscription_changes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]model.EntityKind, error) {
+			return ec.unmarshalOEntityKind2ᚕgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐEntityKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "predicates",
+		func(ctx context.Context, v any) ([]model.Predicate, error) {
+			return ec.unmarshalOPredicate2ᚕgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐPredicateᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["predicates"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_membershipChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "alliance",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["alliance"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field___Directive_args_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3907,6 +4825,213 @@ func (ec *executionContext) fieldContext_Accession_countries(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Change_at(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _Change_author(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_author(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Author, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_author(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
+}
+
+func (ec *executionContext) _Change_note(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
+}
+
+func (ec *executionContext) _Change_op(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_op(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Op, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ChangeOp) graphql.Marshaler {
+			return ec.marshalNChangeOp2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐChangeOp(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "ChangeOp")
+}
+
+func (ec *executionContext) _Change_id(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Change_predicate(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_predicate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Predicate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Predicate) graphql.Marshaler {
+			return ec.marshalOPredicate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐPredicate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_predicate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "Predicate")
+}
+
+func (ec *executionContext) _Change_fromId(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_fromId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FromID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_fromId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Change_toId(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_toId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_toId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Change_missed(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_missed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Missed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Change_missed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Citation_source(ctx context.Context, field graphql.CollectedField, obj *model.Citation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4015,6 +5140,29 @@ func (ec *executionContext) _Citation_retrieved(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Citation_retrieved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Citation", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Citation_quote(ctx context.Context, field graphql.CollectedField, obj *model.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citation_quote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Citation().Quote(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Citation_quote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citation", field, true, true, "String")
 }
 
 func (ec *executionContext) _Country_id(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
@@ -5586,6 +6734,171 @@ func (ec *executionContext) fieldContext_FactEdge_node(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _FactPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.FactPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FactPayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FactPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FactPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _FactPayload_fact(ctx context.Context, field graphql.CollectedField, obj *model.FactPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FactPayload_fact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Fact) graphql.Marshaler {
+			return ec.marshalNFact2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐFact(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FactPayload_fact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FactPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Fact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IngestPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.IngestPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IngestPayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IngestPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IngestPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _IngestPayload_document(ctx context.Context, field graphql.CollectedField, obj *model.IngestPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IngestPayload_document(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Document, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Document) graphql.Marshaler {
+			return ec.marshalNDocument2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐDocument(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IngestPayload_document(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IngestPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Document(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IngestPayload_sha256(ctx context.Context, field graphql.CollectedField, obj *model.IngestPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IngestPayload_sha256(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sha256, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IngestPayload_sha256(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IngestPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _IngestPayload_mentions(ctx context.Context, field graphql.CollectedField, obj *model.IngestPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IngestPayload_mentions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mentions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Fact) graphql.Marshaler {
+			return ec.marshalNFact2ᚕᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐFactᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IngestPayload_mentions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IngestPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Fact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MemberConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.MemberConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5806,59 +7119,119 @@ func (ec *executionContext) fieldContext_MemberEdge_fact(_ context.Context, fiel
 	return fc, nil
 }
 
-func (ec *executionContext) _MembershipChange_date(ctx context.Context, field graphql.CollectedField, obj *model.MembershipChange) (ret graphql.Marshaler) {
+func (ec *executionContext) _MembershipChange_at(ctx context.Context, field graphql.CollectedField, obj *model.MembershipChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MembershipChange_date(ctx, field)
+			return ec.fieldContext_MembershipChange_at(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Date, nil
+			return obj.At, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v store.Date) graphql.Marshaler {
-			return ec.marshalNDate2githubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_MembershipChange_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("MembershipChange", field, false, false, "Date")
+func (ec *executionContext) fieldContext_MembershipChange_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipChange", field, false, false, "DateTime")
 }
 
-func (ec *executionContext) _MembershipChange_country(ctx context.Context, field graphql.CollectedField, obj *model.MembershipChange) (ret graphql.Marshaler) {
+func (ec *executionContext) _MembershipChange_author(ctx context.Context, field graphql.CollectedField, obj *model.MembershipChange) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_MembershipChange_country(ctx, field)
+			return ec.fieldContext_MembershipChange_author(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Country, nil
+			return obj.Author, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Country) graphql.Marshaler {
-			return ec.marshalNCountry2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐCountry(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_MembershipChange_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "MembershipChange",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Country(ctx, field)
+func (ec *executionContext) fieldContext_MembershipChange_author(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _MembershipChange_kind(ctx context.Context, field graphql.CollectedField, obj *model.MembershipChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipChange_kind(ctx, field)
 		},
-	}
-	return fc, nil
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MembershipChangeKind) graphql.Marshaler {
+			return ec.marshalNMembershipChangeKind2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐMembershipChangeKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipChange_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipChange", field, false, false, "MembershipChangeKind")
+}
+
+func (ec *executionContext) _MembershipChange_factId(ctx context.Context, field graphql.CollectedField, obj *model.MembershipChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipChange_factId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FactID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipChange_factId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _MembershipChange_countryId(ctx context.Context, field graphql.CollectedField, obj *model.MembershipChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipChange_countryId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CountryID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipChange_countryId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipChange", field, false, false, "ID")
 }
 
 func (ec *executionContext) _MembershipChange_fact(ctx context.Context, field graphql.CollectedField, obj *model.MembershipChange) (ret graphql.Marshaler) {
@@ -5874,10 +7247,10 @@ func (ec *executionContext) _MembershipChange_fact(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Fact) graphql.Marshaler {
-			return ec.marshalNFact2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐFact(ctx, selections, v)
+			return ec.marshalOFact2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐFact(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_MembershipChange_fact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -5905,8 +7278,8 @@ func (ec *executionContext) _MembershipDiff_joined(ctx context.Context, field gr
 			return obj.Joined, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.MembershipChange) graphql.Marshaler {
-			return ec.marshalNMembershipChange2ᚕᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐMembershipChangeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MembershipDiffEntry) graphql.Marshaler {
+			return ec.marshalNMembershipDiffEntry2ᚕᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐMembershipDiffEntryᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5919,7 +7292,7 @@ func (ec *executionContext) fieldContext_MembershipDiff_joined(_ context.Context
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_MembershipChange(ctx, field)
+			return ec.childFields_MembershipDiffEntry(ctx, field)
 		},
 	}
 	return fc, nil
@@ -5937,8 +7310,8 @@ func (ec *executionContext) _MembershipDiff_left(ctx context.Context, field grap
 			return obj.Left, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.MembershipChange) graphql.Marshaler {
-			return ec.marshalNMembershipChange2ᚕᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐMembershipChangeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.MembershipDiffEntry) graphql.Marshaler {
+			return ec.marshalNMembershipDiffEntry2ᚕᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐMembershipDiffEntryᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -5951,8 +7324,447 @@ func (ec *executionContext) fieldContext_MembershipDiff_left(_ context.Context, 
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_MembershipChange(ctx, field)
+			return ec.childFields_MembershipDiffEntry(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipDiffEntry_date(ctx context.Context, field graphql.CollectedField, obj *model.MembershipDiffEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipDiffEntry_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v store.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipDiffEntry_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipDiffEntry", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MembershipDiffEntry_country(ctx context.Context, field graphql.CollectedField, obj *model.MembershipDiffEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipDiffEntry_country(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Country, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Country) graphql.Marshaler {
+			return ec.marshalNCountry2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐCountry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipDiffEntry_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipDiffEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MembershipDiffEntry_fact(ctx context.Context, field graphql.CollectedField, obj *model.MembershipDiffEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipDiffEntry_fact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Fact) graphql.Marshaler {
+			return ec.marshalNFact2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐFact(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipDiffEntry_fact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MembershipDiffEntry",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Fact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertEntity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertEntity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertEntity(ctx, fc.Args["input"].(model.UpsertEntityInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.UpsertEntityPayload) graphql.Marshaler {
+			return ec.marshalNUpsertEntityPayload2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐUpsertEntityPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertEntity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpsertEntityPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertEntity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_assertFact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_assertFact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AssertFact(ctx, fc.Args["input"].(model.AssertFactInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FactPayload) graphql.Marshaler {
+			return ec.marshalNFactPayload2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐFactPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_assertFact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FactPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_assertFact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_endFact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_endFact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EndFact(ctx, fc.Args["input"].(model.EndFactInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FactPayload) graphql.Marshaler {
+			return ec.marshalNFactPayload2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐFactPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_endFact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FactPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_endFact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_correctFact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_correctFact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CorrectFact(ctx, fc.Args["input"].(model.CorrectFactInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FactPayload) graphql.Marshaler {
+			return ec.marshalNFactPayload2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐFactPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_correctFact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FactPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_correctFact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_retractFact(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_retractFact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RetractFact(ctx, fc.Args["input"].(model.RetractFactInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RetractPayload) graphql.Marshaler {
+			return ec.marshalNRetractPayload2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐRetractPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_retractFact(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RetractPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_retractFact_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteEntity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteEntity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteEntity(ctx, fc.Args["input"].(model.DeleteEntityInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RetractPayload) graphql.Marshaler {
+			return ec.marshalNRetractPayload2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐRetractPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteEntity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RetractPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteEntity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addCitation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addCitation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddCitation(ctx, fc.Args["input"].(model.AddCitationInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FactPayload) graphql.Marshaler {
+			return ec.marshalNFactPayload2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐFactPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addCitation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FactPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addCitation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_ingestDocument(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_ingestDocument(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().IngestDocument(ctx, fc.Args["input"].(model.IngestDocumentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IngestPayload) graphql.Marshaler {
+			return ec.marshalNIngestPayload2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐIngestPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_ingestDocument(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IngestPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_ingestDocument_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -7984,6 +9796,50 @@ func (ec *executionContext) fieldContext_Query_entities(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_history(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().History(ctx, fc.Args["id"].(string), fc.Args["first"].(*int), fc.Args["knownAt"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8058,6 +9914,52 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RetractPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.RetractPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RetractPayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RetractPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RetractPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _RetractPayload_removedIds(ctx context.Context, field graphql.CollectedField, obj *model.RetractPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RetractPayload_removedIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RemovedIds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RetractPayload_removedIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RetractPayload", field, false, false, "ID")
 }
 
 func (ec *executionContext) _SearchHit_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SearchHit) (ret graphql.Marshaler) {
@@ -8292,6 +10194,94 @@ func (ec *executionContext) _Subgraph_truncated(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Subgraph_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Subgraph", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Subscription_changes(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().Changes(ctx, fc.Args["ids"].([]string), fc.Args["kinds"].([]model.EntityKind), fc.Args["predicates"].([]model.Predicate))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Change(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_membershipChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_membershipChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().MembershipChanged(ctx, fc.Args["alliance"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MembershipChange) graphql.Marshaler {
+			return ec.marshalNMembershipChange2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐMembershipChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_membershipChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MembershipChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_membershipChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _TimelineConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.TimelineConnection) (ret graphql.Marshaler) {
@@ -8553,6 +10543,84 @@ func (ec *executionContext) fieldContext_TimelineEntry_concerns(_ context.Contex
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _UpsertEntityPayload_clientMutationId(ctx context.Context, field graphql.CollectedField, obj *model.UpsertEntityPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpsertEntityPayload_clientMutationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientMutationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpsertEntityPayload_clientMutationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpsertEntityPayload", field, false, false, "String")
+}
+
+func (ec *executionContext) _UpsertEntityPayload_entity(ctx context.Context, field graphql.CollectedField, obj *model.UpsertEntityPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpsertEntityPayload_entity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpsertEntityPayload_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UpsertEntityPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UpsertEntityPayload_changed(ctx context.Context, field graphql.CollectedField, obj *model.UpsertEntityPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpsertEntityPayload_changed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Changed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpsertEntityPayload_changed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpsertEntityPayload", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -9628,6 +11696,524 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAddCitationInput(ctx context.Context, obj any) (model.AddCitationInput, error) {
+	var it model.AddCitationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"clientMutationId", "factId", "citation"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
+		case "factId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("factId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FactID = data
+		case "citation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citation"))
+			data, err := ec.unmarshalNCitationInput2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐCitationInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Citation = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAddCitationInput unmarshals raw into the AddCitationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAddCitationInput(ctx context.Context, raw any) (model.AddCitationInput, error) {
+	var out model.AddCitationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AddCitationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAssertFactInput(ctx context.Context, obj any) (model.AssertFactInput, error) {
+	var it model.AssertFactInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"clientMutationId", "id", "predicate", "from", "to", "validFrom", "validTo", "event", "properties", "citations"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "predicate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("predicate"))
+			data, err := ec.unmarshalNPredicate2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐPredicate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Predicate = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "validFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFrom = data
+		case "validTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidTo = data
+		case "event":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("event"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Event = data
+		case "properties":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("properties"))
+			data, err := ec.unmarshalOPropertyInput2ᚕᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐPropertyInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Properties = data
+		case "citations":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citations"))
+			data, err := ec.unmarshalNCitationInput2ᚕᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐCitationInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Citations = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAssertFactInput unmarshals raw into the AssertFactInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAssertFactInput(ctx context.Context, raw any) (model.AssertFactInput, error) {
+	var out model.AssertFactInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AssertFactInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCitationInput(ctx context.Context, obj any) (model.CitationInput, error) {
+	var it model.CitationInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"source", "span", "url", "retrieved"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "span":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("span"))
+			data, err := ec.unmarshalOSpanInput2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐSpanInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Span = data
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		case "retrieved":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("retrieved"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Retrieved = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCitationInput unmarshals raw into the CitationInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCitationInput(ctx context.Context, raw any) (model.CitationInput, error) {
+	var out model.CitationInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CitationInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCorrectFactInput(ctx context.Context, obj any) (model.CorrectFactInput, error) {
+	var it model.CorrectFactInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"clientMutationId", "id", "validFrom", "validTo", "event", "citation"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "validFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFrom = data
+		case "validTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidTo = data
+		case "event":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("event"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Event = data
+		case "citation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citation"))
+			data, err := ec.unmarshalOCitationInput2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐCitationInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Citation = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCorrectFactInput unmarshals raw into the CorrectFactInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCorrectFactInput(ctx context.Context, raw any) (model.CorrectFactInput, error) {
+	var out model.CorrectFactInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CorrectFactInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDeleteEntityInput(ctx context.Context, obj any) (model.DeleteEntityInput, error) {
+	var it model.DeleteEntityInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"clientMutationId", "id"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDeleteEntityInput unmarshals raw into the DeleteEntityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDeleteEntityInput(ctx context.Context, raw any) (model.DeleteEntityInput, error) {
+	var out model.DeleteEntityInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DeleteEntityInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEndFactInput(ctx context.Context, obj any) (model.EndFactInput, error) {
+	var it model.EndFactInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"clientMutationId", "id", "validTo", "citation"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "validTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo"))
+			data, err := ec.unmarshalNDate2githubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidTo = data
+		case "citation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citation"))
+			data, err := ec.unmarshalOCitationInput2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐCitationInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Citation = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEndFactInput unmarshals raw into the EndFactInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEndFactInput(ctx context.Context, raw any) (model.EndFactInput, error) {
+	var out model.EndFactInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EndFactInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputExternalIdInput(ctx context.Context, obj any) (model.ExternalIDInput, error) {
+	var it model.ExternalIDInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"scheme", "value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "scheme":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheme"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Scheme = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalExternalIdInput unmarshals raw into the ExternalIdInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalExternalIdInput(ctx context.Context, raw any) (model.ExternalIDInput, error) {
+	var out model.ExternalIDInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ExternalIdInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputIngestDocumentInput(ctx context.Context, obj any) (model.IngestDocumentInput, error) {
+	var it model.IngestDocumentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"clientMutationId", "text", "title"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIngestDocumentInput unmarshals raw into the IngestDocumentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIngestDocumentInput(ctx context.Context, raw any) (model.IngestDocumentInput, error) {
+	var out model.IngestDocumentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IngestDocumentInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputMemberOrder(ctx context.Context, obj any) (model.MemberOrder, error) {
 	var it model.MemberOrder
 	if obj == nil {
@@ -9681,6 +12267,255 @@ func (ec *executionContext) unmarshalInputMemberOrder(ctx context.Context, obj a
 func UnmarshalMemberOrder(ctx context.Context, raw any) (model.MemberOrder, error) {
 	var out model.MemberOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "MemberOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPropertyInput(ctx context.Context, obj any) (model.PropertyInput, error) {
+	var it model.PropertyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["type"]; !present {
+		asMap["type"] = "STRING"
+	}
+
+	fieldsInOrder := [...]string{"key", "type", "value"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalOPropertyType2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐPropertyType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "value":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("value"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Value = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPropertyInput unmarshals raw into the PropertyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPropertyInput(ctx context.Context, raw any) (model.PropertyInput, error) {
+	var out model.PropertyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PropertyInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRetractFactInput(ctx context.Context, obj any) (model.RetractFactInput, error) {
+	var it model.RetractFactInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"clientMutationId", "id"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRetractFactInput unmarshals raw into the RetractFactInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRetractFactInput(ctx context.Context, raw any) (model.RetractFactInput, error) {
+	var out model.RetractFactInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RetractFactInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSpanInput(ctx context.Context, obj any) (model.SpanInput, error) {
+	var it model.SpanInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"start", "end"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "start":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("start"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Start = data
+		case "end":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("end"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.End = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSpanInput unmarshals raw into the SpanInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSpanInput(ctx context.Context, raw any) (model.SpanInput, error) {
+	var out model.SpanInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SpanInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpsertEntityInput(ctx context.Context, obj any) (model.UpsertEntityInput, error) {
+	var it model.UpsertEntityInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"clientMutationId", "id", "kind", "name", "aliases", "date", "externalIds", "properties"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "clientMutationId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clientMutationId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClientMutationID = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNEntityKind2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐEntityKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "aliases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aliases"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Aliases = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
+		case "externalIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalIds"))
+			data, err := ec.unmarshalOExternalIdInput2ᚕᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐExternalIDInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalIds = data
+		case "properties":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("properties"))
+			data, err := ec.unmarshalOPropertyInput2ᚕᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐPropertyInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Properties = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpsertEntityInput unmarshals raw into the UpsertEntityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpsertEntityInput(ctx context.Context, raw any) (model.UpsertEntityInput, error) {
+	var out model.UpsertEntityInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpsertEntityInput", raw, &out)
 	return out, err
 }
 
@@ -9871,6 +12706,79 @@ func (ec *executionContext) _Accession(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var changeImplementors = []string{"Change"}
+
+func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, obj *model.Change) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Change")
+		case "at":
+			out.Values[i] = ec._Change_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "author":
+			out.Values[i] = ec._Change_author(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "note":
+			out.Values[i] = ec._Change_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "op":
+			out.Values[i] = ec._Change_op(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._Change_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "predicate":
+			out.Values[i] = ec._Change_predicate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "fromId":
+			out.Values[i] = ec._Change_fromId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "toId":
+			out.Values[i] = ec._Change_toId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "missed":
+			out.Values[i] = ec._Change_missed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var citationImplementors = []string{"Citation"}
 
 func (ec *executionContext) _Citation(ctx context.Context, sel ast.SelectionSet, obj *model.Citation) graphql.Marshaler {
@@ -9903,6 +12811,12 @@ func (ec *executionContext) _Citation(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "quote":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Citation_quote(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -10466,6 +13380,92 @@ func (ec *executionContext) _FactEdge(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var factPayloadImplementors = []string{"FactPayload"}
+
+func (ec *executionContext) _FactPayload(ctx context.Context, sel ast.SelectionSet, obj *model.FactPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, factPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FactPayload")
+		case "clientMutationId":
+			out.Values[i] = ec._FactPayload_clientMutationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "fact":
+			out.Values[i] = ec._FactPayload_fact(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var ingestPayloadImplementors = []string{"IngestPayload"}
+
+func (ec *executionContext) _IngestPayload(ctx context.Context, sel ast.SelectionSet, obj *model.IngestPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ingestPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IngestPayload")
+		case "clientMutationId":
+			out.Values[i] = ec._IngestPayload_clientMutationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "document":
+			out.Values[i] = ec._IngestPayload_document(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sha256":
+			out.Values[i] = ec._IngestPayload_sha256(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mentions":
+			out.Values[i] = ec._IngestPayload_mentions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var memberConnectionImplementors = []string{"MemberConnection"}
 
 func (ec *executionContext) _MemberConnection(ctx context.Context, sel ast.SelectionSet, obj *model.MemberConnection) graphql.Marshaler {
@@ -10573,19 +13573,34 @@ func (ec *executionContext) _MembershipChange(ctx context.Context, sel ast.Selec
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("MembershipChange")
-		case "date":
-			out.Values[i] = ec._MembershipChange_date(ctx, field, obj)
+		case "at":
+			out.Values[i] = ec._MembershipChange_at(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "country":
-			out.Values[i] = ec._MembershipChange_country(ctx, field, obj)
+		case "author":
+			out.Values[i] = ec._MembershipChange_author(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._MembershipChange_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "factId":
+			out.Values[i] = ec._MembershipChange_factId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "countryId":
+			out.Values[i] = ec._MembershipChange_countryId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "fact":
 			out.Values[i] = ec._MembershipChange_fact(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -10623,6 +13638,141 @@ func (ec *executionContext) _MembershipDiff(ctx context.Context, sel ast.Selecti
 			}
 		case "left":
 			out.Values[i] = ec._MembershipDiff_left(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var membershipDiffEntryImplementors = []string{"MembershipDiffEntry"}
+
+func (ec *executionContext) _MembershipDiffEntry(ctx context.Context, sel ast.SelectionSet, obj *model.MembershipDiffEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, membershipDiffEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MembershipDiffEntry")
+		case "date":
+			out.Values[i] = ec._MembershipDiffEntry_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "country":
+			out.Values[i] = ec._MembershipDiffEntry_country(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fact":
+			out.Values[i] = ec._MembershipDiffEntry_fact(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mutationImplementors = []string{"Mutation"}
+
+func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Mutation",
+	})
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
+			Object: field.Name,
+			Field:  field,
+		})
+
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Mutation")
+		case "upsertEntity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertEntity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assertFact":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_assertFact(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endFact":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_endFact(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "correctFact":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_correctFact(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "retractFact":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_retractFact(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteEntity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteEntity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addCitation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addCitation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ingestDocument":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_ingestDocument(ctx, field)
+			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -11216,6 +14366,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_entities(ctx, field)
 				})
+		case "history":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_history(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -11229,6 +14385,44 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var retractPayloadImplementors = []string{"RetractPayload"}
+
+func (ec *executionContext) _RetractPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RetractPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, retractPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RetractPayload")
+		case "clientMutationId":
+			out.Values[i] = ec._RetractPayload_clientMutationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "removedIds":
+			out.Values[i] = ec._RetractPayload_removedIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -11376,6 +14570,28 @@ func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "changes":
+		return ec._Subscription_changes(ctx, fields[0])
+	case "membershipChanged":
+		return ec._Subscription_membershipChanged(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
 var timelineConnectionImplementors = []string{"TimelineConnection"}
 
 func (ec *executionContext) _TimelineConnection(ctx context.Context, sel ast.SelectionSet, obj *model.TimelineConnection) graphql.Marshaler {
@@ -11489,6 +14705,49 @@ func (ec *executionContext) _TimelineEntry(ctx context.Context, sel ast.Selectio
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._TimelineEntry_concerns(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var upsertEntityPayloadImplementors = []string{"UpsertEntityPayload"}
+
+func (ec *executionContext) _UpsertEntityPayload(ctx context.Context, sel ast.SelectionSet, obj *model.UpsertEntityPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, upsertEntityPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpsertEntityPayload")
+		case "clientMutationId":
+			out.Values[i] = ec._UpsertEntityPayload_clientMutationId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "entity":
+			out.Values[i] = ec._UpsertEntityPayload_entity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changed":
+			out.Values[i] = ec._UpsertEntityPayload_changed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11892,6 +15151,16 @@ func (ec *executionContext) marshalNAccession2ᚖgithubᚗcomᚋalliancegraphᚋ
 	return ec._Accession(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNAddCitationInput2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐAddCitationInput(ctx context.Context, v any) (model.AddCitationInput, error) {
+	res, err := ec.unmarshalInputAddCitationInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAssertFactInput2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐAssertFactInput(ctx context.Context, v any) (model.AssertFactInput, error) {
+	res, err := ec.unmarshalInputAssertFactInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -11904,6 +15173,40 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNChange2ᚕᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Change) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChange2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNChange2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐChange(ctx context.Context, sel ast.SelectionSet, v *model.Change) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Change!")
+		return graphql.Null
+	}
+	return ec._Change(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNChangeOp2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐChangeOp(ctx context.Context, v any) (model.ChangeOp, error) {
+	var res model.ChangeOp
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChangeOp2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐChangeOp(ctx context.Context, sel ast.SelectionSet, v model.ChangeOp) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNCitation2ᚕᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐCitationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
@@ -11928,6 +15231,30 @@ func (ec *executionContext) marshalNCitation2ᚖgithubᚗcomᚋalliancegraphᚋa
 		return graphql.Null
 	}
 	return ec._Citation(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCitationInput2ᚕᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐCitationInputᚄ(ctx context.Context, v any) ([]*model.CitationInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.CitationInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCitationInput2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐCitationInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNCitationInput2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐCitationInput(ctx context.Context, v any) (*model.CitationInput, error) {
+	res, err := ec.unmarshalInputCitationInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCorrectFactInput2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐCorrectFactInput(ctx context.Context, v any) (model.CorrectFactInput, error) {
+	res, err := ec.unmarshalInputCorrectFactInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNCountry2ᚕᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐCountryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Country) graphql.Marshaler {
@@ -11968,12 +15295,36 @@ func (ec *executionContext) marshalNDate2githubᚗcomᚋalliancegraphᚋalliance
 	return res
 }
 
+func (ec *executionContext) unmarshalNDateTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
+	res, err := model.UnmarshalDateTime(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
+	_ = sel
+	res := model.MarshalDateTime(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "DateTime!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNDeleteEntityInput2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐDeleteEntityInput(ctx context.Context, v any) (model.DeleteEntityInput, error) {
+	res, err := ec.unmarshalInputDeleteEntityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNDocument2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐDocument(ctx context.Context, sel ast.SelectionSet, v *model.Document) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Document!")
 		return graphql.Null
 	}
 	return ec._Document(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEndFactInput2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐEndFactInput(ctx context.Context, v any) (model.EndFactInput, error) {
+	res, err := ec.unmarshalInputEndFactInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNEntity2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐEntity(ctx context.Context, sel ast.SelectionSet, v model.Entity) graphql.Marshaler {
@@ -12066,6 +15417,11 @@ func (ec *executionContext) marshalNExternalId2ᚖgithubᚗcomᚋalliancegraph�
 	return ec._ExternalId(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNExternalIdInput2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐExternalIDInput(ctx context.Context, v any) (*model.ExternalIDInput, error) {
+	res, err := ec.unmarshalInputExternalIdInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNFact2ᚕᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐFactᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Fact) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -12120,6 +15476,14 @@ func (ec *executionContext) marshalNFactEdge2ᚖgithubᚗcomᚋalliancegraphᚋa
 		return graphql.Null
 	}
 	return ec._FactEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFactPayload2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐFactPayload(ctx context.Context, sel ast.SelectionSet, v *model.FactPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FactPayload!")
+		return graphql.Null
+	}
+	return ec._FactPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -12189,6 +15553,19 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 	return ret
 }
 
+func (ec *executionContext) unmarshalNIngestDocumentInput2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐIngestDocumentInput(ctx context.Context, v any) (model.IngestDocumentInput, error) {
+	res, err := ec.unmarshalInputIngestDocumentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNIngestPayload2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐIngestPayload(ctx context.Context, sel ast.SelectionSet, v *model.IngestPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IngestPayload!")
+		return graphql.Null
+	}
+	return ec._IngestPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
 	res, err := graphql.UnmarshalInt(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -12245,11 +15622,37 @@ func (ec *executionContext) marshalNMemberOrderField2githubᚗcomᚋalliancegrap
 	return v
 }
 
-func (ec *executionContext) marshalNMembershipChange2ᚕᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐMembershipChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MembershipChange) graphql.Marshaler {
+func (ec *executionContext) marshalNMembershipChange2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐMembershipChange(ctx context.Context, sel ast.SelectionSet, v *model.MembershipChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MembershipChange!")
+		return graphql.Null
+	}
+	return ec._MembershipChange(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMembershipChangeKind2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐMembershipChangeKind(ctx context.Context, v any) (model.MembershipChangeKind, error) {
+	var res model.MembershipChangeKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMembershipChangeKind2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐMembershipChangeKind(ctx context.Context, sel ast.SelectionSet, v model.MembershipChangeKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNMembershipDiff2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐMembershipDiff(ctx context.Context, sel ast.SelectionSet, v *model.MembershipDiff) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MembershipDiff!")
+		return graphql.Null
+	}
+	return ec._MembershipDiff(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMembershipDiffEntry2ᚕᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐMembershipDiffEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.MembershipDiffEntry) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNMembershipChange2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐMembershipChange(ctx, sel, v[i])
+		return ec.marshalNMembershipDiffEntry2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐMembershipDiffEntry(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -12261,20 +15664,12 @@ func (ec *executionContext) marshalNMembershipChange2ᚕᚖgithubᚗcomᚋallian
 	return ret
 }
 
-func (ec *executionContext) marshalNMembershipChange2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐMembershipChange(ctx context.Context, sel ast.SelectionSet, v *model.MembershipChange) graphql.Marshaler {
+func (ec *executionContext) marshalNMembershipDiffEntry2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐMembershipDiffEntry(ctx context.Context, sel ast.SelectionSet, v *model.MembershipDiffEntry) graphql.Marshaler {
 	if v == nil {
-		graphql.AddInvalidNullError(ctx, "MembershipChange!")
+		graphql.AddInvalidNullError(ctx, "MembershipDiffEntry!")
 		return graphql.Null
 	}
-	return ec._MembershipChange(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNMembershipDiff2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐMembershipDiff(ctx context.Context, sel ast.SelectionSet, v *model.MembershipDiff) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "MembershipDiff!")
-		return graphql.Null
-	}
-	return ec._MembershipDiff(ctx, sel, v)
+	return ec._MembershipDiffEntry(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNOrderDirection2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐOrderDirection(ctx context.Context, v any) (model.OrderDirection, error) {
@@ -12377,6 +15772,11 @@ func (ec *executionContext) marshalNProperty2ᚖgithubᚗcomᚋalliancegraphᚋa
 	return ec._Property(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNPropertyInput2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐPropertyInput(ctx context.Context, v any) (*model.PropertyInput, error) {
+	res, err := ec.unmarshalInputPropertyInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNPropertyType2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐPropertyType(ctx context.Context, v any) (model.PropertyType, error) {
 	var res model.PropertyType
 	err := res.UnmarshalGQL(v)
@@ -12385,6 +15785,19 @@ func (ec *executionContext) unmarshalNPropertyType2githubᚗcomᚋalliancegraph�
 
 func (ec *executionContext) marshalNPropertyType2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐPropertyType(ctx context.Context, sel ast.SelectionSet, v model.PropertyType) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNRetractFactInput2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐRetractFactInput(ctx context.Context, v any) (model.RetractFactInput, error) {
+	res, err := ec.unmarshalInputRetractFactInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRetractPayload2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐRetractPayload(ctx context.Context, sel ast.SelectionSet, v *model.RetractPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RetractPayload!")
+		return graphql.Null
+	}
+	return ec._RetractPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSearchHit2ᚕᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐSearchHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchHit) graphql.Marshaler {
@@ -12500,6 +15913,19 @@ func (ec *executionContext) marshalNTimelineEntry2ᚖgithubᚗcomᚋalliancegrap
 		return graphql.Null
 	}
 	return ec._TimelineEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUpsertEntityInput2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐUpsertEntityInput(ctx context.Context, v any) (model.UpsertEntityInput, error) {
+	res, err := ec.unmarshalInputUpsertEntityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpsertEntityPayload2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐUpsertEntityPayload(ctx context.Context, sel ast.SelectionSet, v *model.UpsertEntityPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UpsertEntityPayload!")
+		return graphql.Null
+	}
+	return ec._UpsertEntityPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -12674,6 +16100,14 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalOCitationInput2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐCitationInput(ctx context.Context, v any) (*model.CitationInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCitationInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOCountry2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐCountry(ctx context.Context, sel ast.SelectionSet, v *model.Country) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -12783,6 +16217,23 @@ func (ec *executionContext) marshalOEvent2ᚖgithubᚗcomᚋalliancegraphᚋalli
 	return ec._Event(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOExternalIdInput2ᚕᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐExternalIDInputᚄ(ctx context.Context, v any) ([]*model.ExternalIDInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ExternalIDInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNExternalIdInput2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐExternalIDInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) marshalOFact2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐFact(ctx context.Context, sel ast.SelectionSet, v *model.Fact) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -12821,6 +16272,41 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	_ = sel
 	res := graphql.MarshalFloatContext(*v)
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
@@ -12931,11 +16417,103 @@ func (ec *executionContext) marshalOPredicate2ᚕgithubᚗcomᚋalliancegraphᚋ
 	return ret
 }
 
+func (ec *executionContext) unmarshalOPredicate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐPredicate(ctx context.Context, v any) (*model.Predicate, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Predicate)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPredicate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐPredicate(ctx context.Context, sel ast.SelectionSet, v *model.Predicate) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOPropertyInput2ᚕᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐPropertyInputᚄ(ctx context.Context, v any) ([]*model.PropertyInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.PropertyInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPropertyInput2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐPropertyInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOPropertyType2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐPropertyType(ctx context.Context, v any) (*model.PropertyType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.PropertyType)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPropertyType2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐPropertyType(ctx context.Context, sel ast.SelectionSet, v *model.PropertyType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOSpan2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐSpan(ctx context.Context, sel ast.SelectionSet, v *model.Span) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Span(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOSpanInput2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐSpanInput(ctx context.Context, v any) (*model.SpanInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSpanInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

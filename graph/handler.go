@@ -22,13 +22,15 @@ import (
 )
 
 // NewHandler returns the GraphQL endpoint: JSON POST and GET (queries
-// only) transports, introspection, persisted queries, the limits, the
-// error presenter and a per-operation snapshot and dataloaders.
-func NewHandler(r *Resolver, lim Limits, log *slog.Logger) http.Handler {
+// only) transports, websocket subscriptions, introspection, persisted
+// queries, the limits, the write gate, the error presenter and a
+// per-operation snapshot and dataloaders.
+func NewHandler(r *Resolver, lim Limits, ws Socket, log *slog.Logger) http.Handler {
 	if r.MaxPage == 0 {
 		r.MaxPage = lim.MaxPage
 	}
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: r}))
+	srv.AddTransport(ws.transport())
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
@@ -36,12 +38,21 @@ func NewHandler(r *Resolver, lim Limits, log *slog.Logger) http.Handler {
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(limitsExt{lim: lim})
+	srv.Use(writeGate{policy: r.Policy})
 	srv.SetErrorPresenter(errorPresenter(log))
 	srv.SetRecoverFunc(recoverFunc(log))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		return next(withOpState(ctx, r.DB))
+		return ws.boundSubscriptions(withOpState(ctx, r.DB), next)
 	})
-	return withTimeout(lim, checkTransport(lim, limitBody(lim, srv)))
+	plain := withTimeout(lim, checkTransport(lim, limitBody(lim, srv)))
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if isUpgrade(req) {
+			longLived(w)
+			srv.ServeHTTP(w, req)
+			return
+		}
+		plain.ServeHTTP(w, req)
+	})
 }
 
 // checkTransport admits only what the API serves: GET (queries; gqlgen's

@@ -82,10 +82,10 @@ func limitErr(format string, a ...any) *gqlerror.Error {
 // free. path costs limit × maxHops times its children, neighborhood
 // maxNodes/50 × depth times its children.
 type walker struct {
-	frags    ast.FragmentDefinitionList
-	vars     map[string]any
-	visiting map[string]bool // fragments on the current path (cycle guard)
-	maxPage  int
+	frags      ast.FragmentDefinitionList
+	vars       map[string]any
+	visiting   map[string]bool // fragments on the current path (cycle guard)
+	maxPage    int
 	depth      int
 	aliases    int
 	directives int

@@ -66,6 +66,7 @@ func (s edgeSel) filter() store.EdgeFilter {
 type loaders struct {
 	entity *dataloadgen.Loader[snapKey, *store.Entity]
 	edges  *dataloadgen.Loader[edgeKey, []*store.Fact]
+	text   *dataloadgen.Loader[snapKey, string] // documents' stored texts
 }
 
 func newLoaders(db *store.DB) *loaders {
@@ -75,6 +76,9 @@ func newLoaders(db *store.DB) *loaders {
 		}, dataloadgen.WithWait(loaderWait)),
 		edges: dataloadgen.NewMappedLoader(func(ctx context.Context, keys []edgeKey) (map[edgeKey][]*store.Fact, error) {
 			return fetchEdges(db, keys)
+		}, dataloadgen.WithWait(loaderWait)),
+		text: dataloadgen.NewMappedLoader(func(ctx context.Context, keys []snapKey) (map[snapKey]string, error) {
+			return fetchTexts(db, keys)
 		}, dataloadgen.WithWait(loaderWait)),
 	}
 }
@@ -159,4 +163,36 @@ func (l *loaders) loadEdges(ctx context.Context, at time.Time, id string, f stor
 		return nil, nil
 	}
 	return fs, err
+}
+
+// fetchTexts reads the stored texts of the documents among keys, one store
+// read per snapshot.
+func fetchTexts(db *store.DB, keys []snapKey) (map[snapKey]string, error) {
+	groups := map[int64][]string{}
+	for _, k := range keys {
+		groups[k.at] = append(groups[k.at], k.id)
+	}
+	out := make(map[snapKey]string, len(keys))
+	for at, ids := range groups {
+		err := db.View(snapTime(at), func(r *store.Reader) error {
+			m, err := r.DocumentTexts(ids)
+			for id, t := range m {
+				out[snapKey{at, id}] = t
+			}
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// loadText loads a document's stored text; ok is false when it has none.
+func (l *loaders) loadText(ctx context.Context, at time.Time, id string) (string, bool, error) {
+	t, err := l.text.Load(ctx, snapKey{atKey(at), id})
+	if errors.Is(err, dataloadgen.ErrNotFound) {
+		return "", false, nil
+	}
+	return t, err == nil, err
 }

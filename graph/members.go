@@ -108,7 +108,7 @@ func (r *Resolver) membershipDiff(ctx context.Context, org *model.Organization, 
 	if err != nil {
 		return nil, err
 	}
-	diff := &model.MembershipDiff{Joined: []*model.MembershipChange{}, Left: []*model.MembershipChange{}}
+	diff := &model.MembershipDiff{Joined: []*model.MembershipDiffEntry{}, Left: []*model.MembershipDiffEntry{}}
 	in := func(d store.Date) bool { return d != 0 && d > from && d <= to }
 	for i, f := range fs {
 		c, ok := model.EntityOf(ents[i], at).(*model.Country)
@@ -116,14 +116,14 @@ func (r *Resolver) membershipDiff(ctx context.Context, org *model.Organization, 
 			continue
 		}
 		if in(f.Valid.From) {
-			diff.Joined = append(diff.Joined, &model.MembershipChange{Date: f.Valid.From, Country: c, Fact: model.FactOf(f, at)})
+			diff.Joined = append(diff.Joined, &model.MembershipDiffEntry{Date: f.Valid.From, Country: c, Fact: model.FactOf(f, at)})
 		}
 		if in(f.Valid.To) {
-			diff.Left = append(diff.Left, &model.MembershipChange{Date: f.Valid.To, Country: c, Fact: model.FactOf(f, at)})
+			diff.Left = append(diff.Left, &model.MembershipDiffEntry{Date: f.Valid.To, Country: c, Fact: model.FactOf(f, at)})
 		}
 	}
-	for _, l := range [][]*model.MembershipChange{diff.Joined, diff.Left} {
-		slices.SortFunc(l, func(a, b *model.MembershipChange) int {
+	for _, l := range [][]*model.MembershipDiffEntry{diff.Joined, diff.Left} {
+		slices.SortFunc(l, func(a, b *model.MembershipDiffEntry) int {
 			if c := cmp.Compare(a.Date, b.Date); c != 0 {
 				return c
 			}

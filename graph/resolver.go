@@ -8,6 +8,8 @@ package graph
 import (
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/auth"
+
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -21,4 +23,6 @@ type Resolver struct {
 	// MaxVisited caps the entities one path search may reach
 	// (DefaultMaxVisited when 0).
 	MaxVisited int
+	// Policy decides who may write; nil refuses every write.
+	Policy *auth.Policy
 }

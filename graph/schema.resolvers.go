@@ -27,6 +27,11 @@ func (r *citationResolver) Source(ctx context.Context, obj *model.Citation) (*mo
 	return doc, nil
 }
 
+// Quote is the resolver for the quote field.
+func (r *citationResolver) Quote(ctx context.Context, obj *model.Citation) (*string, error) {
+	return r.quote(ctx, obj)
+}
+
 // Relations is the resolver for the relations field.
 func (r *countryResolver) Relations(ctx context.Context, obj *model.Country, direction *model.Direction, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error) {
 	return r.relations(ctx, obj.ID, obj.KnownAt, direction, predicates, asOf, knownAt, first, after)
@@ -78,6 +83,46 @@ func (r *factResolver) Event(ctx context.Context, obj *model.Fact) (*model.Event
 // TotalCount is the resolver for the totalCount field.
 func (r *factConnectionResolver) TotalCount(ctx context.Context, obj *model.FactConnection) (int, error) {
 	return r.totalCount(obj)
+}
+
+// UpsertEntity is the resolver for the upsertEntity field.
+func (r *mutationResolver) UpsertEntity(ctx context.Context, input model.UpsertEntityInput) (*model.UpsertEntityPayload, error) {
+	return r.upsertEntity(ctx, input)
+}
+
+// AssertFact is the resolver for the assertFact field.
+func (r *mutationResolver) AssertFact(ctx context.Context, input model.AssertFactInput) (*model.FactPayload, error) {
+	return r.assertFact(ctx, input)
+}
+
+// EndFact is the resolver for the endFact field.
+func (r *mutationResolver) EndFact(ctx context.Context, input model.EndFactInput) (*model.FactPayload, error) {
+	return r.endFact(ctx, input)
+}
+
+// CorrectFact is the resolver for the correctFact field.
+func (r *mutationResolver) CorrectFact(ctx context.Context, input model.CorrectFactInput) (*model.FactPayload, error) {
+	return r.correctFact(ctx, input)
+}
+
+// RetractFact is the resolver for the retractFact field.
+func (r *mutationResolver) RetractFact(ctx context.Context, input model.RetractFactInput) (*model.RetractPayload, error) {
+	return r.retractFact(ctx, input)
+}
+
+// DeleteEntity is the resolver for the deleteEntity field.
+func (r *mutationResolver) DeleteEntity(ctx context.Context, input model.DeleteEntityInput) (*model.RetractPayload, error) {
+	return r.deleteEntity(ctx, input)
+}
+
+// AddCitation is the resolver for the addCitation field.
+func (r *mutationResolver) AddCitation(ctx context.Context, input model.AddCitationInput) (*model.FactPayload, error) {
+	return r.addCitation(ctx, input)
+}
+
+// IngestDocument is the resolver for the ingestDocument field.
+func (r *mutationResolver) IngestDocument(ctx context.Context, input model.IngestDocumentInput) (*model.IngestPayload, error) {
+	return r.ingestDocument(ctx, input)
 }
 
 // Relations is the resolver for the relations field.
@@ -208,6 +253,21 @@ func (r *queryResolver) Entities(ctx context.Context, kind model.EntityKind, fir
 	return r.entities(ctx, kind, first, after, knownAt)
 }
 
+// History is the resolver for the history field.
+func (r *queryResolver) History(ctx context.Context, id string, first *int, knownAt *time.Time) ([]*model.Change, error) {
+	return r.history(ctx, id, first, knownAt)
+}
+
+// Changes is the resolver for the changes field.
+func (r *subscriptionResolver) Changes(ctx context.Context, ids []string, kinds []model.EntityKind, predicates []model.Predicate) (<-chan *model.Change, error) {
+	return r.changes(ctx, ids, kinds, predicates)
+}
+
+// MembershipChanged is the resolver for the membershipChanged field.
+func (r *subscriptionResolver) MembershipChanged(ctx context.Context, alliance string) (<-chan *model.MembershipChange, error) {
+	return r.membershipChanged(ctx, alliance)
+}
+
 // Concerns is the resolver for the concerns field.
 func (r *timelineEntryResolver) Concerns(ctx context.Context, obj *model.TimelineEntry) ([]model.Entity, error) {
 	return r.concerns(ctx, obj)
@@ -231,6 +291,9 @@ func (r *Resolver) Fact() FactResolver { return &factResolver{r} }
 // FactConnection returns FactConnectionResolver implementation.
 func (r *Resolver) FactConnection() FactConnectionResolver { return &factConnectionResolver{r} }
 
+// Mutation returns MutationResolver implementation.
+func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
+
 // Office returns OfficeResolver implementation.
 func (r *Resolver) Office() OfficeResolver { return &officeResolver{r} }
 
@@ -246,6 +309,9 @@ func (r *Resolver) Place() PlaceResolver { return &placeResolver{r} }
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
+// Subscription returns SubscriptionResolver implementation.
+func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
+
 // TimelineEntry returns TimelineEntryResolver implementation.
 func (r *Resolver) TimelineEntry() TimelineEntryResolver { return &timelineEntryResolver{r} }
 
@@ -256,10 +322,12 @@ type (
 	eventResolver          struct{ *Resolver }
 	factResolver           struct{ *Resolver }
 	factConnectionResolver struct{ *Resolver }
+	mutationResolver       struct{ *Resolver }
 	officeResolver         struct{ *Resolver }
 	organizationResolver   struct{ *Resolver }
 	personResolver         struct{ *Resolver }
 	placeResolver          struct{ *Resolver }
 	queryResolver          struct{ *Resolver }
+	subscriptionResolver   struct{ *Resolver }
 	timelineEntryResolver  struct{ *Resolver }
 )

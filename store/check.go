@@ -1,6 +1,7 @@
 package store
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"slices"
@@ -21,13 +22,15 @@ func (v Violation) String() string { return v.Problem + " (key " + v.Key + ")" }
 // now): every fact has its out-edge, in-edge, locator, slug and by-time
 // entry and both its ends exist; every index entry (slug, external ID,
 // kind, name token, by-time, in-edge) points at a live record that agrees
-// with it; every record decodes. It returns the violations found, at most
+// with it; every history entry names its own ID and is covered by a commit
+// record; every stored document text matches the hash it is keyed by;
+// every record decodes. It returns the violations found, at most
 // limit (<= 0: all); an error means the check itself could not run.
 func (db *DB) Check(knownAt time.Time, limit int) ([]Violation, error) {
 	var out []Violation
 	err := db.View(knownAt, func(r *Reader) error {
 		c := &checker{r: r, limit: limit}
-		for _, tag := range []byte{tagNode, tagFact, tagSlug, tagXID, tagOut, tagIn, tagKind, tagWord, tagTime, tagEnd, tagDated} {
+		for _, tag := range []byte{tagNode, tagFact, tagSlug, tagXID, tagOut, tagIn, tagKind, tagWord, tagTime, tagEnd, tagDated, tagHist, tagBlob} {
 			if err := c.scan(tag); err != nil {
 				return err
 			}
@@ -169,6 +172,29 @@ func (c *checker) checkKey(tag byte, k, v []byte) error {
 		e, err := c.r.entityByNum(n)
 		if err != nil || e.Date != d {
 			c.bad(k, "dated entry %s points at no entity of that date", d)
+		}
+	case tagHist:
+		id, ts, err := parseHistKey(k)
+		if err != nil {
+			c.bad(k, "%v", err)
+			return nil
+		}
+		ch, err := decodeChange(v)
+		if err != nil || ch.ID != id {
+			c.bad(k, "history entry of %s does not name it", id)
+			return nil
+		}
+		if _, _, err := c.r.commitFrom(ts); err != nil {
+			c.bad(k, "history entry of %s has no commit record at or after it", id)
+		}
+	case tagBlob:
+		sum, err := parseBlobKey(k)
+		if err != nil {
+			c.bad(k, "%v", err)
+			return nil
+		}
+		if sha256.Sum256(v) != sum {
+			c.bad(k, "document text does not match its SHA-256 key")
 		}
 	case tagTime, tagEnd:
 		parse := parseTimeKey

@@ -40,13 +40,54 @@ func decodeFact(b []byte) (*Fact, error) {
 }
 
 // Commit is the record every write leaves at its transaction time: who made
-// it and which entities and facts it changed.
+// it, an optional note (an import names its file) and what it changed.
 type Commit struct {
 	Author  string   `json:"author"`
-	Changed []string `json:"changed"`
+	Note    string   `json:"note,omitempty"`
+	Changes []Change `json:"changes"`
+}
+
+// Op says how a commit changed an entity or fact.
+type Op string
+
+// The operations a change record names.
+const (
+	OpCreate Op = "create" // it did not exist before this commit
+	OpUpdate Op = "update" // it existed and its record changed
+	OpDelete Op = "delete" // it was removed (a retracted fact, a deleted entity)
+)
+
+// Change is one entity or fact a commit changed. For facts, Predicate,
+// From and To name the edge (as it was before a delete), so subscribers
+// can filter without reading the store.
+type Change struct {
+	ID        string    `json:"id"`
+	Op        Op        `json:"op"`
+	Predicate Predicate `json:"p,omitempty"`
+	From      string    `json:"from,omitempty"`
+	To        string    `json:"to,omitempty"`
 }
 
 func encodeCommit(c *Commit) ([]byte, error) { return json.Marshal(c) }
+
+func decodeCommit(b []byte) (*Commit, error) {
+	var c Commit
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, fmt.Errorf("%w: commit: %v", ErrCorrupt, err)
+	}
+	return &c, nil
+}
+
+// The H value is the Change itself, so history needs no second read.
+func encodeChange(c Change) ([]byte, error) { return json.Marshal(c) }
+
+func decodeChange(b []byte) (Change, error) {
+	var c Change
+	if err := json.Unmarshal(b, &c); err != nil {
+		return c, fmt.Errorf("%w: change: %v", ErrCorrupt, err)
+	}
+	return c, nil
+}
 
 func beUint64(b []byte) uint64 { return binary.BigEndian.Uint64(b) }
 

@@ -10,19 +10,94 @@ import (
 // snapshot shows (zero for an empty one). Unlike KnownAt, it depends only
 // on what was committed, so it names the snapshot's content.
 func (r *Reader) SnapshotTime() (time.Time, error) {
+	ts, err := newestCommit(r.txn, r.ts)
+	return tsTime(ts), err
+}
+
+// newestCommit returns the timestamp of the newest commit record at or
+// before ts visible to txn, or 0.
+func newestCommit(txn *badger.Txn, ts uint64) (uint64, error) {
 	opts := badger.DefaultIteratorOptions
 	opts.Reverse = true
 	opts.PrefetchValues = false
 	opts.Prefix = []byte{tagCommit}
+	it := txn.NewIterator(opts)
+	defer it.Close()
+	it.Seek(commitKey(ts))
+	if !it.ValidForPrefix(opts.Prefix) {
+		return 0, nil
+	}
+	return parseCommitKey(it.Item().Key())
+}
+
+// commitFrom returns the first commit at or after ts: the one that made a
+// change written at ts visible (a bulk write's chunks become visible with
+// its final commit).
+func (r *Reader) commitFrom(ts uint64) (uint64, *Commit, error) {
+	opts := badger.DefaultIteratorOptions
+	opts.Prefix = []byte{tagCommit}
 	it := r.txn.NewIterator(opts)
 	defer it.Close()
-	it.Seek(commitKey(r.ts))
+	it.Seek(commitKey(ts))
 	if !it.ValidForPrefix(opts.Prefix) {
-		return time.Time{}, nil
+		return 0, nil, errKey("history entry without a commit", commitKey(ts))
 	}
-	ts, err := parseCommitKey(it.Item().Key())
+	cts, err := parseCommitKey(it.Item().Key())
 	if err != nil {
-		return time.Time{}, err
+		return 0, nil, err
 	}
-	return tsTime(ts), nil
+	v, err := it.Item().ValueCopy(nil)
+	if err != nil {
+		return 0, nil, err
+	}
+	c, err := decodeCommit(v)
+	return cts, c, err
+}
+
+// HistoryEntry is one change of one entity or fact.
+type HistoryEntry struct {
+	Time   time.Time // the transaction time it became visible
+	Author string
+	Note   string
+	Change Change
+}
+
+// History lists the changes of entity or fact id that this snapshot
+// shows, oldest first, at most limit (<= 0: all). It is one prefix scan of
+// the history index, whatever the number of commits; an ID that never
+// existed has an empty history.
+func (r *Reader) History(id string, limit int) ([]HistoryEntry, error) {
+	r.count()
+	if _, _, err := SplitID(id); err != nil {
+		return nil, err
+	}
+	prefix := histPrefix(id)
+	opts := badger.DefaultIteratorOptions
+	opts.Prefix = prefix
+	it := r.txn.NewIterator(opts)
+	defer it.Close()
+	var out []HistoryEntry
+	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+		_, ts, err := parseHistKey(it.Item().Key())
+		if err != nil {
+			return nil, err
+		}
+		v, err := it.Item().ValueCopy(nil)
+		if err != nil {
+			return nil, err
+		}
+		ch, err := decodeChange(v)
+		if err != nil {
+			return nil, err
+		}
+		cts, c, err := r.commitFrom(ts)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, HistoryEntry{Time: tsTime(cts), Author: c.Author, Note: c.Note, Change: ch})
+		if limit > 0 && len(out) >= limit {
+			break
+		}
+	}
+	return out, nil
 }

@@ -146,3 +146,14 @@ func (iv Interval) Validate() error {
 	}
 	return nil
 }
+
+// String formats the interval as "[from, to)", "…" for an open end.
+func (iv Interval) String() string {
+	b := func(d Date) string {
+		if d == 0 {
+			return "…"
+		}
+		return d.String()
+	}
+	return "[" + b(iv.From) + ", " + b(iv.To) + ")"
+}

@@ -31,6 +31,8 @@ type DB struct {
 	wmu    sync.Mutex // serialises writers
 	nextID uint64     // next internal id; guarded by wmu
 
+	feed feed // committed writes, fanned out to subscribers
+
 	reads  atomic.Int64 // Reader calls, for tests that bound store reads
 	closed atomic.Bool
 }
@@ -70,8 +72,18 @@ func Open(dir string, o Options) (*DB, error) {
 		bdb.Close()
 		return nil, err
 	}
+	if err := db.recoverBulk(); err != nil {
+		bdb.Close()
+		return nil, fmt.Errorf("store: rolling back an unfinished bulk write: %w", err)
+	}
 	return db, nil
 }
+
+// formatTs is the transaction time of the commit that writes the format
+// version into an empty directory: the smallest timestamp there is, so an
+// empty store's only commit is older than anything an import may want to
+// commit at (see UpdateOptions.At).
+const formatTs = 1
 
 // init checks the format version, writing it into an empty store, and
 // loads the id sequence.
@@ -84,9 +96,10 @@ func (db *DB) init() error {
 		if db.lastTs.Load() != 0 {
 			return fmt.Errorf("%w: no format version in a non-empty directory", ErrFormat)
 		}
-		return db.Update("store", func(w *Writer) error {
+		_, err := db.UpdateWith(UpdateOptions{Author: "store", At: tsTime(formatTs)}, func(w *Writer) error {
 			return w.set(metaKey(metaFormat), []byte(formatVersion))
 		})
+		return err
 	case err != nil:
 		return fmt.Errorf("store: read format: %w", err)
 	}
@@ -117,8 +130,9 @@ func (db *DB) init() error {
 
 // Meta key names.
 const (
-	metaFormat = "format"
-	metaSeq    = "seq"
+	metaFormat  = "format"
+	metaSeq     = "seq"
+	metaSettled = "settled" // versions up to this timestamp are settled (see Bulk)
 )
 
 // Close flushes pending writes to disk and releases the directory lock.
@@ -129,6 +143,7 @@ func (db *DB) Close() error {
 	}
 	db.wmu.Lock()
 	defer db.wmu.Unlock()
+	db.feed.close()
 	return db.bdb.Close()
 }
 

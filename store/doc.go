@@ -10,5 +10,10 @@
 // clock, every version is kept, and a read can be opened at any earlier
 // moment to see the graph as it stood then (see DB.View and KnownAt).
 //
+// Writes go through DB.Update (one transaction) or DB.BulkUpdate (chunks
+// behind one visible switch, bulk.go). Every write is checked against the
+// domain rules (rules.go), leaves a commit record and one history entry per
+// changed ID (commits.go), and is fanned out to subscribers (feed.go).
+//
 // Byte layouts live in keys.go only; record encodings in codec.go only.
 package store

@@ -29,6 +29,8 @@ import (
 //	'E'  E | pred2 | date4 | fact8           src8 | dst8 (facts by ValidTo; only facts with an end)
 //	'D'  D | date4 | id8                     empty  (dated entities, i.e. events, by day)
 //	'C'  C | ts8                             commit record (who and what; codec.go)
+//	'H'  H | id | 0x00 | ts8                 change record (history of one entity or fact; codec.go)
+//	'B'  B | sha32                           a document's text (UTF-8), keyed by its SHA-256
 //
 // iv8 is the fact's valid-time interval, validFrom date4 | validTo date4 (0
 // for an open end), repeated in both edge values so that traversals filter
@@ -50,6 +52,8 @@ const (
 	tagCommit byte = 'C'
 	tagEnd    byte = 'E'
 	tagDated  byte = 'D'
+	tagHist   byte = 'H'
+	tagBlob   byte = 'B'
 )
 
 // Fixed key lengths.
@@ -60,6 +64,7 @@ const (
 	kindKeyLen   = 1 + 1 + 8
 	timeKeyLen   = 1 + 2 + 4 + 8
 	commitKeyLen = 1 + 8
+	blobKeyLen   = 1 + 32
 	// factLocLen is the length of the F value and edgeLocLen of the T value.
 	factLocLen = 8 + 2 + 8
 	timeValLen = 8 + 8
@@ -339,4 +344,44 @@ func parseDatedKey(k []byte) (Date, uint64, error) {
 		return 0, 0, errKey("dated", k)
 	}
 	return Date(binary.BigEndian.Uint32(k[1:5])), binary.BigEndian.Uint64(k[5:]), nil
+}
+
+// histKey: H | id | 0x00 | ts8. Readable IDs never contain 0x00 (SplitID
+// refuses control characters), so one entity's or fact's changes are the
+// prefix scan histPrefix(id), oldest first.
+func histKey(id string, ts uint64) []byte {
+	b := make([]byte, 0, 1+len(id)+1+8)
+	b = append(b, tagHist)
+	b = append(b, id...)
+	b = append(b, 0)
+	return be64(b, ts)
+}
+
+// histPrefix is the prefix of every H key of id.
+func histPrefix(id string) []byte {
+	b := append([]byte{tagHist}, id...)
+	return append(b, 0)
+}
+
+func parseHistKey(k []byte) (string, uint64, error) {
+	if len(k) < 1+1+1+8 || k[0] != tagHist || k[len(k)-9] != 0 {
+		return "", 0, errKey("history", k)
+	}
+	id := k[1 : len(k)-9]
+	if bytes.IndexByte(id, 0) >= 0 {
+		return "", 0, errKey("history", k)
+	}
+	return string(id), binary.BigEndian.Uint64(k[len(k)-8:]), nil
+}
+
+// blobKey: B | sha32.
+func blobKey(sum [32]byte) []byte { return append([]byte{tagBlob}, sum[:]...) }
+
+func parseBlobKey(k []byte) ([32]byte, error) {
+	var sum [32]byte
+	if len(k) != blobKeyLen || k[0] != tagBlob {
+		return sum, errKey("blob", k)
+	}
+	copy(sum[:], k[1:])
+	return sum, nil
 }

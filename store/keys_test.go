@@ -191,7 +191,7 @@ func TestMetaKey(t *testing.T) {
 
 // The key tags must be distinct, so no two families share a prefix scan.
 func TestTagsDistinct(t *testing.T) {
-	tags := []byte{tagMeta, tagNode, tagFact, tagSlug, tagXID, tagOut, tagIn, tagKind, tagWord, tagTime, tagCommit, tagEnd, tagDated}
+	tags := []byte{tagMeta, tagNode, tagFact, tagSlug, tagXID, tagOut, tagIn, tagKind, tagWord, tagTime, tagCommit, tagEnd, tagDated, tagHist, tagBlob}
 	seen := map[byte]bool{}
 	for _, tg := range tags {
 		if seen[tg] {
@@ -419,6 +419,14 @@ var keyParsers = []keyParser{
 		tok, n, err := parseWordKey(k)
 		return wordKey(tok, n), err
 	}},
+	{"history", false, func(k []byte) ([]byte, error) {
+		id, ts, err := parseHistKey(k)
+		return histKey(id, ts), err
+	}},
+	{"blob", true, func(k []byte) ([]byte, error) {
+		sum, err := parseBlobKey(k)
+		return blobKey(sum), err
+	}},
 	{"fact locator", true, func(v []byte) ([]byte, error) {
 		e, err := parseFactLoc(42, v)
 		return factLoc(e), err
@@ -454,6 +462,8 @@ func validKeys() map[string][][]byte {
 		"slug":         {slugKey(KindCountry, "FIN"), slugKey(kindFact, "x")},
 		"xid":          {xidKey("iso3", "FIN"), xidKey("w", "Q1")},
 		"word":         {wordKey("nato", 0), wordKey("a", 1), wordKey("turkiye", math.MaxUint64)},
+		"history":      {histKey("country/FIN", 0), histKey("fact/x", math.MaxUint64), histKey("a", 7)},
+		"blob":         {blobKey([32]byte{}), blobKey([32]byte{0: 1, 31: 0xff})},
 		"fact locator": {factLoc(e), factLoc(edge{})},
 		"time value":   {timeVal(0, 0), timeVal(1, math.MaxUint64)},
 	}
@@ -577,4 +587,30 @@ func FuzzParseKeys(f *testing.F) {
 			}
 		}
 	})
+}
+
+// History keys of one ID sort by time, and one ID's keys never interleave
+// with another's (the 0x00 after the ID ends it).
+func TestHistKeyOrder(t *testing.T) {
+	type hk struct {
+		id string
+		ts uint64
+	}
+	var xs []hk
+	for _, id := range []string{"country/FIN", "country/FINX", "country/FI", "fact/a", "fact/a-b"} {
+		for _, ts := range []uint64{0, 1, 255, 256, 1 << 40, math.MaxUint64} {
+			xs = append(xs, hk{id, ts})
+		}
+	}
+	checkSortOrder(t, shuffled(xs), func(x hk) []byte { return histKey(x.id, x.ts) }, func(a, b hk) int {
+		return cmp.Or(cmp.Compare(a.id, b.id), cmp.Compare(a.ts, b.ts))
+	})
+	for _, x := range xs {
+		if !bytes.HasPrefix(histKey(x.id, x.ts), histPrefix(x.id)) {
+			t.Errorf("histKey(%q) lacks its prefix", x.id)
+		}
+		if x.id != "country/FIN" && bytes.HasPrefix(histKey(x.id, x.ts), histPrefix("country/FIN")) {
+			t.Errorf("histKey(%q) matches the prefix of country/FIN", x.id)
+		}
+	}
 }

@@ -14,11 +14,12 @@ import (
 type Reader struct {
 	db  *DB
 	txn *badger.Txn
-	ts  uint64
+	ts  uint64 // the timestamp read at
+	at  uint64 // the transaction time asked for (ts is the newest commit at or before it)
 }
 
 // KnownAt returns the transaction time this snapshot shows.
-func (r *Reader) KnownAt() time.Time { return tsTime(r.ts) }
+func (r *Reader) KnownAt() time.Time { return tsTime(r.at) }
 
 func (r *Reader) count() { r.db.reads.Add(1) }
 

@@ -11,7 +11,9 @@ import (
 // View runs fn against a consistent snapshot of the graph as it stood at
 // transaction time knownAt; the zero time means the newest commit. A
 // knownAt before the first commit sees an empty graph; one after the newest
-// commit sees the newest.
+// commit sees the newest. A knownAt between two commits sees the earlier
+// one: reads snap to the newest commit record at or before knownAt, so the
+// hidden chunks of a bulk write (see Bulk) are never seen half-applied.
 //
 // The Reader and every value it returns must not be used after fn returns
 // (returned entities and facts are copies and may be kept).
@@ -19,10 +21,23 @@ func (db *DB) View(knownAt time.Time, fn func(*Reader) error) error {
 	if db.closed.Load() {
 		return ErrClosed
 	}
-	ts := db.snapshotTs(knownAt)
+	at := db.snapshotTs(knownAt)
+	ts := at
 	txn := db.bdb.NewTransactionAt(ts, false)
+	if !knownAt.IsZero() {
+		c, err := newestCommit(txn, ts)
+		if err != nil {
+			txn.Discard()
+			return err
+		}
+		if c != ts {
+			txn.Discard()
+			ts = c
+			txn = db.bdb.NewTransactionAt(ts, false)
+		}
+	}
 	defer txn.Discard()
-	return fn(&Reader{db: db, txn: txn, ts: ts})
+	return fn(&Reader{db: db, txn: txn, ts: ts, at: at})
 }
 
 // snapshotTs maps a transaction time to a read timestamp.
@@ -34,46 +49,124 @@ func (db *DB) snapshotTs(knownAt time.Time) uint64 {
 	return min(timeTs(knownAt), last)
 }
 
+// UpdateOptions describe a write beyond its changes.
+type UpdateOptions struct {
+	// Author names who made the change (a token's name); it is kept in
+	// the commit record and shown by history.
+	Author string
+	// Note says why, e.g. which file an import read; optional.
+	Note string
+	// At, if set, is the transaction time to commit at, used when it is
+	// after the newest commit and not in the future; otherwise the clock
+	// decides. An import of an export uses the export's time, so that a
+	// re-export of an empty store's import reproduces the file exactly.
+	At time.Time
+}
+
+// maxAttempts bounds how often a write that lost a race is retried.
+const maxAttempts = 5
+
 // Update runs fn in one read-write transaction and commits it at a new
 // transaction time if fn returns nil and changed anything; on error nothing
 // is written. author names who made the change; it is kept in the commit
 // record. Writers are serialised.
 func (db *DB) Update(author string, fn func(*Writer) error) error {
+	_, err := db.UpdateWith(UpdateOptions{Author: author}, fn)
+	return err
+}
+
+// UpdateWith is Update with options; it returns the commit's transaction
+// time (the newest commit's when nothing changed). fn may run more than once: a commit
+// that Badger reports as conflicting is retried with a fresh transaction up
+// to maxAttempts times, then fails with ErrConflict. (Writers hold one
+// lock, so a conflict means something outside this process's writers
+// raced it; the retry keeps the contract even so.)
+func (db *DB) UpdateWith(o UpdateOptions, fn func(*Writer) error) (time.Time, error) {
 	if db.closed.Load() {
-		return ErrClosed
+		return time.Time{}, ErrClosed
 	}
 	db.wmu.Lock()
 	defer db.wmu.Unlock()
+	for range maxAttempts {
+		if err := db.updateOnce(o, fn); !errors.Is(err, badger.ErrConflict) {
+			return tsTime(db.lastTs.Load()), err
+		}
+	}
+	return time.Time{}, fmt.Errorf("%w: the write collided with concurrent writes %d times; try again", ErrConflict, maxAttempts)
+}
+
+func (db *DB) updateOnce(o UpdateOptions, fn func(*Writer) error) error {
 	readTs := db.lastTs.Load()
 	txn := db.bdb.NewTransactionAt(readTs, true)
 	defer txn.Discard()
-	w := &Writer{Reader: Reader{db: db, txn: txn, ts: readTs}, next: db.nextID}
+	w := &Writer{Reader: Reader{db: db, txn: txn, ts: readTs, at: readTs}, next: db.nextID, seq0: db.nextID}
 	if err := fn(w); err != nil {
 		return err
 	}
 	if !w.dirty {
 		return nil
 	}
-	commitTs := max(timeTs(db.clock()), readTs+1)
-	if w.next != db.nextID {
-		if err := txn.Set(metaKey(metaSeq), uint64Bytes(w.next)); err != nil {
-			return w.wrap(err)
-		}
-	}
-	rec, err := encodeCommit(&Commit{Author: author, Changed: w.changed})
-	if err != nil {
+	commitTs := db.commitTs(o.At, readTs)
+	if err := w.finish(commitTs, true); err != nil {
 		return err
 	}
-	if err := txn.Set(commitKey(commitTs), rec); err != nil {
-		return w.wrap(err)
+	c := &Commit{Author: o.Author, Note: o.Note, Changes: w.changed}
+	if err := w.writeCommit(commitTs, c); err != nil {
+		return err
 	}
 	if err := txn.CommitAt(commitTs, nil); err != nil {
 		if errors.Is(err, badger.ErrConflict) {
-			return fmt.Errorf("%w: %v", ErrConflict, err)
+			return err
 		}
 		return fmt.Errorf("store: commit: %w", err)
 	}
 	db.nextID = w.next
 	db.lastTs.Store(commitTs)
+	db.feed.publish(commitEvent(commitTs, c))
+	return nil
+}
+
+// commitTs picks the timestamp of a commit whose transaction read at
+// readTs: at when it is after readTs and not in the future, else the clock,
+// and always after readTs so timestamps strictly increase.
+func (db *DB) commitTs(at time.Time, readTs uint64) uint64 {
+	now := timeTs(db.clock())
+	if t := timeTs(at); t > readTs && t <= now {
+		return t
+	}
+	return max(now, readTs+1)
+}
+
+// finish writes the id sequence (when it moved) and, with hist, a
+// history entry for every change, at ts.
+func (w *Writer) finish(ts uint64, hist bool) error {
+	if w.next != w.seq0 {
+		if err := w.txn.Set(metaKey(metaSeq), uint64Bytes(w.next)); err != nil {
+			return w.wrap(err)
+		}
+	}
+	if !hist {
+		return nil
+	}
+	for _, c := range w.changed {
+		v, err := encodeChange(c)
+		if err != nil {
+			return err
+		}
+		if err := w.txn.Set(histKey(c.ID, ts), v); err != nil {
+			return w.wrap(err)
+		}
+	}
+	return nil
+}
+
+func (w *Writer) writeCommit(ts uint64, c *Commit) error {
+	rec, err := encodeCommit(c)
+	if err != nil {
+		return err
+	}
+	if err := w.txn.Set(commitKey(ts), rec); err != nil {
+		return w.wrap(err)
+	}
 	return nil
 }

@@ -17,8 +17,9 @@ import (
 type Writer struct {
 	Reader
 	next    uint64   // next free internal id
+	seq0    uint64   // next when the transaction began
 	dirty   bool     // anything written
-	changed []string // readable IDs changed, in order
+	changed []Change // what changed, in order, one entry per ID
 }
 
 func (w *Writer) wrap(err error) error {
@@ -50,10 +51,23 @@ func (w *Writer) alloc() uint64 {
 	return n
 }
 
-func (w *Writer) touched(id string) {
-	if !slices.Contains(w.changed, id) {
-		w.changed = append(w.changed, id)
+// touched records a change. An ID changed twice in one commit keeps its
+// first operation, unless the later one deletes it.
+func (w *Writer) touched(c Change) {
+	for i := range w.changed {
+		if w.changed[i].ID == c.ID {
+			if c.Op == OpDelete {
+				w.changed[i] = c
+			}
+			return
+		}
 	}
+	w.changed = append(w.changed, c)
+}
+
+// factChange describes a change of fact f.
+func factChange(f *Fact, op Op) Change {
+	return Change{ID: f.ID, Op: op, Predicate: f.Predicate, From: f.From, To: f.To}
 }
 
 // PutEntity creates or replaces the entity with e.ID. It reports whether
@@ -69,6 +83,7 @@ func (w *Writer) PutEntity(e Entity) (bool, error) {
 	}
 	_, key, _ := SplitID(e.ID)
 	var n uint64
+	op := OpUpdate
 	old, oldN, err := w.entity(e.ID)
 	if err == nil || errors.Is(err, ErrNotFound) {
 		// Check external IDs before writing anything, so a rejected put
@@ -79,6 +94,7 @@ func (w *Writer) PutEntity(e Entity) (bool, error) {
 	}
 	switch {
 	case errors.Is(err, ErrNotFound):
+		op = OpCreate
 		n = w.alloc()
 		if err := w.set(slugKey(e.Kind, key), uint64Bytes(n)); err != nil {
 			return false, err
@@ -119,7 +135,7 @@ func (w *Writer) PutEntity(e Entity) (bool, error) {
 	if err := w.set(nodeKey(n), rec); err != nil {
 		return false, err
 	}
-	w.touched(e.ID)
+	w.touched(Change{ID: e.ID, Op: op})
 	return true, nil
 }
 
@@ -318,8 +334,10 @@ func (w *Writer) PutFact(f Fact) (bool, error) {
 	}
 	_, key, _ := SplitID(f.ID)
 	n, _, err := w.resolve(f.ID)
+	op := OpUpdate
 	switch {
 	case errors.Is(err, ErrNotFound):
+		op = OpCreate
 		n = w.alloc()
 		if err := w.set(slugKey(kindFact, key), uint64Bytes(n)); err != nil {
 			return false, err
@@ -343,6 +361,9 @@ func (w *Writer) PutFact(f Fact) (bool, error) {
 		}
 	}
 	e.fact = n
+	if err := w.checkRules(&f, e); err != nil {
+		return false, err
+	}
 	if err := w.set(factKey(n), factLoc(e)); err != nil {
 		return false, err
 	}
@@ -360,7 +381,7 @@ func (w *Writer) PutFact(f Fact) (bool, error) {
 			return false, err
 		}
 	}
-	w.touched(f.ID)
+	w.touched(factChange(&f, op))
 	return true, nil
 }
 
@@ -381,11 +402,11 @@ func (w *Writer) prepareFact(f *Fact) (edge, []byte, error) {
 	}
 	from, src, err := w.entity(f.From)
 	if err != nil {
-		return edge{}, nil, fmt.Errorf("%s: from: %w", f.ID, err)
+		return edge{}, nil, fmt.Errorf("%s: from: %w", f.ID, unknown(err))
 	}
 	to, dst, err := w.entity(f.To)
 	if err != nil {
-		return edge{}, nil, fmt.Errorf("%s: to: %w", f.ID, err)
+		return edge{}, nil, fmt.Errorf("%s: to: %w", f.ID, unknown(err))
 	}
 	if err := f.Predicate.Allows(from.Kind, to.Kind); err != nil {
 		return edge{}, nil, fmt.Errorf("%s: %w", f.ID, err)
@@ -393,7 +414,7 @@ func (w *Writer) prepareFact(f *Fact) (edge, []byte, error) {
 	if f.Event != "" {
 		ev, _, err := w.entity(f.Event)
 		if err != nil {
-			return edge{}, nil, fmt.Errorf("%s: event: %w", f.ID, err)
+			return edge{}, nil, fmt.Errorf("%s: event: %w", f.ID, unknown(err))
 		}
 		if ev.Kind != KindEvent {
 			return edge{}, nil, fmt.Errorf("%w: %s: event %s is a %s", ErrInvalid, f.ID, f.Event, ev.Kind)
@@ -405,7 +426,7 @@ func (w *Writer) prepareFact(f *Fact) (edge, []byte, error) {
 	for i, c := range f.Citations {
 		doc, _, err := w.entity(c.Source)
 		if err != nil {
-			return edge{}, nil, fmt.Errorf("%s: citation %d: %w", f.ID, i+1, err)
+			return edge{}, nil, fmt.Errorf("%s: citation %d: %w", f.ID, i+1, unknown(err))
 		}
 		if doc.Kind != KindDocument {
 			return edge{}, nil, fmt.Errorf("%w: %s: citation %d: source %s is a %s, not a Document", ErrInvalid, f.ID, i+1, c.Source, doc.Kind)
@@ -456,6 +477,15 @@ func (w *Writer) DeleteFact(id string) error {
 	if err := w.del(slugKey(kindFact, key)); err != nil {
 		return err
 	}
-	w.touched(id)
+	w.touched(factChange(f, OpDelete))
 	return nil
+}
+
+// unknown turns "not found" about a referenced entity into bad input: the
+// write names an entity that does not exist, which the caller must fix.
+func unknown(err error) error {
+	if errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("%w: unknown entity: %v", ErrInvalid, strings.TrimPrefix(err.Error(), ErrNotFound.Error()+": "))
+	}
+	return err
 }

@@ -40,15 +40,73 @@ type Accession struct {
 	Countries []*Country `json:"countries"`
 }
 
+type AddCitationInput struct {
+	ClientMutationID *string        `json:"clientMutationId,omitempty"`
+	FactID           string         `json:"factId"`
+	Citation         *CitationInput `json:"citation"`
+}
+
+type AssertFactInput struct {
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The new fact's ID (`fact/...`); one is made from the ends and validFrom when omitted.
+	ID         *string          `json:"id,omitempty"`
+	Predicate  Predicate        `json:"predicate"`
+	From       string           `json:"from"`
+	To         string           `json:"to"`
+	ValidFrom  *store.Date      `json:"validFrom,omitempty"`
+	ValidTo    *store.Date      `json:"validTo,omitempty"`
+	Event      *string          `json:"event,omitempty"`
+	Properties []*PropertyInput `json:"properties,omitempty"`
+	Citations  []*CitationInput `json:"citations"`
+}
+
+// One change of one entity or fact, in one commit.
+type Change struct {
+	// The commit's transaction time: read with `knownAt` at or after it to see the state it made.
+	At time.Time `json:"at"`
+	// The name of the token that made it.
+	Author string   `json:"author"`
+	Note   *string  `json:"note,omitempty"`
+	Op     ChangeOp `json:"op"`
+	ID     string   `json:"id"`
+	// For facts: the predicate and ends.
+	Predicate *Predicate `json:"predicate,omitempty"`
+	FromID    *string    `json:"fromId,omitempty"`
+	ToID      *string    `json:"toId,omitempty"`
+	// How many changes this subscriber missed just before this one, because it read too slowly.
+	Missed int `json:"missed"`
+}
+
 type Citation struct {
 	Source *Document `json:"source"`
 	// Character span in the source's text: Unicode code points, [start, end).
 	Span      *Span       `json:"span,omitempty"`
 	URL       *string     `json:"url,omitempty"`
 	Retrieved *store.Date `json:"retrieved,omitempty"`
+	// The cited span of the source's text, when the text has been ingested and the citation has a span.
+	Quote *string `json:"quote,omitempty"`
 	// the transaction time this object was read at; nested fields default to it
 	KnownAt  time.Time `json:"-"`
 	SourceID string    `json:"-"`
+}
+
+type CitationInput struct {
+	// A Document entity's ID.
+	Source    string      `json:"source"`
+	Span      *SpanInput  `json:"span,omitempty"`
+	URL       *string     `json:"url,omitempty"`
+	Retrieved *store.Date `json:"retrieved,omitempty"`
+}
+
+type CorrectFactInput struct {
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	ID               string  `json:"id"`
+	// Omitted fields keep their value.
+	ValidFrom *store.Date `json:"validFrom,omitempty"`
+	ValidTo   *store.Date `json:"validTo,omitempty"`
+	Event     *string     `json:"event,omitempty"`
+	// A source for the correction, added to the fact's citations.
+	Citation *CitationInput `json:"citation,omitempty"`
 }
 
 type Country struct {
@@ -117,6 +175,11 @@ func (this Country) GetProperties() []*Property {
 // Facts starting (OUT) or ending (IN) at this entity, valid at `asOf`.
 func (this Country) GetRelations() *FactConnection { return this.Relations }
 
+type DeleteEntityInput struct {
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	ID               string  `json:"id"`
+}
+
 // A source document that facts cite.
 type Document struct {
 	ID          string          `json:"id"`
@@ -176,6 +239,15 @@ func (this Document) GetProperties() []*Property {
 
 // Facts starting (OUT) or ending (IN) at this entity, valid at `asOf`.
 func (this Document) GetRelations() *FactConnection { return this.Relations }
+
+type EndFactInput struct {
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	ID               string  `json:"id"`
+	// The first day it was no longer true; must be after validFrom.
+	ValidTo store.Date `json:"validTo"`
+	// A source for the ending, added to the fact's citations.
+	Citation *CitationInput `json:"citation,omitempty"`
+}
 
 type EntityConnection struct {
 	TotalCount int           `json:"totalCount"`
@@ -250,6 +322,11 @@ type ExternalID struct {
 	Value  string `json:"value"`
 }
 
+type ExternalIDInput struct {
+	Scheme string `json:"scheme"`
+	Value  string `json:"value"`
+}
+
 // A dated, cited edge. True in the world during [validFrom, validTo): validFrom
 // inclusive, validTo exclusive; a null end is open.
 type Fact struct {
@@ -287,6 +364,28 @@ type FactEdge struct {
 	Node   *Fact  `json:"node"`
 }
 
+type FactPayload struct {
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	Fact             *Fact   `json:"fact"`
+}
+
+type IngestDocumentInput struct {
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The document's text (UTF-8).
+	Text string `json:"text"`
+	// A title for a document the graph does not cite yet.
+	Title *string `json:"title,omitempty"`
+}
+
+type IngestPayload struct {
+	ClientMutationID *string   `json:"clientMutationId,omitempty"`
+	Document         *Document `json:"document"`
+	// SHA-256 of the text, hex.
+	Sha256 string `json:"sha256"`
+	// MENTIONS facts written or confirmed for this document.
+	Mentions []*Fact `json:"mentions"`
+}
+
 type MemberConnection struct {
 	TotalCount int           `json:"totalCount"`
 	PageInfo   *PageInfo     `json:"pageInfo"`
@@ -309,16 +408,35 @@ type MemberOrder struct {
 	Direction OrderDirection   `json:"direction"`
 }
 
-// A country joining (on the fact's validFrom) or leaving (on its validTo).
 type MembershipChange struct {
+	At        time.Time            `json:"at"`
+	Author    string               `json:"author"`
+	Kind      MembershipChangeKind `json:"kind"`
+	FactID    string               `json:"factId"`
+	CountryID string               `json:"countryId"`
+	// The fact as the commit left it (null when retracted).
+	Fact *Fact `json:"fact,omitempty"`
+}
+
+type MembershipDiff struct {
+	Joined []*MembershipDiffEntry `json:"joined"`
+	Left   []*MembershipDiffEntry `json:"left"`
+}
+
+// A country joining (on the fact's validFrom) or leaving (on its validTo).
+type MembershipDiffEntry struct {
 	Date    store.Date `json:"date"`
 	Country *Country   `json:"country"`
 	Fact    *Fact      `json:"fact"`
 }
 
-type MembershipDiff struct {
-	Joined []*MembershipChange `json:"joined"`
-	Left   []*MembershipChange `json:"left"`
+// Every mutation needs `Authorization: Bearer <token>` (UNAUTHENTICATED
+// otherwise; FORBIDDEN on a read-only server). Each is one store transaction:
+// it is validated in full and either written entirely or not at all. Refusals
+// carry BAD_USER_INPUT (malformed or unknown input) or CONFLICT (it collides
+// with what is stored: overlapping memberships, two holders of one office, an
+// external ID taken by another entity, a write that kept losing races).
+type Mutation struct {
 }
 
 type Office struct {
@@ -576,7 +694,24 @@ type Property struct {
 	Value string       `json:"value"`
 }
 
+type PropertyInput struct {
+	Key   string        `json:"key"`
+	Type  *PropertyType `json:"type,omitempty"`
+	Value string        `json:"value"`
+}
+
 type Query struct {
+}
+
+type RetractFactInput struct {
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	ID               string  `json:"id"`
+}
+
+type RetractPayload struct {
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The IDs removed: the fact, or the entity and then its facts.
+	RemovedIds []string `json:"removedIds"`
 }
 
 type SearchHit struct {
@@ -593,11 +728,20 @@ type Span struct {
 	End   int `json:"end"`
 }
 
+type SpanInput struct {
+	Start int `json:"start"`
+	End   int `json:"end"`
+}
+
 type Subgraph struct {
 	Nodes []Entity `json:"nodes"`
 	Facts []*Fact  `json:"facts"`
 	// True when maxNodes stopped the selection from growing.
 	Truncated bool `json:"truncated"`
+}
+
+// Subscriptions run over a websocket (graphql-transport-ws) at /graphql.
+type Subscription struct {
 }
 
 type TimelineConnection struct {
@@ -622,6 +766,85 @@ type TimelineEntry struct {
 	// the IDs concerns resolves
 	ConcernIDs []string  `json:"-"`
 	KnownAt    time.Time `json:"-"`
+}
+
+type UpsertEntityInput struct {
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The readable ID (`country/FIN`). When omitted, the entity is found by
+	// `externalIds` and, if none matches, created with ID `<kind>/<scheme>-<value>`
+	// from the first external ID.
+	ID      *string    `json:"id,omitempty"`
+	Kind    EntityKind `json:"kind"`
+	Name    string     `json:"name"`
+	Aliases []string   `json:"aliases,omitempty"`
+	// For events: the day it happened.
+	Date        *store.Date        `json:"date,omitempty"`
+	ExternalIds []*ExternalIDInput `json:"externalIds,omitempty"`
+	Properties  []*PropertyInput   `json:"properties,omitempty"`
+}
+
+type UpsertEntityPayload struct {
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	Entity           Entity  `json:"entity"`
+	// False when the entity already was exactly this.
+	Changed bool `json:"changed"`
+}
+
+type ChangeOp string
+
+const (
+	ChangeOpCreate ChangeOp = "CREATE"
+	ChangeOpUpdate ChangeOp = "UPDATE"
+	ChangeOpDelete ChangeOp = "DELETE"
+)
+
+var AllChangeOp = []ChangeOp{
+	ChangeOpCreate,
+	ChangeOpUpdate,
+	ChangeOpDelete,
+}
+
+func (e ChangeOp) IsValid() bool {
+	switch e {
+	case ChangeOpCreate, ChangeOpUpdate, ChangeOpDelete:
+		return true
+	}
+	return false
+}
+
+func (e ChangeOp) String() string {
+	return string(e)
+}
+
+func (e *ChangeOp) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ChangeOp(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ChangeOp", str)
+	}
+	return nil
+}
+
+func (e ChangeOp) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ChangeOp) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ChangeOp) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 type Direction string
@@ -914,6 +1137,69 @@ func (e *MemberOrderField) UnmarshalJSON(b []byte) error {
 }
 
 func (e MemberOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type MembershipChangeKind string
+
+const (
+	// A new membership fact.
+	MembershipChangeKindJoined MembershipChangeKind = "JOINED"
+	// A membership fact got an end (validTo).
+	MembershipChangeKindLeft MembershipChangeKind = "LEFT"
+	// A membership fact was otherwise corrected.
+	MembershipChangeKindCorrected MembershipChangeKind = "CORRECTED"
+	// A membership fact was retracted (it was never true).
+	MembershipChangeKindRetracted MembershipChangeKind = "RETRACTED"
+)
+
+var AllMembershipChangeKind = []MembershipChangeKind{
+	MembershipChangeKindJoined,
+	MembershipChangeKindLeft,
+	MembershipChangeKindCorrected,
+	MembershipChangeKindRetracted,
+}
+
+func (e MembershipChangeKind) IsValid() bool {
+	switch e {
+	case MembershipChangeKindJoined, MembershipChangeKindLeft, MembershipChangeKindCorrected, MembershipChangeKindRetracted:
+		return true
+	}
+	return false
+}
+
+func (e MembershipChangeKind) String() string {
+	return string(e)
+}
+
+func (e *MembershipChangeKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MembershipChangeKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MembershipChangeKind", str)
+	}
+	return nil
+}
+
+func (e MembershipChangeKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MembershipChangeKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MembershipChangeKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -1,0 +1,312 @@
+package dataset
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/alliancegraph/alliancegraph/export"
+	"github.com/alliancegraph/alliancegraph/store"
+)
+
+// The Neo4j CSV pair that the csv export writes (a zip holding nodes.csv
+// and relationships.csv, with a README.txt):
+//
+//	nodes.csv          id:ID, :LABEL (the kind), name, aliases, date:date, externalIds, properties
+//	relationships.csv  :START_ID, :END_ID, :TYPE (the predicate), id, validFrom:date, validTo:date,
+//	                   event, properties, citations
+//
+// aliases is a JSON array of strings, externalIds a JSON object of scheme
+// to value, properties a JSON object of key to value, citations a JSON
+// array of the JSON Lines citation objects ({"source", "span", "url",
+// "retrieved"}). Empty cells are absent values. A column header is matched
+// by its name before any ":type" (":ID" and "id:ID" are both the ID); a
+// column this reader does not know is an error, so a misspelt header does
+// not drop data silently.
+//
+// Property types are not in the file: a JSON number without a fraction or
+// exponent becomes INT, another number FLOAT, true/false BOOLEAN, a
+// YYYY-MM-DD string DATE and any other string STRING. (A STRING property
+// whose text is a date comes back as a DATE; the JSON Lines format keeps
+// types exactly.)
+
+// CSVInput reads a nodes/relationships pair; each open function returns
+// one file.
+func CSVInput(name string, nodes, rels func() (io.ReadCloser, error)) Input {
+	return Input{Name: name, Read: func(emit func(Record) error) error {
+		for _, f := range []struct {
+			name string
+			open func() (io.ReadCloser, error)
+			read func(io.Reader, func(Record) error) error
+		}{{"nodes.csv", nodes, readNodesCSV}, {"relationships.csv", rels, readRelsCSV}} {
+			rc, err := f.open()
+			if err != nil {
+				return err
+			}
+			err = f.read(rc, emit)
+			rc.Close()
+			if err != nil {
+				return inFile(name+" "+f.name, err)
+			}
+		}
+		return nil
+	}}
+}
+
+// CSVZipInput reads the zip the csv export writes.
+func CSVZipInput(name string, data []byte) Input {
+	member := func(want string) func() (io.ReadCloser, error) {
+		return func() (io.ReadCloser, error) {
+			zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+			if err != nil {
+				return nil, fmt.Errorf("%w: not a zip file: %v", store.ErrInvalid, err)
+			}
+			f, err := zr.Open(want)
+			if err != nil {
+				return nil, fmt.Errorf("%w: the zip has no %s", store.ErrInvalid, want)
+			}
+			return f, nil
+		}
+	}
+	return CSVInput(name, member("nodes.csv"), member("relationships.csv"))
+}
+
+// csvTable reads a CSV file with a header, mapping columns by name.
+type csvTable struct {
+	r    *csv.Reader
+	cols map[string]int
+	row  []string
+	line int
+}
+
+func newCSVTable(r io.Reader, known []string, required ...string) (*csvTable, error) {
+	cr := csv.NewReader(r)
+	cr.ReuseRecord = false
+	head, err := cr.Read()
+	if err != nil {
+		return nil, badLine(1, "no header row: %v", err)
+	}
+	t := &csvTable{r: cr, cols: map[string]int{}}
+	for i, h := range head {
+		name := h
+		if base, typ, ok := strings.Cut(h, ":"); ok {
+			name = base
+			if base == "" || typ == "ID" {
+				name = ":" + typ
+			}
+		}
+		if !contains(known, name) {
+			return nil, badLine(1, "unknown column %q", h)
+		}
+		if _, dup := t.cols[name]; dup {
+			return nil, badLine(1, "column %q given twice", h)
+		}
+		t.cols[name] = i
+	}
+	for _, c := range required {
+		if _, ok := t.cols[c]; !ok {
+			return nil, badLine(1, "missing column %q", c)
+		}
+	}
+	return t, nil
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// next reads a row; it returns false at the end.
+func (t *csvTable) next() (bool, error) {
+	row, err := t.r.Read()
+	if errors.Is(err, io.EOF) {
+		return false, nil
+	}
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return false, badLine(pe.Line, "%v", pe.Err)
+		}
+		return false, err
+	}
+	t.row = row
+	t.line, _ = t.r.FieldPos(0)
+	return true, nil
+}
+
+func (t *csvTable) get(col string) string {
+	if i, ok := t.cols[col]; ok {
+		return t.row[i]
+	}
+	return ""
+}
+
+func (t *csvTable) json(col string, v any) error {
+	s := t.get(col)
+	if s == "" {
+		return nil
+	}
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return badLine(t.line, "column %s: not the expected JSON: %v", col, err)
+	}
+	if dec.More() {
+		return badLine(t.line, "column %s: more than one JSON value", col)
+	}
+	return nil
+}
+
+func (t *csvTable) date(col string) (store.Date, error) {
+	s := t.get(col)
+	if s == "" {
+		return 0, nil
+	}
+	d, err := store.ParseDate(s)
+	if err != nil {
+		return 0, badLine(t.line, "column %s: %v", col, strings.TrimPrefix(err.Error(), "store: invalid: "))
+	}
+	return d, nil
+}
+
+func (t *csvTable) props() ([]store.Prop, error) {
+	var m map[string]any
+	if err := t.json("properties", &m); err != nil {
+		return nil, err
+	}
+	var out []store.Prop
+	for k, v := range m {
+		p := store.Prop{Key: k}
+		switch v := v.(type) {
+		case json.Number:
+			p.Type, p.Value = store.PropFloat, v.String()
+			if !strings.ContainsAny(p.Value, ".eE") {
+				p.Type = store.PropInt
+			}
+		case bool:
+			p.Type, p.Value = store.PropBool, fmt.Sprint(v)
+		case string:
+			p.Type, p.Value = store.PropString, v
+			if _, err := store.ParseDate(v); err == nil {
+				p.Type = store.PropDate
+			}
+		default:
+			return nil, badLine(t.line, "property %q: want a number, boolean or string", k)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+var (
+	nodeColumns = []string{":ID", ":LABEL", "name", "aliases", "date", "externalIds", "properties"}
+	relColumns  = []string{":START_ID", ":END_ID", ":TYPE", "id", "validFrom", "validTo", "event", "properties", "citations"}
+)
+
+func readNodesCSV(r io.Reader, emit func(Record) error) error {
+	t, err := newCSVTable(r, nodeColumns, ":ID", ":LABEL", "name")
+	if err != nil {
+		return err
+	}
+	for {
+		ok, err := t.next()
+		if err != nil || !ok {
+			return err
+		}
+		e := &store.Entity{ID: t.get(":ID"), Name: t.get("name")}
+		for _, l := range strings.Split(t.get(":LABEL"), ";") {
+			if k, err := store.ParseKind(l); err == nil {
+				e.Kind = k
+			}
+		}
+		if e.Kind == 0 {
+			return badLine(t.line, "label %q names no entity kind", t.get(":LABEL"))
+		}
+		if err := t.json("aliases", &e.Aliases); err != nil {
+			return err
+		}
+		if err := t.json("externalIds", &e.XIDs); err != nil {
+			return err
+		}
+		if e.Date, err = t.date("date"); err != nil {
+			return err
+		}
+		if e.Props, err = t.props(); err != nil {
+			return err
+		}
+		if err := emit(Record{Line: t.line, Entity: e}); err != nil {
+			return err
+		}
+	}
+}
+
+func readRelsCSV(r io.Reader, emit func(Record) error) error {
+	t, err := newCSVTable(r, relColumns, ":START_ID", ":END_ID", ":TYPE", "id", "citations")
+	if err != nil {
+		return err
+	}
+	for {
+		ok, err := t.next()
+		if err != nil || !ok {
+			return err
+		}
+		p, err := store.ParsePredicate(t.get(":TYPE"))
+		if err != nil {
+			return badLine(t.line, "type %q is not a predicate", t.get(":TYPE"))
+		}
+		f := &store.Fact{ID: t.get("id"), Predicate: p, From: t.get(":START_ID"), To: t.get(":END_ID"), Event: t.get("event")}
+		if f.Valid.From, err = t.date("validFrom"); err != nil {
+			return err
+		}
+		if f.Valid.To, err = t.date("validTo"); err != nil {
+			return err
+		}
+		if f.Props, err = t.props(); err != nil {
+			return err
+		}
+		var cites []export.JSONLCitation
+		if err := t.json("citations", &cites); err != nil {
+			return err
+		}
+		for i, c := range cites {
+			sc, err := storeCitation(c)
+			if err != nil {
+				return badLine(t.line, "citation %d: %v", i+1, err)
+			}
+			f.Citations = append(f.Citations, sc)
+		}
+		if err := emit(Record{Line: t.line, Fact: f}); err != nil {
+			return err
+		}
+	}
+}
+
+// storeCitation converts a JSON Lines citation object.
+func storeCitation(c export.JSONLCitation) (store.Citation, error) {
+	sc := store.Citation{Source: c.Source, URL: c.URL}
+	switch len(c.Span) {
+	case 0:
+	case 2:
+		sc.Span = &store.Span{Start: c.Span[0], End: c.Span[1]}
+	default:
+		return sc, errors.New("span must be [start, end]")
+	}
+	if c.Retrieved != "" {
+		d, err := store.ParseDate(c.Retrieved)
+		if err != nil {
+			return sc, fmt.Errorf("retrieved %q is not YYYY-MM-DD", c.Retrieved)
+		}
+		sc.Retrieved = d
+	}
+	return sc, nil
+}

@@ -1,0 +1,323 @@
+package dataset
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"strings"
+
+	"github.com/alliancegraph/alliancegraph/store"
+)
+
+// Wikidata SPARQL results (application/sparql-results+json) of membership
+// statements, as the query service answers a query such as
+//
+//	SELECT ?state ?stateLabel ?iso3 ?org ?orgLabel ?start ?end ?statement WHERE {
+//	  ?state p:P463 ?statement . ?statement ps:P463 ?org .
+//	  OPTIONAL { ?statement pq:P580 ?start } OPTIONAL { ?statement pq:P582 ?end }
+//	  OPTIONAL { ?state wdt:P298 ?iso3 }
+//	  SERVICE wikibase:label { bd:serviceParam wikibase:language "en" }
+//	}
+//
+// Required variables: state and org (entity URIs). Optional: start
+// (pq:P580, start time) and end (pq:P582, end time) as xsd:dateTime,
+// stateLabel and orgLabel (used to name entities the graph lacks and to
+// find an organization by name), iso3 (wdt:P298) and statement (the
+// statement URI, cited).
+//
+// QIDs become external IDs of scheme "wikidata". A state is found by its
+// wikidata ID, else by iso3, else by name; an organization by its wikidata
+// ID, else by exact name. An entity found another way gains the wikidata
+// ID. One not found is created (country/<ISO3> or country/wikidata-<QID>,
+// org/wikidata-<QID>). Each row becomes a MEMBER_OF fact citing Wikidata;
+// a membership the graph already has with the same start gets the
+// citation added instead of a second fact, so the domain rule against
+// overlapping memberships still holds.
+
+// WikidataSource is the Document every imported row cites.
+const WikidataSource = "doc/wikidata"
+
+const wikidataEntity = "http://www.wikidata.org/entity/"
+
+var (
+	qidRe  = regexp.MustCompile(`^Q[1-9][0-9]{0,11}$`)
+	iso3Re = regexp.MustCompile(`^[A-Z]{3}$`)
+)
+
+type sparqlValue struct {
+	Type     string `json:"type"`
+	Value    string `json:"value"`
+	Datatype string `json:"datatype,omitempty"`
+	Lang     string `json:"xml:lang,omitempty"`
+}
+
+// wikidataRow is one parsed binding.
+type wikidataRow struct {
+	line                 int
+	state, org           string // QIDs
+	stateLabel, orgLabel string
+	iso3, statement      string
+	valid                store.Interval
+}
+
+// WikidataInput reads SPARQL JSON results.
+func WikidataInput(name string, open func() (io.ReadCloser, error)) Input {
+	return Input{Name: name, Read: func(emit func(Record) error) error {
+		rc, err := open()
+		if err != nil {
+			return err
+		}
+		data, err := io.ReadAll(io.LimitReader(rc, 64<<20))
+		rc.Close()
+		if err != nil {
+			return err
+		}
+		return ReadWikidata(data, emit)
+	}}
+}
+
+// ReadWikidata streams the rows of a SPARQL JSON result document.
+func ReadWikidata(data []byte, emit func(Record) error) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	lineAt := func(off int64) int {
+		for off < int64(len(data)) && strings.ContainsRune(" \t\r\n,", rune(data[off])) {
+			off++
+		}
+		return 1 + bytes.Count(data[:min(off, int64(len(data)))], []byte("\n"))
+	}
+	fail := func(format string, a ...any) error { return badLine(lineAt(dec.InputOffset()), format, a...) }
+	if err := expectDelim(dec, '{'); err != nil {
+		return fail("not a SPARQL JSON result: %v", err)
+	}
+	sawBindings := false
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return fail("%v", err)
+		}
+		if key != "results" {
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return fail("%v", err)
+			}
+			continue
+		}
+		if err := expectDelim(dec, '{'); err != nil {
+			return fail(`"results" is not an object`)
+		}
+		for dec.More() {
+			k, err := dec.Token()
+			if err != nil {
+				return fail("%v", err)
+			}
+			if k != "bindings" {
+				var skip json.RawMessage
+				if err := dec.Decode(&skip); err != nil {
+					return fail("%v", err)
+				}
+				continue
+			}
+			sawBindings = true
+			if err := expectDelim(dec, '['); err != nil {
+				return fail(`"bindings" is not an array`)
+			}
+			for dec.More() {
+				line := lineAt(dec.InputOffset())
+				var b map[string]sparqlValue
+				if err := dec.Decode(&b); err != nil {
+					return badLine(line, "binding is not an object of RDF terms: %v", err)
+				}
+				row, err := parseWikidataRow(line, b)
+				if err != nil {
+					return err
+				}
+				if err := emit(Record{Line: line, Apply: row.apply}); err != nil {
+					return err
+				}
+			}
+			if err := expectDelim(dec, ']'); err != nil {
+				return fail("%v", err)
+			}
+		}
+		if err := expectDelim(dec, '}'); err != nil {
+			return fail("%v", err)
+		}
+	}
+	if err := expectDelim(dec, '}'); err != nil {
+		return fail("%v", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return fail("data after the result object")
+	}
+	if !sawBindings {
+		return badLine(1, `no "results": {"bindings": [...]} in the document`)
+	}
+	return nil
+}
+
+func expectDelim(dec *json.Decoder, want json.Delim) error {
+	t, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if d, ok := t.(json.Delim); !ok || d != want {
+		return fmt.Errorf("want %q, found %v", want, t)
+	}
+	return nil
+}
+
+func parseWikidataRow(line int, b map[string]sparqlValue) (*wikidataRow, error) {
+	row := &wikidataRow{line: line}
+	qid := func(v string) (string, error) {
+		val, ok := b[v]
+		if !ok {
+			return "", badLine(line, "no ?%s", v)
+		}
+		q := strings.TrimPrefix(val.Value, wikidataEntity)
+		if val.Type != "uri" || q == val.Value || !qidRe.MatchString(q) {
+			return "", badLine(line, "?%s %q is not a Wikidata entity URI", v, val.Value)
+		}
+		return q, nil
+	}
+	var err error
+	if row.state, err = qid("state"); err != nil {
+		return nil, err
+	}
+	if row.org, err = qid("org"); err != nil {
+		return nil, err
+	}
+	row.stateLabel, row.orgLabel = b["stateLabel"].Value, b["orgLabel"].Value
+	row.iso3, row.statement = b["iso3"].Value, b["statement"].Value
+	if row.iso3 != "" && !iso3Re.MatchString(row.iso3) {
+		return nil, badLine(line, "?iso3 %q is not an ISO 3166-1 alpha-3 code", row.iso3)
+	}
+	for _, d := range []struct {
+		v  string
+		to *store.Date
+	}{{"start", &row.valid.From}, {"end", &row.valid.To}} {
+		val, ok := b[d.v]
+		if !ok {
+			continue
+		}
+		s := strings.TrimPrefix(val.Value, "+")
+		if len(s) < 10 {
+			return nil, badLine(line, "?%s %q is not an xsd:dateTime", d.v, val.Value)
+		}
+		if *d.to, err = store.ParseDate(s[:10]); err != nil {
+			return nil, badLine(line, "?%s %q is not an xsd:dateTime", d.v, val.Value)
+		}
+	}
+	if err := row.valid.Validate(); err != nil {
+		return nil, badLine(line, "end %s is not after start %s", row.valid.To, row.valid.From)
+	}
+	return row, nil
+}
+
+func (row *wikidataRow) apply(w *store.Writer) (bool, error) {
+	changed, err := ensureWikidataSource(w)
+	if err != nil {
+		return false, err
+	}
+	state, c1, err := resolveWikidata(w, row.state, store.KindCountry, row.iso3, row.stateLabel)
+	if err != nil {
+		return false, err
+	}
+	org, c2, err := resolveWikidata(w, row.org, store.KindOrganization, "", row.orgLabel)
+	if err != nil {
+		return false, err
+	}
+	url := row.statement
+	if url == "" {
+		url = wikidataEntity + row.state
+	}
+	cite := store.Citation{Source: WikidataSource, URL: url}
+	existing, err := w.Edges(state, store.EdgeFilter{Dir: store.Out, Predicates: []store.Predicate{store.MemberOf}})
+	if err != nil {
+		return false, err
+	}
+	f := &store.Fact{ID: fmt.Sprintf("fact/wikidata-%s-member-of-%s-%s", row.state, row.org, startKey(row.valid.From)),
+		Predicate: store.MemberOf, From: state, To: org, Valid: row.valid}
+	for _, o := range existing {
+		if o.To == org && o.Valid.From == row.valid.From {
+			f = o
+			break
+		}
+	}
+	hasCite := false
+	for _, c := range f.Citations {
+		hasCite = hasCite || (c.Source == cite.Source && c.URL == cite.URL)
+	}
+	if !hasCite {
+		f.Citations = append(f.Citations, cite)
+	}
+	c3, err := w.PutFact(*f)
+	return changed || c1 || c2 || c3, err
+}
+
+func startKey(d store.Date) string {
+	if d == 0 {
+		return "open"
+	}
+	return d.String()
+}
+
+func ensureWikidataSource(w *store.Writer) (bool, error) {
+	if _, err := w.Entity(WikidataSource); err == nil {
+		return false, nil
+	}
+	return w.PutEntity(store.Entity{ID: WikidataSource, Name: "Wikidata (SPARQL query service results)",
+		Props: []store.Prop{{Key: "url", Type: store.PropString, Value: "https://query.wikidata.org/"}}})
+}
+
+// resolveWikidata finds or creates the entity of kind k for QID q and
+// makes sure it carries the wikidata external ID.
+func resolveWikidata(w *store.Writer, q string, k store.Kind, iso3, label string) (string, bool, error) {
+	e, err := w.EntityByXID("wikidata", q)
+	if err == nil {
+		if e.Kind != k {
+			return "", false, fmt.Errorf("%w: wikidata %s is %s, a %s, not a %s", store.ErrConflict, q, e.ID, e.Kind, k)
+		}
+		return e.ID, false, nil
+	}
+	if !errors.Is(err, store.ErrNotFound) {
+		return "", false, err
+	}
+	if iso3 != "" {
+		if e, err = w.EntityByXID("iso3", iso3); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return "", false, err
+		}
+	}
+	if e == nil && label != "" {
+		hits, _, err := w.Search(store.SearchQuery{Text: label, Kinds: []store.Kind{k}, Limit: 5})
+		if err != nil {
+			return "", false, err
+		}
+		for _, h := range hits {
+			if store.Fold(h.Matched) == store.Fold(label) && e == nil {
+				e = h.Entity
+			}
+		}
+	}
+	if e == nil {
+		if label == "" {
+			return "", false, fmt.Errorf("%w: wikidata %s is not in the graph and the row has no label to create it with", store.ErrInvalid, q)
+		}
+		e = &store.Entity{ID: k.Prefix() + "/wikidata-" + q, Name: label}
+		if iso3 != "" {
+			e.ID = k.Prefix() + "/" + iso3
+			e.XIDs = map[string]string{"iso3": iso3}
+		}
+	} else if e.Kind != k {
+		return "", false, fmt.Errorf("%w: wikidata %s matched %s, a %s, not a %s", store.ErrConflict, q, e.ID, e.Kind, k)
+	}
+	x := map[string]string{"wikidata": q}
+	for s, v := range e.XIDs {
+		x[s] = v
+	}
+	e.XIDs = x
+	changed, err := w.PutEntity(*e)
+	return e.ID, changed, err
+}

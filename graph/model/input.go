@@ -1,0 +1,61 @@
+package model
+
+import (
+	"github.com/alliancegraph/alliancegraph/store"
+)
+
+// StoreProps converts property inputs; the store validates the values.
+func StoreProps(in []*PropertyInput) []store.Prop {
+	out := make([]store.Prop, 0, len(in))
+	for _, p := range in {
+		t := store.PropString
+		if p.Type != nil {
+			for st, gt := range propTypes {
+				if gt == *p.Type {
+					t = st
+				}
+			}
+		}
+		out = append(out, store.Prop{Key: p.Key, Type: t, Value: p.Value})
+	}
+	return out
+}
+
+// StoreCitation converts a citation input.
+func StoreCitation(c *CitationInput) store.Citation {
+	out := store.Citation{Source: c.Source}
+	if c.Span != nil {
+		out.Span = &store.Span{Start: c.Span.Start, End: c.Span.End}
+	}
+	if c.URL != nil {
+		out.URL = *c.URL
+	}
+	if c.Retrieved != nil {
+		out.Retrieved = *c.Retrieved
+	}
+	return out
+}
+
+// StoreXIDs converts external ID inputs.
+func StoreXIDs(in []*ExternalIDInput) map[string]string {
+	if len(in) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(in))
+	for _, x := range in {
+		out[x.Scheme] = x.Value
+	}
+	return out
+}
+
+var ops = map[store.Op]ChangeOp{store.OpCreate: ChangeOpCreate, store.OpUpdate: ChangeOpUpdate, store.OpDelete: ChangeOpDelete}
+
+// ChangeOf converts one change of a commit.
+func ChangeOf(c store.Change, ev store.Event) *Change {
+	out := &Change{At: ev.Time, Author: ev.Author, Note: strPtr(ev.Note), Op: ops[c.Op], ID: c.ID, Missed: ev.Missed}
+	if c.Predicate != 0 {
+		p := PredicateOf(c.Predicate)
+		out.Predicate, out.FromID, out.ToID = &p, strPtr(c.From), strPtr(c.To)
+	}
+	return out
+}

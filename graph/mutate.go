@@ -1,0 +1,322 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/alliancegraph/alliancegraph/auth"
+	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/graph/model"
+	"github.com/alliancegraph/alliancegraph/store"
+)
+
+// Mutations. Each is one store transaction (store.DB.UpdateWith): the
+// store validates the input and applies its rules, and on any error
+// nothing is written. The author is the name of the token the request
+// presented; the operation gate (gateWrites) has already refused requests
+// without a valid one. Payload objects are read at the commit's time.
+
+func (r *Resolver) write(ctx context.Context, fn func(*store.Writer) error) (time.Time, error) {
+	return r.DB.UpdateWith(store.UpdateOptions{Author: auth.CallerOf(ctx).Name}, fn)
+}
+
+func (r *Resolver) upsertEntity(ctx context.Context, in model.UpsertEntityInput) (*model.UpsertEntityPayload, error) {
+	kind, err := model.StoreKind(in.Kind)
+	if err != nil {
+		return nil, err
+	}
+	e := store.Entity{Kind: kind, Name: in.Name, Aliases: in.Aliases, XIDs: model.StoreXIDs(in.ExternalIds), Props: model.StoreProps(in.Properties)}
+	if in.Date != nil {
+		e.Date = *in.Date
+	}
+	var changed bool
+	var saved *store.Entity
+	at, err := r.write(ctx, func(w *store.Writer) error {
+		id, err := upsertID(w, in.ID, kind, e.XIDs)
+		if err != nil {
+			return err
+		}
+		e.ID = id
+		if changed, err = w.PutEntity(e); err != nil {
+			return err
+		}
+		saved, err = w.Entity(id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &model.UpsertEntityPayload{ClientMutationID: in.ClientMutationID, Entity: model.EntityOf(saved, at), Changed: changed}, nil
+}
+
+// upsertID picks the entity an upsert writes: the given ID, else the one
+// holding one of the external IDs (a point lookup on each external-ID key;
+// writers are serialised, so two upserts of one new external ID cannot
+// both miss it), else a new ID made from the first external ID.
+func upsertID(w *store.Writer, id *string, kind store.Kind, xids map[string]string) (string, error) {
+	if id != nil {
+		return *id, nil
+	}
+	schemes := make([]string, 0, len(xids))
+	for s := range xids {
+		schemes = append(schemes, s)
+	}
+	slices.Sort(schemes)
+	if len(schemes) == 0 {
+		return "", fmt.Errorf("%w: upsertEntity needs an id or at least one external ID", store.ErrInvalid)
+	}
+	for _, s := range schemes {
+		e, err := w.EntityByXID(s, xids[s])
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		if e.Kind != kind {
+			return "", fmt.Errorf("%w: external ID %s %q belongs to %s, a %s, not a %s", store.ErrConflict, s, xids[s], e.ID, e.Kind, kind)
+		}
+		return e.ID, nil
+	}
+	return kind.Prefix() + "/" + s2key(schemes[0]+"-"+xids[schemes[0]]), nil
+}
+
+// s2key makes text usable as the key part of a readable ID.
+func s2key(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r <= ' ' || r == 0x7f || r == '/' {
+			return '-'
+		}
+		return r
+	}, s)
+}
+
+func (r *Resolver) assertFact(ctx context.Context, in model.AssertFactInput) (*model.FactPayload, error) {
+	p, err := store.ParsePredicate(string(in.Predicate))
+	if err != nil {
+		return nil, err
+	}
+	f := store.Fact{Predicate: p, From: in.From, To: in.To, Props: model.StoreProps(in.Properties)}
+	if in.ValidFrom != nil {
+		f.Valid.From = *in.ValidFrom
+	}
+	if in.ValidTo != nil {
+		f.Valid.To = *in.ValidTo
+	}
+	if in.Event != nil {
+		f.Event = *in.Event
+	}
+	for _, c := range in.Citations {
+		f.Citations = append(f.Citations, model.StoreCitation(c))
+	}
+	if in.ID != nil {
+		f.ID = *in.ID
+	} else {
+		f.ID = newFactID(f)
+	}
+	saved, at, err := r.writeFact(ctx, f.ID, func(w *store.Writer) error {
+		if _, err := w.Fact(f.ID); err == nil {
+			return fmt.Errorf("%w: %s already exists; endFact, addCitation or retractFact change it", store.ErrConflict, f.ID)
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		_, err := w.PutFact(f)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &model.FactPayload{ClientMutationID: in.ClientMutationID, Fact: model.FactOf(saved, at)}, nil
+}
+
+// newFactID names a fact from its ends, predicate and start.
+func newFactID(f store.Fact) string {
+	_, from, _ := store.SplitID(f.From)
+	_, to, _ := store.SplitID(f.To)
+	start := "open"
+	if !f.Valid.From.IsZero() {
+		start = f.Valid.From.String()
+	}
+	return "fact/" + s2key(strings.ToLower(from+"-"+strings.ReplaceAll(f.Predicate.String(), "_", "-")+"-"+to+"-"+start))
+}
+
+// writeFact runs fn and reads fact id back as the commit left it.
+func (r *Resolver) writeFact(ctx context.Context, id string, fn func(*store.Writer) error) (*store.Fact, time.Time, error) {
+	var saved *store.Fact
+	at, err := r.write(ctx, func(w *store.Writer) error {
+		if err := fn(w); err != nil {
+			return err
+		}
+		var err error
+		saved, err = w.Fact(id)
+		return err
+	})
+	return saved, at, err
+}
+
+// changeFact loads fact id, lets change edit it and stores it.
+func (r *Resolver) changeFact(ctx context.Context, id string, change func(*store.Fact) error) (*store.Fact, time.Time, error) {
+	return r.writeFact(ctx, id, func(w *store.Writer) error {
+		f, err := w.Fact(id)
+		if err != nil {
+			return err
+		}
+		if err := change(f); err != nil {
+			return err
+		}
+		_, err = w.PutFact(*f)
+		return err
+	})
+}
+
+func (r *Resolver) endFact(ctx context.Context, in model.EndFactInput) (*model.FactPayload, error) {
+	f, at, err := r.changeFact(ctx, in.ID, func(f *store.Fact) error {
+		f.Valid.To = in.ValidTo
+		if in.Citation != nil {
+			addCite(f, model.StoreCitation(in.Citation))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &model.FactPayload{ClientMutationID: in.ClientMutationID, Fact: model.FactOf(f, at)}, nil
+}
+
+func (r *Resolver) correctFact(ctx context.Context, in model.CorrectFactInput) (*model.FactPayload, error) {
+	f, at, err := r.changeFact(ctx, in.ID, func(f *store.Fact) error {
+		if in.ValidFrom != nil {
+			f.Valid.From = *in.ValidFrom
+		}
+		if in.ValidTo != nil {
+			f.Valid.To = *in.ValidTo
+		}
+		if in.Event != nil {
+			f.Event = *in.Event
+		}
+		if in.Citation != nil {
+			addCite(f, model.StoreCitation(in.Citation))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &model.FactPayload{ClientMutationID: in.ClientMutationID, Fact: model.FactOf(f, at)}, nil
+}
+
+func (r *Resolver) addCitation(ctx context.Context, in model.AddCitationInput) (*model.FactPayload, error) {
+	f, at, err := r.changeFact(ctx, in.FactID, func(f *store.Fact) error {
+		addCite(f, model.StoreCitation(in.Citation))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &model.FactPayload{ClientMutationID: in.ClientMutationID, Fact: model.FactOf(f, at)}, nil
+}
+
+// addCite appends c unless the fact already has exactly it.
+func addCite(f *store.Fact, c store.Citation) {
+	for _, o := range f.Citations {
+		if o.Source == c.Source && o.URL == c.URL && o.Retrieved == c.Retrieved &&
+			(o.Span == nil) == (c.Span == nil) && (o.Span == nil || *o.Span == *c.Span) {
+			return
+		}
+	}
+	f.Citations = append(f.Citations, c)
+}
+
+func (r *Resolver) retractFact(ctx context.Context, in model.RetractFactInput) (*model.RetractPayload, error) {
+	_, err := r.write(ctx, func(w *store.Writer) error { return w.DeleteFact(in.ID) })
+	if err != nil {
+		return nil, err
+	}
+	return &model.RetractPayload{ClientMutationID: in.ClientMutationID, RemovedIds: []string{in.ID}}, nil
+}
+
+func (r *Resolver) deleteEntity(ctx context.Context, in model.DeleteEntityInput) (*model.RetractPayload, error) {
+	var facts []string
+	_, err := r.write(ctx, func(w *store.Writer) error {
+		var err error
+		facts, err = w.DeleteEntity(in.ID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &model.RetractPayload{ClientMutationID: in.ClientMutationID, RemovedIds: append([]string{in.ID}, facts...)}, nil
+}
+
+func (r *Resolver) ingestDocument(ctx context.Context, in model.IngestDocumentInput) (*model.IngestPayload, error) {
+	var res *dataset.IngestResult
+	var doc *store.Entity
+	var facts map[string]*store.Fact
+	title := ""
+	if in.Title != nil {
+		title = *in.Title
+	}
+	at, err := r.write(ctx, func(w *store.Writer) error {
+		var err error
+		if res, err = dataset.Ingest(w, in.Text, title); err != nil {
+			return err
+		}
+		if doc, err = w.Entity(res.DocID); err != nil {
+			return err
+		}
+		facts, err = w.Facts(res.Mentions)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	d, _ := model.EntityOf(doc, at).(*model.Document)
+	out := &model.IngestPayload{ClientMutationID: in.ClientMutationID, Document: d, Sha256: res.SHA256, Mentions: []*model.Fact{}}
+	for _, id := range res.Mentions {
+		out.Mentions = append(out.Mentions, model.FactOf(facts[id], at))
+	}
+	return out, nil
+}
+
+// quote cuts a citation's span from its source's stored text.
+func (r *Resolver) quote(ctx context.Context, c *model.Citation) (*string, error) {
+	if c.Span == nil {
+		return nil, nil
+	}
+	text, ok, err := r.op(ctx).loaders.loadText(ctx, r.at(ctx, nil, c.KnownAt), c.SourceID)
+	if err != nil || !ok {
+		return nil, err
+	}
+	q, ok := store.Quote(text, store.Span{Start: c.Span.Start, End: c.Span.End})
+	if !ok {
+		return nil, nil
+	}
+	return &q, nil
+}
+
+// history lists the changes of id.
+func (r *Resolver) history(ctx context.Context, id string, first *int, knownAt *time.Time) ([]*model.Change, error) {
+	limit := r.MaxPage
+	if first != nil {
+		if *first < 0 || *first > r.MaxPage {
+			return nil, model.Coded(model.CodeLimitExceeded, fmt.Sprintf("first is %d, over the page size limit of %d", *first, r.MaxPage))
+		}
+		limit = *first
+	}
+	out := []*model.Change{}
+	if limit == 0 {
+		return out, nil
+	}
+	err := r.DB.View(r.at(ctx, knownAt, time.Time{}), func(rd *store.Reader) error {
+		h, err := rd.History(id, limit)
+		for _, e := range h {
+			out = append(out, model.ChangeOf(e.Change, store.Event{Time: e.Time, Author: e.Author, Note: e.Note}))
+		}
+		return err
+	})
+	return out, err
+}

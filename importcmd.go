@@ -1,0 +1,151 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/store"
+)
+
+const importSummary = `Import files into the store in DIR as one commit, all or nothing. Formats,
+chosen by file name:
+  *.jsonl, *.ndjson        the project's JSON Lines (what a jsonl export writes)
+  *.zip                    the Neo4j CSV zip a csv export writes
+  *nodes*.csv + *relationships*.csv   the same pair, unzipped (give both)
+  *.json                   Wikidata SPARQL JSON results of membership statements
+A bad record stops the import with its file, line and reason, and nothing is
+applied. Importing the same files again changes nothing. Progress goes to
+stderr. The server must not be running on DIR (use POST /import instead).`
+
+func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("import", importSummary, stdout, stderr)
+	dir := fs.String("data", envOr("ALLIANCEGRAPH_DATA", "./data"), "data `directory` (env ALLIANCEGRAPH_DATA)")
+	author := fs.String("author", "cli", "author `name` recorded in history")
+	if err := fs.Parse(args); err != nil {
+		return errUsageOr(err)
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintln(stderr, "import: name at least one FILE")
+		return errUsage
+	}
+	inputs, err := fileInputs(fs.Args())
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(*dir, store.DefaultOptions())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	rep, err := dataset.Import(db, inputs, dataset.ImportOptions{Author: *author, Progress: stderr})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "imported %d records, %d changed\n", rep.Records, rep.Changed)
+	return nil
+}
+
+// errUsageOr maps flag errors like parseFlags does, for commands that take
+// arguments after their flags.
+func errUsageOr(err error) error {
+	if err == nil || err.Error() == "flag: help requested" {
+		return err
+	}
+	return errUsage
+}
+
+func openFile(name string) func() (io.ReadCloser, error) {
+	return func() (io.ReadCloser, error) { return os.Open(name) }
+}
+
+// fileInputs chooses an importer for each file by its name.
+func fileInputs(files []string) ([]dataset.Input, error) {
+	var inputs []dataset.Input
+	var nodes, rels string
+	for _, f := range files {
+		base := strings.ToLower(filepath.Base(f))
+		switch ext := filepath.Ext(base); {
+		case ext == ".jsonl" || ext == ".ndjson":
+			inputs = append(inputs, dataset.JSONLInput(f, openFile(f)))
+		case ext == ".json":
+			inputs = append(inputs, dataset.WikidataInput(f, openFile(f)))
+		case ext == ".zip":
+			data, err := os.ReadFile(f)
+			if err != nil {
+				return nil, err
+			}
+			inputs = append(inputs, dataset.CSVZipInput(f, data))
+		case ext == ".csv" && strings.Contains(base, "nodes"):
+			nodes = f
+		case ext == ".csv" && strings.Contains(base, "relationships"):
+			rels = f
+		default:
+			return nil, fmt.Errorf("import: %s: unknown format (want .jsonl, .json, .zip or a nodes/relationships .csv pair)", f)
+		}
+	}
+	if (nodes == "") != (rels == "") {
+		return nil, fmt.Errorf("import: a CSV import needs both nodes.csv and relationships.csv")
+	}
+	if nodes != "" {
+		inputs = append(inputs, dataset.CSVInput(filepath.Dir(nodes), openFile(nodes), openFile(rels)))
+	}
+	return inputs, nil
+}
+
+// bodyInput chooses an importer for a POST /import body by its media type.
+func bodyInput(mediaType, name string, body []byte) (dataset.Input, error) {
+	open := func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	switch mediaType {
+	case "application/jsonl", "application/x-ndjson", "application/x-jsonlines":
+		return dataset.JSONLInput(name, open), nil
+	case "application/sparql-results+json":
+		return dataset.WikidataInput(name, open), nil
+	case "application/zip":
+		return dataset.CSVZipInput(name, body), nil
+	}
+	return dataset.Input{}, fmt.Errorf("%w: Content-Type %q is not importable (application/jsonl, application/sparql-results+json or application/zip)", store.ErrInvalid, mediaType)
+}
+
+const ingestSummary = `Store a text document by its SHA-256 in the store in DIR, link it to the
+Document entity with that hash (so its citations resolve to quotes), and
+add MENTIONS facts for the known entities it names, with their spans.`
+
+func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("ingest", ingestSummary, stdout, stderr)
+	dir := fs.String("data", envOr("ALLIANCEGRAPH_DATA", "./data"), "data `directory` (env ALLIANCEGRAPH_DATA)")
+	title := fs.String("title", "", "title for a document the graph does not cite yet (default: its first line)")
+	author := fs.String("author", "cli", "author `name` recorded in history")
+	if err := fs.Parse(args); err != nil {
+		return errUsageOr(err)
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(stderr, "ingest: name one FILE")
+		return errUsage
+	}
+	text, err := os.ReadFile(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(*dir, store.DefaultOptions())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var res *dataset.IngestResult
+	_, err = db.UpdateWith(store.UpdateOptions{Author: *author, Note: "ingest " + filepath.Base(fs.Arg(0))}, func(w *store.Writer) error {
+		var err error
+		res, err = dataset.Ingest(w, string(text), *title)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "ingested %s as %s: %d entities mentioned\n", res.SHA256, res.DocID, len(res.Mentions))
+	return nil
+}

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/alliancegraph/alliancegraph/auth"
+	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/graph"
+	"github.com/alliancegraph/alliancegraph/graph/model"
+	"github.com/alliancegraph/alliancegraph/store"
+)
+
+// importHandler serves POST /import: the body is one file in a format
+// named by its Content-Type, applied like the import command (all or
+// nothing, one commit by the token's name). ?name= names it in messages.
+func importHandler(db *store.DB, policy *auth.Policy, maxBytes int64, log *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		author, err := policy.Authorize(r.Context())
+		if err != nil {
+			ref, _ := auth.IsRefusal(err)
+			status := http.StatusUnauthorized
+			if ref.Code == auth.CodeForbidden {
+				status = http.StatusForbidden
+			}
+			graph.WriteError(w, status, ref.Code, ref.Message)
+			return
+		}
+		mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		name := r.URL.Query().Get("name")
+		if name == "" {
+			name = "request body"
+		}
+		body, err := io.ReadAll(io.LimitReader(r.Body, maxBytes+1))
+		if err != nil {
+			graph.WriteError(w, http.StatusBadRequest, model.CodeBadUserInput, "could not read the request body")
+			return
+		}
+		if int64(len(body)) > maxBytes {
+			graph.WriteError(w, http.StatusRequestEntityTooLarge, model.CodeLimitExceeded,
+				fmt.Sprintf("import body is over the limit of %d bytes", maxBytes))
+			return
+		}
+		in, err := bodyInput(mt, name, body)
+		if err != nil {
+			graph.WriteError(w, http.StatusUnsupportedMediaType, model.CodeBadUserInput, err.Error())
+			return
+		}
+		rep, err := dataset.Import(db, []dataset.Input{in}, dataset.ImportOptions{Author: author})
+		switch {
+		case errors.Is(err, store.ErrConflict):
+			graph.WriteError(w, http.StatusConflict, model.CodeConflict, clean(err))
+			return
+		case errors.Is(err, store.ErrInvalid), errors.Is(err, store.ErrNotFound):
+			graph.WriteError(w, http.StatusBadRequest, model.CodeBadUserInput, clean(err))
+			return
+		case err != nil:
+			log.Error("import failed", "request_id", graph.RequestID(r.Context()), "err", err)
+			graph.WriteError(w, http.StatusInternalServerError, model.CodeInternal, "internal error")
+			return
+		}
+		out := map[string]any{"records": rep.Records, "changed": rep.Changed}
+		if !rep.At.IsZero() {
+			out["at"] = rep.At.Format(time.RFC3339Nano)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]any{"data": map[string]any{"import": out}})
+	})
+}
+
+// clean strips Go package prefixes and sentinel words from a message
+// shown to clients, as the GraphQL error presenter does.
+func clean(err error) string {
+	msg := err.Error()
+	for _, p := range []string{"store: invalid: ", "store: conflict: ", "store: "} {
+		msg = strings.ReplaceAll(msg, p, "")
+	}
+	return msg
+}

@@ -1,0 +1,87 @@
+package store
+
+import (
+	"fmt"
+)
+
+// Domain rules. PutFact applies them to every write, whoever makes it (a
+// mutation, an import, the dataset loader), so no path can store a graph
+// that breaks them:
+//
+//   - a state is a member of an alliance at most once at a time: two
+//     MEMBER_OF facts with the same ends must not overlap in valid time (a
+//     state that leaves and rejoins has two facts that do not overlap);
+//   - a single-holder office has one holder at a time: two HOLDS facts to
+//     it must not overlap. Every Office is single-holder unless its
+//     boolean property "singleHolder" is false (a board, a college).
+//
+// A rule that fails is ErrConflict: the fact is well-formed but collides
+// with one already stored. Rules are checked when a fact is written; an
+// office later marked single-holder is not re-checked against old terms.
+
+// SingleHolderProp is the Office property that, set to false, lets an
+// office have several holders at once.
+const SingleHolderProp = "singleHolder"
+
+// SingleHolder reports whether e is an office with one holder at a time.
+func SingleHolder(e *Entity) bool {
+	if e.Kind != KindOffice {
+		return false
+	}
+	p, ok := e.Prop(SingleHolderProp)
+	return !ok || p.Type != PropBool || p.Value != "false"
+}
+
+// checkRules checks fact f, to be stored as edge e, against the facts
+// already stored.
+func (w *Writer) checkRules(f *Fact, e edge) error {
+	switch f.Predicate {
+	case MemberOf:
+		prefix := be64(edgePrefix(true, e.src, MemberOf), e.dst)
+		return w.overlapping(prefix, true, f, func(o *Fact) error {
+			return fmt.Errorf("%w: %s: %s would be a member of %s twice at once: it overlaps %s %s",
+				ErrConflict, f.ID, f.From, f.To, o.ID, o.Valid)
+		})
+	case Holds:
+		office, err := w.entityByNum(e.dst)
+		if err != nil {
+			return err
+		}
+		if !SingleHolder(office) {
+			return nil
+		}
+		return w.overlapping(edgePrefix(false, e.dst, Holds), false, f, func(o *Fact) error {
+			return fmt.Errorf("%w: %s: %s has one holder at a time, and %s holds it %s (%s)",
+				ErrConflict, f.ID, f.To, o.From, o.Valid, o.ID)
+		})
+	}
+	return nil
+}
+
+// overlapping calls refuse with the first fact under the O (out) or I
+// prefix, other than f itself, whose interval overlaps f's.
+func (w *Writer) overlapping(prefix []byte, out bool, f *Fact, refuse func(*Fact) error) error {
+	var clash *Fact
+	err := w.scanPrefix(prefix, func(k []byte) (bool, error) {
+		e, err := parseEdgeKey(k)
+		if err != nil {
+			return false, err
+		}
+		o, err := w.factAt(e)
+		if err != nil {
+			return false, err
+		}
+		if o.ID != f.ID && o.Valid.Overlaps(f.Valid) {
+			clash = o
+			return false, nil
+		}
+		return true, nil
+	})
+	if err != nil {
+		return err
+	}
+	if clash != nil {
+		return refuse(clash)
+	}
+	return nil
+}

@@ -1,0 +1,365 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestRules(t *testing.T) {
+	d := MustDate
+	person := Entity{ID: "person/rutte", Name: "Mark Rutte"}
+	board := Entity{ID: "office/board", Name: "Board", Props: []Prop{{Key: SingleHolderProp, Type: PropBool, Value: "false"}}}
+	for _, tt := range []struct {
+		name string
+		f    Fact
+		want error
+		msg  string
+	}{
+		{"membership overlaps", Fact{ID: "fact/fin-again", Predicate: MemberOf, From: "country/FIN", To: "org/nato", Valid: Interval{From: d("2024-01-01")}, Citations: cite()}, ErrConflict, "member of org/nato twice at once"},
+		{"membership before, touching", Fact{ID: "fact/fin-early", Predicate: MemberOf, From: "country/FIN", To: "org/nato", Valid: Interval{From: d("2000-01-01"), To: d("2023-04-04")}, Citations: cite()}, nil, ""},
+		{"membership open start overlaps", Fact{ID: "fact/fin-open", Predicate: MemberOf, From: "country/FIN", To: "org/nato", Valid: Interval{To: d("2023-04-05")}, Citations: cite()}, ErrConflict, "overlaps fact/fin-member"},
+		{"second holder", Fact{ID: "fact/rutte-sg", Predicate: Holds, From: "person/rutte", To: "office/nato-sg", Valid: Interval{From: d("2024-09-30")}, Citations: cite()}, ErrConflict, "one holder at a time"},
+		{"holder after", Fact{ID: "fact/rutte-sg", Predicate: Holds, From: "person/rutte", To: "office/nato-sg", Valid: Interval{From: d("2024-10-01")}, Citations: cite()}, nil, ""},
+		{"multi-holder office", Fact{ID: "fact/rutte-board", Predicate: Holds, From: "person/rutte", To: "office/board", Valid: Interval{From: d("2020-01-01")}, Citations: cite()}, nil, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			db := newTestDB(t)
+			fixture(t, db)
+			mustUpdate(t, db, putEntities(person, board, Entity{ID: "person/x", Name: "X"}))
+			if tt.name == "multi-holder office" {
+				mustUpdate(t, db, putFacts(Fact{ID: "fact/x-board", Predicate: Holds, From: "person/x", To: "office/board", Citations: cite()}))
+			}
+			before := dump(t, db, time.Time{})
+			err := db.Update("test", putFacts(tt.f))
+			if !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
+				t.Fatalf("err = %v, want %v", err, tt.want)
+			}
+			if err != nil {
+				if !strings.Contains(err.Error(), tt.msg) {
+					t.Errorf("message %q lacks %q", err, tt.msg)
+				}
+				if after := dump(t, db, time.Time{}); after != before {
+					t.Errorf("a refused write changed the store")
+				}
+			}
+			// Changing a fact never clashes with its own old version.
+			if err == nil {
+				f := tt.f
+				f.Props = []Prop{{Key: "note", Type: PropString, Value: "again"}}
+				mustUpdate(t, db, putFacts(f))
+			}
+			checkClean(t, db, time.Time{})
+		})
+	}
+}
+
+func TestHistoryAndKnownAtSnap(t *testing.T) {
+	c := newFakeClock(t0)
+	db := newClockDB(t, c)
+	fixture(t, db)
+	loaded := db.LastCommit()
+	c.Advance(time.Hour)
+	f := fixtureFacts()[2] // Sweden
+	f.Valid.From = MustDate("2024-03-08")
+	if _, err := db.UpdateWith(UpdateOptions{Author: "alice", Note: "typo"}, putFacts(f)); err != nil {
+		t.Fatal(err)
+	}
+	changed := db.LastCommit()
+	c.Advance(time.Hour)
+	if err := db.Update("bob", func(w *Writer) error { return w.DeleteFact(f.ID) }); err != nil {
+		t.Fatal(err)
+	}
+	view(t, db, time.Time{}, func(r *Reader) error {
+		h, err := r.History(f.ID, 0)
+		if err != nil {
+			return err
+		}
+		var got []string
+		for _, e := range h {
+			got = append(got, fmt.Sprintf("%s %s %s %s", e.Time.Format(time.TimeOnly), e.Author, e.Change.Op, e.Note))
+		}
+		want := []string{"00:00:00 test create ", "01:00:00 alice update typo", "02:00:00 bob delete "}
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("history = %q, want %q", got, want)
+		}
+		if h[2].Change.Predicate != MemberOf || h[2].Change.From != "country/SWE" {
+			t.Errorf("delete change lost the edge: %+v", h[2].Change)
+		}
+		if h, err := r.History("country/XXX", 0); err != nil || len(h) != 0 {
+			t.Errorf("history of an unknown ID = %v, %v", h, err)
+		}
+		return nil
+	})
+	// A knownAt between two commits reads the earlier one.
+	for _, tt := range []struct {
+		at   time.Time
+		want string
+	}{{loaded.Add(time.Minute), "2024-03-07"}, {changed.Add(time.Minute), "2024-03-08"}} {
+		view(t, db, tt.at, func(r *Reader) error {
+			got, err := r.Fact(f.ID)
+			if err != nil || got.Valid.From.String() != tt.want {
+				t.Errorf("at %v: %v %v, want validFrom %s", tt.at, got, err, tt.want)
+			}
+			if !r.KnownAt().Equal(tt.at) {
+				t.Errorf("KnownAt = %v, want %v", r.KnownAt(), tt.at)
+			}
+			return nil
+		})
+	}
+	checkClean(t, db, time.Time{})
+}
+
+func TestBulkHiddenUntilFinish(t *testing.T) {
+	c := newFakeClock(t0)
+	db := newClockDB(t, c)
+	fixture(t, db)
+	before := dump(t, db, time.Time{})
+	c.Advance(time.Hour)
+	var during []string
+	_, err := db.BulkUpdate(UpdateOptions{Author: "importer"}, func(b *Bulk) error {
+		for i := range 30 {
+			if _, err := b.Writer().PutEntity(Entity{ID: fmt.Sprintf("place/p%02d", i), Name: fmt.Sprintf("Place %d", i)}); err != nil {
+				return err
+			}
+			if i%7 == 6 {
+				if err := b.Flush(); err != nil {
+					return err
+				}
+				during = append(during, dump(t, db, time.Time{}), dump(t, db, c.Now()))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, d := range during {
+		if d != before {
+			t.Fatalf("reader %d saw part of the bulk write", i)
+		}
+	}
+	var n int
+	view(t, db, time.Time{}, func(r *Reader) error {
+		es, err := r.ByKind(KindPlace, "", 0)
+		n = len(es)
+		h, _ := r.History("place/p03", 0)
+		if len(h) != 1 || !h[0].Time.Equal(c.Now()) || h[0].Author != "importer" {
+			t.Errorf("history of a chunked entity = %+v, want one entry at the final commit", h)
+		}
+		return err
+	})
+	if n != 30 {
+		t.Errorf("%d places after the bulk write, want 30", n)
+	}
+	checkClean(t, db, time.Time{})
+}
+
+func TestBulkRollback(t *testing.T) {
+	for _, reopen := range []bool{false, true} {
+		t.Run(fmt.Sprintf("reopen=%v", reopen), func(t *testing.T) {
+			dir := t.TempDir()
+			c := newFakeClock(t0)
+			db := openDir(t, dir, c)
+			fixture(t, db)
+			before := dump(t, db, time.Time{})
+			last := db.LastCommit()
+			c.Advance(time.Hour)
+			_, err := db.BulkUpdate(UpdateOptions{Author: "importer"}, func(b *Bulk) error {
+				if _, err := b.Writer().PutEntity(Entity{ID: "place/a", Name: "A"}); err != nil {
+					return err
+				}
+				f := fixtureFacts()[2]
+				f.Valid.From = MustDate("2020-01-01")
+				if _, err := b.Writer().PutFact(f); err != nil {
+					return err
+				}
+				if err := b.Writer().DeleteFact("fact/fin-member"); err != nil {
+					return err
+				}
+				if err := b.Flush(); err != nil {
+					return err
+				}
+				if reopen {
+					// Simulate a crash: close under the chunk, reopen.
+					db.lastTs.Store(b.ts)
+					return errBoom
+				}
+				_, err := b.Writer().PutEntity(Entity{ID: "place/b", Name: "B"})
+				if err != nil {
+					return err
+				}
+				return errBoom
+			})
+			if !errors.Is(err, errBoom) {
+				t.Fatalf("err = %v", err)
+			}
+			if reopen {
+				// The failed bulk rolled back already; simulate the crash
+				// case by leaving a hidden version and reopening.
+				db2 := db
+				mustHide(t, db2)
+				db2.Close()
+				db = openDir(t, dir, c)
+			}
+			if after := dump(t, db, time.Time{}); after != before {
+				t.Errorf("rolled-back bulk left changes:\n%s", after)
+			}
+			if !db.LastCommit().After(last) && !db.LastCommit().Equal(last) {
+				t.Errorf("LastCommit went back")
+			}
+			view(t, db, time.Time{}, func(r *Reader) error {
+				at, err := r.SnapshotTime()
+				if !at.Equal(last) {
+					t.Errorf("SnapshotTime = %v, want %v", at, last)
+				}
+				return err
+			})
+			checkClean(t, db, time.Time{})
+			// The store still takes writes.
+			c.Advance(time.Hour)
+			mustUpdate(t, db, putEntities(Entity{ID: "place/c", Name: "C"}))
+			checkClean(t, db, time.Time{})
+		})
+	}
+}
+
+// mustHide commits a hidden version above the newest commit record, as a
+// bulk write that crashed between chunks leaves it.
+func mustHide(t *testing.T, db *DB) {
+	t.Helper()
+	ts := db.lastTs.Load() + 1
+	txn := db.bdb.NewTransactionAt(ts-1, true)
+	defer txn.Discard()
+	e := Entity{ID: "place/ghost", Kind: KindPlace, Name: "Ghost"}
+	rec, _ := encodeEntity(&e)
+	if err := txn.Set(nodeKey(999), rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := txn.CommitAt(ts, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestUpdateAt(t *testing.T) {
+	c := newFakeClock(t0)
+	db := newClockDB(t, c)
+	if got := db.LastCommit(); !got.Equal(time.Unix(0, formatTs).UTC()) {
+		t.Fatalf("empty store's format commit at %v, want the tiny timestamp", got)
+	}
+	at := t0.Add(-24 * time.Hour)
+	if _, err := db.UpdateWith(UpdateOptions{Author: "import", At: at}, putEntities(fixtureEntities()[1])); err != nil {
+		t.Fatal(err)
+	}
+	if !db.LastCommit().Equal(at) {
+		t.Errorf("commit at %v, want the requested %v", db.LastCommit(), at)
+	}
+	// A time not after the newest commit, or in the future, is ignored.
+	for i, bad := range []time.Time{at, t0.Add(time.Hour)} {
+		prev := db.LastCommit()
+		e := fixtureEntities()[2]
+		e.Name += strings.Repeat("x", i+1)
+		if _, err := db.UpdateWith(UpdateOptions{At: bad}, putEntities(e)); err != nil {
+			t.Fatal(err)
+		}
+		if got := db.LastCommit(); !got.After(prev) || got.After(c.Now()) {
+			t.Errorf("At %v: committed at %v", bad, got)
+		}
+		c.Advance(time.Second)
+	}
+}
+
+func TestFeed(t *testing.T) {
+	db := newTestDB(t)
+	ch, cancel := db.Subscribe(2)
+	slow, cancelSlow := db.Subscribe(1)
+	defer cancelSlow()
+	for i := range 4 {
+		mustUpdate(t, db, putEntities(Entity{ID: fmt.Sprintf("place/p%d", i), Name: "P"}))
+		ev := <-ch
+		if len(ev.Changes) != 1 || ev.Changes[0].ID != fmt.Sprintf("place/p%d", i) || ev.Changes[0].Op != OpCreate || ev.Author != "test" {
+			t.Fatalf("event %d = %+v", i, ev)
+		}
+	}
+	// The slow subscriber kept the first event, missed two, and is told.
+	if ev := <-slow; ev.Changes[0].ID != "place/p0" || ev.Missed != 0 {
+		t.Errorf("slow first = %+v", ev)
+	}
+	mustUpdate(t, db, putEntities(Entity{ID: "place/p9", Name: "P"}))
+	if ev := <-slow; ev.Changes[0].ID != "place/p9" || ev.Missed != 3 {
+		t.Errorf("slow after lag = %+v, want p9 with 3 missed", ev)
+	}
+	cancel()
+	for range ch { // drain what was buffered; the loop ends when it is closed
+	}
+	if n := db.Subscribers(); n != 1 {
+		t.Errorf("%d subscribers, want 1", n)
+	}
+}
+
+func TestTextAndQuote(t *testing.T) {
+	db := newTestDB(t)
+	text := "Ölands NATO: «Suomi» joined."
+	var sum string
+	mustUpdate(t, db, func(w *Writer) error {
+		var err error
+		sum, err = w.PutText(text)
+		if err != nil {
+			return err
+		}
+		_, err = w.PutEntity(Entity{ID: "doc/d", Name: "D", XIDs: map[string]string{TextScheme: sum}})
+		return err
+	})
+	if sum != TextSum(text) {
+		t.Errorf("sum %s != TextSum", sum)
+	}
+	view(t, db, time.Time{}, func(r *Reader) error {
+		m, err := r.DocumentTexts([]string{"doc/d", "doc/none", "bad"})
+		if err != nil || m["doc/d"] != text || len(m) != 1 {
+			t.Errorf("DocumentTexts = %v, %v", m, err)
+		}
+		return nil
+	})
+	for _, tt := range []struct {
+		s, e int
+		want string
+		ok   bool
+	}{{0, 5, "Öland", true}, {0, 6, "Ölands", true}, {14, 19, "Suomi", true}, {21, 28, "joined.", true}, {21, 29, "", false}, {3, 3, "", false}, {-1, 2, "", false}} {
+		got, ok := Quote(text, Span{tt.s, tt.e})
+		if ok != tt.ok || (ok && got != tt.want) {
+			t.Errorf("Quote(%d,%d) = %q %v, want %q %v", tt.s, tt.e, got, ok, tt.want, tt.ok)
+		}
+	}
+	checkClean(t, db, time.Time{})
+}
+
+func TestDeleteEntity(t *testing.T) {
+	db := newTestDB(t)
+	fixture(t, db)
+	var gone []string
+	mustUpdate(t, db, func(w *Writer) error {
+		var err error
+		gone, err = w.DeleteEntity("country/FIN")
+		return err
+	})
+	if strings.Join(gone, ",") != "fact/fin-member,fact/fin-partner,fact/fin-vilnius" {
+		t.Errorf("retracted %v", gone)
+	}
+	view(t, db, time.Time{}, func(r *Reader) error {
+		if _, err := r.Entity("country/FIN"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("entity still there: %v", err)
+		}
+		if _, err := r.EntityByXID("iso3", "FIN"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("xid still there: %v", err)
+		}
+		return nil
+	})
+	checkClean(t, db, time.Time{})
+	// A cited document or a referenced event cannot go.
+	err := db.Update("test", func(w *Writer) error { _, err := w.DeleteEntity(treaty); return err })
+	if !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "still referenced") {
+		t.Errorf("deleting a cited document: %v", err)
+	}
+}

@@ -1,0 +1,198 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/alliancegraph/alliancegraph/graph"
+)
+
+// wsMsg is a graphql-transport-ws message.
+type wsMsg struct {
+	ID      string          `json:"id,omitempty"`
+	Type    string          `json:"type"`
+	Payload json.RawMessage `json:"payload,omitempty"`
+}
+
+func dialWS(t *testing.T, ctx context.Context, url string, h http.Header) (*websocket.Conn, error) {
+	t.Helper()
+	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(url, "http")+"/graphql", &websocket.DialOptions{
+		Subprotocols: []string{"graphql-transport-ws"}, HTTPHeader: h,
+	})
+	return c, err
+}
+
+func wsSend(t *testing.T, ctx context.Context, c *websocket.Conn, m wsMsg) {
+	t.Helper()
+	b, _ := json.Marshal(m)
+	if err := c.Write(ctx, websocket.MessageText, b); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// wsNext reads messages until one that is not a ping/pong.
+func wsNext(t *testing.T, ctx context.Context, c *websocket.Conn) wsMsg {
+	t.Helper()
+	for {
+		_, b, err := c.Read(ctx)
+		if err != nil {
+			t.Fatalf("read: %v", err)
+		}
+		var m wsMsg
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		if m.Type != "ping" && m.Type != "pong" {
+			return m
+		}
+	}
+}
+
+func wsOpen(t *testing.T, ctx context.Context, url string) *websocket.Conn {
+	t.Helper()
+	c, err := dialWS(t, ctx, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.CloseNow() })
+	wsSend(t, ctx, c, wsMsg{Type: "connection_init"})
+	if m := wsNext(t, ctx, c); m.Type != "connection_ack" {
+		t.Fatalf("want connection_ack, got %+v", m)
+	}
+	return c
+}
+
+func subscribe(t *testing.T, ctx context.Context, c *websocket.Conn, id, q string) {
+	t.Helper()
+	p, _ := json.Marshal(map[string]any{"query": q})
+	wsSend(t, ctx, c, wsMsg{ID: id, Type: "subscribe", Payload: p})
+}
+
+// TestSubscriptions: a subscriber receives a fact asserted over HTTP, and
+// membershipChanged reports joins and departures.
+func TestSubscriptions(t *testing.T) {
+	srv, db := newWriteServer(t, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	c := wsOpen(t, ctx, srv.URL)
+	subscribe(t, ctx, c, "c", `subscription { changes(predicates: [MEMBER_OF]) { op id author predicate fromId toId missed } }`)
+	subscribe(t, ctx, c, "m", `subscription { membershipChanged(alliance: "org/nato") { kind countryId factId author fact { validFrom validTo } } }`)
+	waitFor(t, func() bool { return db.Subscribers() == 2 })
+
+	// An unrelated change is filtered out; the membership reaches both.
+	ok(t, gql(t, srv.URL, aliceToken, `mutation { upsertEntity(input: {id: "place/x", kind: PLACE, name: "X"}) { changed } }`, nil), nil)
+	in := map[string]any{"id": "fact/ukr-member-of-nato", "predicate": "MEMBER_OF", "from": "country/UKR", "to": "org/nato", "validFrom": "2030-01-01", "citations": seedCite()}
+	ok(t, gql(t, srv.URL, aliceToken, assertFactQ, map[string]any{"in": in}), nil)
+	ok(t, gql(t, srv.URL, bobToken, `mutation { endFact(input: {id: "fact/ukr-member-of-nato", validTo: "2031-01-01"}) { fact { id } } }`, nil), nil)
+
+	got := map[string][]string{}
+	for len(got["c"])+len(got["m"]) < 4 {
+		m := wsNext(t, ctx, c)
+		if m.Type != "next" {
+			t.Fatalf("unexpected message %+v", m)
+		}
+		got[m.ID] = append(got[m.ID], string(m.Payload))
+	}
+	wantC := []string{
+		`{"data":{"changes":{"op":"CREATE","id":"fact/ukr-member-of-nato","author":"alice","predicate":"MEMBER_OF","fromId":"country/UKR","toId":"org/nato","missed":0}}}`,
+		`{"data":{"changes":{"op":"UPDATE","id":"fact/ukr-member-of-nato","author":"bob","predicate":"MEMBER_OF","fromId":"country/UKR","toId":"org/nato","missed":0}}}`,
+	}
+	wantM := []string{
+		`{"data":{"membershipChanged":{"kind":"JOINED","countryId":"country/UKR","factId":"fact/ukr-member-of-nato","author":"alice","fact":{"validFrom":"2030-01-01","validTo":null}}}}`,
+		`{"data":{"membershipChanged":{"kind":"LEFT","countryId":"country/UKR","factId":"fact/ukr-member-of-nato","author":"bob","fact":{"validFrom":"2030-01-01","validTo":"2031-01-01"}}}}`,
+	}
+	if strings.Join(got["c"], "\n") != strings.Join(wantC, "\n") {
+		t.Errorf("changes:\n%s\nwant\n%s", strings.Join(got["c"], "\n"), strings.Join(wantC, "\n"))
+	}
+	if strings.Join(got["m"], "\n") != strings.Join(wantM, "\n") {
+		t.Errorf("membershipChanged:\n%s\nwant\n%s", strings.Join(got["m"], "\n"), strings.Join(wantM, "\n"))
+	}
+
+	// Completing one subscription ends it in the store; leaving ends the rest.
+	wsSend(t, ctx, c, wsMsg{ID: "c", Type: "complete"})
+	waitFor(t, func() bool { return db.Subscribers() == 1 })
+	c.Close(websocket.StatusNormalClosure, "bye")
+	waitFor(t, func() bool { return db.Subscribers() == 0 })
+}
+
+func TestSubscriptionsPerSocketBound(t *testing.T) {
+	srv, db := newWriteServer(t, func(c *serveConfig) { c.socket = graph.DefaultSocket(); c.socket.MaxSubscriptions = 2 })
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	c := wsOpen(t, ctx, srv.URL)
+	for _, id := range []string{"1", "2", "3"} {
+		subscribe(t, ctx, c, id, `subscription { changes { id } }`)
+	}
+	// The three are started concurrently, so any one of them may be the
+	// one over the limit; it is answered with the error and completed.
+	m := wsNext(t, ctx, c)
+	if m.Type != "next" || !strings.Contains(string(m.Payload), `"code":"LIMIT_EXCEEDED"`) {
+		t.Fatalf("want a LIMIT_EXCEEDED answer, got %s %s", m.Type, m.Payload)
+	}
+	if done := wsNext(t, ctx, c); done.Type != "complete" || done.ID != m.ID {
+		t.Errorf("refused subscription not completed: %+v", done)
+	}
+	waitFor(t, func() bool { return db.Subscribers() == 2 })
+}
+
+// TestWebsocketRefusals: a page from another origin cannot open a socket,
+// and a socket that never sends connection_init is closed.
+func TestWebsocketRefusals(t *testing.T) {
+	srv, _ := newWriteServer(t, func(c *serveConfig) {
+		c.socket = graph.DefaultSocket()
+		c.socket.InitTimeout = 300 * time.Millisecond
+		c.socket.Origins = []string{"explorer.example.org"}
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	t.Run("bad origin", func(t *testing.T) {
+		c, err := dialWS(t, ctx, srv.URL, http.Header{"Origin": {"https://evil.example.com"}})
+		if err == nil {
+			c.CloseNow()
+			t.Fatal("a socket from a foreign origin was accepted")
+		}
+	})
+	t.Run("allowed origin", func(t *testing.T) {
+		c, err := dialWS(t, ctx, srv.URL, http.Header{"Origin": {"https://explorer.example.org"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.CloseNow()
+	})
+	t.Run("no init", func(t *testing.T) {
+		c, err := dialWS(t, ctx, srv.URL, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.CloseNow()
+		start := time.Now()
+		_, _, err = c.Read(ctx)
+		var ce websocket.CloseError
+		if !errors.As(err, &ce) || !strings.Contains(ce.Reason, "initialisation timeout") {
+			t.Errorf("read after no init: %v, want a close for the init timeout", err)
+		}
+		if time.Since(start) > 10*time.Second {
+			t.Errorf("closed only after %v", time.Since(start))
+		}
+	})
+}
+
+// waitFor polls cond for a few seconds; the feed and the socket end are
+// asynchronous.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for range 500 {
+		if cond() {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatal("condition not reached")
+}
