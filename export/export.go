@@ -36,7 +36,10 @@ type Format struct {
 	Name      string // as in --format and ?format=
 	MediaType string
 	Ext       string // file name extension, without the dot
-	New       func(w io.Writer, m Meta) (Encoder, error)
+	// Binary formats (the CSV zip) are not text; GraphQL returns them
+	// base64-encoded.
+	Binary bool
+	New    func(w io.Writer, m Meta) (Encoder, error)
 }
 
 var formats []Format
