@@ -114,9 +114,10 @@ func serve(ctx context.Context, c *serveConfig, logOut io.Writer) error {
 
 // newMux wires the endpoints.
 func newMux(db *store.DB, c *serveConfig, log *slog.Logger) http.Handler {
-	res := &graph.Resolver{DB: db, Now: c.now, MaxPage: c.limits.MaxPage}
+	res := &graph.Resolver{DB: db, Now: c.now, MaxPage: c.limits.MaxPage, Generator: generator()}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", graph.NewHandler(res, c.limits, log))
+	mux.Handle("/export", graph.NewExportHandler(db, generator(), log))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		if err := db.View(time.Time{}, func(*store.Reader) error { return nil }); err != nil {

@@ -18,4 +18,7 @@ type Resolver struct {
 	Now func() time.Time
 	// MaxPage is the largest first/last a connection accepts.
 	MaxPage int
+	// Generator names the program in export headers: "alliancegraph
+	// <version>", the same for every way of exporting.
+	Generator string
 }

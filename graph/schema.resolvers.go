@@ -178,6 +178,11 @@ func (r *queryResolver) Entities(ctx context.Context, kind model.EntityKind, fir
 	return r.entities(ctx, kind, first, after, knownAt)
 }
 
+// Export is the resolver for the export field.
+func (r *queryResolver) Export(ctx context.Context, selection model.ExportSelection, format model.ExportFormat) (*model.Export, error) {
+	return r.Resolver.export(ctx, selection, format)
+}
+
 // Citation returns CitationResolver implementation.
 func (r *Resolver) Citation() CitationResolver { return &citationResolver{r} }
 
