@@ -38,6 +38,13 @@ func dotQuote(s string) string {
 	return `"` + r.Replace(s) + `"`
 }
 
+// dotLabel quotes a label. Graphviz also decodes HTML entities in labels
+// ("&amp;" draws "&"), so every "&" is written as "&amp;" to draw as
+// itself.
+func dotLabel(s string) string {
+	return dotQuote(strings.ReplaceAll(s, "&", "&amp;"))
+}
+
 func dotAttrs(o *out, names, values []string) {
 	for i, v := range values {
 		if v != "" {
@@ -49,7 +56,7 @@ func dotAttrs(o *out, names, values []string) {
 func (d *dotEncoder) Entity(e *store.Entity) error {
 	o := d.o
 	v := entityValues(e)
-	o.WriteString("  " + dotQuote(e.ID) + " [id=" + dotQuote(e.ID) + ", label=" + dotQuote(e.Name))
+	o.WriteString("  " + dotQuote(e.ID) + " [id=" + dotQuote(e.ID) + ", label=" + dotLabel(e.Name))
 	dotAttrs(o, nodeAttrs[:1], v[:1]) // kind; the name is the label
 	dotAttrs(o, nodeAttrs[2:], v[2:])
 	o.WriteString("];\n")
@@ -62,7 +69,7 @@ func (d *dotEncoder) Fact(f *store.Fact) error {
 	if !f.Valid.From.IsZero() || !f.Valid.To.IsZero() {
 		label += "\n" + f.Valid.From.String() + " – " + f.Valid.To.String()
 	}
-	o.WriteString("  " + dotQuote(f.From) + " -> " + dotQuote(f.To) + " [id=" + dotQuote(f.ID) + ", label=" + dotQuote(label))
+	o.WriteString("  " + dotQuote(f.From) + " -> " + dotQuote(f.To) + " [id=" + dotQuote(f.ID) + ", label=" + dotLabel(label))
 	dotAttrs(o, edgeAttrs, factValues(f))
 	o.WriteString("];\n")
 	return o.err()
