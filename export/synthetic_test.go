@@ -79,8 +79,8 @@ func exportWhole(tb testing.TB, db *store.DB, f export.Format, w io.Writer) {
 	}
 }
 
-// peakLiveHeap exports the whole graph in f to a writer that, every 256
-// KiB of output, collects garbage and samples HeapInuse: what the export
+// peakLiveHeap exports the whole graph in f to a writer that, every MiB
+// of output, collects garbage and samples HeapInuse: what the export
 // holds on to at that moment. It returns the highest sample above the
 // heap in use before the export, in bytes, and the output size. Collecting
 // first keeps garbage (whose amount follows GOGC and the store's own size)
@@ -88,7 +88,7 @@ func exportWhole(tb testing.TB, db *store.DB, f export.Format, w io.Writer) {
 func peakLiveHeap(tb testing.TB, db *store.DB, f export.Format) (peak, size int64) {
 	runtime.GC()
 	base := heapInuse()
-	s := &heapSampler{every: 256 << 10, base: base}
+	s := &heapSampler{every: 1 << 20, base: base}
 	exportWhole(tb, db, f, s)
 	s.sample()
 	return s.peak, s.n
