@@ -117,4 +117,3 @@ func (h *heapSampler) sample() {
 	runtime.GC()
 	h.peak = max(h.peak, heapInuse()-h.base)
 }
-
