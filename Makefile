@@ -11,6 +11,14 @@ web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 web/dist/graphiql.min.js: web/node_modules/.package-lock.json web/build.sh
 	sh web/build.sh
 
+# The npm consumer the export tests read JSON-LD back with (jsonld), pinned
+# by testdata/consumers/package-lock.json.
+.PHONY: consumers
+consumers: testdata/consumers/node_modules/.package-lock.json
+
+testdata/consumers/node_modules/.package-lock.json: testdata/consumers/package.json testdata/consumers/package-lock.json
+	npm ci --prefix testdata/consumers --ignore-scripts --no-audit --no-fund
+
 # Serve the NATO dataset from ./data on http://127.0.0.1:8080 (GraphiQL at /).
 .PHONY: run
 run: web
@@ -18,7 +26,7 @@ run: web
 
 # The whole test suite, as CI runs it.
 .PHONY: test
-test: web
+test: web consumers
 	go vet ./...
 	go test -race -count=1 ./...
 

@@ -5,6 +5,7 @@
 //	alliancegraph check --data DIR
 //	alliancegraph import --data DIR FILE...
 //	alliancegraph ingest --data DIR FILE
+//	alliancegraph export --data DIR --format F [--ids A,B] [--depth N] -o FILE
 //
 // Run `alliancegraph help` or `alliancegraph COMMAND --help` for details.
 package main
@@ -22,6 +23,10 @@ import (
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
+
+// generator names this program in export headers; the CLI, GET /export and
+// GraphQL all use it, so the same selection exports the same bytes.
+func generator() string { return "alliancegraph " + version }
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -49,6 +54,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "serve the GraphQL API and GraphiQL (the default command)", runServe},
+		{"export", "write a subgraph or the whole graph to a file in an analyst's format", runExport},
 		{"check", "verify the store's invariants; exit non-zero on a violation", runCheck},
 		{"gen", "write a deterministic synthetic graph for benchmarks", runGen},
 		{"backup", "write a consistent, checksummed backup of a data directory", runBackup},
@@ -136,7 +142,11 @@ func envOr(key, def string) string {
 func printFlags(w io.Writer, fs *flag.FlagSet) {
 	fs.VisitAll(func(f *flag.Flag) {
 		arg, help := flag.UnquoteUsage(f)
-		fmt.Fprintf(w, "  --%s", f.Name)
+		dashes := "--"
+		if len(f.Name) == 1 {
+			dashes = "-"
+		}
+		fmt.Fprintf(w, "  %s%s", dashes, f.Name)
 		if arg != "" {
 			fmt.Fprintf(w, " %s", arg)
 		}

@@ -4,6 +4,7 @@
 package export
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"slices"
@@ -36,7 +37,10 @@ type Format struct {
 	Name      string // as in --format and ?format=
 	MediaType string
 	Ext       string // file name extension, without the dot
-	New       func(w io.Writer, m Meta) (Encoder, error)
+	// Binary formats (the CSV zip) are not text; GraphQL returns them
+	// base64-encoded.
+	Binary bool
+	New    func(w io.Writer, m Meta) (Encoder, error)
 }
 
 var formats []Format
@@ -58,28 +62,21 @@ func Lookup(name string) (Format, error) {
 			return f, nil
 		}
 	}
+	return Format{}, fmt.Errorf("%w: unknown export format %q (known: %s)", store.ErrInvalid, name, Names())
+}
+
+// Names lists the format names, comma-separated, for messages and help.
+func Names() string {
 	names := make([]string, 0, len(formats))
 	for _, f := range Formats() {
 		names = append(names, f.Name)
 	}
-	return Format{}, fmt.Errorf("%w: unknown export format %q (known: %s)", store.ErrInvalid, name, strings.Join(names, ", "))
+	return strings.Join(names, ", ")
 }
 
 // Write streams the selection read through r to w in format f. It reads one
 // snapshot (r's) from start to end. It reports whether the selection was
-// truncated by MaxNodes.
+// truncated by MaxNodes. Stream adds cancellation and progress.
 func Write(r *store.Reader, f Format, sel store.Selection, generator string, w io.Writer) (bool, error) {
-	at, err := r.SnapshotTime()
-	if err != nil {
-		return false, err
-	}
-	enc, err := f.New(w, Meta{Selection: sel, KnownAt: at, Generator: generator})
-	if err != nil {
-		return false, err
-	}
-	truncated, err := r.Walk(sel, store.Visitor{Entity: enc.Entity, Fact: enc.Fact})
-	if err != nil {
-		return false, err
-	}
-	return truncated, enc.Close()
+	return Stream(context.Background(), r, f, sel, generator, w, nil)
 }

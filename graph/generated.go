@@ -132,6 +132,17 @@ type ComplexityRoot struct {
 		Relations    func(childComplexity int, direction *model.Direction, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, first *int, after *string) int
 	}
 
+	Export struct {
+		Content   func(childComplexity int) int
+		Encoding  func(childComplexity int) int
+		FileName  func(childComplexity int) int
+		Format    func(childComplexity int) int
+		KnownAt   func(childComplexity int) int
+		MediaType func(childComplexity int) int
+		Size      func(childComplexity int) int
+		Truncated func(childComplexity int) int
+	}
+
 	ExternalId struct {
 		Scheme func(childComplexity int) int
 		Value  func(childComplexity int) int
@@ -294,6 +305,7 @@ type ComplexityRoot struct {
 		Entities     func(childComplexity int, kind model.EntityKind, first *int, after *string, knownAt *time.Time) int
 		Entity       func(childComplexity int, id string, knownAt *time.Time) int
 		Event        func(childComplexity int, id string, knownAt *time.Time) int
+		Export       func(childComplexity int, selection model.ExportSelection, format model.ExportFormat) int
 		Fact         func(childComplexity int, id string, knownAt *time.Time) int
 		Facts        func(childComplexity int, predicate model.Predicate, startedAfter *store.Date, startedBefore *store.Date, orderBy *model.FactOrder, first *int, after *string, knownAt *time.Time) int
 		History      func(childComplexity int, id string, first *int, knownAt *time.Time) int
@@ -435,6 +447,7 @@ type QueryResolver interface {
 	Facts(ctx context.Context, predicate model.Predicate, startedAfter *store.Date, startedBefore *store.Date, orderBy *model.FactOrder, first *int, after *string, knownAt *time.Time) (*model.FactConnection, error)
 	Entities(ctx context.Context, kind model.EntityKind, first *int, after *string, knownAt *time.Time) (*model.EntityConnection, error)
 	History(ctx context.Context, id string, first *int, knownAt *time.Time) ([]*model.Change, error)
+	Export(ctx context.Context, selection model.ExportSelection, format model.ExportFormat) (*model.Export, error)
 }
 type SubscriptionResolver interface {
 	Changes(ctx context.Context, ids []string, kinds []model.EntityKind, predicates []model.Predicate) (<-chan *model.Change, error)
@@ -842,6 +855,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.Relations(childComplexity, args["direction"].(*model.Direction), args["predicates"].([]model.Predicate), args["asOf"].(*store.Date), args["knownAt"].(*time.Time), args["first"].(*int), args["after"].(*string)), true
+
+	case "Export.content":
+		if e.ComplexityRoot.Export.Content == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Export.Content(childComplexity), true
+	case "Export.encoding":
+		if e.ComplexityRoot.Export.Encoding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Export.Encoding(childComplexity), true
+	case "Export.fileName":
+		if e.ComplexityRoot.Export.FileName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Export.FileName(childComplexity), true
+	case "Export.format":
+		if e.ComplexityRoot.Export.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Export.Format(childComplexity), true
+	case "Export.knownAt":
+		if e.ComplexityRoot.Export.KnownAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Export.KnownAt(childComplexity), true
+	case "Export.mediaType":
+		if e.ComplexityRoot.Export.MediaType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Export.MediaType(childComplexity), true
+	case "Export.size":
+		if e.ComplexityRoot.Export.Size == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Export.Size(childComplexity), true
+	case "Export.truncated":
+		if e.ComplexityRoot.Export.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Export.Truncated(childComplexity), true
 
 	case "ExternalId.scheme":
 		if e.ComplexityRoot.ExternalId.Scheme == nil {
@@ -1589,6 +1651,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Event(childComplexity, args["id"].(string), args["knownAt"].(*time.Time)), true
+	case "Query.export":
+		if e.ComplexityRoot.Query.Export == nil {
+			break
+		}
+
+		args, err := ec.field_Query_export_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Export(childComplexity, args["selection"].(model.ExportSelection), args["format"].(model.ExportFormat)), true
 	case "Query.fact":
 		if e.ComplexityRoot.Query.Fact == nil {
 			break
@@ -1885,6 +1958,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CorrectFactInput", ec.unmarshalInputCorrectFactInput),
 			graphql.NewInputUnmarshaler("DeleteEntityInput", ec.unmarshalInputDeleteEntityInput),
 			graphql.NewInputUnmarshaler("EndFactInput", ec.unmarshalInputEndFactInput),
+			graphql.NewInputUnmarshaler("ExportSelection", ec.unmarshalInputExportSelection),
 			graphql.NewInputUnmarshaler("ExternalIdInput", ec.unmarshalInputExternalIdInput),
 			graphql.NewInputUnmarshaler("IngestDocumentInput", ec.unmarshalInputIngestDocumentInput),
 			graphql.NewInputUnmarshaler("MemberOrder", ec.unmarshalInputMemberOrder),
@@ -2672,6 +2746,88 @@ type Subscription {
   "Countries joining and leaving an alliance."
   membershipChanged(alliance: ID!): MembershipChange!
 }
+
+# ---------------------------------------------------------------------------
+# Export (issue 4): a selected subgraph in the formats analysts use. Large
+# exports stream from GET /export or ` + "`" + `alliancegraph export` + "`" + ` instead.
+# ---------------------------------------------------------------------------
+
+extend type Query {
+  """
+  The selection as one document in ` + "`" + `format` + "`" + `, for small selections: at most
+  ` + "`" + `maxNodes` + "`" + ` entities (default 500, at most 1000). The same selection from
+  ` + "`" + `GET /export` + "`" + ` or ` + "`" + `alliancegraph export` + "`" + ` gives the same bytes.
+  """
+  export(selection: ExportSelection!, format: ExportFormat!): Export!
+}
+
+"""
+Which subgraph to export: the neighbourhood of ` + "`" + `ids` + "`" + ` within ` + "`" + `depth` + "`" + ` hops,
+or the whole graph when ` + "`" + `ids` + "`" + ` is empty or omitted.
+"""
+input ExportSelection {
+  "Seed entity IDs; empty or omitted: the whole graph."
+  ids: [ID!]
+  "Hops from the seeds, 0 to 6."
+  depth: Int = 1
+  "Facts to follow and include; omitted: all."
+  predicates: [Predicate!]
+  "Entity kinds to include besides the seeds; omitted: all."
+  kinds: [EntityKind!]
+  "Only facts valid on this day; omitted: facts of every time (the whole history)."
+  asOf: Date
+  "The snapshot to read; omitted: the newest."
+  knownAt: DateTime
+  "Stop adding entities at this many (at most 1000)."
+  maxNodes: Int = 500
+}
+
+"Export formats; the same names as ` + "`" + `?format=` + "`" + ` and ` + "`" + `--format` + "`" + `."
+enum ExportFormat {
+  "GraphML (Gephi, yEd, Cytoscape, NetworkX)."
+  graphml
+  "GEXF 1.3 with dynamic edges (Gephi's timeline)."
+  gexf
+  "Node-link JSON (NetworkX node_link_graph, D3)."
+  json
+  "CSV for neo4j-admin import, as a zip (base64)."
+  csv
+  "RDF N-Triples."
+  ntriples
+  "RDF Turtle."
+  turtle
+  "JSON-LD with an inline @context."
+  jsonld
+  "Graphviz DOT."
+  dot
+  "alliancegraph's lossless JSON Lines."
+  jsonl
+}
+
+"How ` + "`" + `Export.content` + "`" + ` is encoded."
+enum ContentEncoding {
+  "The document's own text (UTF-8)."
+  UTF8
+  "Standard base64 of the document's bytes (binary formats: csv)."
+  BASE64
+}
+
+"An exported document."
+type Export {
+  format: ExportFormat!
+  "The document's media type, e.g. ` + "`" + `application/graphml+xml` + "`" + `."
+  mediaType: String!
+  "A file name for it, e.g. ` + "`" + `alliancegraph-org-nato.graphml` + "`" + `."
+  fileName: String!
+  encoding: ContentEncoding!
+  content: String!
+  "The document's size in bytes (before base64)."
+  size: Int!
+  "Whether maxNodes cut the selection short."
+  truncated: Boolean!
+  "The transaction time of the snapshot it was read from."
+  knownAt: DateTime!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -2842,6 +2998,28 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 		return ec.fieldContext_Event_participants(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Event", field.Name)
+}
+
+func (ec *executionContext) childFields_Export(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "format":
+		return ec.fieldContext_Export_format(ctx, field)
+	case "mediaType":
+		return ec.fieldContext_Export_mediaType(ctx, field)
+	case "fileName":
+		return ec.fieldContext_Export_fileName(ctx, field)
+	case "encoding":
+		return ec.fieldContext_Export_encoding(ctx, field)
+	case "content":
+		return ec.fieldContext_Export_content(ctx, field)
+	case "size":
+		return ec.fieldContext_Export_size(ctx, field)
+	case "truncated":
+		return ec.fieldContext_Export_truncated(ctx, field)
+	case "knownAt":
+		return ec.fieldContext_Export_knownAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Export", field.Name)
 }
 
 func (ec *executionContext) childFields_ExternalId(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4205,6 +4383,28 @@ func (ec *executionContext) field_Query_event_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["knownAt"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_export_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "selection",
+		func(ctx context.Context, v any) (model.ExportSelection, error) {
+			return ec.unmarshalNExportSelection2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐExportSelection(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["selection"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (model.ExportFormat, error) {
+			return ec.unmarshalNExportFormat2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐExportFormat(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg1
 	return args, nil
 }
 
@@ -6292,6 +6492,190 @@ func (ec *executionContext) fieldContext_Event_participants(ctx context.Context,
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Export_format(ctx context.Context, field graphql.CollectedField, obj *model.Export) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Export_format(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Format, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ExportFormat) graphql.Marshaler {
+			return ec.marshalNExportFormat2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐExportFormat(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Export_format(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Export", field, false, false, "ExportFormat")
+}
+
+func (ec *executionContext) _Export_mediaType(ctx context.Context, field graphql.CollectedField, obj *model.Export) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Export_mediaType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MediaType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Export_mediaType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Export", field, false, false, "String")
+}
+
+func (ec *executionContext) _Export_fileName(ctx context.Context, field graphql.CollectedField, obj *model.Export) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Export_fileName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FileName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Export_fileName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Export", field, false, false, "String")
+}
+
+func (ec *executionContext) _Export_encoding(ctx context.Context, field graphql.CollectedField, obj *model.Export) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Export_encoding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Encoding, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ContentEncoding) graphql.Marshaler {
+			return ec.marshalNContentEncoding2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐContentEncoding(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Export_encoding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Export", field, false, false, "ContentEncoding")
+}
+
+func (ec *executionContext) _Export_content(ctx context.Context, field graphql.CollectedField, obj *model.Export) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Export_content(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Content, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Export_content(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Export", field, false, false, "String")
+}
+
+func (ec *executionContext) _Export_size(ctx context.Context, field graphql.CollectedField, obj *model.Export) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Export_size(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Size, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Export_size(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Export", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Export_truncated(ctx context.Context, field graphql.CollectedField, obj *model.Export) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Export_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Export_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Export", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Export_knownAt(ctx context.Context, field graphql.CollectedField, obj *model.Export) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Export_knownAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KnownAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Export_knownAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Export", field, false, false, "DateTime")
 }
 
 func (ec *executionContext) _ExternalId_scheme(ctx context.Context, field graphql.CollectedField, obj *model.ExternalID) (ret graphql.Marshaler) {
@@ -9840,6 +10224,50 @@ func (ec *executionContext) fieldContext_Query_history(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_export(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_export(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Export(ctx, fc.Args["selection"].(model.ExportSelection), fc.Args["format"].(model.ExportFormat))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Export) graphql.Marshaler {
+			return ec.marshalNExport2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐExport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_export(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Export(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_export_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12109,6 +12537,97 @@ func UnmarshalEndFactInput(ctx context.Context, raw any) (model.EndFactInput, er
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputExportSelection(ctx context.Context, obj any) (model.ExportSelection, error) {
+	var it model.ExportSelection
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["depth"]; !present {
+		asMap["depth"] = 1
+	}
+	if _, present := asMap["maxNodes"]; !present {
+		asMap["maxNodes"] = 500
+	}
+
+	fieldsInOrder := [...]string{"ids", "depth", "predicates", "kinds", "asOf", "knownAt", "maxNodes"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ids":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ids"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Ids = data
+		case "depth":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("depth"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Depth = data
+		case "predicates":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("predicates"))
+			data, err := ec.unmarshalOPredicate2ᚕgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐPredicateᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Predicates = data
+		case "kinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kinds"))
+			data, err := ec.unmarshalOEntityKind2ᚕgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐEntityKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kinds = data
+		case "asOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("asOf"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AsOf = data
+		case "knownAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("knownAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KnownAt = data
+		case "maxNodes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("maxNodes"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MaxNodes = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalExportSelection unmarshals raw into the ExportSelection input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalExportSelection(ctx context.Context, raw any) (model.ExportSelection, error) {
+	var out model.ExportSelection
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ExportSelection", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputExternalIdInput(ctx context.Context, obj any) (model.ExternalIDInput, error) {
 	var it model.ExternalIDInput
 	if obj == nil {
@@ -13167,6 +13686,74 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Event_participants(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var exportImplementors = []string{"Export"}
+
+func (ec *executionContext) _Export(ctx context.Context, sel ast.SelectionSet, obj *model.Export) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, exportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Export")
+		case "format":
+			out.Values[i] = ec._Export_format(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "mediaType":
+			out.Values[i] = ec._Export_mediaType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fileName":
+			out.Values[i] = ec._Export_fileName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "encoding":
+			out.Values[i] = ec._Export_encoding(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "content":
+			out.Values[i] = ec._Export_content(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "size":
+			out.Values[i] = ec._Export_size(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "truncated":
+			out.Values[i] = ec._Export_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "knownAt":
+			out.Values[i] = ec._Export_knownAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14372,6 +14959,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_history(ctx, field)
 				})
+		case "export":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_export(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -15252,6 +15845,16 @@ func (ec *executionContext) unmarshalNCitationInput2ᚖgithubᚗcomᚋalliancegr
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNContentEncoding2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐContentEncoding(ctx context.Context, v any) (model.ContentEncoding, error) {
+	var res model.ContentEncoding
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNContentEncoding2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐContentEncoding(ctx context.Context, sel ast.SelectionSet, v model.ContentEncoding) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNCorrectFactInput2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐCorrectFactInput(ctx context.Context, v any) (model.CorrectFactInput, error) {
 	res, err := ec.unmarshalInputCorrectFactInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -15391,6 +15994,29 @@ func (ec *executionContext) unmarshalNEntityKind2githubᚗcomᚋalliancegraphᚋ
 
 func (ec *executionContext) marshalNEntityKind2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐEntityKind(ctx context.Context, sel ast.SelectionSet, v model.EntityKind) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNExport2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐExport(ctx context.Context, sel ast.SelectionSet, v *model.Export) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Export!")
+		return graphql.Null
+	}
+	return ec._Export(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNExportFormat2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐExportFormat(ctx context.Context, v any) (model.ExportFormat, error) {
+	var res model.ExportFormat
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExportFormat2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐExportFormat(ctx context.Context, sel ast.SelectionSet, v model.ExportFormat) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNExportSelection2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐExportSelection(ctx context.Context, v any) (model.ExportSelection, error) {
+	res, err := ec.unmarshalInputExportSelection(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNExternalId2ᚕᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐExternalIDᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ExternalID) graphql.Marshaler {

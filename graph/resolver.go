@@ -25,4 +25,7 @@ type Resolver struct {
 	MaxVisited int
 	// Policy decides who may write; nil refuses every write.
 	Policy *auth.Policy
+	// Generator names the program in export headers: "alliancegraph
+	// <version>", the same for every way of exporting.
+	Generator string
 }

@@ -258,6 +258,11 @@ func (r *queryResolver) History(ctx context.Context, id string, first *int, know
 	return r.history(ctx, id, first, knownAt)
 }
 
+// Export is the resolver for the export field.
+func (r *queryResolver) Export(ctx context.Context, selection model.ExportSelection, format model.ExportFormat) (*model.Export, error) {
+	return r.Resolver.export(ctx, selection, format)
+}
+
 // Changes is the resolver for the changes field.
 func (r *subscriptionResolver) Changes(ctx context.Context, ids []string, kinds []model.EntityKind, predicates []model.Predicate) (<-chan *model.Change, error) {
 	return r.changes(ctx, ids, kinds, predicates)

@@ -316,6 +316,42 @@ func (this Event) GetProperties() []*Property {
 // Facts starting (OUT) or ending (IN) at this entity, valid at `asOf`.
 func (this Event) GetRelations() *FactConnection { return this.Relations }
 
+// An exported document.
+type Export struct {
+	Format ExportFormat `json:"format"`
+	// The document's media type, e.g. `application/graphml+xml`.
+	MediaType string `json:"mediaType"`
+	// A file name for it, e.g. `alliancegraph-org-nato.graphml`.
+	FileName string          `json:"fileName"`
+	Encoding ContentEncoding `json:"encoding"`
+	Content  string          `json:"content"`
+	// The document's size in bytes (before base64).
+	Size int `json:"size"`
+	// Whether maxNodes cut the selection short.
+	Truncated bool `json:"truncated"`
+	// The transaction time of the snapshot it was read from.
+	KnownAt time.Time `json:"knownAt"`
+}
+
+// Which subgraph to export: the neighbourhood of `ids` within `depth` hops,
+// or the whole graph when `ids` is empty or omitted.
+type ExportSelection struct {
+	// Seed entity IDs; empty or omitted: the whole graph.
+	Ids []string `json:"ids,omitempty"`
+	// Hops from the seeds, 0 to 6.
+	Depth *int `json:"depth,omitempty"`
+	// Facts to follow and include; omitted: all.
+	Predicates []Predicate `json:"predicates,omitempty"`
+	// Entity kinds to include besides the seeds; omitted: all.
+	Kinds []EntityKind `json:"kinds,omitempty"`
+	// Only facts valid on this day; omitted: facts of every time (the whole history).
+	AsOf *store.Date `json:"asOf,omitempty"`
+	// The snapshot to read; omitted: the newest.
+	KnownAt *time.Time `json:"knownAt,omitempty"`
+	// Stop adding entities at this many (at most 1000).
+	MaxNodes *int `json:"maxNodes,omitempty"`
+}
+
 // An identifier in another system, e.g. scheme `iso3`, value `FIN`.
 type ExternalID struct {
 	Scheme string `json:"scheme"`
@@ -847,6 +883,64 @@ func (e ChangeOp) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// How `Export.content` is encoded.
+type ContentEncoding string
+
+const (
+	// The document's own text (UTF-8).
+	ContentEncodingUTF8 ContentEncoding = "UTF8"
+	// Standard base64 of the document's bytes (binary formats: csv).
+	ContentEncodingBase64 ContentEncoding = "BASE64"
+)
+
+var AllContentEncoding = []ContentEncoding{
+	ContentEncodingUTF8,
+	ContentEncodingBase64,
+}
+
+func (e ContentEncoding) IsValid() bool {
+	switch e {
+	case ContentEncodingUTF8, ContentEncodingBase64:
+		return true
+	}
+	return false
+}
+
+func (e ContentEncoding) String() string {
+	return string(e)
+}
+
+func (e *ContentEncoding) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ContentEncoding(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ContentEncoding", str)
+	}
+	return nil
+}
+
+func (e ContentEncoding) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ContentEncoding) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ContentEncoding) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 type Direction string
 
 const (
@@ -966,6 +1060,85 @@ func (e *EntityKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e EntityKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Export formats; the same names as `?format=` and `--format`.
+type ExportFormat string
+
+const (
+	// GraphML (Gephi, yEd, Cytoscape, NetworkX).
+	ExportFormatGraphml ExportFormat = "graphml"
+	// GEXF 1.3 with dynamic edges (Gephi's timeline).
+	ExportFormatGexf ExportFormat = "gexf"
+	// Node-link JSON (NetworkX node_link_graph, D3).
+	ExportFormatJSON ExportFormat = "json"
+	// CSV for neo4j-admin import, as a zip (base64).
+	ExportFormatCSV ExportFormat = "csv"
+	// RDF N-Triples.
+	ExportFormatNtriples ExportFormat = "ntriples"
+	// RDF Turtle.
+	ExportFormatTurtle ExportFormat = "turtle"
+	// JSON-LD with an inline @context.
+	ExportFormatJsonld ExportFormat = "jsonld"
+	// Graphviz DOT.
+	ExportFormatDot ExportFormat = "dot"
+	// alliancegraph's lossless JSON Lines.
+	ExportFormatJsonl ExportFormat = "jsonl"
+)
+
+var AllExportFormat = []ExportFormat{
+	ExportFormatGraphml,
+	ExportFormatGexf,
+	ExportFormatJSON,
+	ExportFormatCSV,
+	ExportFormatNtriples,
+	ExportFormatTurtle,
+	ExportFormatJsonld,
+	ExportFormatDot,
+	ExportFormatJsonl,
+}
+
+func (e ExportFormat) IsValid() bool {
+	switch e {
+	case ExportFormatGraphml, ExportFormatGexf, ExportFormatJSON, ExportFormatCSV, ExportFormatNtriples, ExportFormatTurtle, ExportFormatJsonld, ExportFormatDot, ExportFormatJsonl:
+		return true
+	}
+	return false
+}
+
+func (e ExportFormat) String() string {
+	return string(e)
+}
+
+func (e *ExportFormat) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ExportFormat(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ExportFormat", str)
+	}
+	return nil
+}
+
+func (e ExportFormat) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ExportFormat) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ExportFormat) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

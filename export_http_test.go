@@ -1,0 +1,196 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/export"
+	"github.com/alliancegraph/alliancegraph/store"
+)
+
+// exportClock pins commit times, so export headers (knownAt) and golden
+// files do not change from run to run.
+func exportClock() func() time.Time {
+	t := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+	return func() time.Time { t = t.Add(time.Second); return t }
+}
+
+// openExportDB opens a store in dir ("" : in memory) with the pinned
+// clock.
+func openExportDB(t *testing.T, dir string) *store.DB {
+	t.Helper()
+	db, err := store.Open(dir, store.DefaultOptions().WithInMemory(dir == "").WithClock(exportClock()).WithSyncWrites(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func natoExportDB(t *testing.T, dir string) *store.DB {
+	t.Helper()
+	db := openExportDB(t, dir)
+	if _, err := dataset.LoadNATO(db); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func serveDB(t *testing.T, db *store.DB) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(newMux(db, testConfig(), slog.New(slog.DiscardHandler)))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// natoMembership is the issue's selection: NATO's 1-hop membership
+// subgraph on 2024-10-01.
+var natoMembership = url.Values{"ids": {"org/nato"}, "depth": {"1"}, "predicates": {"MEMBER_OF"}, "asOf": {"2024-10-01"}}
+
+func getExport(t *testing.T, base string, format string, q url.Values) (*http.Response, []byte) {
+	t.Helper()
+	v := url.Values{}
+	for k, vs := range q {
+		v[k] = vs
+	}
+	if format != "" {
+		v.Set("format", format)
+	}
+	resp, err := http.Get(base + "/export?" + v.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, b
+}
+
+// TestExportNATOConsumers exports NATO's membership subgraph over HTTP in
+// every format and reads each back with the tool analysts use: 33 nodes,
+// 32 membership edges into org/nato, Sweden from 2024-03-07.
+func TestExportNATOConsumers(t *testing.T) {
+	db := natoExportDB(t, "")
+	defer db.Close()
+	srv := serveDB(t, db)
+	for _, f := range export.Formats() {
+		t.Run(f.Name, func(t *testing.T) {
+			resp, body := getExport(t, srv.URL, f.Name, natoMembership)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("status %d: %s", resp.StatusCode, body)
+			}
+			if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, f.MediaType) {
+				t.Errorf("Content-Type %q, want %s", ct, f.MediaType)
+			}
+			want := `attachment; filename=alliancegraph-org-nato.` + f.Ext
+			if cd := resp.Header.Get("Content-Disposition"); cd != want {
+				t.Errorf("Content-Disposition %q, want %q", cd, want)
+			}
+			if resp.Trailer.Get("X-Export-Truncated") != "false" {
+				t.Errorf("trailer X-Export-Truncated %q", resp.Trailer.Get("X-Export-Truncated"))
+			}
+			g := readWithConsumer(t, f.Name, body)
+			checkNATOMembership(t, g)
+		})
+	}
+}
+
+func checkNATOMembership(t *testing.T, g consumerGraph) {
+	t.Helper()
+	if len(g.nodes) != 33 {
+		t.Errorf("%d nodes, want 33 (NATO and 32 members)", len(g.nodes))
+	}
+	if _, ok := g.nodes["org/nato"]; !ok {
+		t.Error("org/nato missing")
+	}
+	if len(g.edges) != 32 {
+		t.Errorf("%d edges, want 32", len(g.edges))
+	}
+	sweden := 0
+	for _, e := range g.edges {
+		if e.target != "org/nato" || (e.predicate != "" && e.predicate != "MEMBER_OF") {
+			t.Errorf("edge %+v is not a membership of NATO", e)
+		}
+		if _, ok := g.nodes[e.source]; !ok {
+			t.Errorf("edge %s starts at %q, not an exported node", e.id, e.source)
+		}
+		if e.source == "country/SWE" {
+			sweden++
+			if e.validFrom != "2024-03-07" {
+				t.Errorf("Sweden's membership starts %q, want 2024-03-07", e.validFrom)
+			}
+		}
+	}
+	if sweden != 1 {
+		t.Errorf("%d memberships of Sweden, want 1", sweden)
+	}
+}
+
+// apiError is the JSON body of a refused request.
+type apiError struct {
+	Errors []struct {
+		Message    string
+		Extensions struct{ Code string }
+	}
+}
+
+func TestExportHTTPBadRequests(t *testing.T) {
+	db := natoExportDB(t, "")
+	defer db.Close()
+	srv := serveDB(t, db)
+	for _, tc := range []struct {
+		name, query, want string
+	}{
+		{"unknown format", "format=xlsx&ids=org/nato", `unknown export format "xlsx"`},
+		{"missing format", "ids=org/nato", "format is required"},
+		{"unknown ID", "format=graphml&ids=country/XXX", "no entity country/XXX"},
+		{"malformed ID", "format=graphml&ids=nato", "not <kind>/<key>"},
+		{"fact as seed", "format=graphml&ids=fact/swe-member-of-nato", "is a fact"},
+		{"malformed date", "format=graphml&ids=org/nato&asOf=2024-02-30", `asOf "2024-02-30" is not a date`},
+		{"malformed knownAt", "format=graphml&knownAt=yesterday", `knownAt "yesterday"`},
+		{"depth over cap", "format=graphml&ids=org/nato&depth=7", "depth 7 is outside 0..6"},
+		{"depth not a number", "format=graphml&ids=org/nato&depth=two", `depth "two" is not an integer`},
+		{"unknown predicate", "format=graphml&ids=org/nato&predicates=LIKES", `unknown predicate "LIKES"`},
+		{"unknown kind", "format=graphml&kinds=NATION", `unknown kind "NATION"`},
+		{"unknown parameter", "format=graphml&predicate=MEMBER_OF", `unknown parameter "predicate"`},
+		{"negative maxNodes", "format=graphml&maxNodes=-1", "maxNodes must not be negative"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, err := http.Get(srv.URL + "/export?" + tc.query)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var body apiError
+			if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+				t.Fatalf("status %d, body is not JSON: %v", resp.StatusCode, err)
+			}
+			if resp.StatusCode != http.StatusBadRequest || resp.Header.Get("Content-Type") != "application/json" {
+				t.Errorf("status %d, Content-Type %q; want 400 JSON", resp.StatusCode, resp.Header.Get("Content-Type"))
+			}
+			if resp.Header.Get("Content-Disposition") != "" {
+				t.Error("a refusal must not look like a file download")
+			}
+			if len(body.Errors) != 1 || body.Errors[0].Extensions.Code != "BAD_USER_INPUT" || !strings.Contains(body.Errors[0].Message, tc.want) {
+				t.Errorf("errors %+v, want BAD_USER_INPUT mentioning %q", body.Errors, tc.want)
+			}
+		})
+	}
+	resp, err := http.Post(srv.URL+"/export?format=json", "application/json", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("POST /export: status %d, want 405", resp.StatusCode)
+	}
+}

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"net/url"
+	"slices"
+	"testing"
+
+	"github.com/alliancegraph/alliancegraph/export"
+	"github.com/alliancegraph/alliancegraph/store"
+)
+
+// Names and aliases with everything the formats must escape: quotes,
+// markup characters, non-Latin letters, line breaks, backslashes, tabs and
+// separators.
+var (
+	specialName    = `Ελλάδα "Hellas" <b>&amp;</b> 'Ἑλλάς' \ end\`
+	specialAliases = []string{"line one\nline two", `C:\path\n "q"`, "Пример & 例子; a,b|c", "tab\there -- --> ]]>"}
+	specialOrgName = `Alliance <"&"> 北约 \\ ✓`
+)
+
+func specialDB(t *testing.T) *store.DB {
+	t.Helper()
+	db := openExportDB(t, "")
+	err := db.Update("test", func(w *store.Writer) error {
+		for _, e := range []store.Entity{
+			{ID: "doc/source", Name: "A source & <its> \"title\""},
+			{ID: "org/special", Name: specialOrgName, Aliases: []string{"ALL\r\nIANCE"}},
+			{ID: "country/XSP", Name: specialName, Aliases: specialAliases, XIDs: map[string]string{"iso3": "X<&>"},
+				Props: []store.Prop{{Key: "motto \"x\"", Type: store.PropString, Value: "a\nb <c>"}, {Key: "pop", Type: store.PropInt, Value: "42"}}},
+		} {
+			if _, err := w.PutEntity(e); err != nil {
+				return err
+			}
+		}
+		_, err := w.PutFact(store.Fact{ID: "fact/xsp-member-of-special", Predicate: store.MemberOf, From: "country/XSP", To: "org/special",
+			Valid:     store.Interval{From: store.MustDate("2024-03-07")},
+			Props:     []store.Prop{{Key: "note", Type: store.PropString, Value: "\"quoted\" & <tagged>\n\\"}},
+			Citations: []store.Citation{{Source: "doc/source", URL: "https://example.org/a?b=c&d=<e>", Span: &store.Span{Start: 1, End: 5}}}})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// TestExportSpecialCharacters: every format still parses in its consumer
+// and gives back the exact names and aliases (DOT: the name, which is the
+// label Graphviz draws).
+func TestExportSpecialCharacters(t *testing.T) {
+	db := specialDB(t)
+	defer db.Close()
+	srv := serveDB(t, db)
+	q := url.Values{"ids": {"org/special"}, "depth": {"1"}}
+	for _, f := range export.Formats() {
+		t.Run(f.Name, func(t *testing.T) {
+			resp, body := getExport(t, srv.URL, f.Name, q)
+			if resp.StatusCode != 200 {
+				t.Fatalf("status %d: %s", resp.StatusCode, body)
+			}
+			g := readWithConsumer(t, f.Name, body)
+			if len(g.nodes) != 2 || len(g.edges) != 1 {
+				t.Fatalf("%d nodes and %d edges, want 2 and 1: %+v", len(g.nodes), len(g.edges), g)
+			}
+			x, org := g.nodes["country/XSP"], g.nodes["org/special"]
+			if x.name != specialName || org.name != specialOrgName {
+				t.Errorf("names came back as %q and %q", x.name, org.name)
+			}
+			if x.aliases != nil && !slices.Equal(x.aliases, specialAliases) {
+				t.Errorf("aliases came back as %q", x.aliases)
+			}
+			if f.Name != "dot" && x.aliases == nil {
+				t.Errorf("%s carries aliases but the reader found none", f.Name)
+			}
+			if e := g.edges[0]; e.source != "country/XSP" || e.target != "org/special" || (e.validFrom != "" && e.validFrom != "2024-03-07") {
+				t.Errorf("edge came back as %+v", e)
+			}
+		})
+	}
+}

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/alliancegraph/alliancegraph/export"
+	"github.com/alliancegraph/alliancegraph/graph"
+	"github.com/alliancegraph/alliancegraph/store"
+)
+
+const exportSummary = `Write a subgraph, or the whole graph, to a file in an analyst's format:
+graphml, gexf, json (node-link), csv (a zip for neo4j-admin import),
+ntriples, turtle, jsonld, dot or jsonl. Without --ids the whole graph is
+written. Lists are comma-separated with the GraphQL names (MEMBER_OF,
+COUNTRY). The output is byte for byte what GET /export gives for the same
+selection and snapshot. A progress line goes to stderr every second. The
+server must not be running on the same directory (it holds the lock).`
+
+func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("export", exportSummary, stdout, stderr)
+	dir := fs.String("data", envOr("ALLIANCEGRAPH_DATA", "./data"), "data `directory` (env ALLIANCEGRAPH_DATA)")
+	q := url.Values{}
+	param := func(name, flagName, usage string) {
+		fs.Func(flagName, usage, func(s string) error { q.Set(name, s); return nil })
+	}
+	param("format", "format", "output `format`: "+export.Names()+" (required)")
+	param("ids", "ids", "seed entity `IDs`, e.g. org/nato,country/FIN (omitted: the whole graph)")
+	param("depth", "depth", "`hops` from the seeds, 0 to 6 (default 1)")
+	param("predicates", "predicates", "`predicates` to follow and include, e.g. MEMBER_OF,HOLDS (omitted: all)")
+	param("kinds", "kinds", "entity `kinds` to include besides the seeds, e.g. COUNTRY (omitted: all)")
+	param("asOf", "as-of", "only facts valid on this `date`, YYYY-MM-DD (omitted: every time)")
+	param("knownAt", "known-at", "read the graph as it stood at this `time`, RFC 3339 (omitted: newest)")
+	param("maxNodes", "max-nodes", "stop adding entities at this `count` (omitted: no cap)")
+	outPath := fs.String("o", "-", "output `file` (- for standard output)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	req, err := graph.ParseExportQuery(q)
+	if err != nil {
+		fmt.Fprintln(stderr, "export:", userError(err))
+		return errUsage
+	}
+	if _, err := os.Stat(*dir); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	db, err := store.Open(*dir, store.DefaultOptions())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return exportTo(ctx, db, req, *outPath, stdout, stderr)
+}
+
+// userError drops the store's package prefix from a refusal.
+func userError(err error) string { return strings.TrimPrefix(err.Error(), "store: ") }
+
+// exportTo writes the export to path ("-": stdout). A file is written
+// beside its final name and renamed into place only when complete.
+func exportTo(ctx context.Context, db *store.DB, req graph.ExportRequest, path string, stdout, stderr io.Writer) error {
+	var w io.Writer = stdout
+	var tmp *os.File
+	if path != "-" {
+		var err error
+		tmp, err = os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+		if err != nil {
+			return err
+		}
+		defer os.Remove(tmp.Name())
+		defer tmp.Close()
+		w = tmp
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	cw := &countingWriter{w: bw}
+	prog := newProgressLine(stderr, cw)
+	var truncated bool
+	err := db.View(req.KnownAt, func(r *store.Reader) error {
+		var err error
+		truncated, err = export.Stream(ctx, r, req.Format, req.Selection, generator(), cw, prog.update)
+		return err
+	})
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err != nil {
+		if errors.Is(err, store.ErrInvalid) {
+			fmt.Fprintln(stderr, "export:", userError(err))
+			return errUsage
+		}
+		return err
+	}
+	if tmp != nil {
+		if err := tmp.Close(); err != nil {
+			return err
+		}
+		if err := os.Rename(tmp.Name(), path); err != nil {
+			return err
+		}
+	}
+	prog.done(truncated)
+	return nil
+}
+
+// countingWriter counts bytes for the progress line.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// progressLine prints "export: N entities, M facts, X MB" to stderr at
+// most once a second while an export runs, and a summary at the end.
+type progressLine struct {
+	w     io.Writer
+	out   *countingWriter
+	start time.Time
+	last  time.Time
+	p     export.Progress
+}
+
+func newProgressLine(w io.Writer, out *countingWriter) *progressLine {
+	now := time.Now()
+	return &progressLine{w: w, out: out, start: now, last: now}
+}
+
+func (l *progressLine) update(p export.Progress) {
+	l.p = p
+	if (p.Entities+p.Facts)%1024 != 0 {
+		return
+	}
+	if now := time.Now(); now.Sub(l.last) >= time.Second {
+		l.last = now
+		fmt.Fprintf(l.w, "export: %d entities, %d facts, %s so far\n", p.Entities, p.Facts, mib(l.out.n))
+	}
+}
+
+func (l *progressLine) done(truncated bool) {
+	note := ""
+	if truncated {
+		note = " (cut short by --max-nodes)"
+	}
+	fmt.Fprintf(l.w, "export: wrote %d entities, %d facts, %s in %s%s\n", l.p.Entities, l.p.Facts,
+		mib(l.out.n), time.Since(l.start).Round(time.Millisecond), note)
+}
+
+func mib(n int64) string {
+	return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MiB"
+}
