@@ -37,6 +37,7 @@ type serveConfig struct {
 	// maxVisited caps path searches (graph.DefaultMaxVisited when 0).
 	maxVisited int
 	gcInterval time.Duration
+	loaderWait time.Duration
 	now        func() time.Time
 	socket     graph.Socket
 	// policy decides who may write (tokens, read-only).
@@ -64,6 +65,7 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	fs.DurationVar(&c.limits.Timeout, "timeout", c.limits.Timeout, "resolver deadline per request")
 	fs.IntVar(&c.maxVisited, "max-visited", graph.DefaultMaxVisited, "entities one path search may reach before LIMIT_EXCEEDED")
 	fs.DurationVar(&c.gcInterval, "gc-interval", 10*time.Minute, "how often to reclaim value-log space")
+	fs.DurationVar(&c.loaderWait, "loader-wait", graph.DefaultLoaderWait, "how long a dataloader gathers sibling fields into one store read")
 	fs.StringVar(&c.tokensFile, "tokens-file", "", "`file` of write tokens, one name:token a line (also env "+auth.EnvTokens+"=name:token,...)")
 	fs.BoolVar(&c.policy.ReadOnly, "read-only", false, "refuse every write (a public mirror)")
 	fs.StringVar(&c.origins, "ws-origins", "", "comma-separated host `patterns` whose pages may open subscription websockets (default: same origin only)")
@@ -173,7 +175,7 @@ func newMux(db *store.DB, c *serveConfig, log *slog.Logger) http.Handler {
 	if c.maxImportBytes == 0 {
 		c.maxImportBytes = 64 << 20
 	}
-	res := &graph.Resolver{DB: db, Now: c.now, MaxPage: c.limits.MaxPage, Policy: &c.policy, MaxVisited: c.maxVisited, Generator: generator()}
+	res := &graph.Resolver{DB: db, Now: c.now, MaxPage: c.limits.MaxPage, Policy: &c.policy, MaxVisited: c.maxVisited, Generator: generator(), LoaderWait: c.loaderWait}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", graph.NewHandler(res, c.limits, c.socket, log))
 	mux.Handle("POST /import", importHandler(db, &c.policy, c.maxImportBytes, log))

@@ -25,7 +25,10 @@ var update = flag.Bool("update", false, "rewrite golden files under testdata/gol
 var today = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 
 func testConfig() *serveConfig {
-	return &serveConfig{limits: graph.DefaultLimits(), now: func() time.Time { return today }, gcInterval: time.Minute}
+	return &serveConfig{limits: graph.DefaultLimits(), now: func() time.Time { return today }, gcInterval: time.Minute,
+		// A long batch window makes the read-count tests independent of how
+		// fast a loaded machine schedules sibling resolvers.
+		loaderWait: 20 * time.Millisecond}
 }
 
 // newTestServer serves the NATO dataset from an in-memory store over real

@@ -17,8 +17,8 @@ type opState struct {
 
 type opStateKey struct{}
 
-func withOpState(ctx context.Context, db *store.DB) context.Context {
-	return context.WithValue(ctx, opStateKey{}, &opState{now: db.LastCommit(), loaders: newLoaders(db)})
+func withOpState(ctx context.Context, db *store.DB, wait time.Duration) context.Context {
+	return context.WithValue(ctx, opStateKey{}, &opState{now: db.LastCommit(), loaders: newLoaders(db, wait)})
 }
 
 // op returns the operation's state; resolvers called outside an operation
@@ -27,7 +27,7 @@ func (r *Resolver) op(ctx context.Context) *opState {
 	if s, ok := ctx.Value(opStateKey{}).(*opState); ok {
 		return s
 	}
-	return &opState{now: r.DB.LastCommit(), loaders: newLoaders(r.DB)}
+	return &opState{now: r.DB.LastCommit(), loaders: newLoaders(r.DB, r.LoaderWait)}
 }
 
 // at picks the transaction time a field reads: its own knownAt argument,

@@ -294,6 +294,9 @@ func (r *Resolver) factsByStart(ctx context.Context, pred model.Predicate, start
 		if err != nil {
 			return err
 		}
+		if err := r.primeEnds(ctx, at, fs); err != nil {
+			return err
+		}
 		conn.PageInfo.HasNextPage = more
 		for i, f := range fs {
 			conn.Edges = append(conn.Edges, &model.FactEdge{Cursor: encodeCursor(cursors[i]), Node: model.FactOf(f, at)})

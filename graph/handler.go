@@ -42,7 +42,7 @@ func NewHandler(r *Resolver, lim Limits, ws Socket, log *slog.Logger) http.Handl
 	srv.SetErrorPresenter(errorPresenter(log))
 	srv.SetRecoverFunc(recoverFunc(log))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		return ws.boundSubscriptions(withOpState(ctx, r.DB), next)
+		return ws.boundSubscriptions(withOpState(ctx, r.DB, r.LoaderWait), next)
 	})
 	plain := withTimeout(lim, checkTransport(lim, limitBody(lim, srv)))
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {

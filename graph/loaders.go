@@ -8,16 +8,17 @@ import (
 	"strings"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
-// loaderWait is how long a loader waits to collect keys into one batch.
-// gqlgen resolves list elements concurrently, so their loads arrive within
-// microseconds of each other; a short wait batches them without adding
-// noticeable latency.
-const loaderWait = 2 * time.Millisecond
+// DefaultLoaderWait is how long a loader waits to collect keys into one
+// batch. gqlgen resolves the elements of a list concurrently, so their
+// loads arrive within microseconds of each other. Fields that are not under
+// a list never wait (see inList).
+const DefaultLoaderWait = 250 * time.Microsecond
 
 // snapKey names an entity in one transaction-time snapshot.
 type snapKey struct {
@@ -64,22 +65,27 @@ func (s edgeSel) filter() store.EdgeFilter {
 // loaders are created per operation so cached values never outlive the
 // request that read them.
 type loaders struct {
+	db     *store.DB
 	entity *dataloadgen.Loader[snapKey, *store.Entity]
 	edges  *dataloadgen.Loader[edgeKey, []*store.Fact]
 	text   *dataloadgen.Loader[snapKey, string] // documents' stored texts
 }
 
-func newLoaders(db *store.DB) *loaders {
+func newLoaders(db *store.DB, wait time.Duration) *loaders {
+	if wait <= 0 {
+		wait = DefaultLoaderWait
+	}
 	return &loaders{
+		db: db,
 		entity: dataloadgen.NewMappedLoader(func(ctx context.Context, keys []snapKey) (map[snapKey]*store.Entity, error) {
 			return fetchEntities(db, keys)
-		}, dataloadgen.WithWait(loaderWait)),
+		}, dataloadgen.WithWait(wait)),
 		edges: dataloadgen.NewMappedLoader(func(ctx context.Context, keys []edgeKey) (map[edgeKey][]*store.Fact, error) {
 			return fetchEdges(db, keys)
-		}, dataloadgen.WithWait(loaderWait)),
+		}, dataloadgen.WithWait(wait)),
 		text: dataloadgen.NewMappedLoader(func(ctx context.Context, keys []snapKey) (map[snapKey]string, error) {
 			return fetchTexts(db, keys)
-		}, dataloadgen.WithWait(loaderWait)),
+		}, dataloadgen.WithWait(wait)),
 	}
 }
 
@@ -147,8 +153,26 @@ func fetchEdges(db *store.DB, keys []edgeKey) (map[edgeKey][]*store.Fact, error)
 	return out, nil
 }
 
+// inList reports whether the field resolving in ctx runs once per element
+// of a list above it. Only then can siblings share a batch; a field that
+// runs once reads at once instead of waiting for a batch that will not
+// come.
+func inList(ctx context.Context) bool {
+	for fc := graphql.GetFieldContext(ctx); fc != nil; fc = fc.Parent {
+		if fc.Index != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // loadEntity loads one entity; a missing one is store.ErrNotFound.
 func (l *loaders) loadEntity(ctx context.Context, at time.Time, id string) (*store.Entity, error) {
+	if !inList(ctx) {
+		if err := l.primeEntities(at, []string{id}); err != nil {
+			return nil, err
+		}
+	}
 	e, err := l.entity.Load(ctx, snapKey{atKey(at), id})
 	if errors.Is(err, dataloadgen.ErrNotFound) {
 		return nil, fmt.Errorf("%w: %s", store.ErrNotFound, id)
@@ -158,7 +182,15 @@ func (l *loaders) loadEntity(ctx context.Context, at time.Time, id string) (*sto
 
 // loadEdges loads one entity's edges; an unknown entity has none.
 func (l *loaders) loadEdges(ctx context.Context, at time.Time, id string, f store.EdgeFilter) ([]*store.Fact, error) {
-	fs, err := l.edges.Load(ctx, edgeKey{atKey(at), id, selOf(f)})
+	key := edgeKey{atKey(at), id, selOf(f)}
+	if !inList(ctx) {
+		m, err := fetchEdges(l.db, []edgeKey{key})
+		if err != nil {
+			return nil, err
+		}
+		l.edges.Prime(key, m[key])
+	}
+	fs, err := l.edges.Load(ctx, key)
 	if errors.Is(err, dataloadgen.ErrNotFound) {
 		return nil, nil
 	}
@@ -195,4 +227,22 @@ func (l *loaders) loadText(ctx context.Context, at time.Time, id string) (string
 		return "", false, nil
 	}
 	return t, err == nil, err
+}
+
+// primeEntities reads the given entities at once (one store read) and puts
+// them in the loader's cache, so resolvers asking for them later do not
+// wait for a batch. Missing ones are left out and load as not found.
+func (l *loaders) primeEntities(at time.Time, ids []string) error {
+	keys := make([]snapKey, 0, len(ids))
+	for _, id := range ids {
+		keys = append(keys, snapKey{atKey(at), id})
+	}
+	m, err := fetchEntities(l.db, keys)
+	if err != nil {
+		return err
+	}
+	for k, e := range m {
+		l.entity.Prime(k, e)
+	}
+	return nil
 }

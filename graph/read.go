@@ -118,6 +118,13 @@ func (r *Resolver) relations(ctx context.Context, id string, parent time.Time, d
 		return nil, err
 	}
 	conn := &model.FactConnection{TotalCount: len(fs), PageInfo: w.info, Edges: make([]*model.FactEdge, 0, w.hi-w.lo)}
+	page := make([]*store.Fact, 0, w.hi-w.lo)
+	for _, i := range order[w.lo:w.hi] {
+		page = append(page, fs[i])
+	}
+	if err := r.primeEnds(ctx, at, page); err != nil {
+		return nil, err
+	}
 	for _, i := range order[w.lo:w.hi] {
 		conn.Edges = append(conn.Edges, &model.FactEdge{Cursor: encodeCursor(keys[i]), Node: model.FactOf(fs[i], at)})
 	}
@@ -127,11 +134,17 @@ func (r *Resolver) relations(ctx context.Context, id string, parent time.Time, d
 // loadAll loads many entities in one batch; any missing one is an
 // internal error (callers pass IDs taken from live facts).
 func (r *Resolver) loadAll(ctx context.Context, at time.Time, ids []string) ([]*store.Entity, error) {
+	l := r.op(ctx).loaders
+	if !inList(ctx) {
+		if err := l.primeEntities(at, ids); err != nil {
+			return nil, err
+		}
+	}
 	keys := make([]snapKey, len(ids))
 	for i, id := range ids {
 		keys[i] = snapKey{atKey(at), id}
 	}
-	ents, err := r.op(ctx).loaders.entity.LoadAll(ctx, keys)
+	ents, err := l.entity.LoadAll(ctx, keys)
 	if err != nil {
 		return nil, fmt.Errorf("graph: load %d entities: %v", len(ids), err)
 	}
@@ -156,6 +169,9 @@ func (r *Resolver) factsOf(ctx context.Context, id string, parent time.Time, kno
 	at := r.at(ctx, knownAt, parent)
 	fs, err := r.edges(ctx, at, id, f)
 	if err != nil {
+		return nil, err
+	}
+	if err := r.primeEnds(ctx, at, fs); err != nil {
 		return nil, err
 	}
 	return factsByStart(fs, at), nil

@@ -20,6 +20,9 @@ type Resolver struct {
 	Now func() time.Time
 	// MaxPage is the largest first/last a connection accepts.
 	MaxPage int
+	// LoaderWait is how long dataloaders gather keys into a batch
+	// (DefaultLoaderWait when 0).
+	LoaderWait time.Duration
 	// MaxVisited caps the entities one path search may reach
 	// (DefaultMaxVisited when 0).
 	MaxVisited int
