@@ -132,6 +132,7 @@ func Import(db *store.DB, inputs []Input, o ImportOptions) (Report, error) {
 		note += " " + in.Name
 	}
 	done := 0
+	var lastReport time.Time // the first chunk reports at once, later ones once a second
 	commitAt, err := db.BulkUpdate(store.UpdateOptions{Author: author, Note: note, At: at}, func(b *store.Bulk) error {
 		rep.Changed = 0 // BulkUpdate runs this once; reset keeps the count honest if that changes
 		for _, in := range inputs {
@@ -149,7 +150,10 @@ func Import(db *store.DB, inputs []Input, o ImportOptions) (Report, error) {
 				}
 				done++
 				if done%chunk == 0 {
-					fmt.Fprintf(progress, "import: %d/%d records applied (hidden until the import commits)\n", done, rep.Records)
+					if time.Since(lastReport) >= time.Second {
+						lastReport = time.Now()
+						fmt.Fprintf(progress, "import: %d/%d records applied (hidden until the import commits)\n", done, rep.Records)
+					}
 					return b.Flush()
 				}
 				return nil

@@ -35,6 +35,7 @@ type Bulk struct {
 	txn     *badger.Txn
 	w       *Writer
 	changes []Change
+	all     *Writer // indexes changes by ID (see mergeChanges)
 }
 
 // BulkUpdate runs fn with a Bulk and commits what it wrote as one commit
@@ -88,7 +89,7 @@ func (b *Bulk) Flush() error {
 		return fmt.Errorf("store: bulk chunk: %w", err)
 	}
 	b.ts = ts
-	b.changes = mergeChanges(b.changes, b.w.changed)
+	b.mergeChanges(b.w.changed)
 	b.begin(b.w.next)
 	return nil
 }
@@ -103,7 +104,7 @@ func (b *Bulk) finish(o UpdateOptions) error {
 	if err := b.w.finish(ts, true); err != nil {
 		return err
 	}
-	b.changes = mergeChanges(b.changes, b.w.changed)
+	b.mergeChanges(b.w.changed)
 	c := &Commit{Author: o.Author, Note: o.Note, Changes: b.changes}
 	if err := b.w.writeCommit(ts, c); err != nil {
 		return err
@@ -118,12 +119,17 @@ func (b *Bulk) finish(o UpdateOptions) error {
 	return nil
 }
 
-func mergeChanges(all, more []Change) []Change {
-	w := Writer{changed: all}
-	for _, c := range more {
-		w.touched(c)
+// mergeChanges adds a chunk's changes to the bulk's, one entry per ID,
+// through the bulk's own index so the merge costs the chunk's size, not
+// the whole import's.
+func (b *Bulk) mergeChanges(more []Change) {
+	if b.all == nil {
+		b.all = &Writer{}
 	}
-	return w.changed
+	for _, c := range more {
+		b.all.touched(c)
+	}
+	b.changes = b.all.changed
 }
 
 // settleBatch bounds the keys one rollback transaction rewrites.

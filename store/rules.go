@@ -60,9 +60,15 @@ func (w *Writer) checkRules(f *Fact, e edge) error {
 
 // overlapping calls refuse with the first fact under the O (out) or I
 // prefix, other than f itself, whose interval overlaps f's.
+//
+// It scans the stored edges through a read-only transaction and this
+// transaction's own edge writes through pendingEdges: an iterator on the
+// write transaction itself would sort all its pending writes every time,
+// which made large imports quadratic.
 func (w *Writer) overlapping(prefix []byte, out bool, f *Fact, refuse func(*Fact) error) error {
+	pending := w.edgeWrites[string(prefix)]
 	var clash *Fact
-	err := w.scanPrefix(prefix, func(k []byte) (bool, error) {
+	check := func(k []byte) (bool, error) {
 		e, err := parseEdgeKey(k)
 		if err != nil {
 			return false, err
@@ -76,12 +82,71 @@ func (w *Writer) overlapping(prefix []byte, out bool, f *Fact, refuse func(*Fact
 			return false, nil
 		}
 		return true, nil
-	})
-	if err != nil {
-		return err
+	}
+	rtxn := w.db.bdb.NewTransactionAt(w.ts, false)
+	defer rtxn.Discard()
+	it := rtxn.NewIterator(badgerIterOpts(prefix, false))
+	defer it.Close()
+	for it.Seek(prefix); it.ValidForPrefix(prefix) && clash == nil; it.Next() {
+		k := it.Item().Key()
+		if _, rewritten := pending[string(k)]; rewritten {
+			continue // deleted or rewritten here; checked below if still set
+		}
+		if more, err := check(k); err != nil || !more {
+			if err != nil {
+				return err
+			}
+			break
+		}
+	}
+	for k, v := range pending {
+		if clash != nil {
+			break
+		}
+		if v == nil {
+			continue
+		}
+		if _, err := check([]byte(k)); err != nil {
+			return err
+		}
 	}
 	if clash != nil {
 		return refuse(clash)
 	}
 	return nil
+}
+
+// Edge-key prefix lengths that overlapping scans: O|src8|pred2|dst8 for a
+// membership between two entities, O|src8|pred2 or I|dst8|pred2 for every
+// fact of one predicate at one entity.
+const (
+	edgePredPrefixLen = 1 + 8 + 2
+	edgePairPrefixLen = 1 + 8 + 2 + 8
+)
+
+// noteEdge records an edge key written (or deleted) in this transaction
+// under both prefixes overlapping may scan.
+func (w *Writer) noteEdge(k, v []byte, deleted bool) {
+	if len(k) != edgeKeyLen || (k[0] != tagOut && k[0] != tagIn) {
+		return
+	}
+	if w.edgeWrites == nil {
+		w.edgeWrites = map[string]map[string][]byte{}
+	}
+	if !deleted && v == nil {
+		v = []byte{} // an in-edge's empty value, not a delete
+	}
+	for _, n := range []int{edgePredPrefixLen, edgePairPrefixLen} {
+		p := string(k[:n])
+		m := w.edgeWrites[p]
+		if m == nil {
+			m = map[string][]byte{}
+			w.edgeWrites[p] = m
+		}
+		if deleted {
+			m[string(k)] = nil
+		} else {
+			m[string(k)] = v
+		}
+	}
 }

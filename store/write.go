@@ -20,6 +20,12 @@ type Writer struct {
 	seq0    uint64   // next when the transaction began
 	dirty   bool     // anything written
 	changed []Change // what changed, in order, one entry per ID
+	// changedAt indexes changed by ID, so recording a change stays O(1)
+	// however large a bulk write grows.
+	changedAt map[string]int
+	// edgeWrites holds this transaction's edge writes by key prefix (see
+	// pendingEdges), value nil for a delete.
+	edgeWrites map[string]map[string][]byte
 }
 
 func (w *Writer) wrap(err error) error {
@@ -34,6 +40,7 @@ func (w *Writer) set(k, v []byte) error {
 	if err := w.txn.Set(k, v); err != nil {
 		return w.wrap(err)
 	}
+	w.noteEdge(k, v, false)
 	return nil
 }
 
@@ -42,6 +49,7 @@ func (w *Writer) del(k []byte) error {
 	if err := w.txn.Delete(k); err != nil {
 		return w.wrap(err)
 	}
+	w.noteEdge(k, nil, true)
 	return nil
 }
 
@@ -54,14 +62,19 @@ func (w *Writer) alloc() uint64 {
 // touched records a change. An ID changed twice in one commit keeps its
 // first operation, unless the later one deletes it.
 func (w *Writer) touched(c Change) {
-	for i := range w.changed {
-		if w.changed[i].ID == c.ID {
-			if c.Op == OpDelete {
-				w.changed[i] = c
-			}
-			return
+	if w.changedAt == nil {
+		w.changedAt = make(map[string]int, len(w.changed))
+		for i, x := range w.changed {
+			w.changedAt[x.ID] = i
 		}
 	}
+	if i, ok := w.changedAt[c.ID]; ok {
+		if c.Op == OpDelete {
+			w.changed[i] = c
+		}
+		return
+	}
+	w.changedAt[c.ID] = len(w.changed)
 	w.changed = append(w.changed, c)
 }
 
