@@ -38,6 +38,8 @@ type serveConfig struct {
 	maxVisited int
 	gcInterval time.Duration
 	loaderWait time.Duration
+	pprofAddr  string
+	cacheMB    int64
 	now        func() time.Time
 	socket     graph.Socket
 	// policy decides who may write (tokens, read-only).
@@ -65,6 +67,8 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	fs.DurationVar(&c.limits.Timeout, "timeout", c.limits.Timeout, "resolver deadline per request")
 	fs.IntVar(&c.maxVisited, "max-visited", graph.DefaultMaxVisited, "entities one path search may reach before LIMIT_EXCEEDED")
 	fs.DurationVar(&c.gcInterval, "gc-interval", 10*time.Minute, "how often to reclaim value-log space")
+	fs.Int64Var(&c.cacheMB, "cache-mb", 64, "Badger block cache size in MiB")
+	fs.StringVar(&c.pprofAddr, "pprof-addr", "", "serve Go profiles (/debug/pprof/) on this loopback `address`; empty: off")
 	fs.DurationVar(&c.loaderWait, "loader-wait", graph.DefaultLoaderWait, "how long a dataloader gathers sibling fields into one store read")
 	fs.StringVar(&c.tokensFile, "tokens-file", "", "`file` of write tokens, one name:token a line (also env "+auth.EnvTokens+"=name:token,...)")
 	fs.BoolVar(&c.policy.ReadOnly, "read-only", false, "refuse every write (a public mirror)")
@@ -99,6 +103,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 func serve(ctx context.Context, c *serveConfig, logOut io.Writer) error {
 	log := newLogger(logOut, c.logJSON)
 	opts := store.DefaultOptions().WithLogger(log).WithInMemory(c.inMemory)
+	if c.cacheMB > 0 {
+		opts = opts.WithBlockCacheSize(c.cacheMB << 20)
+	}
 	db, err := store.Open(c.dataDir, opts)
 	if err != nil {
 		return err
@@ -129,6 +136,13 @@ func serve(ctx context.Context, c *serveConfig, logOut io.Writer) error {
 		log.Info("writes", "tokens", c.policy.Tokens.Len()) // how many, never which
 	}
 
+	if c.pprofAddr != "" {
+		stopPprof, err := servePprof(c.pprofAddr, log)
+		if err != nil {
+			return err
+		}
+		defer stopPprof()
+	}
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return err
