@@ -66,3 +66,24 @@ func BenchmarkTimelineSweden(b *testing.B) {
 		return err
 	})
 }
+
+func BenchmarkPointRead(b *testing.B) {
+	benchView(b, func(r *store.Reader) error {
+		_, err := r.Entity("country/FIN")
+		return err
+	})
+}
+
+func BenchmarkNeighbourScan(b *testing.B) {
+	benchView(b, func(r *store.Reader) error {
+		_, err := r.Edges("org/nato", store.EdgeFilter{Dir: store.In, Predicates: []store.Predicate{store.MemberOf}, AsOf: store.MustDate("2024-10-01")})
+		return err
+	})
+}
+
+func BenchmarkByTimeRange(b *testing.B) {
+	benchView(b, func(r *store.Reader) error {
+		_, _, _, err := r.StartPage(store.MemberOf, store.MustDate("1990-01-01"), 0, "", 20)
+		return err
+	})
+}
