@@ -46,6 +46,12 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return recode(gerr, model.CodeTimeout, "the request took longer than the resolver deadline")
 		case errors.Is(err, context.Canceled):
 			return recode(gerr, model.CodeTimeout, "the request was cancelled")
+		case err.Error() == "introspection disabled":
+			return recode(gerr, model.CodeForbidden, "introspection is disabled on this server (--production)")
+		case gerr.Message == "operation  not found":
+			// gqlgen's words for a document with several operations and no
+			// operationName.
+			return recode(gerr, model.CodeBadUserInput, "the document has several operations: name the one to run in operationName")
 		case code == "COMPLEXITY_LIMIT_EXCEEDED":
 			return recode(gerr, model.CodeLimitExceeded, gerr.Message)
 		case code != "":
