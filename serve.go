@@ -145,7 +145,10 @@ func serve(ctx context.Context, c *serveConfig, logOut io.Writer) error {
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      c.limits.Timeout + 10*time.Second,
 		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		// The request line and headers; a GET query has its own, smaller
+		// limit (--max-url, 414) inside this one (431 beyond).
+		MaxHeaderBytes: max(64<<10, c.limits.MaxURLBytes+16<<10),
+		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	addr := ln.Addr().String()
 	log.Info("serving", "url", "http://"+addr+"/", "graphql", "http://"+addr+"/graphql")

@@ -18,22 +18,45 @@ import (
 // checkBody refuses, with a message for a 400, a POST body that is not one
 // GraphQL request: not UTF-8 (encoding/json would quietly turn bad bytes
 // into U+FFFD, so a query would run on text the client never sent), not
-// JSON, or a batch (a JSON array): one operation per request keeps every
-// limit and the resolver deadline per operation.
+// JSON, a batch (a JSON array: one operation per request keeps every limit
+// and the resolver deadline per operation), or an object whose known
+// members have the wrong JSON type (gqlgen would answer those without a
+// code).
 func checkBody(body []byte) string {
-	switch {
-	case !utf8.Valid(body):
+	if !utf8.Valid(body) {
 		return "request body is not valid UTF-8"
-	case !json.Valid(body):
-		return "request body is not valid JSON"
 	}
-	switch t := bytes.TrimLeft(body, " \t\r\n"); {
-	case len(t) > 0 && t[0] == '[':
-		return "batched requests are not supported: send one operation per request"
-	case len(t) == 0 || t[0] != '{':
+	if t := bytes.TrimLeft(body, " \t\r\n"); len(t) > 0 && t[0] == '[' {
+		if json.Valid(t) {
+			return "batched requests are not supported: send one operation per request"
+		}
+	}
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(body, &members); err != nil {
+		if !json.Valid(body) {
+			return "request body is not valid JSON"
+		}
 		return `request body must be a JSON object {"query": …, "variables": …}`
 	}
+	for _, m := range requestMembers {
+		v := members[m.name]
+		if len(v) == 0 || string(v) == "null" || v[0] == m.first {
+			continue
+		}
+		return "request member " + m.name + " must be " + m.kind
+	}
 	return ""
+}
+
+// requestMembers are the members of a GraphQL request object and the
+// first byte of the JSON type each must have.
+var requestMembers = []struct {
+	name  string
+	first byte
+	kind  string
+}{
+	{"query", '"', "a string"}, {"operationName", '"', "a string"},
+	{"variables", '{', "an object"}, {"extensions", '{', "an object"},
 }
 
 // checkGet refuses a GET whose parameters are not UTF-8 (400) or whose
