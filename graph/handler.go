@@ -49,7 +49,7 @@ func NewHandler(r *Resolver, lim Limits, ws Socket, log *slog.Logger) http.Handl
 	if r.FieldHook != nil {
 		srv.AroundFields(r.FieldHook)
 	}
-	srv.SetErrorPresenter(errorPresenter(log))
+	srv.SetErrorPresenter(errorPresenter(log, lim.Production))
 	srv.SetRecoverFunc(recoverFunc(log))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return ws.boundSubscriptions(withOpState(ctx, r.DB), next)
