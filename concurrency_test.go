@@ -241,7 +241,9 @@ func checkMoveHTTP(url string) error {
 		return fmt.Errorf("members: %+v", r.Errors)
 	}
 	type conn struct {
-		Members struct{ Edges []struct{ Node struct{ ID string } } }
+		Members struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
 	}
 	var d struct{ A, B conn }
 	if err := json.Unmarshal(r.Data, &d); err != nil {
