@@ -224,7 +224,7 @@ func TestPersistedMutationOverGET(t *testing.T) {
 	last := db.LastCommit()
 	for _, h := range []map[string]string{auth, nil} {
 		r = send(t, "GET", srv.URL+"/graphql?extensions="+url.QueryEscape(ext), "", nil, h)
-		if g := r.gql(t); g.code() != "BAD_USER_INPUT" || !strings.Contains(firstMessage(g), "GET requests only allow query") {
+		if g := r.gql(t); r.status != http.StatusOK || g.code() != "BAD_USER_INPUT" || !strings.Contains(firstMessage(g), "GET requests only allow query") {
 			t.Errorf("replay by GET (token %v): status %d %s", h != nil, r.status, r.body)
 		}
 	}

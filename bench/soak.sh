@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# A bounded soak run on 127.0.0.1 only: generate and import the synthetic
-# graph, serve it, then run a mixed read load (q1..q4 picked at random per
-# request, bench/load --mix) in ROUNDS rounds of ROUND each, reading the
+# A bounded soak run on 127.0.0.1 only: serve the NATO dataset (loaded on
+# first start) from a fresh directory, then run a mixed read load (member
+# lists, country memberships, search with typos, paths: bench/load --mix
+# n1..n4, one picked at random per request) in ROUNDS rounds of ROUND each, reading the
 # server's GET /debug/stats (goroutines, live heap) before the load, after a
 # warm-up round and after the last round, once the load has stopped. It
 # prints p99 per round and fails when goroutines or the live heap grew from
@@ -13,7 +14,6 @@ cd "$(dirname "$0")/.."
 ROUNDS="${ROUNDS:-6}"
 ROUND="${ROUND:-30s}"
 CLIENTS="${CLIENTS:-8}"
-FACTOR="${FACTOR:-1}"
 work="$(mktemp -d)"
 server=""
 cleanup() {
@@ -26,10 +26,6 @@ echo "== build"
 go build -o "$work/alliancegraph" .
 go build -o "$work/load" ./bench/load
 echo "cpus: $(nproc), $(lscpu | sed -n 's/^Model name: *//p'), $(go version | awk '{print $3}')"
-
-echo "== generate and import factor $FACTOR"
-"$work/alliancegraph" gen --factor "$FACTOR" -o "$work/graph.jsonl"
-"$work/alliancegraph" import --data "$work/data" "$work/graph.jsonl" 2>/dev/null
 
 echo "== serve on 127.0.0.1"
 "$work/alliancegraph" serve --data "$work/data" --addr 127.0.0.1:0 >"$work/serve.log" 2>&1 &
@@ -49,8 +45,8 @@ field() { sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"; }
 echo "stats before load:  $(stats)"
 printf '%-6s %-14s %-5s %7s %10s %9s %9s %8s %9s %6s\n' round server query clients req/s "p50 ms" "p99 ms" "cpu %" "peak MB" errors
 for r in $(seq 0 "$ROUNDS"); do
-  line=$("$work/load" --url "$base/graphql" --mix --queries q1,q2,q3,q4 --clients "$CLIENTS" \
-    --warmup 0s --duration "$ROUND" --factor "$FACTOR" --pid "$server" --header=false)
+  line=$("$work/load" --url "$base/graphql" --mix --queries n1,n2,n3,n4 --clients "$CLIENTS" \
+    --warmup 0s --duration "$ROUND" --pid "$server" --header=false)
   label="$r"; [ "$r" = 0 ] && label="warmup"
   printf '%-6s %s\n' "$label" "$line"
   if [ "$r" = 0 ]; then sleep 2; start=$(stats); echo "stats after warm-up: $start"; fi

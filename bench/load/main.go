@@ -23,10 +23,12 @@ import (
 )
 
 // Query IDs follow alliancegraph gen's ID scheme.
-var queries = map[string]struct {
+type query struct {
 	text string
 	vars func(rng *rand.Rand, f int) map[string]any
-}{
+}
+
+var queries = map[string]query{
 	"q1": {`query Q1($id: ID!) { country(id: $id) { id name iso3 capital region population area gdp founded independent } }`,
 		func(rng *rand.Rand, f int) map[string]any {
 			return map[string]any{"id": fmt.Sprintf("country/C%06d", rng.IntN(10000*f))}
@@ -41,6 +43,29 @@ var queries = map[string]struct {
 		}},
 	"q4": {`query Q4($d: Date!) { facts(predicate: MEMBER_OF, startedAfter: $d, orderBy: VALID_FROM, first: 20) { edges { node { id validFrom validTo from { id } to { id } } } } }`,
 		func(rng *rand.Rand, f int) map[string]any { return map[string]any{"d": randomDate(rng)} }},
+}
+
+// The NATO dataset's reads (n1..n4), for runs on a server started on an
+// empty directory, which loads that dataset: no generation or import
+// needed (bench/soak.sh).
+var natoStates = []string{"ALB", "BEL", "BGR", "CAN", "HRV", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC", "HUN", "ISL", "ITA", "LVA",
+	"LTU", "LUX", "MNE", "NLD", "MKD", "NOR", "POL", "PRT", "ROU", "SVK", "SVN", "ESP", "SWE", "TUR", "GBR", "USA"}
+
+func init() {
+	state := func(rng *rand.Rand) string { return "country/" + natoStates[rng.IntN(len(natoStates))] }
+	day := func(rng *rand.Rand) string {
+		return time.Date(1949, 8, 24, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.IntN(76*365)).Format(time.DateOnly)
+	}
+	queries["n1"] = query{`query N1($id: ID!) { country(id: $id) { id name iso3 memberships { id validFrom validTo to { id name } } } }`,
+		func(rng *rand.Rand, _ int) map[string]any { return map[string]any{"id": state(rng)} }}
+	queries["n2"] = query{`query N2($d: Date!) { alliance(id: "org/nato") { memberCount(asOf: $d) members(asOf: $d, first: 50) { edges { since node { id name } } } } }`,
+		func(rng *rand.Rand, _ int) map[string]any { return map[string]any{"d": day(rng)} }}
+	queries["n3"] = query{`query N3($q: String!) { search(query: $q, first: 5) { score entity { id name } } }`,
+		func(rng *rand.Rand, _ int) map[string]any {
+			return map[string]any{"q": []string{"finland", "turkiye", "stoltenburg", "rutte", "north atlantic", "sweden"}[rng.IntN(6)]}
+		}}
+	queries["n4"] = query{`query N4($a: ID!, $b: ID!, $d: Date!) { path(from: $a, to: $b, maxHops: 3, asOf: $d) { length } }`,
+		func(rng *rand.Rand, _ int) map[string]any { return map[string]any{"a": state(rng), "b": state(rng), "d": day(rng)} }}
 }
 
 func randomDate(rng *rand.Rand) string {
