@@ -65,7 +65,9 @@ func init() {
 			return map[string]any{"q": []string{"finland", "turkiye", "stoltenburg", "rutte", "north atlantic", "sweden"}[rng.IntN(6)]}
 		}}
 	queries["n4"] = query{`query N4($a: ID!, $b: ID!, $d: Date!) { path(from: $a, to: $b, maxHops: 3, asOf: $d) { length } }`,
-		func(rng *rand.Rand, _ int) map[string]any { return map[string]any{"a": state(rng), "b": state(rng), "d": day(rng)} }}
+		func(rng *rand.Rand, _ int) map[string]any {
+			return map[string]any{"a": state(rng), "b": state(rng), "d": day(rng)}
+		}}
 }
 
 func randomDate(rng *rand.Rand) string {
