@@ -42,7 +42,7 @@ func TestBadInput(t *testing.T) {
 		{"too many tokens", "", "{ " + strings.Repeat("a ", 10001) + " }", 422, "BAD_USER_INPUT", "token"},
 		{"text/plain body", "text/plain", `{"query":"{ __typename }"}`, 415, "BAD_USER_INPUT", "application/json"},
 		{"form body", "application/x-www-form-urlencoded", `query=%7B__typename%7D`, 415, "BAD_USER_INPUT", "application/json"},
-		{"not JSON", "application/json", `{"query":`, 400, "", ""},
+		{"not JSON", "application/json", `{"query":`, 400, "BAD_USER_INPUT", "JSON"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var status int

@@ -25,12 +25,7 @@ func importHandler(db *store.DB, policy *auth.Policy, maxBytes int64, log *slog.
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		author, err := policy.Authorize(r.Context())
 		if err != nil {
-			ref, _ := auth.IsRefusal(err)
-			status := http.StatusUnauthorized
-			if ref.Code == auth.CodeForbidden {
-				status = http.StatusForbidden
-			}
-			graph.WriteError(w, status, ref.Code, ref.Message)
+			writeRefusal(w, err)
 			return
 		}
 		mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/alliancegraph/alliancegraph/auth"
 	"github.com/alliancegraph/alliancegraph/dataset"
 	"github.com/alliancegraph/alliancegraph/graph"
@@ -21,7 +23,8 @@ import (
 )
 
 const serveSummary = `Serve the GraphQL API at /graphql (POST, GET for queries, websocket for
-subscriptions), POST /import, GraphiQL at / (works offline), and /healthz.
+subscriptions), POST /import, GET /export, GET /backup (with a token),
+GraphiQL at / (works offline), /healthz and /debug/stats.
 Mutations and imports need Authorization: Bearer <token> from --tokens-file
 or ALLIANCEGRAPH_TOKENS. On first start the curated NATO dataset is
 loaded into the empty data directory; later starts change nothing. SIGINT or
@@ -46,13 +49,18 @@ type serveConfig struct {
 	policy         auth.Policy
 	tokensFile     string
 	origins        string
+	corsOrigins    string
 	maxImportBytes int64
+	// debugStats serves GET /debug/stats (runtime heap and goroutines).
+	debugStats bool
+	// fieldHook, if set, wraps every field resolver (tests only).
+	fieldHook graphql.FieldMiddleware
 	// ready, if set, receives the listener's address once serving.
 	ready func(addr string)
 }
 
 func serveFlags(fs *flag.FlagSet) *serveConfig {
-	c := &serveConfig{limits: graph.DefaultLimits(), now: time.Now, socket: graph.DefaultSocket(), maxImportBytes: 64 << 20}
+	c := &serveConfig{limits: graph.DefaultLimits(), now: time.Now, socket: graph.DefaultSocket(), maxImportBytes: 64 << 20, debugStats: true}
 	fs.StringVar(&c.addr, "addr", envOr("ALLIANCEGRAPH_ADDR", "127.0.0.1:8080"), "listen `address` (env ALLIANCEGRAPH_ADDR)")
 	fs.StringVar(&c.dataDir, "data", envOr("ALLIANCEGRAPH_DATA", "./data"), "data `directory` (env ALLIANCEGRAPH_DATA)")
 	fs.BoolVar(&c.logJSON, "log-json", false, "log as JSON lines instead of text")
@@ -76,6 +84,10 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	fs.DurationVar(&c.socket.InitTimeout, "ws-init-timeout", c.socket.InitTimeout, "close a websocket that sends no connection_init within this time")
 	fs.DurationVar(&c.socket.KeepAlive, "ws-keepalive", c.socket.KeepAlive, "websocket keep-alive ping interval")
 	fs.IntVar(&c.socket.MaxSubscriptions, "ws-max-subscriptions", c.socket.MaxSubscriptions, "subscriptions open at once on one websocket")
+	fs.Int64Var(&c.socket.MaxMessageBytes, "ws-max-message", c.socket.MaxMessageBytes, "largest websocket message a client may send, in `bytes` (the socket is closed beyond)")
+	fs.StringVar(&c.corsOrigins, "cors-origins", "", "comma-separated host `patterns` whose pages may call the API from a browser (CORS; default: none)")
+	fs.BoolVar(&c.limits.Production, "production", false, "turn off introspection and \"Did you mean\" suggestions")
+	fs.BoolVar(&c.debugStats, "debug-stats", true, "serve GET /debug/stats (goroutines and heap, as JSON)")
 	fs.Int64Var(&c.maxImportBytes, "max-import", c.maxImportBytes, "POST /import body limit in `bytes`")
 	return c
 }
@@ -91,11 +103,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	c.policy.Tokens = tokens
-	for _, o := range strings.Split(c.origins, ",") {
-		if o = strings.TrimSpace(o); o != "" {
-			c.socket.Origins = append(c.socket.Origins, o)
-		}
-	}
+	c.socket.Origins = splitComma(c.origins)
 	return serve(ctx, c, stderr)
 }
 
@@ -153,7 +161,10 @@ func serve(ctx context.Context, c *serveConfig, logOut io.Writer) error {
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      c.limits.Timeout + 10*time.Second,
 		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		// The request line and headers; a GET query has its own, smaller
+		// limit (--max-url, 414) inside this one (431 beyond).
+		MaxHeaderBytes: max(64<<10, c.limits.MaxURLBytes+16<<10),
+		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	addr := ln.Addr().String()
 	log.Info("serving", "url", "http://"+addr+"/", "graphql", "http://"+addr+"/graphql")
@@ -179,6 +190,17 @@ func serve(ctx context.Context, c *serveConfig, logOut io.Writer) error {
 	return nil
 }
 
+// splitComma splits a comma-separated flag value, dropping empty items.
+func splitComma(s string) []string {
+	var out []string
+	for _, o := range strings.Split(s, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
 // newMux wires the endpoints.
 func newMux(db *store.DB, c *serveConfig, log *slog.Logger) http.Handler {
 	if c.socket.MaxSubscriptions == 0 {
@@ -189,11 +211,15 @@ func newMux(db *store.DB, c *serveConfig, log *slog.Logger) http.Handler {
 	if c.maxImportBytes == 0 {
 		c.maxImportBytes = 64 << 20
 	}
-	res := &graph.Resolver{DB: db, Now: c.now, MaxPage: c.limits.MaxPage, Policy: &c.policy, MaxVisited: c.maxVisited, Generator: generator(), LoaderWait: c.loaderWait}
+	res := &graph.Resolver{DB: db, Now: c.now, MaxPage: c.limits.MaxPage, Policy: &c.policy, MaxVisited: c.maxVisited, Generator: generator(), LoaderWait: c.loaderWait, FieldHook: c.fieldHook}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", graph.NewHandler(res, c.limits, c.socket, log))
 	mux.Handle("POST /import", importHandler(db, &c.policy, c.maxImportBytes, log))
 	mux.Handle("/export", graph.NewExportHandler(db, generator(), log))
+	mux.Handle("GET /backup", backupHandler(db, &c.policy, log))
+	if c.debugStats {
+		mux.Handle("GET /debug/stats", statsHandler(time.Now()))
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		if err := db.View(time.Time{}, func(*store.Reader) error { return nil }); err != nil {
@@ -203,5 +229,5 @@ func newMux(db *store.DB, c *serveConfig, log *slog.Logger) http.Handler {
 		io.WriteString(w, "ok\n")
 	})
 	mux.Handle("/", web.Handler(web.Options{Endpoint: "/graphql", Title: "alliancegraph", Examples: examples}))
-	return withRequestLog(log, c.policy.Middleware(mux))
+	return withRequestLog(log, withCORS(splitComma(c.corsOrigins), c.policy.Middleware(mux)))
 }

@@ -199,14 +199,24 @@ const (
 // Authorize returns the author name for a write by the caller in ctx, or
 // a *Refusal.
 func (p *Policy) Authorize(ctx context.Context) (string, error) {
+	if p.ReadOnly {
+		return "", &Refusal{CodeForbidden, "this server is a read-only mirror: writes are disabled"}
+	}
+	return p.Identify(ctx, "writes")
+}
+
+// Identify returns the name of the valid token the caller in ctx
+// presented, or a *Refusal naming what (e.g. "backups") needs one. It is
+// Authorize without the read-only switch, for privileged reads: an online
+// backup holds every version of every record, so it needs a token even
+// though it changes nothing, and a read-only mirror still answers it.
+func (p *Policy) Identify(ctx context.Context, what string) (string, error) {
 	c := CallerOf(ctx)
 	switch {
-	case p.ReadOnly:
-		return "", &Refusal{CodeForbidden, "this server is a read-only mirror: writes are disabled"}
 	case p.Tokens == nil || p.Tokens.Len() == 0:
-		return "", &Refusal{CodeForbidden, "writes are disabled: no tokens are configured (start the server with --tokens-file FILE or " + EnvTokens + ")"}
+		return "", &Refusal{CodeForbidden, what + " are disabled: no tokens are configured (start the server with --tokens-file FILE or " + EnvTokens + ")"}
 	case !c.Presented:
-		return "", &Refusal{CodeUnauthenticated, "writes need an Authorization: Bearer <token> header"}
+		return "", &Refusal{CodeUnauthenticated, what + " need an Authorization: Bearer <token> header"}
 	case c.Name == "":
 		return "", &Refusal{CodeUnauthenticated, "the bearer token is not valid"}
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"regexp"
 	"runtime/debug"
 	"strings"
 
@@ -27,9 +28,16 @@ var codes = map[string]bool{
 // CONFLICT; gqlgen's parse and validation errors become BAD_USER_INPUT;
 // anything unexpected becomes INTERNAL with a request ID, its detail
 // logged and never shown.
-func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+//
+// With production set, "Did you mean" suggestions are cut from every
+// message: gqlgen's SetDisableSuggestion drops them for fields and
+// arguments but not for enum values.
+func errorPresenter(log *slog.Logger, production bool) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gerr := graphql.DefaultErrorPresenter(ctx, err)
+		if production {
+			gerr.Message = suggestion.ReplaceAllString(gerr.Message, "")
+		}
 		code, _ := gerr.Extensions["code"].(string)
 		switch {
 		case codes[code]:
@@ -46,6 +54,12 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			return recode(gerr, model.CodeTimeout, "the request took longer than the resolver deadline")
 		case errors.Is(err, context.Canceled):
 			return recode(gerr, model.CodeTimeout, "the request was cancelled")
+		case err.Error() == "introspection disabled":
+			return recode(gerr, model.CodeForbidden, "introspection is disabled on this server (--production)")
+		case gerr.Message == "operation  not found":
+			// gqlgen's words for a document with several operations and no
+			// operationName.
+			return recode(gerr, model.CodeBadUserInput, "the document has several operations: name the one to run in operationName")
 		case code == "COMPLEXITY_LIMIT_EXCEEDED":
 			return recode(gerr, model.CodeLimitExceeded, gerr.Message)
 		case code != "":
@@ -58,6 +72,9 @@ func errorPresenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		return internalError(gerr, id)
 	}
 }
+
+// suggestion matches gqlparser's hints, e.g. ` Did you mean the enum value "MEMBER_OF"?`.
+var suggestion = regexp.MustCompile(` ?Did you mean [^?]*\?`)
 
 func recode(e *gqlerror.Error, code, msg string) *gqlerror.Error {
 	e.Message = msg

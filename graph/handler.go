@@ -22,9 +22,10 @@ import (
 )
 
 // NewHandler returns the GraphQL endpoint: JSON POST and GET (queries
-// only) transports, websocket subscriptions, introspection, persisted
-// queries, the limits, the write gate, the error presenter and a
-// per-operation snapshot and dataloaders.
+// only) transports, websocket subscriptions, introspection and "Did you
+// mean" suggestions (both off with lim.Production), persisted queries, the
+// limits, the write gate, the error presenter and a per-operation snapshot
+// and dataloaders.
 func NewHandler(r *Resolver, lim Limits, ws Socket, log *slog.Logger) http.Handler {
 	if r.MaxPage == 0 {
 		r.MaxPage = lim.MaxPage
@@ -35,11 +36,20 @@ func NewHandler(r *Resolver, lim Limits, ws Socket, log *slog.Logger) http.Handl
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(lim.MaxTokens)
-	srv.Use(extension.Introspection{})
+	srv.SetDisableSuggestion(lim.Production)
+	if lim.Production {
+		srv.Use(noIntrospection{})
+	} else {
+		srv.Use(extension.Introspection{})
+	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(getQueriesOnly{})
 	srv.Use(limitsExt{lim: lim})
 	srv.Use(writeGate{policy: r.Policy})
-	srv.SetErrorPresenter(errorPresenter(log))
+	if r.FieldHook != nil {
+		srv.AroundFields(r.FieldHook)
+	}
+	srv.SetErrorPresenter(errorPresenter(log, lim.Production))
 	srv.SetRecoverFunc(recoverFunc(log))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return ws.boundSubscriptions(withOpState(ctx, r.DB, r.LoaderWait), next)
@@ -68,6 +78,13 @@ func checkTransport(lim Limits, next http.Handler) http.Handler {
 					fmt.Sprintf("request URL query is %d bytes, over the URL limit of %d: use POST", n, lim.MaxURLBytes))
 				return
 			}
+			if status, msg := checkGet(req, lim); status != 0 {
+				if status == http.StatusMethodNotAllowed {
+					w.Header().Set("Allow", "POST")
+				}
+				WriteError(w, status, model.CodeBadUserInput, msg)
+				return
+			}
 		case http.MethodPost:
 			mt, _, err := mime.ParseMediaType(req.Header.Get("Content-Type"))
 			if err != nil || (mt != "application/json" && mt != "application/graphql-response+json") {
@@ -81,7 +98,7 @@ func checkTransport(lim Limits, next http.Handler) http.Handler {
 				"method "+req.Method+" not allowed: use POST with a JSON body, or GET for queries")
 			return
 		}
-		next.ServeHTTP(w, req)
+		next.ServeHTTP(w, withMethod(req))
 	})
 }
 
@@ -107,6 +124,10 @@ func limitBody(lim Limits, next http.Handler) http.Handler {
 		}
 		if int64(len(body)) > lim.MaxBodyBytes {
 			tooBig()
+			return
+		}
+		if msg := checkBody(body); msg != "" {
+			WriteError(w, http.StatusBadRequest, model.CodeBadUserInput, msg)
 			return
 		}
 		req.Body = io.NopCloser(bytes.NewReader(body))

@@ -25,6 +25,10 @@ type Limits struct {
 	MaxPage       int           // first / last on any list
 	MaxBodyBytes  int64         // request body, answered 413 beyond it
 	Timeout       time.Duration // resolver deadline, answered TIMEOUT
+	// Production turns off what helps people explore but also helps an
+	// attacker map the API: introspection (__schema, __type: FORBIDDEN)
+	// and the "Did you mean" suggestions in validation errors.
+	Production bool
 }
 
 // DefaultLimits are the documented defaults (README, "Limits").

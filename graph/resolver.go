@@ -8,6 +8,8 @@ package graph
 import (
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"github.com/alliancegraph/alliancegraph/auth"
 
 	"github.com/alliancegraph/alliancegraph/store"
@@ -31,4 +33,7 @@ type Resolver struct {
 	// Generator names the program in export headers: "alliancegraph
 	// <version>", the same for every way of exporting.
 	Generator string
+	// FieldHook, if set, wraps every field resolver. Tests use it to make
+	// a resolver panic or outlast the deadline through a real server.
+	FieldHook graphql.FieldMiddleware
 }

@@ -29,15 +29,23 @@ type Socket struct {
 	KeepAlive time.Duration
 	// MaxSubscriptions bounds the subscriptions open at once on one socket.
 	MaxSubscriptions int
+	// MaxMessageBytes bounds one message a client sends; a bigger one
+	// closes the socket with status 1009 (message too big).
+	MaxMessageBytes int64
 }
 
 // DefaultSocket is the documented default (README, "Subscriptions").
 func DefaultSocket() Socket {
-	return Socket{InitTimeout: 10 * time.Second, KeepAlive: 15 * time.Second, MaxSubscriptions: 10}
+	return Socket{InitTimeout: 10 * time.Second, KeepAlive: 15 * time.Second, MaxSubscriptions: 10, MaxMessageBytes: 100 << 10}
 }
 
 func (s Socket) transport() transport.Websocket {
+	limit := s.MaxMessageBytes
+	if limit <= 0 {
+		limit = DefaultSocket().MaxMessageBytes
+	}
 	return transport.Websocket{
+		PayloadReadLimit: &limit,
 		Implementation: transport.CoderWebsocketImplementation{
 			AcceptOptions: websocket.AcceptOptions{OriginPatterns: s.Origins},
 		},

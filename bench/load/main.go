@@ -23,10 +23,12 @@ import (
 )
 
 // Query IDs follow alliancegraph gen's ID scheme.
-var queries = map[string]struct {
+type query struct {
 	text string
 	vars func(rng *rand.Rand, f int) map[string]any
-}{
+}
+
+var queries = map[string]query{
 	"q1": {`query Q1($id: ID!) { country(id: $id) { id name iso3 capital region population area gdp founded independent } }`,
 		func(rng *rand.Rand, f int) map[string]any {
 			return map[string]any{"id": fmt.Sprintf("country/C%06d", rng.IntN(10000*f))}
@@ -41,6 +43,31 @@ var queries = map[string]struct {
 		}},
 	"q4": {`query Q4($d: Date!) { facts(predicate: MEMBER_OF, startedAfter: $d, orderBy: VALID_FROM, first: 20) { edges { node { id validFrom validTo from { id } to { id } } } } }`,
 		func(rng *rand.Rand, f int) map[string]any { return map[string]any{"d": randomDate(rng)} }},
+}
+
+// The NATO dataset's reads (n1..n4), for runs on a server started on an
+// empty directory, which loads that dataset: no generation or import
+// needed (bench/soak.sh).
+var natoStates = []string{"ALB", "BEL", "BGR", "CAN", "HRV", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC", "HUN", "ISL", "ITA", "LVA",
+	"LTU", "LUX", "MNE", "NLD", "MKD", "NOR", "POL", "PRT", "ROU", "SVK", "SVN", "ESP", "SWE", "TUR", "GBR", "USA"}
+
+func init() {
+	state := func(rng *rand.Rand) string { return "country/" + natoStates[rng.IntN(len(natoStates))] }
+	day := func(rng *rand.Rand) string {
+		return time.Date(1949, 8, 24, 0, 0, 0, 0, time.UTC).AddDate(0, 0, rng.IntN(76*365)).Format(time.DateOnly)
+	}
+	queries["n1"] = query{`query N1($id: ID!) { country(id: $id) { id name iso3 memberships { id validFrom validTo to { id name } } } }`,
+		func(rng *rand.Rand, _ int) map[string]any { return map[string]any{"id": state(rng)} }}
+	queries["n2"] = query{`query N2($d: Date!) { alliance(id: "org/nato") { memberCount(asOf: $d) members(asOf: $d, first: 50) { edges { since node { id name } } } } }`,
+		func(rng *rand.Rand, _ int) map[string]any { return map[string]any{"d": day(rng)} }}
+	queries["n3"] = query{`query N3($q: String!) { search(query: $q, first: 5) { score entity { id name } } }`,
+		func(rng *rand.Rand, _ int) map[string]any {
+			return map[string]any{"q": []string{"finland", "turkiye", "stoltenburg", "rutte", "north atlantic", "sweden"}[rng.IntN(6)]}
+		}}
+	queries["n4"] = query{`query N4($a: ID!, $b: ID!, $d: Date!) { path(from: $a, to: $b, maxHops: 3, asOf: $d) { length } }`,
+		func(rng *rand.Rand, _ int) map[string]any {
+			return map[string]any{"a": state(rng), "b": state(rng), "d": day(rng)}
+		}}
 }
 
 func randomDate(rng *rand.Rand) string {
@@ -66,6 +93,7 @@ func run(args []string, out io.Writer) error {
 	factor := fs.Int("factor", 1, "size factor of the generated graph (for ID ranges)")
 	label := fs.String("label", "alliancegraph", "server name in the output")
 	header := fs.Bool("header", true, "print the table header")
+	mix := fs.Bool("mix", false, "one run per client count in which every request picks one of --queries at random (a mixed load)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -75,11 +103,26 @@ func run(args []string, out io.Writer) error {
 	if *header {
 		fmt.Fprintf(out, "%-14s %-5s %7s %10s %9s %9s %8s %9s %6s\n", "server", "query", "clients", "req/s", "p50 ms", "p99 ms", "cpu %", "peak MB", "errors")
 	}
-	for _, q := range strings.Split(*qs, ",") {
-		spec, ok := queries[q]
-		if !ok {
+	names := strings.Split(*qs, ",")
+	for _, q := range names {
+		if _, ok := queries[q]; !ok {
 			return fmt.Errorf("unknown query %q", q)
 		}
+	}
+	if *mix {
+		text, vars := mixed(names)
+		for _, cs := range strings.Split(*clients, ",") {
+			c, err := strconv.Atoi(cs)
+			if err != nil || c < 1 {
+				return fmt.Errorf("bad --clients %q", cs)
+			}
+			r := measure(*url, text, vars, *factor, c, *warmup, *dur, *pid)
+			fmt.Fprintf(out, "%-14s %-5s %7d %10.0f %9.2f %9.2f %8.0f %9.0f %6d\n", *label, "mix", c, r.rps, ms(r.p50), ms(r.p99), r.cpu, r.peakMB, r.errors)
+		}
+		return nil
+	}
+	for _, q := range names {
+		spec := queries[q]
 		for _, cs := range strings.Split(*clients, ",") {
 			c, err := strconv.Atoi(cs)
 			if err != nil || c < 1 {
@@ -91,6 +134,25 @@ func run(args []string, out io.Writer) error {
 	}
 	return nil
 }
+
+// mixed returns one document holding every named query as an operation,
+// and variables that pick one operation at random per request.
+func mixed(names []string) (string, func(*rand.Rand, int) map[string]any) {
+	var doc strings.Builder
+	for _, q := range names {
+		doc.WriteString(queries[q].text + "\n")
+	}
+	return doc.String(), func(rng *rand.Rand, f int) map[string]any {
+		q := names[rng.IntN(len(names))]
+		vars := queries[q].vars(rng, f)
+		vars[opNameKey] = strings.ToUpper(q)
+		return vars
+	}
+}
+
+// opNameKey carries the operation name from a vars function to send; it
+// is not a GraphQL variable.
+const opNameKey = "\x00operationName"
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
@@ -119,7 +181,13 @@ func measure(url, text string, vars func(*rand.Rand, int) map[string]any, factor
 				var mine []time.Duration
 				bad := 0
 				for ctx.Err() == nil {
-					body, _ := json.Marshal(map[string]any{"query": text, "variables": vars(rng, factor)})
+					v := vars(rng, factor)
+					req := map[string]any{"query": text, "variables": v}
+					if op, ok := v[opNameKey]; ok {
+						delete(v, opNameKey)
+						req["operationName"] = op
+					}
+					body, _ := json.Marshal(req)
 					t0 := time.Now()
 					ok := send(client, url, body)
 					el := time.Since(t0)

@@ -1,0 +1,126 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"unicode/utf8"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
+
+	"github.com/alliancegraph/alliancegraph/graph/model"
+)
+
+// checkBody refuses, with a message for a 400, a POST body that is not one
+// GraphQL request: not UTF-8 (encoding/json would quietly turn bad bytes
+// into U+FFFD, so a query would run on text the client never sent), not
+// JSON, a batch (a JSON array: one operation per request keeps every limit
+// and the resolver deadline per operation), or an object whose known
+// members have the wrong JSON type (gqlgen would answer those without a
+// code).
+func checkBody(body []byte) string {
+	if !utf8.Valid(body) {
+		return "request body is not valid UTF-8"
+	}
+	if t := bytes.TrimLeft(body, " \t\r\n"); len(t) > 0 && t[0] == '[' {
+		if json.Valid(t) {
+			return "batched requests are not supported: send one operation per request"
+		}
+	}
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(body, &members); err != nil {
+		if !json.Valid(body) {
+			return "request body is not valid JSON"
+		}
+		return `request body must be a JSON object {"query": …, "variables": …}`
+	}
+	for _, m := range requestMembers {
+		v := members[m.name]
+		if len(v) == 0 || string(v) == "null" || v[0] == m.first {
+			continue
+		}
+		return "request member " + m.name + " must be " + m.kind
+	}
+	return ""
+}
+
+// requestMembers are the members of a GraphQL request object and the
+// first byte of the JSON type each must have.
+var requestMembers = []struct {
+	name  string
+	first byte
+	kind  string
+}{
+	{"query", '"', "a string"}, {"operationName", '"', "a string"},
+	{"variables", '{', "an object"}, {"extensions", '{', "an object"},
+}
+
+// checkGet refuses a GET whose parameters are not UTF-8 (400) or whose
+// document asks for a mutation or subscription (405: GET must stay safe,
+// so a link or an <img> cannot write). A document that does not parse is
+// left to gqlgen, which reports where.
+func checkGet(req *http.Request, lim Limits) (int, string) {
+	q := req.URL.Query()
+	for _, vs := range q {
+		for _, v := range vs {
+			if !utf8.ValidString(v) {
+				return http.StatusBadRequest, "request URL parameters are not valid UTF-8"
+			}
+		}
+	}
+	text := q.Get("query")
+	if text == "" {
+		return 0, ""
+	}
+	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: text}, lim.MaxTokens)
+	if err != nil {
+		return 0, ""
+	}
+	if op := pickOperation(doc, q.Get("operationName")); op != nil && op.Operation != ast.Query {
+		return http.StatusMethodNotAllowed, "GET requests only allow query operations: send a " + string(op.Operation) + " with POST"
+	}
+	return 0, ""
+}
+
+// pickOperation returns the operation a request runs, as GraphQL picks it:
+// the named one, or the only one.
+func pickOperation(doc *ast.QueryDocument, name string) *ast.OperationDefinition {
+	if name != "" {
+		return doc.Operations.ForName(name)
+	}
+	if len(doc.Operations) == 1 {
+		return doc.Operations[0]
+	}
+	return nil
+}
+
+type methodKey struct{}
+
+func withMethod(req *http.Request) *http.Request {
+	return req.WithContext(context.WithValue(req.Context(), methodKey{}, req.Method))
+}
+
+// getQueriesOnly refuses a mutation or subscription that arrived by GET
+// after parsing: a persisted query sent by hash, which checkGet cannot
+// see. It runs before the write gate, so the answer does not depend on
+// the token.
+type getQueriesOnly struct{}
+
+var (
+	_ graphql.HandlerExtension        = getQueriesOnly{}
+	_ graphql.OperationContextMutator = getQueriesOnly{}
+)
+
+func (getQueriesOnly) ExtensionName() string                   { return "AllianceGraphGetQueriesOnly" }
+func (getQueriesOnly) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (getQueriesOnly) MutateOperationContext(ctx context.Context, rc *graphql.OperationContext) *gqlerror.Error {
+	if m, _ := ctx.Value(methodKey{}).(string); m != http.MethodGet || rc.Operation == nil || rc.Operation.Operation == ast.Query {
+		return nil
+	}
+	return model.Coded(model.CodeBadUserInput, "GET requests only allow query operations: send a "+string(rc.Operation.Operation)+" with POST")
+}

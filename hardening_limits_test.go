@@ -1,0 +1,299 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/coder/websocket"
+
+	"github.com/alliancegraph/alliancegraph/graph"
+)
+
+// hostile is one hostile or broken request and what it must get.
+type hostile struct {
+	name        string
+	method      string // default POST
+	contentType string // default application/json
+	body        []byte // POST body
+	query       string // GET: the query parameter
+	auth        bool   // send alice's token
+	status      int
+	code        string // extensions.code of the first error
+	msg         string // a word the message must contain
+	data        string // when no error is expected: the data
+	plain       bool   // answered by net/http itself, not as JSON
+}
+
+// TestHostileRequests sends each item of the hardening issue's list
+// through real HTTP and checks its documented status and code (README,
+// "Limits" and "Hardening"), and that a normal query succeeds right
+// after. Nothing here may reach a resolver as INTERNAL or a 500.
+func TestHostileRequests(t *testing.T) {
+	srv, db := newHardServer(t, nil, nil)
+	q := func(s string) []byte { return jsonBody(t, map[string]any{"query": s}) }
+	qv := func(s string, vars map[string]any) []byte {
+		return jsonBody(t, map[string]any{"query": s, "variables": vars})
+	}
+	members := `query($n: Int) { alliance(id: "org/nato") { members(first: $n) { totalCount } } }`
+	directives := "{ __typename " + strings.Repeat("@include(if: true) ", 100000) + "}"
+	cases := []hostile{
+		// Malformed queries: parse errors are 422 BAD_USER_INPUT with a location.
+		{name: "unclosed selection", body: q(`{ alliance(id: "org/nato") { name }`), status: 422, code: "BAD_USER_INPUT", msg: "Expected"},
+		{name: "unterminated string", body: q(`{ search(query: "nato) { score } }`), status: 422, code: "BAD_USER_INPUT", msg: "Unexpected"},
+		{name: "stray punctuation", body: q(`{ alliance(id: "org/nato") { name } } }`), status: 422, code: "BAD_USER_INPUT", msg: "Unexpected"},
+		{name: "empty query", body: q(""), status: 422, code: "BAD_USER_INPUT", msg: "no operation"},
+		{name: "no query member", body: []byte(`{}`), status: 422, code: "BAD_USER_INPUT", msg: "no operation"},
+		{name: "body not JSON", body: []byte(`{"query":`), status: 400, code: "BAD_USER_INPUT", msg: "not valid JSON"},
+		{name: "body a JSON string", body: []byte(`"{ __typename }"`), status: 400, code: "BAD_USER_INPUT", msg: "JSON object"},
+		{name: "query not a string", body: []byte(`{"query": 5}`), status: 400, code: "BAD_USER_INPUT", msg: "query must be a string"},
+		{name: "several operations, none named", body: q(`query A { __typename } query B { __typename }`), status: 422, code: "BAD_USER_INPUT", msg: "operationName"},
+		// Wrong variable types.
+		{name: "string for Int", body: qv(members, map[string]any{"n": "ten"}), status: 422, code: "BAD_USER_INPUT", msg: "Int"},
+		{name: "float for Int", body: qv(members, map[string]any{"n": 1.5}), status: 422, code: "BAD_USER_INPUT", msg: "Int"},
+		{name: "object for Date", body: qv(`query($d: Date) { alliance(id: "org/nato") { memberCount(asOf: $d) } }`, map[string]any{"d": map[string]any{"y": 2024}}), status: 200, code: "BAD_USER_INPUT", msg: "Date"},
+		{name: "missing required variable", body: q(`query($id: ID!) { entity(id: $id) { id } }`), status: 422, code: "BAD_USER_INPUT", msg: "must be defined"},
+		{name: "variables not an object", body: []byte(`{"query":"{ __typename }","variables":[1]}`), status: 400, code: "BAD_USER_INPUT", msg: "variables must be an object"},
+		// Huge integers.
+		{name: "huge integer literal", body: q(`{ alliance(id: "org/nato") { members(first: 99999999999999999999) { totalCount } } }`), status: 422, code: "BAD_USER_INPUT"},
+		{name: "huge integer variable", body: []byte(`{"query":"query($n: Int) { alliance(id: \"org/nato\") { members(first: $n) { totalCount } } }","variables":{"n":1e30}}`), status: 422, code: "BAD_USER_INPUT", msg: "Int"},
+		{name: "int64 variable over the page size", body: qv(members, map[string]any{"n": int64(1) << 40}), status: 200, code: "LIMIT_EXCEEDED", msg: "page size"},
+		// Invalid UTF-8, refused before parsing rather than replaced by U+FFFD.
+		{name: "invalid UTF-8 in query text", body: []byte("{\"query\":\"{ \xff }\"}"), status: 400, code: "BAD_USER_INPUT", msg: "UTF-8"},
+		{name: "invalid UTF-8 in a string literal", body: []byte("{\"query\":\"{ search(query: \\\"\xc3\\\") { score } }\"}"), status: 400, code: "BAD_USER_INPUT", msg: "UTF-8"},
+		{name: "invalid UTF-8 in variables", body: []byte("{\"query\":\"query($q: String!) { search(query: $q) { score } }\",\"variables\":{\"q\":\"\xfe\xff\"}}"), status: 400, code: "BAD_USER_INPUT", msg: "UTF-8"},
+		{name: "invalid UTF-8 in a GET query", method: "GET", query: "{ search(query: \"\xff\") { score } }", status: 400, code: "BAD_USER_INPUT", msg: "UTF-8"},
+		// Shapes that cost.
+		{name: "circular fragments", body: q(`fragment A on Query { ...B } fragment B on Query { ...A } { ...A }`), status: 422, code: "BAD_USER_INPUT", msg: "within itself"},
+		{name: "16-deep nesting", body: q(nested(16)), status: 200, code: "LIMIT_EXCEEDED", msg: "depth limit of 10"},
+		{name: "100 aliases", body: q("{ " + aliases(100) + " }"), status: 200, code: "LIMIT_EXCEEDED", msg: "100 aliases"},
+		{name: "500 duplicated scalar fields merge into one", body: q(`{ alliance(id: "org/nato") { ` + strings.Repeat("name ", 500) + `} }`), status: 200, data: `{"alliance":{"name":"North Atlantic Treaty Organization"}}`},
+		{name: "500 duplicated list fields cost each", body: q(`{ alliance(id: "org/nato") { ` + strings.Repeat("members(first: 10) { totalCount } ", 500) + `} }`), status: 200, code: "LIMIT_EXCEEDED", msg: "complexity"},
+		// 100,000 directives are 1.9 MB of query text: over the body limit
+		// (413) by POST before any parsing; by GET over net/http's request
+		// header limit, answered 431 in plain text before any handler runs.
+		// Under that, a URL over 16 KiB is 414. TestDirectivesPastTheBodyLimit
+		// shows the limits behind the body limit.
+		{name: "100,000 directives by POST", body: q(directives), status: 413, code: "LIMIT_EXCEEDED", msg: "body size limit"},
+		{name: "100,000 directives by GET", method: "GET", query: directives, status: 431, plain: true},
+		{name: "1,000 directives by GET", method: "GET", query: manyDirectives(1000), status: 414, code: "LIMIT_EXCEEDED", msg: "URL limit"},
+		{name: "first: 99999999", body: q(`{ alliance(id: "org/nato") { members(first: 99999999) { totalCount } } }`), status: 200, code: "LIMIT_EXCEEDED", msg: "page size limit of 100"},
+		// Transports: forms, text/plain and multipart are what a cross-site
+		// page can send without a preflight.
+		{name: "form-encoded mutation", contentType: "application/x-www-form-urlencoded", auth: true,
+			body: []byte("query=" + url.QueryEscape(`mutation { upsertEntity(input: {id: "place/x", kind: PLACE, name: "X"}) { changed } }`)), status: 415, code: "BAD_USER_INPUT", msg: "application/json"},
+		{name: "multipart mutation", contentType: "multipart/form-data; boundary=x", auth: true,
+			body: []byte("--x\r\nContent-Disposition: form-data; name=\"operations\"\r\n\r\n{\"query\":\"mutation { deleteEntity(input: {id: \\\"country/FIN\\\"}) { removedIds } }\"}\r\n--x--\r\n"), status: 415, code: "BAD_USER_INPUT", msg: "application/json"},
+		{name: "text/plain", contentType: "text/plain", body: q(`{ __typename }`), status: 415, code: "BAD_USER_INPUT", msg: "application/json"},
+		{name: "mutation over GET", method: "GET", auth: true, query: `mutation { upsertEntity(input: {id: "place/x", kind: PLACE, name: "X"}) { changed } }`, status: 405, code: "BAD_USER_INPUT", msg: "POST"},
+		{name: "subscription over GET", method: "GET", query: `subscription { changes { id } }`, status: 405, code: "BAD_USER_INPUT", msg: "POST"},
+		{name: "batched operations", body: []byte(`[{"query":"{ __typename }"},{"query":"{ __typename }"}]`), status: 400, code: "BAD_USER_INPUT", msg: "one operation per request"},
+		{name: "PUT", method: "PUT", body: q(`{ __typename }`), status: 405, code: "BAD_USER_INPUT", msg: "not allowed"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			before := storeDump(t, db)
+			r := tc.send(t, srv.URL)
+			if r.status != tc.status {
+				t.Fatalf("status %d, want %d: %.400s", r.status, tc.status, r.body)
+			}
+			if tc.plain {
+				stillServes(t, srv.URL)
+				return
+			}
+			g := r.gql(t)
+			if tc.code == "" {
+				if len(g.Errors) > 0 || string(g.Data) != tc.data {
+					t.Errorf("got %s %+v, want data %s", g.Data, g.Errors, tc.data)
+				}
+			} else {
+				if g.code() != tc.code {
+					t.Errorf("code %q, want %s: %.400s", g.code(), tc.code, r.body)
+				}
+				if !strings.Contains(firstMessage(g), tc.msg) {
+					t.Errorf("message %q does not mention %q", firstMessage(g), tc.msg)
+				}
+			}
+			if storeDump(t, db) != before {
+				t.Error("the store changed")
+			}
+			stillServes(t, srv.URL)
+		})
+	}
+}
+
+func (tc hostile) send(t *testing.T, base string) reply {
+	t.Helper()
+	h := map[string]string{}
+	if tc.auth {
+		h["Authorization"] = "Bearer " + aliceToken
+	}
+	if tc.method == "GET" {
+		return send(t, "GET", base+"/graphql?query="+url.QueryEscape(tc.query), "", nil, h)
+	}
+	method, ct := tc.method, tc.contentType
+	if method == "" {
+		method = "POST"
+	}
+	if ct == "" {
+		ct = "application/json"
+	}
+	return send(t, method, base+"/graphql", ct, bytes.NewReader(tc.body), h)
+}
+
+// nested returns a query whose fields nest n objects deep.
+func nested(n int) string {
+	steps := []string{"relations(first: 1)", "edges", "node", "from"}
+	var open, close strings.Builder
+	open.WriteString(`{ entity(id: "org/nato") { `)
+	close.WriteString(" } }")
+	for i := 1; i < n; i++ {
+		open.WriteString(steps[(i-1)%len(steps)] + " { ")
+		close.WriteString(" }")
+	}
+	return open.String() + "id" + close.String()
+}
+
+// TestDirectivesPastTheBodyLimit: with the body limit raised, 100,000
+// directives meet the parser's token limit (422) and, under it, the
+// directive limit (LIMIT_EXCEEDED), still before any resolver.
+func TestDirectivesPastTheBodyLimit(t *testing.T) {
+	srv, _ := newHardServer(t, func(c *serveConfig) { c.limits.MaxBodyBytes = 10 << 20 }, nil)
+	r := send(t, "POST", srv.URL+"/graphql", "application/json", bytes.NewReader(jsonBody(t, map[string]any{
+		"query": "{ __typename " + strings.Repeat("@include(if: true) ", 100000) + "}"})), nil)
+	if g := r.gql(t); r.status != 422 || g.code() != "BAD_USER_INPUT" || !strings.Contains(firstMessage(g), "token limit") {
+		t.Errorf("100,000 directives: status %d %.300s", r.status, r.body)
+	}
+	r = send(t, "POST", srv.URL+"/graphql", "application/json", bytes.NewReader(jsonBody(t, map[string]any{
+		"query": manyDirectives(1000)})), nil)
+	if g := r.gql(t); g.code() != "LIMIT_EXCEEDED" || !strings.Contains(firstMessage(g), "directive limit") {
+		t.Errorf("1,000 directives: status %d %.300s", r.status, r.body)
+	}
+	stillServes(t, srv.URL)
+}
+
+// manyDirectives returns a query with n directives, one per field (GraphQL
+// allows @include once per location).
+func manyDirectives(n int) string {
+	return "{ " + strings.Repeat("__typename @include(if: true) ", n) + "}"
+}
+
+// TestTenMegabyteBody: 10 MB is refused with 413 whether the client
+// declares its length or streams it chunked (then the server stops reading
+// at the limit), and the server goes on serving.
+func TestTenMegabyteBody(t *testing.T) {
+	srv, _ := newHardServer(t, nil, nil)
+	big := append(append([]byte(`{"query":"{ __typename }","variables":{"pad":"`), bytes.Repeat([]byte("x"), 10<<20)...), `"}}`...)
+	for _, chunked := range []bool{false, true} {
+		t.Run(fmt.Sprintf("chunked=%v", chunked), func(t *testing.T) {
+			var body io.Reader = bytes.NewReader(big)
+			if chunked {
+				body = io.MultiReader(body) // hides the length: sent chunked
+			}
+			r := send(t, "POST", srv.URL+"/graphql", "application/json", body, nil)
+			if g := r.gql(t); r.status != http.StatusRequestEntityTooLarge || g.code() != "LIMIT_EXCEEDED" {
+				t.Fatalf("status %d: %s", r.status, r.body)
+			}
+			stillServes(t, srv.URL)
+		})
+	}
+}
+
+// TestPersistedMutationOverGET: a mutation registered as a persisted query
+// by POST cannot be replayed by hash over GET, token or not.
+func TestPersistedMutationOverGET(t *testing.T) {
+	srv, db := newHardServer(t, nil, nil)
+	m := `mutation { upsertEntity(input: {id: "place/apq", kind: PLACE, name: "APQ"}) { changed } }`
+	sum := sha256.Sum256([]byte(m))
+	ext := `{"persistedQuery":{"version":1,"sha256Hash":"` + hex.EncodeToString(sum[:]) + `"}}`
+	auth := map[string]string{"Authorization": "Bearer " + aliceToken}
+	r := send(t, "POST", srv.URL+"/graphql", "application/json", strings.NewReader(`{"query":`+fmt.Sprintf("%q", m)+`,"extensions":`+ext+`}`), auth)
+	if g := r.gql(t); len(g.Errors) > 0 {
+		t.Fatalf("registering by POST: %s", r.body)
+	}
+	last := db.LastCommit()
+	for _, h := range []map[string]string{auth, nil} {
+		r = send(t, "GET", srv.URL+"/graphql?extensions="+url.QueryEscape(ext), "", nil, h)
+		if g := r.gql(t); r.status != http.StatusOK || g.code() != "BAD_USER_INPUT" || !strings.Contains(firstMessage(g), "GET requests only allow query") {
+			t.Errorf("replay by GET (token %v): status %d %s", h != nil, r.status, r.body)
+		}
+	}
+	if !db.LastCommit().Equal(last) {
+		t.Error("a mutation ran over GET")
+	}
+	stillServes(t, srv.URL)
+}
+
+// TestResolverDeadline: a resolver that outlasts --timeout answers
+// TIMEOUT. A field hook waits for the request's context to end, so the
+// test depends on the deadline firing, not on how long anything takes.
+func TestResolverDeadline(t *testing.T) {
+	srv, _ := newHardServer(t, func(c *serveConfig) {
+		c.limits.Timeout = 20 * time.Millisecond
+		c.fieldHook = func(ctx context.Context, next graphql.Resolver) (any, error) {
+			if graphql.GetFieldContext(ctx).Field.Alias == "slow" {
+				<-ctx.Done()
+				return nil, ctx.Err()
+			}
+			return next(ctx)
+		}
+	}, nil)
+	r := send(t, "POST", srv.URL+"/graphql", "application/json", strings.NewReader(`{"query":"{ slow: alliance(id: \"org/nato\") { name } }"}`), nil)
+	g := r.gql(t)
+	if r.status != http.StatusOK || g.code() != "TIMEOUT" || !strings.Contains(firstMessage(g), "deadline") {
+		t.Fatalf("status %d: %s", r.status, r.body)
+	}
+	stillServes(t, srv.URL)
+}
+
+// TestWebsocketHostile: a socket from a foreign origin is refused at the
+// handshake (403) and one that never sends connection_init is closed by
+// gqlgen with 1002 (protocol error) and the reason "connection
+// initialisation timeout"; plain HTTP and a proper socket work right after
+// each.
+func TestWebsocketHostile(t *testing.T) {
+	srv, _ := newHardServer(t, func(c *serveConfig) {
+		c.socket = graph.DefaultSocket()
+		c.socket.InitTimeout = 100 * time.Millisecond
+		c.socket.Origins = []string{"explorer.example.org"}
+	}, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	t.Run("foreign origin", func(t *testing.T) {
+		_, resp, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http")+"/graphql", &websocket.DialOptions{
+			Subprotocols: []string{"graphql-transport-ws"}, HTTPHeader: http.Header{"Origin": {"https://evil.example.com"}},
+		})
+		if err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("dial from a foreign origin: %v %v", err, resp)
+		}
+		stillServes(t, srv.URL)
+		wsOpen(t, ctx, srv.URL)
+	})
+	t.Run("never inits", func(t *testing.T) {
+		c, err := dialWS(t, ctx, srv.URL, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.CloseNow()
+		_, _, err = c.Read(ctx)
+		if websocket.CloseStatus(err) != websocket.StatusProtocolError {
+			t.Fatalf("read on a socket that never inits: %v, want close 1002", err)
+		}
+		var ce websocket.CloseError
+		if !errors.As(err, &ce) || !strings.Contains(ce.Reason, "initialisation timeout") {
+			t.Errorf("close reason: %v", err)
+		}
+		stillServes(t, srv.URL)
+		wsOpen(t, ctx, srv.URL)
+	})
+}
