@@ -279,8 +279,8 @@ func (c *checker) checkOut(k, v []byte) error {
 	if iv, _ := parseIV(v); iv != f.Valid {
 		c.bad(k, "fact %s interval in its edge value differs from its record", f.ID)
 	}
-	if in, err := c.r.get(inKey(e)); err == nil && string(in) != string(ivBytes(f.Valid)) {
-		c.bad(k, "fact %s in-edge interval differs from its record", f.ID)
+	if in, err := c.r.get(inKey(e)); err == nil && string(in) != string(v) {
+		c.bad(k, "fact %s in-edge value differs from its out-edge", f.ID)
 	}
 	if f.Predicate != e.pred {
 		c.bad(k, "fact %s predicate differs from its key", f.ID)

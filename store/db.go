@@ -16,7 +16,7 @@ import (
 
 // formatVersion guards the on-disk format: the key layout in keys.go and the
 // record encoding in codec.go. Bump it on any incompatible change.
-const formatVersion = "alliancegraph/1"
+const formatVersion = "alliancegraph/2"
 
 // DB is an open store. It is safe for concurrent use; writes are serialised
 // by one writer lock so commit timestamps are strictly increasing.

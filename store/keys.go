@@ -22,7 +22,7 @@ import (
 //	'S'  S | kind1 | key                     id8    (readable ID -> id; facts use kindFact)
 //	'X'  X | scheme | 0x00 | value           id8    (external ID, e.g. iso3/FIN)
 //	'O'  O | src8 | pred2 | dst8 | fact8     iv8 | fact record (codec.go)
-//	'I'  I | dst8 | pred2 | src8 | fact8     iv8
+//	'I'  I | dst8 | pred2 | src8 | fact8     iv8 | fact record (a copy of the O value)
 //	'K'  K | kind1 | id8                     empty
 //	'W'  W | token | 0x00 | id8              empty  (folded name and alias tokens)
 //	'T'  T | pred2 | date4 | fact8           src8 | dst8 (facts by ValidFrom; 0 = open start)
@@ -33,8 +33,10 @@ import (
 //	'B'  B | sha32                           a document's text (UTF-8), keyed by its SHA-256
 //
 // iv8 is the fact's valid-time interval, validFrom date4 | validTo date4 (0
-// for an open end), repeated in both edge values so that traversals filter
-// by valid time without reading or decoding fact records.
+// for an open end), at the head of both edge values so that traversals
+// filter by valid time without decoding fact records. The in-edge carries
+// the record too, so reading an entity's incoming facts (an alliance's
+// members, an event's participants) costs no extra point read per fact.
 //
 // Tokens, schemes and slug keys never contain 0x00 (checked on write), so
 // the 0x00 separator ends them unambiguously.

@@ -262,12 +262,7 @@ func (r *Reader) edges(n uint64, f EdgeFilter) ([]*Fact, error) {
 				if f.AsOf != 0 && !iv.Contains(f.AsOf) {
 					return nil
 				}
-				var fact *Fact
-				if d == Out {
-					fact, err = decodeOutVal(v)
-				} else {
-					fact, err = r.factAt(e)
-				}
+				fact, err := decodeOutVal(v)
 				if err != nil {
 					return err
 				}

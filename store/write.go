@@ -383,7 +383,7 @@ func (w *Writer) PutFact(f Fact) (bool, error) {
 	if err := w.set(outKey(e), outVal(f.Valid, rec)); err != nil {
 		return false, err
 	}
-	if err := w.set(inKey(e), ivBytes(f.Valid)); err != nil {
+	if err := w.set(inKey(e), outVal(f.Valid, rec)); err != nil {
 		return false, err
 	}
 	if err := w.set(timeKey(e.pred, f.Valid.From, n), timeVal(e.src, e.dst)); err != nil {
