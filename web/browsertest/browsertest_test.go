@@ -98,7 +98,7 @@ func TestRunExampleAgainstFakeServer(t *testing.T) {
 	if err := json.Unmarshal([]byte(text), &got); err != nil || got.Data.Typename != "Query" {
 		t.Fatalf("result pane = %q, want the first example's result", text)
 	}
-	// Lets a person look at the page: GRAPHIQL_SCREENSHOT=/tmp/graphiql.png
+	// Lets a person look at the page: GRAPHIQL_SCREENSHOT=graphiql.png
 	if out := os.Getenv("GRAPHIQL_SCREENSHOT"); out != "" {
 		if err := os.WriteFile(out, png, 0o644); err != nil {
 			t.Fatal(err)
