@@ -43,7 +43,6 @@ type serveConfig struct {
 	loaderWait time.Duration
 	pprofAddr  string
 	cacheMB    int64
-	memtableMB int64
 	now        func() time.Time
 	socket     graph.Socket
 	// policy decides who may write (tokens, read-only).
@@ -77,7 +76,6 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	fs.IntVar(&c.maxVisited, "max-visited", graph.DefaultMaxVisited, "entities one path search may reach before LIMIT_EXCEEDED")
 	fs.DurationVar(&c.gcInterval, "gc-interval", 10*time.Minute, "how often to reclaim value-log space")
 	fs.Int64Var(&c.cacheMB, "cache-mb", 64, "Badger block cache size in MiB")
-	fs.Int64Var(&c.memtableMB, "memtable-mb", 16, "size of each Badger memtable in MiB (up to five are held)")
 	fs.StringVar(&c.pprofAddr, "pprof-addr", "", "serve Go profiles (/debug/pprof/) on this loopback `address`; empty: off")
 	fs.DurationVar(&c.loaderWait, "loader-wait", graph.DefaultLoaderWait, "how long a dataloader gathers sibling fields into one store read")
 	fs.StringVar(&c.tokensFile, "tokens-file", "", "`file` of write tokens, one name:token a line (also env "+auth.EnvTokens+"=name:token,...)")
@@ -115,9 +113,6 @@ func serve(ctx context.Context, c *serveConfig, logOut io.Writer) error {
 	opts := store.DefaultOptions().WithLogger(log).WithInMemory(c.inMemory)
 	if c.cacheMB > 0 {
 		opts = opts.WithBlockCacheSize(c.cacheMB << 20)
-	}
-	if c.memtableMB > 0 {
-		opts = opts.WithMemTableSize(c.memtableMB << 20)
 	}
 	db, err := store.Open(c.dataDir, opts)
 	if err != nil {

@@ -56,9 +56,6 @@ func Open(dir string, o Options) (*DB, error) {
 		WithChecksumVerificationMode(options.OnTableRead).
 		WithLogger(badgerLogger{o.logger}).
 		WithMetricsEnabled(false)
-	if o.memtable > 0 {
-		bo = bo.WithMemTableSize(o.memtable)
-	}
 	if o.inMemory {
 		bo = bo.WithInMemory(true).WithDir("").WithValueDir("")
 	}

@@ -13,7 +13,6 @@ type Options struct {
 	clock      func() time.Time
 	logger     *slog.Logger
 	cacheBytes int64
-	memtable   int64
 }
 
 // DefaultOptions returns options for an on-disk store with synced writes
@@ -40,12 +39,6 @@ func (o Options) WithClock(now func() time.Time) Options { o.clock = now; return
 
 // WithLogger sets where Badger's own log lines go (warnings and errors).
 func (o Options) WithLogger(l *slog.Logger) Options { o.logger = l; return o }
-
-// WithMemTableSize sets the size of each of Badger's in-memory tables in
-// bytes (0: Badger's default, 64 MiB). Up to five are held at once, so
-// this bounds much of a serving process's resident memory; bulk loads
-// want them large.
-func (o Options) WithMemTableSize(n int64) Options { o.memtable = n; return o }
 
 // WithBlockCacheSize sets Badger's block cache size in bytes.
 func (o Options) WithBlockCacheSize(n int64) Options { o.cacheBytes = n; return o }
