@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/dataset/datasettest"
 	"github.com/alliancegraph/alliancegraph/graph"
 	"github.com/alliancegraph/alliancegraph/store"
 )
@@ -35,18 +35,9 @@ func testConfig() *serveConfig {
 // HTTP on 127.0.0.1.
 func newTestServer(t *testing.T) (*httptest.Server, *store.DB) {
 	t.Helper()
-	db, err := store.Open("", store.DefaultOptions().WithInMemory(true))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := dataset.LoadNATO(db); err != nil {
-		t.Fatal(err)
-	}
+	db := datasettest.NATO(t)
 	srv := httptest.NewServer(newMux(db, testConfig(), slog.New(slog.DiscardHandler)))
-	t.Cleanup(func() {
-		srv.Close()
-		db.Close()
-	})
+	t.Cleanup(srv.Close)
 	return srv, db
 }
 

@@ -12,21 +12,11 @@ import (
 	"time"
 
 	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/dataset/datasettest"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
-func loadedDB(t *testing.T) *store.DB {
-	t.Helper()
-	db, err := store.Open("", store.DefaultOptions().WithInMemory(true))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := dataset.LoadNATO(db); err != nil {
-		t.Fatal(err)
-	}
-	return db
-}
+func loadedDB(t *testing.T) *store.DB { return datasettest.NATO(t) }
 
 func TestLoadIsIdempotentAndClean(t *testing.T) {
 	db := loadedDB(t)

@@ -6,23 +6,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/dataset/datasettest"
 	"github.com/alliancegraph/alliancegraph/export"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
-func natoDB(t *testing.T) *store.DB {
-	t.Helper()
-	db, err := store.Open("", store.DefaultOptions().WithInMemory(true))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := dataset.LoadNATO(db); err != nil {
-		t.Fatal(err)
-	}
-	return db
-}
+func natoDB(t *testing.T) *store.DB { return datasettest.NATO(t) }
 
 func exportAll(t *testing.T, db *store.DB, format string) []byte {
 	t.Helper()

@@ -5,21 +5,11 @@ import (
 	"time"
 
 	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/dataset/datasettest"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
-func natoDB(t *testing.T) *store.DB {
-	t.Helper()
-	db, err := store.Open("", store.DefaultOptions().WithInMemory(true))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := loadNATO(db); err != nil {
-		t.Fatal(err)
-	}
-	return db
-}
+func natoDB(t *testing.T) *store.DB { return datasettest.NATO(t) }
 
 func loadNATO(db *store.DB) (int, error) { return dataset.LoadNATO(db) }
 
