@@ -173,6 +173,7 @@ func TestCLI(t *testing.T) {
 		{[]string{"serve", "--help"}, false, "--addr"},
 		{[]string{"check", "--help"}, false, "invariants"},
 		{[]string{"version"}, false, "alliancegraph"},
+		{[]string{"version", "--help"}, false, "Print the program's version"},
 		{[]string{"check", "--data", dir}, false, "consistent"},
 		{[]string{"frobnicate"}, true, ""},
 		{[]string{"serve", "--no-such-flag"}, true, ""},

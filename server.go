@@ -61,7 +61,10 @@ func commands() []command {
 		{"restore", "restore a verified backup into an empty data directory", runRestore},
 		{"import", "import JSON Lines, Neo4j CSV or Wikidata SPARQL JSON files, all or nothing", runImport},
 		{"ingest", "store a text document and record the entities it mentions", runIngest},
-		{"version", "print the version", func(_ context.Context, _ []string, stdout, _ io.Writer) error {
+		{"version", "print the version", func(_ context.Context, args []string, stdout, stderr io.Writer) error {
+			if err := parseFlags(newFlagSet("version", "Print the program's version.", stdout, stderr), args); err != nil {
+				return err
+			}
 			_, err := fmt.Fprintln(stdout, "alliancegraph", version)
 			return err
 		}},
