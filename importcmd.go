@@ -43,7 +43,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer db.Close()
-	rep, err := dataset.Import(db, inputs, dataset.ImportOptions{Author: *author, Progress: stderr})
+	rep, err := dataset.Import(db, inputs, dataset.ImportOptions{Author: *author, Progress: stderr, Load: true})
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -42,6 +43,11 @@ type Record struct {
 type Input struct {
 	Name string
 	Read func(emit func(Record) error) error
+	// Scans is set for an input whose records read the store with scans
+	// (a Wikidata row looks at a state's memberships); such an input
+	// cannot go through store.DB.Load, whose writes Badger's scans do
+	// not see until it commits.
+	Scans bool
 }
 
 // Report says what an import did.
@@ -99,6 +105,12 @@ type ImportOptions struct {
 	Author   string    // recorded in history
 	Progress io.Writer // progress lines; nil: none
 	Chunk    int       // records per hidden chunk; 0: DefaultChunk
+	// Load lets an import into an empty store take store.DB.Load's fast
+	// path: one pass over the inputs, everything held in memory, then
+	// written sorted straight into Badger. Set it only when nothing else
+	// reads the store during the import (the CLI); it is ignored when the
+	// store is not empty or an input scans the store.
+	Load bool
 }
 
 // Import applies inputs to db as one commit.
@@ -109,6 +121,12 @@ func Import(db *store.DB, inputs []Input, o ImportOptions) (Report, error) {
 	}
 	if chunk <= 0 {
 		chunk = DefaultChunk
+	}
+	if o.Load && !slices.ContainsFunc(inputs, func(in Input) bool { return in.Scans }) {
+		rep, err := load(db, inputs, author, progress)
+		if !errors.Is(err, store.ErrNotEmpty) {
+			return rep, err
+		}
 	}
 	var rep Report
 	var at time.Time
@@ -127,23 +145,16 @@ func Import(db *store.DB, inputs []Input, o ImportOptions) (Report, error) {
 		fmt.Fprintf(progress, "import: %s: %d records parse\n", in.Name, n)
 		rep.Records += n
 	}
-	note := "import"
-	for _, in := range inputs {
-		note += " " + in.Name
-	}
+	note := importNote(inputs)
 	done := 0
 	var lastReport time.Time // the first chunk reports at once, later ones once a second
 	commitAt, err := db.BulkUpdate(store.UpdateOptions{Author: author, Note: note, At: at}, func(b *store.Bulk) error {
 		rep.Changed = 0 // BulkUpdate runs this once; reset keeps the count honest if that changes
 		for _, in := range inputs {
 			err := in.Read(func(r Record) error {
-				changed, err := apply(b.Writer(), r)
+				changed, err := applyLine(b.Writer(), r)
 				if err != nil {
-					var le *LineError
-					if errors.As(err, &le) {
-						return err
-					}
-					return &LineError{Line: r.Line, Err: err}
+					return err
 				}
 				if changed {
 					rep.Changed++
@@ -172,6 +183,27 @@ func Import(db *store.DB, inputs []Input, o ImportOptions) (Report, error) {
 	}
 	fmt.Fprintf(progress, "import: done: %d records, %d changed\n", rep.Records, rep.Changed)
 	return rep, nil
+}
+
+// importNote is the commit note of an import: the files it read.
+func importNote(inputs []Input) string {
+	note := "import"
+	for _, in := range inputs {
+		note += " " + in.Name
+	}
+	return note
+}
+
+// applyLine applies r, naming its line in an error.
+func applyLine(w *store.Writer, r Record) (bool, error) {
+	changed, err := apply(w, r)
+	if err != nil {
+		var le *LineError
+		if !errors.As(err, &le) {
+			err = &LineError{Line: r.Line, Err: err}
+		}
+	}
+	return changed, err
 }
 
 func apply(w *store.Writer, r Record) (bool, error) {

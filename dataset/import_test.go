@@ -66,32 +66,77 @@ func clean(t *testing.T, db *store.DB) {
 }
 
 // TestJSONLRoundTrip: export, import into an empty directory, export
-// again: the same bytes. The import is larger than one chunk, so it also
-// exercises the hidden chunks and the final switch.
+// again: the same bytes. Through the chunked import the file is larger
+// than one chunk, so it also exercises the hidden chunks and the final
+// switch; through the fast path (ImportOptions.Load) it is one load.
 func TestJSONLRoundTrip(t *testing.T) {
 	first := exportJSONL(t, loadedDB(t))
 	if n := bytes.Count(first, []byte("\n")); n <= 3*50 {
 		t.Fatalf("export has %d lines; the test wants several chunks of 50", n)
 	}
-	db := emptyDB(t)
-	var progress bytes.Buffer
-	rep, err := dataset.Import(db, []dataset.Input{bytesInput("nato.jsonl", first)}, dataset.ImportOptions{Author: "test", Progress: &progress, Chunk: 50})
-	if err != nil {
+	for _, tt := range []struct {
+		name     string
+		load     bool
+		progress string
+	}{
+		{"chunked", false, "hidden until the import commits"},
+		{"load", true, "records applied in memory"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			db := emptyDB(t)
+			var progress bytes.Buffer
+			o := dataset.ImportOptions{Author: "test", Progress: &progress, Chunk: 50, Load: tt.load}
+			rep, err := dataset.Import(db, []dataset.Input{bytesInput("nato.jsonl", first)}, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Changed != rep.Records-1 || !strings.Contains(progress.String(), tt.progress) {
+				t.Errorf("report %+v, progress %q", rep, progress.String())
+			}
+			second := exportJSONL(t, db)
+			if !bytes.Equal(first, second) {
+				t.Errorf("re-export differs:\n%s\n---\n%s", first[:300], second[:300])
+			}
+			clean(t, db)
+			// Importing the same file again changes nothing, not even the
+			// clock; with Load set it takes the chunked path, the store
+			// being no longer empty.
+			last := db.LastCommit()
+			rep, err = dataset.Import(db, []dataset.Input{bytesInput("nato.jsonl", first)}, o)
+			if err != nil || rep.Changed != 0 || !db.LastCommit().Equal(last) {
+				t.Errorf("re-import: %+v %v, last commit moved: %v", rep, err, !db.LastCommit().Equal(last))
+			}
+		})
+	}
+}
+
+// TestLoadImportsWhatChunksImport: the synthetic graph imported through the
+// fast path and through the chunked import exports the same bytes, and
+// both stores pass the checker.
+func TestLoadImportsWhatChunksImport(t *testing.T) {
+	var graph bytes.Buffer
+	tiny := dataset.SyntheticShape{Alliances: 5, Countries: 30, People: 200, Offices: 12, Events: 10, Documents: 3,
+		MembershipsPerCountry: 4, TermsPerOffice: 4, ParticipantsPerEvent: 8, Knows: 600}
+	if err := dataset.WriteSynthetic(&graph, tiny, 1); err != nil {
 		t.Fatal(err)
 	}
-	if rep.Changed != rep.Records-1 || !strings.Contains(progress.String(), "hidden until the import commits") {
-		t.Errorf("report %+v, progress %q", rep, progress.String())
+	var exports [][]byte
+	for _, load := range []bool{false, true} {
+		db := emptyDB(t)
+		rep, err := dataset.Import(db, []dataset.Input{bytesInput("graph.jsonl", graph.Bytes())}, dataset.ImportOptions{Load: load})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Changed != rep.Records-1 {
+			t.Errorf("load=%v: report %+v", load, rep)
+		}
+		clean(t, db)
+		// The header names the commit time, which differs; the rest may not.
+		_, body, _ := bytes.Cut(exportJSONL(t, db), []byte("\n"))
+		exports = append(exports, body)
 	}
-	second := exportJSONL(t, db)
-	if !bytes.Equal(first, second) {
-		t.Errorf("re-export differs:\n%s\n---\n%s", first[:300], second[:300])
-	}
-	clean(t, db)
-	// Importing the same file again changes nothing, not even the clock.
-	last := db.LastCommit()
-	rep, err = dataset.Import(db, []dataset.Input{bytesInput("nato.jsonl", first)}, dataset.ImportOptions{Author: "test", Chunk: 50})
-	if err != nil || rep.Changed != 0 || !db.LastCommit().Equal(last) {
-		t.Errorf("re-import: %+v %v, last commit moved: %v", rep, err, !db.LastCommit().Equal(last))
+	if len(exports[0]) == 0 || !bytes.Equal(exports[0], exports[1]) {
+		t.Error("the fast path's store exports differently from the chunked import's")
 	}
 }
 
@@ -112,33 +157,35 @@ func TestImportBadLineImportsNothing(t *testing.T) {
 		{"unknown field", len(lines) / 3, `{"type":"entity","id":"country/XXA","kind":"Country","name":"X","colour":"red"}` + "\n", `unknown field "colour"`},
 		{"breaks a rule after a chunk", len(lines) - 2, `{"type":"fact","id":"fact/fin-twice","predicate":"MEMBER_OF","from":"country/FIN","to":"org/nato","validFrom":"2024-01-01","citations":[{"source":"doc/seed-rutte-takes-over"}]}` + "\n", "twice at once"},
 	} {
-		t.Run(tt.name, func(t *testing.T) {
-			bad := append([]string{}, lines[:tt.line-1]...)
-			bad = append(bad, tt.text)
-			bad = append(bad, lines[tt.line:]...)
-			db := emptyDB(t)
-			before, last := dumpOf(t, db), db.LastCommit()
-			_, err := dataset.Import(db, []dataset.Input{bytesInput("nato.jsonl", []byte(strings.Join(bad, "")))}, dataset.ImportOptions{Author: "test", Chunk: 50})
-			want := fmt.Sprintf("nato.jsonl:%d: ", tt.line)
-			if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), tt.msg) {
-				t.Fatalf("err = %v, want %q and %q", err, want, tt.msg)
-			}
-			var le *dataset.LineError
-			if !errors.As(err, &le) || le.Line != tt.line || le.File != "nato.jsonl" {
-				t.Errorf("LineError = %+v", le)
-			}
-			if dumpOf(t, db) != before {
-				t.Error("a failed import left changes")
-			}
-			db.View(time.Time{}, func(r *store.Reader) error {
-				at, _ := r.SnapshotTime()
-				if !at.Equal(last) {
-					t.Errorf("snapshot time %v, want %v", at, last)
+		for _, load := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/load=%v", tt.name, load), func(t *testing.T) {
+				bad := append([]string{}, lines[:tt.line-1]...)
+				bad = append(bad, tt.text)
+				bad = append(bad, lines[tt.line:]...)
+				db := emptyDB(t)
+				before, last := dumpOf(t, db), db.LastCommit()
+				_, err := dataset.Import(db, []dataset.Input{bytesInput("nato.jsonl", []byte(strings.Join(bad, "")))}, dataset.ImportOptions{Author: "test", Chunk: 50, Load: load})
+				want := fmt.Sprintf("nato.jsonl:%d: ", tt.line)
+				if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), tt.msg) {
+					t.Fatalf("err = %v, want %q and %q", err, want, tt.msg)
 				}
-				return nil
+				var le *dataset.LineError
+				if !errors.As(err, &le) || le.Line != tt.line || le.File != "nato.jsonl" {
+					t.Errorf("LineError = %+v", le)
+				}
+				if dumpOf(t, db) != before {
+					t.Error("a failed import left changes")
+				}
+				db.View(time.Time{}, func(r *store.Reader) error {
+					at, _ := r.SnapshotTime()
+					if !at.Equal(last) {
+						t.Errorf("snapshot time %v, want %v", at, last)
+					}
+					return nil
+				})
+				clean(t, db)
 			})
-			clean(t, db)
-		})
+		}
 	}
 }
 

@@ -65,7 +65,7 @@ type wikidataRow struct {
 
 // WikidataInput reads SPARQL JSON results.
 func WikidataInput(name string, open func() (io.ReadCloser, error)) Input {
-	return Input{Name: name, Read: func(emit func(Record) error) error {
+	return Input{Name: name, Scans: true, Read: func(emit func(Record) error) error {
 		rc, err := open()
 		if err != nil {
 			return err

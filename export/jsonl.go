@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/alliancegraph/alliancegraph/store"
@@ -176,32 +178,122 @@ type JSONLRecord struct {
 // ReadJSONL decodes a JSON Lines stream, calling fn for each record in
 // order. A malformed line is an error wrapping store.ErrInvalid that names
 // the line and the reason; blank lines are skipped. Lines may be up to 1 MiB.
+//
+// Lines are decoded in batches by one goroutine per CPU while fn runs on
+// the caller's goroutine, records still in input order; the first error
+// in input order is the one returned, after fn has seen every record
+// before it. Nothing reads r after ReadJSONL returns.
 func ReadJSONL(r io.Reader, fn func(JSONLRecord) error) error {
+	workers := max(1, runtime.GOMAXPROCS(0))
+	work := make(chan *jsonlBatch, workers)
+	order := make(chan *jsonlBatch, 2*workers)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() { scanJSONL(r, work, order, stop) })
+	for range workers {
+		wg.Go(func() {
+			for b := range work {
+				b.decode()
+			}
+		})
+	}
+	defer wg.Wait()
+	defer close(stop)
+	for b := range order {
+		<-b.done
+		for _, rec := range b.recs {
+			if err := fn(rec); err != nil {
+				return err
+			}
+		}
+		if b.err != nil {
+			return b.err
+		}
+	}
+	return nil
+}
+
+// jsonlBatchLines is how many lines one decoding batch holds.
+const jsonlBatchLines = 512
+
+// jsonlBatch is a run of consecutive lines, decoded by one worker.
+type jsonlBatch struct {
+	buf  []byte // the lines' bytes, one after another
+	ends []int  // where each line ends in buf
+	nums []int  // each line's number
+	recs []JSONLRecord
+	err  error         // the first bad line's error, or the scanner's
+	done chan struct{} // closed once recs and err are set
+}
+
+func (b *jsonlBatch) decode() {
+	defer close(b.done)
+	start := 0
+	for i, end := range b.ends {
+		rec, err := decodeJSONLLine(b.buf[start:end])
+		start = end
+		if err != nil {
+			b.err = fmt.Errorf("%w: line %d: %v", store.ErrInvalid, b.nums[i], err)
+			return
+		}
+		rec.Line = b.nums[i]
+		b.recs = append(b.recs, rec)
+	}
+}
+
+// scanJSONL splits r into batches of non-blank lines, handing each to the
+// workers (work) and, in input order, to the reader (order). A scanner
+// error travels as a last batch with no lines. It stops early when stop
+// closes.
+func scanJSONL(r io.Reader, work, order chan<- *jsonlBatch, stop <-chan struct{}) {
+	defer close(order)
+	defer close(work)
+	send := func(b *jsonlBatch) bool {
+		select {
+		case order <- b:
+		case <-stop:
+			return false
+		}
+		select {
+		case work <- b:
+			return true
+		case <-stop:
+			return false
+		}
+	}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	line := 0
+	b := &jsonlBatch{done: make(chan struct{})}
 	for sc.Scan() {
 		line++
-		b := sc.Bytes()
-		if len(bytes.TrimSpace(b)) == 0 {
+		l := sc.Bytes()
+		if len(bytes.TrimSpace(l)) == 0 {
 			continue
 		}
-		rec, err := decodeJSONLLine(b)
-		if err != nil {
-			return fmt.Errorf("%w: line %d: %v", store.ErrInvalid, line, err)
+		b.buf = append(b.buf, l...)
+		b.ends = append(b.ends, len(b.buf))
+		b.nums = append(b.nums, line)
+		if len(b.ends) == jsonlBatchLines {
+			if !send(b) {
+				return
+			}
+			b = &jsonlBatch{done: make(chan struct{})}
 		}
-		rec.Line = line
-		if err := fn(rec); err != nil {
-			return err
+	}
+	if len(b.ends) > 0 {
+		if !send(b) {
+			return
 		}
+		b = &jsonlBatch{done: make(chan struct{})}
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			return fmt.Errorf("%w: line %d: longer than 1 MiB", store.ErrInvalid, line+1)
+			err = fmt.Errorf("%w: line %d: longer than 1 MiB", store.ErrInvalid, line+1)
 		}
-		return err
+		b.err = err
+		send(b)
 	}
-	return nil
 }
 
 func strictUnmarshal(b []byte, v any) error {

@@ -29,3 +29,7 @@ var ErrClosed = errors.New("store: closed")
 // ErrCorrupt is returned when a key or record does not decode; it means a
 // bug or damaged data, never bad user input.
 var ErrCorrupt = errors.New("store: corrupt record")
+
+// ErrNotEmpty is returned by Load when the store already holds data: the
+// fast path replaces the whole database, so it only fills an empty one.
+var ErrNotEmpty = errors.New("store: not empty")

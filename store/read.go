@@ -16,6 +16,7 @@ type Reader struct {
 	txn *badger.Txn
 	ts  uint64 // the timestamp read at
 	at  uint64 // the transaction time asked for (ts is the newest commit at or before it)
+	mem *memKV // a Load's writes, read before Badger; nil outside Load
 }
 
 // KnownAt returns the transaction time this snapshot shows.
@@ -25,6 +26,14 @@ func (r *Reader) count() { r.db.reads.Add(1) }
 
 // get returns a copy of the value at k, or ErrNotFound.
 func (r *Reader) get(k []byte) ([]byte, error) {
+	if r.mem != nil {
+		if v, found := r.mem.get(k); found {
+			if v == nil {
+				return nil, ErrNotFound
+			}
+			return v, nil
+		}
+	}
 	item, err := r.txn.Get(k)
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return nil, ErrNotFound
@@ -36,6 +45,11 @@ func (r *Reader) get(k []byte) ([]byte, error) {
 }
 
 func (r *Reader) exists(k []byte) (bool, error) {
+	if r.mem != nil {
+		if v, found := r.mem.get(k); found {
+			return v != nil, nil
+		}
+	}
 	_, err := r.txn.Get(k)
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return false, nil
@@ -63,6 +77,13 @@ func (r *Reader) resolve(id string) (uint64, Kind, error) {
 }
 
 func (r *Reader) entityByNum(n uint64) (*Entity, error) {
+	if r.mem != nil {
+		return r.mem.entity(r, n)
+	}
+	return r.decodeEntityAt(n)
+}
+
+func (r *Reader) decodeEntityAt(n uint64) (*Entity, error) {
 	v, err := r.get(nodeKey(n))
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {

@@ -116,37 +116,49 @@ func (w *Writer) overlapping(prefix []byte, out bool, f *Fact, refuse func(*Fact
 	return nil
 }
 
-// Edge-key prefix lengths that overlapping scans: O|src8|pred2|dst8 for a
-// membership between two entities, O|src8|pred2 or I|dst8|pred2 for every
-// fact of one predicate at one entity.
-const (
-	edgePredPrefixLen = 1 + 8 + 2
-	edgePairPrefixLen = 1 + 8 + 2 + 8
-)
+// ruleScanPrefix returns the prefix under which checkRules scans for edge
+// key k (a membership's pair of ends, an office's terms), or nil if no
+// rule scans it.
+func ruleScanPrefix(k []byte) []byte {
+	if len(k) != edgeKeyLen || (k[0] != tagOut && k[0] != tagIn) {
+		return nil // not an edge; checked here to spare parseEdgeKey's error
+	}
+	e, err := parseEdgeKey(k)
+	if err != nil {
+		return nil
+	}
+	switch out := k[0] == tagOut; {
+	case out && e.pred == MemberOf:
+		return be64(edgePrefix(true, e.src, MemberOf), e.dst)
+	case !out && e.pred == Holds:
+		return edgePrefix(false, e.dst, Holds)
+	}
+	return nil
+}
 
 // noteEdge records an edge key written (or deleted) in this transaction
-// under both prefixes overlapping may scan.
+// under the prefix overlapping scans for it. Only edges a rule scans are
+// noted: a bulk import writes hundreds of thousands of others.
 func (w *Writer) noteEdge(k, v []byte, deleted bool) {
-	if len(k) != edgeKeyLen || (k[0] != tagOut && k[0] != tagIn) {
+	prefix := ruleScanPrefix(k)
+	if prefix == nil {
 		return
 	}
 	if w.edgeWrites == nil {
 		w.edgeWrites = map[string]map[string][]byte{}
 	}
 	if !deleted && v == nil {
-		v = []byte{} // an in-edge's empty value, not a delete
+		v = []byte{} // an empty value, not a delete
 	}
-	for _, n := range []int{edgePredPrefixLen, edgePairPrefixLen} {
-		p := string(k[:n])
-		m := w.edgeWrites[p]
-		if m == nil {
-			m = map[string][]byte{}
-			w.edgeWrites[p] = m
-		}
-		if deleted {
-			m[string(k)] = nil
-		} else {
-			m[string(k)] = v
-		}
+	p := string(prefix)
+	m := w.edgeWrites[p]
+	if m == nil {
+		m = map[string][]byte{}
+		w.edgeWrites[p] = m
+	}
+	if deleted {
+		m[string(k)] = nil
+	} else {
+		m[string(k)] = v
 	}
 }

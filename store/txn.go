@@ -141,8 +141,8 @@ func (db *DB) commitTs(at time.Time, readTs uint64) uint64 {
 // history entry for every change, at ts.
 func (w *Writer) finish(ts uint64, hist bool) error {
 	if w.next != w.seq0 {
-		if err := w.txn.Set(metaKey(metaSeq), uint64Bytes(w.next)); err != nil {
-			return w.wrap(err)
+		if err := w.put(metaKey(metaSeq), uint64Bytes(w.next)); err != nil {
+			return err
 		}
 	}
 	if !hist {
@@ -153,8 +153,8 @@ func (w *Writer) finish(ts uint64, hist bool) error {
 		if err != nil {
 			return err
 		}
-		if err := w.txn.Set(histKey(c.ID, ts), v); err != nil {
-			return w.wrap(err)
+		if err := w.put(histKey(c.ID, ts), v); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -165,8 +165,5 @@ func (w *Writer) writeCommit(ts uint64, c *Commit) error {
 	if err != nil {
 		return err
 	}
-	if err := w.txn.Set(commitKey(ts), rec); err != nil {
-		return w.wrap(err)
-	}
-	return nil
+	return w.put(commitKey(ts), rec)
 }

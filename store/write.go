@@ -37,8 +37,8 @@ func (w *Writer) wrap(err error) error {
 
 func (w *Writer) set(k, v []byte) error {
 	w.dirty = true
-	if err := w.txn.Set(k, v); err != nil {
-		return w.wrap(err)
+	if err := w.put(k, v); err != nil {
+		return err
 	}
 	w.noteEdge(k, v, false)
 	return nil
@@ -46,10 +46,24 @@ func (w *Writer) set(k, v []byte) error {
 
 func (w *Writer) del(k []byte) error {
 	w.dirty = true
-	if err := w.txn.Delete(k); err != nil {
+	if w.mem != nil {
+		w.mem.del(k)
+	} else if err := w.txn.Delete(k); err != nil {
 		return w.wrap(err)
 	}
 	w.noteEdge(k, nil, true)
+	return nil
+}
+
+// put writes k = v into the transaction, or into memory during a Load.
+func (w *Writer) put(k, v []byte) error {
+	if w.mem != nil {
+		w.mem.set(k, v)
+		return nil
+	}
+	if err := w.txn.Set(k, v); err != nil {
+		return w.wrap(err)
+	}
 	return nil
 }
 

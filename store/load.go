@@ -1,0 +1,379 @@
+package store
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"slices"
+	"sync"
+	"time"
+
+	badger "github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/pb"
+	"github.com/dgraph-io/ristretto/v2/z"
+)
+
+// Load fills an empty store in one pass: fn writes through a Writer whose
+// writes stay in memory (reads see them), and when fn returns they are
+// sorted and written straight into Badger's bottom level with its
+// StreamWriter, as one commit described by o. It is the fast path for a
+// first import; every check a Writer makes (ends exist, kinds fit,
+// citations, the overlap rules) runs exactly as in Update, and the keys
+// written are the same, so Check passes afterwards.
+//
+// Conditions, because Badger's StreamWriter replaces the whole database:
+//
+//   - the store must be empty (only the format version written by Open);
+//     otherwise Load returns ErrNotEmpty and writes nothing;
+//   - nothing else may read the store while Load runs (the CLI import
+//     holds the directory alone; a serving process must use BulkUpdate);
+//   - fn may use the Writer's point reads and PutEntity, PutFact and
+//     DeleteFact, but not its scans (Edges, ByKind, search, ...): they
+//     read Badger, which holds none of the load until it commits.
+//
+// All or nothing: if fn fails nothing is written. The format version is
+// written last, in its own commit after the streamed tables are synced, so
+// a process that dies while streaming leaves a directory that Open refuses
+// (ErrFormat: no format version in a non-empty directory) rather than a
+// store with part of the load in it; delete that directory and load again.
+//
+// Memory: the whole load is held in memory until it is written, about
+// twice the size of its keys and values.
+func (db *DB) Load(o UpdateOptions, fn func(*Writer) error) (time.Time, error) {
+	if db.closed.Load() {
+		return time.Time{}, ErrClosed
+	}
+	db.wmu.Lock()
+	defer db.wmu.Unlock()
+	base := db.lastTs.Load()
+	if base > formatTs || db.nextID > 1 {
+		return time.Time{}, ErrNotEmpty
+	}
+	txn := db.bdb.NewTransactionAt(base, false)
+	mem := newMemKV()
+	w := &Writer{Reader: Reader{db: db, txn: txn, ts: base, at: base, mem: mem}, next: db.nextID, seq0: db.nextID}
+	err := fn(w)
+	txn.Discard()
+	if err != nil || !w.dirty {
+		return tsTime(base), err
+	}
+	ts := db.commitTs(o.At, base)
+	if err := w.finish(ts, true); err != nil {
+		return time.Time{}, err
+	}
+	c := &Commit{Author: o.Author, Note: o.Note, Changes: w.changed}
+	if err := w.writeCommit(ts, c); err != nil {
+		return time.Time{}, err
+	}
+	if err := db.stream(mem, base, ts); err != nil {
+		return time.Time{}, fmt.Errorf("store: load: %w", err)
+	}
+	db.nextID = w.next
+	db.lastTs.Store(ts)
+	db.feed.publish(commitEvent(ts, c))
+	return tsTime(ts), nil
+}
+
+// memKV is a Load's writes: every operation in order, grouped by key tag
+// (each tag is one stream of the StreamWriter, and tags never share a key
+// range), plus an index of the keys the Writer may read back.
+//
+// Keys and values are copied into large byte chunks and referred to by
+// offsets, and the index is keyed by a hash: a load of a million records
+// holds several million keys, and holding them as Go strings and slices
+// made the garbage collector rescan all of them again and again.
+type memKV struct {
+	arena [][]byte     // chunks of memChunk bytes, appended to
+	byTag [256][]memOp // operations by key tag
+	seq   uint32       // operations so far
+	// read indexes the keys of read tags: per tag, hash of a key -> index
+	// of its last operation in byTag (one map per tag keeps the maps that
+	// most lookups hit, slugs and records, small).
+	read [256]map[uint64]uint32
+	// clash holds the keys whose hash an earlier, different key already
+	// had (no 64-bit clash is expected, but one must not lose a write).
+	clash map[string]memAt
+	// ents holds decoded entity records by internal id: every fact reads
+	// both its ends and its sources, and decoding them each time was the
+	// largest cost of a load. A write of the record drops its entry.
+	ents map[uint64]*Entity
+	seed maphash.Seed
+}
+
+// memChunk is the size of one arena chunk; a record is at most a few
+// MiB (lines are at most 1 MiB), far below it.
+const memChunk = 32 << 20
+
+// memRef locates bytes in the arena.
+type memRef struct{ chunk, off, n uint32 }
+
+// memAt locates an operation: its tag and index in byTag.
+type memAt struct {
+	tag byte
+	i   uint32
+}
+
+// memOp is one write of a Load.
+type memOp struct {
+	key, val memRef
+	head     uint64 // the key's bytes after the tag, first 8, big-endian: sorting compares them first
+	del      bool   // a delete, not a set
+	seq      uint32 // order of writes, so the last one to a key wins
+	ver      uint64 // the version to write: the load's commit, or a kept key's own
+}
+
+func newMemKV() *memKV {
+	m := &memKV{clash: map[string]memAt{}, ents: map[uint64]*Entity{}, seed: maphash.MakeSeed()}
+	for t, ok := range readTags {
+		if ok {
+			m.read[t] = map[uint64]uint32{}
+		}
+	}
+	return m
+}
+
+// readTags are the tags of keys that the write path reads by point
+// lookups (Reader.get): slugs, records, external IDs, fact locators,
+// out-edges, documents and meta. Keys of other tags (in-edges, kind, word,
+// by-time, dated, history, commit) are only written during a load, so
+// they need no index.
+var readTags = [256]bool{tagSlug: true, tagNode: true, tagXID: true, tagFact: true, tagOut: true, tagBlob: true, tagMeta: true}
+
+// copyIn appends b to the arena.
+func (m *memKV) copyIn(b []byte) memRef {
+	last := len(m.arena) - 1
+	if last < 0 || len(m.arena[last])+len(b) > cap(m.arena[last]) {
+		m.arena = append(m.arena, make([]byte, 0, max(memChunk, len(b))))
+		last++
+	}
+	off := len(m.arena[last])
+	m.arena[last] = append(m.arena[last], b...)
+	return memRef{chunk: uint32(last), off: uint32(off), n: uint32(len(b))}
+}
+
+// bytes returns the arena bytes at r, capped so that an append by a
+// caller cannot reach into the arena.
+func (m *memKV) bytes(r memRef) []byte {
+	end := r.off + r.n
+	return m.arena[r.chunk][r.off:end:end]
+}
+
+func (m *memKV) set(k, v []byte) { m.put(k, v, false) }
+func (m *memKV) del(k []byte)    { m.put(k, nil, true) }
+
+func (m *memKV) put(k, v []byte, del bool) {
+	m.seq++
+	op := memOp{key: m.copyIn(k), head: keyHead(k), del: del, seq: m.seq}
+	if !del {
+		op.val = m.copyIn(v)
+	}
+	tag := k[0]
+	at := memAt{tag: tag, i: uint32(len(m.byTag[tag]))}
+	m.byTag[tag] = append(m.byTag[tag], op)
+	if readTags[tag] {
+		h := maphash.Bytes(m.seed, k)
+		if prev, ok := m.read[tag][h]; !ok || bytes.Equal(m.keyOf(memAt{tag, prev}), k) {
+			m.read[tag][h] = at.i
+		} else {
+			m.clash[string(k)] = at
+		}
+	}
+	if tag == tagNode {
+		if n, err := parseNodeKey(k); err == nil {
+			delete(m.ents, n)
+		}
+	}
+}
+
+func (m *memKV) keyOf(at memAt) []byte { return m.bytes(m.byTag[at.tag][at.i].key) }
+
+// entity returns entity n, decoded once per load (see ents). Callers
+// inside a load share the *Entity and must not change it; the write path
+// only reads it.
+func (m *memKV) entity(r *Reader, n uint64) (*Entity, error) {
+	if e, ok := m.ents[n]; ok {
+		return e, nil
+	}
+	e, err := r.decodeEntityAt(n)
+	if err == nil {
+		m.ents[n] = e
+	}
+	return e, err
+}
+
+// get returns the value of k written in this load: found reports whether
+// the load wrote or deleted it; v is nil when deleted.
+func (m *memKV) get(k []byte) (v []byte, found bool) {
+	i, ok := m.read[k[0]][maphash.Bytes(m.seed, k)]
+	at := memAt{k[0], i}
+	if ok && !bytes.Equal(m.keyOf(at), k) {
+		at, ok = m.clash[string(k)]
+	}
+	if !ok {
+		return nil, false
+	}
+	op := m.byTag[at.tag][at.i]
+	if op.del {
+		return nil, true
+	}
+	return m.bytes(op.val), true
+}
+
+// stream writes the load in mem, plus every version of every key already
+// in the store (the empty store's format version and first commit), into
+// Badger with a StreamWriter, then the format version in a commit of its
+// own (see Load). The caller holds the writer lock.
+func (db *DB) stream(mem *memKV, base, ts uint64) error {
+	old, format, err := db.allVersions(base)
+	if err != nil {
+		return err
+	}
+	for _, kv := range old {
+		mem.seq++
+		op := memOp{key: mem.copyIn(kv.Key), head: keyHead(kv.Key), val: mem.copyIn(kv.Value), seq: mem.seq, ver: kv.Version}
+		mem.byTag[kv.Key[0]] = append(mem.byTag[kv.Key[0]], op)
+	}
+	var tags []byte
+	for t, ops := range mem.byTag {
+		if len(ops) > 0 {
+			tags = append(tags, byte(t))
+		}
+	}
+	// Largest tags first, so that the two workers finish together.
+	slices.SortFunc(tags, func(a, b byte) int { return cmp.Compare(len(mem.byTag[b]), len(mem.byTag[a])) })
+	sw := db.bdb.NewStreamWriter()
+	defer sw.Cancel()
+	if err := sw.Prepare(); err != nil {
+		return err
+	}
+	mem.read, mem.clash, mem.ents = [256]map[uint64]uint32{}, nil, nil // not needed any more: let them go
+	// Two workers, each sorting one tag's operations and streaming them;
+	// StreamWriter.Write may be called concurrently, and most of its work
+	// (decoding what KVToBuffer encoded) happens outside its lock.
+	next := make(chan byte, len(tags))
+	for _, t := range tags {
+		next <- t
+	}
+	close(next)
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
+	for w := range errs {
+		wg.Go(func() {
+			for t := range next {
+				if errs[w] == nil {
+					errs[w] = mem.streamTag(sw, t, ts)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	txn := db.bdb.NewTransactionAt(formatTs, true)
+	defer txn.Discard()
+	if err := txn.Set(metaKey(metaFormat), format); err != nil {
+		return err
+	}
+	return txn.CommitAt(formatTs, nil)
+}
+
+// streamTag sorts tag t's operations by key, newest version first, the
+// last write of a load winning, and writes them to sw as stream t.
+// Operations of this load get version ts.
+func (m *memKV) streamTag(sw *badger.StreamWriter, t byte, ts uint64) error {
+	ops := m.byTag[t]
+	for i := range ops {
+		if ops[i].ver == 0 {
+			ops[i].ver = ts // written by this load
+		}
+	}
+	slices.SortFunc(ops, m.compareOps)
+	const flushAt = 8 << 20
+	buf := z.NewBuffer(flushAt+(1<<20), "alliancegraph.load")
+	defer buf.Release()
+	kv := &pb.KV{}
+	for i, op := range ops {
+		if op.del {
+			continue // deleted during the load
+		}
+		key := m.bytes(op.key)
+		if i+1 < len(ops) && ops[i+1].ver == op.ver && bytes.Equal(m.bytes(ops[i+1].key), key) {
+			continue // a later write of the same version wins
+		}
+		*kv = pb.KV{Key: key, Value: m.bytes(op.val), Version: op.ver, StreamId: uint32(t)}
+		badger.KVToBuffer(kv, buf)
+		if buf.LenNoPadding() >= flushAt {
+			if err := sw.Write(buf); err != nil {
+				return err
+			}
+			buf.Reset()
+		}
+	}
+	m.byTag[t] = nil
+	return sw.Write(buf)
+}
+
+// compareOps orders a tag's operations by key, then by version, newest
+// first (Badger's order), then by write order, so that among writes of
+// the same key and version the last one comes last.
+func (m *memKV) compareOps(a, b memOp) int {
+	if a.head != b.head {
+		return cmp.Compare(a.head, b.head)
+	}
+	if c := bytes.Compare(m.bytes(a.key), m.bytes(b.key)); c != 0 {
+		return c
+	}
+	if a.ver != b.ver {
+		if a.ver > b.ver {
+			return -1
+		}
+		return 1
+	}
+	return cmp.Compare(a.seq, b.seq)
+}
+
+// keyHead returns up to 8 bytes of k after its tag as a big-endian
+// number, zero-padded: comparing heads orders keys of one tag as their
+// bytes do, as far as the heads go.
+func keyHead(k []byte) uint64 {
+	var b [8]byte
+	copy(b[:], k[1:])
+	return binary.BigEndian.Uint64(b[:])
+}
+
+// allVersions returns every live version of every key at or below ts,
+// except the format version, which it returns apart.
+func (db *DB) allVersions(ts uint64) (kvs []*pb.KV, format []byte, err error) {
+	txn := db.bdb.NewTransactionAt(ts, false)
+	defer txn.Discard()
+	opts := badger.DefaultIteratorOptions
+	opts.AllVersions = true
+	it := txn.NewIterator(opts)
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		item := it.Item()
+		if item.IsDeletedOrExpired() {
+			continue
+		}
+		v, err := item.ValueCopy(nil)
+		if err != nil {
+			return nil, nil, err
+		}
+		if bytes.Equal(item.Key(), metaKey(metaFormat)) {
+			format = v
+			continue
+		}
+		kvs = append(kvs, &pb.KV{Key: item.KeyCopy(nil), Value: v, Version: item.Version()})
+	}
+	if format == nil {
+		return nil, nil, errors.New("no format version to keep")
+	}
+	return kvs, format, nil
+}

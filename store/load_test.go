@@ -1,0 +1,312 @@
+package store
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	badger "github.com/dgraph-io/badger/v4"
+)
+
+// loadOps is a write script with what makes a load interesting: entities
+// of every kind with aliases, external IDs, properties and dates; facts of
+// several predicates with citations and intervals; and, within the same
+// write, entities renamed (their name tokens move), facts re-dated (their
+// edges and by-time entries move) and facts deleted.
+func loadOps(seed uint64) []func(*Writer) error {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	var ops []func(*Writer) error
+	put := func(e Entity) { ops = append(ops, func(w *Writer) error { _, err := w.PutEntity(e); return err }) }
+	fact := func(f Fact) { ops = append(ops, func(w *Writer) error { _, err := w.PutFact(f); return err }) }
+	for _, e := range fixtureEntities() {
+		put(e)
+	}
+	for _, f := range fixtureFacts() {
+		fact(f)
+	}
+	const people, countries = 40, 12
+	for i := range people {
+		put(Entity{ID: fmt.Sprintf("person/p%d", i), Name: fmt.Sprintf("Person Number%d", i),
+			Aliases: []string{fmt.Sprintf("P%d", i)},
+			Props:   []Prop{{Key: "born", Type: PropDate, Value: "1960-01-02"}, {Key: "rank", Type: PropInt, Value: fmt.Sprint(i)}}})
+	}
+	for i := range countries {
+		put(Entity{ID: fmt.Sprintf("country/C%02d", i), Name: fmt.Sprintf("Country %d", i),
+			XIDs: map[string]string{"iso3": fmt.Sprintf("C%02d", i)}})
+	}
+	d := func(y int) Date { return MustDate(fmt.Sprintf("%04d-03-01", y)) }
+	for i := range 150 {
+		a, b := rng.IntN(people), rng.IntN(people)
+		f := Fact{ID: fmt.Sprintf("fact/k%d", i), Predicate: Knows, From: fmt.Sprintf("person/p%d", a), To: fmt.Sprintf("person/p%d", b), Citations: cite()}
+		if i%3 == 0 {
+			f.Valid = Interval{From: d(1990 + i%30)}
+		}
+		fact(f)
+	}
+	for i := range countries {
+		// Two memberships that do not overlap: leave, then rejoin.
+		fact(Fact{ID: fmt.Sprintf("fact/m%d-a", i), Predicate: MemberOf, From: fmt.Sprintf("country/C%02d", i), To: "org/nato", Valid: Interval{From: d(1950 + i), To: d(1970 + i)}, Citations: cite()})
+		fact(Fact{ID: fmt.Sprintf("fact/m%d-b", i), Predicate: MemberOf, From: fmt.Sprintf("country/C%02d", i), To: "org/nato", Valid: Interval{From: d(1980 + i)}, Citations: cite()})
+	}
+	for i := range 10 {
+		fact(Fact{ID: fmt.Sprintf("fact/sg%d", i), Predicate: Holds, From: fmt.Sprintf("person/p%d", i), To: "office/nato-sg", Valid: Interval{From: d(1950 + 5*i), To: d(1955 + 5*i)}, Citations: cite()})
+	}
+	// Changes within the same write.
+	for i := 0; i < people; i += 7 {
+		put(Entity{ID: fmt.Sprintf("person/p%d", i), Name: fmt.Sprintf("Renamed Someone%d", i), Aliases: []string{"Again"}})
+	}
+	for i := 0; i < 150; i += 11 {
+		ops = append(ops, func(w *Writer) error {
+			f, err := w.Fact(fmt.Sprintf("fact/k%d", i))
+			if err != nil {
+				return err
+			}
+			f.Valid = Interval{From: d(2001), To: d(2002)}
+			_, err = w.PutFact(*f)
+			return err
+		})
+	}
+	for i := 5; i < 150; i += 13 {
+		ops = append(ops, func(w *Writer) error { return w.DeleteFact(fmt.Sprintf("fact/k%d", i)) })
+	}
+	return ops
+}
+
+// latestKVs returns every key's newest value as "key=value" lines in hex.
+// History keys carry a timestamp, which differs between a bulk write's
+// chunks and a load's single commit, so history is returned apart, as
+// "id value" lines without the timestamp; commit records are left out.
+func latestKVs(t *testing.T, db *DB) (kvs, hist []string) {
+	t.Helper()
+	txn := db.bdb.NewTransactionAt(db.lastTs.Load(), false)
+	defer txn.Discard()
+	it := txn.NewIterator(badger.DefaultIteratorOptions)
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		k := it.Item().KeyCopy(nil)
+		v, err := it.Item().ValueCopy(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case k[0] == tagCommit, bytes.Equal(k, metaKey(metaSettled)):
+		case k[0] == tagHist:
+			id, _, err := parseHistKey(k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			hist = append(hist, id+" "+string(v))
+		default:
+			kvs = append(kvs, fmt.Sprintf("%x=%x", k, v))
+		}
+	}
+	slices.Sort(hist)
+	return kvs, hist
+}
+
+// TestLoadWritesWhatBulkUpdateWrites is the fast path's contract: the same
+// writes through Load, through BulkUpdate (in small chunks) and through
+// one Update leave the same keys and values and a store Check finds
+// clean; Load's history is Update's, one entry per ID for its one commit
+// (a bulk write's chunks each leave their own entries).
+func TestLoadWritesWhatBulkUpdateWrites(t *testing.T) {
+	for _, seed := range []uint64{1, 2, 3} {
+		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+			ops := loadOps(seed)
+			c := newFakeClock(t0)
+			bulk := newClockDB(t, c)
+			_, err := bulk.BulkUpdate(UpdateOptions{Author: "test"}, func(b *Bulk) error {
+				for i, op := range ops {
+					if err := op(b.Writer()); err != nil {
+						return err
+					}
+					if i%7 == 6 {
+						if err := b.Flush(); err != nil {
+							return err
+						}
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			one := newClockDB(t, c)
+			mustUpdate(t, one, func(w *Writer) error {
+				for _, op := range ops {
+					if err := op(w); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			loaded := newClockDB(t, c)
+			at, err := loaded.Load(UpdateOptions{Author: "test"}, func(w *Writer) error {
+				for _, op := range ops {
+					if err := op(w); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !at.Equal(loaded.LastCommit()) || at.IsZero() {
+				t.Errorf("Load returned %v, last commit %v", at, loaded.LastCommit())
+			}
+			bulkKV, _ := latestKVs(t, bulk)
+			oneKV, oneHist := latestKVs(t, one)
+			gotKV, gotHist := latestKVs(t, loaded)
+			if d := firstDiff(gotKV, bulkKV); d != "" {
+				t.Errorf("keys differ from BulkUpdate's: %s", d)
+			}
+			if d := firstDiff(gotKV, oneKV); d != "" {
+				t.Errorf("keys differ from Update's: %s", d)
+			}
+			if d := firstDiff(gotHist, oneHist); d != "" {
+				t.Errorf("history differs from Update's: %s", d)
+			}
+			if dump(t, loaded, time.Time{}) != dump(t, bulk, time.Time{}) {
+				t.Errorf("dumps differ")
+			}
+			checkClean(t, loaded, time.Time{})
+			// Before the load's commit, the store was empty.
+			if got := dump(t, loaded, at.Add(-time.Nanosecond)); got != "" {
+				t.Errorf("knownAt before the load shows %q", got)
+			}
+			// The store goes on working: an ordinary write after the load.
+			mustUpdate(t, loaded, putEntities(Entity{ID: "person/after", Name: "After Load"}))
+			checkClean(t, loaded, time.Time{})
+		})
+	}
+}
+
+func firstDiff(got, want []string) string {
+	for i := range max(len(got), len(want)) {
+		var g, w string
+		if i < len(got) {
+			g = got[i]
+		}
+		if i < len(want) {
+			w = want[i]
+		}
+		if g != w {
+			return fmt.Sprintf("entry %d: got %q, want %q (%d vs %d entries)", i, g, w, len(got), len(want))
+		}
+	}
+	return ""
+}
+
+func TestLoadRefusals(t *testing.T) {
+	t.Run("not empty", func(t *testing.T) {
+		db := newTestDB(t)
+		fixture(t, db)
+		before := dump(t, db, time.Time{})
+		ran := false
+		_, err := db.Load(UpdateOptions{}, func(*Writer) error { ran = true; return nil })
+		if !errors.Is(err, ErrNotEmpty) || ran {
+			t.Fatalf("err = %v, fn ran: %v; want ErrNotEmpty before running", err, ran)
+		}
+		if dump(t, db, time.Time{}) != before {
+			t.Error("a refused load changed the store")
+		}
+	})
+	for _, tt := range []struct {
+		name string
+		fn   func(*Writer) error
+		want error
+		msg  string
+	}{
+		{"fn fails", func(w *Writer) error {
+			if err := putEntities(fixtureEntities()...)(w); err != nil {
+				return err
+			}
+			return errors.New("stop here")
+		}, nil, "stop here"},
+		{"overlapping membership", func(w *Writer) error {
+			if err := putEntities(fixtureEntities()...)(w); err != nil {
+				return err
+			}
+			if err := putFacts(fixtureFacts()...)(w); err != nil {
+				return err
+			}
+			return putFacts(Fact{ID: "fact/fin-twice", Predicate: MemberOf, From: "country/FIN", To: "org/nato", Valid: Interval{From: MustDate("2024-01-01")}, Citations: cite()})(w)
+		}, ErrConflict, "member of org/nato twice at once"},
+		{"unknown end", func(w *Writer) error {
+			return putFacts(Fact{ID: "fact/x", Predicate: Knows, From: "person/a", To: "person/b", Citations: cite()})(w)
+		}, ErrInvalid, "unknown entity"},
+		{"second holder", func(w *Writer) error {
+			if err := putEntities(fixtureEntities()...)(w); err != nil {
+				return err
+			}
+			if err := putFacts(fixtureFacts()...)(w); err != nil {
+				return err
+			}
+			if err := putEntities(Entity{ID: "person/rutte", Name: "Mark Rutte"})(w); err != nil {
+				return err
+			}
+			return putFacts(Fact{ID: "fact/rutte-sg", Predicate: Holds, From: "person/rutte", To: "office/nato-sg", Valid: Interval{From: MustDate("2024-09-30")}, Citations: cite()})(w)
+		}, ErrConflict, "one holder at a time"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			db := newTestDB(t)
+			_, err := db.Load(UpdateOptions{}, tt.fn)
+			if err == nil || (tt.want != nil && !errors.Is(err, tt.want)) || !strings.Contains(err.Error(), tt.msg) {
+				t.Fatalf("err = %v, want %v mentioning %q", err, tt.want, tt.msg)
+			}
+			if got := dump(t, db, time.Time{}); got != "" {
+				t.Fatalf("a failed load left %q", got)
+			}
+			// Nothing was written, so the store is still empty and a
+			// load may run again.
+			if _, err := db.Load(UpdateOptions{}, putEntities(fixtureEntities()...)); err != nil {
+				t.Fatal(err)
+			}
+			checkClean(t, db, time.Time{})
+		})
+	}
+}
+
+// TestLoadSurvivesReopen loads into a directory, reopens it and finds the
+// same graph, its history and the format version.
+func TestLoadSurvivesReopen(t *testing.T) {
+	dir := t.TempDir()
+	c := newFakeClock(t0)
+	db := openDir(t, dir, c)
+	at, err := db.Load(UpdateOptions{Author: "loader", Note: "test load"}, func(w *Writer) error {
+		if err := putEntities(fixtureEntities()...)(w); err != nil {
+			return err
+		}
+		return putFacts(fixtureFacts()...)(w)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := dump(t, db, time.Time{})
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db = openDir(t, dir, c)
+	if got := dump(t, db, time.Time{}); got != want || got == "" {
+		t.Fatalf("after reopening:\n%s\nwant:\n%s", got, want)
+	}
+	if !db.LastCommit().Equal(at) {
+		t.Errorf("last commit %v, want the load's %v", db.LastCommit(), at)
+	}
+	checkClean(t, db, time.Time{})
+	var h []HistoryEntry
+	view(t, db, time.Time{}, func(r *Reader) error {
+		var err error
+		h, err = r.History("country/FIN", 0)
+		return err
+	})
+	if len(h) != 1 || h[0].Author != "loader" || h[0].Note != "test load" || !h[0].Time.Equal(at) || h[0].Change.Op != OpCreate {
+		t.Errorf("history of country/FIN = %+v, want one creation by the load", h)
+	}
+}
