@@ -309,6 +309,24 @@ func strictUnmarshal(b []byte, v any) error {
 }
 
 func decodeJSONLLine(b []byte) (JSONLRecord, error) {
+	// What the exporter writes starts with its type: decode such a line
+	// once, straight into its record (unless a later "type" key changed
+	// it, which the general path below sorts out). This halves the
+	// decoding cost of a large import.
+	switch {
+	case bytes.HasPrefix(b, []byte(`{"type":"fact",`)):
+		var jf JSONLFact
+		if err := strictUnmarshal(b, &jf); err == nil && jf.Type == "fact" {
+			f, err := jf.toStore()
+			return JSONLRecord{Fact: f}, err
+		}
+	case bytes.HasPrefix(b, []byte(`{"type":"entity",`)):
+		var je JSONLEntity
+		if err := strictUnmarshal(b, &je); err == nil && je.Type == "entity" {
+			e, err := je.toStore()
+			return JSONLRecord{Entity: e}, err
+		}
+	}
 	var probe struct {
 		Type string `json:"type"`
 	}
