@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/alliancegraph/alliancegraph/store"
@@ -77,5 +79,36 @@ func TestNestedReadsDoNotGrow(t *testing.T) {
 	t.Logf("store reads: %d for 5 members, %d for 80", small, large)
 	if large > small+2 {
 		t.Errorf("reads grow with members: %d for 5, %d for 80", small, large)
+	}
+}
+
+// TestIDOnlyEndsReadNothing: a fact's from and to asked for only their id
+// and __typename are answered from the fact itself, without reading the
+// entities; ask for one more field and they are read. The answers agree.
+func TestIDOnlyEndsReadNothing(t *testing.T) {
+	srv, db := newTestServer(t)
+	const q = `{ facts(predicate: MEMBER_OF, startedAfter: "2020-01-01", orderBy: VALID_FROM, first: 5) { edges { node { id from { %s } to { %s } } } } }`
+	run := func(sel string) (string, int64) {
+		before := db.Reads()
+		r := query(t, srv.URL, fmt.Sprintf(q, sel, sel))
+		if len(r.Errors) > 0 {
+			t.Fatalf("%+v", r.Errors)
+		}
+		return string(r.Data), db.Reads() - before
+	}
+	idOnly, idReads := run("id __typename")
+	named, namedReads := run("id __typename name")
+	want := `{"facts":{"edges":[{"node":{"id":"fact/mkd-member-of-nato","from":{"id":"country/MKD","__typename":"Country"},"to":{"id":"org/nato","__typename":"Organization"}}}`
+	if !strings.HasPrefix(idOnly, want) {
+		t.Errorf("id-only answer %s, want it to start %s", idOnly, want)
+	}
+	if !strings.Contains(named, `"id":"country/FIN","__typename":"Country","name":"Finland"`) {
+		t.Errorf("named answer %s", named)
+	}
+	if stripped := regexp.MustCompile(`,"name":"[^"]*"`).ReplaceAllString(named, ""); stripped != idOnly {
+		t.Errorf("without names the answers differ:\n%s\n%s", stripped, idOnly)
+	}
+	if idReads >= namedReads {
+		t.Errorf("store reads: %d asking only ids, %d asking names; want fewer without names", idReads, namedReads)
 	}
 }

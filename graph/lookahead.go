@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -10,10 +11,27 @@ import (
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
-// selects reports whether any field named one of names appears anywhere
+// onlyID reports whether a field with selection set set asks only for id
+// and __typename of what it returns (no fragment, no other field).
+func onlyID(set ast.SelectionSet) bool {
+	if len(set) == 0 {
+		return false
+	}
+	for _, sel := range set {
+		f, ok := sel.(*ast.Field)
+		if !ok || (f.Name != "id" && f.Name != "__typename") {
+			return false
+		}
+	}
+	return true
+}
+
+// selectsEntity reports whether a field named one of names appears anywhere
 // below the field resolving in ctx (through fragments, whatever their type
-// condition). It is a cheap over-approximation used only to prefetch.
-func selects(ctx context.Context, names ...string) bool {
+// condition) and asks for more of the entity it returns than its id and
+// __typename (see onlyID: such a reference needs no read, so no prefetch
+// either). It is a cheap over-approximation used only to prefetch.
+func selectsEntity(ctx context.Context, names ...string) bool {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || !graphql.HasOperationContext(ctx) {
 		return false
@@ -25,10 +43,8 @@ func selects(ctx context.Context, names ...string) bool {
 		for _, sel := range set {
 			switch s := sel.(type) {
 			case *ast.Field:
-				for _, n := range names {
-					if s.Name == n {
-						return true
-					}
+				if slices.Contains(names, s.Name) && !onlyID(s.SelectionSet) {
+					return true
 				}
 				if walk(s.SelectionSet) {
 					return true
@@ -59,7 +75,7 @@ func (r *Resolver) primeEnds(ctx context.Context, at time.Time, facts []*store.F
 	if inList(ctx) || len(facts) == 0 {
 		return nil
 	}
-	from, to, ev := selects(ctx, "from"), selects(ctx, "to", "country", "node"), selects(ctx, "event")
+	from, to, ev := selectsEntity(ctx, "from"), selectsEntity(ctx, "to", "country"), selectsEntity(ctx, "event")
 	if !from && !to && !ev {
 		return nil
 	}
