@@ -23,11 +23,18 @@ func load(db *store.DB, inputs []Input, author string, progress io.Writer) (Repo
 	}
 	start := time.Now()
 	var parsed time.Duration
+	var entities, facts int
 	o := store.UpdateOptions{Author: author, Note: importNote(inputs), At: at}
 	commitAt, err := db.Load(o, func(w *store.Writer) error {
 		for _, in := range inputs {
 			err := in.Read(func(r Record) error {
 				rep.Records++
+				switch {
+				case r.Entity != nil:
+					entities++
+				case r.Fact != nil:
+					facts++
+				}
 				changed, err := applyLine(w, r)
 				if changed {
 					rep.Changed++
@@ -49,8 +56,8 @@ func load(db *store.DB, inputs []Input, author string, progress io.Writer) (Repo
 		rep.At = commitAt
 	}
 	total := time.Since(start).Seconds()
-	fmt.Fprintf(progress, "import: done: %d records, %d changed, in %.1f s (%.0f records/s)\n",
-		rep.Records, rep.Changed, total, float64(rep.Records)/total)
+	fmt.Fprintf(progress, "import: done: %d records, %d changed, in %.1f s: %d entities (%.0f/s), %d facts (%.0f/s)\n",
+		rep.Records, rep.Changed, total, entities, float64(entities)/total, facts, float64(facts)/total)
 	return rep, nil
 }
 
