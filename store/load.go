@@ -242,35 +242,39 @@ func (db *DB) stream(mem *memKV, base, ts uint64) error {
 			tags = append(tags, byte(t))
 		}
 	}
-	// Largest tags first, so that the two workers finish together.
-	slices.SortFunc(tags, func(a, b byte) int { return cmp.Compare(len(mem.byTag[b]), len(mem.byTag[a])) })
 	sw := db.bdb.NewStreamWriter()
 	defer sw.Cancel()
 	if err := sw.Prepare(); err != nil {
 		return err
 	}
 	mem.read, mem.clash, mem.ents = [256]map[uint64]uint32{}, nil, nil // not needed any more: let them go
-	// Two workers, each sorting one tag's operations and streaming them;
-	// StreamWriter.Write may be called concurrently, and most of its work
-	// (decoding what KVToBuffer encoded) happens outside its lock.
-	next := make(chan byte, len(tags))
-	for _, t := range tags {
-		next <- t
-	}
-	close(next)
-	errs := make([]error, 2)
-	var wg sync.WaitGroup
-	for w := range errs {
-		wg.Go(func() {
-			for t := range next {
-				if errs[w] == nil {
-					errs[w] = mem.streamTag(sw, t, ts)
-				}
+	// Sort each tag's operations, largest tags first so that two workers
+	// finish together; then cut them into ranges of at most streamOps,
+	// each its own stream, which two workers write. StreamWriter.Write may
+	// be called concurrently, most of its work (decoding what KVToBuffer
+	// encoded) happens outside its lock, and each stream builds its tables
+	// on a goroutine of its own: many short streams keep both cores busy
+	// where one stream per tag left the largest tags to one.
+	slices.SortFunc(tags, func(a, b byte) int { return cmp.Compare(len(mem.byTag[b]), len(mem.byTag[a])) })
+	err = parallel(tags, func(t byte) error {
+		ops := mem.byTag[t]
+		for i := range ops {
+			if ops[i].ver == 0 {
+				ops[i].ver = ts // written by this load
 			}
-		})
+		}
+		slices.SortFunc(ops, mem.compareOps)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	var ranges []memRange
+	for _, t := range tags {
+		ranges = mem.cut(ranges, t)
+	}
+	err = parallel(ranges, func(r memRange) error { return mem.streamRange(sw, r) })
+	if err != nil {
 		return err
 	}
 	if err := sw.Flush(); err != nil {
@@ -284,17 +288,36 @@ func (db *DB) stream(mem *memKV, base, ts uint64) error {
 	return txn.CommitAt(formatTs, nil)
 }
 
-// streamTag sorts tag t's operations by key, newest version first, the
-// last write of a load winning, and writes them to sw as stream t.
-// Operations of this load get version ts.
-func (m *memKV) streamTag(sw *badger.StreamWriter, t byte, ts uint64) error {
+// streamOps bounds the operations of one stream (see stream).
+const streamOps = 1 << 17
+
+// memRange is a run of one tag's sorted operations written as one stream.
+type memRange struct {
+	tag    byte
+	lo, hi int
+	id     uint32 // the stream's ID
+}
+
+// cut appends tag t's ranges to rs. A range never ends between two
+// operations on the same key: streams must not share a key.
+func (m *memKV) cut(rs []memRange, t byte) []memRange {
 	ops := m.byTag[t]
-	for i := range ops {
-		if ops[i].ver == 0 {
-			ops[i].ver = ts // written by this load
+	for lo := 0; lo < len(ops); {
+		hi := min(lo+streamOps, len(ops))
+		for hi < len(ops) && bytes.Equal(m.bytes(ops[hi].key), m.bytes(ops[hi-1].key)) {
+			hi++
 		}
+		rs = append(rs, memRange{tag: t, lo: lo, hi: hi, id: uint32(len(rs) + 1)})
+		lo = hi
 	}
-	slices.SortFunc(ops, m.compareOps)
+	return rs
+}
+
+// streamRange writes range r of sorted operations to sw as stream r.id,
+// the last write of a key and version winning and deletes dropped, then
+// closes the stream so that its last table is built at once.
+func (m *memKV) streamRange(sw *badger.StreamWriter, r memRange) error {
+	ops := m.byTag[r.tag][r.lo:r.hi]
 	const flushAt = 8 << 20
 	buf := z.NewBuffer(flushAt+(1<<20), "alliancegraph.load")
 	defer buf.Release()
@@ -307,7 +330,7 @@ func (m *memKV) streamTag(sw *badger.StreamWriter, t byte, ts uint64) error {
 		if i+1 < len(ops) && ops[i+1].ver == op.ver && bytes.Equal(m.bytes(ops[i+1].key), key) {
 			continue // a later write of the same version wins
 		}
-		*kv = pb.KV{Key: key, Value: m.bytes(op.val), Version: op.ver, StreamId: uint32(t)}
+		*kv = pb.KV{Key: key, Value: m.bytes(op.val), Version: op.ver, StreamId: r.id}
 		badger.KVToBuffer(kv, buf)
 		if buf.LenNoPadding() >= flushAt {
 			if err := sw.Write(buf); err != nil {
@@ -316,8 +339,31 @@ func (m *memKV) streamTag(sw *badger.StreamWriter, t byte, ts uint64) error {
 			buf.Reset()
 		}
 	}
-	m.byTag[t] = nil
+	badger.KVToBuffer(&pb.KV{StreamId: r.id, StreamDone: true}, buf)
 	return sw.Write(buf)
+}
+
+// parallel calls fn for each item on two goroutines and returns the
+// errors it returned; after an error a goroutine skips the rest.
+func parallel[T any](items []T, fn func(T) error) error {
+	next := make(chan T, len(items))
+	for _, it := range items {
+		next <- it
+	}
+	close(next)
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
+	for w := range errs {
+		wg.Go(func() {
+			for it := range next {
+				if errs[w] == nil {
+					errs[w] = fn(it)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // compareOps orders a tag's operations by key, then by version, newest
