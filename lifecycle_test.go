@@ -171,6 +171,7 @@ func TestCLI(t *testing.T) {
 	}{
 		{[]string{"help"}, false, "Commands:"},
 		{[]string{"serve", "--help"}, false, "--addr"},
+		{[]string{"serve", "--help"}, false, "--entity-cache-mb"},
 		{[]string{"check", "--help"}, false, "invariants"},
 		{[]string{"version"}, false, "alliancegraph"},
 		{[]string{"version", "--help"}, false, "Print the program's version"},
@@ -192,3 +193,25 @@ func TestCLI(t *testing.T) {
 }
 
 var flagErrHelp = flag.ErrHelp
+
+func TestEntityCacheFlag(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want int64
+	}{
+		{nil, 64},
+		{[]string{"--entity-cache-mb", "0"}, 0},
+		{[]string{"--entity-cache-mb", "256"}, 256},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			fs := newFlagSet("serve", serveSummary, io.Discard, io.Discard)
+			c := serveFlags(fs)
+			if err := parseFlags(fs, tc.args); err != nil {
+				t.Fatal(err)
+			}
+			if c.entityCacheMB != tc.want {
+				t.Errorf("entityCacheMB = %d, want %d", c.entityCacheMB, tc.want)
+			}
+		})
+	}
+}

@@ -43,8 +43,10 @@ type serveConfig struct {
 	loaderWait time.Duration
 	pprofAddr  string
 	cacheMB    int64
-	now        func() time.Time
-	socket     graph.Socket
+	// entityCacheMB bounds the store's cache of decoded entities; 0: off.
+	entityCacheMB int64
+	now           func() time.Time
+	socket        graph.Socket
 	// policy decides who may write (tokens, read-only).
 	policy         auth.Policy
 	tokensFile     string
@@ -60,7 +62,8 @@ type serveConfig struct {
 }
 
 func serveFlags(fs *flag.FlagSet) *serveConfig {
-	c := &serveConfig{limits: graph.DefaultLimits(), now: time.Now, socket: graph.DefaultSocket(), maxImportBytes: 64 << 20, debugStats: true}
+	c := &serveConfig{limits: graph.DefaultLimits(), now: time.Now, socket: graph.DefaultSocket(), maxImportBytes: 64 << 20, debugStats: true,
+		entityCacheMB: store.DefaultEntityCacheBytes >> 20}
 	fs.StringVar(&c.addr, "addr", envOr("ALLIANCEGRAPH_ADDR", "127.0.0.1:8080"), "listen `address` (env ALLIANCEGRAPH_ADDR)")
 	fs.StringVar(&c.dataDir, "data", envOr("ALLIANCEGRAPH_DATA", "./data"), "data `directory` (env ALLIANCEGRAPH_DATA)")
 	fs.BoolVar(&c.logJSON, "log-json", false, "log as JSON lines instead of text")
@@ -76,6 +79,7 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	fs.IntVar(&c.maxVisited, "max-visited", graph.DefaultMaxVisited, "entities one path search may reach before LIMIT_EXCEEDED")
 	fs.DurationVar(&c.gcInterval, "gc-interval", 10*time.Minute, "how often to reclaim value-log space")
 	fs.Int64Var(&c.cacheMB, "cache-mb", 64, "Badger block cache size in MiB")
+	fs.Int64Var(&c.entityCacheMB, "entity-cache-mb", c.entityCacheMB, "cache of decoded entities for reads of the newest commit, in MiB (0: off)")
 	fs.StringVar(&c.pprofAddr, "pprof-addr", "", "serve Go profiles (/debug/pprof/) on this loopback `address`; empty: off")
 	fs.DurationVar(&c.loaderWait, "loader-wait", graph.DefaultLoaderWait, "how long a dataloader gathers sibling fields into one store read")
 	fs.StringVar(&c.tokensFile, "tokens-file", "", "`file` of write tokens, one name:token a line (also env "+auth.EnvTokens+"=name:token,...)")
@@ -114,6 +118,7 @@ func serve(ctx context.Context, c *serveConfig, logOut io.Writer) error {
 	if c.cacheMB > 0 {
 		opts = opts.WithBlockCacheSize(c.cacheMB << 20)
 	}
+	opts = opts.WithEntityCacheSize(c.entityCacheMB << 20)
 	db, err := store.Open(c.dataDir, opts)
 	if err != nil {
 		return err

@@ -26,6 +26,7 @@ var today = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 
 func testConfig() *serveConfig {
 	return &serveConfig{limits: graph.DefaultLimits(), now: func() time.Time { return today }, gcInterval: time.Minute,
+		entityCacheMB: store.DefaultEntityCacheBytes >> 20,
 		// A long batch window makes the read-count tests independent of how
 		// fast a loaded machine schedules sibling resolvers.
 		loaderWait: 20 * time.Millisecond}

@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"fmt"
+	"runtime"
 	"testing"
 	"time"
 
@@ -86,4 +88,93 @@ func BenchmarkByTimeRange(b *testing.B) {
 		_, _, _, err := r.StartPage(store.MemberOf, store.MustDate("1990-01-01"), 0, "", 20)
 		return err
 	})
+}
+
+// entityBenchOpts returns the options of a benchmark store with the
+// entity cache on or off.
+func entityBenchOpts(cached bool) store.Options {
+	o := store.DefaultOptions().WithInMemory(true)
+	if !cached {
+		o = o.WithEntityCacheSize(0)
+	}
+	return o
+}
+
+// BenchmarkEntity reads entities at the newest snapshot, as the GraphQL
+// resolvers do, with the entity cache on and off: one entity, NATO's
+// members in one batch (q3's second level), and the members reached
+// through their in-edges (edges, then a batch of their ends).
+func BenchmarkEntity(b *testing.B) {
+	for _, cached := range []bool{true, false} {
+		db, err := store.Open("", entityBenchOpts(cached))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer db.Close()
+		if _, err := loadNATO(db); err != nil {
+			b.Fatal(err)
+		}
+		in := store.EdgeFilter{Dir: store.In, Predicates: []store.Predicate{store.MemberOf}}
+		var members []string
+		err = db.View(time.Time{}, func(r *store.Reader) error {
+			fs, err := r.Edges("org/nato", in)
+			for _, f := range fs {
+				members = append(members, f.From)
+			}
+			return err
+		})
+		if err != nil || len(members) < 30 {
+			b.Fatalf("members: %d, %v", len(members), err)
+		}
+		for _, bc := range []struct {
+			name string
+			fn   func(r *store.Reader) error
+		}{
+			{"One", func(r *store.Reader) error {
+				_, err := r.Entity("country/FIN")
+				return err
+			}},
+			{"Members", func(r *store.Reader) error {
+				m, err := r.Entities(members)
+				if err == nil && len(m) != len(members) {
+					b.Fatalf("%d of %d members", len(m), len(members))
+				}
+				return err
+			}},
+			{"EdgesThenMembers", func(r *store.Reader) error {
+				fs, err := r.Edges("org/nato", in)
+				if err != nil {
+					return err
+				}
+				ids := make([]string, len(fs))
+				for i, f := range fs {
+					ids[i] = f.From
+				}
+				_, err = r.Entities(ids)
+				return err
+			}},
+		} {
+			b.Run(fmt.Sprintf("%s/cache=%v", bc.name, cached), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if err := db.View(time.Time{}, bc.fn); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			// As many readers at once as the load tool's 16 clients.
+			b.Run(fmt.Sprintf("%s/cache=%v/parallel16", bc.name, cached), func(b *testing.B) {
+				b.ReportAllocs()
+				b.SetParallelism(max(1, 16/runtime.GOMAXPROCS(0)))
+				b.RunParallel(func(pb *testing.PB) {
+					for pb.Next() {
+						if err := db.View(time.Time{}, bc.fn); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				})
+			})
+		}
+	}
 }

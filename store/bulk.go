@@ -114,7 +114,7 @@ func (b *Bulk) finish(o UpdateOptions) error {
 	}
 	b.ts = ts
 	b.db.nextID = b.w.next
-	b.db.lastTs.Store(ts)
+	b.db.publishCleared(ts) // moves lastTs, emptying the entity cache
 	b.db.feed.publish(commitEvent(ts, c))
 	return nil
 }
@@ -182,7 +182,7 @@ func (db *DB) settle(base, top uint64) error {
 			break
 		}
 	}
-	db.lastTs.Store(ts)
+	db.publishCleared(ts) // moves lastTs, emptying the entity cache
 	return nil
 }
 

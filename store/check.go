@@ -29,6 +29,7 @@ func (v Violation) String() string { return v.Problem + " (key " + v.Key + ")" }
 func (db *DB) Check(knownAt time.Time, limit int) ([]Violation, error) {
 	var out []Violation
 	err := db.View(knownAt, func(r *Reader) error {
+		r.cache = nil // check what Badger holds, and keep a full scan out of the cache
 		c := &checker{r: r, limit: limit}
 		for _, tag := range []byte{tagNode, tagFact, tagSlug, tagXID, tagOut, tagIn, tagKind, tagWord, tagTime, tagEnd, tagDated, tagHist, tagBlob} {
 			if err := c.scan(tag); err != nil {

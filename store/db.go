@@ -33,6 +33,10 @@ type DB struct {
 
 	feed feed // committed writes, fanned out to subscribers
 
+	// cache holds decoded entities for Views; nil when disabled. Every
+	// write to Badger must keep it consistent (see cache.go).
+	cache *entityCache
+
 	reads  atomic.Int64 // Reader calls, for tests that bound store reads
 	closed atomic.Bool
 }
@@ -70,7 +74,7 @@ func Open(dir string, o Options) (*DB, error) {
 		}
 		return nil, fmt.Errorf("store: open %s: %w", dir, err)
 	}
-	db := &DB{bdb: bdb, clock: o.clock}
+	db := &DB{bdb: bdb, clock: o.clock, cache: newEntityCache(o.entityCacheBytes)}
 	db.lastTs.Store(bdb.MaxVersion())
 	if err := db.init(); err != nil {
 		bdb.Close()

@@ -72,7 +72,7 @@ func (db *DB) Load(o UpdateOptions, fn func(*Writer) error) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("store: load: %w", err)
 	}
 	db.nextID = w.next
-	db.lastTs.Store(ts)
+	db.publishCleared(ts) // the StreamWriter replaced everything the cache may hold
 	db.feed.publish(commitEvent(ts, c))
 	return tsTime(ts), nil
 }

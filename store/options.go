@@ -13,6 +13,8 @@ type Options struct {
 	clock      func() time.Time
 	logger     *slog.Logger
 	cacheBytes int64
+	// entityCacheBytes bounds the entity cache (cache.go); 0 disables it.
+	entityCacheBytes int64
 }
 
 // DefaultOptions returns options for an on-disk store with synced writes
@@ -23,6 +25,9 @@ func DefaultOptions() Options {
 		clock:      time.Now,
 		logger:     slog.New(slog.DiscardHandler),
 		cacheBytes: 64 << 20,
+		// The factor-1 graph's 110,100 entities and their slugs take
+		// about 45 MB by entityCost's estimate.
+		entityCacheBytes: DefaultEntityCacheBytes,
 	}
 }
 
@@ -42,3 +47,11 @@ func (o Options) WithLogger(l *slog.Logger) Options { o.logger = l; return o }
 
 // WithBlockCacheSize sets Badger's block cache size in bytes.
 func (o Options) WithBlockCacheSize(n int64) Options { o.cacheBytes = n; return o }
+
+// DefaultEntityCacheBytes is the default size of the entity cache.
+const DefaultEntityCacheBytes = 64 << 20
+
+// WithEntityCacheSize bounds the cache of decoded entities and readable-ID
+// lookups that reads at the newest snapshot share, in bytes (estimated; see
+// entityCost); 0 or less disables it. DefaultEntityCacheBytes by default.
+func (o Options) WithEntityCacheSize(n int64) Options { o.entityCacheBytes = max(n, 0); return o }

@@ -17,6 +17,9 @@ type Reader struct {
 	ts  uint64 // the timestamp read at
 	at  uint64 // the transaction time asked for (ts is the newest commit at or before it)
 	mem *memKV // a Load's writes, read before Badger; nil outside Load
+	// cache serves slugs and entity records (cache.go, readcache.go); nil
+	// for a Writer, which must read its own uncommitted writes.
+	cache *entityCache
 }
 
 // KnownAt returns the transaction time this snapshot shows.
@@ -63,17 +66,14 @@ func (r *Reader) resolve(id string) (uint64, Kind, error) {
 	if err != nil {
 		return 0, 0, err
 	}
-	v, err := r.get(slugKey(k, key))
+	n, err := r.slugNum(k, key, id)
 	if errors.Is(err, ErrNotFound) {
 		return 0, 0, fmt.Errorf("%w: %s", ErrNotFound, id)
 	}
 	if err != nil {
 		return 0, 0, err
 	}
-	if len(v) != 8 {
-		return 0, 0, fmt.Errorf("%w: slug value for %s", ErrCorrupt, id)
-	}
-	return beUint64(v), k, nil
+	return n, k, nil
 }
 
 func (r *Reader) entityByNum(n uint64) (*Entity, error) {
@@ -84,14 +84,11 @@ func (r *Reader) entityByNum(n uint64) (*Entity, error) {
 }
 
 func (r *Reader) decodeEntityAt(n uint64) (*Entity, error) {
-	v, err := r.get(nodeKey(n))
-	if err != nil {
-		if errors.Is(err, ErrNotFound) {
-			return nil, fmt.Errorf("%w: node %d", ErrCorrupt, n)
-		}
-		return nil, err
+	e, err := r.node(n)
+	if errors.Is(err, ErrNotFound) {
+		return nil, fmt.Errorf("%w: node %d", ErrCorrupt, n)
 	}
-	return decodeEntity(v)
+	return e, err
 }
 
 func (r *Reader) entity(id string) (*Entity, uint64, error) {

@@ -37,7 +37,7 @@ func (db *DB) View(knownAt time.Time, fn func(*Reader) error) error {
 		}
 	}
 	defer txn.Discard()
-	return fn(&Reader{db: db, txn: txn, ts: ts, at: at})
+	return fn(&Reader{db: db, txn: txn, ts: ts, at: at, cache: db.cache})
 }
 
 // snapshotTs maps a transaction time to a read timestamp.
@@ -118,10 +118,11 @@ func (db *DB) updateOnce(o UpdateOptions, fn func(*Writer) error) error {
 		if errors.Is(err, badger.ErrConflict) {
 			return err
 		}
+		db.cache.distrustNext() // it may have been applied in part (cache.go)
 		return fmt.Errorf("store: commit: %w", err)
 	}
 	db.nextID = w.next
-	db.lastTs.Store(commitTs)
+	db.publish(commitTs, w.cached) // moves lastTs, dropping stale cache entries
 	db.feed.publish(commitEvent(commitTs, c))
 	return nil
 }

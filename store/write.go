@@ -26,6 +26,9 @@ type Writer struct {
 	// edgeWrites holds this transaction's edge writes by key prefix (see
 	// pendingEdges), value nil for a delete.
 	edgeWrites map[string]map[string][]byte
+	// cached lists the written keys the entity cache may hold; the commit
+	// drops them from it (see noteCached and DB.publish).
+	cached []string
 }
 
 func (w *Writer) wrap(err error) error {
@@ -41,6 +44,7 @@ func (w *Writer) set(k, v []byte) error {
 		return err
 	}
 	w.noteEdge(k, v, false)
+	w.noteCached(k)
 	return nil
 }
 
@@ -52,6 +56,7 @@ func (w *Writer) del(k []byte) error {
 		return w.wrap(err)
 	}
 	w.noteEdge(k, nil, true)
+	w.noteCached(k)
 	return nil
 }
 
