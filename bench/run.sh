@@ -57,6 +57,9 @@ server=$!; pids+=("$server")
 port=$(wait_port "$work/serve.log")
 "$work/load" --url "http://127.0.0.1:$port/graphql" --pid "$server" --factor "$FACTOR" \
   --queries "$QUERIES" --clients "$CLIENTS" --warmup "$WARMUP" --duration "$DURATION" | tee "$work/ours.txt"
+# Peak resident memory counts the table files' pages the server touched
+# (file-backed, shared with the page cache) as well as its own heap.
+echo "server memory at the end: $(grep -E '^(VmHWM|RssAnon|RssFile):' "/proc/$server/status" | tr -s ' \t\n' ' ')"
 kill "$server"; wait "$server" 2>/dev/null || true
 
 echo "== in-memory ceiling"
