@@ -161,13 +161,26 @@ func TestImportAndIngestCommands(t *testing.T) {
 	}
 	db.Close()
 	os.WriteFile(src, b.Bytes(), 0o644)
-	dir := t.TempDir()
+	var dir string
 	var out, errOut bytes.Buffer
-	if err := run(t.Context(), []string{"import", "--data", dir, src}, &out, &errOut); err != nil {
-		t.Fatalf("import: %v\n%s", err, errOut.String())
-	}
-	if !strings.Contains(out.String(), "changed") || !strings.Contains(errOut.String(), "import: done") {
-		t.Errorf("import output %q, progress %q", out.String(), errOut.String())
+	// Into an empty directory the fast path runs unless --fast=false.
+	for _, tc := range []struct {
+		flags    []string
+		progress string
+	}{{nil, "records applied in memory"}, {[]string{"--fast=false"}, "records parse"}} {
+		dir = t.TempDir()
+		out.Reset()
+		errOut.Reset()
+		args := append(append([]string{"import", "--data", dir}, tc.flags...), src)
+		if err := run(t.Context(), args, &out, &errOut); err != nil {
+			t.Fatalf("import %v: %v\n%s", tc.flags, err, errOut.String())
+		}
+		if !strings.Contains(out.String(), "changed") || !strings.Contains(errOut.String(), "import: done") || !strings.Contains(errOut.String(), tc.progress) {
+			t.Errorf("import %v: output %q, progress %q", tc.flags, out.String(), errOut.String())
+		}
+		if err := run(t.Context(), []string{"check", "--data", dir}, &out, &errOut); err != nil {
+			t.Errorf("check after import %v: %v", tc.flags, err)
+		}
 	}
 	os.WriteFile(src, append(b.Bytes(), "{not json}\n"...), 0o644)
 	err = run(t.Context(), []string{"import", "--data", dir, src}, &out, &errOut)
