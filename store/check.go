@@ -41,7 +41,8 @@ func (v Violation) String() string { return v.Problem + " (key " + v.Key + ")" }
 // damaged key.
 //
 // Memory: about 100 bytes per fact and a few hundred per entity, plus one
-// decoded commit record at a time.
+// decoded commit record at a time, which for an import names every change
+// it made (about 150 MB for 920,000 changes).
 func (db *DB) Check(knownAt time.Time, limit int) ([]Violation, error) {
 	var out []Violation
 	err := db.View(knownAt, func(r *Reader) error {
