@@ -115,9 +115,7 @@ func TestJSONLRoundTrip(t *testing.T) {
 // both stores pass the checker.
 func TestLoadImportsWhatChunksImport(t *testing.T) {
 	var graph bytes.Buffer
-	tiny := dataset.SyntheticShape{Alliances: 5, Countries: 30, People: 200, Offices: 12, Events: 10, Documents: 3,
-		MembershipsPerCountry: 4, TermsPerOffice: 4, ParticipantsPerEvent: 8, Knows: 600}
-	if err := dataset.WriteSynthetic(&graph, tiny, 1); err != nil {
+	if err := dataset.WriteSynthetic(&graph, small, 1); err != nil {
 		t.Fatal(err)
 	}
 	var exports [][]byte
