@@ -41,10 +41,14 @@ func decodeFact(b []byte) (*Fact, error) {
 
 // Commit is the record every write leaves at its transaction time: who made
 // it, an optional note (an import names its file) and what it changed.
+//
+// Stored commit records keep Author and Note only (see writeCommit);
+// Changes is filled for subscribers, from the commit in memory. Records
+// written before that still carry their changes and still decode.
 type Commit struct {
 	Author  string   `json:"author"`
 	Note    string   `json:"note,omitempty"`
-	Changes []Change `json:"changes"`
+	Changes []Change `json:"changes,omitempty"`
 }
 
 // Op says how a commit changed an entity or fact.

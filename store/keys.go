@@ -28,7 +28,7 @@ import (
 //	'T'  T | pred2 | date4 | fact8           src8 | dst8 (facts by ValidFrom; 0 = open start)
 //	'E'  E | pred2 | date4 | fact8           src8 | dst8 (facts by ValidTo; only facts with an end)
 //	'D'  D | date4 | id8                     empty  (dated entities, i.e. events, by day)
-//	'C'  C | ts8                             commit record (who and what; codec.go)
+//	'C'  C | ts8                             commit record (who and why; codec.go)
 //	'H'  H | id | 0x00 | ts8                 change record (history of one entity or fact; codec.go)
 //	'B'  B | sha32                           a document's text (UTF-8), keyed by its SHA-256
 //

@@ -161,8 +161,12 @@ func (w *Writer) finish(ts uint64, hist bool) error {
 	return nil
 }
 
+// writeCommit stores the commit record of a commit at ts: who made it
+// and why. What it changed is not repeated there: the history index holds
+// one entry per change, and a large import's change list made the record
+// tens of megabytes that every history read of its entities decoded.
 func (w *Writer) writeCommit(ts uint64, c *Commit) error {
-	rec, err := encodeCommit(c)
+	rec, err := encodeCommit(&Commit{Author: c.Author, Note: c.Note})
 	if err != nil {
 		return err
 	}

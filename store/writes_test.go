@@ -363,3 +363,43 @@ func TestDeleteEntity(t *testing.T) {
 		t.Errorf("deleting a cited document: %v", err)
 	}
 }
+
+// TestCommitRecordKeepsNoChangeList: a commit record holds who and why,
+// not the change list (the history index has that), so a large import's
+// record stays small and history reads stay cheap; history still names
+// the commit's author and note, and subscribers still get the changes.
+func TestCommitRecordKeepsNoChangeList(t *testing.T) {
+	db := newTestDB(t)
+	events, cancel := db.Subscribe(1)
+	defer cancel()
+	_, err := db.UpdateWith(UpdateOptions{Author: "alice", Note: "three states"}, putEntities(fixtureEntities()[1:4]...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev := <-events; len(ev.Changes) != 3 {
+		t.Errorf("subscribers got %d changes, want 3", len(ev.Changes))
+	}
+	txn := db.bdb.NewTransactionAt(db.lastTs.Load(), false)
+	defer txn.Discard()
+	item, err := txn.Get(commitKey(db.lastTs.Load()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := item.ValueCopy(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(v); got != `{"author":"alice","note":"three states"}` {
+		t.Errorf("stored commit record %s", got)
+	}
+	view(t, db, time.Time{}, func(r *Reader) error {
+		h, err := r.History("country/FIN", 0)
+		if err != nil {
+			return err
+		}
+		if len(h) != 1 || h[0].Author != "alice" || h[0].Note != "three states" || h[0].Change.Op != OpCreate {
+			t.Errorf("history %+v", h)
+		}
+		return nil
+	})
+}
