@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	gojson "github.com/goccy/go-json"
+
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -308,6 +310,24 @@ func strictUnmarshal(b []byte, v any) error {
 	return nil
 }
 
+// fastUnmarshal is strictUnmarshal with goccy/go-json, about twice as
+// fast on these records. Only a line it accepts is taken from it: on any
+// error decodeJSONLLine starts again with encoding/json, so that messages
+// about bad lines are the standard library's, word for word.
+func fastUnmarshal(b []byte, v any) error {
+	dec := gojson.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	// Anything after the value, even a lone "}" (which More does not
+	// see), sends the line to the general path, which refuses it.
+	if off := dec.InputOffset(); off < 0 || off > int64(len(b)) || len(bytes.TrimSpace(b[off:])) > 0 {
+		return errors.New("more than one JSON value on the line")
+	}
+	return nil
+}
+
 func decodeJSONLLine(b []byte) (JSONLRecord, error) {
 	// What the exporter writes starts with its type: decode such a line
 	// once, straight into its record (unless a later "type" key changed
@@ -316,17 +336,23 @@ func decodeJSONLLine(b []byte) (JSONLRecord, error) {
 	switch {
 	case bytes.HasPrefix(b, []byte(`{"type":"fact",`)):
 		var jf JSONLFact
-		if err := strictUnmarshal(b, &jf); err == nil && jf.Type == "fact" {
+		if err := fastUnmarshal(b, &jf); err == nil && jf.Type == "fact" {
 			f, err := jf.toStore()
 			return JSONLRecord{Fact: f}, err
 		}
 	case bytes.HasPrefix(b, []byte(`{"type":"entity",`)):
 		var je JSONLEntity
-		if err := strictUnmarshal(b, &je); err == nil && je.Type == "entity" {
+		if err := fastUnmarshal(b, &je); err == nil && je.Type == "entity" {
 			e, err := je.toStore()
 			return JSONLRecord{Entity: e}, err
 		}
 	}
+	return decodeJSONLGeneral(b)
+}
+
+// decodeJSONLGeneral decodes any line with encoding/json: a probe for its
+// type, then a strict decode into that record.
+func decodeJSONLGeneral(b []byte) (JSONLRecord, error) {
 	var probe struct {
 		Type string `json:"type"`
 	}
