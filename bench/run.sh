@@ -11,7 +11,7 @@ FACTOR="${FACTOR:-1}"
 DURATION="${DURATION:-10s}"
 WARMUP="${WARMUP:-2s}"
 CLIENTS="${CLIENTS:-1,16}"
-QUERIES="${QUERIES:-q1,q2,q3,q4}"
+QUERIES="${QUERIES:-q1,q2,q3,q4,p1}"
 work="$(mktemp -d)"
 pids=()
 cleanup() {

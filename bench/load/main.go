@@ -43,6 +43,12 @@ var queries = map[string]query{
 		}},
 	"q4": {`query Q4($d: Date!) { facts(predicate: MEMBER_OF, startedAfter: $d, orderBy: VALID_FROM, first: 20) { edges { node { id validFrom validTo from { id } to { id } } } } }`,
 		func(rng *rand.Rand, f int) map[string]any { return map[string]any{"d": randomDate(rng)} }},
+	// p1 is the issue's path query: two random people, bidirectional
+	// search over every predicate, up to 6 hops.
+	"p1": {`query P1($a: ID!, $b: ID!) { path(from: $a, to: $b, maxHops: 6) { length } }`,
+		func(rng *rand.Rand, f int) map[string]any {
+			return map[string]any{"a": fmt.Sprintf("person/p%07d", rng.IntN(80000*f)), "b": fmt.Sprintf("person/p%07d", rng.IntN(80000*f))}
+		}},
 }
 
 // The NATO dataset's reads (n1..n4), for runs on a server started on an
