@@ -28,7 +28,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer db.Close()
-	vs, err := db.Check(time.Time{}, *limit)
+	vs, err := db.CheckContext(ctx, time.Time{}, *limit)
 	if err != nil {
 		return err
 	}

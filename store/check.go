@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -44,10 +45,17 @@ func (v Violation) String() string { return v.Problem + " (key " + v.Key + ")" }
 // decoded commit record at a time, which for an import names every change
 // it made (about 150 MB for 920,000 changes).
 func (db *DB) Check(knownAt time.Time, limit int) ([]Violation, error) {
+	return db.CheckContext(context.Background(), knownAt, limit)
+}
+
+// CheckContext is Check that stops, returning ctx's error, when ctx is
+// done (a person pressing Ctrl-C on a large store).
+func (db *DB) CheckContext(ctx context.Context, knownAt time.Time, limit int) ([]Violation, error) {
 	var out []Violation
 	err := db.View(knownAt, func(r *Reader) error {
 		r.cache = nil // check what Badger holds, and keep a full scan out of the cache
 		c := &checker{
+			ctx:     ctx,
 			r:       r,
 			limit:   limit,
 			seed:    maphash.MakeSeed(),
@@ -64,6 +72,7 @@ func (db *DB) Check(knownAt time.Time, limit int) ([]Violation, error) {
 }
 
 type checker struct {
+	ctx   context.Context
 	r     *Reader
 	limit int
 	found []Violation
@@ -159,6 +168,9 @@ func (c *checker) run() error {
 		{tagXID, c.xid}, {tagKind, c.kind}, {tagWord, c.word}, {tagDated, c.dated},
 		{tagHist, c.hist}, {tagBlob, c.blob},
 	} {
+		if err := c.ctx.Err(); err != nil {
+			return err
+		}
 		if err := c.scan(s.tag, s.fn); err != nil {
 			return err
 		}
@@ -177,7 +189,13 @@ func (c *checker) scan(tag byte, fn func(k, v []byte) error) error {
 	prefix := []byte{tag}
 	it := c.r.txn.NewIterator(badgerIterOpts(prefix, false))
 	defer it.Close()
+	n := 0
 	for it.Seek(prefix); it.ValidForPrefix(prefix) && !c.full(); it.Next() {
+		if n++; n%4096 == 0 {
+			if err := c.ctx.Err(); err != nil {
+				return err
+			}
+		}
 		item := it.Item()
 		k := item.Key()
 		if err := item.Value(func(v []byte) error { return fn(k, v) }); err != nil {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -423,4 +424,19 @@ func checkByReads(t *testing.T, db *DB) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// TestCheckStopsWhenCancelled: Ctrl-C on `alliancegraph check` cancels its
+// context, and the check returns the context's error instead of running on.
+func TestCheckStopsWhenCancelled(t *testing.T) {
+	db := newTestDB(t)
+	fixture(t, db)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := db.CheckContext(ctx, time.Time{}, 0); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if vs, err := db.CheckContext(t.Context(), time.Time{}, 0); err != nil || len(vs) > 0 {
+		t.Fatalf("uncancelled: %v %v", vs, err)
+	}
 }
