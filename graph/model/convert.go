@@ -10,7 +10,22 @@ import (
 )
 
 // KindOf maps a store kind to its GraphQL enum value.
-func KindOf(k store.Kind) EntityKind { return EntityKind(strings.ToUpper(k.String())) }
+func KindOf(k store.Kind) EntityKind {
+	if n := kindNames[k]; n != "" {
+		return n
+	}
+	return EntityKind(strings.ToUpper(k.String()))
+}
+
+// kindNames holds each entity kind's GraphQL name, made once: KindOf runs
+// for every entity a query returns, and upper-casing each time showed in
+// the q3 profile (9% of its CPU, with the garbage it made).
+var kindNames = func() (names [256]EntityKind) {
+	for _, k := range store.Kinds() {
+		names[k] = EntityKind(strings.ToUpper(k.String()))
+	}
+	return names
+}()
 
 // StoreKind maps a GraphQL kind to the store's.
 func StoreKind(k EntityKind) (store.Kind, error) { return store.ParseKind(string(k)) }
