@@ -27,7 +27,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := newFlagSet("import", importSummary, stdout, stderr)
 	dir := fs.String("data", envOr("ALLIANCEGRAPH_DATA", "./data"), "data `directory` (env ALLIANCEGRAPH_DATA)")
 	author := fs.String("author", "cli", "author `name` recorded in history")
-	fast := fs.Bool("fast", true, "into an empty directory, load everything in memory and write it sorted in one go\n(about 30 times the input's size in memory; false: the chunked import)")
+	fast := fs.Bool("fast", true, "into an empty directory, load everything in memory and write it sorted in one go\n(about 20 times the input's size in memory; false: the chunked import)")
 	if err := fs.Parse(args); err != nil {
 		return errUsageOr(err)
 	}
