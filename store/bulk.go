@@ -47,6 +47,9 @@ func (db *DB) BulkUpdate(o UpdateOptions, fn func(*Bulk) error) (time.Time, erro
 	}
 	db.wmu.Lock()
 	defer db.wmu.Unlock()
+	if db.unsettled != nil {
+		return time.Time{}, db.unsettled
+	}
 	base := db.lastTs.Load()
 	b := &Bulk{db: db, base: base, ts: base}
 	b.begin(db.nextID)
@@ -58,6 +61,8 @@ func (db *DB) BulkUpdate(o UpdateOptions, fn func(*Bulk) error) (time.Time, erro
 		b.txn.Discard()
 		if b.ts != b.base {
 			if rerr := db.settle(b.base, b.ts); rerr != nil {
+				db.unsettled = fmt.Errorf("%w: %v", ErrUnsettled, rerr)
+				db.cache.reset() // the hidden versions' keys may be cached
 				return time.Time{}, errors.Join(err, fmt.Errorf("store: rolling back a failed bulk write: %w", rerr))
 			}
 		}
@@ -132,6 +137,10 @@ func (b *Bulk) mergeChanges(more []Change) {
 	b.changes = b.all.changed
 }
 
+// settleFault, set only by tests, makes settle fail as a broken disk
+// would: the one way to reach the refusal after a failed rollback.
+var settleFault func() error
+
 // settleBatch bounds the keys one rollback transaction rewrites.
 const settleBatch = 5000
 
@@ -142,6 +151,11 @@ const settleBatch = 5000
 // versions are settled, so Open does not repeat the work. The caller holds
 // the writer lock (or is Open).
 func (db *DB) settle(base, top uint64) error {
+	if settleFault != nil {
+		if err := settleFault(); err != nil {
+			return err
+		}
+	}
 	keys, err := db.keysAbove(base, top)
 	if err != nil {
 		return err

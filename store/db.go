@@ -30,6 +30,11 @@ type DB struct {
 
 	wmu    sync.Mutex // serialises writers
 	nextID uint64     // next internal id; guarded by wmu
+	// unsettled, once set, refuses every write until the store is
+	// reopened: a failed bulk write could not be rolled back, and its
+	// hidden versions would show through the next commit (see Bulk).
+	// Guarded by wmu.
+	unsettled error
 
 	feed feed // committed writes, fanned out to subscribers
 

@@ -33,3 +33,8 @@ var ErrCorrupt = errors.New("store: corrupt record")
 // ErrNotEmpty is returned by Load when the store already holds data: the
 // fast path replaces the whole database, so it only fills an empty one.
 var ErrNotEmpty = errors.New("store: not empty")
+
+// ErrUnsettled is returned by every write after a failed bulk write could
+// not be rolled back: its hidden versions stay in Badger until the store
+// is reopened, which rolls them back (see Bulk). Reads are unaffected.
+var ErrUnsettled = errors.New("store: a failed bulk write could not be rolled back; writes are refused until the store is reopened")

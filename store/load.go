@@ -48,6 +48,9 @@ func (db *DB) Load(o UpdateOptions, fn func(*Writer) error) (time.Time, error) {
 	}
 	db.wmu.Lock()
 	defer db.wmu.Unlock()
+	if db.unsettled != nil {
+		return time.Time{}, db.unsettled
+	}
 	base := db.lastTs.Load()
 	if base > formatTs || db.nextID > 1 {
 		return time.Time{}, ErrNotEmpty

@@ -87,6 +87,9 @@ func (db *DB) UpdateWith(o UpdateOptions, fn func(*Writer) error) (time.Time, er
 	}
 	db.wmu.Lock()
 	defer db.wmu.Unlock()
+	if db.unsettled != nil {
+		return time.Time{}, db.unsettled
+	}
 	for range maxAttempts {
 		if err := db.updateOnce(o, fn); !errors.Is(err, badger.ErrConflict) {
 			return tsTime(db.lastTs.Load()), err

@@ -403,3 +403,55 @@ func TestCommitRecordKeepsNoChangeList(t *testing.T) {
 		return nil
 	})
 }
+
+// TestFailedRollbackRefusesWrites: when a failed bulk write cannot be
+// rolled back (a broken disk, simulated), every later write is refused
+// with ErrUnsettled, since the next commit would make the bulk's hidden
+// versions visible; reads still show the store as it was; reopening
+// rolls the bulk back and writes work again.
+func TestFailedRollbackRefusesWrites(t *testing.T) {
+	dir := t.TempDir()
+	c := newFakeClock(t0)
+	db := openDir(t, dir, c)
+	fixture(t, db)
+	before := dump(t, db, time.Time{})
+	settleFault = func() error { return errors.New("disk on fire") }
+	t.Cleanup(func() { settleFault = nil })
+	c.Advance(time.Second)
+	_, err := db.BulkUpdate(UpdateOptions{Author: "test"}, func(b *Bulk) error {
+		if err := putEntities(Entity{ID: "person/hidden", Name: "Hidden One"})(b.Writer()); err != nil {
+			return err
+		}
+		if err := b.Flush(); err != nil {
+			return err
+		}
+		return errors.New("the import's next record is bad")
+	})
+	if err == nil || !strings.Contains(err.Error(), "disk on fire") || !strings.Contains(err.Error(), "next record is bad") {
+		t.Fatalf("err = %v", err)
+	}
+	for name, write := range map[string]func() error{
+		"update": func() error { return db.Update("test", putEntities(Entity{ID: "person/later", Name: "Later"})) },
+		"bulk": func() error {
+			_, err := db.BulkUpdate(UpdateOptions{}, func(b *Bulk) error { return nil })
+			return err
+		},
+	} {
+		if err := write(); !errors.Is(err, ErrUnsettled) {
+			t.Errorf("%s after a failed rollback: err = %v, want ErrUnsettled", name, err)
+		}
+	}
+	if got := dump(t, db, time.Time{}); got != before {
+		t.Errorf("reads after a failed rollback show:\n%s", got)
+	}
+	settleFault = nil
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db = openDir(t, dir, c)
+	if got := dump(t, db, time.Time{}); got != before {
+		t.Errorf("after reopening:\n%s", got)
+	}
+	mustUpdate(t, db, putEntities(Entity{ID: "person/later", Name: "Later"}))
+	checkClean(t, db, time.Time{})
+}
