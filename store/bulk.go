@@ -42,14 +42,10 @@ type Bulk struct {
 // described by o, or nothing if fn fails or changes nothing. It returns
 // the commit's transaction time (the newest commit's when nothing changed).
 func (db *DB) BulkUpdate(o UpdateOptions, fn func(*Bulk) error) (time.Time, error) {
-	if db.closed.Load() {
-		return time.Time{}, ErrClosed
+	if err := db.lockWriter(); err != nil {
+		return time.Time{}, err
 	}
-	db.wmu.Lock()
 	defer db.wmu.Unlock()
-	if db.unsettled != nil {
-		return time.Time{}, db.unsettled
-	}
 	base := db.lastTs.Load()
 	b := &Bulk{db: db, base: base, ts: base}
 	b.begin(db.nextID)

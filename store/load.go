@@ -43,14 +43,10 @@ import (
 // Memory: the whole load is held in memory until it is written, about
 // twice the size of its keys and values.
 func (db *DB) Load(o UpdateOptions, fn func(*Writer) error) (time.Time, error) {
-	if db.closed.Load() {
-		return time.Time{}, ErrClosed
+	if err := db.lockWriter(); err != nil {
+		return time.Time{}, err
 	}
-	db.wmu.Lock()
 	defer db.wmu.Unlock()
-	if db.unsettled != nil {
-		return time.Time{}, db.unsettled
-	}
 	base := db.lastTs.Load()
 	if base > formatTs || db.nextID > 1 {
 		return time.Time{}, ErrNotEmpty

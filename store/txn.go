@@ -63,6 +63,21 @@ type UpdateOptions struct {
 	At time.Time
 }
 
+// lockWriter takes the writer lock for a write, or says why no write may
+// start: the store is closed, or a failed rollback left it unsettled (see
+// ErrUnsettled). On success the caller unlocks db.wmu.
+func (db *DB) lockWriter() error {
+	if db.closed.Load() {
+		return ErrClosed
+	}
+	db.wmu.Lock()
+	if db.unsettled != nil {
+		db.wmu.Unlock()
+		return db.unsettled
+	}
+	return nil
+}
+
 // maxAttempts bounds how often a write that lost a race is retried.
 const maxAttempts = 5
 
@@ -82,14 +97,10 @@ func (db *DB) Update(author string, fn func(*Writer) error) error {
 // lock, so a conflict means something outside this process's writers
 // raced it; the retry keeps the contract even so.)
 func (db *DB) UpdateWith(o UpdateOptions, fn func(*Writer) error) (time.Time, error) {
-	if db.closed.Load() {
-		return time.Time{}, ErrClosed
+	if err := db.lockWriter(); err != nil {
+		return time.Time{}, err
 	}
-	db.wmu.Lock()
 	defer db.wmu.Unlock()
-	if db.unsettled != nil {
-		return time.Time{}, db.unsettled
-	}
 	for range maxAttempts {
 		if err := db.updateOnce(o, fn); !errors.Is(err, badger.ErrConflict) {
 			return tsTime(db.lastTs.Load()), err
