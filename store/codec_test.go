@@ -22,45 +22,34 @@ func codecEntities() []Entity {
 	)
 }
 
+// sameAsEncodingJSON fails t unless enc writes encoding/json's bytes for
+// v and dec reads them back as encoding/json does.
+func sameAsEncodingJSON[T any](t *testing.T, v *T, enc func(*T) ([]byte, error), dec func([]byte) (*T, error)) {
+	t.Helper()
+	got, err := enc(v)
+	want, stdErr := stdjson.Marshal(v)
+	if (err == nil) != (stdErr == nil) || !bytes.Equal(got, want) {
+		t.Fatalf("codec wrote %q (%v), encoding/json %q (%v)", got, err, want, stdErr)
+	}
+	back, err := dec(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var std T
+	if err := stdjson.Unmarshal(got, &std); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back, &std) {
+		t.Fatalf("codec decoded %+v, encoding/json %+v", back, std)
+	}
+}
+
 func TestCodecWritesWhatEncodingJSONWrites(t *testing.T) {
 	for _, e := range codecEntities() {
-		t.Run(e.ID, func(t *testing.T) {
-			got, err := encodeEntity(&e)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, _ := stdjson.Marshal(&e)
-			if !bytes.Equal(got, want) {
-				t.Errorf("codec wrote\n%s\nencoding/json writes\n%s", got, want)
-			}
-			back, err := decodeEntity(got)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var std Entity
-			if err := stdjson.Unmarshal(got, &std); err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(back, &std) {
-				t.Errorf("codec decoded %+v, encoding/json %+v", back, std)
-			}
-		})
+		t.Run(e.ID, func(t *testing.T) { sameAsEncodingJSON(t, &e, encodeEntity, decodeEntity) })
 	}
 	for _, f := range fixtureFacts() {
-		t.Run(f.ID, func(t *testing.T) {
-			got, err := encodeFact(&f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want, _ := stdjson.Marshal(&f)
-			if !bytes.Equal(got, want) {
-				t.Errorf("codec wrote\n%s\nencoding/json writes\n%s", got, want)
-			}
-			back, err := decodeFact(got)
-			if err != nil || !reflect.DeepEqual(back, &f) {
-				t.Errorf("decoded %+v, %v; want %+v", back, err, f)
-			}
-		})
+		t.Run(f.ID, func(t *testing.T) { sameAsEncodingJSON(t, &f, encodeFact, decodeFact) })
 	}
 }
 
@@ -72,21 +61,6 @@ func FuzzCodecMatchesEncodingJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, name, alias, value, xid string) {
 		e := Entity{ID: "country/X", Kind: KindCountry, Name: name, Aliases: []string{alias},
 			XIDs: map[string]string{"iso3": xid, "b": name}, Props: []Prop{{Key: value, Type: PropString, Value: value}}}
-		got, err := encodeEntity(&e)
-		want, stdErr := stdjson.Marshal(&e)
-		if (err == nil) != (stdErr == nil) || !bytes.Equal(got, want) {
-			t.Fatalf("codec wrote %q (%v), encoding/json %q (%v)", got, err, want, stdErr)
-		}
-		back, err := decodeEntity(got)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var std Entity
-		if err := stdjson.Unmarshal(got, &std); err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(back, &std) {
-			t.Fatalf("codec decoded %+v, encoding/json %+v", back, std)
-		}
+		sameAsEncodingJSON(t, &e, encodeEntity, decodeEntity)
 	})
 }
