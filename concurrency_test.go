@@ -82,42 +82,30 @@ func TestMembershipMoves(t *testing.T) {
 		}()
 	}
 	var storeReads, httpReads atomic.Int64
-	for range 3 {
-		readers.Add(1)
-		go func() {
-			defer readers.Done()
-			for {
-				select {
-				case <-stop:
-					return
-				default:
+	// read starts n readers that run check until stop closes, counting
+	// each check that passes.
+	read := func(n int, count *atomic.Int64, check func() error) {
+		for range n {
+			readers.Add(1)
+			go func() {
+				defer readers.Done()
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					if err := check(); err != nil {
+						errc <- err
+						return
+					}
+					count.Add(1)
 				}
-				if err := db.View(time.Time{}, checkMoveSnapshot); err != nil {
-					errc <- err
-					return
-				}
-				storeReads.Add(1)
-			}
-		}()
+			}()
+		}
 	}
-	for range 2 {
-		readers.Add(1)
-		go func() {
-			defer readers.Done()
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				if err := checkMoveHTTP(srv.URL); err != nil {
-					errc <- err
-					return
-				}
-				httpReads.Add(1)
-			}
-		}()
-	}
+	read(3, &storeReads, func() error { return db.View(time.Time{}, checkMoveSnapshot) })
+	read(2, &httpReads, func() error { return checkMoveHTTP(srv.URL) })
 	wg.Wait()
 	close(stop)
 	readers.Wait()
