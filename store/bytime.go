@@ -26,7 +26,7 @@ func (r *Reader) StartPage(p Predicate, from, to Date, cursor string, limit int)
 		// Continue just after the cursor's key.
 		seek = append(append(append([]byte{}, prefix...), b...), 0)
 	}
-	it := r.txn.NewIterator(badgerIterOpts(prefix, true))
+	it := r.txn.NewIterator(badgerIterOpts(prefix))
 	defer it.Close()
 	var out []*Fact
 	var cursors []string
@@ -64,7 +64,7 @@ func (r *Reader) StartPage(p Predicate, from, to Date, cursor string, limit int)
 func (r *Reader) CountStarting(p Predicate, from, to Date) (int, error) {
 	r.count()
 	prefix := timePrefix(p)
-	it := r.txn.NewIterator(badgerIterOpts(prefix, false))
+	it := r.txn.NewIterator(badgerIterOpts(prefix))
 	defer it.Close()
 	n := 0
 	for it.Seek(timeKey(p, from, 0)); it.ValidForPrefix(prefix); it.Next() {

@@ -187,7 +187,7 @@ func (c *checker) run() error {
 // would copy each one; they are read in place, in the LSM tree.
 func (c *checker) scan(tag byte, fn func(k, v []byte) error) error {
 	prefix := []byte{tag}
-	it := c.r.txn.NewIterator(badgerIterOpts(prefix, false))
+	it := c.r.txn.NewIterator(badgerIterOpts(prefix))
 	defer it.Close()
 	n := 0
 	for it.Seek(prefix); it.ValidForPrefix(prefix) && !c.full(); it.Next() {

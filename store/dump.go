@@ -57,7 +57,7 @@ func (db *DB) Dump(knownAt time.Time, w io.Writer) error {
 // scanValues calls fn with each key and value under prefix; both are only
 // valid during the call.
 func (r *Reader) scanValues(prefix []byte, fn func(k, v []byte) error) error {
-	opts := badgerIterOpts(prefix, true)
+	opts := badgerIterOpts(prefix)
 	it := r.txn.NewIterator(opts)
 	defer it.Close()
 	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {

@@ -85,7 +85,7 @@ func (w *Writer) overlapping(prefix []byte, out bool, f *Fact, refuse func(*Fact
 	}
 	rtxn := w.db.bdb.NewTransactionAt(w.ts, false)
 	defer rtxn.Discard()
-	it := rtxn.NewIterator(badgerIterOpts(prefix, false))
+	it := rtxn.NewIterator(badgerIterOpts(prefix))
 	defer it.Close()
 	for it.Seek(prefix); it.ValidForPrefix(prefix) && clash == nil; it.Next() {
 		k := it.Item().Key()

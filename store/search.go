@@ -135,7 +135,7 @@ func (r *Reader) wordIDs(t string, prefix bool, within map[uint64]bool) (map[uin
 func (r *Reader) nearWords(t string) ([]string, error) {
 	first, _ := utf8.DecodeRuneInString(t)
 	prefix := wordPrefix(string(first), false)
-	it := r.txn.NewIterator(badgerIterOpts(prefix, false))
+	it := r.txn.NewIterator(badgerIterOpts(prefix))
 	defer it.Close()
 	var out []string
 	for it.Seek(prefix); it.ValidForPrefix(prefix) && len(out) < maxSearchCandidates; {

@@ -156,7 +156,7 @@ func (r *Reader) scanFactDates(p Predicate, ended bool, q *TimelineQuery, hs *[]
 	if ended {
 		prefix, seek, kind = endPrefix(p), endKey(p, q.startDate(), 0), HappeningEnded
 	}
-	it := r.txn.NewIterator(badgerIterOpts(prefix, true))
+	it := r.txn.NewIterator(badgerIterOpts(prefix))
 	defer it.Close()
 	var stop scanStop
 	for it.Seek(seek); it.ValidForPrefix(prefix); it.Next() {
@@ -191,7 +191,7 @@ func (r *Reader) scanFactDates(p Predicate, ended bool, q *TimelineQuery, hs *[]
 // scanDated appends up to Limit+1 events from the dated-entity index.
 func (r *Reader) scanDated(q *TimelineQuery, hs *[]Happening) error {
 	prefix := []byte{tagDated}
-	it := r.txn.NewIterator(badgerIterOpts(prefix, false))
+	it := r.txn.NewIterator(badgerIterOpts(prefix))
 	defer it.Close()
 	var stop scanStop
 	for it.Seek(datedKey(q.startDate(), 0)); it.ValidForPrefix(prefix); it.Next() {
