@@ -32,31 +32,13 @@ type Step struct {
 // Path is a sequence of steps from PathQuery.From to PathQuery.To.
 type Path []Step
 
-// hop is how the search reached a node: from node prev via fact fact.
-type hop struct {
-	prev uint64
-	fact edge
-	out  bool // the fact points from prev to this node
-}
-
-// side is one half of a bidirectional breadth-first search.
-type side struct {
-	start    uint64
-	dist     map[uint64]int
-	hops     map[uint64][]hop
-	frontier []uint64
-	depth    int
-}
-
-func newSide(start uint64) *side {
-	return &side{start: start, dist: map[uint64]int{start: 0}, hops: map[uint64][]hop{}, frontier: []uint64{start}}
-}
-
 // Paths returns up to q.Limit shortest paths (all of the same, minimal
 // length) from q.From to q.To of at most q.MaxHops facts, following facts in
-// either direction. It searches from both ends at once, always expanding
-// the smaller frontier, and fails with ErrLimit once more than q.MaxVisited
-// entities have been reached. No path within MaxHops gives an empty result.
+// either direction. It searches breadth-first from both ends at once,
+// reading the two sides' next layers in turns of pathStep edges, always
+// the side that has read less, until one layer is complete (see side); it
+// fails with ErrLimit once more than q.MaxVisited entities have been
+// reached. No path within MaxHops gives an empty result.
 func (r *Reader) Paths(q PathQuery) ([]Path, error) {
 	r.count()
 	if q.MaxHops < 1 || q.MaxHops > MaxDepth {
@@ -79,128 +61,71 @@ func (r *Reader) Paths(q PathQuery) ([]Path, error) {
 		return []Path{{{Entity: src}}}, nil
 	}
 	a, b := newSide(s), newSide(t)
-	for a.depth+b.depth < q.MaxHops && len(a.frontier) > 0 && len(b.frontier) > 0 {
+	defer a.close()
+	defer b.close()
+	pfx := pathPrefixes(q.Predicates)
+	for a.depth+b.depth < q.MaxHops {
+		// Read whichever side has done less work on its next layer, a few
+		// edges at a time, until one layer is complete: a layer's cost is
+		// its edges, which frontier sizes do not tell (one hub in a small
+		// frontier outweighs a large frontier of ordinary nodes), and
+		// this way the search spends at most about twice what the cheaper
+		// side's layer costs.
+		// A side that has found meets goes on alone: its layer holds the
+		// answer, and reading the other side's would only find the same
+		// length again.
 		grow, other := a, b
-		if len(b.frontier) < len(a.frontier) {
+		switch {
+		case len(a.meets) > 0:
+		case len(b.meets) > 0 || b.work < a.work || b.work == a.work && len(b.frontier) < len(a.frontier):
 			grow, other = b, a
 		}
-		budget := 0
-		if q.MaxVisited > 0 {
-			budget = q.MaxVisited - len(other.dist)
+		if len(grow.frontier) == 0 {
+			return nil, nil // its component is exhausted: no path
 		}
-		if err := r.expandSide(grow, q, budget); err != nil {
+		done, err := r.advance(grow, other, pfx, q.AsOf, pathStep)
+		if err != nil {
 			return nil, err
 		}
-		if meet := meeting(grow, other); len(meet) > 0 {
+		if q.MaxVisited > 0 && len(a.nodes)+len(b.nodes) > q.MaxVisited {
+			return nil, fmt.Errorf("%w: path search reached more than %d entities (the traversal cap); narrow predicates or lower maxHops", ErrLimit, q.MaxVisited)
+		}
+		// A node of grow's next layer that other has settled ends a
+		// shortest path, even before the layer is complete: no node is
+		// settled on both sides (that would have ended the search), so
+		// grow's layers up to depth and other's up to its depth share no
+		// node, every path is longer than both depths together, and this
+		// one is one longer. Once the nodes found carry limit paths, or
+		// the layer is complete, those paths are the answer.
+		if len(grow.meets) > 0 && (done || enoughPaths(grow, other, q.Limit)) {
+			meet := slices.Clone(grow.meets)
+			slices.Sort(meet)
 			return r.assemble(a, b, meet, q.Limit)
 		}
 	}
 	return nil, nil
 }
 
-// expandSide grows one side by a full layer, failing with ErrLimit as soon
-// as the side holds more than budget entities (0: no budget).
-func (r *Reader) expandSide(sd *side, q PathQuery, budget int) error {
-	sd.depth++
-	var next []uint64
-	for _, n := range sd.frontier {
-		if budget > 0 && len(sd.dist) > budget {
-			return fmt.Errorf("%w: path search reached more than %d entities (the traversal cap); narrow predicates or lower maxHops", ErrLimit, q.MaxVisited)
-		}
-		err := r.neighbours(n, q.Predicates, q.AsOf, func(m uint64, e edge, out bool) {
-			d, seen := sd.dist[m]
-			if !seen {
-				sd.dist[m] = sd.depth
-				next = append(next, m)
-			} else if d != sd.depth {
-				return
-			}
-			sd.hops[m] = append(sd.hops[m], hop{prev: n, fact: e, out: out})
-		})
-		if err != nil {
-			return err
-		}
-	}
-	sd.frontier = next
-	return nil
-}
+// pathStep is how many edges a path search reads from one side before it
+// compares the two sides' work again.
+var pathStep = 64
 
-// neighbours calls fn for every fact touching node n that passes the
-// filters, with the node at its other end; out reports that n is its From.
-// It reads edge keys and values only, never fact records.
-func (r *Reader) neighbours(n uint64, preds []Predicate, asOf Date, fn func(m uint64, e edge, out bool)) error {
-	ps := []Predicate{0}
-	if len(preds) > 0 {
-		ps = slices.Compact(slices.Sorted(slices.Values(preds)))
-	}
-	for _, out := range []bool{true, false} {
-		for _, p := range ps {
-			err := r.scanEdgeIVs(out, n, p, func(e edge, iv Interval) {
-				if asOf != 0 && !iv.Contains(asOf) {
-					return
-				}
-				m := e.dst
-				if !out {
-					m = e.src
-				}
-				if m != n {
-					fn(m, e, out)
-				}
-			})
-			if err != nil {
-				return err
-			}
+// enoughPaths reports whether grow's meets carry at least limit paths
+// (see Paths).
+func enoughPaths(grow, other *side, limit int) bool {
+	gm, om := map[uint64]int{}, map[uint64]int{}
+	n := 0
+	for _, m := range grow.meets {
+		if n += grow.countPaths(m, limit, gm) * other.countPaths(m, limit, om); n >= limit {
+			return true
 		}
 	}
-	return nil
-}
-
-// scanEdgeIVs calls fn with each O or I key of n (predicate p, 0: all) and
-// the interval at the head of its value, without copying the value.
-func (r *Reader) scanEdgeIVs(out bool, n uint64, p Predicate, fn func(edge, Interval)) error {
-	prefix := edgePrefix(out, n, p)
-	it := r.txn.NewIterator(badgerIterOpts(prefix, true))
-	defer it.Close()
-	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
-		item := it.Item()
-		e, err := parseEdgeKey(item.Key())
-		if err != nil {
-			return err
-		}
-		var iv Interval
-		if err := item.Value(func(v []byte) error { iv, err = parseIV(v); return err }); err != nil {
-			return err
-		}
-		fn(e, iv)
-	}
-	return nil
-}
-
-// meeting returns the nodes of grow's newest layer that other has reached,
-// narrowed to those on the shortest total length.
-func meeting(grow, other *side) []uint64 {
-	best := -1
-	var meet []uint64
-	for _, n := range grow.frontier {
-		d, ok := other.dist[n]
-		if !ok {
-			continue
-		}
-		total := grow.depth + d
-		switch {
-		case best < 0 || total < best:
-			best, meet = total, []uint64{n}
-		case total == best:
-			meet = append(meet, n)
-		}
-	}
-	slices.Sort(meet)
-	return meet
+	return false
 }
 
 // assemble enumerates up to limit paths through the meeting nodes: every
-// shortest path crosses the grown side's newest layer exactly once, so no
-// path is produced twice.
+// path crosses the grown side's newest layer exactly once, so no path is
+// produced twice.
 func (r *Reader) assemble(a, b *side, meet []uint64, limit int) ([]Path, error) {
 	var paths [][]hop
 	for _, m := range meet {
@@ -228,10 +153,10 @@ func (r *Reader) assemble(a, b *side, meet []uint64, limit int) ([]Path, error) 
 // chains lists up to limit hop sequences from sd's start to node n, each in
 // start-to-n order, deterministic by (previous node, fact).
 func chains(sd *side, n uint64, limit int) [][]hop {
-	if sd.dist[n] == 0 {
+	if n == sd.start {
 		return [][]hop{nil}
 	}
-	hs := slices.Clone(sd.hops[n])
+	hs := sd.hopsOf(n)
 	slices.SortFunc(hs, func(x, y hop) int {
 		if c := cmp.Compare(x.prev, y.prev); c != 0 {
 			return c
