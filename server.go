@@ -18,6 +18,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -141,7 +142,8 @@ func envOr(key, def string) string {
 	return def
 }
 
-// printFlags lists flags as users type them, with two dashes.
+// printFlags lists flags as users type them, with two dashes, each
+// line of their help indented.
 func printFlags(w io.Writer, fs *flag.FlagSet) {
 	fs.VisitAll(func(f *flag.Flag) {
 		arg, help := flag.UnquoteUsage(f)
@@ -153,7 +155,7 @@ func printFlags(w io.Writer, fs *flag.FlagSet) {
 		if arg != "" {
 			fmt.Fprintf(w, " %s", arg)
 		}
-		fmt.Fprintf(w, "\n      %s", help)
+		fmt.Fprintf(w, "\n      %s", strings.ReplaceAll(help, "\n", "\n      "))
 		if f.DefValue != "" && f.DefValue != "false" {
 			fmt.Fprintf(w, " (default %q)", f.DefValue)
 		}
