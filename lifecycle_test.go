@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -199,7 +200,7 @@ func TestEntityCacheFlag(t *testing.T) {
 		args []string
 		want int64
 	}{
-		{nil, 64},
+		{nil, 32},
 		{[]string{"--entity-cache-mb", "0"}, 0},
 		{[]string{"--entity-cache-mb", "256"}, 256},
 	} {
@@ -211,6 +212,41 @@ func TestEntityCacheFlag(t *testing.T) {
 			}
 			if c.entityCacheMB != tc.want {
 				t.Errorf("entityCacheMB = %d, want %d", c.entityCacheMB, tc.want)
+			}
+		})
+	}
+}
+
+// TestGCPercent: the server collects garbage at --gc-percent, by default
+// 50, unless GOGC is set and the flag is not; the old target comes back
+// when it stops.
+func TestGCPercent(t *testing.T) {
+	current := func() int { p := debug.SetGCPercent(100); debug.SetGCPercent(p); return p }
+	before := current()
+	for _, tc := range []struct {
+		args []string
+		gogc string
+		want int
+	}{
+		{nil, "", defaultGCPercent},
+		{[]string{"--gc-percent", "80"}, "", 80},
+		{nil, "200", before},
+		{[]string{"--gc-percent", "80"}, "200", 80},
+	} {
+		t.Run(strings.Join(tc.args, " ")+" GOGC="+tc.gogc, func(t *testing.T) {
+			fs := newFlagSet("serve", serveSummary, io.Discard, io.Discard)
+			c := serveFlags(fs)
+			if err := parseFlags(fs, tc.args); err != nil {
+				t.Fatal(err)
+			}
+			c.gcPercentSet = flagGiven(fs, "gc-percent")
+			restore := applyGCPercent(c, tc.gogc)
+			if got := current(); got != tc.want {
+				t.Errorf("GC percent while serving %d, want %d", got, tc.want)
+			}
+			restore()
+			if got := current(); got != before {
+				t.Errorf("GC percent after serving %d, want %d again", got, before)
 			}
 		})
 	}

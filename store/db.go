@@ -58,10 +58,14 @@ func Open(dir string, o Options) (*DB, error) {
 	if o.logger == nil {
 		o.logger = slog.New(slog.DiscardHandler)
 	}
+	if o.memTable < MinMemTableBytes {
+		return nil, fmt.Errorf("%w: memtable size %d MiB is below the minimum of %d MiB", ErrInvalid, o.memTable>>20, MinMemTableBytes>>20)
+	}
 	bo := badger.DefaultOptions(dir).
 		WithNumVersionsToKeep(math.MaxInt32).
 		WithSyncWrites(o.syncWrites).
 		WithBlockCacheSize(o.cacheBytes).
+		WithMemTableSize(o.memTable).
 		// Verify each block's checksum when it is read. OnTableRead
 		// verified whole tables at open: every block decompressed and
 		// every page of the directory touched before the first request,

@@ -13,6 +13,7 @@ type Options struct {
 	clock      func() time.Time
 	logger     *slog.Logger
 	cacheBytes int64
+	memTable   int64
 	// entityCacheBytes bounds the entity cache (cache.go); 0 disables it.
 	entityCacheBytes int64
 }
@@ -24,9 +25,12 @@ func DefaultOptions() Options {
 		syncWrites: true,
 		clock:      time.Now,
 		logger:     slog.New(slog.DiscardHandler),
-		cacheBytes: 64 << 20,
+		cacheBytes: DefaultBlockCacheBytes,
+		memTable:   DefaultMemTableBytes,
 		// The factor-1 graph's 110,100 entities and their slugs take
-		// about 45 MB by entityCost's estimate.
+		// about 45 MB by entityCost's estimate; 32 MB holds the most
+		// read of them and keeps a factor-1 server under 300 MB
+		// (docs/BENCHMARKS.md).
 		entityCacheBytes: DefaultEntityCacheBytes,
 	}
 }
@@ -45,11 +49,30 @@ func (o Options) WithClock(now func() time.Time) Options { o.clock = now; return
 // WithLogger sets where Badger's own log lines go (warnings and errors).
 func (o Options) WithLogger(l *slog.Logger) Options { o.logger = l; return o }
 
+// DefaultBlockCacheBytes is the default size of Badger's block cache.
+const DefaultBlockCacheBytes = 32 << 20
+
 // WithBlockCacheSize sets Badger's block cache size in bytes.
 func (o Options) WithBlockCacheSize(n int64) Options { o.cacheBytes = n; return o }
 
+// DefaultMemTableBytes is the default size of Badger's memtables.
+const DefaultMemTableBytes = 64 << 20
+
+// MinMemTableBytes is the smallest memtable size Open accepts: Badger
+// needs its largest transaction, 15% of the memtable, to hold a value of
+// 1 MiB, the largest it keeps in the LSM tree.
+const MinMemTableBytes = 8 << 20
+
+// WithMemTableSize sets the size of Badger's memtables in bytes, at least
+// MinMemTableBytes. Badger allocates the mutable one whole when it opens
+// (its arena, about 1.3 times the size), and the largest transaction it
+// takes is 15% of it, so this bounds both a serving process's fixed
+// memory and the largest single write (a bulk import writes in chunks
+// well below it).
+func (o Options) WithMemTableSize(n int64) Options { o.memTable = n; return o }
+
 // DefaultEntityCacheBytes is the default size of the entity cache.
-const DefaultEntityCacheBytes = 64 << 20
+const DefaultEntityCacheBytes = 32 << 20
 
 // WithEntityCacheSize bounds the cache of decoded entities and readable-ID
 // lookups that reads at the newest snapshot share, in bytes (estimated; see

@@ -455,3 +455,45 @@ func TestFailedRollbackRefusesWrites(t *testing.T) {
 	mustUpdate(t, db, putEntities(Entity{ID: "person/later", Name: "Later"}))
 	checkClean(t, db, time.Time{})
 }
+
+// TestMemTableBoundsAWrite: the largest write is 15% of the memtable
+// size; beyond it the write fails as invalid and leaves nothing behind.
+// Below the minimum size the store does not open.
+func TestMemTableBoundsAWrite(t *testing.T) {
+	if _, err := Open(t.TempDir(), DefaultOptions().WithMemTableSize(MinMemTableBytes-1)); !errors.Is(err, ErrInvalid) {
+		t.Fatalf("open with a memtable below the minimum: %v, want ErrInvalid", err)
+	}
+	db, err := Open(t.TempDir(), DefaultOptions().WithMemTableSize(MinMemTableBytes))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	put := func(prefix string, n int) error { // n entities of 40 KB
+		return db.Update("test", func(w *Writer) error {
+			for i := range n {
+				e := Entity{ID: fmt.Sprintf("person/%s%d", prefix, i), Name: "Big"}
+				for j := range 10 {
+					e.Props = append(e.Props, Prop{Key: fmt.Sprintf("p%d", j), Type: PropString, Value: strings.Repeat("word ", 800)})
+				}
+				if _, err := w.PutEntity(e); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if err := put("small", 10); err != nil { // 400 KB
+		t.Fatalf("a 400 KB write: %v", err)
+	}
+	err = put("big", 50) // 2 MB, above 15% of 8 MiB
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "too big") {
+		t.Fatalf("a 2 MB write: %v, want ErrInvalid (too big)", err)
+	}
+	err = db.View(time.Time{}, func(r *Reader) error {
+		_, err := r.Entity("person/big0")
+		return err
+	})
+	if !errors.Is(err, ErrNotFound) {
+		t.Errorf("after the failed write: %v, want ErrNotFound", err)
+	}
+}
