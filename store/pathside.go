@@ -96,23 +96,23 @@ func (sd *side) close() {
 	}
 }
 
-// edgeScan is the position in one node's edges: which of the key
-// prefixes (direction, predicate) is being read, and whether its iterator
-// has been positioned on it.
+// edgeScan is the position in one node's edges.
 type edgeScan struct {
 	node    uint64
-	k       int // index into the prefixes of pathPrefixes
-	started bool
-	active  bool
+	k       int  // index of the prefix being read (see pathPrefixes)
+	started bool // the iterator has been positioned on that prefix
+	active  bool // a node is being read
 }
 
-// pathPrefixes lists, for a search with predicates ps (empty: all), the
-// prefix shapes read per node: out-edges, then in-edges, per predicate.
+// pathPrefix is the shape of one key prefix read per node: out- or
+// in-edges, of one predicate (0: all).
 type pathPrefix struct {
 	out  bool
 	pred Predicate
 }
 
+// pathPrefixes lists the prefixes a search with predicates ps (empty:
+// all) reads per node: out-edges, then in-edges, per predicate.
 func pathPrefixes(ps []Predicate) []pathPrefix {
 	preds := []Predicate{0}
 	if len(ps) > 0 {
@@ -127,8 +127,9 @@ func pathPrefixes(ps []Predicate) []pathPrefix {
 	return out
 }
 
-// advance reads up to budget more edges of sd's next layer (nodes with no
-// edges count as one) and reports whether the layer is complete; it then
+// advance reads up to budget more of sd's next layer (each edge counts
+// one, and so does each frontier node begun, so that nodes without edges
+// cost something too) and reports whether the layer is complete; it then
 // settles it. Edges whose interval misses asOf (when set) are skipped.
 // Nodes found that other has settled are added to sd.meets.
 func (r *Reader) advance(sd, other *side, pfx []pathPrefix, asOf Date, budget int) (bool, error) {
