@@ -201,9 +201,8 @@ func (db *DB) settle(base, top uint64) error {
 func (db *DB) keysAbove(base, top uint64) ([][]byte, error) {
 	txn := db.bdb.NewTransactionAt(top, false)
 	defer txn.Discard()
-	opts := badger.DefaultIteratorOptions
+	opts := badgerIterOpts(nil)
 	opts.AllVersions = true
-	opts.PrefetchValues = false
 	it := txn.NewIterator(opts)
 	defer it.Close()
 	var keys [][]byte

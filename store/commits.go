@@ -17,10 +17,8 @@ func (r *Reader) SnapshotTime() (time.Time, error) {
 // newestCommit returns the timestamp of the newest commit record at or
 // before ts visible to txn, or 0.
 func newestCommit(txn *badger.Txn, ts uint64) (uint64, error) {
-	opts := badger.DefaultIteratorOptions
+	opts := badgerIterOpts([]byte{tagCommit})
 	opts.Reverse = true
-	opts.PrefetchValues = false
-	opts.Prefix = []byte{tagCommit}
 	it := txn.NewIterator(opts)
 	defer it.Close()
 	it.Seek(commitKey(ts))
@@ -34,8 +32,7 @@ func newestCommit(txn *badger.Txn, ts uint64) (uint64, error) {
 // change written at ts visible (a bulk write's chunks become visible with
 // its final commit).
 func (r *Reader) commitFrom(ts uint64) (uint64, *Commit, error) {
-	opts := badger.DefaultIteratorOptions
-	opts.Prefix = []byte{tagCommit}
+	opts := badgerIterOpts([]byte{tagCommit})
 	it := r.txn.NewIterator(opts)
 	defer it.Close()
 	it.Seek(commitKey(ts))
@@ -72,8 +69,7 @@ func (r *Reader) History(id string, limit int) ([]HistoryEntry, error) {
 		return nil, err
 	}
 	prefix := histPrefix(id)
-	opts := badger.DefaultIteratorOptions
-	opts.Prefix = prefix
+	opts := badgerIterOpts(prefix)
 	it := r.txn.NewIterator(opts)
 	defer it.Close()
 	var out []HistoryEntry

@@ -398,7 +398,7 @@ func keyHead(k []byte) uint64 {
 func (db *DB) allVersions(ts uint64) (kvs []*pb.KV, format []byte, err error) {
 	txn := db.bdb.NewTransactionAt(ts, false)
 	defer txn.Discard()
-	opts := badger.DefaultIteratorOptions
+	opts := badgerIterOpts(nil)
 	opts.AllVersions = true
 	it := txn.NewIterator(opts)
 	defer it.Close()

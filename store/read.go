@@ -299,8 +299,7 @@ func (r *Reader) edges(n uint64, f EdgeFilter) ([]*Fact, error) {
 // all), with a copy of its value.
 func (r *Reader) scanEdges(out bool, n uint64, p Predicate, fn func(edge, []byte) error) error {
 	prefix := edgePrefix(out, n, p)
-	opts := badger.DefaultIteratorOptions
-	opts.Prefix = prefix
+	opts := badgerIterOpts(prefix)
 	it := r.txn.NewIterator(opts)
 	defer it.Close()
 	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
@@ -327,8 +326,7 @@ func (r *Reader) FactsStarting(p Predicate, from, to Date, limit int) ([]*Fact, 
 	r.count()
 	prefix := timePrefix(p)
 	start := timeKey(p, from, 0)
-	opts := badger.DefaultIteratorOptions
-	opts.Prefix = prefix
+	opts := badgerIterOpts(prefix)
 	it := r.txn.NewIterator(opts)
 	defer it.Close()
 	var out []*Fact
@@ -374,9 +372,7 @@ func (r *Reader) ByKind(k Kind, after string, limit int) ([]*Entity, error) {
 		}
 		start = kindKey(k, n+1)
 	}
-	opts := badger.DefaultIteratorOptions
-	opts.Prefix = prefix
-	opts.PrefetchValues = false
+	opts := badgerIterOpts(prefix)
 	it := r.txn.NewIterator(opts)
 	defer it.Close()
 	var out []*Entity
@@ -400,9 +396,7 @@ func (r *Reader) ByKind(k Kind, after string, limit int) ([]*Entity, error) {
 // scanPrefix calls fn with each key under prefix (keys only). The key is
 // valid only during the call.
 func (r *Reader) scanPrefix(prefix []byte, fn func(k []byte) (bool, error)) error {
-	opts := badger.DefaultIteratorOptions
-	opts.Prefix = prefix
-	opts.PrefetchValues = false
+	opts := badgerIterOpts(prefix)
 	it := r.txn.NewIterator(opts)
 	defer it.Close()
 	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
