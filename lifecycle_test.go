@@ -251,3 +251,11 @@ func TestGCPercent(t *testing.T) {
 		})
 	}
 }
+
+func TestGCPercentOffRefused(t *testing.T) {
+	var out, errOut bytes.Buffer
+	err := run(t.Context(), []string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--gc-percent", "-1"}, &out, &errOut)
+	if !errors.Is(err, errUsage) || !strings.Contains(errOut.String(), "--gc-percent must be at least 1") {
+		t.Errorf("serve --gc-percent -1: %v, %q", err, errOut.String())
+	}
+}

@@ -110,6 +110,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if c.gcPercent < 1 {
+		// GOGC's "off" (negative) would let a server's heap grow without bound.
+		fmt.Fprintf(stderr, "serve: --gc-percent must be at least 1, got %d\n", c.gcPercent)
+		return errUsage
+	}
 	tokens, err := auth.Load(c.tokensFile, os.Getenv(auth.EnvTokens))
 	if err != nil {
 		return err
@@ -137,7 +142,9 @@ func flagGiven(fs *flag.FlagSet, name string) bool {
 
 // applyGCPercent sets the garbage collector's target to c.gcPercent,
 // unless the environment's GOGC (gogc) is set and --gc-percent was not
-// given, and returns the function that restores the old target.
+// given, and returns the function that restores the old target. The
+// target is the process's: servers started in one process (tests) share
+// it.
 func applyGCPercent(c *serveConfig, gogc string) (restore func()) {
 	if gogc != "" && !c.gcPercentSet {
 		return func() {}
