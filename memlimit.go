@@ -1,8 +1,10 @@
 package main
 
 import (
+	"archive/zip"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -80,11 +82,23 @@ func memTotal(meminfo string) int64 {
 	return 0
 }
 
-// inputBytes returns the total size of the named files (0 if one cannot
-// be read: the import will report that itself).
+// inputBytes returns the total size of the named files, counting a zip
+// archive's entries at their uncompressed size (0 if a file cannot be
+// read: the import will report that itself).
 func inputBytes(files []string) int64 {
 	var n int64
 	for _, f := range files {
+		if strings.EqualFold(filepath.Ext(f), ".zip") {
+			z, err := zip.OpenReader(f)
+			if err != nil {
+				return 0
+			}
+			for _, e := range z.File {
+				n += int64(e.UncompressedSize64)
+			}
+			z.Close()
+			continue
+		}
 		st, err := os.Stat(f)
 		if err != nil {
 			return 0

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"os"
 	"path/filepath"
@@ -75,5 +76,38 @@ func TestWithMemoryLimit(t *testing.T) {
 	withMemoryLimit(1<<30, "GOMEMLIMIT")() // GOMEMLIMIT's own limit stays
 	if got := debug.SetMemoryLimit(-1); got != before {
 		t.Errorf("limit changed under GOMEMLIMIT: %d", got)
+	}
+}
+
+// TestInputBytes: a zip archive counts at its entries' uncompressed size,
+// which is what the import holds, not at its compressed size on disk.
+func TestInputBytes(t *testing.T) {
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "a.jsonl")
+	if err := os.WriteFile(plain, []byte(strings.Repeat("x", 1000)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	zipped := filepath.Join(dir, "graph.zip")
+	f, err := os.Create(zipped)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(f)
+	for _, name := range []string{"nodes.csv", "relationships.csv"} {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(strings.Repeat("y", 50_000)))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if got := inputBytes([]string{plain, zipped}); got != 101_000 {
+		t.Errorf("inputBytes = %d, want 101000 (1000 plain + 2 x 50000 unzipped)", got)
+	}
+	if got := inputBytes([]string{plain, filepath.Join(dir, "missing.jsonl")}); got != 0 {
+		t.Errorf("inputBytes with a missing file = %d, want 0", got)
 	}
 }
