@@ -13,7 +13,8 @@ import (
 // loadBytesPerInputByte is how much memory the fast import (store.DB.Load)
 // holds per byte of input at its peak: measured 6.5 on the factor-1
 // benchmark graph (962 MB of live heap for 148 MB of JSON Lines), rounded
-// up.
+// up. It was measured on JSON Lines only; CSV, which repeats no field
+// names, holds more per byte, so the estimate is low for it.
 const loadBytesPerInputByte = 7
 
 // memoryBudget returns how many bytes the import may hold in memory and
