@@ -27,7 +27,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := newFlagSet("import", importSummary, stdout, stderr)
 	dir := fs.String("data", envOr("ALLIANCEGRAPH_DATA", "./data"), "data `directory` (env ALLIANCEGRAPH_DATA)")
 	author := fs.String("author", "cli", "author `name` recorded in history")
-	fast := fs.Bool("fast", true, "into an empty directory, hold the import in memory (about 7 times the input's size) and write it sorted in one go;\nthe chunked import runs instead when that is more than the memory budget (3/4 of the machine's memory, or GOMEMLIMIT); false: always chunked")
+	fast := fs.Bool("fast", true, "into an empty directory, hold the import in memory (about 7 times the input's size, 14 for CSV) and write it sorted in one go;\nthe chunked import runs instead when that is more than the memory budget (3/4 of the machine's memory, or GOMEMLIMIT); false: always chunked")
 	if err := fs.Parse(args); err != nil {
 		return errUsageOr(err)
 	}
@@ -47,7 +47,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if *fast {
 		budget, src := memoryBudget()
 		defer withMemoryLimit(budget, src)()
-		if need := loadBytesPerInputByte * inputBytes(fs.Args()); budget > 0 && need > budget {
+		if need := loadEstimate(fs.Args()); budget > 0 && need > budget {
 			fmt.Fprintf(stderr, "import: the fast import would hold about %s in memory, more than the budget of %s (%s); importing in chunks instead\n", gib(need), gib(budget), src)
 			*fast = false
 		}

@@ -79,14 +79,19 @@ func TestWithMemoryLimit(t *testing.T) {
 	}
 }
 
-// TestInputBytes: a zip archive counts at its entries' uncompressed size,
-// which is what the import holds, not at its compressed size on disk.
-func TestInputBytes(t *testing.T) {
+// TestLoadEstimate: JSON Lines count 7 bytes per byte, CSV 14, and a zip
+// archive at its entries' uncompressed size, which is what the import
+// holds, not at its compressed size on disk.
+func TestLoadEstimate(t *testing.T) {
 	dir := t.TempDir()
-	plain := filepath.Join(dir, "a.jsonl")
-	if err := os.WriteFile(plain, []byte(strings.Repeat("x", 1000)), 0o644); err != nil {
-		t.Fatal(err)
+	write := func(name string, n int) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(strings.Repeat("x", n)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
 	}
+	jsonl, nodes := write("a.jsonl", 1000), write("nodes.csv", 100)
 	zipped := filepath.Join(dir, "graph.zip")
 	f, err := os.Create(zipped)
 	if err != nil {
@@ -104,10 +109,17 @@ func TestInputBytes(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	if got := inputBytes([]string{plain, zipped}); got != 101_000 {
-		t.Errorf("inputBytes = %d, want 101000 (1000 plain + 2 x 50000 unzipped)", got)
-	}
-	if got := inputBytes([]string{plain, filepath.Join(dir, "missing.jsonl")}); got != 0 {
-		t.Errorf("inputBytes with a missing file = %d, want 0", got)
+	for _, tc := range []struct {
+		files []string
+		want  int64
+	}{
+		{[]string{jsonl}, 7 * 1000},
+		{[]string{jsonl, nodes}, 7*1000 + 14*100},
+		{[]string{zipped}, 14 * 100_000},
+		{[]string{jsonl, filepath.Join(dir, "missing.jsonl")}, 0},
+	} {
+		if got := loadEstimate(tc.files); got != tc.want {
+			t.Errorf("loadEstimate(%v) = %d, want %d", tc.files, got, tc.want)
+		}
 	}
 }
