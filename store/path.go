@@ -113,10 +113,9 @@ var pathStep = 64
 // enoughPaths reports whether grow's meets carry at least limit paths
 // (see Paths).
 func enoughPaths(grow, other *side, limit int) bool {
-	gm, om := map[uint64]int{}, map[uint64]int{}
 	n := 0
 	for _, m := range grow.meets {
-		if n += grow.countPaths(m, limit, gm) * other.countPaths(m, limit, om); n >= limit {
+		if n += grow.countPaths(m, limit) * other.countPaths(m, limit); n >= limit {
 			return true
 		}
 	}

@@ -36,6 +36,8 @@ type side struct {
 	// found as they were reached; once the layer is settled, all of them.
 	// Each ends a shortest path (see Paths).
 	meets []uint64
+	// counts memoises countPaths for settled nodes, whose hops are final.
+	counts map[uint64]int
 
 	its [2]*badger.Iterator // over out- and in-edge keys, opened on first use
 }
@@ -227,23 +229,28 @@ func (sd *side) reach(other *side, item *badger.Item, out bool, n uint64, asOf D
 }
 
 // countPaths returns how many shortest chains lead from sd's start to
-// node n, at most limit, memoising settled nodes' counts in memo.
-func (sd *side) countPaths(n uint64, limit int, memo map[uint64]int) int {
+// node n, at most limit (one search asks with one limit), memoising
+// settled nodes' counts: Paths asks again after every step while it has
+// meets.
+func (sd *side) countPaths(n uint64, limit int) int {
 	if n == sd.start {
 		return 1
 	}
-	if c, ok := memo[n]; ok {
+	if c, ok := sd.counts[n]; ok {
 		return c
 	}
 	c := 0
 	for _, h := range sd.hopsOf(n) {
-		if c += sd.countPaths(h.prev, limit, memo); c >= limit {
+		if c += sd.countPaths(h.prev, limit); c >= limit {
 			c = limit
 			break
 		}
 	}
-	if _, ok := sd.settled(n); ok {
-		memo[n] = c // an unsettled node may still gain hops
+	if _, ok := sd.settled(n); ok { // an unsettled node may still gain hops
+		if sd.counts == nil {
+			sd.counts = map[uint64]int{}
+		}
+		sd.counts[n] = c
 	}
 	return c
 }
