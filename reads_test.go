@@ -1,10 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alliancegraph/alliancegraph/store"
 )
@@ -110,5 +113,69 @@ func TestIDOnlyEndsReadNothing(t *testing.T) {
 	}
 	if idReads >= namedReads {
 		t.Errorf("store reads: %d asking only ids, %d asking names; want fewer without names", idReads, namedReads)
+	}
+}
+
+// TestMemberMembershipsReadAhead: a member list reads the memberships
+// its members are asked for, with whatever arguments (literal or
+// variable), in one store read ahead of them; the answer is the one the
+// memberships field gives each country on its own.
+func TestMemberMembershipsReadAhead(t *testing.T) {
+	srv, db := newTestServer(t)
+	all := map[string]any{"d": "1999-03-12", "k": time.Now().UTC().Format(time.RFC3339)}
+	types := map[string]string{"d": "Date!", "k": "DateTime"}
+	// send runs body as an operation declaring the variables it uses.
+	send := func(body string) (map[string]any, int64) {
+		t.Helper()
+		var decl []string
+		vars := map[string]any{}
+		for _, v := range []string{"d", "k"} {
+			if strings.Contains(body, "$"+v) {
+				decl = append(decl, "$"+v+": "+types[v])
+				vars[v] = all[v]
+			}
+		}
+		q := "query " + body
+		if len(decl) > 0 {
+			q = "query(" + strings.Join(decl, ", ") + ") " + body
+		}
+		before := db.Reads()
+		status, b := post(t, srv.URL, q, vars)
+		reads := db.Reads() - before
+		var r struct {
+			Data   map[string]any
+			Errors []any
+		}
+		if err := json.Unmarshal(b, &r); err != nil || status != 200 || len(r.Errors) > 0 {
+			t.Fatalf("status %d: %s", status, b)
+		}
+		return r.Data, reads
+	}
+	const members = `{ alliance(id: "org/nato") { members(asOf: "2024-03-07", first: 100) { edges { node { id name %s } } } } }`
+	_, plain := send(fmt.Sprintf(members, ""))
+	for _, sel := range []string{
+		`memberships { id validFrom to { id } }`,
+		`memberships(asOf: $d) { id }`,
+		`memberships(knownAt: $k) { id }`,
+		`... on Country { a: memberships { id } b: memberships(asOf: "1960-01-01") { id } }`,
+	} {
+		t.Run(sel, func(t *testing.T) {
+			data, reads := send(fmt.Sprintf(members, sel))
+			fields := int64(strings.Count(sel, "memberships"))
+			if reads != plain+fields {
+				t.Errorf("%d store reads, %d without memberships; want one more per memberships field (%d)", reads, plain, fields)
+			}
+			edges := data["alliance"].(map[string]any)["members"].(map[string]any)["edges"].([]any)
+			if len(edges) != 32 {
+				t.Fatalf("%d members", len(edges))
+			}
+			for _, e := range edges[:3] {
+				node := e.(map[string]any)["node"].(map[string]any)
+				one, _ := send(fmt.Sprintf(`{ country(id: %q) { id name %s } }`, node["id"], sel))
+				if !reflect.DeepEqual(one["country"], node) {
+					t.Errorf("as a member:\n%v\non its own:\n%v", node, one["country"])
+				}
+			}
+		})
 	}
 }

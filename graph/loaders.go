@@ -2,22 +2,19 @@ package graph
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
-
-	"github.com/99designs/gqlgen/graphql"
-	"github.com/vikstrous/dataloadgen"
 
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
 // DefaultLoaderWait is how long a loader waits to collect keys into one
-// batch. gqlgen resolves the elements of a list concurrently, so their
-// loads arrive within microseconds of each other. Fields that are not under
-// a list never wait (see inList).
+// batch. Elements of a list that resolve concurrently (see marshalList)
+// load within microseconds of each other. Loads anywhere else never wait
+// (see batched).
 const DefaultLoaderWait = 250 * time.Microsecond
 
 // snapKey names an entity in one transaction-time snapshot.
@@ -65,28 +62,22 @@ func (s edgeSel) filter() store.EdgeFilter {
 // loaders are created per operation so cached values never outlive the
 // request that read them.
 type loaders struct {
-	db     *store.DB
-	entity *dataloadgen.Loader[snapKey, *store.Entity]
-	edges  *dataloadgen.Loader[edgeKey, []*store.Fact]
-	text   *dataloadgen.Loader[snapKey, string] // documents' stored texts
+	entity *loader[snapKey, *store.Entity]
+	edges  *loader[edgeKey, []*store.Fact]
+	text   *loader[snapKey, string] // documents' stored texts
+	// now counts the store reads made at once rather than in a batch.
+	now atomic.Int64
 }
 
 func newLoaders(db *store.DB, wait time.Duration) *loaders {
 	if wait <= 0 {
 		wait = DefaultLoaderWait
 	}
-	return &loaders{
-		db: db,
-		entity: dataloadgen.NewMappedLoader(func(ctx context.Context, keys []snapKey) (map[snapKey]*store.Entity, error) {
-			return fetchEntities(db, keys)
-		}, dataloadgen.WithWait(wait)),
-		edges: dataloadgen.NewMappedLoader(func(ctx context.Context, keys []edgeKey) (map[edgeKey][]*store.Fact, error) {
-			return fetchEdges(db, keys)
-		}, dataloadgen.WithWait(wait)),
-		text: dataloadgen.NewMappedLoader(func(ctx context.Context, keys []snapKey) (map[snapKey]string, error) {
-			return fetchTexts(db, keys)
-		}, dataloadgen.WithWait(wait)),
-	}
+	l := &loaders{}
+	l.entity = newLoader(func(keys []snapKey) (map[snapKey]*store.Entity, error) { return fetchEntities(db, keys) }, wait, &l.now)
+	l.edges = newLoader(func(keys []edgeKey) (map[edgeKey][]*store.Fact, error) { return fetchEdges(db, keys) }, wait, &l.now)
+	l.text = newLoader(func(keys []snapKey) (map[snapKey]string, error) { return fetchTexts(db, keys) }, wait, &l.now)
+	return l
 }
 
 func snapTime(at int64) time.Time {
@@ -153,47 +144,18 @@ func fetchEdges(db *store.DB, keys []edgeKey) (map[edgeKey][]*store.Fact, error)
 	return out, nil
 }
 
-// inList reports whether the field resolving in ctx runs once per element
-// of a list above it. Only then can siblings share a batch; a field that
-// runs once reads at once instead of waiting for a batch that will not
-// come.
-func inList(ctx context.Context) bool {
-	for fc := graphql.GetFieldContext(ctx); fc != nil; fc = fc.Parent {
-		if fc.Index != nil {
-			return true
-		}
-	}
-	return false
-}
-
 // loadEntity loads one entity; a missing one is store.ErrNotFound.
 func (l *loaders) loadEntity(ctx context.Context, at time.Time, id string) (*store.Entity, error) {
-	if !inList(ctx) {
-		if err := l.primeEntities(at, []string{id}); err != nil {
-			return nil, err
-		}
-	}
-	e, err := l.entity.Load(ctx, snapKey{atKey(at), id})
-	if errors.Is(err, dataloadgen.ErrNotFound) {
-		return nil, fmt.Errorf("%w: %s", store.ErrNotFound, id)
+	e, ok, err := l.entity.load(ctx, snapKey{atKey(at), id})
+	if err == nil && !ok {
+		err = fmt.Errorf("%w: %s", store.ErrNotFound, id)
 	}
 	return e, err
 }
 
 // loadEdges loads one entity's edges; an unknown entity has none.
 func (l *loaders) loadEdges(ctx context.Context, at time.Time, id string, f store.EdgeFilter) ([]*store.Fact, error) {
-	key := edgeKey{atKey(at), id, selOf(f)}
-	if !inList(ctx) {
-		m, err := fetchEdges(l.db, []edgeKey{key})
-		if err != nil {
-			return nil, err
-		}
-		l.edges.Prime(key, m[key])
-	}
-	fs, err := l.edges.Load(ctx, key)
-	if errors.Is(err, dataloadgen.ErrNotFound) {
-		return nil, nil
-	}
+	fs, _, err := l.edges.load(ctx, edgeKey{atKey(at), id, selOf(f)})
 	return fs, err
 }
 
@@ -222,27 +184,26 @@ func fetchTexts(db *store.DB, keys []snapKey) (map[snapKey]string, error) {
 
 // loadText loads a document's stored text; ok is false when it has none.
 func (l *loaders) loadText(ctx context.Context, at time.Time, id string) (string, bool, error) {
-	t, err := l.text.Load(ctx, snapKey{atKey(at), id})
-	if errors.Is(err, dataloadgen.ErrNotFound) {
-		return "", false, nil
-	}
-	return t, err == nil, err
+	return l.text.load(ctx, snapKey{atKey(at), id})
 }
 
-// primeEntities reads the given entities at once (one store read) and puts
-// them in the loader's cache, so resolvers asking for them later do not
-// wait for a batch. Missing ones are left out and load as not found.
+// primeEntities reads the given entities that the loader does not hold
+// yet (one store read) and puts them in its cache, so resolvers asking for
+// them later do not wait for a batch.
 func (l *loaders) primeEntities(at time.Time, ids []string) error {
-	keys := make([]snapKey, 0, len(ids))
-	for _, id := range ids {
-		keys = append(keys, snapKey{atKey(at), id})
+	keys := make([]snapKey, len(ids))
+	for i, id := range ids {
+		keys[i] = snapKey{atKey(at), id}
 	}
-	m, err := fetchEntities(l.db, keys)
-	if err != nil {
-		return err
+	return l.entity.prime(keys...)
+}
+
+// primeEdges is primeEntities for the edges of ids under one filter.
+func (l *loaders) primeEdges(at time.Time, ids []string, f store.EdgeFilter) error {
+	sel := selOf(f)
+	keys := make([]edgeKey, len(ids))
+	for i, id := range ids {
+		keys[i] = edgeKey{atKey(at), id, sel}
 	}
-	for k, e := range m {
-		l.entity.Prime(k, e)
-	}
-	return nil
+	return l.edges.prime(keys...)
 }

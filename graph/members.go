@@ -76,6 +76,13 @@ func (r *Resolver) members(ctx context.Context, org *model.Organization, mf memb
 	if err != nil {
 		return nil, err
 	}
+	page := make([]string, 0, w.hi-w.lo)
+	for _, m := range ms[w.lo:w.hi] {
+		page = append(page, m.c.ID)
+	}
+	if err := r.primeMemberships(ctx, at, page); err != nil {
+		return nil, err
+	}
 	conn := &model.MemberConnection{TotalCount: len(ms), PageInfo: w.info, Edges: make([]*model.MemberEdge, 0, w.hi-w.lo)}
 	for _, m := range ms[w.lo:w.hi] {
 		conn.Edges = append(conn.Edges, &model.MemberEdge{

@@ -146,18 +146,20 @@ func (r *Resolver) relations(ctx context.Context, id string, parent time.Time, d
 // internal error (callers pass IDs taken from live facts).
 func (r *Resolver) loadAll(ctx context.Context, at time.Time, ids []string) ([]*store.Entity, error) {
 	l := r.op(ctx).loaders
-	if !inList(ctx) {
-		if err := l.primeEntities(at, ids); err != nil {
-			return nil, err
-		}
-	}
 	keys := make([]snapKey, len(ids))
 	for i, id := range ids {
 		keys[i] = snapKey{atKey(at), id}
 	}
-	ents, err := l.entity.LoadAll(ctx, keys)
+	fs, err := l.entity.loadAll(ctx, keys)
 	if err != nil {
 		return nil, fmt.Errorf("graph: load %d entities: %v", len(ids), err)
+	}
+	ents := make([]*store.Entity, len(fs))
+	for i, f := range fs {
+		if !f.ok {
+			return nil, fmt.Errorf("graph: load %d entities: %w: %s", len(ids), store.ErrNotFound, ids[i])
+		}
+		ents[i] = f.v
 	}
 	return ents, nil
 }
