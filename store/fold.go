@@ -2,6 +2,7 @@ package store
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -13,12 +14,35 @@ import (
 // Fold returns s lower-cased with accents removed ("Türkiye" -> "turkiye"),
 // the form names are indexed and searched in.
 func Fold(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	out, _, err := transform.String(t, s)
+	if isASCII(s) {
+		// Nothing to decompose or map but the case (foldRune's special
+		// cases are all beyond ASCII); ToLower returns s itself when it
+		// has no upper case.
+		return strings.ToLower(s)
+	}
+	t := accents.Get().(transform.Transformer)
+	out, _, err := transform.String(t, s) // resets t first
+	accents.Put(t)
 	if err != nil {
 		out = s
 	}
 	return strings.Map(foldRune, out)
+}
+
+// accents holds transformers that strip combining marks. A chain holds
+// buffers of its own; building one per call was most of what member lists
+// sorted by name allocated.
+var accents = sync.Pool{New: func() any {
+	return transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+}}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func foldRune(r rune) rune {

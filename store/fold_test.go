@@ -6,6 +6,10 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestFold(t *testing.T) {
@@ -117,5 +121,40 @@ func TestTokensTruncateUTF8(t *testing.T) {
 				t.Errorf("token %q is not a prefix of the folded word", tok)
 			}
 		}
+	}
+}
+
+// foldSlow is Fold without its shortcuts: a fresh transformer per call and
+// no ASCII path.
+func foldSlow(s string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	out, _, err := transform.String(t, s)
+	if err != nil {
+		out = s
+	}
+	return strings.Map(foldRune, out)
+}
+
+// FuzzFoldShortcuts: the ASCII path and the pooled transformers fold
+// every string as a fresh transformer does.
+func FuzzFoldShortcuts(f *testing.F) {
+	for _, s := range []string{"NATO", "Türkiye", "Tu\u0308rkiye", "Straße", "\xff\xfe", "a\x00B", "İstanbul", "ΣΊΣΥΦΟΣ", "MiXeD Case 123"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := Fold(s), foldSlow(s); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+func BenchmarkFold(b *testing.B) {
+	for _, s := range []string{"Country 04211", "Türkiye"} {
+		b.Run(s, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				Fold(s)
+			}
+		})
 	}
 }
