@@ -96,7 +96,10 @@ func (l *loader[K, V]) hold(keys ...K) {
 }
 
 // prime reads the keys the loader does not hold, in one store read, and
-// puts them (misses too) in its cache.
+// puts them (misses too) in its cache. A key that another goroutine is
+// reading at once counts as held: a load of it meanwhile joins a batch,
+// which reads it again (rare: only fields outside lists run concurrently
+// and ask for the same key).
 func (l *loader[K, V]) prime(keys ...K) error {
 	l.mu.Lock()
 	var missing []K

@@ -157,7 +157,9 @@ func (r *Resolver) loadAll(ctx context.Context, at time.Time, ids []string) ([]*
 	ents := make([]*store.Entity, len(fs))
 	for i, f := range fs {
 		if !f.ok {
-			return nil, fmt.Errorf("graph: load %d entities: %w: %s", len(ids), store.ErrNotFound, ids[i])
+			// Not store.ErrNotFound: the ID came from a live fact, so
+			// this is a dangling reference, an internal error.
+			return nil, fmt.Errorf("graph: load %d entities: %s is missing", len(ids), ids[i])
 		}
 		ents[i] = f.v
 	}
