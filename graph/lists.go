@@ -50,12 +50,16 @@ func batched(ctx context.Context) bool {
 // function, and no wait more. Under a list resolving together, lists
 // resolve together too, since reads at once there would be one per element.
 func marshalList(ctx context.Context, n int, workerLimit int64, omitPanicHandler bool, elem func(context.Context, int) graphql.Marshaler) graphql.Array {
+	ret := make(graphql.Array, n)
 	if batched(ctx) {
-		return graphql.MarshalSliceConcurrently(ctx, n, workerLimit, omitPanicHandler, elem)
+		marshalTogether(ctx, ret, 0, workerLimit, omitPanicHandler, elem)
+		return ret
 	}
 	reads := readsAtOnce(ctx)
-	ret := make(graphql.Array, n)
-	seq := context.WithValue(ctx, listModeKey{}, inOrder)
+	seq := ctx
+	if m, _ := ctx.Value(listModeKey{}).(listMode); m != inOrder {
+		seq = context.WithValue(ctx, listModeKey{}, inOrder)
+	}
 	for i := range n {
 		before := reads.Load()
 		ret[i] = marshalElem(seq, i, omitPanicHandler, elem)
@@ -67,10 +71,13 @@ func marshalList(ctx context.Context, n int, workerLimit int64, omitPanicHandler
 	return ret
 }
 
-// marshalTogether marshals elements from.. of ret concurrently, at most
-// workerLimit at a time when it is positive.
+// marshalTogether marshals elements from.. of ret concurrently, a
+// goroutine each (at most workerLimit at a time when it is positive), as
+// gqlgen's MarshalSliceConcurrently does.
 func marshalTogether(ctx context.Context, ret graphql.Array, from int, workerLimit int64, omitPanicHandler bool, elem func(context.Context, int) graphql.Marshaler) {
-	ctx = context.WithValue(ctx, listModeKey{}, together)
+	if !batched(ctx) {
+		ctx = context.WithValue(ctx, listModeKey{}, together)
+	}
 	var slots chan struct{}
 	if workerLimit > 0 {
 		slots = make(chan struct{}, workerLimit)
