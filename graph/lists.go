@@ -32,7 +32,7 @@ func batched(ctx context.Context) bool {
 // marshalList marshals the n elements of a list of objects. generated.go
 // calls it where gqlgen's template calls graphql.MarshalSliceConcurrently,
 // with the same arguments: the generate step swaps the name (see
-// internal/listswap).
+// internal/execswap).
 //
 // gqlgen starts a goroutine per element so that the elements' loads meet
 // in one dataloader batch. Here most lists are read ahead: a fact list's

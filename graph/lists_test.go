@@ -244,7 +244,7 @@ func TestLoaderMissReadOnce(t *testing.T) {
 }
 
 // TestGeneratedListsUseMarshalList: every list of objects in the generated
-// executor goes through marshalList (go generate runs listswap after
+// executor goes through marshalList (go generate runs execswap after
 // gqlgen; CI fails when generated.go differs from a fresh generate).
 func TestGeneratedListsUseMarshalList(t *testing.T) {
 	b, err := os.ReadFile("generated.go")

@@ -4,7 +4,7 @@
 package graph
 
 //go:generate go tool gqlgen generate
-//go:generate go run ./internal/listswap generated.go
+//go:generate go run ./internal/execswap generated.go
 
 import (
 	"time"
