@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 )
@@ -70,5 +73,54 @@ func TestDeferOverWebsocket(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("deferred memberships %s: no membership of org/nato", payloads[1])
+	}
+}
+
+// TestDeferOverHTTP: POST and GET answer once, so a query that defers is
+// refused with a coded error instead of answering its deferred fields with
+// null and a "hasNext" that nothing follows. @defer(if: false) defers
+// nothing and is answered.
+func TestDeferOverHTTP(t *testing.T) {
+	ts, _ := newTestServer(t)
+	const refused = "@defer needs the websocket transport"
+	for _, tc := range []struct {
+		name, q string
+		vars    map[string]any
+		ok      bool
+	}{
+		{"inline fragment", `{ entity(id: "country/FIN") { id ... on Country @defer { memberships { id } } } }`, nil, false},
+		{"labelled, nested in a list", `{ alliance(id: "org/nato") { members(first: 2) { edges { node { id ... @defer(label: "x") { name } } } } } }`, nil, false},
+		{"fragment spread", `query { entity(id: "country/FIN") { ...F @defer } } fragment F on Country { name }`, nil, false},
+		{"inside a named fragment", `query { entity(id: "country/FIN") { ...F } } fragment F on Country { id ... @defer { name } }`, nil, false},
+		{"if from a variable", `query($d: Boolean!) { entity(id: "country/FIN") { id ... @defer(if: $d) { name } } }`, map[string]any{"d": true}, false},
+		{"if false", `{ entity(id: "country/FIN") { id ... @defer(if: false) { name } } }`, nil, true},
+		{"if false from a variable", `query($d: Boolean!) { entity(id: "country/FIN") { id ... @defer(if: $d) { name } } }`, map[string]any{"d": false}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			status, b := post(t, ts.URL, tc.q, tc.vars)
+			var r gqlResponse
+			if err := json.Unmarshal(b, &r); err != nil {
+				t.Fatalf("status %d, body %s: %v", status, b, err)
+			}
+			if tc.ok {
+				if status != 200 || len(r.Errors) > 0 || !strings.Contains(string(r.Data), `"name":"Finland"`) || strings.Contains(string(b), "hasNext") {
+					t.Errorf("status %d: %s; want the name in one response", status, b)
+				}
+				return
+			}
+			if status != 200 || r.Data != nil && string(r.Data) != "null" || r.code() != "BAD_USER_INPUT" || !strings.Contains(r.Errors[0].Message, refused) || strings.Contains(string(b), "hasNext") {
+				t.Errorf("status %d: %s; want BAD_USER_INPUT %q", status, b, refused)
+			}
+		})
+	}
+	// GET goes through the same check.
+	resp, err := http.Get(ts.URL + "/graphql?query=" + url.QueryEscape(`{ entity(id: "country/FIN") { id ... @defer { name } } }`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var r gqlResponse
+	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil || r.code() != "BAD_USER_INPUT" {
+		t.Errorf("GET: status %d, %+v, %v", resp.StatusCode, r, err)
 	}
 }

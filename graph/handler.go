@@ -44,6 +44,7 @@ func NewHandler(r *Resolver, lim Limits, ws Socket, log *slog.Logger) http.Handl
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(getQueriesOnly{})
+	srv.Use(deferOnSocketOnly{})
 	srv.Use(limitsExt{lim: lim})
 	srv.Use(writeGate{policy: r.Policy})
 	if r.FieldHook != nil {

@@ -124,3 +124,67 @@ func (getQueriesOnly) MutateOperationContext(ctx context.Context, rc *graphql.Op
 	}
 	return model.Coded(model.CodeBadUserInput, "GET requests only allow query operations: send a "+string(rc.Operation.Operation)+" with POST")
 }
+
+// deferOnSocketOnly refuses @defer on POST and GET. They answer with one
+// response, so gqlgen would send the deferred fields as null with
+// "hasNext": true and never send the rest; the websocket transport
+// delivers the later payloads. A @defer whose if argument is false defers
+// nothing and is let through.
+type deferOnSocketOnly struct{}
+
+var (
+	_ graphql.HandlerExtension        = deferOnSocketOnly{}
+	_ graphql.OperationContextMutator = deferOnSocketOnly{}
+)
+
+func (deferOnSocketOnly) ExtensionName() string                   { return "AllianceGraphDeferOnSocketOnly" }
+func (deferOnSocketOnly) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (deferOnSocketOnly) MutateOperationContext(ctx context.Context, rc *graphql.OperationContext) *gqlerror.Error {
+	if _, plain := ctx.Value(methodKey{}).(string); !plain || rc.Operation == nil {
+		return nil
+	}
+	if defers(rc.Doc.Fragments, rc.Operation.SelectionSet, rc.Variables, map[string]bool{}) {
+		return model.Coded(model.CodeBadUserInput, "@defer needs the websocket transport (graphql-transport-ws): POST and GET send one response, so deferred fields would never arrive")
+	}
+	return nil
+}
+
+// defers reports whether set defers anything: an inline fragment or a
+// fragment spread under an active @defer, at any depth.
+func defers(frags ast.FragmentDefinitionList, set ast.SelectionSet, vars map[string]any, seen map[string]bool) bool {
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if defers(frags, s.SelectionSet, vars, seen) {
+				return true
+			}
+		case *ast.InlineFragment:
+			if activeDefer(s.Directives, vars) || defers(frags, s.SelectionSet, vars, seen) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if activeDefer(s.Directives, vars) {
+				return true
+			}
+			if f := frags.ForName(s.Name); f != nil && !seen[s.Name] {
+				seen[s.Name] = true
+				if defers(frags, f.SelectionSet, vars, seen) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// activeDefer reports whether ds holds a @defer that defers: one without
+// an if argument, or whose if is not false.
+func activeDefer(ds ast.DirectiveList, vars map[string]any) bool {
+	d := ds.ForName("defer")
+	if d == nil {
+		return false
+	}
+	on, ok := d.ArgumentMap(vars)["if"].(bool)
+	return !ok || on
+}
