@@ -94,11 +94,11 @@ func TestMarshalListInOrderWhenNothingIsRead(t *testing.T) {
 	db := listDB(t, 8)
 	ctx := opContext(db)
 	l := ctx.Value(opStateKey{}).(*opState).loaders
-	ids := make([]string, 8)
-	for i := range ids {
-		ids[i] = fmt.Sprintf("country/C%d", i)
+	refs := make([]store.EntityRef, 8)
+	for i := range refs {
+		refs[i] = store.RefOf(fmt.Sprintf("country/C%d", i))
 	}
-	if err := l.primeEntities(time.Time{}, ids); err != nil {
+	if err := l.primeEntities(time.Time{}, refs); err != nil {
 		t.Fatal(err)
 	}
 	before := db.Reads()
@@ -116,7 +116,7 @@ func TestMarshalListInOrderWhenNothingIsRead(t *testing.T) {
 		if batched(ctx) {
 			t.Errorf("element %d joins batches; want reads at once", i)
 		}
-		e, err := l.loadEntity(ctx, time.Time{}, ids[i])
+		e, err := l.loadEntity(ctx, time.Time{}, refs[i].ID)
 		if err != nil {
 			t.Error(err)
 			return graphql.Null

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -67,15 +68,20 @@ type loaders struct {
 	text   *loader[snapKey, string] // documents' stored texts
 	// now counts the store reads made at once rather than in a batch.
 	now atomic.Int64
+
+	// refs holds, by ID, the refs with entity numbers that facts gave
+	// (see keys): the entity loader reads those entities by number.
+	refMu sync.Mutex
+	refs  map[string]store.EntityRef
 }
 
 func newLoaders(db *store.DB, wait time.Duration) *loaders {
 	if wait <= 0 {
 		wait = DefaultLoaderWait
 	}
-	l := &loaders{}
-	l.entity = newLoader(func(keys []snapKey) (map[snapKey]*store.Entity, error) { return fetchEntities(db, keys) }, wait, &l.now)
-	l.edges = newLoader(func(keys []edgeKey) (map[edgeKey][]*store.Fact, error) { return fetchEdges(db, keys) }, wait, &l.now)
+	l := &loaders{refs: map[string]store.EntityRef{}}
+	l.entity = newLoader(func(keys []snapKey) (map[snapKey]*store.Entity, error) { return fetchEntities(db, keys, l.ref) }, wait, &l.now)
+	l.edges = newLoader(func(keys []edgeKey) (map[edgeKey][]*store.Fact, error) { return fetchEdges(db, keys, l.ref) }, wait, &l.now)
 	l.text = newLoader(func(keys []snapKey) (map[snapKey]string, error) { return fetchTexts(db, keys) }, wait, &l.now)
 	return l
 }
@@ -94,16 +100,17 @@ func atKey(t time.Time) int64 {
 	return t.UnixNano()
 }
 
-// fetchEntities reads all keys of one snapshot with one store read.
-func fetchEntities(db *store.DB, keys []snapKey) (map[snapKey]*store.Entity, error) {
-	groups := map[int64][]string{}
+// fetchEntities reads all keys of one snapshot with one store read, by
+// the refs that ref gives for their IDs.
+func fetchEntities(db *store.DB, keys []snapKey, ref func(id string) store.EntityRef) (map[snapKey]*store.Entity, error) {
+	groups := map[int64][]store.EntityRef{}
 	for _, k := range keys {
-		groups[k.at] = append(groups[k.at], k.id)
+		groups[k.at] = append(groups[k.at], ref(k.id))
 	}
 	out := make(map[snapKey]*store.Entity, len(keys))
-	for at, ids := range groups {
+	for at, refs := range groups {
 		err := db.View(snapTime(at), func(r *store.Reader) error {
-			m, err := r.Entities(ids)
+			m, err := r.EntitiesByRef(refs)
 			for id, e := range m {
 				out[snapKey{at, id}] = e
 			}
@@ -117,21 +124,21 @@ func fetchEntities(db *store.DB, keys []snapKey) (map[snapKey]*store.Entity, err
 }
 
 // fetchEdges reads the edges of all keys sharing a snapshot and filter with
-// one store read.
-func fetchEdges(db *store.DB, keys []edgeKey) (map[edgeKey][]*store.Fact, error) {
+// one store read, by the refs that ref gives for their IDs.
+func fetchEdges(db *store.DB, keys []edgeKey, ref func(id string) store.EntityRef) (map[edgeKey][]*store.Fact, error) {
 	type group struct {
 		at int64
 		edgeSel
 	}
-	groups := map[group][]string{}
+	groups := map[group][]store.EntityRef{}
 	for _, k := range keys {
 		g := group{k.at, k.edgeSel}
-		groups[g] = append(groups[g], k.id)
+		groups[g] = append(groups[g], ref(k.id))
 	}
 	out := make(map[edgeKey][]*store.Fact, len(keys))
-	for g, ids := range groups {
+	for g, refs := range groups {
 		err := db.View(snapTime(g.at), func(r *store.Reader) error {
-			m, err := r.EdgesOf(ids, g.filter())
+			m, err := r.EdgesByRef(refs, g.filter())
 			for id, fs := range m {
 				out[edgeKey{g.at, id, g.edgeSel}] = fs
 			}
@@ -190,12 +197,37 @@ func (l *loaders) loadText(ctx context.Context, at time.Time, id string) (string
 // primeEntities reads the given entities that the loader does not hold
 // yet (one store read) and puts them in its cache, so resolvers asking for
 // them later do not wait for a batch.
-func (l *loaders) primeEntities(at time.Time, ids []string) error {
-	keys := make([]snapKey, len(ids))
-	for i, id := range ids {
-		keys[i] = snapKey{atKey(at), id}
+func (l *loaders) primeEntities(at time.Time, refs []store.EntityRef) error {
+	return l.entity.prime(l.keys(at, refs)...)
+}
+
+// keys returns the entity loader's keys for refs in snapshot at, and
+// remembers the refs that carry an entity number, so that whichever load
+// reads an ID (this one, or a later one asking by ID alone) reads it by
+// number. A number is only a hint (store.EntitiesByRef), so refs from
+// another snapshot do no harm.
+func (l *loaders) keys(at time.Time, refs []store.EntityRef) []snapKey {
+	keys := make([]snapKey, len(refs))
+	l.refMu.Lock()
+	for i, ref := range refs {
+		keys[i] = snapKey{atKey(at), ref.ID}
+		if ref != store.RefOf(ref.ID) {
+			l.refs[ref.ID] = ref
+		}
 	}
-	return l.entity.prime(keys...)
+	l.refMu.Unlock()
+	return keys
+}
+
+// ref returns the ref remembered for id, or one holding id alone.
+func (l *loaders) ref(id string) store.EntityRef {
+	l.refMu.Lock()
+	ref, ok := l.refs[id]
+	l.refMu.Unlock()
+	if !ok {
+		return store.RefOf(id)
+	}
+	return ref
 }
 
 // primeEdges is primeEntities for the edges of ids under one filter.

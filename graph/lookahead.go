@@ -162,17 +162,17 @@ func (r *Resolver) primeEnds(ctx context.Context, at time.Time, facts []*store.F
 	if !from && !to && !ev {
 		return nil
 	}
-	ids := make([]string, 0, 2*len(facts))
+	refs := make([]store.EntityRef, 0, 2*len(facts))
 	for _, f := range facts {
 		if from {
-			ids = append(ids, f.From)
+			refs = append(refs, f.FromRef())
 		}
 		if to {
-			ids = append(ids, f.To)
+			refs = append(refs, f.ToRef())
 		}
 		if ev && f.Event != "" {
-			ids = append(ids, f.Event)
+			refs = append(refs, store.RefOf(f.Event))
 		}
 	}
-	return r.op(ctx).loaders.primeEntities(at, ids)
+	return r.op(ctx).loaders.primeEntities(at, refs)
 }

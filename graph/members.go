@@ -39,11 +39,11 @@ func (r *Resolver) members(ctx context.Context, org *model.Organization, mf memb
 		return mf.joinedAfter != nil && f.Valid.From <= *mf.joinedAfter ||
 			mf.joinedBefore != nil && (f.Valid.From == 0 || f.Valid.From >= *mf.joinedBefore)
 	})
-	ids := make([]string, len(fs))
+	refs := make([]store.EntityRef, len(fs))
 	for i, f := range fs {
-		ids[i] = f.From
+		refs[i] = f.FromRef()
 	}
-	ents, err := r.loadAll(ctx, at, ids)
+	ents, err := r.loadAll(ctx, at, refs)
 	if err != nil {
 		return nil, err
 	}
@@ -107,11 +107,11 @@ func (r *Resolver) membershipDiff(ctx context.Context, org *model.Organization, 
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]string, len(fs))
+	refs := make([]store.EntityRef, len(fs))
 	for i, f := range fs {
-		ids[i] = f.From
+		refs[i] = f.FromRef()
 	}
-	ents, err := r.loadAll(ctx, at, ids)
+	ents, err := r.loadAll(ctx, at, refs)
 	if err != nil {
 		return nil, err
 	}
@@ -181,14 +181,14 @@ func (r *Resolver) accessions(ctx context.Context, org *model.Organization, from
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]string, 0, 2*len(facts))
+	refs := make([]store.EntityRef, 0, 2*len(facts))
 	for _, f := range facts {
-		ids = append(ids, f.From)
+		refs = append(refs, f.FromRef())
 		if f.Event != "" {
-			ids = append(ids, f.Event)
+			refs = append(refs, store.RefOf(f.Event))
 		}
 	}
-	ents, err := r.loadAll(ctx, at, ids)
+	ents, err := r.loadAll(ctx, at, refs)
 	if err != nil {
 		return nil, err
 	}

@@ -143,23 +143,19 @@ func (r *Resolver) relations(ctx context.Context, id string, parent time.Time, d
 }
 
 // loadAll loads many entities in one batch; any missing one is an
-// internal error (callers pass IDs taken from live facts).
-func (r *Resolver) loadAll(ctx context.Context, at time.Time, ids []string) ([]*store.Entity, error) {
+// internal error (callers pass refs taken from live facts).
+func (r *Resolver) loadAll(ctx context.Context, at time.Time, refs []store.EntityRef) ([]*store.Entity, error) {
 	l := r.op(ctx).loaders
-	keys := make([]snapKey, len(ids))
-	for i, id := range ids {
-		keys[i] = snapKey{atKey(at), id}
-	}
-	fs, err := l.entity.loadAll(ctx, keys)
+	fs, err := l.entity.loadAll(ctx, l.keys(at, refs))
 	if err != nil {
-		return nil, fmt.Errorf("graph: load %d entities: %v", len(ids), err)
+		return nil, fmt.Errorf("graph: load %d entities: %v", len(refs), err)
 	}
 	ents := make([]*store.Entity, len(fs))
 	for i, f := range fs {
 		if !f.ok {
 			// Not store.ErrNotFound: the ID came from a live fact, so
 			// this is a dangling reference, an internal error.
-			return nil, fmt.Errorf("graph: load %d entities: %s is missing", len(ids), ids[i])
+			return nil, fmt.Errorf("graph: load %d entities: %s is missing", len(refs), refs[i].ID)
 		}
 		ents[i] = f.v
 	}

@@ -36,6 +36,17 @@ func decodeOutVal(v []byte) (*Fact, error) {
 	return decodeFact(rec)
 }
 
+// decodeEdgeFact decodes the fact in out-edge value v of edge e and
+// remembers its ends' numbers (Fact.ends).
+func decodeEdgeFact(e edge, v []byte) (*Fact, error) {
+	f, err := decodeOutVal(v)
+	if err != nil {
+		return nil, err
+	}
+	f.ends = [2]uint64{e.src, e.dst}
+	return f, nil
+}
+
 func decodeFact(b []byte) (*Fact, error) {
 	var f Fact
 	if err := json.Unmarshal(b, &f); err != nil {

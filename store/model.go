@@ -270,6 +270,11 @@ type Fact struct {
 	Event     string     `json:"ev,omitempty"` // the event that began it
 	Props     []Prop     `json:"props,omitempty"`
 	Citations []Citation `json:"cite,omitempty"`
+
+	// ends holds the internal numbers of From and To when the read that
+	// returned the fact had them (an edge or by-time key names both),
+	// else zeros: hints for EntitiesByRef (FromRef, ToRef). Not stored.
+	ends [2]uint64
 }
 
 // ValidAt reports whether the fact was true on day d.

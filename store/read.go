@@ -115,22 +115,11 @@ func (r *Reader) Entity(id string) (*Entity, error) {
 // malformed or unknown ID is simply absent. It is one store read however
 // many IDs it is given, which is what dataloaders batch into.
 func (r *Reader) Entities(ids []string) (map[string]*Entity, error) {
-	r.count()
-	out := make(map[string]*Entity, len(ids))
-	for _, id := range ids {
-		if _, dup := out[id]; dup {
-			continue
-		}
-		e, _, err := r.entity(id)
-		if errors.Is(err, ErrNotFound) || errors.Is(err, ErrInvalid) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		out[id] = e
+	refs := make([]EntityRef, len(ids))
+	for i, id := range ids {
+		refs[i] = RefOf(id)
 	}
-	return out, nil
+	return r.EntitiesByRef(refs)
 }
 
 // EntityByXID returns the entity with external ID scheme/value (for
@@ -176,7 +165,7 @@ func (r *Reader) factAt(e edge) (*Fact, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: out-edge of fact %d: %v", ErrCorrupt, e.fact, err)
 	}
-	return decodeOutVal(v)
+	return decodeEdgeFact(e, v)
 }
 
 // Fact returns the fact with readable ID id.
@@ -234,23 +223,11 @@ func (r *Reader) Edges(id string, f EdgeFilter) ([]*Fact, error) {
 // EdgesOf is Edges for many entities in one store read; unknown IDs are
 // absent from the result.
 func (r *Reader) EdgesOf(ids []string, f EdgeFilter) (map[string][]*Fact, error) {
-	r.count()
-	out := make(map[string][]*Fact, len(ids))
-	for _, id := range ids {
-		n, k, err := r.resolve(id)
-		if errors.Is(err, ErrNotFound) || errors.Is(err, ErrInvalid) || k == kindFact {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		fs, err := r.edges(n, f)
-		if err != nil {
-			return nil, err
-		}
-		out[id] = fs
+	refs := make([]EntityRef, len(ids))
+	for i, id := range ids {
+		refs[i] = RefOf(id)
 	}
-	return out, nil
+	return r.EdgesByRef(refs, f)
 }
 
 func (r *Reader) edges(n uint64, f EdgeFilter) ([]*Fact, error) {
@@ -280,7 +257,7 @@ func (r *Reader) edges(n uint64, f EdgeFilter) ([]*Fact, error) {
 				if f.AsOf != 0 && !iv.Contains(f.AsOf) {
 					return nil
 				}
-				fact, err := decodeOutVal(v)
+				fact, err := decodeEdgeFact(e, v)
 				if err != nil {
 					return err
 				}

@@ -58,6 +58,20 @@ func (r *Reader) slugNum(kind Kind, key, id string) (uint64, error) {
 
 // node returns the entity record with internal id n, or ErrNotFound. The
 // caller owns it: an entity in the cache is never handed out, only a copy.
+// nodeID returns the ID of entity n, from the cache without copying the
+// entity when it is there.
+func (r *Reader) nodeID(n uint64) (string, error) {
+	var buf [nodeKeyLen]byte
+	if e, ok := r.cache.get(be64(append(buf[:0], tagNode), n), r.ts); ok {
+		return e.ent.ID, nil
+	}
+	e, err := r.node(n)
+	if err != nil {
+		return "", err
+	}
+	return e.ID, nil
+}
+
 func (r *Reader) node(n uint64) (*Entity, error) {
 	var buf [nodeKeyLen]byte // a hit allocates no key
 	if e, ok := r.cache.get(be64(append(buf[:0], tagNode), n), r.ts); ok {

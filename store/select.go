@@ -105,7 +105,7 @@ func (r *Reader) Walk(sel Selection, v Visitor) (truncated bool, err error) {
 			if !nodes[e.dst] {
 				return nil
 			}
-			f, err := decodeOutVal(v)
+			f, err := decodeEdgeFact(e, v)
 			facts = append(facts, f)
 			return err
 		})
