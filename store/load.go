@@ -51,10 +51,15 @@ func (db *DB) Load(o UpdateOptions, fn func(*Writer) error) (time.Time, error) {
 	if base > formatTs || db.nextID > 1 {
 		return time.Time{}, ErrNotEmpty
 	}
-	txn := db.bdb.NewTransactionAt(base, false)
+	old, format, err := db.allVersions(base)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("store: load: %w", err)
+	}
 	mem := newMemKV()
+	mem.keep(old)
+	txn := db.bdb.NewTransactionAt(base, false)
 	w := &Writer{Reader: Reader{db: db, txn: txn, ts: base, at: base, mem: mem}, next: db.nextID, seq0: db.nextID}
-	err := fn(w)
+	err = fn(w)
 	txn.Discard()
 	if err != nil || !w.dirty {
 		return tsTime(base), err
@@ -67,7 +72,7 @@ func (db *DB) Load(o UpdateOptions, fn func(*Writer) error) (time.Time, error) {
 	if err := w.writeCommit(ts, c); err != nil {
 		return time.Time{}, err
 	}
-	if err := db.stream(mem, base, ts); err != nil {
+	if err := db.stream(mem, format, ts); err != nil {
 		return time.Time{}, fmt.Errorf("store: load: %w", err)
 	}
 	db.nextID = w.next
@@ -100,6 +105,11 @@ type memKV struct {
 	// largest cost of a load. A write of the record drops its entry.
 	ents map[uint64]*Entity
 	seed maphash.Seed
+	// whole says that the memKV holds every key of the store (keep put
+	// the store's own keys in it before the load began), so a key it does
+	// not hold is in no version of the store: get answers it without
+	// reading Badger.
+	whole bool
 }
 
 // memChunk is the size of one arena chunk; a record is at most a few
@@ -204,7 +214,8 @@ func (m *memKV) entity(r *Reader, n uint64) (*Entity, error) {
 }
 
 // get returns the value of k written in this load: found reports whether
-// the load wrote or deleted it; v is nil when deleted.
+// the load wrote or deleted it, or, once the memKV is whole, whether
+// anything need be read at all; v is nil when deleted (or absent).
 func (m *memKV) get(k []byte) (v []byte, found bool) {
 	i, ok := m.read[k[0]][maphash.Bytes(m.seed, k)]
 	at := memAt{k[0], i}
@@ -212,7 +223,7 @@ func (m *memKV) get(k []byte) (v []byte, found bool) {
 		at, ok = m.clash[string(k)]
 	}
 	if !ok {
-		return nil, false
+		return nil, m.whole
 	}
 	op := m.byTag[at.tag][at.i]
 	if op.del {
@@ -221,20 +232,25 @@ func (m *memKV) get(k []byte) (v []byte, found bool) {
 	return m.bytes(op.val), true
 }
 
-// stream writes the load in mem, plus every version of every key already
-// in the store (the empty store's format version and first commit), into
-// Badger with a StreamWriter, then the format version in a commit of its
-// own (see Load). The caller holds the writer lock.
-func (db *DB) stream(mem *memKV, base, ts uint64) error {
-	old, format, err := db.allVersions(base)
-	if err != nil {
-		return err
+// keep puts every version of every key already in the store (an empty
+// store's first commit; kvs from allVersions, in Badger's order) into m,
+// at their own versions, so that the load writes them again and reads
+// them from m; m is then whole.
+func (m *memKV) keep(kvs []*pb.KV) {
+	// Badger's order is newest first within a key; put the newest last,
+	// so that it is the one get finds.
+	for _, kv := range slices.Backward(kvs) {
+		m.put(kv.Key, kv.Value, false)
+		ops := m.byTag[kv.Key[0]]
+		ops[len(ops)-1].ver = kv.Version
 	}
-	for _, kv := range old {
-		mem.seq++
-		op := memOp{key: mem.copyIn(kv.Key), head: keyHead(kv.Key), val: mem.copyIn(kv.Value), seq: mem.seq, ver: kv.Version}
-		mem.byTag[kv.Key[0]] = append(mem.byTag[kv.Key[0]], op)
-	}
+	m.whole = true
+}
+
+// stream writes the load in mem (which holds the store's own keys too,
+// see keep) into Badger with a StreamWriter, then the format version in
+// a commit of its own (see Load). The caller holds the writer lock.
+func (db *DB) stream(mem *memKV, format []byte, ts uint64) error {
 	var tags []byte
 	for t, ops := range mem.byTag {
 		if len(ops) > 0 {
@@ -255,7 +271,7 @@ func (db *DB) stream(mem *memKV, base, ts uint64) error {
 	// on a goroutine of its own: many short streams keep both cores busy
 	// where one stream per tag left the largest tags to one.
 	slices.SortFunc(tags, func(a, b byte) int { return cmp.Compare(len(mem.byTag[b]), len(mem.byTag[a])) })
-	err = parallel(tags, func(t byte) error {
+	err := parallel(tags, func(t byte) error {
 		ops := mem.byTag[t]
 		for i := range ops {
 			if ops[i].ver == 0 {

@@ -80,8 +80,19 @@ func (w *Writer) alloc() uint64 {
 
 // touched records a change. An ID changed twice in one commit keeps its
 // first operation, unless the later one deletes it.
+//
+// The index by ID is built at the first change that is not a creation.
+// Until then every change is a creation, and a creation's ID cannot be in
+// the list already: had this commit created it before, the Writer, which
+// reads its own writes, would have found it and this would be an update;
+// had it deleted it, the index would exist. So an import that only
+// creates (the usual first import) appends and never builds the index.
 func (w *Writer) touched(c Change) {
 	if w.changedAt == nil {
+		if c.Op == OpCreate {
+			w.changed = append(w.changed, c)
+			return
+		}
 		w.changedAt = make(map[string]int, len(w.changed))
 		for i, x := range w.changed {
 			w.changedAt[x.ID] = i
@@ -364,8 +375,8 @@ func (w *Writer) PutFact(f Fact) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	_, key, _ := SplitID(f.ID)
-	n, _, err := w.resolve(f.ID)
+	_, key, _ := SplitID(f.ID) // prepareFact checked it
+	n, err := w.slugNum(kindFact, key, f.ID)
 	op := OpUpdate
 	switch {
 	case errors.Is(err, ErrNotFound):

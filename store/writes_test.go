@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -495,5 +496,67 @@ func TestMemTableBoundsAWrite(t *testing.T) {
 	})
 	if !errors.Is(err, ErrNotFound) {
 		t.Errorf("after the failed write: %v, want ErrNotFound", err)
+	}
+}
+
+// TestChangesOnePerID: a commit lists each ID it changed once, with its
+// first operation unless a later one deleted it, whatever the order of
+// creations, updates and deletions (the list is kept without an index
+// while a commit only creates).
+func TestChangesOnePerID(t *testing.T) {
+	put := func(id, name string) func(*Writer) error {
+		return func(w *Writer) error { _, err := w.PutEntity(Entity{ID: id, Name: name}); return err }
+	}
+	fact := func(id, from string) func(*Writer) error {
+		return func(w *Writer) error {
+			_, err := w.PutFact(Fact{ID: id, Predicate: PartnerOf, From: from, To: "org/nato", Citations: cite()})
+			return err
+		}
+	}
+	type op struct {
+		id string
+		op Op
+	}
+	for _, tc := range []struct {
+		name  string
+		steps []func(*Writer) error
+		want  []op
+	}{
+		{"creations only", []func(*Writer) error{put("place/a", "A"), put("place/b", "B"), fact("fact/x", "country/FIN")},
+			[]op{{"place/a", OpCreate}, {"place/b", OpCreate}, {"fact/x", OpCreate}}},
+		{"create then update", []func(*Writer) error{put("place/a", "A"), put("place/b", "B"), put("place/a", "A2")},
+			[]op{{"place/a", OpCreate}, {"place/b", OpCreate}}},
+		{"update first, then creations", []func(*Writer) error{put("country/FIN", "Suomi"), put("place/a", "A"), put("country/FIN", "Finland again"), put("place/b", "B")},
+			[]op{{"country/FIN", OpUpdate}, {"place/a", OpCreate}, {"place/b", OpCreate}}},
+		{"create then delete", []func(*Writer) error{put("place/a", "A"), put("place/b", "B"), deleteEntity("place/a")},
+			[]op{{"place/a", OpDelete}, {"place/b", OpCreate}}},
+		{"delete then create again", []func(*Writer) error{deleteEntity("place/old"), put("place/old", "Old again"), put("place/c", "C")},
+			[]op{{"place/old", OpDelete}, {"place/c", OpCreate}}},
+		{"fact created, updated, deleted", []func(*Writer) error{fact("fact/x", "country/FIN"), fact("fact/y", "country/SWE"), fact("fact/x", "country/SWE"), deleteFact("fact/y")},
+			[]op{{"fact/x", OpCreate}, {"fact/y", OpDelete}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db := newTestDB(t)
+			fixture(t, db)
+			mustUpdate(t, db, putEntities(Entity{ID: "place/old", Name: "Old"}))
+			events, cancel := db.Subscribe(1)
+			defer cancel()
+			mustUpdate(t, db, func(w *Writer) error {
+				for _, s := range tc.steps {
+					if err := s(w); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			ev := <-events
+			var got []op
+			for _, c := range ev.Changes {
+				got = append(got, op{c.ID, c.Op})
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("changes %v, want %v", got, tc.want)
+			}
+		})
 	}
 }
