@@ -100,11 +100,15 @@ type memKV struct {
 	// clash holds the keys whose hash an earlier, different key already
 	// had (no 64-bit clash is expected, but one must not lose a write).
 	clash map[string]memAt
-	// ents holds decoded entity records by internal id: every fact reads
-	// both its ends and its sources, and decoding them each time was the
-	// largest cost of a load. A write of the record drops its entry.
-	ents map[uint64]*Entity
-	seed maphash.Seed
+	// ents holds the entities the load has read, by internal number, and
+	// slugs the same entries by their slug key: every fact reads its ends
+	// and sources, and finding them through the index of all slugs and
+	// decoding their records each time were the largest costs of a load.
+	// A write of a record clears its entry's decoded entity; a write of
+	// an entity's slug drops its slugs entry.
+	ents  map[uint64]*memEnt
+	slugs map[string]*memEnt
+	seed  maphash.Seed
 	// whole says that the memKV holds every key of the store (keep put
 	// the store's own keys in it before the load began), so a key it does
 	// not hold is in no version of the store: get answers it without
@@ -135,7 +139,7 @@ type memOp struct {
 }
 
 func newMemKV() *memKV {
-	m := &memKV{clash: map[string]memAt{}, ents: map[uint64]*Entity{}, seed: maphash.MakeSeed()}
+	m := &memKV{clash: map[string]memAt{}, ents: map[uint64]*memEnt{}, slugs: map[string]*memEnt{}, seed: maphash.MakeSeed()}
 	for t, ok := range readTags {
 		if ok {
 			m.read[t] = map[uint64]uint32{}
@@ -181,7 +185,7 @@ func (m *memKV) put(k, v []byte, del bool) {
 	}
 	tag := k[0]
 	at := memAt{tag: tag, i: uint32(len(m.byTag[tag]))}
-	m.byTag[tag] = append(m.byTag[tag], op)
+	m.byTag[tag] = appendDoubling(m.byTag[tag], op)
 	if readTags[tag] {
 		h := maphash.Bytes(m.seed, k)
 		if prev, ok := m.read[tag][h]; !ok || bytes.Equal(m.keyOf(memAt{tag, prev}), k) {
@@ -190,27 +194,74 @@ func (m *memKV) put(k, v []byte, del bool) {
 			m.clash[string(k)] = at
 		}
 	}
-	if tag == tagNode {
+	switch {
+	case tag == tagNode:
 		if n, err := parseNodeKey(k); err == nil {
-			delete(m.ents, n)
+			if me := m.ents[n]; me != nil {
+				me.e = nil
+			}
 		}
+	case tag == tagSlug && len(k) > 1 && Kind(k[1]) != kindFact:
+		delete(m.slugs, string(k))
 	}
 }
 
+// appendDoubling appends op to ops, doubling the capacity when it is
+// full: append grows a large slice by a quarter at a time, which copied a
+// load's operations about five times over.
+func appendDoubling(ops []memOp, op memOp) []memOp {
+	if len(ops) == cap(ops) {
+		ops = slices.Grow(ops, max(len(ops), 1024))
+	}
+	return append(ops, op)
+}
+
 func (m *memKV) keyOf(at memAt) []byte { return m.bytes(m.byTag[at.tag][at.i].key) }
+
+// memEnt is an entity a load has read: its number, and its decoded
+// record (nil once the load wrote the record again).
+type memEnt struct {
+	n uint64
+	e *Entity
+}
 
 // entity returns entity n, decoded once per load (see ents). Callers
 // inside a load share the *Entity and must not change it; the write path
 // only reads it.
 func (m *memKV) entity(r *Reader, n uint64) (*Entity, error) {
-	if e, ok := m.ents[n]; ok {
-		return e, nil
+	me := m.ents[n]
+	if me != nil && me.e != nil {
+		return me.e, nil
 	}
 	e, err := r.decodeEntityAt(n)
-	if err == nil {
-		m.ents[n] = e
+	if err != nil {
+		return nil, err
 	}
-	return e, err
+	if me == nil {
+		me = &memEnt{n: n}
+		m.ents[n] = me
+	}
+	me.e = e
+	return e, nil
+}
+
+// entityBySlug returns the entity whose slug key is sk, when the load has
+// read it through that key before (noteSlug) and neither was written
+// since.
+func (m *memKV) entityBySlug(sk []byte) (*Entity, uint64, bool) {
+	me := m.slugs[string(sk)]
+	if me == nil || me.e == nil {
+		return nil, 0, false
+	}
+	return me.e, me.n, true
+}
+
+// noteSlug records that slug key sk names entity n, read through
+// entity (so ents holds n).
+func (m *memKV) noteSlug(sk []byte, n uint64) {
+	if me := m.ents[n]; me != nil {
+		m.slugs[string(sk)] = me
+	}
 }
 
 // get returns the value of k written in this load: found reports whether
@@ -262,7 +313,7 @@ func (db *DB) stream(mem *memKV, format []byte, ts uint64) error {
 	if err := sw.Prepare(); err != nil {
 		return err
 	}
-	mem.read, mem.clash, mem.ents = [256]map[uint64]uint32{}, nil, nil // not needed any more: let them go
+	mem.read, mem.clash, mem.ents, mem.slugs = [256]map[uint64]uint32{}, nil, nil, nil // not needed any more: let them go
 	// Sort each tag's operations, largest tags first so that two workers
 	// finish together; then cut them into ranges of at most streamOps,
 	// each its own stream, which two workers write. StreamWriter.Write may
@@ -342,7 +393,7 @@ func (m *memKV) streamRange(sw *badger.StreamWriter, r memRange) error {
 			continue // deleted during the load
 		}
 		key := m.bytes(op.key)
-		if i+1 < len(ops) && ops[i+1].ver == op.ver && bytes.Equal(m.bytes(ops[i+1].key), key) {
+		if i+1 < len(ops) && ops[i+1].ver == op.ver && ops[i+1].head == op.head && bytes.Equal(m.bytes(ops[i+1].key), key) {
 			continue // a later write of the same version wins
 		}
 		*kv = pb.KV{Key: key, Value: m.bytes(op.val), Version: op.ver, StreamId: r.id}

@@ -81,13 +81,21 @@ func SplitID(id string) (Kind, string, error) {
 			return 0, "", fmt.Errorf("%w: ID %q contains a space or control character", ErrInvalid, id)
 		}
 	}
-	for k, i := range kindInfo {
-		if i.prefix == prefix {
-			return k, key, nil
-		}
+	if k, ok := kindByPrefix[prefix]; ok {
+		return k, key, nil
 	}
 	return 0, "", fmt.Errorf("%w: ID %q has unknown prefix %q", ErrInvalid, id, prefix)
 }
+
+// kindByPrefix maps each ID prefix to its kind (kindInfo the other way):
+// SplitID runs for every ID read or written.
+var kindByPrefix = func() map[string]Kind {
+	m := make(map[string]Kind, len(kindInfo))
+	for k, i := range kindInfo {
+		m[i.prefix] = k
+	}
+	return m
+}()
 
 // IsFactID reports whether id names a fact rather than an entity.
 func IsFactID(id string) bool { return strings.HasPrefix(id, "fact/") }

@@ -92,6 +92,9 @@ func (r *Reader) decodeEntityAt(n uint64) (*Entity, error) {
 }
 
 func (r *Reader) entity(id string) (*Entity, uint64, error) {
+	if r.mem != nil {
+		return r.memEntity(id)
+	}
 	n, k, err := r.resolve(id)
 	if err != nil {
 		return nil, 0, err
@@ -101,6 +104,36 @@ func (r *Reader) entity(id string) (*Entity, uint64, error) {
 	}
 	e, err := r.entityByNum(n)
 	return e, n, err
+}
+
+// memEntity is entity during a Load: an entity the load has read by its
+// slug before is found by that key alone (see memKV.slugs).
+func (r *Reader) memEntity(id string) (*Entity, uint64, error) {
+	k, key, err := SplitID(id)
+	if err != nil {
+		return nil, 0, err
+	}
+	var buf [64]byte // the slug key, without allocating unless it is longer
+	sk := append(append(buf[:0], tagSlug, byte(k)), key...)
+	if e, n, ok := r.mem.entityBySlug(sk); ok {
+		return e, n, nil
+	}
+	if k == kindFact {
+		return nil, 0, fmt.Errorf("%w: %s is a fact, not an entity", ErrInvalid, id)
+	}
+	n, err := r.slugNum(k, key, id)
+	if errors.Is(err, ErrNotFound) {
+		return nil, 0, fmt.Errorf("%w: %s", ErrNotFound, id)
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	e, err := r.mem.entity(r, n)
+	if err != nil {
+		return nil, 0, err
+	}
+	r.mem.noteSlug(sk, n)
+	return e, n, nil
 }
 
 // Entity returns the entity with readable ID id, or an error wrapping
