@@ -90,7 +90,7 @@ func (w *Writer) alloc() uint64 {
 func (w *Writer) touched(c Change) {
 	if w.changedAt == nil {
 		if c.Op == OpCreate {
-			w.changed = append(w.changed, c)
+			w.changed = appendDoubling(w.changed, c)
 			return
 		}
 		w.changedAt = make(map[string]int, len(w.changed))
@@ -105,7 +105,17 @@ func (w *Writer) touched(c Change) {
 		return
 	}
 	w.changedAt[c.ID] = len(w.changed)
-	w.changed = append(w.changed, c)
+	w.changed = appendDoubling(w.changed, c)
+}
+
+// appendDoubling is append that doubles a full slice's capacity: append
+// grows a large slice by a quarter at a time, which copied a large
+// import's change list (millions of entries) about five times over.
+func appendDoubling[T any](s []T, v T) []T {
+	if len(s) == cap(s) {
+		s = slices.Grow(s, max(len(s), 64))
+	}
+	return append(s, v)
 }
 
 // factChange describes a change of fact f.
