@@ -106,15 +106,15 @@ type memKV struct {
 	// clash holds the keys whose hash an earlier, different key already
 	// had (no 64-bit clash is expected, but one must not lose a write).
 	clash map[string]memAt
-	// ents holds the entities the load has read, by internal number, and
-	// slugs the same entries by their slug key: every fact reads its ends
-	// and sources, and finding them through the index of all slugs and
-	// decoding their records each time were the largest costs of a load.
-	// A write of a record clears its entry's decoded entity; a write of
-	// an entity's slug drops its slugs entry.
-	ents  map[uint64]*memEnt
-	slugs map[string]*memEnt
-	seed  maphash.Seed
+	// ents holds the entity records the load has decoded, by number (a
+	// write of the record drops its entry), and nums the numbers of the
+	// entities it has looked up, by slug key (a write of the slug drops
+	// its entry): every fact looks up its ends and sources, and finding
+	// them in the index of all slugs, facts' included, then checking the
+	// key in the arena, was the largest cost of a load.
+	ents map[uint64]*Entity
+	nums map[string]uint64
+	seed maphash.Seed
 	// whole says that the memKV holds every key of the store (keep put
 	// the store's own keys in it before the load began), so a key it does
 	// not hold is in no version of the store: get answers it without
@@ -148,7 +148,7 @@ type memOp struct {
 }
 
 func newMemKV() *memKV {
-	m := &memKV{clash: map[string]memAt{}, ents: map[uint64]*memEnt{}, slugs: map[string]*memEnt{}, seed: maphash.MakeSeed()}
+	m := &memKV{clash: map[string]memAt{}, ents: map[uint64]*Entity{}, nums: map[string]uint64{}, seed: maphash.MakeSeed()}
 	for t, ok := range readTags {
 		if ok {
 			m.read[t] = map[uint64]uint32{}
@@ -205,12 +205,10 @@ func (m *memKV) put(k, v []byte, del bool) {
 	switch {
 	case tag == tagNode:
 		if n, err := parseNodeKey(k); err == nil {
-			if me := m.ents[n]; me != nil {
-				me.e = nil
-			}
+			delete(m.ents, n)
 		}
 	case tag == tagSlug && len(k) > 1 && Kind(k[1]) != kindFact:
-		delete(m.slugs, string(k))
+		delete(m.nums, string(k))
 	}
 }
 
@@ -256,50 +254,18 @@ func (m *memKV) flatten(tag byte) {
 
 func (m *memKV) keyOf(at memAt) []byte { return m.bytes(m.op(at).key) }
 
-// memEnt is an entity a load has read: its number, and its decoded
-// record (nil once the load wrote the record again).
-type memEnt struct {
-	n uint64
-	e *Entity
-}
-
 // entity returns entity n, decoded once per load (see ents). Callers
 // inside a load share the *Entity and must not change it; the write path
 // only reads it.
 func (m *memKV) entity(r *Reader, n uint64) (*Entity, error) {
-	me := m.ents[n]
-	if me != nil && me.e != nil {
-		return me.e, nil
+	if e, ok := m.ents[n]; ok {
+		return e, nil
 	}
 	e, err := r.decodeEntityAt(n)
-	if err != nil {
-		return nil, err
+	if err == nil {
+		m.ents[n] = e
 	}
-	if me == nil {
-		me = &memEnt{n: n}
-		m.ents[n] = me
-	}
-	me.e = e
-	return e, nil
-}
-
-// entityBySlug returns the entity whose slug key is sk, when the load has
-// read it through that key before (noteSlug) and neither was written
-// since.
-func (m *memKV) entityBySlug(sk []byte) (*Entity, uint64, bool) {
-	me := m.slugs[string(sk)]
-	if me == nil || me.e == nil {
-		return nil, 0, false
-	}
-	return me.e, me.n, true
-}
-
-// noteSlug records that slug key sk names entity n, read through
-// entity (so ents holds n).
-func (m *memKV) noteSlug(sk []byte, n uint64) {
-	if me := m.ents[n]; me != nil {
-		m.slugs[string(sk)] = me
-	}
+	return e, err
 }
 
 // get returns the value of k written in this load: found reports whether
@@ -350,7 +316,7 @@ func (db *DB) stream(mem *memKV, format []byte, ts uint64) error {
 	if err := sw.Prepare(); err != nil {
 		return err
 	}
-	mem.read, mem.clash, mem.ents, mem.slugs = [256]map[uint64]uint32{}, nil, nil, nil // not needed any more: let them go
+	mem.read, mem.clash, mem.ents, mem.nums = [256]map[uint64]uint32{}, nil, nil, nil // not needed any more: let them go
 	// Sort each tag's operations, largest tags first so that two workers
 	// finish together; then cut them into ranges of at most streamOps,
 	// each its own stream, which two workers write. StreamWriter.Write may

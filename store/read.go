@@ -92,48 +92,52 @@ func (r *Reader) decodeEntityAt(n uint64) (*Entity, error) {
 }
 
 func (r *Reader) entity(id string) (*Entity, uint64, error) {
-	if r.mem != nil {
-		return r.memEntity(id)
-	}
-	n, k, err := r.resolve(id)
+	n, _, err := r.entityNum(id)
 	if err != nil {
 		return nil, 0, err
-	}
-	if k == kindFact {
-		return nil, 0, fmt.Errorf("%w: %s is a fact, not an entity", ErrInvalid, id)
 	}
 	e, err := r.entityByNum(n)
 	return e, n, err
 }
 
-// memEntity is entity during a Load: an entity the load has read by its
-// slug before is found by that key alone (see memKV.slugs).
-func (r *Reader) memEntity(id string) (*Entity, uint64, error) {
+// entityNum returns the number and kind of the entity with ID id, without
+// reading its record: an error wrapping ErrNotFound when there is none,
+// ErrInvalid when id is malformed or a fact's.
+func (r *Reader) entityNum(id string) (uint64, Kind, error) {
 	k, key, err := SplitID(id)
 	if err != nil {
-		return nil, 0, err
+		return 0, 0, err
 	}
+	var n uint64
+	if r.mem != nil && k != kindFact {
+		n, err = r.memSlugNum(k, key, id)
+	} else {
+		n, err = r.slugNum(k, key, id)
+	}
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return 0, 0, fmt.Errorf("%w: %s", ErrNotFound, id)
+	case err != nil:
+		return 0, 0, err
+	case k == kindFact:
+		return 0, 0, fmt.Errorf("%w: %s is a fact, not an entity", ErrInvalid, id)
+	}
+	return n, k, nil
+}
+
+// memSlugNum is slugNum for an entity during a Load: a number the load
+// has looked up before is found by its slug key alone (memKV.nums).
+func (r *Reader) memSlugNum(k Kind, key, id string) (uint64, error) {
 	var buf [64]byte // the slug key, without allocating unless it is longer
 	sk := append(append(buf[:0], tagSlug, byte(k)), key...)
-	if e, n, ok := r.mem.entityBySlug(sk); ok {
-		return e, n, nil
-	}
-	if k == kindFact {
-		return nil, 0, fmt.Errorf("%w: %s is a fact, not an entity", ErrInvalid, id)
+	if n, ok := r.mem.nums[string(sk)]; ok {
+		return n, nil
 	}
 	n, err := r.slugNum(k, key, id)
-	if errors.Is(err, ErrNotFound) {
-		return nil, 0, fmt.Errorf("%w: %s", ErrNotFound, id)
+	if err == nil {
+		r.mem.nums[string(sk)] = n
 	}
-	if err != nil {
-		return nil, 0, err
-	}
-	e, err := r.mem.entity(r, n)
-	if err != nil {
-		return nil, 0, err
-	}
-	r.mem.noteSlug(sk, n)
-	return e, n, nil
+	return n, err
 }
 
 // Entity returns the entity with readable ID id, or an error wrapping

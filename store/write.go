@@ -438,7 +438,9 @@ func (w *Writer) PutFact(f Fact) (bool, error) {
 	return true, nil
 }
 
-// prepareFact validates f, resolves its ends and encodes it.
+// prepareFact validates f, resolves its ends and encodes it. Its ends,
+// event and sources are looked up by ID; their kinds follow from their IDs
+// (they never change), so their records are not read.
 func (w *Writer) prepareFact(f *Fact) (edge, []byte, error) {
 	k, _, err := SplitID(f.ID)
 	if err != nil {
@@ -453,36 +455,36 @@ func (w *Writer) prepareFact(f *Fact) (edge, []byte, error) {
 	if err := f.Valid.Validate(); err != nil {
 		return edge{}, nil, fmt.Errorf("%s: %w", f.ID, err)
 	}
-	from, src, err := w.entity(f.From)
+	src, fromKind, err := w.entityNum(f.From)
 	if err != nil {
 		return edge{}, nil, fmt.Errorf("%s: from: %w", f.ID, unknown(err))
 	}
-	to, dst, err := w.entity(f.To)
+	dst, toKind, err := w.entityNum(f.To)
 	if err != nil {
 		return edge{}, nil, fmt.Errorf("%s: to: %w", f.ID, unknown(err))
 	}
-	if err := f.Predicate.Allows(from.Kind, to.Kind); err != nil {
+	if err := f.Predicate.Allows(fromKind, toKind); err != nil {
 		return edge{}, nil, fmt.Errorf("%s: %w", f.ID, err)
 	}
 	if f.Event != "" {
-		ev, _, err := w.entity(f.Event)
+		_, evKind, err := w.entityNum(f.Event)
 		if err != nil {
 			return edge{}, nil, fmt.Errorf("%s: event: %w", f.ID, unknown(err))
 		}
-		if ev.Kind != KindEvent {
-			return edge{}, nil, fmt.Errorf("%w: %s: event %s is a %s", ErrInvalid, f.ID, f.Event, ev.Kind)
+		if evKind != KindEvent {
+			return edge{}, nil, fmt.Errorf("%w: %s: event %s is a %s", ErrInvalid, f.ID, f.Event, evKind)
 		}
 	}
 	if len(f.Citations) == 0 {
 		return edge{}, nil, fmt.Errorf("%w: %s has no citation", ErrInvalid, f.ID)
 	}
 	for i, c := range f.Citations {
-		doc, _, err := w.entity(c.Source)
+		_, docKind, err := w.entityNum(c.Source)
 		if err != nil {
 			return edge{}, nil, fmt.Errorf("%s: citation %d: %w", f.ID, i+1, unknown(err))
 		}
-		if doc.Kind != KindDocument {
-			return edge{}, nil, fmt.Errorf("%w: %s: citation %d: source %s is a %s, not a Document", ErrInvalid, f.ID, i+1, c.Source, doc.Kind)
+		if docKind != KindDocument {
+			return edge{}, nil, fmt.Errorf("%w: %s: citation %d: source %s is a %s, not a Document", ErrInvalid, f.ID, i+1, c.Source, docKind)
 		}
 		if c.Span != nil && (c.Span.Start < 0 || c.Span.End <= c.Span.Start) {
 			return edge{}, nil, fmt.Errorf("%w: %s: citation %d: span [%d,%d) is empty or negative", ErrInvalid, f.ID, i+1, c.Span.Start, c.Span.End)
