@@ -141,10 +141,14 @@ type memAt struct {
 // memOp is one write of a Load.
 type memOp struct {
 	key, val memRef
-	head     uint64 // the key's bytes after the tag, first 8, big-endian: sorting compares them first
-	del      bool   // a delete, not a set
-	seq      uint32 // order of writes, so the last one to a key wins
-	ver      uint64 // the version to write: the load's commit, or a kept key's own
+	// head and head2 are the key's bytes after the tag, the first 8 and
+	// the next 8, big-endian: sorting compares them before the bytes in
+	// the arena, which most keys (edges: both ends' numbers) then never
+	// need; reading the arena at random was most of a large load's sort.
+	head, head2 uint64
+	del         bool   // a delete, not a set
+	seq         uint32 // order of writes, so the last one to a key wins
+	ver         uint64 // the version to write: the load's commit, or a kept key's own
 }
 
 func newMemKV() *memKV {
@@ -188,7 +192,7 @@ func (m *memKV) del(k []byte)    { m.put(k, nil, true) }
 
 func (m *memKV) put(k, v []byte, del bool) {
 	m.seq++
-	op := memOp{key: m.copyIn(k), head: keyHead(k), del: del, seq: m.seq}
+	op := memOp{key: m.copyIn(k), head: keyHead(k, 1), head2: keyHead(k, 9), del: del, seq: m.seq}
 	if !del {
 		op.val = m.copyIn(v)
 	}
@@ -397,7 +401,7 @@ func (m *memKV) streamRange(sw *badger.StreamWriter, r memRange) error {
 			continue // deleted during the load
 		}
 		key := m.bytes(op.key)
-		if i+1 < len(ops) && ops[i+1].ver == op.ver && ops[i+1].head == op.head && bytes.Equal(m.bytes(ops[i+1].key), key) {
+		if i+1 < len(ops) && ops[i+1].ver == op.ver && ops[i+1].head == op.head && ops[i+1].head2 == op.head2 && bytes.Equal(m.bytes(ops[i+1].key), key) {
 			continue // a later write of the same version wins
 		}
 		*kv = pb.KV{Key: key, Value: m.bytes(op.val), Version: op.ver, StreamId: r.id}
@@ -443,6 +447,9 @@ func (m *memKV) compareOps(a, b memOp) int {
 	if a.head != b.head {
 		return cmp.Compare(a.head, b.head)
 	}
+	if a.head2 != b.head2 {
+		return cmp.Compare(a.head2, b.head2)
+	}
 	if c := bytes.Compare(m.bytes(a.key), m.bytes(b.key)); c != 0 {
 		return c
 	}
@@ -455,12 +462,14 @@ func (m *memKV) compareOps(a, b memOp) int {
 	return cmp.Compare(a.seq, b.seq)
 }
 
-// keyHead returns up to 8 bytes of k after its tag as a big-endian
-// number, zero-padded: comparing heads orders keys of one tag as their
-// bytes do, as far as the heads go.
-func keyHead(k []byte) uint64 {
+// keyHead returns up to 8 bytes of k from byte at on as a big-endian
+// number, zero-padded: comparing the heads at 1 (after the tag), then at
+// 9, orders keys of one tag as their bytes do, as far as the heads go.
+func keyHead(k []byte, at int) uint64 {
 	var b [8]byte
-	copy(b[:], k[1:])
+	if at < len(k) {
+		copy(b[:], k[at:])
+	}
 	return binary.BigEndian.Uint64(b[:])
 }
 
