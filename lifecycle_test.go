@@ -259,3 +259,11 @@ func TestGCPercentOffRefused(t *testing.T) {
 		t.Errorf("serve --gc-percent -1: %v, %q", err, errOut.String())
 	}
 }
+
+func TestMaxSearchesNegativeRefused(t *testing.T) {
+	var out, errOut bytes.Buffer
+	err := run(t.Context(), []string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--max-searches", "-1"}, &out, &errOut)
+	if !errors.Is(err, errUsage) || !strings.Contains(errOut.String(), "--max-searches must not be negative") {
+		t.Errorf("serve --max-searches -1: %v, %q", err, errOut.String())
+	}
+}

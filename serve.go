@@ -40,11 +40,14 @@ type serveConfig struct {
 	logJSON  bool
 	// maxVisited caps path searches (graph.DefaultMaxVisited when 0).
 	maxVisited int
-	gcInterval time.Duration
-	loaderWait time.Duration
-	pprofAddr  string
-	cacheMB    int64
-	memTableMB int64
+	// maxSearches bounds the path and neighborhood searches running at
+	// once (GOMAXPROCS when 0).
+	maxSearches int
+	gcInterval  time.Duration
+	loaderWait  time.Duration
+	pprofAddr   string
+	cacheMB     int64
+	memTableMB  int64
 	// gcPercent is the garbage collector's target (GOGC) while serving;
 	// gcPercentSet reports that --gc-percent was given.
 	gcPercent    int
@@ -83,6 +86,7 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	fs.Int64Var(&c.limits.MaxBodyBytes, "max-body", c.limits.MaxBodyBytes, "request body limit in `bytes` (413 beyond)")
 	fs.DurationVar(&c.limits.Timeout, "timeout", c.limits.Timeout, "resolver deadline per request")
 	fs.IntVar(&c.maxVisited, "max-visited", graph.DefaultMaxVisited, "entities one path search may reach before LIMIT_EXCEEDED")
+	fs.IntVar(&c.maxSearches, "max-searches", 0, "path and neighborhood searches that run at once; more wait for a slot, up to --timeout (0: one per CPU)")
 	fs.DurationVar(&c.gcInterval, "gc-interval", 10*time.Minute, "how often to reclaim value-log space")
 	fs.Int64Var(&c.cacheMB, "cache-mb", store.DefaultBlockCacheBytes>>20, "Badger block cache size in MiB")
 	fs.IntVar(&c.gcPercent, "gc-percent", defaultGCPercent, "garbage collector target while serving, as GOGC: the heap may grow this many percent over\nwhat is live before a collection (GOGC, when set, wins over the default)")
@@ -109,6 +113,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	c := serveFlags(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if c.maxSearches < 0 {
+		fmt.Fprintf(stderr, "serve: --max-searches must not be negative, got %d\n", c.maxSearches)
+		return errUsage
 	}
 	if c.gcPercent < 1 {
 		// GOGC's "off" (negative) would let a server's heap grow without bound.
@@ -262,7 +270,7 @@ func newMux(db *store.DB, c *serveConfig, log *slog.Logger) http.Handler {
 	if c.maxImportBytes == 0 {
 		c.maxImportBytes = 64 << 20
 	}
-	res := &graph.Resolver{DB: db, Now: c.now, MaxPage: c.limits.MaxPage, Policy: &c.policy, MaxVisited: c.maxVisited, Generator: generator(), LoaderWait: c.loaderWait, FieldHook: c.fieldHook}
+	res := &graph.Resolver{DB: db, Now: c.now, MaxPage: c.limits.MaxPage, Policy: &c.policy, MaxVisited: c.maxVisited, MaxSearches: c.maxSearches, Generator: generator(), LoaderWait: c.loaderWait, FieldHook: c.fieldHook}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", graph.NewHandler(res, c.limits, c.socket, log))
 	mux.Handle("POST /import", importHandler(db, &c.policy, c.maxImportBytes, log))

@@ -52,6 +52,11 @@ func (r *Resolver) path(ctx context.Context, from, to string, maxHops *int, pred
 	if err != nil {
 		return nil, err
 	}
+	release, err := r.acquireSearch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	at := r.at(ctx, knownAt, time.Time{})
 	q := store.PathQuery{From: from, To: to, MaxHops: hops, Predicates: ps, AsOf: r.asOf(asOf), Limit: lim, MaxVisited: r.maxVisited()}
 	var out []*model.Path
@@ -95,6 +100,11 @@ func (r *Resolver) neighborhood(ctx context.Context, ids []string, depth *int, p
 	if err != nil {
 		return nil, err
 	}
+	release, err := r.acquireSearch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	at := r.at(ctx, knownAt, time.Time{})
 	g := &model.Subgraph{Nodes: []model.Entity{}, Facts: []*model.Fact{}}
 	err = r.DB.View(at, func(rd *store.Reader) error {

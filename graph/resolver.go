@@ -7,6 +7,7 @@ package graph
 //go:generate go run ./internal/execswap generated.go
 
 import (
+	"sync"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -29,6 +30,9 @@ type Resolver struct {
 	// MaxVisited caps the entities one path search may reach
 	// (DefaultMaxVisited when 0).
 	MaxVisited int
+	// MaxSearches bounds the path and neighborhood traversals that run at
+	// once; others wait (GOMAXPROCS when 0). See acquireSearch.
+	MaxSearches int
 	// Policy decides who may write; nil refuses every write.
 	Policy *auth.Policy
 	// Generator names the program in export headers: "alliancegraph
@@ -37,4 +41,7 @@ type Resolver struct {
 	// FieldHook, if set, wraps every field resolver. Tests use it to make
 	// a resolver panic or outlast the deadline through a real server.
 	FieldHook graphql.FieldMiddleware
+
+	searchOnce sync.Once
+	searches   chan struct{} // MaxSearches slots
 }
