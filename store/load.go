@@ -100,7 +100,7 @@ type memKV struct {
 	byTag  [256][]memOp
 	seq    uint32 // operations so far
 	// read indexes the keys of read tags: per tag, hash of a key -> index
-	// of its last operation in byTag (one map per tag keeps the maps that
+	// of its last operation among the tag's (one map per tag keeps the maps that
 	// most lookups hit, slugs and records, small).
 	read [256]map[uint64]uint32
 	// clash holds the keys whose hash an earlier, different key already
@@ -116,9 +116,9 @@ type memKV struct {
 	nums map[string]uint64
 	seed maphash.Seed
 	// whole says that the memKV holds every key of the store (keep put
-	// the store's own keys in it before the load began), so a key it does
-	// not hold is in no version of the store: get answers it without
-	// reading Badger.
+	// the store's own keys in it before the load began; all but the
+	// format version, which no write reads), so a key it does not hold is
+	// in no version of the store: get answers it without reading Badger.
 	whole bool
 }
 
