@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -381,5 +382,51 @@ func TestCompareOpsIsKeyOrder(t *testing.T) {
 		if c > 0 || c == 0 && (a.ver < b.ver || a.ver == b.ver && a.seq > b.seq) {
 			t.Fatalf("out of order at %d: %x v%d #%d before %x v%d #%d", i, m.bytes(a.key), a.ver, a.seq, m.bytes(b.key), b.ver, b.seq)
 		}
+	}
+}
+
+// TestLoadEventChanges: a subscriber gets the same change list from a
+// Load as from an Update of the same writes (one per ID, the first unless
+// a later one deleted it), and the history entries agree.
+func TestLoadEventChanges(t *testing.T) {
+	script := func(w *Writer) error {
+		steps := []func(*Writer) error{
+			putEntities(fixtureEntities()...),
+			putEntities(Entity{ID: "place/a", Name: "A"}, Entity{ID: "place/b", Name: "B"}),
+			putFacts(Fact{ID: "fact/x", Predicate: PartnerOf, From: "country/FIN", To: "org/nato", Citations: cite()},
+				Fact{ID: "fact/y", Predicate: PartnerOf, From: "country/SWE", To: "org/nato", Citations: cite()}),
+			putEntities(Entity{ID: "place/a", Name: "A again"}),
+			deleteFact("fact/y"),
+			putFacts(Fact{ID: "fact/y", Predicate: PartnerOf, From: "country/FIN", To: "org/nato", Citations: cite()}),
+		}
+		for _, s := range steps {
+			if err := s(w); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	changes := func(t *testing.T, write func(*DB) error) ([]Change, []string) {
+		t.Helper()
+		db := newTestDB(t)
+		events, cancel := db.Subscribe(1)
+		defer cancel()
+		if err := write(db); err != nil {
+			t.Fatal(err)
+		}
+		ev := <-events
+		_, hist := latestKVs(t, db)
+		return ev.Changes, hist
+	}
+	want, wantHist := changes(t, func(db *DB) error { _, err := db.UpdateWith(UpdateOptions{Author: "test"}, script); return err })
+	got, gotHist := changes(t, func(db *DB) error { _, err := db.Load(UpdateOptions{Author: "test"}, script); return err })
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Load's event changes:\n%v\nUpdate's:\n%v", got, want)
+	}
+	if !slices.Equal(gotHist, wantHist) {
+		t.Errorf("Load's history:\n%v\nUpdate's:\n%v", gotHist, wantHist)
+	}
+	if n := len(want); n != len(fixtureEntities())+4 || want[n-1].ID != "fact/y" || want[n-1].Op != OpDelete {
+		t.Errorf("Update's changes %v: want the fixture, place/a, place/b, fact/x created and fact/y deleted", want)
 	}
 }
