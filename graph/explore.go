@@ -217,11 +217,7 @@ func (r *Resolver) timeline(ctx context.Context, from, to *store.Date, entity *s
 
 // concerns resolves a timeline entry's entities through the loader.
 func (r *Resolver) concerns(ctx context.Context, e *model.TimelineEntry) ([]model.Entity, error) {
-	refs := make([]store.EntityRef, len(e.ConcernIDs))
-	for i, id := range e.ConcernIDs {
-		refs[i] = store.RefOf(id)
-	}
-	ents, err := r.loadAll(ctx, e.KnownAt, refs)
+	ents, err := r.loadAll(ctx, e.KnownAt, store.RefsOf(e.ConcernIDs))
 	if err != nil {
 		return nil, err
 	}

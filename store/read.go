@@ -152,11 +152,7 @@ func (r *Reader) Entity(id string) (*Entity, error) {
 // malformed or unknown ID is simply absent. It is one store read however
 // many IDs it is given, which is what dataloaders batch into.
 func (r *Reader) Entities(ids []string) (map[string]*Entity, error) {
-	refs := make([]EntityRef, len(ids))
-	for i, id := range ids {
-		refs[i] = RefOf(id)
-	}
-	return r.EntitiesByRef(refs)
+	return r.EntitiesByRef(RefsOf(ids))
 }
 
 // EntityByXID returns the entity with external ID scheme/value (for
@@ -260,11 +256,7 @@ func (r *Reader) Edges(id string, f EdgeFilter) ([]*Fact, error) {
 // EdgesOf is Edges for many entities in one store read; unknown IDs are
 // absent from the result.
 func (r *Reader) EdgesOf(ids []string, f EdgeFilter) (map[string][]*Fact, error) {
-	refs := make([]EntityRef, len(ids))
-	for i, id := range ids {
-		refs[i] = RefOf(id)
-	}
-	return r.EdgesByRef(refs, f)
+	return r.EdgesByRef(RefsOf(ids), f)
 }
 
 func (r *Reader) edges(n uint64, f EdgeFilter) ([]*Fact, error) {

@@ -17,6 +17,15 @@ type EntityRef struct {
 // RefOf returns a ref holding id alone.
 func RefOf(id string) EntityRef { return EntityRef{ID: id} }
 
+// RefsOf returns refs holding ids alone.
+func RefsOf(ids []string) []EntityRef {
+	refs := make([]EntityRef, len(ids))
+	for i, id := range ids {
+		refs[i] = RefOf(id)
+	}
+	return refs
+}
+
 // FromRef returns a ref to the fact's From entity.
 func (f *Fact) FromRef() EntityRef { return EntityRef{ID: f.From, num: f.ends[0]} }
 
