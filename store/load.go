@@ -8,12 +8,9 @@ import (
 	"fmt"
 	"hash/maphash"
 	"slices"
-	"sync"
 	"time"
 
-	badger "github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/pb"
-	"github.com/dgraph-io/ristretto/v2/z"
 )
 
 // Load fills an empty store in one pass: fn writes through a Writer whose
@@ -141,14 +138,19 @@ type memAt struct {
 // memOp is one write of a Load.
 type memOp struct {
 	key, val memRef
-	// head and head2 are the key's bytes after the tag, the first 8 and
-	// the next 8, big-endian: sorting compares them before the bytes in
-	// the arena, which most keys (edges: both ends' numbers) then never
-	// need; reading the arena at random was most of a large load's sort.
-	head, head2 uint64
-	del         bool   // a delete, not a set
-	seq         uint32 // order of writes, so the last one to a key wins
-	ver         uint64 // the version to write: the load's commit, or a kept key's own
+	// head, head2 and head3 are the key's bytes 1 to 24 after the tag, 8
+	// at a time, big-endian and zero-padded: sorting and comparing
+	// compare them and the key's length before the bytes in the arena,
+	// which keys of up to headLen bytes then never need and longer ones
+	// (edges: 27 bytes) only to tell apart two facts between the same
+	// ends. Reading the arena at random was most of a large load's sort;
+	// with two heads, the edges of one entity and predicate still tied,
+	// their second 8 bytes being the predicate and the other end's upper,
+	// zero, bytes.
+	head, head2, head3 uint64
+	del                bool   // a delete, not a set
+	seq                uint32 // order of writes, so the last one to a key wins
+	ver                uint64 // the version to write: the load's commit, or a kept key's own
 }
 
 func newMemKV() *memKV {
@@ -192,7 +194,7 @@ func (m *memKV) del(k []byte)    { m.put(k, nil, true) }
 
 func (m *memKV) put(k, v []byte, del bool) {
 	m.seq++
-	op := memOp{key: m.copyIn(k), head: keyHead(k, 1), head2: keyHead(k, 9), del: del, seq: m.seq}
+	op := memOp{key: m.copyIn(k), head: keyHead(k, 1), head2: keyHead(k, 9), head3: keyHead(k, 17), del: del, seq: m.seq}
 	if !del {
 		op.val = m.copyIn(v)
 	}
@@ -305,152 +307,11 @@ func (m *memKV) keep(kvs []*pb.KV) {
 	m.whole = true
 }
 
-// stream writes the load in mem (which holds the store's own keys too,
-// see keep) into Badger with a StreamWriter, then the format version in
-// a commit of its own (see Load). The caller holds the writer lock.
-func (db *DB) stream(mem *memKV, format []byte, ts uint64) error {
-	var tags []byte
-	for t := range mem.blocks {
-		if mem.count(byte(t)) > 0 {
-			tags = append(tags, byte(t))
-		}
-	}
-	sw := db.bdb.NewStreamWriter()
-	defer sw.Cancel()
-	if err := sw.Prepare(); err != nil {
-		return err
-	}
-	mem.read, mem.clash, mem.ents, mem.nums = [256]map[uint64]uint32{}, nil, nil, nil // not needed any more: let them go
-	// Sort each tag's operations, largest tags first so that two workers
-	// finish together; then cut them into ranges of at most streamOps,
-	// each its own stream, which two workers write. StreamWriter.Write may
-	// be called concurrently, most of its work (decoding what KVToBuffer
-	// encoded) happens outside its lock, and each stream builds its tables
-	// on a goroutine of its own: many short streams keep both cores busy
-	// where one stream per tag left the largest tags to one.
-	slices.SortFunc(tags, func(a, b byte) int { return cmp.Compare(mem.count(b), mem.count(a)) })
-	err := parallel(tags, func(t byte) error {
-		mem.flatten(t)
-		ops := mem.byTag[t]
-		for i := range ops {
-			if ops[i].ver == 0 {
-				ops[i].ver = ts // written by this load
-			}
-		}
-		slices.SortFunc(ops, mem.compareOps)
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	var ranges []memRange
-	for _, t := range tags {
-		ranges = mem.cut(ranges, t)
-	}
-	err = parallel(ranges, func(r memRange) error { return mem.streamRange(sw, r) })
-	if err != nil {
-		return err
-	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	txn := db.bdb.NewTransactionAt(formatTs, true)
-	defer txn.Discard()
-	if err := txn.Set(metaKey(metaFormat), format); err != nil {
-		return err
-	}
-	return txn.CommitAt(formatTs, nil)
-}
-
-// streamOps bounds the operations of one stream (see stream).
-const streamOps = 1 << 17
-
-// memRange is a run of one tag's sorted operations written as one stream.
-type memRange struct {
-	tag    byte
-	lo, hi int
-	id     uint32 // the stream's ID
-}
-
-// cut appends tag t's ranges to rs. A range never ends between two
-// operations on the same key: streams must not share a key.
-func (m *memKV) cut(rs []memRange, t byte) []memRange {
-	ops := m.byTag[t]
-	for lo := 0; lo < len(ops); {
-		hi := min(lo+streamOps, len(ops))
-		for hi < len(ops) && bytes.Equal(m.bytes(ops[hi].key), m.bytes(ops[hi-1].key)) {
-			hi++
-		}
-		rs = append(rs, memRange{tag: t, lo: lo, hi: hi, id: uint32(len(rs) + 1)})
-		lo = hi
-	}
-	return rs
-}
-
-// streamRange writes range r of sorted operations to sw as stream r.id,
-// the last write of a key and version winning and deletes dropped, then
-// closes the stream so that its last table is built at once.
-func (m *memKV) streamRange(sw *badger.StreamWriter, r memRange) error {
-	ops := m.byTag[r.tag][r.lo:r.hi]
-	const flushAt = 8 << 20
-	buf := z.NewBuffer(flushAt+(1<<20), "alliancegraph.load")
-	defer buf.Release()
-	kv := &pb.KV{}
-	for i, op := range ops {
-		if op.del {
-			continue // deleted during the load
-		}
-		key := m.bytes(op.key)
-		if i+1 < len(ops) && ops[i+1].ver == op.ver && ops[i+1].head == op.head && ops[i+1].head2 == op.head2 && bytes.Equal(m.bytes(ops[i+1].key), key) {
-			continue // a later write of the same version wins
-		}
-		*kv = pb.KV{Key: key, Value: m.bytes(op.val), Version: op.ver, StreamId: r.id}
-		badger.KVToBuffer(kv, buf)
-		if buf.LenNoPadding() >= flushAt {
-			if err := sw.Write(buf); err != nil {
-				return err
-			}
-			buf.Reset()
-		}
-	}
-	badger.KVToBuffer(&pb.KV{StreamId: r.id, StreamDone: true}, buf)
-	return sw.Write(buf)
-}
-
-// parallel calls fn for each item on two goroutines and returns the
-// errors it returned; after an error a goroutine skips the rest.
-func parallel[T any](items []T, fn func(T) error) error {
-	next := make(chan T, len(items))
-	for _, it := range items {
-		next <- it
-	}
-	close(next)
-	errs := make([]error, 2)
-	var wg sync.WaitGroup
-	for w := range errs {
-		wg.Go(func() {
-			for it := range next {
-				if errs[w] == nil {
-					errs[w] = fn(it)
-				}
-			}
-		})
-	}
-	wg.Wait()
-	return errors.Join(errs...)
-}
-
 // compareOps orders a tag's operations by key, then by version, newest
 // first (Badger's order), then by write order, so that among writes of
 // the same key and version the last one comes last.
 func (m *memKV) compareOps(a, b memOp) int {
-	if a.head != b.head {
-		return cmp.Compare(a.head, b.head)
-	}
-	if a.head2 != b.head2 {
-		return cmp.Compare(a.head2, b.head2)
-	}
-	if c := bytes.Compare(m.bytes(a.key), m.bytes(b.key)); c != 0 {
+	if c := m.compareKeys(a, b); c != 0 {
 		return c
 	}
 	if a.ver != b.ver {
@@ -462,9 +323,37 @@ func (m *memKV) compareOps(a, b memOp) int {
 	return cmp.Compare(a.seq, b.seq)
 }
 
+// headLen is how many bytes of a key its operation's heads hold: the
+// tag, which all keys of a sort share, and 24 more.
+const headLen = 25
+
+// compareKeys compares the keys of a and b as bytes.Compare does,
+// reading the arena only for keys longer than headLen whose heads tie.
+// When the heads tie and a key is at most headLen bytes long, the other
+// key's bytes past it, up to headLen, are zero: it is a prefix of the
+// other, or equal to it, and the lengths decide.
+func (m *memKV) compareKeys(a, b memOp) int {
+	switch {
+	case a.head != b.head:
+		return cmp.Compare(a.head, b.head)
+	case a.head2 != b.head2:
+		return cmp.Compare(a.head2, b.head2)
+	case a.head3 != b.head3:
+		return cmp.Compare(a.head3, b.head3)
+	case a.key.n <= headLen || b.key.n <= headLen:
+		return cmp.Compare(a.key.n, b.key.n)
+	}
+	return bytes.Compare(m.bytes(a.key), m.bytes(b.key))
+}
+
+// sameKey reports whether a and b are writes of the same key.
+func (m *memKV) sameKey(a, b memOp) bool {
+	return a.key.n == b.key.n && m.compareKeys(a, b) == 0
+}
+
 // keyHead returns up to 8 bytes of k from byte at on as a big-endian
-// number, zero-padded: comparing the heads at 1 (after the tag), then at
-// 9, orders keys of one tag as their bytes do, as far as the heads go.
+// number, zero-padded: comparing the heads at 1 (after the tag), 9 and
+// 17 orders keys of one tag as their bytes do, as far as the heads go.
 func keyHead(k []byte, at int) uint64 {
 	var b [8]byte
 	if at < len(k) {

@@ -357,18 +357,27 @@ func TestLoadSeesEntityChanges(t *testing.T) {
 	}
 }
 
-// TestCompareOpsIsKeyOrder: sorting a load's operations by their heads
-// and then their bytes orders them as Badger does: by key bytes, then
-// version newest first, then write order. Keys are drawn to make heads
-// tie: short keys, zero bytes, shared prefixes of 0 to 20 bytes.
+// TestCompareOpsIsKeyOrder: sorting a load's operations by their heads,
+// lengths and then bytes orders them as Badger does: by key bytes, then
+// version newest first, then write order; and sameKey is bytes.Equal.
+// Keys are drawn to make heads tie: short keys, zero bytes, shared
+// prefixes, lengths on both sides of headLen.
 func TestCompareOpsIsKeyOrder(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
+	sym := func(b []byte, n int) []byte {
+		for range n {
+			b = append(b, []byte{0, 1, 0xff}[rng.IntN(3)])
+		}
+		return b
+	}
+	var prefixes [][]byte // shared by many keys, of every length up to 28
+	for n := range 29 {
+		prefixes = append(prefixes, sym([]byte{tagOut}, n))
+	}
 	m := newMemKV()
 	for range 5000 {
-		k := []byte{tagOut}
-		for range rng.IntN(21) {
-			k = append(k, []byte{0, 1, 0xff}[rng.IntN(3)])
-		}
+		p := prefixes[rng.IntN(len(prefixes))]
+		k := sym(slices.Clone(p), rng.IntN(4))
 		m.put(k, []byte("v"), false)
 		op := m.op(memAt{tagOut, uint32(m.count(tagOut) - 1)})
 		op.ver = uint64(1 + rng.IntN(3))
@@ -381,6 +390,12 @@ func TestCompareOpsIsKeyOrder(t *testing.T) {
 		c := bytes.Compare(m.bytes(a.key), m.bytes(b.key))
 		if c > 0 || c == 0 && (a.ver < b.ver || a.ver == b.ver && a.seq > b.seq) {
 			t.Fatalf("out of order at %d: %x v%d #%d before %x v%d #%d", i, m.bytes(a.key), a.ver, a.seq, m.bytes(b.key), b.ver, b.seq)
+		}
+		if m.sameKey(a, b) != (c == 0) {
+			t.Fatalf("sameKey(%x, %x) = %v", m.bytes(a.key), m.bytes(b.key), !(c == 0))
+		}
+		if x := ops[rng.IntN(len(ops))]; m.sameKey(a, x) != bytes.Equal(m.bytes(a.key), m.bytes(x.key)) {
+			t.Fatalf("sameKey(%x, %x) = %v", m.bytes(a.key), m.bytes(x.key), m.sameKey(a, x))
 		}
 	}
 }
