@@ -445,3 +445,34 @@ func TestLoadEventChanges(t *testing.T) {
 		t.Errorf("Update's changes %v: want the fixture, place/a, place/b, fact/x created and fact/y deleted", want)
 	}
 }
+
+// TestNumIndex: keys short and long, and keys that differ only by
+// trailing zero bytes or by length, are told apart, and a dropped key is
+// gone.
+func TestNumIndex(t *testing.T) {
+	keys := [][]byte{
+		{}, {0}, {0, 0}, []byte("S\x05p0001"), []byte("S\x05p0001\x00"),
+		bytes.Repeat([]byte{'a'}, 30), bytes.Repeat([]byte{'a'}, 31),
+		bytes.Repeat([]byte{'a'}, 32), bytes.Repeat([]byte{'a'}, 100),
+	}
+	x := newNumIndex()
+	for i, k := range keys {
+		x.set(k, uint64(i+1))
+	}
+	for i, k := range keys {
+		if n, ok := x.get(k); !ok || n != uint64(i+1) {
+			t.Errorf("get(%q) = %d, %v; want %d", k, n, ok, i+1)
+		}
+	}
+	for i, k := range keys {
+		x.drop(k)
+		if _, ok := x.get(k); ok {
+			t.Errorf("get(%q) after drop found it", k)
+		}
+		for j, other := range keys[i+1:] {
+			if n, ok := x.get(other); !ok || n != uint64(i+j+2) {
+				t.Errorf("dropping %q lost %q", k, other)
+			}
+		}
+	}
+}

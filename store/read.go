@@ -130,12 +130,12 @@ func (r *Reader) entityNum(id string) (uint64, Kind, error) {
 func (r *Reader) memSlugNum(k Kind, key, id string) (uint64, error) {
 	var buf [64]byte // the slug key, without allocating unless it is longer
 	sk := append(append(buf[:0], tagSlug, byte(k)), key...)
-	if n, ok := r.mem.nums[string(sk)]; ok {
+	if n, ok := r.mem.nums.get(sk); ok {
 		return n, nil
 	}
 	n, err := r.slugNum(k, key, id)
 	if err == nil {
-		r.mem.nums[string(sk)] = n
+		r.mem.nums.set(sk, n)
 	}
 	return n, err
 }

@@ -26,7 +26,7 @@ func (db *DB) stream(mem *memKV, format []byte, ts uint64) error {
 	if err := sw.Prepare(); err != nil {
 		return err
 	}
-	mem.read, mem.clash, mem.ents, mem.nums = [256]map[uint64]uint32{}, nil, nil, nil // not needed any more: let them go
+	mem.read, mem.clash, mem.ents, mem.nums = [256]map[uint64]uint32{}, nil, nil, numIndex{} // not needed any more: let them go
 	// Sort each tag's operations, largest tags first so that two workers
 	// finish together; then cut them into ranges of at most streamOps,
 	// each its own stream, which two workers write. StreamWriter.Write may
@@ -35,7 +35,7 @@ func (db *DB) stream(mem *memKV, format []byte, ts uint64) error {
 	// on a goroutine of its own: many short streams keep both cores busy
 	// where one stream per tag left the largest tags to one.
 	slices.SortFunc(tags, func(a, b byte) int { return cmp.Compare(mem.count(b), mem.count(a)) })
-	err := parallel(tags, func(t byte) error {
+	err := parallel(tags, func(_ int, t byte) error {
 		mem.flatten(t)
 		ops := mem.byTag[t]
 		for i := range ops {
@@ -53,7 +53,14 @@ func (db *DB) stream(mem *memKV, format []byte, ts uint64) error {
 	for _, t := range tags {
 		ranges = mem.cut(ranges, t)
 	}
-	err = parallel(ranges, func(r memRange) error { return mem.streamRange(sw, r) })
+	// One buffer per worker, reused from range to range: a fresh one per
+	// range was a fresh 9 MiB that the kernel had to fault in.
+	var bufs [workers]*z.Buffer
+	for w := range bufs {
+		bufs[w] = z.NewBuffer(streamFlushAt+(1<<20), "alliancegraph.load")
+		defer bufs[w].Release()
+	}
+	err = parallel(ranges, func(w int, r memRange) error { return mem.streamRange(sw, r, bufs[w]) })
 	if err != nil {
 		return err
 	}
@@ -93,14 +100,18 @@ func (m *memKV) cut(rs []memRange, t byte) []memRange {
 	return rs
 }
 
+// streamFlushAt is how many bytes of encoded KVs streamRange hands to
+// StreamWriter.Write at once.
+const streamFlushAt = 8 << 20
+
 // streamRange writes range r of sorted operations to sw as stream r.id,
 // the last write of a key and version winning and deletes dropped, then
-// closes the stream so that its last table is built at once.
-func (m *memKV) streamRange(sw *badger.StreamWriter, r memRange) error {
+// closes the stream so that its last table is built at once. It encodes
+// them in buf, which it resets first and which it may reuse once Write
+// returns (Write copies what it keeps).
+func (m *memKV) streamRange(sw *badger.StreamWriter, r memRange, buf *z.Buffer) error {
 	ops := m.byTag[r.tag][r.lo:r.hi]
-	const flushAt = 8 << 20
-	buf := z.NewBuffer(flushAt+(1<<20), "alliancegraph.load")
-	defer buf.Release()
+	buf.Reset()
 	for i, op := range ops {
 		if op.del {
 			continue // deleted during the load
@@ -110,7 +121,7 @@ func (m *memKV) streamRange(sw *badger.StreamWriter, r memRange) error {
 			continue // a later write of the same version wins
 		}
 		putKV(buf, streamKV{key: key, val: m.bytes(op.val), ver: op.ver, stream: r.id})
-		if buf.LenNoPadding() >= flushAt {
+		if buf.LenNoPadding() >= streamFlushAt {
 			if err := sw.Write(buf); err != nil {
 				return err
 			}
@@ -188,21 +199,25 @@ func putKV(buf *z.Buffer, kv streamKV) {
 	}
 }
 
-// parallel calls fn for each item on two goroutines and returns the
-// errors it returned; after an error a goroutine skips the rest.
-func parallel[T any](items []T, fn func(T) error) error {
+// workers is how many goroutines parallel runs.
+const workers = 2
+
+// parallel calls fn for each item on workers goroutines, passing the
+// goroutine's index, and returns the errors it returned; after an error
+// a goroutine skips the rest.
+func parallel[T any](items []T, fn func(worker int, it T) error) error {
 	next := make(chan T, len(items))
 	for _, it := range items {
 		next <- it
 	}
 	close(next)
-	errs := make([]error, 2)
+	errs := make([]error, workers)
 	var wg sync.WaitGroup
 	for w := range errs {
 		wg.Go(func() {
 			for it := range next {
 				if errs[w] == nil {
-					errs[w] = fn(it)
+					errs[w] = fn(w, it)
 				}
 			}
 		})
