@@ -52,7 +52,7 @@ func (db *DB) Load(o UpdateOptions, fn func(*Writer) error) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, fmt.Errorf("store: load: %w", err)
 	}
-	mem := newMemKV()
+	mem := newMemKV(db.nextID)
 	mem.keep(old)
 	txn := db.bdb.NewTransactionAt(base, false)
 	w := &Writer{Reader: Reader{db: db, txn: txn, ts: base, at: base, mem: mem}, next: db.nextID, seq0: db.nextID}
@@ -100,6 +100,16 @@ type memKV struct {
 	// of its last operation among the tag's (one map per tag keeps the maps that
 	// most lookups hit, slugs and records, small).
 	read [256]map[uint64]uint32
+	// dense indexes the keys of read tags that hold a number the load
+	// allocated, records, fact locators and out-edges, by that number
+	// (from base on): slot n-base holds 1 + the index of the last
+	// operation on the key, 0 for none. Those were three of the five
+	// hashed tags, millions of keys that missed the caches on every
+	// lookup; the numbers come one by one, so a slice holds them. A key
+	// that another key with the same number replaces in its slot moves to
+	// read (see index).
+	dense [256][]uint32
+	base  uint64 // the first number the load allocates
 	// clash holds the keys whose hash an earlier, different key already
 	// had (no 64-bit clash is expected, but one must not lose a write).
 	clash map[string]memAt
@@ -207,8 +217,10 @@ type memOp struct {
 	ver                uint64 // the version to write: the load's commit, or a kept key's own
 }
 
-func newMemKV() *memKV {
-	m := &memKV{clash: map[string]memAt{}, ents: map[uint64]*Entity{}, nums: newNumIndex(), seed: maphash.MakeSeed()}
+// newMemKV returns an empty memKV for a load whose first new number is
+// base.
+func newMemKV(base uint64) *memKV {
+	m := &memKV{base: base, clash: map[string]memAt{}, ents: map[uint64]*Entity{}, nums: newNumIndex(), seed: maphash.MakeSeed()}
 	for t, ok := range readTags {
 		if ok {
 			m.read[t] = map[uint64]uint32{}
@@ -255,12 +267,7 @@ func (m *memKV) put(k, v []byte, del bool) {
 	tag := k[0]
 	at := m.appendOp(tag, op)
 	if readTags[tag] {
-		h := maphash.Bytes(m.seed, k)
-		if prev, ok := m.read[tag][h]; !ok || bytes.Equal(m.keyOf(memAt{tag, prev}), k) {
-			m.read[tag][h] = at.i
-		} else {
-			m.clash[string(k)] = at
-		}
+		m.index(k, at)
 	}
 	switch {
 	case tag == tagNode:
@@ -270,6 +277,63 @@ func (m *memKV) put(k, v []byte, del bool) {
 	case tag == tagSlug && len(k) > 1 && Kind(k[1]) != kindFact:
 		m.nums.drop(k)
 	}
+}
+
+// index makes at the operation that get finds for key k: by the number
+// in k for the tags that hold one (see dense), else by k's hash.
+func (m *memKV) index(k []byte, at memAt) {
+	if i, ok := m.denseSlot(k); ok {
+		d := &m.dense[at.tag]
+		if i >= len(*d) {
+			*d = append(*d, make([]uint32, i+1-len(*d))...)
+		}
+		// Another key with the same number (an edge that a fact's
+		// update moved) leaves the slot for the hash index, so that get
+		// still finds its last operation, a delete in practice.
+		if prev := (*d)[i]; prev != 0 && !m.sameKeyAt(memAt{at.tag, prev - 1}, k) {
+			m.hashIndex(m.keyOf(memAt{at.tag, prev - 1}), memAt{at.tag, prev - 1})
+		}
+		(*d)[i] = at.i + 1
+		return
+	}
+	m.hashIndex(k, at)
+}
+
+// hashIndex indexes k by its hash (see read and clash).
+func (m *memKV) hashIndex(k []byte, at memAt) {
+	h := maphash.Bytes(m.seed, k)
+	if prev, ok := m.read[at.tag][h]; !ok || m.sameKeyAt(memAt{at.tag, prev}, k) {
+		m.read[at.tag][h] = at.i
+	} else {
+		m.clash[string(k)] = at
+	}
+}
+
+// sameKeyAt reports whether the operation at at writes key k.
+func (m *memKV) sameKeyAt(at memAt, k []byte) bool { return bytes.Equal(m.keyOf(at), k) }
+
+// maxDense bounds dense's slices: a number further than this past the
+// load's first is indexed by hash (a load allocates its numbers one by
+// one, so only a load of billions of records would get there).
+const maxDense = 1 << 30
+
+// denseSlot returns the slot of k in dense: its number's distance from
+// the load's first number, for a record (N | n8), a fact locator (F |
+// n8) or an out-edge (O | src8 | pred2 | dst8 | fact8, by the fact).
+func (m *memKV) denseSlot(k []byte) (int, bool) {
+	var n uint64
+	switch {
+	case (k[0] == tagNode || k[0] == tagFact) && len(k) == 9:
+		n = binary.BigEndian.Uint64(k[1:])
+	case k[0] == tagOut && len(k) == edgeKeyLen:
+		n = binary.BigEndian.Uint64(k[edgeKeyLen-8:])
+	default:
+		return 0, false
+	}
+	if n < m.base || n-m.base >= maxDense {
+		return 0, false
+	}
+	return int(n - m.base), true
 }
 
 // appendOp appends op to tag's operations and returns where it is.
@@ -332,11 +396,7 @@ func (m *memKV) entity(r *Reader, n uint64) (*Entity, error) {
 // the load wrote or deleted it, or, once the memKV is whole, whether
 // anything need be read at all; v is nil when deleted (or absent).
 func (m *memKV) get(k []byte) (v []byte, found bool) {
-	i, ok := m.read[k[0]][maphash.Bytes(m.seed, k)]
-	at := memAt{k[0], i}
-	if ok && !bytes.Equal(m.keyOf(at), k) {
-		at, ok = m.clash[string(k)]
-	}
+	at, ok := m.lookup(k)
 	if !ok {
 		return nil, m.whole
 	}
@@ -345,6 +405,21 @@ func (m *memKV) get(k []byte) (v []byte, found bool) {
 		return nil, true
 	}
 	return m.bytes(op.val), true
+}
+
+// lookup returns the last operation on k, if the load has one.
+func (m *memKV) lookup(k []byte) (memAt, bool) {
+	if i, ok := m.denseSlot(k); ok && i < len(m.dense[k[0]]) {
+		if p := m.dense[k[0]][i]; p != 0 && m.sameKeyAt(memAt{k[0], p - 1}, k) {
+			return memAt{k[0], p - 1}, true
+		}
+	}
+	i, ok := m.read[k[0]][maphash.Bytes(m.seed, k)]
+	at := memAt{k[0], i}
+	if ok && !m.sameKeyAt(at, k) {
+		at, ok = m.clash[string(k)]
+	}
+	return at, ok
 }
 
 // keep puts every version of every key already in the store (an empty

@@ -26,7 +26,7 @@ func (db *DB) stream(mem *memKV, format []byte, ts uint64) error {
 	if err := sw.Prepare(); err != nil {
 		return err
 	}
-	mem.read, mem.clash, mem.ents, mem.nums = [256]map[uint64]uint32{}, nil, nil, numIndex{} // not needed any more: let them go
+	mem.read, mem.dense, mem.clash, mem.ents, mem.nums = [256]map[uint64]uint32{}, [256][]uint32{}, nil, nil, numIndex{} // not needed any more: let them go
 	// Sort each tag's operations, largest tags first so that two workers
 	// finish together; then cut them into ranges of at most streamOps,
 	// each its own stream, which two workers write. StreamWriter.Write may
