@@ -53,6 +53,8 @@ func (db *DB) Load(o UpdateOptions, fn func(*Writer) error) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("store: load: %w", err)
 	}
 	mem := newMemKV(db.nextID)
+	mem.chunks, mem.opBlocks = newPrefaulter[byte](memChunk), newPrefaulter[memOp](memBlock)
+	defer mem.stopPrefaulting()
 	mem.keep(old)
 	txn := db.bdb.NewTransactionAt(base, false)
 	w := &Writer{Reader: Reader{db: db, txn: txn, ts: base, at: base, mem: mem}, next: db.nextID, seq0: db.nextID}
@@ -69,6 +71,7 @@ func (db *DB) Load(o UpdateOptions, fn func(*Writer) error) (time.Time, error) {
 	if err := w.writeCommit(ts, c); err != nil {
 		return time.Time{}, err
 	}
+	mem.stopPrefaulting() // the rest writes a few keys, or none
 	if err := db.stream(mem, format, ts); err != nil {
 		return time.Time{}, fmt.Errorf("store: load: %w", err)
 	}
@@ -122,6 +125,11 @@ type memKV struct {
 	ents map[uint64]*Entity
 	nums numIndex
 	seed maphash.Seed
+	// chunks and opBlocks, while a load applies its writes, hand out
+	// arena chunks and operation blocks already in memory (see
+	// prefaulter); nil, they allocate.
+	chunks   *prefaulter[byte]
+	opBlocks *prefaulter[memOp]
 	// whole says that the memKV holds every key of the store (keep put
 	// the store's own keys in it before the load began; all but the
 	// format version, which no write reads), so a key it does not hold is
@@ -183,6 +191,15 @@ func (x numIndex) drop(k []byte) {
 	delete(x.long, string(k))
 }
 
+// stopPrefaulting stops the load's prefaulters; later chunks and blocks
+// are allocated where they are needed.
+func (m *memKV) stopPrefaulting() {
+	if m.chunks != nil {
+		m.chunks.stop()
+		m.opBlocks.stop()
+	}
+}
+
 // memChunk is the size of one arena chunk; a record is at most a few
 // MiB (lines are at most 1 MiB), far below it.
 const memChunk = 32 << 20
@@ -240,7 +257,13 @@ var readTags = [256]bool{tagSlug: true, tagNode: true, tagXID: true, tagFact: tr
 func (m *memKV) copyIn(b []byte) memRef {
 	last := len(m.arena) - 1
 	if last < 0 || len(m.arena[last])+len(b) > cap(m.arena[last]) {
-		m.arena = append(m.arena, make([]byte, 0, max(memChunk, len(b))))
+		var c []byte
+		if len(b) > memChunk {
+			c = make([]byte, 0, len(b))
+		} else {
+			c = m.chunks.get(memChunk)
+		}
+		m.arena = append(m.arena, c)
 		last++
 	}
 	off := len(m.arena[last])
@@ -340,7 +363,7 @@ func (m *memKV) denseSlot(k []byte) (int, bool) {
 func (m *memKV) appendOp(tag byte, op memOp) memAt {
 	bs := m.blocks[tag]
 	if len(bs) == 0 || len(bs[len(bs)-1]) == memBlock {
-		bs = append(bs, make([]memOp, 0, memBlock))
+		bs = append(bs, m.opBlocks.get(memBlock))
 		m.blocks[tag] = bs
 	}
 	last := &bs[len(bs)-1]
