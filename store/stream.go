@@ -30,7 +30,7 @@ func (db *DB) stream(mem *memKV, format []byte, ts uint64) error {
 	// Sort each tag's operations, largest tags first so that two workers
 	// finish together; then cut them into ranges of at most streamOps,
 	// each its own stream, which two workers write. StreamWriter.Write may
-	// be called concurrently, most of its work (decoding what KVToBuffer
+	// be called concurrently, most of its work (decoding what putKV
 	// encoded) happens outside its lock, and each stream builds its tables
 	// on a goroutine of its own: many short streams keep both cores busy
 	// where one stream per tag left the largest tags to one.
