@@ -1,10 +1,9 @@
 package store
 
 import (
+	"syscall"
 	"testing"
 	"unsafe"
-
-	"golang.org/x/sys/unix"
 )
 
 // TestPrefaultedPagesAreResident: every page of a buffer the prefaulter
@@ -14,7 +13,7 @@ func TestPrefaultedPagesAreResident(t *testing.T) {
 	const n = 64 << 20
 	resident := func(b []byte) (in, all int) {
 		vec := make([]byte, (len(b)+pageSize-1)/pageSize)
-		_, _, errno := unix.Syscall(unix.SYS_MINCORE, uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)), uintptr(unsafe.Pointer(&vec[0])))
+		_, _, errno := syscall.Syscall(syscall.SYS_MINCORE, uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)), uintptr(unsafe.Pointer(&vec[0])))
 		if errno != 0 {
 			t.Fatal(errno)
 		}
