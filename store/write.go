@@ -420,10 +420,13 @@ func (w *Writer) PutFact(f Fact) (bool, error) {
 	if err := w.set(factKey(n), factLoc(e)); err != nil {
 		return false, err
 	}
-	if err := w.set(outKey(e), outVal(f.Valid, rec)); err != nil {
+	// Both edges hold the same value, one slice: nothing changes a value
+	// once it is set (Badger and the Writer's own edge notes only read it).
+	val := outVal(f.Valid, rec)
+	if err := w.set(outKey(e), val); err != nil {
 		return false, err
 	}
-	if err := w.set(inKey(e), outVal(f.Valid, rec)); err != nil {
+	if err := w.set(inKey(e), val); err != nil {
 		return false, err
 	}
 	if err := w.set(timeKey(e.pred, f.Valid.From, n), timeVal(e.src, e.dst)); err != nil {
