@@ -8,11 +8,12 @@ import (
 // prefaulter hands out large buffers whose memory is already resident.
 // A load fills gigabytes of fresh memory, its arena chunks and operation
 // blocks, and the kernel maps each 4 KiB page of it on the first write:
-// on the factor-10 import those faults were about 19 s of the apply
-// phase's one goroutine (the arena's copies and the blocks' appends,
-// 34-35 times factor 1's for ten times the records). A prefaulter's
-// goroutine allocates the next buffer and writes to each of its pages,
-// on the other core, while the load fills the current one.
+// in the factor-10 import's profile the apply goroutine's first writes
+// (the arena's copies and the blocks' appends) took about 19 s, 34-35
+// times factor 1's for ten times the records. A prefaulter's goroutine
+// allocates the next buffer and writes to each of its pages, on the
+// other core, while the load fills the current one; that took about a
+// tenth off the factor-10 apply phase (docs/BENCHMARKS.md).
 //
 // The buffer handed over is no longer touched by that goroutine (the
 // channel orders its writes before the receiver's).
@@ -23,8 +24,9 @@ type prefaulter[T any] struct {
 	stop func()
 }
 
-// pageSize is the unit the kernel maps memory in (the smallest, on every
-// platform Go runs on; a larger one only means extra writes).
+// pageSize is the unit the kernel maps memory in: 4 KiB, the smallest
+// page size in use; where pages are larger, the extra writes are
+// harmless.
 const pageSize = 4096
 
 // newPrefaulter starts a prefaulter of buffers of n elements; stop it
