@@ -106,9 +106,10 @@ type memKV struct {
 	// dense indexes the keys of read tags that hold a number the load
 	// allocated, records, fact locators and out-edges, by that number
 	// (from base on): slot n-base holds 1 + the index of the last
-	// operation on the key, 0 for none. Those were three of the five
-	// hashed tags, millions of keys that missed the caches on every
-	// lookup; the numbers come one by one, so a slice holds them. A key
+	// operation on the key, 0 for none. They were three of the five
+	// hashed tags with many keys (slugs and external IDs are the other
+	// two), millions of keys that missed the caches on every lookup; the
+	// numbers come one by one, so a slice holds them. A key
 	// that another key with the same number replaces in its slot moves to
 	// read (see index).
 	dense [256][]uint32
