@@ -126,6 +126,9 @@ type memKV struct {
 	ents map[uint64]*Entity
 	nums numIndex
 	seed maphash.Seed
+	// hashMask is ANDed into every key's hash: all ones, but a test
+	// narrows it to make keys clash.
+	hashMask uint64
 	// chunks and opBlocks, while a load applies its writes, hand out
 	// arena chunks and operation blocks already in memory (see
 	// prefaulter); nil, they allocate.
@@ -238,7 +241,7 @@ type memOp struct {
 // newMemKV returns an empty memKV for a load whose first new number is
 // base.
 func newMemKV(base uint64) *memKV {
-	m := &memKV{base: base, clash: map[string]memAt{}, ents: map[uint64]*Entity{}, nums: newNumIndex(), seed: maphash.MakeSeed()}
+	m := &memKV{base: base, clash: map[string]memAt{}, ents: map[uint64]*Entity{}, nums: newNumIndex(), seed: maphash.MakeSeed(), hashMask: ^uint64(0)}
 	for t, ok := range readTags {
 		if ok {
 			m.read[t] = map[uint64]uint32{}
@@ -325,13 +328,16 @@ func (m *memKV) index(k []byte, at memAt) {
 
 // hashIndex indexes k by its hash (see read and clash).
 func (m *memKV) hashIndex(k []byte, at memAt) {
-	h := maphash.Bytes(m.seed, k)
+	h := m.hash(k)
 	if prev, ok := m.read[at.tag][h]; !ok || m.sameKeyAt(memAt{at.tag, prev}, k) {
 		m.read[at.tag][h] = at.i
 	} else {
 		m.clash[string(k)] = at
 	}
 }
+
+// hash is the key of k in read.
+func (m *memKV) hash(k []byte) uint64 { return maphash.Bytes(m.seed, k) & m.hashMask }
 
 // sameKeyAt reports whether the operation at at writes key k.
 func (m *memKV) sameKeyAt(at memAt, k []byte) bool { return bytes.Equal(m.keyOf(at), k) }
@@ -438,7 +444,7 @@ func (m *memKV) lookup(k []byte) (memAt, bool) {
 			return memAt{k[0], p - 1}, true
 		}
 	}
-	i, ok := m.read[k[0]][maphash.Bytes(m.seed, k)]
+	i, ok := m.read[k[0]][m.hash(k)]
 	at := memAt{k[0], i}
 	if ok && !m.sameKeyAt(at, k) {
 		at, ok = m.clash[string(k)]

@@ -483,6 +483,14 @@ func TestNumIndex(t *testing.T) {
 // number, and keys of other shapes share the load, so keys leave their
 // dense slot for the hash index and come back.
 func TestMemKVGetIsLastWrite(t *testing.T) {
+	// Keys whose hashes clash must keep their own writes: with a mask of
+	// 0 every hashed key clashes with its tag's first; 1 splits them.
+	for _, mask := range []uint64{^uint64(0), 1, 0} {
+		t.Run(fmt.Sprintf("mask %x", mask), func(t *testing.T) { testMemKVGetIsLastWrite(t, mask) })
+	}
+}
+
+func testMemKVGetIsLastWrite(t *testing.T, mask uint64) {
 	rng := rand.New(rand.NewPCG(3, 9))
 	const base = 100
 	var keys [][]byte
@@ -492,8 +500,9 @@ func TestMemKVGetIsLastWrite(t *testing.T) {
 			keys = append(keys, outKey(edge{src: uint64(rng.IntN(3)), pred: MemberOf, dst: uint64(rng.IntN(3)), fact: n}))
 		}
 	}
-	keys = append(keys, []byte{tagNode, 1}, []byte{tagOut, 0, 0, 0}, slugKey(KindCountry, "fin"), []byte{tagXID, 'x'})
+	keys = append(keys, []byte{tagNode, 1}, []byte{tagOut, 0, 0, 0}, slugKey(KindCountry, "fin"), slugKey(KindCountry, "swe"), slugKey(KindPerson, "a"), []byte{tagXID, 'x'}, []byte{tagXID, 'y'})
 	m := newMemKV(base)
+	m.hashMask = mask
 	want := map[string][]byte{} // nil value: deleted
 	for step := range 4000 {
 		k := keys[rng.IntN(len(keys))]
@@ -515,5 +524,8 @@ func TestMemKVGetIsLastWrite(t *testing.T) {
 	}
 	if len(m.dense[tagOut]) == 0 || len(m.read[tagOut]) == 0 {
 		t.Fatalf("the script never used both indexes for out-edges: %d dense slots, %d hashed keys", len(m.dense[tagOut]), len(m.read[tagOut]))
+	}
+	if clashes := len(m.clash) > 0; clashes != (mask != ^uint64(0)) {
+		t.Fatalf("mask %x: %d keys in clash", mask, len(m.clash))
 	}
 }
