@@ -11,7 +11,6 @@ import (
 	"time"
 
 	badger "github.com/dgraph-io/badger/v4"
-	"github.com/dgraph-io/badger/v4/options"
 )
 
 // formatVersion guards the on-disk format: the key layout in keys.go and the
@@ -61,21 +60,7 @@ func Open(dir string, o Options) (*DB, error) {
 	if o.memTable < MinMemTableBytes {
 		return nil, fmt.Errorf("%w: memtable size %d MiB is below the minimum of %d MiB", ErrInvalid, o.memTable>>20, MinMemTableBytes>>20)
 	}
-	bo := badger.DefaultOptions(dir).
-		WithNumVersionsToKeep(math.MaxInt32).
-		WithSyncWrites(o.syncWrites).
-		WithBlockCacheSize(o.cacheBytes).
-		WithMemTableSize(o.memTable).
-		// Verify each block's checksum when it is read. OnTableRead
-		// verified whole tables at open: every block decompressed and
-		// every page of the directory touched before the first request,
-		// which made a freshly opened factor-1 store's memory peak.
-		WithChecksumVerificationMode(options.OnBlockRead).
-		WithLogger(badgerLogger{o.logger}).
-		WithMetricsEnabled(false)
-	if o.inMemory {
-		bo = bo.WithInMemory(true).WithDir("").WithValueDir("")
-	}
+	bo := o.Badger(dir)
 	bdb, err := badger.OpenManaged(bo)
 	if err != nil {
 		if strings.Contains(err.Error(), "Cannot acquire directory lock") {

@@ -2,7 +2,11 @@ package store
 
 import (
 	"log/slog"
+	"math"
 	"time"
+
+	badger "github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/options"
 )
 
 // Options configures Open. The zero value is not useful; start from
@@ -78,3 +82,29 @@ const DefaultEntityCacheBytes = 32 << 20
 // lookups that reads at the newest snapshot share, in bytes (estimated; see
 // entityCost); 0 or less disables it. DefaultEntityCacheBytes by default.
 func (o Options) WithEntityCacheSize(n int64) Options { o.entityCacheBytes = max(n, 0); return o }
+
+// Badger returns the options Open gives Badger for directory dir (open it
+// with badger.OpenManaged). Tools that measure Badger on its own use it
+// so that they measure what a store does (bench/swfloor).
+func (o Options) Badger(dir string) badger.Options {
+	bo := badger.DefaultOptions(dir).
+		WithNumVersionsToKeep(math.MaxInt32).
+		WithSyncWrites(o.syncWrites).
+		WithBlockCacheSize(o.cacheBytes).
+		WithMemTableSize(o.memTable).
+		// Verify each block's checksum when it is read. OnTableRead
+		// verified whole tables at open: every block decompressed and
+		// every page of the directory touched before the first request,
+		// which made a freshly opened factor-1 store's memory peak.
+		WithChecksumVerificationMode(options.OnBlockRead).
+		WithMetricsEnabled(false)
+	if o.logger != nil {
+		bo = bo.WithLogger(badgerLogger{o.logger})
+	} else {
+		bo = bo.WithLogger(nil)
+	}
+	if o.inMemory {
+		bo = bo.WithInMemory(true).WithDir("").WithValueDir("")
+	}
+	return bo
+}
