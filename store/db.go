@@ -26,6 +26,9 @@ type DB struct {
 	// lastTs is the commit timestamp of the newest committed write, the
 	// read timestamp of "now". Written under wmu, read atomically.
 	lastTs atomic.Uint64
+	// snapped remembers where View last snapped lastTs to (see
+	// newestCommitAt); nil until a View asks.
+	snapped atomic.Pointer[snap]
 
 	wmu    sync.Mutex // serialises writers
 	nextID uint64     // next internal id; guarded by wmu

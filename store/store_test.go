@@ -1191,6 +1191,81 @@ func TestViewBeforeFirstCommit(t *testing.T) {
 	}
 }
 
+// Views at the newest commit's time remember where they snapped to; the
+// remembered answer must be what a fresh look would give, for every time
+// asked, before and after more commits.
+func TestViewRemembersTheNewestCommit(t *testing.T) {
+	clk := newFakeClock(t0)
+	db := newClockDB(t, clk)
+	// readTs is the timestamp View reads knownAt at, asked twice: the
+	// second time from memory when knownAt is the newest commit's.
+	readTs := func(knownAt time.Time) uint64 {
+		t.Helper()
+		var got [2]uint64
+		for i := range got {
+			view(t, db, knownAt, func(r *Reader) error { got[i] = r.ts; return nil })
+		}
+		if got[0] != got[1] {
+			t.Fatalf("View(%v) read at %d, then at %d", knownAt, got[0], got[1])
+		}
+		return got[0]
+	}
+	// want is a fresh look at the commit records.
+	want := func(knownAt time.Time) uint64 {
+		t.Helper()
+		at := db.snapshotTs(knownAt)
+		txn := db.bdb.NewTransactionAt(at, false)
+		defer txn.Discard()
+		c, err := newestCommit(txn, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	empty := db.LastCommit() // the format version's commit
+	if got, w := readTs(empty), want(empty); got != w || db.snapped.Load() == nil {
+		t.Fatalf("empty store: read at %d, want %d; remembered %+v", got, w, db.snapped.Load())
+	}
+	var times []time.Time
+	for i, e := range fixtureEntities()[:3] {
+		clk.Advance(time.Duration(i+1) * time.Minute)
+		mustUpdate(t, db, putEntities(e))
+		times = append(times, db.LastCommit())
+		now := db.LastCommit()
+		if got := readTs(now); got != timeTs(now) || *db.snapped.Load() != (snap{timeTs(now), timeTs(now)}) {
+			t.Fatalf("commit %d: read now at %d, remembered %+v; the commit is at %d", i, got, db.snapped.Load(), timeTs(now))
+		}
+		for _, at := range append([]time.Time{empty, t0.Add(-time.Hour), now.Add(time.Hour)}, times...) {
+			for _, k := range []time.Time{at, at.Add(-time.Nanosecond), at.Add(time.Nanosecond)} {
+				if got, w := readTs(k), want(k); got != w {
+					t.Errorf("after commit %d: View(%v) read at %d, the newest commit then is %d", i, k, got, w)
+				}
+			}
+		}
+	}
+	// A rolled-back bulk write moves "now" past the newest commit
+	// record: reads at it snap back to that commit, remembered or not.
+	clk.Advance(time.Minute)
+	if _, err := db.BulkUpdate(UpdateOptions{}, func(b *Bulk) error {
+		if _, err := b.Writer().PutEntity(Entity{ID: "place/a", Name: "A"}); err != nil {
+			return err
+		}
+		if err := b.Flush(); err != nil {
+			return err
+		}
+		return errBoom
+	}); !errors.Is(err, errBoom) {
+		t.Fatalf("BulkUpdate = %v", err)
+	}
+	now, last := db.LastCommit(), times[len(times)-1]
+	if !now.After(last) {
+		t.Fatalf("the rollback left now at %v, the last commit at %v", now, last)
+	}
+	if got := readTs(now); got != timeTs(last) || *db.snapped.Load() != (snap{timeTs(now), timeTs(last)}) {
+		t.Fatalf("after the rollback: read now at %d, remembered %+v; the newest commit is at %d", got, db.snapped.Load(), timeTs(last))
+	}
+}
+
 func TestCommitTimestampsIncrease(t *testing.T) {
 	clk := newFakeClock(t0)
 	db := newClockDB(t, clk)
