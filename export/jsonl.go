@@ -266,7 +266,19 @@ func scanJSONL(r io.Reader, work, order chan<- *jsonlBatch, stop <-chan struct{}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	line := 0
-	b := &jsonlBatch{done: make(chan struct{})}
+	// A batch starts with room for the lines of the one before (and an
+	// eighth more): appending them one by one into a growing slice
+	// allocated three times the input over.
+	size := 0
+	next := func() *jsonlBatch {
+		return &jsonlBatch{
+			buf:  make([]byte, 0, size+size/8),
+			ends: make([]int, 0, jsonlBatchLines),
+			nums: make([]int, 0, jsonlBatchLines),
+			done: make(chan struct{}),
+		}
+	}
+	b := next()
 	for sc.Scan() {
 		line++
 		l := sc.Bytes()
@@ -280,7 +292,8 @@ func scanJSONL(r io.Reader, work, order chan<- *jsonlBatch, stop <-chan struct{}
 			if !send(b) {
 				return
 			}
-			b = &jsonlBatch{done: make(chan struct{})}
+			size = len(b.buf)
+			b = next()
 		}
 	}
 	if len(b.ends) > 0 {
