@@ -25,7 +25,16 @@ func decodeEntity(b []byte) (*Entity, error) {
 	return &e, nil
 }
 
-func encodeFact(f *Fact) ([]byte, error) { return json.Marshal(f) }
+func encodeFact(f *Fact) ([]byte, error) {
+	n := 80 + len(f.ID) + len(f.From) + len(f.To) + len(f.Event)
+	for _, p := range f.Props {
+		n += 24 + len(p.Key) + len(p.Value)
+	}
+	for _, c := range f.Citations {
+		n += 64 + len(c.Source) + len(c.URL)
+	}
+	return appendFact(make([]byte, 0, n), f), nil
+}
 
 // decodeOutVal decodes the fact held in an out-edge value.
 func decodeOutVal(v []byte) (*Fact, error) {
@@ -99,7 +108,9 @@ func decodeCommit(b []byte) (*Commit, error) {
 }
 
 // The H value is the Change itself, so history needs no second read.
-func encodeChange(c Change) ([]byte, error) { return json.Marshal(c) }
+func encodeChange(c Change) ([]byte, error) {
+	return appendChange(make([]byte, 0, 48+len(c.ID)+len(c.From)+len(c.To)), c), nil
+}
 
 func decodeChange(b []byte) (Change, error) {
 	var c Change
