@@ -2,7 +2,6 @@ package store
 
 import (
 	"strconv"
-	"time"
 	"unicode/utf8"
 )
 
@@ -94,12 +93,23 @@ func appendChange(b []byte, c Change) []byte {
 	return append(b, '}')
 }
 
-// appendJSONDate appends d (not zero) as its MarshalText, quoted.
+// appendJSONDate appends d (not zero) as its MarshalText, quoted: the
+// store's dates have four-digit years (minYear, maxYear).
 func appendJSONDate(b []byte, d Date) []byte {
-	b = append(b, '"')
-	b = d.Time().AppendFormat(b, time.DateOnly)
-	return append(b, '"')
+	y, m, day := d.Time().Date()
+	return append(b, '"',
+		byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+m/10), byte('0'+m%10), '-',
+		byte('0'+day/10), byte('0'+day%10), '"')
 }
+
+// jsonSafe marks the ASCII bytes encoding/json writes as they are.
+var jsonSafe = func() (safe [utf8.RuneSelf]bool) {
+	for c := byte(0x20); c < utf8.RuneSelf; c++ {
+		safe[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return safe
+}()
 
 // appendJSONString appends s quoted as encoding/json quotes it: HTML
 // characters and U+2028/U+2029 escaped, invalid UTF-8 replaced.
@@ -110,7 +120,7 @@ func appendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			if jsonSafe[c] {
 				i++
 				continue
 			}
