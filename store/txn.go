@@ -49,7 +49,8 @@ type snap struct{ at, commit uint64 }
 // their records above lastTs (commitTs), bulk writes and rollbacks write
 // above it too, versions are never dropped, and the one write that
 // replaces what is stored at old timestamps, Load's StreamWriter, runs
-// on a store without commit records and writes its own above lastTs.
+// on a store holding only its first commit, writes that again as it was
+// (memKV.keep) and writes its own commit above lastTs.
 func (db *DB) newestCommitAt(ts uint64) (uint64, error) {
 	if s := db.snapped.Load(); s != nil && s.at == ts {
 		return s.commit, nil
