@@ -123,7 +123,8 @@ func (r *Reader) Walk(sel Selection, v Visitor) (truncated bool, err error) {
 }
 
 // forEdges calls fn for each out-edge (out) or in-edge of node n whose
-// predicate and interval pass sel, with the edge value; it reads no record.
+// predicate and interval pass sel, with the edge value (valid only until
+// fn returns, see scanEdges); it reads no record.
 func (r *Reader) forEdges(n uint64, sel Selection, out bool, fn func(edge, []byte) error) error {
 	preds := sel.Predicates
 	if len(preds) == 0 {
