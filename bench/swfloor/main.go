@@ -99,12 +99,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // encodes them in key order, perStream KVs per stream, each stream a list
 // of buffers of about pieceBytes, the last of which closes the stream. It
 // returns the streams, the number of KVs and their keys' and values' bytes.
+//
+// Deleted versions are left out, as a load writes none: for a store that
+// has had deletes, what write makes of the streams is not the store (an
+// older version would show through), only a like amount of writing.
 func encode(bo badger.Options, perStream int) (streams [][]*z.Buffer, n int, size int64, err error) {
 	db, err := badger.OpenManaged(bo)
 	if err != nil {
 		return nil, 0, 0, err
 	}
 	defer db.Close()
+	defer func() {
+		if err != nil {
+			for _, s := range streams {
+				for _, b := range s {
+					b.Release()
+				}
+			}
+			streams = nil
+		}
+	}()
 	txn := db.NewTransactionAt(math.MaxUint64, false)
 	defer txn.Discard()
 	iopts := badger.DefaultIteratorOptions
@@ -120,12 +134,18 @@ func encode(bo badger.Options, perStream int) (streams [][]*z.Buffer, n int, siz
 	}
 	for it.Rewind(); it.Valid(); it.Next() {
 		item := it.Item()
+		if item.IsDeletedOrExpired() {
+			continue
+		}
 		if buf == nil {
 			buf = z.NewBuffer(pieceBytes+(1<<20), "swfloor")
 		}
 		v, err := item.ValueCopy(nil)
 		if err != nil {
-			return nil, 0, 0, err
+			for _, b := range append(cur, buf) {
+				b.Release()
+			}
+			return streams, 0, 0, err
 		}
 		kv := &pb.KV{Key: item.KeyCopy(nil), Value: v, Version: item.Version(), StreamId: uint32(len(streams) + 1)}
 		if meta := item.UserMeta(); meta != 0 {

@@ -36,7 +36,7 @@ func natoStore(t *testing.T) string {
 }
 
 // everyVersion lists every key version of the Badger directory dir as
-// "key@version=value" lines.
+// "key@version=value" lines, deleted versions too.
 func everyVersion(t *testing.T, dir string) []string {
 	t.Helper()
 	db, err := badger.OpenManaged(store.DefaultOptions().Badger(dir).WithReadOnly(true))
@@ -105,6 +105,36 @@ func TestWriteCopiesTheStore(t *testing.T) {
 				t.Fatalf("check of the copy: %v %v", vs, err)
 			}
 		})
+	}
+}
+
+// A load writes no deleted versions, so encode leaves them out.
+func TestEncodeLeavesOutDeletes(t *testing.T) {
+	dir := natoStore(t)
+	db, err := store.Open(dir, store.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update("test", func(w *store.Writer) error { return w.DeleteFact("fact/brussels-located-in-belgium") }); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	all := len(everyVersion(t, dir))
+	streams, n, _, err := encode(store.DefaultOptions().Badger(dir).WithReadOnly(true), 1<<17)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range streams {
+		for _, b := range s {
+			b.Release()
+		}
+	}
+	// The fact's record, locator, slug and index keys were deleted: at
+	// least four versions fewer.
+	if n > all-4 {
+		t.Fatalf("encode read %d of %d versions after a delete", n, all)
 	}
 }
 
