@@ -8,12 +8,15 @@ import (
 
 // Record encodings. Entities, facts and commits are stored as compact JSON:
 // readable with badger's own tools, and cheap enough at this project's
-// sizes. The format version in db.go covers this file.
+// sizes. The format version in db.go covers this file and
+// codec_append.go.
 //
 // The codec is goccy/go-json, a drop-in for encoding/json that writes the
 // same bytes (sorted map keys, the same escaping) and decodes these records
 // in about half the time (docs/BENCHMARKS.md); decoding records is most of
-// what reading facts and entities costs.
+// what reading facts and entities costs. Fact and change records, which a
+// large import writes millions of, are encoded by hand into the same bytes
+// (codec_append.go).
 
 func encodeEntity(e *Entity) ([]byte, error) { return json.Marshal(e) }
 

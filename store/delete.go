@@ -16,17 +16,24 @@ func (w *Writer) DeleteEntity(id string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var facts []string
+	var eds []edge
 	for _, out := range []bool{true, false} {
 		err := w.scanEdges(out, n, 0, func(ed edge, _ []byte) error {
-			f, err := w.factAt(ed)
-			if err == nil && !slices.Contains(facts, f.ID) {
-				facts = append(facts, f.ID)
-			}
-			return err
+			eds = append(eds, ed)
+			return nil
 		})
 		if err != nil {
 			return nil, err
+		}
+	}
+	var facts []string
+	for _, ed := range eds { // read outside the scan, which lends its values
+		f, err := w.factAt(ed)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(facts, f.ID) {
+			facts = append(facts, f.ID)
 		}
 	}
 	if e.Kind == KindEvent || e.Kind == KindDocument {
