@@ -68,14 +68,8 @@ func TestAppendMatchesMarshal(t *testing.T) {
 	}
 	for name, f := range facts {
 		t.Run("fact "+name, func(t *testing.T) {
-			want, err := stdjson.Marshal(f)
-			if err != nil {
-				t.Fatal(err)
-			}
 			got, err := encodeFact(f)
-			if err != nil || string(got) != string(want) {
-				t.Fatalf("encodeFact:\n got %s (%v)\nwant %s", got, err, want)
-			}
+			matchesMarshal(t, f, got, err)
 		})
 	}
 	changes := map[string]Change{
@@ -86,15 +80,22 @@ func TestAppendMatchesMarshal(t *testing.T) {
 	}
 	for name, c := range changes {
 		t.Run("change "+name, func(t *testing.T) {
-			want, err := stdjson.Marshal(c)
-			if err != nil {
-				t.Fatal(err)
-			}
 			got, err := encodeChange(c)
-			if err != nil || string(got) != string(want) {
-				t.Fatalf("encodeChange:\n got %s (%v)\nwant %s", got, err, want)
-			}
+			matchesMarshal(t, c, got, err)
 		})
+	}
+}
+
+// matchesMarshal fails unless got (and err nil) is what encoding/json
+// writes for v.
+func matchesMarshal(t *testing.T, v any, got []byte, err error) {
+	t.Helper()
+	want, merr := stdjson.Marshal(v)
+	if merr != nil {
+		t.Fatal(merr)
+	}
+	if err != nil || string(got) != string(want) {
+		t.Fatalf("hand-written encoding of %T:\n got %s (%v)\nwant %s", v, got, err, want)
 	}
 }
 

@@ -69,13 +69,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer func() {
-		for _, s := range streams {
-			for _, b := range s {
-				b.Release()
-			}
-		}
-	}()
+	defer release(streams)
 	fmt.Fprintf(stdout, "read %d KVs (%.0f MB of keys and values) in %d streams; %d workers\n", n, float64(size)/1e6, len(streams), *workers)
 	for r := 1; r <= *rounds; r++ {
 		if err := ctx.Err(); err != nil {
@@ -111,11 +105,7 @@ func encode(bo badger.Options, perStream int) (streams [][]*z.Buffer, n int, siz
 	defer db.Close()
 	defer func() {
 		if err != nil {
-			for _, s := range streams {
-				for _, b := range s {
-					b.Release()
-				}
-			}
+			release(streams)
 			streams = nil
 		}
 	}()
@@ -142,9 +132,7 @@ func encode(bo badger.Options, perStream int) (streams [][]*z.Buffer, n int, siz
 		}
 		v, err := item.ValueCopy(nil)
 		if err != nil {
-			for _, b := range append(cur, buf) {
-				b.Release()
-			}
+			release([][]*z.Buffer{append(cur, buf)})
 			return streams, 0, 0, err
 		}
 		kv := &pb.KV{Key: item.KeyCopy(nil), Value: v, Version: item.Version(), StreamId: uint32(len(streams) + 1)}
@@ -169,6 +157,15 @@ func encode(bo badger.Options, perStream int) (streams [][]*z.Buffer, n int, siz
 		closeStream()
 	}
 	return streams, n, size, nil
+}
+
+// release frees the buffers of streams.
+func release(streams [][]*z.Buffer) {
+	for _, s := range streams {
+		for _, b := range s {
+			b.Release()
+		}
+	}
 }
 
 // write opens a fresh store directory with bo and writes the streams into

@@ -72,13 +72,7 @@ func TestWriteCopiesTheStore(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer func() {
-				for _, s := range streams {
-					for _, b := range s {
-						b.Release()
-					}
-				}
-			}()
+			defer release(streams)
 			if n != len(want) || size <= 0 {
 				t.Fatalf("encode read %d KVs of %d bytes; the store has %d", n, size, len(want))
 			}
@@ -126,11 +120,7 @@ func TestEncodeLeavesOutDeletes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range streams {
-		for _, b := range s {
-			b.Release()
-		}
-	}
+	release(streams)
 	// The fact's record, locator, slug and index keys were deleted: at
 	// least four versions fewer.
 	if n > all-4 {
