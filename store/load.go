@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -55,6 +54,8 @@ func (db *DB) Load(o UpdateOptions, fn func(*Writer) error) (time.Time, error) {
 	mem := newMemKV(db.nextID)
 	mem.chunks, mem.opBlocks = newPrefaulter[byte](memChunk), newPrefaulter[memOp](memBlock)
 	defer mem.stopPrefaulting()
+	mem.presort = newPresorter(presortQueue)
+	defer mem.presort.stop()
 	mem.keep(old)
 	txn := db.bdb.NewTransactionAt(base, false)
 	w := &Writer{Reader: Reader{db: db, txn: txn, ts: base, at: base, mem: mem}, next: db.nextID, seq0: db.nextID}
@@ -90,15 +91,24 @@ func (db *DB) Load(o UpdateOptions, fn func(*Writer) error) (time.Time, error) {
 // holds several million keys, and holding them as Go strings and slices
 // made the garbage collector rescan all of them again and again.
 type memKV struct {
-	arena [][]byte // chunks of memChunk bytes, appended to
+	arena arena // chunks of memChunk bytes, appended to
 	// blocks holds the operations by key tag while the load runs, in
 	// blocks of memBlock: a load's millions of operations were copied
 	// again at every growth of one slice per tag (16 of 93 s of a
-	// ten-million-record load's apply phase). stream turns each tag's
-	// blocks into one slice, byTag, to sort.
+	// ten-million-record load's apply phase). stream merges each tag's
+	// blocks, sorted, into one slice, byTag.
 	blocks [256][][]memOp
 	byTag  [256][]memOp
-	seq    uint32 // operations so far
+	// blockLen is the operations per block, 1<<blockShift: memBlock but
+	// in tests (see testBlockShift).
+	blockLen   int
+	blockShift uint
+	// presort sorts full blocks while the load runs (nil: stream sorts
+	// every block), and handed holds, per tag and block, the block as
+	// handed to it (nil: not handed; see loadsort.go).
+	presort *presorter
+	handed  [256][]*sortedBlock
+	seq     uint32 // operations so far
 	// read indexes the keys of read tags: per tag, hash of a key -> index
 	// of its last operation among the tag's (one map per tag keeps the maps that
 	// most lookups hit, slugs and records, small).
@@ -212,7 +222,13 @@ const memChunk = 32 << 20
 type memRef struct{ chunk, off, n uint32 }
 
 // memBlock is the number of operations in one block of memKV.blocks.
-const memBlock = 1 << 16
+const memBlock = 1 << memBlockShift
+
+const memBlockShift = 16
+
+// testBlockShift, set only by tests, makes a load's blocks 1<<it
+// operations long (0: memBlock), so that a small load spans many blocks.
+var testBlockShift uint
 
 // memAt locates an operation: its tag and index in the tag's operations.
 type memAt struct {
@@ -235,13 +251,18 @@ type memOp struct {
 	head, head2, head3 uint64
 	del                bool   // a delete, not a set
 	seq                uint32 // order of writes, so the last one to a key wins
-	ver                uint64 // the version to write: the load's commit, or a kept key's own
+	ver                uint64 // the version to write: a kept key's own, or 0 for the load's (stream gives those its commit's)
 }
 
 // newMemKV returns an empty memKV for a load whose first new number is
 // base.
 func newMemKV(base uint64) *memKV {
 	m := &memKV{base: base, clash: map[string]memAt{}, ents: map[uint64]*Entity{}, nums: newNumIndex(), seed: maphash.MakeSeed(), hashMask: ^uint64(0)}
+	m.blockShift = memBlockShift
+	if testBlockShift > 0 {
+		m.blockShift = min(testBlockShift, memBlockShift)
+	}
+	m.blockLen = 1 << m.blockShift
 	for t, ok := range readTags {
 		if ok {
 			m.read[t] = map[uint64]uint32{}
@@ -275,19 +296,18 @@ func (m *memKV) copyIn(b []byte) memRef {
 	return memRef{chunk: uint32(last), off: uint32(off), n: uint32(len(b))}
 }
 
-// bytes returns the arena bytes at r, capped so that an append by a
-// caller cannot reach into the arena.
-func (m *memKV) bytes(r memRef) []byte {
-	end := r.off + r.n
-	return m.arena[r.chunk][r.off:end:end]
-}
+// bytes returns the arena bytes at r (see arena.bytes).
+func (m *memKV) bytes(r memRef) []byte { return m.arena.bytes(r) }
 
 func (m *memKV) set(k, v []byte) { m.put(k, v, false) }
 func (m *memKV) del(k []byte)    { m.put(k, nil, true) }
 
-func (m *memKV) put(k, v []byte, del bool) {
+func (m *memKV) put(k, v []byte, del bool) { m.putAt(k, v, del, 0) }
+
+// putAt writes k at version ver (0: the load's own; see memOp.ver).
+func (m *memKV) putAt(k, v []byte, del bool, ver uint64) {
 	m.seq++
-	op := memOp{key: m.copyIn(k), head: keyHead(k, 1), head2: keyHead(k, 9), head3: keyHead(k, 17), del: del, seq: m.seq}
+	op := memOp{key: m.copyIn(k), head: keyHead(k, 1), head2: keyHead(k, 9), head3: keyHead(k, 17), del: del, seq: m.seq, ver: ver}
 	if !del {
 		op.val = m.copyIn(v)
 	}
@@ -366,16 +386,24 @@ func (m *memKV) denseSlot(k []byte) (int, bool) {
 	return int(n - m.base), true
 }
 
-// appendOp appends op to tag's operations and returns where it is.
+// appendOp appends op to tag's operations and returns where it is. A
+// block that fills goes to the presorter when the next one begins.
 func (m *memKV) appendOp(tag byte, op memOp) memAt {
 	bs := m.blocks[tag]
-	if len(bs) == 0 || len(bs[len(bs)-1]) == memBlock {
+	if len(bs) == 0 || len(bs[len(bs)-1]) == m.blockLen {
+		if n := len(bs); n > 0 {
+			b := &sortedBlock{ops: bs[n-1], arena: slices.Clone(m.arena)}
+			if !m.presort.add(b) {
+				b = nil
+			}
+			m.handed[tag] = append(m.handed[tag], b)
+		}
 		bs = append(bs, m.opBlocks.get(memBlock))
 		m.blocks[tag] = bs
 	}
 	last := &bs[len(bs)-1]
 	*last = append(*last, op)
-	return memAt{tag: tag, i: uint32((len(bs)-1)*memBlock + len(*last) - 1)}
+	return memAt{tag: tag, i: uint32((len(bs)-1)*m.blockLen + len(*last) - 1)}
 }
 
 // count returns how many operations tag has.
@@ -384,26 +412,12 @@ func (m *memKV) count(tag byte) int {
 	if len(bs) == 0 {
 		return 0
 	}
-	return (len(bs)-1)*memBlock + len(bs[len(bs)-1])
+	return (len(bs)-1)*m.blockLen + len(bs[len(bs)-1])
 }
 
 // op returns the operation at at.
 func (m *memKV) op(at memAt) *memOp {
-	return &m.blocks[at.tag][at.i/memBlock][at.i%memBlock]
-}
-
-// flatten moves tag's blocks into one slice, byTag[tag].
-func (m *memKV) flatten(tag byte) {
-	n := 0
-	for _, b := range m.blocks[tag] {
-		n += len(b)
-	}
-	ops := make([]memOp, 0, n)
-	for i, b := range m.blocks[tag] {
-		ops = append(ops, b...)
-		m.blocks[tag][i] = nil // let each block go once copied
-	}
-	m.blocks[tag], m.byTag[tag] = nil, ops
+	return &m.blocks[at.tag][at.i>>m.blockShift][int(at.i)&(m.blockLen-1)]
 }
 
 func (m *memKV) keyOf(at memAt) []byte { return m.bytes(m.op(at).key) }
@@ -460,65 +474,9 @@ func (m *memKV) keep(kvs []*pb.KV) {
 	// Badger's order is newest first within a key; put the newest last,
 	// so that it is the one get finds.
 	for _, kv := range slices.Backward(kvs) {
-		m.put(kv.Key, kv.Value, false)
-		m.op(memAt{kv.Key[0], uint32(m.count(kv.Key[0]) - 1)}).ver = kv.Version
+		m.putAt(kv.Key, kv.Value, false, kv.Version)
 	}
 	m.whole = true
-}
-
-// compareOps orders a tag's operations by key, then by version, newest
-// first (Badger's order), then by write order, so that among writes of
-// the same key and version the last one comes last.
-func (m *memKV) compareOps(a, b memOp) int {
-	if c := m.compareKeys(a, b); c != 0 {
-		return c
-	}
-	if a.ver != b.ver {
-		if a.ver > b.ver {
-			return -1
-		}
-		return 1
-	}
-	return cmp.Compare(a.seq, b.seq)
-}
-
-// headLen is how many bytes of a key its operation's heads hold: the
-// tag, which all keys of a sort share, and 24 more.
-const headLen = 25
-
-// compareKeys compares the keys of a and b as bytes.Compare does,
-// reading the arena only for keys longer than headLen whose heads tie.
-// When the heads tie and a key is at most headLen bytes long, the other
-// key's bytes past it, up to headLen, are zero: it is a prefix of the
-// other, or equal to it, and the lengths decide.
-func (m *memKV) compareKeys(a, b memOp) int {
-	switch {
-	case a.head != b.head:
-		return cmp.Compare(a.head, b.head)
-	case a.head2 != b.head2:
-		return cmp.Compare(a.head2, b.head2)
-	case a.head3 != b.head3:
-		return cmp.Compare(a.head3, b.head3)
-	case a.key.n <= headLen || b.key.n <= headLen:
-		return cmp.Compare(a.key.n, b.key.n)
-	}
-	return bytes.Compare(m.bytes(a.key), m.bytes(b.key))
-}
-
-// sameKey reports whether a and b are writes of the same key.
-func (m *memKV) sameKey(a, b memOp) bool {
-	return a.key.n == b.key.n && m.compareKeys(a, b) == 0
-}
-
-// keyHead returns up to 8 bytes of k from byte at on as a big-endian
-// number, zero-padded: comparing the heads at 1 (after the tag), 9 and
-// 17 orders keys of one tag as their bytes do, as far as the heads go.
-func keyHead(k []byte, at int) uint64 {
-	var b [8]byte
-	if at < len(k) {
-		copy(b[:], k[at:])
-	}
-	return binary.BigEndian.Uint64(b[:])
 }
 
 // allVersions returns every live version of every key at or below ts,

@@ -116,8 +116,14 @@ func latestKVs(t *testing.T, db *DB) (kvs, hist []string) {
 // clean; Load's history is Update's, one entry per ID for its one commit
 // (a bulk write's chunks each leave their own entries).
 func TestLoadWritesWhatBulkUpdateWrites(t *testing.T) {
-	for _, seed := range []uint64{1, 2, 3} {
-		t.Run(fmt.Sprint(seed), func(t *testing.T) {
+	for _, tc := range []struct {
+		seed  uint64
+		shift uint // blocks of 1<<shift operations (0: memBlock)
+	}{{1, 0}, {2, 0}, {3, 0}, {1, 3}, {2, 5}} {
+		seed := tc.seed
+		t.Run(fmt.Sprintf("%d/blocks=%d", seed, tc.shift), func(t *testing.T) {
+			testBlockShift = tc.shift
+			t.Cleanup(func() { testBlockShift = 0 })
 			ops := loadOps(seed)
 			c := newFakeClock(t0)
 			bulk := newClockDB(t, c)
@@ -357,13 +363,11 @@ func TestLoadSeesEntityChanges(t *testing.T) {
 	}
 }
 
-// TestCompareOpsIsKeyOrder: sorting a load's operations by their heads,
-// lengths and then bytes orders them as Badger does: by key bytes, then
-// version newest first, then write order; and sameKey is bytes.Equal.
-// Keys are drawn to make heads tie: short keys, zero bytes, shared
-// prefixes, lengths on both sides of headLen.
-func TestCompareOpsIsKeyOrder(t *testing.T) {
-	rng := rand.New(rand.NewPCG(7, 7))
+// randomOps puts n writes of random keys of tag tagOut into m, drawn to
+// make heads tie: short keys, zero bytes, shared prefixes, lengths on
+// both sides of headLen. Most are the load's own (version 0); a fifth
+// are kept keys at versions 1 to 3, and a tenth are deletes.
+func randomOps(m *memKV, rng *rand.Rand, n int) {
 	sym := func(b []byte, n int) []byte {
 		for range n {
 			b = append(b, []byte{0, 1, 0xff}[rng.IntN(3)])
@@ -374,28 +378,98 @@ func TestCompareOpsIsKeyOrder(t *testing.T) {
 	for n := range 29 {
 		prefixes = append(prefixes, sym([]byte{tagOut}, n))
 	}
-	m := newMemKV(1)
-	for range 5000 {
+	for range n {
 		p := prefixes[rng.IntN(len(prefixes))]
 		k := sym(slices.Clone(p), rng.IntN(4))
-		m.put(k, []byte("v"), false)
-		op := m.op(memAt{tagOut, uint32(m.count(tagOut) - 1)})
-		op.ver = uint64(1 + rng.IntN(3))
+		var ver uint64
+		if rng.IntN(5) == 0 {
+			ver = uint64(1 + rng.IntN(3))
+		}
+		m.putAt(k, []byte("v"), rng.IntN(10) == 0, ver)
 	}
-	m.flatten(tagOut)
-	ops := m.byTag[tagOut]
-	slices.SortFunc(ops, m.compareOps)
+}
+
+// TestCompareOpsIsKeyOrder: sorting a load's operations by their heads,
+// lengths and then bytes orders them as Badger does: by key bytes, then
+// version newest first (the load's own, version 0, newest of all), then
+// write order; and sameKey is bytes.Equal.
+func TestCompareOpsIsKeyOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	m := newMemKV(1)
+	randomOps(m, rng, 5000)
+	var ops []memOp
+	for _, b := range m.blocks[tagOut] {
+		ops = append(ops, b...)
+	}
+	slices.SortFunc(ops, func(a, b memOp) int { return m.arena.compareOps(&a, &b) })
 	for i := 1; i < len(ops); i++ {
 		a, b := ops[i-1], ops[i]
 		c := bytes.Compare(m.bytes(a.key), m.bytes(b.key))
-		if c > 0 || c == 0 && (a.ver < b.ver || a.ver == b.ver && a.seq > b.seq) {
+		av, bv := newest(a.ver), newest(b.ver)
+		if c > 0 || c == 0 && (av < bv || av == bv && a.seq > b.seq) {
 			t.Fatalf("out of order at %d: %x v%d #%d before %x v%d #%d", i, m.bytes(a.key), a.ver, a.seq, m.bytes(b.key), b.ver, b.seq)
 		}
-		if m.sameKey(a, b) != (c == 0) {
+		if m.arena.sameKey(&a, &b) != (c == 0) {
 			t.Fatalf("sameKey(%x, %x) = %v", m.bytes(a.key), m.bytes(b.key), !(c == 0))
 		}
-		if x := ops[rng.IntN(len(ops))]; m.sameKey(a, x) != bytes.Equal(m.bytes(a.key), m.bytes(x.key)) {
-			t.Fatalf("sameKey(%x, %x) = %v", m.bytes(a.key), m.bytes(x.key), m.sameKey(a, x))
+		if x := ops[rng.IntN(len(ops))]; m.arena.sameKey(&a, &x) != bytes.Equal(m.bytes(a.key), m.bytes(x.key)) {
+			t.Fatalf("sameKey(%x, %x) = %v", m.bytes(a.key), m.bytes(x.key), m.arena.sameKey(&a, &x))
+		}
+	}
+	if newest(0) <= newest(3) {
+		t.Fatal("the load's own version does not sort as the newest")
+	}
+}
+
+// TestMergeIsSortOrder: merging a tag's blocks, sorted by a presorter
+// while the writes go on, by merge itself, or some by each (a presorter
+// whose queue was full), gives the operations in the order of one sort
+// of all of them, every one once, the load's own at the load's version.
+func TestMergeIsSortOrder(t *testing.T) {
+	const ts = 99
+	for _, shift := range []uint{2, 7, memBlockShift} {
+		for _, queue := range []int{0, 1, presortQueue} {
+			t.Run(fmt.Sprintf("block=%d/queue=%d", 1<<shift, queue), func(t *testing.T) {
+				testBlockShift = shift
+				t.Cleanup(func() { testBlockShift = 0 })
+				rng := rand.New(rand.NewPCG(uint64(shift), uint64(queue)))
+				m := newMemKV(1)
+				if queue > 0 {
+					m.presort = newPresorter(queue)
+				}
+				randomOps(m, rng, 3000+rng.IntN(1000))
+				var want []memOp
+				for _, b := range m.blocks[tagOut] {
+					for _, op := range b {
+						if op.ver == 0 {
+							op.ver = ts
+						}
+						want = append(want, op)
+					}
+				}
+				slices.SortFunc(want, func(a, b memOp) int { return m.arena.compareOps(&a, &b) })
+				m.presort.finish()
+				if queue == presortQueue {
+					for i, b := range m.handed[tagOut] {
+						if b == nil || len(b.order) != len(b.ops) {
+							t.Fatalf("block %d of %d was not sorted by the presorter", i, len(m.blocks[tagOut]))
+						}
+					}
+				}
+				m.merge(tagOut, ts)
+				got := m.byTag[tagOut]
+				if len(got) != len(want) {
+					t.Fatalf("merged %d operations, want %d", len(got), len(want))
+				}
+				for i := range want {
+					if got[i] != want[i] {
+						t.Fatalf("operation %d: got %x v%d #%d, want %x v%d #%d", i, m.bytes(got[i].key), got[i].ver, got[i].seq, m.bytes(want[i].key), want[i].ver, want[i].seq)
+					}
+				}
+				if m.blocks[tagOut] != nil || m.handed[tagOut] != nil {
+					t.Error("merge kept the blocks")
+				}
+			})
 		}
 	}
 }

@@ -27,23 +27,18 @@ func (db *DB) stream(mem *memKV, format []byte, ts uint64) error {
 		return err
 	}
 	mem.read, mem.dense, mem.clash, mem.ents, mem.nums = [256]map[uint64]uint32{}, [256][]uint32{}, nil, nil, numIndex{} // not needed any more: let them go
-	// Sort each tag's operations, largest tags first so that two workers
-	// finish together; then cut them into ranges of at most streamOps,
-	// each its own stream, which two workers write. StreamWriter.Write may
-	// be called concurrently, most of its work (decoding what putKV
-	// encoded) happens outside its lock, and each stream builds its tables
-	// on a goroutine of its own: many short streams keep both cores busy
-	// where one stream per tag left the largest tags to one.
+	// Merge each tag's sorted blocks (see loadsort.go), largest tags
+	// first so that two workers finish together; then cut them into
+	// ranges of at most streamOps, each its own stream, which two workers
+	// write. StreamWriter.Write may be called concurrently, most of its
+	// work (decoding what putKV encoded) happens outside its lock, and
+	// each stream builds its tables on a goroutine of its own: many short
+	// streams keep both cores busy where one stream per tag left the
+	// largest tags to one.
 	slices.SortFunc(tags, func(a, b byte) int { return cmp.Compare(mem.count(b), mem.count(a)) })
+	mem.presort.finish()
 	err := parallel(tags, func(_ int, t byte) error {
-		mem.flatten(t)
-		ops := mem.byTag[t]
-		for i := range ops {
-			if ops[i].ver == 0 {
-				ops[i].ver = ts // written by this load
-			}
-		}
-		slices.SortFunc(ops, mem.compareOps)
+		mem.merge(t, ts)
 		return nil
 	})
 	if err != nil {
@@ -91,7 +86,7 @@ func (m *memKV) cut(rs []memRange, t byte) []memRange {
 	ops := m.byTag[t]
 	for lo := 0; lo < len(ops); {
 		hi := min(lo+streamOps, len(ops))
-		for hi < len(ops) && m.sameKey(ops[hi], ops[hi-1]) {
+		for hi < len(ops) && m.arena.sameKey(&ops[hi], &ops[hi-1]) {
 			hi++
 		}
 		rs = append(rs, memRange{tag: t, lo: lo, hi: hi, id: uint32(len(rs) + 1)})
@@ -117,7 +112,7 @@ func (m *memKV) streamRange(sw *badger.StreamWriter, r memRange, buf *z.Buffer) 
 			continue // deleted during the load
 		}
 		key := m.bytes(op.key)
-		if i+1 < len(ops) && ops[i+1].ver == op.ver && m.sameKey(ops[i+1], op) {
+		if i+1 < len(ops) && ops[i+1].ver == op.ver && m.arena.sameKey(&ops[i+1], &op) {
 			continue // a later write of the same version wins
 		}
 		putKV(buf, streamKV{key: key, val: m.bytes(op.val), ver: op.ver, stream: r.id})
