@@ -221,10 +221,12 @@ const memChunk = 32 << 20
 // memRef locates bytes in the arena.
 type memRef struct{ chunk, off, n uint32 }
 
-// memBlock is the number of operations in one block of memKV.blocks.
-const memBlock = 1 << memBlockShift
-
-const memBlockShift = 16
+// memBlock is the number of operations in one block of memKV.blocks,
+// 1<<memBlockShift.
+const (
+	memBlockShift = 16
+	memBlock      = 1 << memBlockShift
+)
 
 // testBlockShift, set only by tests, makes a load's blocks 1<<it
 // operations long (0: memBlock), so that a small load spans many blocks.
@@ -392,11 +394,7 @@ func (m *memKV) appendOp(tag byte, op memOp) memAt {
 	bs := m.blocks[tag]
 	if len(bs) == 0 || len(bs[len(bs)-1]) == m.blockLen {
 		if n := len(bs); n > 0 {
-			b := &sortedBlock{ops: bs[n-1], arena: slices.Clone(m.arena)}
-			if !m.presort.add(b) {
-				b = nil
-			}
-			m.handed[tag] = append(m.handed[tag], b)
+			m.handed[tag] = append(m.handed[tag], m.presort.add(bs[n-1], m.arena))
 		}
 		bs = append(bs, m.opBlocks.get(memBlock))
 		m.blocks[tag] = bs

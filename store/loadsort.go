@@ -149,23 +149,26 @@ func (p *presorter) run() {
 	}
 }
 
-// add hands a full block to the presorter and reports whether it took
-// it (a nil presorter, a stopped one or a full queue does not).
-func (p *presorter) add(b *sortedBlock) bool {
+// add hands a full block of operations, whose keys are in a, to the
+// presorter, and returns it as the presorter will sort it; nil when a
+// nil or finished presorter or a full queue does not take it.
+func (p *presorter) add(ops []memOp, a arena) *sortedBlock {
 	if p == nil || p.finished {
-		return false
+		return nil
 	}
+	b := &sortedBlock{ops: ops, arena: slices.Clone(a)}
 	select {
 	case p.todo <- b:
-		return true
+		return b
 	default:
-		return false
+		return nil
 	}
 }
 
-// finish sorts what is still queued, with the callers' goroutine helping
-// the presorter's, and returns once every block taken is sorted. After
-// finish, add takes nothing; finish may be called more than once.
+// finish sorts what is still queued, on the presorter's goroutine and
+// workers-1 more (the load has nothing else to do by then), and returns
+// once every block taken is sorted. After finish, add takes nothing;
+// finish may be called more than once.
 func (p *presorter) finish() {
 	if p == nil || p.finished {
 		return
