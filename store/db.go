@@ -63,6 +63,11 @@ func Open(dir string, o Options) (*DB, error) {
 	if o.memTable < MinMemTableBytes {
 		return nil, fmt.Errorf("%w: memtable size %d MiB is below the minimum of %d MiB", ErrInvalid, o.memTable>>20, MinMemTableBytes>>20)
 	}
+	if !o.inMemory {
+		if err := removeEmptyValueLogs(dir, o.logger); err != nil {
+			return nil, err
+		}
+	}
 	bo := o.Badger(dir)
 	bdb, err := badger.OpenManaged(bo)
 	if err != nil {
