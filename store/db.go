@@ -104,7 +104,7 @@ func (db *DB) init() error {
 	switch {
 	case errors.Is(err, badger.ErrKeyNotFound):
 		if db.lastTs.Load() != 0 {
-			return fmt.Errorf("%w: no format version in a non-empty directory", ErrFormat)
+			return fmt.Errorf("%w: no format version in a non-empty directory (a first import into it that stopped before it finished leaves one: delete the directory and import again)", ErrFormat)
 		}
 		_, err := db.UpdateWith(UpdateOptions{Author: "store", At: tsTime(formatTs)}, func(w *Writer) error {
 			return w.set(metaKey(metaFormat), []byte(formatVersion))

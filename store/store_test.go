@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	badger "github.com/dgraph-io/badger/v4"
 )
 
 // fakeClock is an injectable clock that only moves when told.
@@ -1409,6 +1411,35 @@ func TestFormatVersion(t *testing.T) {
 			db2.Close()
 		}
 		t.Fatalf("Open of a newer format: %v, want ErrFormat", err)
+	}
+}
+
+// TestFormatVersionMissing: a directory with data but no format version,
+// which a first import killed while streaming leaves, is refused with
+// what to do about it.
+func TestFormatVersionMissing(t *testing.T) {
+	dir := t.TempDir()
+	bdb, err := badger.OpenManaged(DefaultOptions().Badger(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	txn := bdb.NewTransactionAt(4, true)
+	if err := txn.Set(nodeKey(7), []byte("{}")); err != nil {
+		t.Fatal(err)
+	}
+	if err := txn.CommitAt(5, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := bdb.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := Open(dir, DefaultOptions())
+	if err == nil {
+		db.Close()
+		t.Fatal("Open of a directory without a format version succeeded")
+	}
+	if !errors.Is(err, ErrFormat) || !strings.Contains(err.Error(), "delete the directory and import again") {
+		t.Fatalf("Open of a directory without a format version: %v, want ErrFormat saying what to do", err)
 	}
 }
 
