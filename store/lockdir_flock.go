@@ -22,7 +22,7 @@ func lockDir(dir string) (unlock func(), err error) {
 		if errors.Is(err, syscall.EWOULDBLOCK) {
 			return nil, fmt.Errorf("%w: %s", ErrLocked, dir)
 		}
-		return nil, fmt.Errorf("store: lock %s: %w", dir, err)
+		return nil, fmt.Errorf("locking the directory: %w", err)
 	}
 	return func() { f.Close() }, nil // closing the descriptor releases its lock
 }

@@ -32,8 +32,10 @@ func removeEmptyValueLogs(dir string, log *slog.Logger) error {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return nil
-	case err != nil:
+	case errors.Is(err, ErrLocked):
 		return err
+	case err != nil:
+		return fmt.Errorf("store: open %s: %w", dir, err)
 	case unlock == nil:
 		return nil
 	}
