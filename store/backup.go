@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sync"
 
 	badger "github.com/dgraph-io/badger/v4"
@@ -172,44 +171,4 @@ func VerifyBackup(r io.Reader) error {
 		return fmt.Errorf("%w: checksum mismatch (corrupted file)", ErrBadBackup)
 	}
 	return nil
-}
-
-// RestoreFile loads the backup at path into dir, which must not exist or
-// be empty. The whole file is verified first; nothing is written to dir
-// unless it is a complete, uncorrupted backup.
-func RestoreFile(dir, path string, o Options) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	if err := VerifyBackup(f); err != nil {
-		return err
-	}
-	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
-		return fmt.Errorf("%w: restore target %s is not empty", ErrInvalid, dir)
-	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return err
-	}
-	if _, err := f.Seek(int64(len(backupMagic)), io.SeekStart); err != nil {
-		return err
-	}
-	st, err := f.Stat()
-	if err != nil {
-		return err
-	}
-	body := io.LimitReader(f, st.Size()-int64(len(backupMagic))-int64(trailerLen))
-	bo := badger.DefaultOptions(dir).WithNumVersionsToKeep(1<<31 - 1).WithLogger(badgerLogger{o.logger}).WithSyncWrites(true)
-	if o.logger == nil {
-		bo = bo.WithLogger(nil)
-	}
-	bdb, err := badger.OpenManaged(bo)
-	if err != nil {
-		return fmt.Errorf("store: restore: %w", err)
-	}
-	if err := bdb.Load(body, 256); err != nil {
-		bdb.Close()
-		return fmt.Errorf("store: restore: %w", err)
-	}
-	return bdb.Close()
 }

@@ -2,11 +2,17 @@ package store_test
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
+
+	"github.com/dgraph-io/badger/v4/pb"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/alliancegraph/alliancegraph/store"
 )
@@ -111,5 +117,137 @@ func TestGCValueLog(t *testing.T) {
 	db.Close()
 	if _, err := db.GCValueLog(); !errors.Is(err, store.ErrClosed) {
 		t.Errorf("after close: %v", err)
+	}
+}
+
+// backupOf frames body as a backup file: the header, body, and a trailer
+// whose length and checksum are right.
+func backupOf(body []byte) []byte {
+	var file bytes.Buffer
+	file.WriteString("alliancegraph-backup/1\n")
+	file.Write(body)
+	h := sha256.Sum256(file.Bytes())
+	file.Write(binary.BigEndian.AppendUint64(nil, uint64(len(body))))
+	file.Write(h[:])
+	file.WriteString("AGEND")
+	return file.Bytes()
+}
+
+// frame is one frame of a backup's stream holding kvs.
+func frame(t *testing.T, kvs ...*pb.KV) []byte {
+	t.Helper()
+	b, err := proto.Marshal(&pb.KVList{Kv: kvs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(binary.LittleEndian.AppendUint64(nil, uint64(len(b))), b...)
+}
+
+// TestRestoreRefusesBadFrames: a file whose checksum is right but whose
+// stream is not what a backup writes is refused before anything is
+// written (Badger's Load panicked on a length near 2^64, and would load
+// entries with meta bits no backup sets).
+func TestRestoreRefusesBadFrames(t *testing.T) {
+	good := &pb.KV{Key: []byte("Mformat"), Value: []byte("v"), Version: 1, UserMeta: []byte{0}}
+	huge := binary.LittleEndian.AppendUint64(nil, 1<<63)
+	dir := t.TempDir()
+	for name, body := range map[string][]byte{
+		"garbage":            []byte("this is not a Badger backup stream, but its checksum is right"),
+		"length near 2^64":   append(huge, "abc"...),
+		"frame past the end": frame(t, good)[:20],
+		"length cut off":     append(frame(t, good), 1, 2, 3),
+		"not a KVList":       append(binary.LittleEndian.AppendUint64(nil, 3), 0xff, 0xff, 0xff),
+		"no key":             frame(t, &pb.KV{Value: []byte("v"), Version: 1}),
+		"no version":         frame(t, &pb.KV{Key: []byte("k"), Value: []byte("v")}),
+		"value pointer bit":  frame(t, &pb.KV{Key: []byte("k"), Value: []byte("v"), Version: 1, Meta: []byte{2}}),
+		"expiry":             frame(t, &pb.KV{Key: []byte("k"), Value: []byte("v"), Version: 1, ExpiresAt: 9}),
+		"stream done":        frame(t, good, &pb.KV{StreamDone: true, Key: []byte("k"), Version: 1}),
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := filepath.Join(dir, "bad.agb")
+			if err := os.WriteFile(p, backupOf(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			target := filepath.Join(dir, "target")
+			if err := store.RestoreFile(target, p, store.DefaultOptions()); !errors.Is(err, store.ErrBadBackup) {
+				t.Fatalf("restore: %v, want ErrBadBackup", err)
+			}
+			if _, err := os.Stat(target); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("target was created: %v", err)
+			}
+		})
+	}
+	// The same framing with a good entry restores.
+	p := filepath.Join(dir, "good.agb")
+	if err := os.WriteFile(p, backupOf(frame(t, good)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.RestoreFile(filepath.Join(dir, "restored"), p, store.DefaultOptions()); err != nil {
+		t.Fatalf("restore of a good frame: %v", err)
+	}
+}
+
+// TestRestoreLeavesNothingHalfDone: a restore that fails after Badger has
+// written leaves the target as it was (absent, or empty) and no partial
+// directory behind; one that succeeds fills an empty target.
+func TestRestoreLeavesNothingHalfDone(t *testing.T) {
+	src := natoDB(t)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "nato.agb")
+	f, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.Backup(f); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	empty := filepath.Join(dir, "empty")
+	if err := os.Mkdir(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	disk := errors.New("disk full")
+	undo := store.SetRestoreFault(disk)
+	for _, target := range []string{filepath.Join(dir, "absent"), empty} {
+		if err := store.RestoreFile(target, file, store.DefaultOptions()); !errors.Is(err, disk) {
+			t.Fatalf("restore into %s: %v, want the injected failure", filepath.Base(target), err)
+		}
+		entries, err := os.ReadDir(target)
+		switch {
+		case target == empty && (err != nil || len(entries) > 0):
+			t.Errorf("the empty target holds %v after a failed restore (%v)", entries, err)
+		case target != empty && !errors.Is(err, os.ErrNotExist):
+			t.Errorf("the absent target exists after a failed restore (%v)", err)
+		}
+	}
+	undo()
+	left, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range left {
+		names = append(names, e.Name())
+	}
+	if want := []string{"empty", "nato.agb"}; !slices.Equal(names, want) {
+		t.Errorf("the directory holds %v after failed restores, want %v", names, want)
+	}
+	if err := store.RestoreFile(empty, file, store.DefaultOptions()); err != nil {
+		t.Fatal(err)
+	}
+	dst, err := store.Open(empty, store.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dst.Close()
+	var a, b bytes.Buffer
+	if err := src.Dump(time.Time{}, &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := dst.Dump(time.Time{}, &b); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Error("the store restored into an empty directory differs from its source")
 	}
 }

@@ -9,3 +9,10 @@ func SetPathStep(n int) (restore func()) {
 	pathStep = n
 	return func() { pathStep = old }
 }
+
+// SetRestoreFault makes RestoreFile fail with err once Badger has written
+// the restored store, and returns a function that undoes it.
+func SetRestoreFault(err error) (restore func()) {
+	restoreFault = func() error { return err }
+	return func() { restoreFault = nil }
+}

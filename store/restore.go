@@ -1,0 +1,164 @@
+package store
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+
+	badger "github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/pb"
+	"google.golang.org/protobuf/proto"
+)
+
+// RestoreFile loads the backup at path into dir, which must not exist or
+// be empty. The whole file is verified first (its checksum, then every
+// frame of its stream), so nothing is written for a file that is not a
+// complete backup. The store is built in a new directory beside dir and
+// renamed to dir only once it is complete: a restore that fails leaves
+// dir as it was, and one that is killed leaves it as it was too, with a
+// partial directory beside it (dir's name, prefixed with a dot and
+// followed by ".restoring-" and a number) that can be deleted.
+func RestoreFile(dir, path string, o Options) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := VerifyBackup(f); err != nil {
+		return err
+	}
+	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+		return fmt.Errorf("%w: restore target %s is not empty", ErrInvalid, dir)
+	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	size := st.Size() - int64(len(backupMagic)) - int64(trailerLen)
+	body := func() (io.Reader, error) {
+		_, err := f.Seek(int64(len(backupMagic)), io.SeekStart)
+		return io.LimitReader(f, size), err
+	}
+	r, err := body()
+	if err != nil {
+		return err
+	}
+	if err := checkFrames(r, size); err != nil {
+		return err
+	}
+	if r, err = body(); err != nil {
+		return err
+	}
+	parent := filepath.Dir(filepath.Clean(dir))
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return fmt.Errorf("store: restore: %w", err)
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(filepath.Clean(dir))+".restoring-")
+	if err != nil {
+		return fmt.Errorf("store: restore: %w", err)
+	}
+	if err := loadBackup(tmp, r, o); err != nil {
+		os.RemoveAll(tmp)
+		return fmt.Errorf("store: restore: %w", err)
+	}
+	// dir is absent or empty (checked above); Remove refuses a directory
+	// that something has filled since.
+	if err := os.Remove(dir); err != nil && !errors.Is(err, os.ErrNotExist) {
+		os.RemoveAll(tmp)
+		return fmt.Errorf("store: restore: %w", err)
+	}
+	if err := os.Rename(tmp, dir); err != nil {
+		os.RemoveAll(tmp)
+		return fmt.Errorf("store: restore: %w", err)
+	}
+	return syncDir(parent)
+}
+
+// loadBackup writes the backup stream r into a new Badger directory.
+func loadBackup(dir string, r io.Reader, o Options) error {
+	bo := badger.DefaultOptions(dir).WithNumVersionsToKeep(1<<31 - 1).WithLogger(badgerLogger{o.logger}).WithSyncWrites(true)
+	if o.logger == nil {
+		bo = bo.WithLogger(nil)
+	}
+	bdb, err := badger.OpenManaged(bo)
+	if err != nil {
+		return err
+	}
+	if err := bdb.Load(r, 256); err != nil {
+		bdb.Close()
+		return err
+	}
+	if restoreFault != nil {
+		if err := restoreFault(); err != nil {
+			bdb.Close()
+			return err
+		}
+	}
+	return bdb.Close()
+}
+
+// restoreFault, set only by tests, makes a restore fail after Badger has
+// written the store, as a full disk would at the end.
+var restoreFault func() error
+
+// syncDir makes a rename in dir durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
+		return fmt.Errorf("store: restore: %w", err)
+	}
+	return nil
+}
+
+// maxFrame bounds one frame of a backup's stream. Badger hands a
+// backup's writer batches of a few MiB; a longer length is a corrupt
+// file, and Badger's Load would try to allocate it (a length near 2^64
+// panics it).
+const maxFrame = 1 << 30
+
+// checkFrames reads a backup's stream, size bytes, and checks that it is
+// what streamAllVersions writes: frames of a little-endian length and a
+// protobuf KVList, ending exactly at the end, whose entries have a key, a
+// version, and no meta bit but the tombstone's. Anything else is
+// ErrBadBackup: a file whose checksum was made to match, or a bug in an
+// older writer, must not reach Badger's Load.
+func checkFrames(r io.Reader, size int64) error {
+	br := bufio.NewReaderSize(r, 1<<20)
+	var buf []byte
+	for off := int64(0); off < size; {
+		var n [8]byte
+		if _, err := io.ReadFull(br, n[:]); err != nil {
+			return fmt.Errorf("%w: the stream's frame at byte %d is cut off", ErrBadBackup, off)
+		}
+		sz := binary.LittleEndian.Uint64(n[:])
+		if sz > maxFrame || sz > uint64(size-off-8) {
+			return fmt.Errorf("%w: the stream's frame at byte %d claims %d bytes", ErrBadBackup, off, sz)
+		}
+		buf = slices.Grow(buf[:0], int(sz))[:sz]
+		if _, err := io.ReadFull(br, buf); err != nil {
+			return fmt.Errorf("%w: the stream's frame at byte %d: %v", ErrBadBackup, off, err)
+		}
+		var list pb.KVList
+		if err := proto.Unmarshal(buf, &list); err != nil {
+			return fmt.Errorf("%w: the stream's frame at byte %d: %v", ErrBadBackup, off, err)
+		}
+		for _, kv := range list.Kv {
+			if len(kv.Key) == 0 || kv.Version == 0 || kv.ExpiresAt != 0 || kv.StreamDone || len(kv.Meta) > 1 || len(kv.Meta) == 1 && kv.Meta[0]&^bitDelete != 0 {
+				return fmt.Errorf("%w: the stream's frame at byte %d holds an entry no backup writes", ErrBadBackup, off)
+			}
+		}
+		off += 8 + int64(sz)
+	}
+	return nil
+}
