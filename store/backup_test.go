@@ -232,8 +232,15 @@ func TestRestoreLeavesNothingHalfDone(t *testing.T) {
 	if want := []string{"empty", "nato.agb"}; !slices.Equal(names, want) {
 		t.Errorf("the directory holds %v after failed restores, want %v", names, want)
 	}
+	before, err := os.Stat(empty)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := store.RestoreFile(empty, file, store.DefaultOptions()); err != nil {
 		t.Fatal(err)
+	}
+	if fi, err := os.Stat(empty); err != nil || fi.Mode() != before.Mode() {
+		t.Errorf("the restored directory's mode: %v (%v), want the empty target's %v", fi.Mode(), err, before.Mode())
 	}
 	dst, err := store.Open(empty, store.DefaultOptions())
 	if err != nil {

@@ -68,8 +68,15 @@ func RestoreFile(dir, path string, o Options) error {
 		os.RemoveAll(tmp)
 		return fmt.Errorf("store: restore: %w", err)
 	}
-	// dir is absent or empty (checked above); Remove refuses a directory
-	// that something has filled since.
+	// dir is absent or empty (checked above); an empty one gives the
+	// store its permissions, and Remove refuses it if something has
+	// filled it since.
+	if fi, err := os.Stat(dir); err == nil {
+		if err := os.Chmod(tmp, fi.Mode().Perm()); err != nil {
+			os.RemoveAll(tmp)
+			return fmt.Errorf("store: restore: %w", err)
+		}
+	}
 	if err := os.Remove(dir); err != nil && !errors.Is(err, os.ErrNotExist) {
 		os.RemoveAll(tmp)
 		return fmt.Errorf("store: restore: %w", err)
