@@ -29,7 +29,7 @@ func runBackup(_ context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintln(stderr, "backup: -o FILE is required")
 		return errUsage
 	}
-	db, err := store.Open(*dir, store.DefaultOptions())
+	db, err := store.Open(*dir, store.DefaultOptions().WithCreate(false))
 	if err != nil {
 		return err
 	}

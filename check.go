@@ -23,7 +23,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	db, err := store.Open(*dir, store.DefaultOptions())
+	db, err := store.Open(*dir, store.DefaultOptions().WithCreate(false))
 	if err != nil {
 		return err
 	}

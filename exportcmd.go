@@ -50,10 +50,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintln(stderr, "export:", userError(err))
 		return errUsage
 	}
-	if _, err := os.Stat(*dir); err != nil {
-		return fmt.Errorf("data directory: %w", err)
-	}
-	db, err := store.Open(*dir, store.DefaultOptions())
+	db, err := store.Open(*dir, store.DefaultOptions().WithCreate(false))
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -158,6 +160,34 @@ func TestSecondOpenFails(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("second open hung")
+	}
+}
+
+// TestReadingCommandsNeedAStore: check, export and backup on a directory
+// with no store (a mistyped --data) fail with ErrNoStore and create
+// nothing, where they used to create an empty store and report it
+// consistent, export nothing, or back it up.
+func TestReadingCommandsNeedAStore(t *testing.T) {
+	parent := t.TempDir()
+	missing := filepath.Join(parent, "dta")
+	out := filepath.Join(parent, "out")
+	for _, args := range [][]string{
+		{"check", "--data", missing},
+		{"export", "--data", missing, "--format", "jsonl", "-o", out},
+		{"backup", "--data", missing, "-o", out},
+	} {
+		t.Run(args[0], func(t *testing.T) {
+			err := run(context.Background(), args, io.Discard, io.Discard)
+			if !errors.Is(err, store.ErrNoStore) {
+				t.Fatalf("%s on a missing directory: %v, want ErrNoStore", args[0], err)
+			}
+			if _, err := os.Stat(missing); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("%s created the directory: %v", args[0], err)
+			}
+			if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("%s wrote its output: %v", args[0], err)
+			}
+		})
 	}
 }
 

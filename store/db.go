@@ -3,8 +3,11 @@ package store
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -63,6 +66,11 @@ func Open(dir string, o Options) (*DB, error) {
 	if o.memTable < MinMemTableBytes {
 		return nil, fmt.Errorf("%w: memtable size %d MiB is below the minimum of %d MiB", ErrInvalid, o.memTable>>20, MinMemTableBytes>>20)
 	}
+	if !o.inMemory && o.noCreate {
+		if err := holdsStore(dir); err != nil {
+			return nil, err
+		}
+	}
 	if !o.inMemory {
 		if err := removeEmptyValueLogs(dir, o.logger); err != nil {
 			return nil, err
@@ -87,6 +95,19 @@ func Open(dir string, o Options) (*DB, error) {
 		return nil, fmt.Errorf("store: rolling back an unfinished bulk write: %w", err)
 	}
 	return db, nil
+}
+
+// holdsStore returns ErrNoStore unless dir holds a Badger manifest, which
+// every store has from its first open on.
+func holdsStore(dir string) error {
+	_, err := os.Stat(filepath.Join(dir, "MANIFEST"))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("%w: %s (it does not exist, or nothing has been written there; --data names a directory a server or an import wrote)", ErrNoStore, dir)
+	case err != nil:
+		return fmt.Errorf("store: open %s: %w", dir, err)
+	}
+	return nil
 }
 
 // formatTs is the transaction time of the commit that writes the format

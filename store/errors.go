@@ -19,6 +19,10 @@ var ErrConflict = errors.New("store: conflict")
 // directory's lock.
 var ErrLocked = errors.New("store: data directory is locked by another process")
 
+// ErrNoStore is returned by Open with WithCreate(false) for a directory
+// that holds no store: it does not exist, or it is empty.
+var ErrNoStore = errors.New("store: no store in this directory")
+
 // ErrFormat is returned by Open when the directory holds data written in an
 // on-disk format this build does not read.
 var ErrFormat = errors.New("store: unsupported on-disk format")

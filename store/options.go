@@ -20,6 +20,8 @@ type Options struct {
 	memTable   int64
 	// entityCacheBytes bounds the entity cache (cache.go); 0 disables it.
 	entityCacheBytes int64
+	// noCreate makes Open refuse a directory without a store (WithCreate).
+	noCreate bool
 }
 
 // DefaultOptions returns options for an on-disk store with synced writes
@@ -41,6 +43,13 @@ func DefaultOptions() Options {
 
 // WithInMemory keeps everything in memory (dir is ignored); for tests.
 func (o Options) WithInMemory(v bool) Options { o.inMemory = v; return o }
+
+// WithCreate says whether Open may create a store in a directory that has
+// none (true by default: a server or an import starts from nothing).
+// Tools that only read a store (check, export, backup) pass false, so
+// that a mistyped path is ErrNoStore instead of a new, empty graph that
+// checks as consistent and exports as nothing.
+func (o Options) WithCreate(v bool) Options { o.noCreate = !v; return o }
 
 // WithSyncWrites sets whether each commit is fsynced before it returns.
 // On by default: an acknowledged write survives a crash.

@@ -90,3 +90,49 @@ func TestOpenLeavesALockedDirectoryAlone(t *testing.T) {
 	os.Remove(empty) // before the first handle closes, as its creator would have filled it
 	fixture(t, db)
 }
+
+// TestOpenWithoutCreate: with WithCreate(false), a directory that does
+// not exist or is empty is ErrNoStore and stays as it was; a store opens.
+func TestOpenWithoutCreate(t *testing.T) {
+	parent := t.TempDir()
+	missing := filepath.Join(parent, "missing")
+	empty := filepath.Join(parent, "empty")
+	if err := os.Mkdir(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	o := DefaultOptions().WithCreate(false)
+	for _, dir := range []string{missing, empty} {
+		db, err := Open(dir, o)
+		if err == nil {
+			db.Close()
+			t.Fatalf("Open(%s) without create succeeded", filepath.Base(dir))
+		}
+		if !errors.Is(err, ErrNoStore) {
+			t.Fatalf("Open(%s) without create: %v, want ErrNoStore", filepath.Base(dir), err)
+		}
+	}
+	if _, err := os.Stat(missing); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the missing directory was created: %v", err)
+	}
+	if entries, _ := os.ReadDir(empty); len(entries) > 0 {
+		t.Errorf("the empty directory holds %v", entries)
+	}
+	db, err := Open(empty, DefaultOptions()) // creates the store
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixture(t, db)
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err = Open(empty, o)
+	if err != nil {
+		t.Fatalf("Open of a store without create: %v", err)
+	}
+	db.Close()
+	if db, err := Open("", DefaultOptions().WithInMemory(true).WithCreate(false)); err != nil {
+		t.Errorf("an in-memory store without create: %v", err)
+	} else {
+		db.Close()
+	}
+}
