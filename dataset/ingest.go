@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"unicode"
@@ -36,6 +37,9 @@ const maxSpansPerMention = 100
 // Ingest stores text with w and records its mentions. title names a
 // Document the graph does not have yet (default: the text's first line).
 func Ingest(w *store.Writer, text, title string) (*IngestResult, error) {
+	if strings.TrimSpace(text) == "" {
+		return nil, fmt.Errorf("%w: the document has no text", store.ErrInvalid)
+	}
 	sum, err := w.PutText(text)
 	if err != nil {
 		return nil, err

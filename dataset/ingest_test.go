@@ -1,6 +1,7 @@
 package dataset_test
 
 import (
+	"errors"
 	"os"
 	"slices"
 	"strings"
@@ -171,6 +172,26 @@ func TestIngestNewDocument(t *testing.T) {
 	want := "country/TUR country/FIN place/brussels org/nato office/nato-secretary-general"
 	if strings.Join(to, " ") != want {
 		t.Errorf("mentions %v, want %s", to, want)
+	}
+}
+
+// TestIngestRefusesEmptyText: a document with no text (an empty file, or
+// only white space) is refused as invalid, and the store is unchanged; it
+// used to become an "Untitled document" with nothing in it.
+func TestIngestRefusesEmptyText(t *testing.T) {
+	db := loadedDB(t)
+	before := db.LastCommit()
+	for _, text := range []string{"", " \n\t\r\n "} {
+		err := db.Update("test", func(w *store.Writer) error {
+			_, err := dataset.Ingest(w, text, "A title")
+			return err
+		})
+		if !errors.Is(err, store.ErrInvalid) {
+			t.Errorf("Ingest(%q): %v, want ErrInvalid", text, err)
+		}
+	}
+	if !db.LastCommit().Equal(before) {
+		t.Error("a refused ingest committed")
 	}
 }
 
