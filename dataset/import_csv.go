@@ -48,7 +48,7 @@ func CSVInput(name string, nodes, rels func() (io.ReadCloser, error)) Input {
 			if err != nil {
 				return err
 			}
-			err = f.read(rc, emit)
+			err = f.read(skipBOM(rc), emit)
 			rc.Close()
 			if err != nil {
 				return inFile(name+" "+f.name, err)

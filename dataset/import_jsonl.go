@@ -25,7 +25,7 @@ func JSONLInput(name string, open func() (io.ReadCloser, error)) Input {
 			return err
 		}
 		defer rc.Close()
-		return ReadJSONL(rc, emit)
+		return ReadJSONL(skipBOM(rc), emit)
 	}}
 }
 

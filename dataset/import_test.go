@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -313,6 +314,49 @@ func TestImportWikidataBadRow(t *testing.T) {
 
 // The csv export's zip (README.txt, nodes.csv, relationships.csv) imports
 // like the unzipped pair.
+// TestImportSkipsByteOrderMark: a file saved with a UTF-8 byte order
+// mark (editors and spreadsheets write one) imports as the same file
+// without it, in each format; it used to fail on its first line
+// ("invalid character 'ï'", or a CSV header column "\ufeffid").
+func TestImportSkipsByteOrderMark(t *testing.T) {
+	bom := []byte{0xEF, 0xBB, 0xBF}
+	withBOM := func(b []byte) func() (io.ReadCloser, error) {
+		return func() (io.ReadCloser, error) {
+			return io.NopCloser(bytes.NewReader(append(slices.Clone(bom), b...))), nil
+		}
+	}
+	read := func(name string) []byte {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	for _, tc := range []struct {
+		name       string
+		db         func(*testing.T) *store.DB
+		plain, bom dataset.Input
+	}{
+		{"jsonl", emptyDB, bytesInput("nato.jsonl", exportJSONL(t, loadedDB(t))), dataset.JSONLInput("nato.jsonl", withBOM(exportJSONL(t, loadedDB(t))))},
+		{"csv", emptyDB, csvInput("testdata/csv"), dataset.CSVInput("csv", withBOM(read("testdata/csv/nodes.csv")), withBOM(read("testdata/csv/relationships.csv")))},
+		{"wikidata", loadedDB, wikidataInput("testdata/wikidata_memberships.json"), dataset.WikidataInput("w.json", withBOM(read("testdata/wikidata_memberships.json")))},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var dumps []string
+			for _, in := range []dataset.Input{tc.plain, tc.bom} {
+				db := tc.db(t)
+				if _, err := dataset.Import(db, []dataset.Input{in}, dataset.ImportOptions{Author: "test"}); err != nil {
+					t.Fatal(err)
+				}
+				dumps = append(dumps, dumpOf(t, db))
+			}
+			if dumps[0] != dumps[1] {
+				t.Error("the file with a byte order mark imports differently")
+			}
+		})
+	}
+}
+
 func TestImportCSVZip(t *testing.T) {
 	var b bytes.Buffer
 	zw := zip.NewWriter(&b)

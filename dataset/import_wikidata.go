@@ -75,7 +75,7 @@ func WikidataInput(name string, open func() (io.ReadCloser, error)) Input {
 		if err != nil {
 			return err
 		}
-		return ReadWikidata(data, emit)
+		return ReadWikidata(bytes.TrimPrefix(data, utf8BOM), emit)
 	}}
 }
 
