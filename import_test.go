@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -141,6 +142,23 @@ func TestIngestAndQuoteOverHTTP(t *testing.T) {
 
 // TestImportAndIngestCommands runs the CLI: export-format JSON Lines into
 // an empty directory, a bad file naming its line, and ingest.
+// TestImportChecksFilesFirst: a missing file or a directory named as a
+// file is refused before the store is opened, so a new --data directory
+// is not created for an import that cannot start.
+func TestImportChecksFilesFirst(t *testing.T) {
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "data")
+	for _, file := range []string{filepath.Join(parent, "missing.jsonl"), parent} {
+		err := run(t.Context(), []string{"import", "--data", dir, file}, io.Discard, io.Discard)
+		if err == nil {
+			t.Fatalf("import of %s succeeded", file)
+		}
+		if _, serr := os.Stat(dir); !errors.Is(serr, os.ErrNotExist) {
+			t.Errorf("import of %s (%v) created the data directory: %v", file, err, serr)
+		}
+	}
+}
+
 func TestImportAndIngestCommands(t *testing.T) {
 	src := filepath.Join(t.TempDir(), "nato.jsonl")
 	var b bytes.Buffer

@@ -78,6 +78,13 @@ func fileInputs(files []string) ([]dataset.Input, error) {
 	var inputs []dataset.Input
 	var nodes, rels string
 	for _, f := range files {
+		// A missing file fails here, before the store is opened (and,
+		// in a new directory, created).
+		if fi, err := os.Stat(f); err != nil {
+			return nil, fmt.Errorf("import: %w", err)
+		} else if !fi.Mode().IsRegular() && fi.Mode()&os.ModeNamedPipe == 0 && fi.Mode()&os.ModeCharDevice == 0 {
+			return nil, fmt.Errorf("import: %s is not a file", f)
+		}
 		base := strings.ToLower(filepath.Base(f))
 		switch ext := filepath.Ext(base); {
 		case ext == ".jsonl" || ext == ".ndjson":
