@@ -66,6 +66,9 @@ func Open(dir string, o Options) (*DB, error) {
 	if o.memTable < MinMemTableBytes {
 		return nil, fmt.Errorf("%w: memtable size %d MiB is below the minimum of %d MiB", ErrInvalid, o.memTable>>20, MinMemTableBytes>>20)
 	}
+	if fi, err := os.Stat(dir); !o.inMemory && err == nil && !fi.IsDir() {
+		return nil, fmt.Errorf("store: open %s: not a directory", dir)
+	}
 	if !o.inMemory && o.noCreate {
 		if err := holdsStore(dir); err != nil {
 			return nil, err

@@ -136,3 +136,25 @@ func TestOpenWithoutCreate(t *testing.T) {
 		db.Close()
 	}
 }
+
+// TestOpenAFile: a --data that names a file is refused as not a
+// directory (Badger's own message was about its pid file).
+func TestOpenAFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "data")
+	if err := os.WriteFile(file, []byte("hi"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range []Options{DefaultOptions(), DefaultOptions().WithCreate(false)} {
+		db, err := Open(file, o)
+		if err == nil {
+			db.Close()
+			t.Fatal("Open of a file succeeded")
+		}
+		if want := "store: open " + file + ": not a directory"; err.Error() != want {
+			t.Errorf("Open of a file: %q, want %q", err, want)
+		}
+	}
+	if b, err := os.ReadFile(file); err != nil || string(b) != "hi" {
+		t.Errorf("the file now holds %q (%v)", b, err)
+	}
+}
