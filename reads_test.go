@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"reflect"
 	"regexp"
 	"strings"
@@ -175,6 +176,44 @@ func TestMemberMembershipsReadAhead(t *testing.T) {
 				if !reflect.DeepEqual(one["country"], node) {
 					t.Errorf("as a member:\n%v\non its own:\n%v", node, one["country"])
 				}
+			}
+		})
+	}
+}
+
+// TestKnownAtFarFromNow: knownAt outside the years 1678..2262, where a
+// time's nanoseconds overflow an int64, reads as any other time: a date
+// after the newest commit reads the newest graph, one before the first
+// commit reads an empty one. The dataloaders' snapshot key wrapped
+// around there, so 3000 read nothing and 0001 read everything.
+func TestKnownAtFarFromNow(t *testing.T) {
+	srv, _ := newTestServer(t)
+	for _, tc := range []struct {
+		knownAt string
+		found   bool
+	}{
+		{"2100-01-01T00:00:00Z", true},
+		{"2262-04-12T00:00:00Z", true},
+		{"3000-01-01T00:00:00Z", true},
+		{"9999-12-31T23:59:59Z", true},
+		{"1970-01-01T00:00:00Z", false},
+		{"1900-01-01T00:00:00Z", false},
+		{"1677-09-21T00:12:43Z", false},
+		{"0001-01-01T00:00:01Z", false},
+	} {
+		t.Run(tc.knownAt, func(t *testing.T) {
+			status, b := post(t, srv.URL, `query($k: DateTime!) { alliance(id: "org/nato", knownAt: $k) { name members(first: 1) { totalCount } } }`, map[string]any{"k": tc.knownAt})
+			var r gqlResponse
+			if err := json.Unmarshal(b, &r); err != nil || status != http.StatusOK {
+				t.Fatalf("status %d, body %s: %v", status, b, err)
+			}
+			switch {
+			case tc.found && r.code() != "":
+				t.Errorf("knownAt %s: %s, want the newest graph", tc.knownAt, b)
+			case tc.found && !strings.Contains(string(r.Data), `"totalCount":32`):
+				t.Errorf("knownAt %s: %s, want NATO's 32 members", tc.knownAt, r.Data)
+			case !tc.found && r.code() != "NOT_FOUND":
+				t.Errorf("knownAt %s: %s, want NOT_FOUND (before the first commit)", tc.knownAt, b)
 			}
 		})
 	}

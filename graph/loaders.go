@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -86,18 +87,37 @@ func newLoaders(db *store.DB, wait time.Duration) *loaders {
 	return l
 }
 
-func snapTime(at int64) time.Time {
-	if at == 0 {
-		return time.Time{}
-	}
-	return time.Unix(0, at)
-}
-
+// atKey is the snapshot time t as a loader key: 0 for the zero time
+// (now), else its Unix nanoseconds, except where those mislead. Int64
+// nanoseconds wrap outside the years 1678..2262, and 0 is "now": a time
+// at or before the epoch, when nothing had been committed, is keyBeforeAll,
+// and a time past 2262 is math.MaxInt64, which reads the newest commit as
+// any time after it does. snapTime turns a key back into a time that
+// reads the same snapshot.
 func atKey(t time.Time) int64 {
-	if t.IsZero() {
+	switch {
+	case t.IsZero():
 		return 0
+	case !t.After(time.Unix(0, 0)):
+		return keyBeforeAll
+	case t.After(time.Unix(0, math.MaxInt64)):
+		return math.MaxInt64
 	}
 	return t.UnixNano()
+}
+
+// keyBeforeAll is atKey of every time at or before the epoch.
+const keyBeforeAll = math.MinInt64
+
+// snapTime is the time a loader key reads at (see atKey).
+func snapTime(at int64) time.Time {
+	switch at {
+	case 0:
+		return time.Time{}
+	case keyBeforeAll:
+		return time.Unix(0, 0) // the store has nothing at or before it
+	}
+	return time.Unix(0, at)
 }
 
 // fetchEntities reads all keys of one snapshot with one store read, by
