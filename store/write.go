@@ -308,8 +308,11 @@ func validScheme(s string) bool {
 }
 
 func checkText(what, s string) error {
-	if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
+	if !utf8.ValidString(s) {
 		return fmt.Errorf("%w: %s is not valid UTF-8 text", ErrInvalid, what)
+	}
+	if strings.IndexByte(s, 0) >= 0 {
+		return fmt.Errorf("%w: %s contains a NUL character (U+0000)", ErrInvalid, what)
 	}
 	if len(s) > maxTextLen {
 		return fmt.Errorf("%w: %s longer than %d bytes", ErrInvalid, what, maxTextLen)

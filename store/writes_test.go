@@ -560,3 +560,21 @@ func TestChangesOnePerID(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckTextSaysWhy: text that is not UTF-8 and text with a NUL
+// character are refused with messages that say which; a NUL was
+// reported as "not valid UTF-8", which it is.
+func TestCheckTextSaysWhy(t *testing.T) {
+	for _, tc := range []struct{ s, want string }{
+		{"a\xffb", "name is not valid UTF-8 text"},
+		{"a\x00b", "name contains a NUL character (U+0000)"},
+	} {
+		err := checkText("name", tc.s)
+		if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("checkText(%q) = %v, want ErrInvalid saying %q", tc.s, err, tc.want)
+		}
+	}
+	if err := checkText("name", "Türkiye"); err != nil {
+		t.Errorf("checkText of a plain name: %v", err)
+	}
+}
