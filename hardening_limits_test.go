@@ -95,6 +95,7 @@ func TestHostileRequests(t *testing.T) {
 		{name: "multipart mutation", contentType: "multipart/form-data; boundary=x", auth: true,
 			body: []byte("--x\r\nContent-Disposition: form-data; name=\"operations\"\r\n\r\n{\"query\":\"mutation { deleteEntity(input: {id: \\\"country/FIN\\\"}) { removedIds } }\"}\r\n--x--\r\n"), status: 415, code: "BAD_USER_INPUT", msg: "application/json"},
 		{name: "text/plain", contentType: "text/plain", body: q(`{ __typename }`), status: 415, code: "BAD_USER_INPUT", msg: "application/json"},
+		{name: "the response type as the request's", contentType: "application/graphql-response+json", body: q(`{ __typename }`), status: 415, code: "BAD_USER_INPUT", msg: "application/json"},
 		{name: "mutation over GET", method: "GET", auth: true, query: `mutation { upsertEntity(input: {id: "place/x", kind: PLACE, name: "X"}) { changed } }`, status: 405, code: "BAD_USER_INPUT", msg: "POST"},
 		{name: "subscription over GET", method: "GET", query: `subscription { changes { id } }`, status: 405, code: "BAD_USER_INPUT", msg: "POST"},
 		{name: "batched operations", body: []byte(`[{"query":"{ __typename }"},{"query":"{ __typename }"}]`), status: 400, code: "BAD_USER_INPUT", msg: "one operation per request"},

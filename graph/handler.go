@@ -88,7 +88,10 @@ func checkTransport(lim Limits, next http.Handler) http.Handler {
 			}
 		case http.MethodPost:
 			mt, _, err := mime.ParseMediaType(req.Header.Get("Content-Type"))
-			if err != nil || (mt != "application/json" && mt != "application/graphql-response+json") {
+			// application/graphql-response+json is a response type
+			// (ask for it with Accept); as a request body's type,
+			// gqlgen's POST transport refuses it without a code.
+			if err != nil || mt != "application/json" {
 				WriteError(w, http.StatusUnsupportedMediaType, model.CodeBadUserInput,
 					"POST needs Content-Type: application/json")
 				return
