@@ -58,6 +58,11 @@ func TestHostileRequests(t *testing.T) {
 		{name: "body a JSON string", body: []byte(`"{ __typename }"`), status: 400, code: "BAD_USER_INPUT", msg: "JSON object"},
 		{name: "query not a string", body: []byte(`{"query": 5}`), status: 400, code: "BAD_USER_INPUT", msg: "query must be a string"},
 		{name: "several operations, none named", body: q(`query A { __typename } query B { __typename }`), status: 422, code: "BAD_USER_INPUT", msg: "operationName"},
+		// Persisted queries: gqlgen's refusals came out as INTERNAL.
+		{name: "persisted query hash mismatch", body: []byte(`{"query":"{ __typename }","extensions":{"persistedQuery":{"version":1,"sha256Hash":"abc"}}}`), status: 200, code: "BAD_USER_INPUT", msg: "sha256Hash is not the SHA-256 of the query"},
+		{name: "persisted query version", body: []byte(`{"query":"{ __typename }","extensions":{"persistedQuery":{"version":2,"sha256Hash":"abc"}}}`), status: 200, code: "BAD_USER_INPUT", msg: "version 1"},
+		{name: "persisted query not an object", body: []byte(`{"query":"{ __typename }","extensions":{"persistedQuery":"abc"}}`), status: 200, code: "BAD_USER_INPUT", msg: "{\"version\": 1, \"sha256Hash\""},
+		{name: "persisted query unknown hash", body: []byte(`{"extensions":{"persistedQuery":{"version":1,"sha256Hash":"abc"}}}`), status: 200, code: "BAD_USER_INPUT", msg: "PersistedQueryNotFound"},
 		// Wrong variable types.
 		{name: "string for Int", body: qv(members, map[string]any{"n": "ten"}), status: 422, code: "BAD_USER_INPUT", msg: "Int"},
 		{name: "float for Int", body: qv(members, map[string]any{"n": 1.5}), status: 422, code: "BAD_USER_INPUT", msg: "Int"},

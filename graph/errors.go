@@ -60,6 +60,8 @@ func errorPresenter(log *slog.Logger, production bool) graphql.ErrorPresenterFun
 			// gqlgen's words for a document with several operations and no
 			// operationName.
 			return recode(gerr, model.CodeBadUserInput, "the document has several operations: name the one to run in operationName")
+		case apqMessages[gerr.Message] != "":
+			return recode(gerr, model.CodeBadUserInput, apqMessages[gerr.Message])
 		case code == "COMPLEXITY_LIMIT_EXCEEDED":
 			return recode(gerr, model.CodeLimitExceeded, gerr.Message)
 		case code != "":
@@ -71,6 +73,16 @@ func errorPresenter(log *slog.Logger, production bool) graphql.ErrorPresenterFun
 		log.ErrorContext(ctx, "internal error", "request_id", id, "path", gerr.Path.String(), "err", err)
 		return internalError(gerr, id)
 	}
+}
+
+// apqMessages rewords gqlgen's refusals of a malformed automatic
+// persisted query, which carry no code (they were INTERNAL).
+// PersistedQueryNotFound keeps its words: clients look for them to send
+// the query itself.
+var apqMessages = map[string]string{
+	"provided APQ hash does not match query": "persisted query: its sha256Hash is not the SHA-256 of the query sent with it",
+	"unsupported APQ version":                "persisted query: only version 1 is supported",
+	"invalid APQ extension data":             `persisted query: extensions.persistedQuery must be {"version": 1, "sha256Hash": "<hex>"}`,
 }
 
 // suggestion matches gqlparser's hints, e.g. ` Did you mean the enum value "MEMBER_OF"?`.
