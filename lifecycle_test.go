@@ -282,18 +282,39 @@ func TestGCPercent(t *testing.T) {
 	}
 }
 
-func TestGCPercentOffRefused(t *testing.T) {
-	var out, errOut bytes.Buffer
-	err := run(t.Context(), []string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--gc-percent", "-1"}, &out, &errOut)
-	if !errors.Is(err, errUsage) || !strings.Contains(errOut.String(), "--gc-percent must be at least 1") {
-		t.Errorf("serve --gc-percent -1: %v, %q", err, errOut.String())
-	}
-}
-
-func TestMaxSearchesNegativeRefused(t *testing.T) {
-	var out, errOut bytes.Buffer
-	err := run(t.Context(), []string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--max-searches", "-1"}, &out, &errOut)
-	if !errors.Is(err, errUsage) || !strings.Contains(errOut.String(), "--max-searches must not be negative") {
-		t.Errorf("serve --max-searches -1: %v, %q", err, errOut.String())
+// TestServeRefusesBadNumbers: serve refuses, before it opens anything,
+// numbers that would make a server that does not work as asked: limits
+// below 1 (every request refused), negative sizes, counts and durations,
+// and GOGC's "off" for --gc-percent. Several were taken silently (a
+// negative --timeout, --cache-mb or --max-import).
+func TestServeRefusesBadNumbers(t *testing.T) {
+	for _, tc := range []struct{ flag, value, want string }{
+		{"--gc-percent", "-1", "--gc-percent must be at least 1"},
+		{"--max-searches", "-1", "--max-searches must not be negative"},
+		{"--max-depth", "0", "--max-depth must be at least 1, got 0"},
+		{"--max-page", "-3", "--max-page must be at least 1, got -3"},
+		{"--max-body", "0", "--max-body must be at least 1"},
+		{"--max-import", "-1", "--max-import must be at least 1"},
+		{"--ws-max-message", "0", "--ws-max-message must be at least 1"},
+		{"--cache-mb", "-1", "--cache-mb must not be negative"},
+		{"--entity-cache-mb", "-5", "--entity-cache-mb must not be negative"},
+		{"--max-visited", "-1", "--max-visited must not be negative"},
+		{"--timeout", "-1s", "--timeout must not be negative"},
+		{"--gc-interval", "-1m", "--gc-interval must not be negative"},
+		{"--loader-wait", "-1ms", "--loader-wait must not be negative"},
+		{"--ws-keepalive", "-1s", "--ws-keepalive must not be negative"},
+		{"--ws-init-timeout", "0s", "--ws-init-timeout must be more than 0"},
+	} {
+		t.Run(tc.flag+"="+tc.value, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "data")
+			var out, errOut bytes.Buffer
+			err := run(t.Context(), []string{"serve", "--data", dir, "--addr", "127.0.0.1:0", tc.flag, tc.value}, &out, &errOut)
+			if !errors.Is(err, errUsage) || !strings.Contains(errOut.String(), tc.want) {
+				t.Errorf("serve %s %s: %v, %q; want usage error %q", tc.flag, tc.value, err, errOut.String(), tc.want)
+			}
+			if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("serve %s %s created the data directory", tc.flag, tc.value)
+			}
+		})
 	}
 }

@@ -84,21 +84,21 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	fs.IntVar(&c.limits.MaxComplexity, "max-complexity", c.limits.MaxComplexity, "query complexity limit (a list costs first/last times its fields)")
 	fs.IntVar(&c.limits.MaxPage, "max-page", c.limits.MaxPage, "page size limit for first/last")
 	fs.Int64Var(&c.limits.MaxBodyBytes, "max-body", c.limits.MaxBodyBytes, "request body limit in `bytes` (413 beyond)")
-	fs.DurationVar(&c.limits.Timeout, "timeout", c.limits.Timeout, "resolver deadline per request")
-	fs.IntVar(&c.maxVisited, "max-visited", graph.DefaultMaxVisited, "entities one path search may reach before LIMIT_EXCEEDED")
+	fs.DurationVar(&c.limits.Timeout, "timeout", c.limits.Timeout, "resolver deadline per request (0: none)")
+	fs.IntVar(&c.maxVisited, "max-visited", graph.DefaultMaxVisited, "entities one path search may reach before LIMIT_EXCEEDED (0: the default)")
 	fs.IntVar(&c.maxSearches, "max-searches", 0, "path and neighborhood searches that run at once; more wait for a slot, up to --timeout (0: one per CPU)")
-	fs.DurationVar(&c.gcInterval, "gc-interval", 10*time.Minute, "how often to reclaim value-log space")
-	fs.Int64Var(&c.cacheMB, "cache-mb", store.DefaultBlockCacheBytes>>20, "Badger block cache size in MiB")
+	fs.DurationVar(&c.gcInterval, "gc-interval", 10*time.Minute, "how often to reclaim value-log space (0: never)")
+	fs.Int64Var(&c.cacheMB, "cache-mb", store.DefaultBlockCacheBytes>>20, "Badger block cache size in MiB (0: none; every read of a compressed table then decompresses its block)")
 	fs.IntVar(&c.gcPercent, "gc-percent", defaultGCPercent, "garbage collector target while serving, as GOGC: the heap may grow this many percent over\nwhat is live before a collection (GOGC, when set, wins over the default)")
 	fs.Int64Var(&c.memTableMB, "memtable-mb", store.DefaultMemTableBytes>>20, "Badger memtable size in MiB: allocated whole at start; the largest single write is 15% of it")
 	fs.Int64Var(&c.entityCacheMB, "entity-cache-mb", c.entityCacheMB, "cache of decoded entities for reads of the newest commit, in MiB (0: off)")
 	fs.StringVar(&c.pprofAddr, "pprof-addr", "", "serve Go profiles (/debug/pprof/) on this loopback `address`; empty: off")
-	fs.DurationVar(&c.loaderWait, "loader-wait", graph.DefaultLoaderWait, "how long a dataloader gathers sibling fields into one store read")
+	fs.DurationVar(&c.loaderWait, "loader-wait", graph.DefaultLoaderWait, "how long a dataloader gathers sibling fields into one store read (0: the default)")
 	fs.StringVar(&c.tokensFile, "tokens-file", "", "`file` of write tokens, one name:token a line (also env "+auth.EnvTokens+"=name:token,...)")
 	fs.BoolVar(&c.policy.ReadOnly, "read-only", false, "refuse every write (a public mirror)")
 	fs.StringVar(&c.origins, "ws-origins", "", "comma-separated host `patterns` whose pages may open subscription websockets (default: same origin only)")
 	fs.DurationVar(&c.socket.InitTimeout, "ws-init-timeout", c.socket.InitTimeout, "close a websocket that sends no connection_init within this time")
-	fs.DurationVar(&c.socket.KeepAlive, "ws-keepalive", c.socket.KeepAlive, "websocket keep-alive ping interval")
+	fs.DurationVar(&c.socket.KeepAlive, "ws-keepalive", c.socket.KeepAlive, "websocket keep-alive ping interval (0: none)")
 	fs.IntVar(&c.socket.MaxSubscriptions, "ws-max-subscriptions", c.socket.MaxSubscriptions, "subscriptions open at once on one websocket")
 	fs.Int64Var(&c.socket.MaxMessageBytes, "ws-max-message", c.socket.MaxMessageBytes, "largest websocket message a client may send, in `bytes` (the socket is closed beyond)")
 	fs.StringVar(&c.corsOrigins, "cors-origins", "", "comma-separated host `patterns` whose pages may call the API from a browser (CORS; default: none)")
@@ -114,13 +114,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if c.maxSearches < 0 {
-		fmt.Fprintf(stderr, "serve: --max-searches must not be negative, got %d\n", c.maxSearches)
-		return errUsage
-	}
-	if c.gcPercent < 1 {
-		// GOGC's "off" (negative) would let a server's heap grow without bound.
-		fmt.Fprintf(stderr, "serve: --gc-percent must be at least 1, got %d\n", c.gcPercent)
+	if msg := c.checkFlags(); msg != "" {
+		fmt.Fprintln(stderr, "serve:", msg)
 		return errUsage
 	}
 	tokens, err := auth.Load(c.tokensFile, os.Getenv(auth.EnvTokens))
@@ -131,6 +126,52 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	c.socket.Origins = splitComma(c.origins)
 	c.gcPercentSet = flagGiven(fs, "gc-percent")
 	return serve(ctx, c, stderr)
+}
+
+// checkFlags returns what is wrong with c's numbers, or "": a limit
+// below 1 would refuse every request, and a negative size, count or
+// duration means nothing. Zero keeps its meaning where the flag's help
+// gives one.
+func (c *serveConfig) checkFlags() string {
+	for _, f := range []struct {
+		name string
+		v    int64
+		min  int64
+	}{
+		{"max-depth", int64(c.limits.MaxDepth), 1},
+		{"max-aliases", int64(c.limits.MaxAliases), 1},
+		{"max-directives", int64(c.limits.MaxDirectives), 1},
+		{"max-tokens", int64(c.limits.MaxTokens), 1},
+		{"max-url", int64(c.limits.MaxURLBytes), 1},
+		{"max-complexity", int64(c.limits.MaxComplexity), 1},
+		{"max-page", int64(c.limits.MaxPage), 1},
+		{"max-body", c.limits.MaxBodyBytes, 1},
+		{"max-import", c.maxImportBytes, 1},
+		{"ws-max-subscriptions", int64(c.socket.MaxSubscriptions), 1},
+		{"ws-max-message", c.socket.MaxMessageBytes, 1},
+		// GOGC's "off" (negative) would let a server's heap grow without bound.
+		{"gc-percent", int64(c.gcPercent), 1},
+		{"max-searches", int64(c.maxSearches), 0},
+		{"max-visited", int64(c.maxVisited), 0},
+		{"cache-mb", c.cacheMB, 0},
+		{"entity-cache-mb", c.entityCacheMB, 0},
+		{"timeout", int64(c.limits.Timeout), 0},
+		{"gc-interval", int64(c.gcInterval), 0},
+		{"loader-wait", int64(c.loaderWait), 0},
+		{"ws-keepalive", int64(c.socket.KeepAlive), 0},
+		{"ws-init-timeout", int64(c.socket.InitTimeout), 1},
+	} {
+		switch {
+		case f.v >= f.min:
+		case f.min == 1 && strings.HasPrefix(f.name, "ws-init"):
+			return fmt.Sprintf("--%s must be more than 0, got %v", f.name, time.Duration(f.v))
+		case f.min == 1:
+			return fmt.Sprintf("--%s must be at least 1, got %d", f.name, f.v)
+		default:
+			return fmt.Sprintf("--%s must not be negative", f.name)
+		}
+	}
+	return ""
 }
 
 // defaultGCPercent is the garbage collector's target while serving. At
