@@ -308,7 +308,12 @@ func TestServeRefusesBadNumbers(t *testing.T) {
 		t.Run(tc.flag+"="+tc.value, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "data")
 			var out, errOut bytes.Buffer
-			err := run(t.Context(), []string{"serve", "--data", dir, "--addr", "127.0.0.1:0", tc.flag, tc.value}, &out, &errOut)
+			// Cancelled before it starts: a value taken by mistake makes
+			// serve start and stop at once, not serve until the test's
+			// deadline.
+			ctx, cancel := context.WithCancel(t.Context())
+			cancel()
+			err := run(ctx, []string{"serve", "--data", dir, "--addr", "127.0.0.1:0", tc.flag, tc.value}, &out, &errOut)
 			if !errors.Is(err, errUsage) || !strings.Contains(errOut.String(), tc.want) {
 				t.Errorf("serve %s %s: %v, %q; want usage error %q", tc.flag, tc.value, err, errOut.String(), tc.want)
 			}
