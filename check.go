@@ -23,6 +23,10 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if *limit < 0 {
+		fmt.Fprintf(stderr, "check: --limit must not be negative, got %d\n", *limit)
+		return errUsage
+	}
 	db, err := store.Open(*dir, store.DefaultOptions().WithCreate(false))
 	if err != nil {
 		return err

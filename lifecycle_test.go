@@ -207,6 +207,7 @@ func TestCLI(t *testing.T) {
 		{[]string{"version"}, false, "alliancegraph"},
 		{[]string{"version", "--help"}, false, "Print the program's version"},
 		{[]string{"check", "--data", dir}, false, "consistent"},
+		{[]string{"check", "--data", dir, "--limit", "-1"}, true, ""},
 		{[]string{"frobnicate"}, true, ""},
 		{[]string{"serve", "--no-such-flag"}, true, ""},
 	} {
