@@ -133,42 +133,44 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // duration means nothing. Zero keeps its meaning where the flag's help
 // gives one.
 func (c *serveConfig) checkFlags() string {
-	for _, f := range []struct {
+	type check struct {
 		name string
 		v    int64
-		min  int64
-	}{
-		{"max-depth", int64(c.limits.MaxDepth), 1},
-		{"max-aliases", int64(c.limits.MaxAliases), 1},
-		{"max-directives", int64(c.limits.MaxDirectives), 1},
-		{"max-tokens", int64(c.limits.MaxTokens), 1},
-		{"max-url", int64(c.limits.MaxURLBytes), 1},
-		{"max-complexity", int64(c.limits.MaxComplexity), 1},
-		{"max-page", int64(c.limits.MaxPage), 1},
-		{"max-body", c.limits.MaxBodyBytes, 1},
-		{"max-import", c.maxImportBytes, 1},
-		{"ws-max-subscriptions", int64(c.socket.MaxSubscriptions), 1},
-		{"ws-max-message", c.socket.MaxMessageBytes, 1},
+		min  int64 // 1: must be positive; 0: must not be negative
+		dur  bool  // v is a time.Duration
+	}
+	for _, f := range []check{
+		{name: "max-depth", v: int64(c.limits.MaxDepth), min: 1},
+		{name: "max-aliases", v: int64(c.limits.MaxAliases), min: 1},
+		{name: "max-directives", v: int64(c.limits.MaxDirectives), min: 1},
+		{name: "max-tokens", v: int64(c.limits.MaxTokens), min: 1},
+		{name: "max-url", v: int64(c.limits.MaxURLBytes), min: 1},
+		{name: "max-complexity", v: int64(c.limits.MaxComplexity), min: 1},
+		{name: "max-page", v: int64(c.limits.MaxPage), min: 1},
+		{name: "max-body", v: c.limits.MaxBodyBytes, min: 1},
+		{name: "max-import", v: c.maxImportBytes, min: 1},
+		{name: "ws-max-subscriptions", v: int64(c.socket.MaxSubscriptions), min: 1},
+		{name: "ws-max-message", v: c.socket.MaxMessageBytes, min: 1},
 		// GOGC's "off" (negative) would let a server's heap grow without bound.
-		{"gc-percent", int64(c.gcPercent), 1},
-		{"max-searches", int64(c.maxSearches), 0},
-		{"max-visited", int64(c.maxVisited), 0},
-		{"cache-mb", c.cacheMB, 0},
-		{"entity-cache-mb", c.entityCacheMB, 0},
-		{"timeout", int64(c.limits.Timeout), 0},
-		{"gc-interval", int64(c.gcInterval), 0},
-		{"loader-wait", int64(c.loaderWait), 0},
-		{"ws-keepalive", int64(c.socket.KeepAlive), 0},
-		{"ws-init-timeout", int64(c.socket.InitTimeout), 1},
+		{name: "gc-percent", v: int64(c.gcPercent), min: 1},
+		{name: "max-searches", v: int64(c.maxSearches)},
+		{name: "max-visited", v: int64(c.maxVisited)},
+		{name: "cache-mb", v: c.cacheMB},
+		{name: "entity-cache-mb", v: c.entityCacheMB},
+		{name: "timeout", v: int64(c.limits.Timeout), dur: true},
+		{name: "gc-interval", v: int64(c.gcInterval), dur: true},
+		{name: "loader-wait", v: int64(c.loaderWait), dur: true},
+		{name: "ws-keepalive", v: int64(c.socket.KeepAlive), dur: true},
+		{name: "ws-init-timeout", v: int64(c.socket.InitTimeout), min: 1, dur: true},
 	} {
 		switch {
 		case f.v >= f.min:
-		case f.min == 1 && strings.HasPrefix(f.name, "ws-init"):
-			return fmt.Sprintf("--%s must be more than 0, got %v", f.name, time.Duration(f.v))
-		case f.min == 1:
-			return fmt.Sprintf("--%s must be at least 1, got %d", f.name, f.v)
-		default:
+		case f.min == 0:
 			return fmt.Sprintf("--%s must not be negative", f.name)
+		case f.dur:
+			return fmt.Sprintf("--%s must be more than 0, got %v", f.name, time.Duration(f.v))
+		default:
+			return fmt.Sprintf("--%s must be at least 1, got %d", f.name, f.v)
 		}
 	}
 	return ""
