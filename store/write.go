@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -361,6 +362,11 @@ func checkPropValue(p *Prop) error {
 	case PropFloat:
 		var v float64
 		if v, err = strconv.ParseFloat(p.Value, 64); err == nil {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				// GraphQL's Float, JSON and most consumers have no
+				// NaN or infinity.
+				return fmt.Errorf("%w: property %q: %q is not a finite number", ErrInvalid, p.Key, p.Value)
+			}
 			p.Value = strconv.FormatFloat(v, 'g', -1, 64)
 		}
 	case PropBool:

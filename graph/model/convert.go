@@ -1,6 +1,7 @@
 package model
 
 import (
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -110,7 +111,9 @@ func propDate(e *store.Entity, key string) *store.Date {
 
 func propFloat(e *store.Entity, key string) *float64 {
 	if p, ok := e.Prop(key); ok {
-		if v, err := strconv.ParseFloat(p.Value, 64); err == nil {
+		// A store written before non-finite FLOATs were refused may
+		// hold one; GraphQL's Float cannot carry it.
+		if v, err := strconv.ParseFloat(p.Value, 64); err == nil && !math.IsNaN(v) && !math.IsInf(v, 0) {
 			return &v
 		}
 	}
