@@ -93,6 +93,8 @@ func TestHostileRequests(t *testing.T) {
 		{name: "100,000 directives by GET", method: "GET", query: directives, status: 431, plain: true},
 		{name: "1,000 directives by GET", method: "GET", query: manyDirectives(1000), status: 414, code: "LIMIT_EXCEEDED", msg: "URL limit"},
 		{name: "first: 99999999", body: q(`{ alliance(id: "org/nato") { members(first: 99999999) { totalCount } } }`), status: 200, code: "LIMIT_EXCEEDED", msg: "page size limit of 100"},
+		{name: "history first: 101", body: q(`{ history(id: "org/nato", first: 101) { at } }`), status: 200, code: "LIMIT_EXCEEDED", msg: "page size limit of 100"},
+		{name: "history first: -5", body: q(`{ history(id: "org/nato", first: -5) { at } }`), status: 200, code: "BAD_USER_INPUT", msg: "first must not be negative"},
 		// Transports: forms, text/plain and multipart are what a cross-site
 		// page can send without a preflight.
 		{name: "form-encoded mutation", contentType: "application/x-www-form-urlencoded", auth: true,

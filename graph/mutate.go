@@ -300,11 +300,11 @@ func (r *Resolver) quote(ctx context.Context, c *model.Citation) (*string, error
 
 // history lists the changes of id.
 func (r *Resolver) history(ctx context.Context, id string, first *int, knownAt *time.Time) ([]*model.Change, error) {
-	limit := r.MaxPage
+	if err := r.checkPage(pageArgs{first: first}); err != nil {
+		return nil, err
+	}
+	limit := r.maxPage()
 	if first != nil {
-		if *first < 0 || *first > r.MaxPage {
-			return nil, model.Coded(model.CodeLimitExceeded, fmt.Sprintf("first is %d, over the page size limit of %d", *first, r.MaxPage))
-		}
 		limit = *first
 	}
 	out := []*model.Change{}
