@@ -76,8 +76,8 @@ func TestImportOverHTTP(t *testing.T) {
 	if len(h.History) != 1 || h.History[0].Author != "alice" || h.History[0].Note != "import upload.jsonl" {
 		t.Errorf("history: %+v", h)
 	}
-	if status, out := postImport(t, srv.URL, aliceToken, "text/csv", good); status != 415 {
-		t.Errorf("unknown type: %d %v", status, out)
+	if status, out := postImport(t, srv.URL, aliceToken, "text/csv", good); status != 415 || !strings.Contains(mustJSON(out), `"message":"Content-Type \"text/csv\" is not importable`) {
+		t.Errorf("unknown type: %d %s", status, mustJSON(out))
 	}
 	checkStore(t, db)
 }

@@ -45,7 +45,7 @@ func importHandler(db *store.DB, policy *auth.Policy, maxBytes int64, log *slog.
 		}
 		in, err := bodyInput(mt, name, body)
 		if err != nil {
-			graph.WriteError(w, http.StatusUnsupportedMediaType, model.CodeBadUserInput, err.Error())
+			graph.WriteError(w, http.StatusUnsupportedMediaType, model.CodeBadUserInput, clean(err))
 			return
 		}
 		rep, err := dataset.Import(db, []dataset.Input{in}, dataset.ImportOptions{Author: author})

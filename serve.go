@@ -19,6 +19,7 @@ import (
 	"github.com/alliancegraph/alliancegraph/auth"
 	"github.com/alliancegraph/alliancegraph/dataset"
 	"github.com/alliancegraph/alliancegraph/graph"
+	"github.com/alliancegraph/alliancegraph/graph/model"
 	"github.com/alliancegraph/alliancegraph/store"
 	"github.com/alliancegraph/alliancegraph/web"
 )
@@ -303,6 +304,17 @@ func splitComma(s string) []string {
 	return out
 }
 
+// wrongMethod answers a request to an endpoint with a method it does not
+// take: 405, Allow, and a coded JSON error. Without it the catch-all "/"
+// (GraphiQL) answered such requests with a plain 404.
+func wrongMethod(allow string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", allow)
+		graph.WriteError(w, http.StatusMethodNotAllowed, model.CodeBadUserInput,
+			fmt.Sprintf("method %s not allowed on %s: use %s", r.Method, r.URL.Path, allow))
+	})
+}
+
 // newMux wires the endpoints.
 func newMux(db *store.DB, c *serveConfig, log *slog.Logger) http.Handler {
 	if c.socket.MaxSubscriptions == 0 {
@@ -317,11 +329,15 @@ func newMux(db *store.DB, c *serveConfig, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", graph.NewHandler(res, c.limits, c.socket, log))
 	mux.Handle("POST /import", importHandler(db, &c.policy, c.maxImportBytes, log))
+	mux.Handle("/import", wrongMethod("POST"))
 	mux.Handle("/export", graph.NewExportHandler(db, generator(), log))
 	mux.Handle("GET /backup", backupHandler(db, &c.policy, log))
+	mux.Handle("/backup", wrongMethod("GET, HEAD"))
 	if c.debugStats {
 		mux.Handle("GET /debug/stats", statsHandler(time.Now()))
+		mux.Handle("/debug/stats", wrongMethod("GET, HEAD"))
 	}
+	mux.Handle("/healthz", wrongMethod("GET, HEAD"))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		if err := db.View(time.Time{}, func(*store.Reader) error { return nil }); err != nil {
