@@ -27,6 +27,7 @@ type hostile struct {
 	contentType string // default application/json
 	body        []byte // POST body
 	query       string // GET: the query parameter
+	params      string // GET: more parameters, URL-encoded, each after "&"
 	auth        bool   // send alice's token
 	status      int
 	code        string // extensions.code of the first error
@@ -103,6 +104,8 @@ func TestHostileRequests(t *testing.T) {
 			body: []byte("--x\r\nContent-Disposition: form-data; name=\"operations\"\r\n\r\n{\"query\":\"mutation { deleteEntity(input: {id: \\\"country/FIN\\\"}) { removedIds } }\"}\r\n--x--\r\n"), status: 415, code: "BAD_USER_INPUT", msg: "application/json"},
 		{name: "text/plain", contentType: "text/plain", body: q(`{ __typename }`), status: 415, code: "BAD_USER_INPUT", msg: "application/json"},
 		{name: "the response type as the request's", contentType: "application/graphql-response+json", body: q(`{ __typename }`), status: 415, code: "BAD_USER_INPUT", msg: "application/json"},
+		{name: "GET variables not JSON", method: "GET", query: `{ __typename }`, params: "&variables=notjson", status: 400, code: "BAD_USER_INPUT", msg: "variables must be a JSON object"},
+		{name: "GET extensions not an object", method: "GET", query: `{ __typename }`, params: "&extensions=%5B1%5D", status: 400, code: "BAD_USER_INPUT", msg: "extensions must be a JSON object"},
 		{name: "mutation over GET", method: "GET", auth: true, query: `mutation { upsertEntity(input: {id: "place/x", kind: PLACE, name: "X"}) { changed } }`, status: 405, code: "BAD_USER_INPUT", msg: "POST"},
 		{name: "subscription over GET", method: "GET", query: `subscription { changes { id } }`, status: 405, code: "BAD_USER_INPUT", msg: "POST"},
 		{name: "batched operations", body: []byte(`[{"query":"{ __typename }"},{"query":"{ __typename }"}]`), status: 400, code: "BAD_USER_INPUT", msg: "one operation per request"},
@@ -147,7 +150,7 @@ func (tc hostile) send(t *testing.T, base string) reply {
 		h["Authorization"] = "Bearer " + aliceToken
 	}
 	if tc.method == "GET" {
-		return send(t, "GET", base+"/graphql?query="+url.QueryEscape(tc.query), "", nil, h)
+		return send(t, "GET", base+"/graphql?query="+url.QueryEscape(tc.query)+tc.params, "", nil, h)
 	}
 	method, ct := tc.method, tc.contentType
 	if method == "" {

@@ -72,6 +72,13 @@ func checkGet(req *http.Request, lim Limits) (int, string) {
 			}
 		}
 	}
+	// gqlgen's GET transport refuses these itself, but with no code.
+	for _, name := range []string{"variables", "extensions"} {
+		var obj map[string]any
+		if v := q.Get(name); v != "" && json.Unmarshal([]byte(v), &obj) != nil {
+			return http.StatusBadRequest, "URL parameter " + name + " must be a JSON object"
+		}
+	}
 	text := q.Get("query")
 	if text == "" {
 		return 0, ""
