@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -37,7 +38,7 @@ func runBackup(_ context.Context, args []string, stdout, stderr io.Writer) error
 	tmp := *out + ".partial"
 	f, err := os.Create(tmp)
 	if err != nil {
-		return err
+		return fmt.Errorf("backup: cannot write %s: %w", *out, errors.Unwrap(err))
 	}
 	n, err := db.Backup(f)
 	if err == nil {

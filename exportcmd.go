@@ -70,7 +70,7 @@ func exportTo(ctx context.Context, db *store.DB, req graph.ExportRequest, path s
 		var err error
 		tmp, err = os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 		if err != nil {
-			return err
+			return fmt.Errorf("export: cannot write %s: %w", path, errors.Unwrap(err))
 		}
 		defer os.Remove(tmp.Name())
 		defer tmp.Close()

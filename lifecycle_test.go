@@ -191,6 +191,25 @@ func TestReadingCommandsNeedAStore(t *testing.T) {
 	}
 }
 
+// TestOutputErrorsNameTheFile: export and backup write beside their
+// output and rename; a directory that does not exist is reported with
+// the name the user gave, not the temporary file's.
+func TestOutputErrorsNameTheFile(t *testing.T) {
+	dir := t.TempDir()
+	_, stop := startServe(t, dir)
+	stop()
+	out := filepath.Join(t.TempDir(), "missing", "x.out")
+	for _, args := range [][]string{
+		{"export", "--data", dir, "--format", "jsonl", "-o", out},
+		{"backup", "--data", dir, "-o", out},
+	} {
+		err := run(t.Context(), args, io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "cannot write "+out+": ") || strings.Contains(err.Error(), ".partial") || strings.Contains(err.Error(), ".x.out.") {
+			t.Errorf("%s to a missing directory: %v", args[0], err)
+		}
+	}
+}
+
 func TestCLI(t *testing.T) {
 	dir := t.TempDir()
 	_, stop := startServe(t, dir)
