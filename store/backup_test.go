@@ -29,15 +29,7 @@ func TestBackupRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	file := filepath.Join(dir, "backup.agb")
-	f, err := os.Create(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := src.Backup(f); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	file := writeBackup(t, src, filepath.Join(dir, "backup.agb"))
 
 	target := filepath.Join(dir, "restored")
 	if err := store.RestoreFile(target, file, store.DefaultOptions()); err != nil {
@@ -97,6 +89,23 @@ func TestBackupRestore(t *testing.T) {
 	if err := store.RestoreFile(target, file, store.DefaultOptions()); !errors.Is(err, store.ErrInvalid) {
 		t.Errorf("restore into a non-empty directory: %v", err)
 	}
+}
+
+// writeBackup writes a backup of db to path and returns path.
+func writeBackup(t *testing.T, db *store.DB, path string) string {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := db.Backup(f); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 func flip(b []byte, i int) []byte {
@@ -193,15 +202,7 @@ func TestRestoreRefusesBadFrames(t *testing.T) {
 func TestRestoreLeavesNothingHalfDone(t *testing.T) {
 	src := natoDB(t)
 	dir := t.TempDir()
-	file := filepath.Join(dir, "nato.agb")
-	f, err := os.Create(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := src.Backup(f); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
+	file := writeBackup(t, src, filepath.Join(dir, "nato.agb"))
 	empty := filepath.Join(dir, "empty")
 	if err := os.Mkdir(empty, 0o755); err != nil {
 		t.Fatal(err)
