@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/dataset/datasettest"
 	"github.com/alliancegraph/alliancegraph/export"
 	"github.com/alliancegraph/alliancegraph/store"
 )
@@ -90,10 +91,7 @@ func mustJSON(v any) string {
 // TestIngestAndQuoteOverHTTP: ingesting the seed article through the
 // mutation makes the dataset's citations of it answer with quotes.
 func TestIngestAndQuoteOverHTTP(t *testing.T) {
-	text, err := os.ReadFile("../shared/seeds/000_f71b691a4f459a26.txt")
-	if err != nil {
-		t.Fatalf("the seed article is needed: %v", err)
-	}
+	text := datasettest.Seed(t)
 	srv, db := newWriteServer(t, nil)
 	q := `{ fact(id: "fact/fin-member-of-nato") { citations { source { id } span { start end } quote } } }`
 	var before struct {
@@ -112,8 +110,8 @@ func TestIngestAndQuoteOverHTTP(t *testing.T) {
 			Mentions []struct{ To struct{ ID string } }
 		}
 	}
-	ok(t, gql(t, srv.URL, aliceToken, `mutation($t: String!) { ingestDocument(input: {text: $t}) { document { id } sha256 mentions { to { id } } } }`, map[string]any{"t": string(text)}), &in)
-	if in.IngestDocument.Document.ID != "doc/seed-rutte-takes-over" || in.IngestDocument.Sha256 != store.TextSum(string(text)) || len(in.IngestDocument.Mentions) < 7 {
+	ok(t, gql(t, srv.URL, aliceToken, `mutation($t: String!) { ingestDocument(input: {text: $t}) { document { id } sha256 mentions { to { id } } } }`, map[string]any{"t": text}), &in)
+	if in.IngestDocument.Document.ID != "doc/seed-rutte-takes-over" || in.IngestDocument.Sha256 != store.TextSum(text) || len(in.IngestDocument.Mentions) < 7 {
 		t.Fatalf("ingest: %+v", in)
 	}
 	var after struct {
@@ -206,10 +204,11 @@ func TestImportAndIngestCommands(t *testing.T) {
 		t.Errorf("bad file: %v", err)
 	}
 	out.Reset()
-	if err := run(t.Context(), []string{"ingest", "--data", dir, "../shared/seeds/000_f71b691a4f459a26.txt"}, &out, &errOut); err != nil {
+	// The document the README's ingest example uses, shipped in the repo.
+	if err := run(t.Context(), []string{"ingest", "--data", dir, "testdata/docs/nordic-accessions.txt"}, &out, &errOut); err != nil {
 		t.Fatalf("ingest: %v", err)
 	}
-	if !strings.Contains(out.String(), "as doc/seed-rutte-takes-over") {
+	if !strings.Contains(out.String(), "as doc/sha256-f80a70c44c98d757: 9 entities mentioned") {
 		t.Errorf("ingest output %q", out.String())
 	}
 	if err := run(t.Context(), []string{"check", "--data", dir}, &out, &errOut); err != nil {

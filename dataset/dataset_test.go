@@ -2,10 +2,6 @@ package dataset_test
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -104,7 +100,10 @@ func TestSeedSpans(t *testing.T) {
 			seed = d
 		}
 	}
-	text := readSeed(t, seed.SHA256)
+	if seed.SHA256 != datasettest.SeedSHA256 {
+		t.Fatalf("nato.yaml's seed document has sha256 %s, the seed article %s", seed.SHA256, datasettest.SeedSHA256)
+	}
+	text := datasettest.Seed(t)
 	runes := []rune(text)
 	names := map[string][]string{}
 	for _, e := range f.Entities {
@@ -155,21 +154,4 @@ func namesEntity(quote, id string, names []string) bool {
 		}
 	}
 	return false
-}
-
-func readSeed(t *testing.T, sum string) string {
-	t.Helper()
-	paths, _ := filepath.Glob(filepath.Join("..", "..", "shared", "seeds", "*.txt"))
-	for _, p := range paths {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		h := sha256.Sum256(b)
-		if hex.EncodeToString(h[:]) == sum {
-			return string(b)
-		}
-	}
-	t.Fatalf("seed article with sha256 %s not found under ../shared/seeds", sum)
-	return ""
 }

@@ -2,7 +2,6 @@ package dataset_test
 
 import (
 	"errors"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -10,28 +9,24 @@ import (
 	"unicode"
 
 	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/dataset/datasettest"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
-// seedPath is the seed article, outside the repository (never copied in).
-const seedPath = "../../shared/seeds/000_f71b691a4f459a26.txt"
-
 func ingestSeed(t *testing.T) (*store.DB, string, *dataset.IngestResult) {
 	t.Helper()
-	b, err := os.ReadFile(seedPath)
-	if err != nil {
-		t.Fatalf("the seed article is needed: %v", err)
-	}
+	text := datasettest.Seed(t)
 	db := loadedDB(t)
 	var res *dataset.IngestResult
-	err = db.Update("test", func(w *store.Writer) error {
-		res, err = dataset.Ingest(w, string(b), "")
+	err := db.Update("test", func(w *store.Writer) error {
+		var err error
+		res, err = dataset.Ingest(w, text, "")
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return db, string(b), res
+	return db, text, res
 }
 
 // names returns the folded name and aliases of an entity.
