@@ -220,6 +220,9 @@ func TestCLI(t *testing.T) {
 		out     string
 	}{
 		{[]string{"help"}, false, "Commands:"},
+		{[]string{"--help"}, false, "Commands:"},
+		{[]string{"-h"}, false, "  serve "},
+		{[]string{}, true, "Commands:"},
 		{[]string{"serve", "--help"}, false, "--addr"},
 		{[]string{"serve", "--help"}, false, "--entity-cache-mb"},
 		{[]string{"check", "--help"}, false, "invariants"},

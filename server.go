@@ -1,7 +1,7 @@
 // Command alliancegraph serves a knowledge graph of alliance membership over
 // time through GraphQL, with GraphiQL at / for exploring it.
 //
-//	alliancegraph [serve] [--addr 127.0.0.1:8080] [--data ./data]
+//	alliancegraph serve [--addr 127.0.0.1:8080] [--data ./data]
 //	alliancegraph check --data DIR
 //	alliancegraph import --data DIR FILE...
 //	alliancegraph ingest --data DIR FILE
@@ -75,13 +75,19 @@ func commands() []command {
 // run is the whole program behind main, testable without a process:
 // it parses args, runs one subcommand and returns its error.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	name := "serve"
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		name, args = args[0], args[1:]
+	if len(args) == 0 {
+		// No command: say what there is rather than start a server the
+		// user may not have meant to start.
+		usage(stdout)
+		return errUsage
 	}
-	if name == "help" {
+	name := "serve"
+	switch a := args[0]; {
+	case a == "help", a == "-h", a == "-help", a == "--help":
 		usage(stdout)
 		return nil
+	case len(a) > 0 && a[0] != '-':
+		name, args = a, args[1:]
 	}
 	for _, c := range commands() {
 		if c.name == name {
@@ -95,7 +101,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "alliancegraph: a knowledge graph of alliance membership over time, served through GraphQL.")
-	fmt.Fprintln(w, "\nUsage: alliancegraph [COMMAND] [FLAGS]\n\nCommands:")
+	fmt.Fprintln(w, "\nUsage: alliancegraph COMMAND [FLAGS]\n\nCommands:")
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
