@@ -6,14 +6,16 @@ import (
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
-// JSON node-link, the shape NetworkX's node_link_graph and D3 read:
+// JSON node-link, the shape NetworkX's node_link_graph reads by default
+// from NetworkX 3.6 on (edges under "edges"; older releases take
+// edges="edges", and D3 users rename it to their links):
 //
 //	{"directed":true,"multigraph":true,"graph":{…header…},
 //	 "nodes":[{"id":…,"kind":…,"name":…,…}],
-//	 "links":[{"source":…,"target":…,"key":<fact ID>,"predicate":…,"validFrom":…,…}]}
+//	 "edges":[{"source":…,"target":…,"key":<fact ID>,"predicate":…,"validFrom":…,…}]}
 //
 // It is a multigraph keyed by fact ID: a country that left and rejoined
-// has two links to the same organization. The document is written piece
+// has two edges to the same organization. The document is written piece
 // by piece (one record at a time), never built in memory.
 
 func init() {
@@ -92,7 +94,7 @@ func (n *nodeLinkEncoder) Entity(e *store.Entity) error {
 func (n *nodeLinkEncoder) startLinks() {
 	if !n.inLinks {
 		n.inLinks, n.first = true, true
-		n.o.WriteString("\n],\n\"links\":[")
+		n.o.WriteString("\n],\n\"edges\":[")
 	}
 }
 

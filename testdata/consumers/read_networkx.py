@@ -12,6 +12,10 @@ import networkx as nx
 from networkx.readwrite import gexf
 
 
+def nx_version():
+    return tuple(int(p) for p in nx.__version__.split(".")[:2])
+
+
 def read(fmt, path):
     if fmt == "graphml":
         return nx.read_graphml(path)
@@ -27,10 +31,13 @@ def read(fmt, path):
     if fmt == "json":
         with open(path, encoding="utf-8") as f:
             data = json.load(f)
-        try:
-            return nx.node_link_graph(data, edges="links")
-        except TypeError:  # NetworkX < 3.4 has no edges= and reads "links"
+        if nx_version() >= (3, 6):
+            # The default key is "edges" from NetworkX 3.6 on: read the
+            # export exactly as a user's plain call would.
             return nx.node_link_graph(data)
+        if nx_version() >= (3, 4):
+            return nx.node_link_graph(data, edges="edges")
+        return nx.node_link_graph(data, link="edges")
     raise SystemExit("unknown format " + fmt)
 
 
@@ -39,6 +46,7 @@ def main():
     out = {
         "graph": {k: v for k, v in g.graph.items() if isinstance(v, str)},
         "directed": g.is_directed(),
+        "networkx": nx.__version__,
         "nodes": {n: dict(d) for n, d in g.nodes(data=True)},
         "edges": [{"source": u, "target": v, "attrs": dict(d)} for u, v, d in g.edges(data=True)],
     }
