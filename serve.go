@@ -325,7 +325,12 @@ func newMux(db *store.DB, c *serveConfig, log *slog.Logger) http.Handler {
 	if c.maxImportBytes == 0 {
 		c.maxImportBytes = 64 << 20
 	}
-	res := &graph.Resolver{DB: db, Now: c.now, MaxPage: c.limits.MaxPage, Policy: &c.policy, MaxVisited: c.maxVisited, MaxSearches: c.maxSearches, Generator: generator(), LoaderWait: c.loaderWait, FieldHook: c.fieldHook}
+	metrics := newServerMetrics(db)
+	res := &graph.Resolver{DB: db, Now: c.now, MaxPage: c.limits.MaxPage, Policy: &c.policy, MaxVisited: c.maxVisited, MaxSearches: c.maxSearches, Generator: generator(), LoaderWait: c.loaderWait, FieldHook: c.fieldHook,
+		Observe: func(ctx context.Context, r graph.OperationReport) {
+			metrics.observe(ctx, r)
+			noteOperation(ctx, r)
+		}}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", graph.NewHandler(res, c.limits, c.socket, log))
 	mux.Handle("POST /import", importHandler(db, &c.policy, c.maxImportBytes, log))
@@ -337,15 +342,9 @@ func newMux(db *store.DB, c *serveConfig, log *slog.Logger) http.Handler {
 		mux.Handle("GET /debug/stats", statsHandler(time.Now()))
 		mux.Handle("/debug/stats", wrongMethod("GET, HEAD"))
 	}
-	mux.Handle("/healthz", wrongMethod("GET, HEAD"))
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		if err := db.View(time.Time{}, func(*store.Reader) error { return nil }); err != nil {
-			http.Error(w, "store unavailable", http.StatusServiceUnavailable)
-			return
-		}
-		io.WriteString(w, "ok\n")
-	})
+	mux.Handle("GET /metrics", metrics.handler())
+	mux.Handle("/metrics", wrongMethod("GET, HEAD"))
+	health(mux, db)
 	mux.Handle("/", web.Handler(web.Options{Endpoint: "/graphql", Title: "alliancegraph", Examples: examples}))
-	return withRequestLog(log, withCORS(splitComma(c.corsOrigins), c.policy.Middleware(mux)))
+	return withRequestLog(log, metrics.wrap(withCORS(splitComma(c.corsOrigins), c.policy.Middleware(mux))))
 }

@@ -50,6 +50,9 @@ func NewHandler(r *Resolver, lim Limits, ws Socket, log *slog.Logger) http.Handl
 	if r.FieldHook != nil {
 		srv.AroundFields(r.FieldHook)
 	}
+	if r.Observe != nil {
+		srv.Use(observeExt{observe: r.Observe})
+	}
 	srv.SetErrorPresenter(errorPresenter(log, lim.Production))
 	srv.SetRecoverFunc(recoverFunc(log))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {

@@ -41,6 +41,8 @@ type Resolver struct {
 	// FieldHook, if set, wraps every field resolver. Tests use it to make
 	// a resolver panic or outlast the deadline through a real server.
 	FieldHook graphql.FieldMiddleware
+	// Observe, if set, is told of every operation once (metrics, logs).
+	Observe Observer
 
 	searchOnce sync.Once
 	searches   chan struct{} // MaxSearches slots
