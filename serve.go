@@ -342,6 +342,8 @@ func newMux(db *store.DB, c *serveConfig, log *slog.Logger) http.Handler {
 		mux.Handle("GET /debug/stats", statsHandler(time.Now()))
 		mux.Handle("/debug/stats", wrongMethod("GET, HEAD"))
 	}
+	mux.Handle("GET /graphql/schema.graphql", schemaHandler(c.limits.Production))
+	mux.Handle("/graphql/schema.graphql", wrongMethod("GET, HEAD"))
 	mux.Handle("GET /metrics", metrics.handler())
 	mux.Handle("/metrics", wrongMethod("GET, HEAD"))
 	health(mux, db)

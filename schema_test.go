@@ -1,0 +1,41 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+)
+
+// TestSchemaDownload: GET /graphql/schema.graphql is the committed
+// schema.graphqls, byte for byte; --production refuses it like
+// introspection.
+func TestSchemaDownload(t *testing.T) {
+	want, err := os.ReadFile("schema.graphqls")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, _ := newTestServer(t)
+	resp, err := http.Get(srv.URL + "/graphql/schema.graphql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/plain; charset=utf-8" || !bytes.Equal(got, want) {
+		t.Errorf("GET /graphql/schema.graphql: %s %q, %d bytes, want 200 text/plain and the %d bytes of schema.graphqls",
+			resp.Status, resp.Header.Get("Content-Type"), len(got), len(want))
+	}
+	prod, _ := newHardServer(t, func(c *serveConfig) { c.limits.Production = true }, nil)
+	resp, err = http.Get(prod.URL + "/graphql/schema.graphql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(string(b), `"FORBIDDEN"`) {
+		t.Errorf("--production: %s %s", resp.Status, b)
+	}
+}
