@@ -59,6 +59,7 @@ type ComplexityRoot struct {
 	Change struct {
 		At        func(childComplexity int) int
 		Author    func(childComplexity int) int
+		Cursor    func(childComplexity int) int
 		FromID    func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Missed    func(childComplexity int) int
@@ -308,7 +309,7 @@ type ComplexityRoot struct {
 		Export       func(childComplexity int, selection model.ExportSelection, format model.ExportFormat) int
 		Fact         func(childComplexity int, id string, knownAt *time.Time) int
 		Facts        func(childComplexity int, predicate model.Predicate, startedAfter *store.Date, startedBefore *store.Date, orderBy *model.FactOrder, first *int, after *string, knownAt *time.Time) int
-		History      func(childComplexity int, id string, first *int, knownAt *time.Time) int
+		History      func(childComplexity int, id string, first *int, after *string, knownAt *time.Time) int
 		Neighborhood func(childComplexity int, ids []string, depth *int, predicates []model.Predicate, kinds []model.EntityKind, asOf *store.Date, knownAt *time.Time, maxNodes *int) int
 		Node         func(childComplexity int, id string, knownAt *time.Time) int
 		Office       func(childComplexity int, id string, knownAt *time.Time) int
@@ -446,7 +447,7 @@ type QueryResolver interface {
 	Timeline(ctx context.Context, from *store.Date, to *store.Date, entity *string, predicates []model.Predicate, first *int, after *string, knownAt *time.Time) (*model.TimelineConnection, error)
 	Facts(ctx context.Context, predicate model.Predicate, startedAfter *store.Date, startedBefore *store.Date, orderBy *model.FactOrder, first *int, after *string, knownAt *time.Time) (*model.FactConnection, error)
 	Entities(ctx context.Context, kind model.EntityKind, first *int, after *string, knownAt *time.Time) (*model.EntityConnection, error)
-	History(ctx context.Context, id string, first *int, knownAt *time.Time) ([]*model.Change, error)
+	History(ctx context.Context, id string, first *int, after *string, knownAt *time.Time) ([]*model.Change, error)
 	Export(ctx context.Context, selection model.ExportSelection, format model.ExportFormat) (*model.Export, error)
 }
 type SubscriptionResolver interface {
@@ -506,6 +507,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Change.Author(childComplexity), true
+	case "Change.cursor":
+		if e.ComplexityRoot.Change.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Cursor(childComplexity), true
 	case "Change.fromId":
 		if e.ComplexityRoot.Change.FromID == nil {
 			break
@@ -1694,7 +1701,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.History(childComplexity, args["id"].(string), args["first"].(*int), args["knownAt"].(*time.Time)), true
+		return e.ComplexityRoot.Query.History(childComplexity, args["id"].(string), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 
 	case "Query.neighborhood":
 		if e.ComplexityRoot.Query.Neighborhood == nil {
@@ -2706,6 +2713,8 @@ type Change {
   toId: ID
   "How many changes this subscriber missed just before this one, because it read too slowly."
   missed: Int!
+  "This entry's place in ` + "`" + `history` + "`" + `: pass it as ` + "`" + `after` + "`" + ` to read the changes that follow. Null on subscription events."
+  cursor: String
 }
 
 extend type Query {
@@ -2713,7 +2722,14 @@ extend type Query {
   The changes of an entity or fact, oldest first: who (token name), when and
   what. Read the states themselves with ` + "`" + `knownAt` + "`" + `.
   """
-  history(id: ID!, first: Int = 100, knownAt: DateTime): [Change!]!
+  history(
+    id: ID!
+    "At most this many changes (at most the page size limit, 100 by default)."
+    first: Int = 100
+    "Start after the change with this ` + "`" + `cursor` + "`" + `; a page shorter than ` + "`" + `first` + "`" + ` is the last."
+    after: String
+    knownAt: DateTime
+  ): [Change!]!
 }
 
 enum MembershipChangeKind {
@@ -2868,6 +2884,8 @@ func (ec *executionContext) childFields_Change(ctx context.Context, field graphq
 		return ec.fieldContext_Change_toId(ctx, field)
 	case "missed":
 		return ec.fieldContext_Change_missed(ctx, field)
+	case "cursor":
+		return ec.fieldContext_Change_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Change", field.Name)
 }
@@ -4511,14 +4529,22 @@ func (ec *executionContext) field_Query_history_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
 		func(ctx context.Context, v any) (*time.Time, error) {
 			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["knownAt"] = arg2
+	args["knownAt"] = arg3
 	return args, nil
 }
 
@@ -5230,6 +5256,29 @@ func (ec *executionContext) _Change_missed(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Change_missed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Change", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Change_cursor(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
 }
 
 func (ec *executionContext) _Citation_source(ctx context.Context, field graphql.CollectedField, obj *model.Citation) (ret graphql.Marshaler) {
@@ -10190,7 +10239,7 @@ func (ec *executionContext) _Query_history(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().History(ctx, fc.Args["id"].(string), fc.Args["first"].(*int), fc.Args["knownAt"].(*time.Time))
+			return ec.Resolvers.Query().History(ctx, fc.Args["id"].(string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Change) graphql.Marshaler {
@@ -13279,6 +13328,11 @@ func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, o
 		case "missed":
 			out.Values[i] = ec._Change_missed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._Change_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -299,9 +300,19 @@ func (r *Resolver) quote(ctx context.Context, c *model.Citation) (*string, error
 }
 
 // history lists the changes of id.
-func (r *Resolver) history(ctx context.Context, id string, first *int, knownAt *time.Time) ([]*model.Change, error) {
+func (r *Resolver) history(ctx context.Context, id string, first *int, after *string, knownAt *time.Time) ([]*model.Change, error) {
 	if err := r.checkPage(pageArgs{first: first}); err != nil {
 		return nil, err
+	}
+	var from uint64
+	if after != nil {
+		key, err := decodeCursor(*after)
+		if err != nil {
+			return nil, err
+		}
+		if from, err = strconv.ParseUint(key, 10, 64); err != nil || from == 0 {
+			return nil, model.BadInput(fmt.Sprintf("invalid cursor %q: use a cursor from this API's history", clipStr(*after)))
+		}
 	}
 	limit := r.maxPage()
 	if first != nil {
@@ -312,9 +323,12 @@ func (r *Resolver) history(ctx context.Context, id string, first *int, knownAt *
 		return out, nil
 	}
 	err := r.DB.View(r.at(ctx, knownAt, time.Time{}), func(rd *store.Reader) error {
-		h, err := rd.History(id, limit)
+		h, err := rd.HistoryAfter(id, from, limit)
 		for _, e := range h {
-			out = append(out, model.ChangeOf(e.Change, store.Event{Time: e.Time, Author: e.Author, Note: e.Note}))
+			c := model.ChangeOf(e.Change, store.Event{Time: e.Time, Author: e.Author, Note: e.Note})
+			cur := encodeCursor(strconv.FormatUint(e.Pos, 10))
+			c.Cursor = &cur
+			out = append(out, c)
 		}
 		return err
 	})

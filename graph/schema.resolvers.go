@@ -254,8 +254,8 @@ func (r *queryResolver) Entities(ctx context.Context, kind model.EntityKind, fir
 }
 
 // History is the resolver for the history field.
-func (r *queryResolver) History(ctx context.Context, id string, first *int, knownAt *time.Time) ([]*model.Change, error) {
-	return r.history(ctx, id, first, knownAt)
+func (r *queryResolver) History(ctx context.Context, id string, first *int, after *string, knownAt *time.Time) ([]*model.Change, error) {
+	return r.history(ctx, id, first, after, knownAt)
 }
 
 // Export is the resolver for the export field.

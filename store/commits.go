@@ -1,6 +1,7 @@
 package store
 
 import (
+	"math"
 	"time"
 
 	badger "github.com/dgraph-io/badger/v4"
@@ -57,6 +58,9 @@ type HistoryEntry struct {
 	Author string
 	Note   string
 	Change Change
+	// Pos is the entry's place in its record's history, increasing; pass
+	// it to HistoryAfter to read the entries after this one.
+	Pos uint64
 }
 
 // History lists the changes of entity or fact id that this snapshot
@@ -64,6 +68,12 @@ type HistoryEntry struct {
 // the history index, whatever the number of commits; an ID that never
 // existed has an empty history.
 func (r *Reader) History(id string, limit int) ([]HistoryEntry, error) {
+	return r.HistoryAfter(id, 0, limit)
+}
+
+// HistoryAfter is History starting after the entry at position after (0:
+// from the first).
+func (r *Reader) HistoryAfter(id string, after uint64, limit int) ([]HistoryEntry, error) {
 	r.count()
 	if _, _, err := SplitID(id); err != nil {
 		return nil, err
@@ -73,7 +83,14 @@ func (r *Reader) History(id string, limit int) ([]HistoryEntry, error) {
 	it := r.txn.NewIterator(opts)
 	defer it.Close()
 	var out []HistoryEntry
-	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+	start := prefix
+	if after > 0 {
+		if after == math.MaxUint64 {
+			return nil, nil
+		}
+		start = histKey(id, after+1)
+	}
+	for it.Seek(start); it.ValidForPrefix(prefix); it.Next() {
 		_, ts, err := parseHistKey(it.Item().Key())
 		if err != nil {
 			return nil, err
@@ -90,7 +107,7 @@ func (r *Reader) History(id string, limit int) ([]HistoryEntry, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, HistoryEntry{Time: tsTime(cts), Author: c.Author, Note: c.Note, Change: ch})
+		out = append(out, HistoryEntry{Time: tsTime(cts), Author: c.Author, Note: c.Note, Change: ch, Pos: ts})
 		if limit > 0 && len(out) >= limit {
 			break
 		}

@@ -75,6 +75,8 @@ type Change struct {
 	ToID      *string    `json:"toId,omitempty"`
 	// How many changes this subscriber missed just before this one, because it read too slowly.
 	Missed int `json:"missed"`
+	// This entry's place in `history`: pass it as `after` to read the changes that follow. Null on subscription events.
+	Cursor *string `json:"cursor,omitempty"`
 }
 
 type Citation struct {
