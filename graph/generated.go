@@ -312,6 +312,7 @@ type ComplexityRoot struct {
 		History      func(childComplexity int, id string, first *int, after *string, knownAt *time.Time) int
 		Neighborhood func(childComplexity int, ids []string, depth *int, predicates []model.Predicate, kinds []model.EntityKind, asOf *store.Date, knownAt *time.Time, maxNodes *int) int
 		Node         func(childComplexity int, id string, knownAt *time.Time) int
+		Nodes        func(childComplexity int, ids []string, knownAt *time.Time) int
 		Office       func(childComplexity int, id string, knownAt *time.Time) int
 		Path         func(childComplexity int, from string, to string, maxHops *int, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, limit *int) int
 		Person       func(childComplexity int, id string, knownAt *time.Time) int
@@ -434,6 +435,7 @@ type PlaceResolver interface {
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string, knownAt *time.Time) (model.Node, error)
+	Nodes(ctx context.Context, ids []string, knownAt *time.Time) ([]model.Node, error)
 	Entity(ctx context.Context, id string, knownAt *time.Time) (model.Entity, error)
 	Alliance(ctx context.Context, id string, knownAt *time.Time) (*model.Organization, error)
 	Country(ctx context.Context, id string, knownAt *time.Time) (*model.Country, error)
@@ -1725,6 +1727,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string), args["knownAt"].(*time.Time)), true
+	case "Query.nodes":
+		if e.ComplexityRoot.Query.Nodes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_nodes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string), args["knownAt"].(*time.Time)), true
 	case "Query.office":
 		if e.ComplexityRoot.Query.Office == nil {
 			break
@@ -2095,8 +2108,16 @@ scalar Date
 scalar DateTime
 
 type Query {
-  "Any entity or fact by its readable ID (` + "`" + `country/FIN` + "`" + `, ` + "`" + `fact/fin-member-of-nato` + "`" + `)."
+  """
+  Any entity or fact by its readable ID (` + "`" + `country/FIN` + "`" + `, ` + "`" + `fact/fin-member-of-nato` + "`" + `);
+  null when nothing has that ID (as Relay expects). A malformed ID is BAD_USER_INPUT.
+  """
   node(id: ID!, knownAt: DateTime): Node
+  """
+  Several nodes by ID, in the order asked (at most the page size limit, 100 by
+  default); null for each ID nothing has.
+  """
+  nodes(ids: [ID!]!, knownAt: DateTime): [Node]!
   "An entity by its readable ID."
   entity(id: ID!, knownAt: DateTime): Entity
   "An alliance (an Organization) by ID, e.g. ` + "`" + `org/nato` + "`" + `."
@@ -4621,6 +4642,28 @@ func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "ids",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["ids"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
 		func(ctx context.Context, v any) (*time.Time, error) {
 			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
@@ -9651,6 +9694,50 @@ func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field g
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_node_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_nodes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Nodes(ctx, fc.Args["ids"].([]string), fc.Args["knownAt"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_nodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14929,6 +15016,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_node(ctx, field)
 				})
+		case "nodes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_nodes(ctx, field)
+				})
 		case "entity":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -16350,6 +16443,16 @@ func (ec *executionContext) marshalNMembershipDiffEntry2ᚖgithubᚗcomᚋallian
 		return graphql.Null
 	}
 	return ec._MembershipDiffEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalONode2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
+	})
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNOrderDirection2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐOrderDirection(ctx context.Context, v any) (model.OrderDirection, error) {

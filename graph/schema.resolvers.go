@@ -182,10 +182,12 @@ func (r *placeResolver) Relations(ctx context.Context, obj *model.Place, directi
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string, knownAt *time.Time) (model.Node, error) {
-	if store.IsFactID(id) {
-		return r.Query().Fact(ctx, id, knownAt)
-	}
-	return r.entity(ctx, id, knownAt)
+	return r.node(ctx, id, knownAt)
+}
+
+// Nodes is the resolver for the nodes field.
+func (r *queryResolver) Nodes(ctx context.Context, ids []string, knownAt *time.Time) ([]model.Node, error) {
+	return r.nodes(ctx, ids, knownAt)
 }
 
 // Entity is the resolver for the entity field.
