@@ -11,8 +11,9 @@ web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 web/dist/graphiql.min.js: web/node_modules/.package-lock.json web/build.sh
 	sh web/build.sh
 
-# The npm consumer the export tests read JSON-LD back with (jsonld), pinned
-# by testdata/consumers/package-lock.json.
+# The npm packages tests drive (jsonld reads JSON-LD exports back; graphql-http
+# audits /graphql; graphql sends client introspection queries), pinned by
+# testdata/consumers/package-lock.json.
 .PHONY: consumers
 consumers: testdata/consumers/node_modules/.package-lock.json
 

@@ -39,12 +39,12 @@ func TestIntrospectionAndSuggestions(t *testing.T) {
 		srv, _ := newHardServer(t, func(c *serveConfig) { c.limits.Production = true }, nil)
 		for _, p := range introspection {
 			r, g := post(t, srv.URL, p.query)
-			if g.code() != "FORBIDDEN" || !strings.Contains(firstMessage(g), "introspection is disabled") || string(g.Data) != "null" {
+			if g.code() != "FORBIDDEN" || !strings.Contains(firstMessage(g), "introspection is disabled") || g.Data != nil {
 				t.Errorf("%s: %d %.300s", p.name, r.status, r.body)
 			}
 		}
 		r, g := post(t, srv.URL, typo)
-		if r.status != 422 || g.code() != "BAD_USER_INPUT" || !strings.Contains(firstMessage(g), `Cannot query field "aliance"`) || strings.Contains(string(r.body), "Did you mean") {
+		if r.status != 200 || g.code() != "BAD_USER_INPUT" || !strings.Contains(firstMessage(g), `Cannot query field "aliance"`) || strings.Contains(string(r.body), "Did you mean") {
 			t.Errorf("typo: %d %s", r.status, r.body)
 		}
 		// Suggestions for enum values and arguments are gone too.

@@ -49,30 +49,31 @@ func TestHostileRequests(t *testing.T) {
 	members := `query($n: Int) { alliance(id: "org/nato") { members(first: $n) { totalCount } } }`
 	directives := "{ __typename " + strings.Repeat("@include(if: true) ", 100000) + "}"
 	cases := []hostile{
-		// Malformed queries: parse errors are 422 BAD_USER_INPUT with a location.
-		{name: "unclosed selection", body: q(`{ alliance(id: "org/nato") { name }`), status: 422, code: "BAD_USER_INPUT", msg: "Expected"},
-		{name: "unterminated string", body: q(`{ search(query: "nato) { score } }`), status: 422, code: "BAD_USER_INPUT", msg: "Unexpected"},
-		{name: "stray punctuation", body: q(`{ alliance(id: "org/nato") { name } } }`), status: 422, code: "BAD_USER_INPUT", msg: "Unexpected"},
-		{name: "empty query", body: q(""), status: 422, code: "BAD_USER_INPUT", msg: "no operation"},
-		{name: "no query member", body: []byte(`{}`), status: 422, code: "BAD_USER_INPUT", msg: "no operation"},
+		// Malformed queries: parse errors are BAD_USER_INPUT with a location,
+		// answered 200 with application/json (GraphQL over HTTP).
+		{name: "unclosed selection", body: q(`{ alliance(id: "org/nato") { name }`), status: 200, code: "BAD_USER_INPUT", msg: "Expected"},
+		{name: "unterminated string", body: q(`{ search(query: "nato) { score } }`), status: 200, code: "BAD_USER_INPUT", msg: "Unexpected"},
+		{name: "stray punctuation", body: q(`{ alliance(id: "org/nato") { name } } }`), status: 200, code: "BAD_USER_INPUT", msg: "Unexpected"},
+		{name: "empty query", body: q(""), status: 400, code: "BAD_USER_INPUT", msg: "no query"},
+		{name: "no query member", body: []byte(`{}`), status: 400, code: "BAD_USER_INPUT", msg: "no query"},
 		{name: "body not JSON", body: []byte(`{"query":`), status: 400, code: "BAD_USER_INPUT", msg: "not valid JSON"},
 		{name: "body a JSON string", body: []byte(`"{ __typename }"`), status: 400, code: "BAD_USER_INPUT", msg: "JSON object"},
 		{name: "query not a string", body: []byte(`{"query": 5}`), status: 400, code: "BAD_USER_INPUT", msg: "query must be a string"},
-		{name: "several operations, none named", body: q(`query A { __typename } query B { __typename }`), status: 422, code: "BAD_USER_INPUT", msg: "operationName"},
+		{name: "several operations, none named", body: q(`query A { __typename } query B { __typename }`), status: 200, code: "BAD_USER_INPUT", msg: "operationName"},
 		// Persisted queries: gqlgen's refusals came out as INTERNAL.
 		{name: "persisted query hash mismatch", body: []byte(`{"query":"{ __typename }","extensions":{"persistedQuery":{"version":1,"sha256Hash":"abc"}}}`), status: 200, code: "BAD_USER_INPUT", msg: "sha256Hash is not the SHA-256 of the query"},
 		{name: "persisted query version", body: []byte(`{"query":"{ __typename }","extensions":{"persistedQuery":{"version":2,"sha256Hash":"abc"}}}`), status: 200, code: "BAD_USER_INPUT", msg: "version 1"},
 		{name: "persisted query not an object", body: []byte(`{"query":"{ __typename }","extensions":{"persistedQuery":"abc"}}`), status: 200, code: "BAD_USER_INPUT", msg: "{\"version\": 1, \"sha256Hash\""},
 		{name: "persisted query unknown hash", body: []byte(`{"extensions":{"persistedQuery":{"version":1,"sha256Hash":"abc"}}}`), status: 200, code: "BAD_USER_INPUT", msg: "PersistedQueryNotFound"},
 		// Wrong variable types.
-		{name: "string for Int", body: qv(members, map[string]any{"n": "ten"}), status: 422, code: "BAD_USER_INPUT", msg: "Int"},
-		{name: "float for Int", body: qv(members, map[string]any{"n": 1.5}), status: 422, code: "BAD_USER_INPUT", msg: "Int"},
+		{name: "string for Int", body: qv(members, map[string]any{"n": "ten"}), status: 200, code: "BAD_USER_INPUT", msg: "Int"},
+		{name: "float for Int", body: qv(members, map[string]any{"n": 1.5}), status: 200, code: "BAD_USER_INPUT", msg: "Int"},
 		{name: "object for Date", body: qv(`query($d: Date) { alliance(id: "org/nato") { memberCount(asOf: $d) } }`, map[string]any{"d": map[string]any{"y": 2024}}), status: 200, code: "BAD_USER_INPUT", msg: "Date"},
-		{name: "missing required variable", body: q(`query($id: ID!) { entity(id: $id) { id } }`), status: 422, code: "BAD_USER_INPUT", msg: "must be defined"},
+		{name: "missing required variable", body: q(`query($id: ID!) { entity(id: $id) { id } }`), status: 200, code: "BAD_USER_INPUT", msg: "must be defined"},
 		{name: "variables not an object", body: []byte(`{"query":"{ __typename }","variables":[1]}`), status: 400, code: "BAD_USER_INPUT", msg: "variables must be an object"},
 		// Huge integers.
-		{name: "huge integer literal", body: q(`{ alliance(id: "org/nato") { members(first: 99999999999999999999) { totalCount } } }`), status: 422, code: "BAD_USER_INPUT"},
-		{name: "huge integer variable", body: []byte(`{"query":"query($n: Int) { alliance(id: \"org/nato\") { members(first: $n) { totalCount } } }","variables":{"n":1e30}}`), status: 422, code: "BAD_USER_INPUT", msg: "Int"},
+		{name: "huge integer literal", body: q(`{ alliance(id: "org/nato") { members(first: 99999999999999999999) { totalCount } } }`), status: 200, code: "BAD_USER_INPUT"},
+		{name: "huge integer variable", body: []byte(`{"query":"query($n: Int) { alliance(id: \"org/nato\") { members(first: $n) { totalCount } } }","variables":{"n":1e30}}`), status: 200, code: "BAD_USER_INPUT", msg: "Int"},
 		{name: "int64 variable over the page size", body: qv(members, map[string]any{"n": int64(1) << 40}), status: 200, code: "LIMIT_EXCEEDED", msg: "page size"},
 		// Invalid UTF-8, refused before parsing rather than replaced by U+FFFD.
 		{name: "invalid UTF-8 in query text", body: []byte("{\"query\":\"{ \xff }\"}"), status: 400, code: "BAD_USER_INPUT", msg: "UTF-8"},
@@ -80,7 +81,7 @@ func TestHostileRequests(t *testing.T) {
 		{name: "invalid UTF-8 in variables", body: []byte("{\"query\":\"query($q: String!) { search(query: $q) { score } }\",\"variables\":{\"q\":\"\xfe\xff\"}}"), status: 400, code: "BAD_USER_INPUT", msg: "UTF-8"},
 		{name: "invalid UTF-8 in a GET query", method: "GET", query: "{ search(query: \"\xff\") { score } }", status: 400, code: "BAD_USER_INPUT", msg: "UTF-8"},
 		// Shapes that cost.
-		{name: "circular fragments", body: q(`fragment A on Query { ...B } fragment B on Query { ...A } { ...A }`), status: 422, code: "BAD_USER_INPUT", msg: "within itself"},
+		{name: "circular fragments", body: q(`fragment A on Query { ...B } fragment B on Query { ...A } { ...A }`), status: 200, code: "BAD_USER_INPUT", msg: "within itself"},
 		{name: "16-deep nesting", body: q(nested(16)), status: 200, code: "LIMIT_EXCEEDED", msg: "depth limit of 10"},
 		{name: "100 aliases", body: q("{ " + aliases(100) + " }"), status: 200, code: "LIMIT_EXCEEDED", msg: "100 aliases"},
 		{name: "500 duplicated scalar fields merge into one", body: q(`{ alliance(id: "org/nato") { ` + strings.Repeat("name ", 500) + `} }`), status: 200, data: `{"alliance":{"name":"North Atlantic Treaty Organization"}}`},
@@ -176,13 +177,13 @@ func nested(n int) string {
 }
 
 // TestDirectivesPastTheBodyLimit: with the body limit raised, 100,000
-// directives meet the parser's token limit (422) and, under it, the
+// directives meet the parser's token limit and, under it, the
 // directive limit (LIMIT_EXCEEDED), still before any resolver.
 func TestDirectivesPastTheBodyLimit(t *testing.T) {
 	srv, _ := newHardServer(t, func(c *serveConfig) { c.limits.MaxBodyBytes = 10 << 20 }, nil)
 	r := send(t, "POST", srv.URL+"/graphql", "application/json", bytes.NewReader(jsonBody(t, map[string]any{
 		"query": "{ __typename " + strings.Repeat("@include(if: true) ", 100000) + "}"})), nil)
-	if g := r.gql(t); r.status != 422 || g.code() != "BAD_USER_INPUT" || !strings.Contains(firstMessage(g), "token limit") {
+	if g := r.gql(t); r.status != 200 || g.code() != "BAD_USER_INPUT" || !strings.Contains(firstMessage(g), "token limit") {
 		t.Errorf("100,000 directives: status %d %.300s", r.status, r.body)
 	}
 	r = send(t, "POST", srv.URL+"/graphql", "application/json", bytes.NewReader(jsonBody(t, map[string]any{
