@@ -18,6 +18,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -103,15 +105,27 @@ const Author = "dataset"
 // Name is the curated dataset's name in its stamp.
 const Name = "nato"
 
-// Stamp identifies f by a hash of its content, not of its text: comments
-// and layout do not change it.
+// Stamp identifies f by a hash of its records as the store holds them,
+// in ID order: comments, layout, the order of records and spellings the
+// store normalises away do not change it.
 func (f *File) Stamp() (store.DatasetStamp, error) {
-	b, err := json.Marshal(f)
+	recs, _, err := f.canonical()
 	if err != nil {
-		return store.DatasetStamp{}, fmt.Errorf("dataset: hashing: %w", err)
+		return store.DatasetStamp{}, err
 	}
-	sum := sha256.Sum256(b)
-	return store.DatasetStamp{Name: Name, SHA256: hex.EncodeToString(sum[:])}, nil
+	h := sha256.New()
+	enc := json.NewEncoder(h)
+	for _, id := range slices.Sorted(maps.Keys(recs)) {
+		r := recs[id]
+		var v any = r.ent
+		if r.fact != nil {
+			v = r.fact
+		}
+		if err := enc.Encode(v); err != nil {
+			return store.DatasetStamp{}, fmt.Errorf("dataset: hashing %s: %w", id, err)
+		}
+	}
+	return store.DatasetStamp{Name: Name, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
 }
 
 // write upserts f's records through w and returns how many changed.
