@@ -14,6 +14,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/alliancegraph/alliancegraph/auth"
 	"github.com/alliancegraph/alliancegraph/dataset"
 	"github.com/alliancegraph/alliancegraph/store"
 )
@@ -203,3 +204,31 @@ func TestDatasetCommandUsage(t *testing.T) {
 	}
 }
 
+// TestDatasetAuthorIsReserved: the upgrade tells the dataset's writes
+// from users' by their author, so no token and no --author may take the
+// dataset's name.
+func TestDatasetAuthorIsReserved(t *testing.T) {
+	if auth.DatasetAuthor != dataset.Author {
+		t.Fatalf("auth reserves %q, the dataset writes as %q", auth.DatasetAuthor, dataset.Author)
+	}
+	dir := t.TempDir()
+	text := filepath.Join(t.TempDir(), "doc.txt")
+	if err := os.WriteFile(text, []byte("Finland and Sweden."), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"import", "--data", dir, "--author", dataset.Author, "dataset/testdata/wikidata_memberships.json"},
+		{"ingest", "--data", dir, "--author", dataset.Author, text},
+	} {
+		var errOut bytes.Buffer
+		err := run(context.Background(), args, io.Discard, &errOut)
+		if !errors.Is(err, errUsage) || !strings.Contains(errOut.String(), "--author "+dataset.Author+" is reserved") {
+			t.Errorf("%s --author %s: %v %q, want a usage error", args[0], dataset.Author, err, errOut.String())
+		}
+	}
+	if _, err := os.Stat(dir); err == nil {
+		if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+			t.Errorf("a refused command wrote into %s", dir)
+		}
+	}
+}
