@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/alliancegraph/alliancegraph/auth"
 	"github.com/alliancegraph/alliancegraph/dataset"
 	"github.com/alliancegraph/alliancegraph/store"
 )
@@ -35,6 +36,9 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintln(stderr, "import: name at least one FILE")
 		return errUsage
 	}
+	if !authorOK("import", *author, stderr) {
+		return errUsage
+	}
 	inputs, err := fileInputs(fs.Args())
 	if err != nil {
 		return err
@@ -58,6 +62,16 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintf(stdout, "imported %d records, %d changed\n", rep.Records, rep.Changed)
 	return nil
+}
+
+// authorOK says on stderr why author may not be recorded, if so: the
+// curated dataset's name is reserved (see auth.DatasetAuthor).
+func authorOK(cmd, author string, stderr io.Writer) bool {
+	if author == auth.DatasetAuthor {
+		fmt.Fprintf(stderr, "%s: --author %s is reserved for the curated dataset's own writes\n", cmd, author)
+		return false
+	}
+	return true
 }
 
 // errUsageOr maps flag errors like parseFlags does, for commands that take
@@ -142,6 +156,9 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	if fs.NArg() != 1 {
 		fmt.Fprintln(stderr, "ingest: name one FILE")
+		return errUsage
+	}
+	if !authorOK("ingest", *author, stderr) {
 		return errUsage
 	}
 	text, err := os.ReadFile(fs.Arg(0))

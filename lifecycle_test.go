@@ -23,13 +23,23 @@ import (
 // returns its base URL and a stop function that waits for a clean exit.
 func startServe(t *testing.T, dir string) (string, func()) {
 	t.Helper()
+	return startServeWith(t, dir, io.Discard, nil)
+}
+
+// startServeWith is startServe with the server's log going to logOut
+// (read it only after stop) and edit, if not nil, adjusting the config.
+func startServeWith(t *testing.T, dir string, logOut io.Writer, edit func(*serveConfig)) (string, func()) {
+	t.Helper()
 	c := testConfig()
 	c.addr, c.dataDir = "127.0.0.1:0", dir
+	if edit != nil {
+		edit(c)
+	}
 	ready := make(chan string, 1)
 	c.ready = func(addr string) { ready <- addr }
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, c, io.Discard) }()
+	go func() { done <- serve(ctx, c, logOut) }()
 	select {
 	case addr := <-ready:
 		return "http://" + addr, func() {

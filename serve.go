@@ -29,8 +29,10 @@ subscriptions), POST /import, GET /export, GET /backup (with a token),
 GraphiQL at / (works offline), /healthz and /debug/stats.
 Mutations and imports need Authorization: Bearer <token> from --tokens-file
 or ALLIANCEGRAPH_TOKENS. On first start the curated NATO dataset is
-loaded into the empty data directory; later starts change nothing. SIGINT or
-SIGTERM drains requests and closes the store cleanly.`
+loaded into the empty data directory; a start on a store that holds
+anything writes nothing (when the built-in dataset is newer it says so:
+apply it with "alliancegraph dataset upgrade"). SIGINT or SIGTERM drains
+requests and closes the store cleanly.`
 
 // serveConfig is everything serve needs; tests build one directly.
 type serveConfig struct {
@@ -233,11 +235,11 @@ func serve(ctx context.Context, c *serveConfig, logOut io.Writer) error {
 		db.RunGC(gcCtx, c.gcInterval, func(err error) { log.Error("value-log GC", "err", err) })
 	}()
 	defer func() { stopGC(); <-gcDone }()
-	n, err := dataset.LoadNATO(db)
+	seeded, err := dataset.SeedNATO(db)
 	if err != nil {
 		return fmt.Errorf("loading the NATO dataset: %w", err)
 	}
-	log.Info("dataset", "changed", n, "data", c.dataDir)
+	logSeed(log, seeded, c.dataDir)
 	switch {
 	case c.policy.ReadOnly:
 		log.Info("writes", "mode", "read-only")
@@ -291,6 +293,22 @@ func serve(ctx context.Context, c *serveConfig, logOut io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// logSeed says what the start did with the curated dataset: loaded it
+// into an empty store, or left a store that holds data alone; then, if
+// the dataset built in is not the one the store records, one line that
+// tells the operator how to review and apply it.
+func logSeed(log *slog.Logger, r dataset.SeedResult, dir string) {
+	switch {
+	case r.Loaded:
+		log.Info("dataset: loaded into the empty store", "dataset", r.Given.String(), "records", r.Changed, "data", dir)
+	case r.Differs():
+		log.Warn("dataset: the curated dataset built in differs from the one this store records; nothing was changed: run `alliancegraph dataset upgrade --data "+dir+"` to review and apply it",
+			"store", r.Stored.String(), "builtIn", r.Given.String(), "data", dir)
+	default:
+		log.Info("dataset: the store holds data; nothing loaded", "dataset", r.Stored.String(), "data", dir)
+	}
 }
 
 // splitComma splits a comma-separated flag value, dropping empty items.

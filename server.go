@@ -6,6 +6,7 @@
 //	alliancegraph import --data DIR FILE...
 //	alliancegraph ingest --data DIR FILE
 //	alliancegraph export --data DIR --format F [--ids A,B] [--depth N] -o FILE
+//	alliancegraph dataset upgrade --data DIR [--dry-run] [--from FILE]
 //
 // Run `alliancegraph help` or `alliancegraph COMMAND --help` for details.
 package main
@@ -62,6 +63,7 @@ func commands() []command {
 		{"restore", "restore a verified backup into an empty data directory", runRestore},
 		{"import", "import JSON Lines, Neo4j CSV or Wikidata SPARQL JSON files, all or nothing", runImport},
 		{"ingest", "store a text document and record the entities it mentions", runIngest},
+		{"dataset", "upgrade: show and apply what a newer curated dataset changes, never over users' writes", runDataset},
 		{"version", "print the version", func(_ context.Context, args []string, stdout, stderr io.Writer) error {
 			if err := parseFlags(newFlagSet("version", "Print the program's version.", stdout, stderr), args); err != nil {
 				return err

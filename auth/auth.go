@@ -24,6 +24,11 @@ import (
 // "name:token,name:token".
 const EnvTokens = "ALLIANCEGRAPH_TOKENS"
 
+// DatasetAuthor is the author the curated dataset's own writes are
+// committed under (dataset.Author). An upgrade of the dataset tells them
+// from users' writes by it, so no token may be named so.
+const DatasetAuthor = "dataset"
+
 // Tokens is the set of configured tokens. The zero value has none, which
 // refuses every write.
 type Tokens struct {
@@ -44,6 +49,9 @@ func (t *Tokens) add(entry, where string) error {
 	}
 	if strings.ContainsAny(name, " \t") {
 		return fmt.Errorf("auth: %s: token name %q contains a space", where, name)
+	}
+	if name == DatasetAuthor {
+		return fmt.Errorf("auth: %s: token name %q is reserved for the curated dataset's own writes", where, name)
 	}
 	if len(tok) < 16 {
 		return fmt.Errorf("auth: %s: token of %q is shorter than 16 characters", where, name)

@@ -25,6 +25,7 @@ func TestParse(t *testing.T) {
 		{"alice:short", "shorter than 16"},
 		{"al ice:aaaaaaaaaaaaaaaa1", "contains a space"},
 		{"alice:aaaaaaaaaaaaaaaa1,alice:bbbbbbbbbbbbbbbb2", "given twice"},
+		{"dataset:aaaaaaaaaaaaaaaa1", `token name "dataset" is reserved`},
 	} {
 		_, err := ParseList(tt.in)
 		if err == nil || !strings.Contains(err.Error(), tt.msg) {

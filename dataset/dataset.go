@@ -3,16 +3,23 @@
 // the ways data from elsewhere gets in: the bulk importers (import*.go)
 // and document ingest (ingest.go).
 //
-// Loading is idempotent: every entity and fact is upserted by its readable
-// ID, and an unchanged record is not rewritten, so loading into a store that
-// already holds the same data commits nothing.
+// The curated dataset is loaded into an empty store only (Seed), once:
+// after that the store belongs to its users, and a start never writes to
+// it. A newer curated dataset is applied by an explicit upgrade
+// (upgrade.go) that leaves alone every record a user or an import
+// changed since the dataset last wrote it.
 package dataset
 
 import (
 	"bytes"
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -90,51 +97,133 @@ func Parse(r io.Reader) (*File, error) {
 // ParseNATO parses the embedded NATO dataset.
 func ParseNATO() (*File, error) { return Parse(bytes.NewReader(natoYAML)) }
 
-// Load upserts the file into db in one transaction committed by author;
-// it returns how many entities and facts changed (0 when db already holds
-// exactly this data). On any error nothing is written.
-func (f *File) Load(db *store.DB, author string) (int, error) {
-	changed := 0
-	err := db.Update(author, func(w *store.Writer) error {
-		changed = 0
-		ents, err := f.storeEntities()
-		if err != nil {
-			return err
+// Author is the name the dataset's own writes are committed under: the
+// first load into an empty store and every upgrade. History tells the
+// dataset's writes from users' by it.
+const Author = "dataset"
+
+// Name is the curated dataset's name in its stamp.
+const Name = "nato"
+
+// Stamp identifies f by a hash of its records as the store holds them,
+// in ID order: comments, layout, the order of records and spellings the
+// store normalises away do not change it.
+func (f *File) Stamp() (store.DatasetStamp, error) {
+	recs, _, err := f.canonical()
+	if err != nil {
+		return store.DatasetStamp{}, err
+	}
+	h := sha256.New()
+	enc := json.NewEncoder(h)
+	for _, id := range slices.Sorted(maps.Keys(recs)) {
+		r := recs[id]
+		var v any = r.ent
+		if r.fact != nil {
+			v = r.fact
 		}
-		for _, e := range ents {
-			c, err := w.PutEntity(e)
-			if err != nil {
-				return fmt.Errorf("dataset: %w", err)
-			}
-			if c {
-				changed++
-			}
+		if err := enc.Encode(v); err != nil {
+			return store.DatasetStamp{}, fmt.Errorf("dataset: hashing %s: %w", id, err)
 		}
-		for _, x := range f.Facts {
-			sf, err := x.toStore()
-			if err != nil {
-				return err
-			}
-			c, err := w.PutFact(sf)
-			if err != nil {
-				return fmt.Errorf("dataset: %w", err)
-			}
-			if c {
-				changed++
-			}
-		}
-		return nil
-	})
-	return changed, err
+	}
+	return store.DatasetStamp{Name: Name, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
 }
 
-// LoadNATO loads the embedded NATO dataset into db.
-func LoadNATO(db *store.DB) (int, error) {
-	f, err := ParseNATO()
+// write upserts f's records through w and returns how many changed.
+func (f *File) write(w *store.Writer) (int, error) {
+	changed := 0
+	ents, err := f.storeEntities()
 	if err != nil {
 		return 0, err
 	}
-	return f.Load(db, "dataset")
+	for _, e := range ents {
+		c, err := w.PutEntity(e)
+		if err != nil {
+			return 0, fmt.Errorf("dataset: %w", err)
+		}
+		if c {
+			changed++
+		}
+	}
+	for _, x := range f.Facts {
+		sf, err := x.toStore()
+		if err != nil {
+			return 0, err
+		}
+		c, err := w.PutFact(sf)
+		if err != nil {
+			return 0, fmt.Errorf("dataset: %w", err)
+		}
+		if c {
+			changed++
+		}
+	}
+	return changed, nil
+}
+
+// SeedResult says what Seed did.
+type SeedResult struct {
+	// Loaded reports that the store was empty and now holds the dataset;
+	// Changed is how many records that wrote.
+	Loaded  bool
+	Changed int
+	// Stored is the dataset the store records after Seed (zero: none,
+	// for a store made by an older version or by an import), Given the
+	// one Seed was given.
+	Stored, Given store.DatasetStamp
+}
+
+// Differs reports that the store holds another curated dataset than the
+// one given, or one it cannot name: an upgrade would have something to
+// review.
+func (r SeedResult) Differs() bool { return r.Stored != r.Given }
+
+// Seed loads f into db if db is empty (nothing was ever committed to
+// it), in one commit by Author that also records f's stamp. A store that
+// holds anything is left exactly as it is, whatever dataset it records:
+// its records may be users' edits, and only an upgrade (PlanUpgrade,
+// Apply) changes them. On any error nothing is written.
+func Seed(db *store.DB, f *File) (SeedResult, error) {
+	given, err := f.Stamp()
+	if err != nil {
+		return SeedResult{}, err
+	}
+	var res SeedResult
+	_, err = db.UpdateWith(store.UpdateOptions{Author: Author, Note: "curated dataset " + given.String()}, func(w *store.Writer) error {
+		res = SeedResult{Given: given}
+		empty, err := w.Empty()
+		if err != nil {
+			return err
+		}
+		if !empty {
+			res.Stored, _, err = w.DatasetStamp()
+			return err
+		}
+		if res.Changed, err = f.write(w); err != nil {
+			return err
+		}
+		res.Loaded, res.Stored = true, given
+		return w.SetDatasetStamp(given)
+	})
+	if err != nil {
+		return SeedResult{}, err
+	}
+	return res, nil
+}
+
+// SeedNATO is Seed with the embedded NATO dataset.
+func SeedNATO(db *store.DB) (SeedResult, error) {
+	f, err := ParseNATO()
+	if err != nil {
+		return SeedResult{}, err
+	}
+	return Seed(db, f)
+}
+
+// LoadNATO seeds db with the embedded NATO dataset (see Seed) and returns
+// how many records it wrote: 0 for a store that already holds anything.
+func LoadNATO(db *store.DB) (int, error) {
+	res, err := SeedNATO(db)
+	return res.Changed, err
 }
 
 func (f *File) storeEntities() ([]store.Entity, error) {

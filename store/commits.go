@@ -2,6 +2,7 @@ package store
 
 import (
 	"math"
+	"slices"
 	"time"
 
 	badger "github.com/dgraph-io/badger/v4"
@@ -113,4 +114,49 @@ func (r *Reader) HistoryAfter(id string, after uint64, limit int) ([]HistoryEntr
 		}
 	}
 	return out, nil
+}
+
+// ChangedBy returns the IDs of the entities and facts that a commit by
+// author changed at least once, as this snapshot's history shows it,
+// whether they exist now or not, in ID order. It reads every commit
+// record and every key of the history index once.
+func (r *Reader) ChangedBy(author string) ([]string, error) {
+	r.count()
+	// Commit timestamps in order, and whether author made each.
+	var cts []uint64
+	var by []bool
+	err := r.scanValues([]byte{tagCommit}, func(k, v []byte) error {
+		ts, err := parseCommitKey(k)
+		if err != nil {
+			return err
+		}
+		c, err := decodeCommit(v)
+		if err != nil {
+			return err
+		}
+		cts, by = append(cts, ts), append(by, c.Author == author)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	prefix := []byte{tagHist}
+	it := r.txn.NewIterator(badgerIterOpts(prefix))
+	defer it.Close()
+	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+		id, ts, err := parseHistKey(it.Item().Key())
+		if err != nil {
+			return nil, err
+		}
+		if len(ids) > 0 && ids[len(ids)-1] == id {
+			continue
+		}
+		// A change belongs to the first commit at or after it (see
+		// commitFrom): a bulk write's chunks commit with its last one.
+		if i, _ := slices.BinarySearch(cts, ts); i < len(cts) && by[i] {
+			ids = append(ids, id)
+		}
+	}
+	return ids, nil
 }

@@ -167,6 +167,7 @@ const (
 	metaFormat  = "format"
 	metaSeq     = "seq"
 	metaSettled = "settled" // versions up to this timestamp are settled (see Bulk)
+	metaDataset = "dataset" // the curated dataset the store holds (DatasetStamp)
 )
 
 // Close flushes pending writes to disk and releases the directory lock.

@@ -16,7 +16,7 @@ import (
 // sign trick).
 //
 //	tag  layout                              value
-//	'M'  M | name                            meta value (format version, sequences)
+//	'M'  M | name                            meta value (format version, sequences, dataset stamp)
 //	'N'  N | id8                             entity record (codec.go)
 //	'F'  F | fact8                           src8 | pred2 | dst8 (locates the out-edge)
 //	'S'  S | kind1 | key                     id8    (readable ID -> id; facts use kindFact)

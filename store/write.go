@@ -245,6 +245,28 @@ func entityTokens(e *Entity) []string {
 	return Tokens(strings.Join(append([]string{e.Name}, e.Aliases...), " "))
 }
 
+// CanonicalEntity returns e as PutEntity would store it (kind from the
+// ID, name and aliases trimmed, aliases deduplicated, properties sorted
+// and in their canonical text), or why it cannot be stored. Comparing
+// canonical forms tells whether a put would change anything.
+func CanonicalEntity(e Entity) (Entity, error) {
+	e.Aliases, e.Props = slices.Clone(e.Aliases), slices.Clone(e.Props)
+	err := normalizeEntity(&e)
+	return e, err
+}
+
+// CanonicalFact returns f with its properties as PutFact stores them
+// (sorted, in their canonical text). Its references are not checked:
+// that needs the store (PutFact does it).
+func CanonicalFact(f Fact) (Fact, error) {
+	props, err := normalizeProps(f.Props)
+	if err != nil {
+		return f, fmt.Errorf("%s: %w", f.ID, err)
+	}
+	f.Props = props
+	return f, nil
+}
+
 // normalizeEntity validates e and puts it in canonical form (kind from the
 // ID, aliases deduplicated in order, properties sorted by key).
 func normalizeEntity(e *Entity) error {
