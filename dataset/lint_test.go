@@ -7,6 +7,23 @@ import (
 	"github.com/alliancegraph/alliancegraph/dataset"
 )
 
+// TestLintNATO lints the curated dataset. Every gap between consecutive
+// holders of an office is listed in the -v output, backed or not; the test
+// fails on an unbacked gap, an overlap or any other finding.
+func TestLintNATO(t *testing.T) {
+	f, err := dataset.ParseNATO()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := f.Lint()
+	for _, g := range r.Gaps {
+		t.Log("gap:", g)
+	}
+	for _, p := range r.Problems {
+		t.Error(p)
+	}
+}
+
 // lintHeader declares the documents and entities the lint cases share: an
 // office with a founding-era organisation, three people (one who died) and
 // a multi-holder board.
