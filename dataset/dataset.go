@@ -39,6 +39,7 @@ type File struct {
 	Documents []Document `yaml:"documents"`
 	Entities  []Entity   `yaml:"entities"`
 	Facts     []Fact     `yaml:"facts"`
+	Gaps      []Gap      `yaml:"gaps"` // documented vacancies, for Lint
 }
 
 // Document is a source: a Document entity.

@@ -150,15 +150,17 @@ type ComplexityRoot struct {
 	}
 
 	Fact struct {
-		Citations  func(childComplexity int) int
-		Event      func(childComplexity int) int
-		From       func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Predicate  func(childComplexity int) int
-		Properties func(childComplexity int) int
-		To         func(childComplexity int) int
-		ValidFrom  func(childComplexity int) int
-		ValidTo    func(childComplexity int) int
+		Citations          func(childComplexity int) int
+		Event              func(childComplexity int) int
+		From               func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Predicate          func(childComplexity int) int
+		Properties         func(childComplexity int) int
+		To                 func(childComplexity int) int
+		ValidFrom          func(childComplexity int) int
+		ValidFromPrecision func(childComplexity int) int
+		ValidTo            func(childComplexity int) int
+		ValidToPrecision   func(childComplexity int) int
 	}
 
 	FactConnection struct {
@@ -975,12 +977,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Fact.ValidFrom(childComplexity), true
+	case "Fact.validFromPrecision":
+		if e.ComplexityRoot.Fact.ValidFromPrecision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fact.ValidFromPrecision(childComplexity), true
 	case "Fact.validTo":
 		if e.ComplexityRoot.Fact.ValidTo == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Fact.ValidTo(childComplexity), true
+	case "Fact.validToPrecision":
+		if e.ComplexityRoot.Fact.ValidToPrecision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fact.ValidToPrecision(childComplexity), true
 
 	case "FactConnection.edges":
 		if e.ComplexityRoot.FactConnection.Edges == nil {
@@ -2381,12 +2395,34 @@ type Fact implements Node {
   from: Entity!
   to: Entity!
   validFrom: Date
+  """
+  How precisely the sources state validFrom: DAY unless they give only the
+  month or year, in which case validFrom is the first day of that month or
+  year. Null when validFrom is null.
+  """
+  validFromPrecision: DatePrecision
   validTo: Date
+  "How precisely the sources state validTo, like validFromPrecision. Null when validTo is null."
+  validToPrecision: DatePrecision
   "The event that began this fact (for memberships, the accession)."
   event: Event
   properties: [Property!]!
   "At least one per fact."
   citations: [Citation!]!
+}
+
+"""
+How precisely a date is known. A MONTH date is stored as the first day of its
+month and a YEAR date as 1 January, so the stored day is the earliest the
+source allows, not a day the source states.
+"""
+enum DatePrecision {
+  "The day is known."
+  DAY
+  "Only the month is known."
+  MONTH
+  "Only the year is known."
+  YEAR
 }
 
 type Citation {
@@ -3083,8 +3119,12 @@ func (ec *executionContext) childFields_Fact(ctx context.Context, field graphql.
 		return ec.fieldContext_Fact_to(ctx, field)
 	case "validFrom":
 		return ec.fieldContext_Fact_validFrom(ctx, field)
+	case "validFromPrecision":
+		return ec.fieldContext_Fact_validFromPrecision(ctx, field)
 	case "validTo":
 		return ec.fieldContext_Fact_validTo(ctx, field)
+	case "validToPrecision":
+		return ec.fieldContext_Fact_validToPrecision(ctx, field)
 	case "event":
 		return ec.fieldContext_Fact_event(ctx, field)
 	case "properties":
@@ -6949,6 +6989,29 @@ func (ec *executionContext) fieldContext_Fact_validFrom(_ context.Context, field
 	return graphql.NewScalarFieldContext("Fact", field, false, false, "Date")
 }
 
+func (ec *executionContext) _Fact_validFromPrecision(ctx context.Context, field graphql.CollectedField, obj *model.Fact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fact_validFromPrecision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFromPrecision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DatePrecision) graphql.Marshaler {
+			return ec.marshalODatePrecision2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐDatePrecision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Fact_validFromPrecision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Fact", field, false, false, "DatePrecision")
+}
+
 func (ec *executionContext) _Fact_validTo(ctx context.Context, field graphql.CollectedField, obj *model.Fact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6970,6 +7033,29 @@ func (ec *executionContext) _Fact_validTo(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Fact_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Fact", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Fact_validToPrecision(ctx context.Context, field graphql.CollectedField, obj *model.Fact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fact_validToPrecision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidToPrecision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DatePrecision) graphql.Marshaler {
+			return ec.marshalODatePrecision2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐDatePrecision(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Fact_validToPrecision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Fact", field, false, false, "DatePrecision")
 }
 
 func (ec *executionContext) _Fact_event(ctx context.Context, field graphql.CollectedField, obj *model.Fact) (ret graphql.Marshaler) {
@@ -13988,8 +14074,18 @@ func (ec *executionContext) _Fact(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "validFromPrecision":
+			out.Values[i] = ec._Fact_validFromPrecision(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "validTo":
 			out.Values[i] = ec._Fact_validTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "validToPrecision":
+			out.Values[i] = ec._Fact_validToPrecision(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -16914,6 +17010,22 @@ func (ec *executionContext) marshalODate2ᚖgithubᚗcomᚋalliancegraphᚋallia
 	_ = ctx
 	res := model.MarshalDate(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalODatePrecision2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐDatePrecision(ctx context.Context, v any) (*model.DatePrecision, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.DatePrecision)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODatePrecision2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐDatePrecision(ctx context.Context, sel ast.SelectionSet, v *model.DatePrecision) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalODateTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {

@@ -532,6 +532,9 @@ func (w *Writer) prepareFact(f *Fact) (edge, []byte, error) {
 		return edge{}, nil, fmt.Errorf("%s: %w", f.ID, err)
 	}
 	f.Props = props
+	if err := checkPrecision(f); err != nil {
+		return edge{}, nil, err
+	}
 	rec, err := encodeFact(f)
 	return edge{src: src, pred: f.Predicate, dst: dst}, rec, err
 }

@@ -175,7 +175,7 @@ func FactOf(f *store.Fact, at time.Time) *Fact {
 		}
 		cites[i] = mc
 	}
-	return &Fact{
+	return withPrecision(f, &Fact{
 		ID:         f.ID,
 		Predicate:  PredicateOf(f.Predicate),
 		ValidFrom:  datePtr(f.Valid.From),
@@ -186,7 +186,7 @@ func FactOf(f *store.Fact, at time.Time) *Fact {
 		ToID:       f.To,
 		EventID:    f.Event,
 		KnownAt:    at,
-	}
+	})
 }
 
 // Counter computes a connection's totalCount only when a query asks for it.

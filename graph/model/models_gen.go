@@ -373,7 +373,13 @@ type Fact struct {
 	From      Entity      `json:"from"`
 	To        Entity      `json:"to"`
 	ValidFrom *store.Date `json:"validFrom,omitempty"`
-	ValidTo   *store.Date `json:"validTo,omitempty"`
+	// How precisely the sources state validFrom: DAY unless they give only the
+	// month or year, in which case validFrom is the first day of that month or
+	// year. Null when validFrom is null.
+	ValidFromPrecision *DatePrecision `json:"validFromPrecision,omitempty"`
+	ValidTo            *store.Date    `json:"validTo,omitempty"`
+	// How precisely the sources state validTo, like validFromPrecision. Null when validTo is null.
+	ValidToPrecision *DatePrecision `json:"validToPrecision,omitempty"`
 	// The event that began this fact (for memberships, the accession).
 	Event      *Event      `json:"event,omitempty"`
 	Properties []*Property `json:"properties"`
@@ -938,6 +944,69 @@ func (e *ContentEncoding) UnmarshalJSON(b []byte) error {
 }
 
 func (e ContentEncoding) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How precisely a date is known. A MONTH date is stored as the first day of its
+// month and a YEAR date as 1 January, so the stored day is the earliest the
+// source allows, not a day the source states.
+type DatePrecision string
+
+const (
+	// The day is known.
+	DatePrecisionDay DatePrecision = "DAY"
+	// Only the month is known.
+	DatePrecisionMonth DatePrecision = "MONTH"
+	// Only the year is known.
+	DatePrecisionYear DatePrecision = "YEAR"
+)
+
+var AllDatePrecision = []DatePrecision{
+	DatePrecisionDay,
+	DatePrecisionMonth,
+	DatePrecisionYear,
+}
+
+func (e DatePrecision) IsValid() bool {
+	switch e {
+	case DatePrecisionDay, DatePrecisionMonth, DatePrecisionYear:
+		return true
+	}
+	return false
+}
+
+func (e DatePrecision) String() string {
+	return string(e)
+}
+
+func (e *DatePrecision) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DatePrecision(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DatePrecision", str)
+	}
+	return nil
+}
+
+func (e DatePrecision) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DatePrecision) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DatePrecision) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -1,0 +1,30 @@
+package model
+
+import "github.com/alliancegraph/alliancegraph/store"
+
+// DatePrecisionOf is the API form of a stored date precision.
+func DatePrecisionOf(p store.Precision) DatePrecision {
+	switch p {
+	case store.PrecisionMonth:
+		return DatePrecisionMonth
+	case store.PrecisionYear:
+		return DatePrecisionYear
+	}
+	return DatePrecisionDay
+}
+
+// withPrecision fills m's validFromPrecision and validToPrecision from f and
+// returns m. An open bound has no date to qualify, so its precision is nil.
+func withPrecision(f *store.Fact, m *Fact) *Fact {
+	m.ValidFromPrecision = boundPrecision(f.Valid.From, f.FromPrecision())
+	m.ValidToPrecision = boundPrecision(f.Valid.To, f.ToPrecision())
+	return m
+}
+
+func boundPrecision(d store.Date, p store.Precision) *DatePrecision {
+	if d.IsZero() {
+		return nil
+	}
+	v := DatePrecisionOf(p)
+	return &v
+}
