@@ -279,8 +279,9 @@ func TestResolverDeadline(t *testing.T) {
 // TestWebsocketHostile: a socket from a foreign origin is refused at the
 // handshake (403) and one that never sends connection_init is closed by
 // gqlgen with 1002 (protocol error) and the reason "connection
-// initialisation timeout"; plain HTTP and a proper socket work right after
-// each.
+// initialisation timeout"; one whose connection_init payload is not an
+// object is closed, and a subscription without a token is refused
+// UNAUTHENTICATED. Plain HTTP and a proper socket work right after each.
 func TestWebsocketHostile(t *testing.T) {
 	srv, _ := newHardServer(t, func(c *serveConfig) {
 		c.socket = graph.DefaultSocket()
