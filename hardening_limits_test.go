@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -29,6 +30,7 @@ type hostile struct {
 	query       string // GET: the query parameter
 	params      string // GET: more parameters, URL-encoded, each after "&"
 	auth        bool   // send alice's token
+	header      map[string]string
 	status      int
 	code        string // extensions.code of the first error
 	msg         string // a word the message must contain
@@ -111,6 +113,10 @@ func TestHostileRequests(t *testing.T) {
 		{name: "subscription over GET", method: "GET", query: `subscription { changes { id } }`, status: 405, code: "BAD_USER_INPUT", msg: "POST"},
 		{name: "batched operations", body: []byte(`[{"query":"{ __typename }"},{"query":"{ __typename }"}]`), status: 400, code: "BAD_USER_INPUT", msg: "one operation per request"},
 		{name: "PUT", method: "PUT", body: q(`{ __typename }`), status: 405, code: "BAD_USER_INPUT", msg: "not allowed"},
+		// Only a GET can open a websocket; anything else that says
+		// Upgrade is an ordinary request, under the ordinary timeouts.
+		{name: "POST with Upgrade: websocket", header: map[string]string{"Upgrade": "websocket", "Connection": "Upgrade"}, body: q(`{ __typename }`), status: 200, data: `{"__typename":"Query"}`},
+		{name: "GET query with Upgrade: h2c", method: "GET", header: map[string]string{"Upgrade": "h2c", "Connection": "Upgrade"}, query: `{ __typename }`, status: 200, data: `{"__typename":"Query"}`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -147,6 +153,9 @@ func TestHostileRequests(t *testing.T) {
 func (tc hostile) send(t *testing.T, base string) reply {
 	t.Helper()
 	h := map[string]string{}
+	for k, v := range tc.header {
+		h[k] = v
+	}
 	if tc.auth {
 		h["Authorization"] = "Bearer " + aliceToken
 	}
@@ -271,8 +280,9 @@ func TestResolverDeadline(t *testing.T) {
 // TestWebsocketHostile: a socket from a foreign origin is refused at the
 // handshake (403) and one that never sends connection_init is closed by
 // gqlgen with 1002 (protocol error) and the reason "connection
-// initialisation timeout"; plain HTTP and a proper socket work right after
-// each.
+// initialisation timeout"; one whose connection_init payload is not an
+// object is closed, and a subscription without a token is refused
+// UNAUTHENTICATED. Plain HTTP and a proper socket work right after each.
 func TestWebsocketHostile(t *testing.T) {
 	srv, _ := newHardServer(t, func(c *serveConfig) {
 		c.socket = graph.DefaultSocket()
@@ -307,5 +317,35 @@ func TestWebsocketHostile(t *testing.T) {
 		}
 		stillServes(t, srv.URL)
 		wsOpen(t, ctx, srv.URL)
+	})
+	t.Run("init payload not an object", func(t *testing.T) {
+		c, err := dialWS(t, ctx, srv.URL, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.CloseNow()
+		wsSend(t, ctx, c, wsMsg{Type: "connection_init", Payload: json.RawMessage(`1`)})
+		// gqlgen gives up on such a socket without closing it; the
+		// deadline only keeps a socket left open from hanging the test.
+		rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		if _, _, err := c.Read(rctx); rctx.Err() != nil {
+			t.Fatalf("the socket is still open: %v", err)
+		}
+		stillServes(t, srv.URL)
+		wsOpen(t, ctx, srv.URL)
+	})
+	t.Run("subscription without a token", func(t *testing.T) {
+		c, err := dialWS(t, ctx, srv.URL, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.CloseNow()
+		wsInit(t, ctx, c, nil)
+		subscribe(t, ctx, c, "1", `subscription { changes { id } }`)
+		if code, msg := subRefused(t, ctx, c, "1"); code != "UNAUTHENTICATED" || !strings.Contains(msg, "Bearer") {
+			t.Fatalf("got %s %q", code, msg)
+		}
+		stillServes(t, srv.URL)
 	})
 }

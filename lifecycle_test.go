@@ -337,6 +337,12 @@ func TestServeRefusesBadNumbers(t *testing.T) {
 		{"--loader-wait", "-1ms", "--loader-wait must not be negative"},
 		{"--ws-keepalive", "-1s", "--ws-keepalive must not be negative"},
 		{"--ws-init-timeout", "0s", "--ws-init-timeout must be more than 0"},
+		{"--max-conns", "0", "--max-conns must be at least 1, got 0"},
+		{"--max-sockets", "-1", "--max-sockets must not be negative"},
+		{"--max-sockets", "100000", "--max-sockets (100000) must be less than --max-conns"},
+		{"--max-client-sockets", "0", "--max-client-sockets must be at least 1"},
+		{"--max-subscriptions", "0", "--max-subscriptions must be at least 1"},
+		{"--max-client-subscriptions", "-1", "--max-client-subscriptions must be at least 1"},
 	} {
 		t.Run(tc.flag+"="+tc.value, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "data")

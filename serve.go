@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -28,11 +29,12 @@ const serveSummary = `Serve the GraphQL API at /graphql (POST, GET for queries, 
 subscriptions), POST /import, GET /export, GET /backup (with a token),
 GraphiQL at / (works offline), /healthz and /debug/stats.
 Mutations and imports need Authorization: Bearer <token> from --tokens-file
-or ALLIANCEGRAPH_TOKENS. On first start the curated NATO dataset is
-loaded into the empty data directory; a start on a store that holds
-anything writes nothing (when the built-in dataset is newer it says so:
-apply it with "alliancegraph dataset upgrade"). SIGINT or SIGTERM drains
-requests and closes the store cleanly.`
+or ALLIANCEGRAPH_TOKENS; subscriptions need the same in the websocket's
+connection_init payload, unless --ws-anonymous. On first start the curated
+NATO dataset is loaded into the empty data directory; a start on a store
+that holds anything writes nothing (when the built-in dataset is newer it
+says so: apply it with "alliancegraph dataset upgrade"). SIGINT or SIGTERM
+drains requests and closes the store cleanly.`
 
 // serveConfig is everything serve needs; tests build one directly.
 type serveConfig struct {
@@ -67,6 +69,12 @@ type serveConfig struct {
 	maxImportBytes int64
 	// debugStats serves GET /debug/stats (runtime heap and goroutines).
 	debugStats bool
+	// maxConns bounds the connections open at once; a connection beyond
+	// it is answered 503 and closed (defaultMaxConns when 0).
+	maxConns int
+	// readTimeout bounds reading one request, body included (30 s when
+	// 0; tests shorten it).
+	readTimeout time.Duration
 	// fieldHook, if set, wraps every field resolver (tests only).
 	fieldHook graphql.FieldMiddleware
 	// ready, if set, receives the listener's address once serving.
@@ -104,6 +112,12 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	fs.DurationVar(&c.socket.KeepAlive, "ws-keepalive", c.socket.KeepAlive, "websocket keep-alive ping interval (0: none)")
 	fs.IntVar(&c.socket.MaxSubscriptions, "ws-max-subscriptions", c.socket.MaxSubscriptions, "subscriptions open at once on one websocket")
 	fs.Int64Var(&c.socket.MaxMessageBytes, "ws-max-message", c.socket.MaxMessageBytes, "largest websocket message a client may send, in `bytes` (the socket is closed beyond)")
+	fs.BoolVar(&c.socket.Anonymous, "ws-anonymous", false, "let websockets subscribe without a token (otherwise connection_init's payload must carry\n{\"Authorization\": \"Bearer <token>\"} with a token from --tokens-file)")
+	fs.IntVar(&c.maxConns, "max-conns", defaultMaxConns(openFileLimit()), "connections open at once, websockets included; more are answered 503 and closed\n(the default is half the open-file limit, at most 4096)")
+	fs.IntVar(&c.socket.MaxSockets, "max-sockets", 0, "websockets open at once, all clients; more are refused with 503 (0: half of --max-conns)")
+	fs.IntVar(&c.socket.MaxClientSockets, "max-client-sockets", c.socket.MaxClientSockets, "websockets one client IP address may have open at once; more are refused with 429")
+	fs.IntVar(&c.socket.MaxTotalSubscriptions, "max-subscriptions", c.socket.MaxTotalSubscriptions, "subscriptions open at once on all websockets together")
+	fs.IntVar(&c.socket.MaxClientSubscriptions, "max-client-subscriptions", c.socket.MaxClientSubscriptions, "subscriptions one client IP address may have open at once over all its websockets")
 	fs.StringVar(&c.corsOrigins, "cors-origins", "", "comma-separated host `patterns` whose pages may call the API from a browser (CORS; default: none)")
 	fs.BoolVar(&c.limits.Production, "production", false, "turn off introspection and \"Did you mean\" suggestions")
 	fs.BoolVar(&c.debugStats, "debug-stats", true, "serve GET /debug/stats (goroutines and heap, as JSON)")
@@ -154,6 +168,11 @@ func (c *serveConfig) checkFlags() string {
 		{name: "max-import", v: c.maxImportBytes, min: 1},
 		{name: "ws-max-subscriptions", v: int64(c.socket.MaxSubscriptions), min: 1},
 		{name: "ws-max-message", v: c.socket.MaxMessageBytes, min: 1},
+		{name: "max-conns", v: int64(c.maxConns), min: 1},
+		{name: "max-sockets", v: int64(c.socket.MaxSockets)},
+		{name: "max-client-sockets", v: int64(c.socket.MaxClientSockets), min: 1},
+		{name: "max-subscriptions", v: int64(c.socket.MaxTotalSubscriptions), min: 1},
+		{name: "max-client-subscriptions", v: int64(c.socket.MaxClientSubscriptions), min: 1},
 		// GOGC's "off" (negative) would let a server's heap grow without bound.
 		{name: "gc-percent", v: int64(c.gcPercent), min: 1},
 		{name: "max-searches", v: int64(c.maxSearches)},
@@ -175,6 +194,11 @@ func (c *serveConfig) checkFlags() string {
 		default:
 			return fmt.Sprintf("--%s must be at least 1, got %d", f.name, f.v)
 		}
+	}
+	// Websockets hold connections for hours: at --max-conns, no slot would
+	// be left for plain HTTP (/healthz, queries).
+	if c.socket.MaxSockets >= c.maxConns {
+		return fmt.Sprintf("--max-sockets (%d) must be less than --max-conns (%d)", c.socket.MaxSockets, c.maxConns)
 	}
 	return ""
 }
@@ -263,7 +287,7 @@ func serve(ctx context.Context, c *serveConfig, logOut io.Writer) error {
 	srv := &http.Server{
 		Handler:           newMux(db, c, log),
 		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
+		ReadTimeout:       cmp.Or(c.readTimeout, 30*time.Second),
 		WriteTimeout:      c.limits.Timeout + 10*time.Second,
 		IdleTimeout:       120 * time.Second,
 		// The request line and headers; a GET query has its own, smaller
@@ -271,6 +295,8 @@ func serve(ctx context.Context, c *serveConfig, logOut io.Writer) error {
 		MaxHeaderBytes: max(64<<10, c.limits.MaxURLBytes+16<<10),
 		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	ln = newLimitListener(ln, c.maxConns) // newMux has filled in the default
+	log.Info("connections", "max", c.maxConns, "websockets", c.socket.MaxSockets, "subscriptions", c.socket.MaxTotalSubscriptions)
 	addr := ln.Addr().String()
 	log.Info("serving", "url", "http://"+addr+"/", "graphql", "http://"+addr+"/graphql")
 	if c.ready != nil {
@@ -333,6 +359,17 @@ func wrongMethod(allow string) http.Handler {
 	})
 }
 
+// connDefaults fills in the connection limits left at 0: --max-conns
+// from the open-file limit, --max-sockets as half of --max-conns.
+func (c *serveConfig) connDefaults() {
+	if c.maxConns == 0 {
+		c.maxConns = defaultMaxConns(openFileLimit())
+	}
+	if c.socket.MaxSockets == 0 {
+		c.socket.MaxSockets = max(1, c.maxConns/2)
+	}
+}
+
 // newMux wires the endpoints.
 func newMux(db *store.DB, c *serveConfig, log *slog.Logger) http.Handler {
 	if c.socket.MaxSubscriptions == 0 {
@@ -340,6 +377,7 @@ func newMux(db *store.DB, c *serveConfig, log *slog.Logger) http.Handler {
 		c.socket = graph.DefaultSocket()
 		c.socket.Origins = origins
 	}
+	c.connDefaults()
 	if c.maxImportBytes == 0 {
 		c.maxImportBytes = 64 << 20
 	}

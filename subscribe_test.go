@@ -55,6 +55,8 @@ func wsNext(t *testing.T, ctx context.Context, c *websocket.Conn) wsMsg {
 	}
 }
 
+// wsOpen opens a socket and initialises it with alice's token, which
+// subscriptions need (the token is ignored where none is configured).
 func wsOpen(t *testing.T, ctx context.Context, url string) *websocket.Conn {
 	t.Helper()
 	c, err := dialWS(t, ctx, url, nil)
@@ -62,7 +64,8 @@ func wsOpen(t *testing.T, ctx context.Context, url string) *websocket.Conn {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.CloseNow() })
-	wsSend(t, ctx, c, wsMsg{Type: "connection_init"})
+	p, _ := json.Marshal(map[string]any{"Authorization": "Bearer " + aliceToken})
+	wsSend(t, ctx, c, wsMsg{Type: "connection_init", Payload: p})
 	if m := wsNext(t, ctx, c); m.Type != "connection_ack" {
 		t.Fatalf("want connection_ack, got %+v", m)
 	}

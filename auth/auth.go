@@ -178,16 +178,21 @@ func WithCaller(ctx context.Context, c Caller) context.Context {
 // the caller (Authorize).
 func (p *Policy) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var c Caller
-		if h := r.Header.Get("Authorization"); h != "" {
-			c.Presented = true
-			scheme, tok, ok := strings.Cut(h, " ")
-			if ok && strings.EqualFold(scheme, "Bearer") && p.Tokens != nil {
-				c.Name, _ = p.Tokens.Lookup(strings.TrimSpace(tok))
-			}
-		}
-		next.ServeHTTP(w, r.WithContext(WithCaller(r.Context(), c)))
+		next.ServeHTTP(w, r.WithContext(WithCaller(r.Context(), p.Present(r.Header.Get("Authorization")))))
 	})
+}
+
+// Present returns the caller who sends authorization, the value of an
+// Authorization header or of its equivalent in a websocket's
+// connection_init payload: "Bearer <token>". An empty value presents
+// nothing.
+func (p *Policy) Present(authorization string) Caller {
+	c := Caller{Presented: authorization != ""}
+	scheme, tok, ok := strings.Cut(authorization, " ")
+	if ok && strings.EqualFold(scheme, "Bearer") && p.Tokens != nil {
+		c.Name, _ = p.Tokens.Lookup(strings.TrimSpace(tok))
+	}
+	return c
 }
 
 // Refusal is why a write was refused; Code is UNAUTHENTICATED or

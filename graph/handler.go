@@ -21,16 +21,17 @@ import (
 )
 
 // NewHandler returns the GraphQL endpoint: JSON POST and GET (queries
-// only) transports, websocket subscriptions, introspection and "Did you
-// mean" suggestions (both off with lim.Production), persisted queries, the
-// limits, the write gate, the error presenter and a per-operation snapshot
-// and dataloaders.
+// only) transports, websocket subscriptions within ws's limits,
+// introspection and "Did you mean" suggestions (both off with
+// lim.Production), persisted queries, the limits, the write gate, the
+// error presenter and a per-operation snapshot and dataloaders.
 func NewHandler(r *Resolver, lim Limits, ws Socket, log *slog.Logger) http.Handler {
 	if r.MaxPage == 0 {
 		r.MaxPage = lim.MaxPage
 	}
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: r}))
-	srv.AddTransport(ws.transport())
+	socks := newSockets(ws, r.Policy)
+	srv.AddTransport(socks.transport())
 	srv.AddTransport(httpTransport{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.SetParserTokenLimit(lim.MaxTokens)
@@ -54,16 +55,15 @@ func NewHandler(r *Resolver, lim Limits, ws Socket, log *slog.Logger) http.Handl
 	srv.SetErrorPresenter(errorPresenter(log, lim.Production))
 	srv.SetRecoverFunc(recoverFunc(log))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		return ws.boundSubscriptions(withOpState(ctx, r.DB, r.LoaderWait), next)
+		return socks.boundSubscriptions(withOpState(ctx, r.DB, r.LoaderWait), next)
 	})
 	plain := withTimeout(lim, checkTransport(lim, limitBody(lim, srv)))
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		if isUpgrade(req) {
-			longLived(w)
-			srv.ServeHTTP(w, req)
+		if isHandshake(req) {
+			socks.serve(w, req, srv)
 			return
 		}
-		plain.ServeHTTP(w, req)
+		plain.ServeHTTP(w, withoutUpgrade(req))
 	})
 }
 

@@ -1,10 +1,13 @@
 package graph
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -14,6 +17,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/alliancegraph/alliancegraph/auth"
 	"github.com/alliancegraph/alliancegraph/graph/model"
 )
 
@@ -32,14 +36,58 @@ type Socket struct {
 	// MaxMessageBytes bounds one message a client sends; a bigger one
 	// closes the socket with status 1009 (message too big).
 	MaxMessageBytes int64
+	// MaxSockets bounds the websockets open at once, all clients
+	// together; an upgrade beyond it is refused with 503 and
+	// LIMIT_EXCEEDED. 0: no bound; serve sets it (by default to half
+	// its connection limit, so plain HTTP always has room).
+	MaxSockets int
+	// MaxClientSockets bounds the websockets one client (remote IP
+	// address) has open at once; beyond it the upgrade is refused with
+	// 429 and LIMIT_EXCEEDED. 0: no bound.
+	MaxClientSockets int
+	// MaxTotalSubscriptions bounds the subscriptions open at once on all
+	// sockets together (LIMIT_EXCEEDED beyond). 0: no bound.
+	MaxTotalSubscriptions int
+	// MaxClientSubscriptions bounds the subscriptions one client (remote
+	// IP address) has open at once over all its sockets (LIMIT_EXCEEDED
+	// beyond). 0: no bound.
+	MaxClientSubscriptions int
+	// Anonymous lets a socket subscribe without a token. Otherwise a
+	// subscription needs a configured token, sent as
+	// {"Authorization": "Bearer <token>"} in connection_init's payload.
+	Anonymous bool
 }
 
-// DefaultSocket is the documented default (README, "Subscriptions").
+// DefaultSocket is the documented default (README, "Subscriptions" and
+// "Limits").
 func DefaultSocket() Socket {
-	return Socket{InitTimeout: 10 * time.Second, KeepAlive: 15 * time.Second, MaxSubscriptions: 10, MaxMessageBytes: 100 << 10}
+	return Socket{InitTimeout: 10 * time.Second, KeepAlive: 15 * time.Second, MaxSubscriptions: 10, MaxMessageBytes: 100 << 10,
+		MaxClientSockets: 16, MaxTotalSubscriptions: 1000, MaxClientSubscriptions: 100}
 }
 
-func (s Socket) transport() transport.Websocket {
+// sockets is the endpoint's websocket state: the settings and the counts
+// the limits are checked against, shared by every socket.
+type sockets struct {
+	Socket
+	policy *auth.Policy
+
+	mu      sync.Mutex
+	open    int                   // websockets open
+	subs    int                   // subscriptions open
+	clients map[string]*clientUse // by remote IP address, while it has any
+}
+
+// clientUse is what one client (remote IP address) holds.
+type clientUse struct{ sockets, subs int }
+
+func newSockets(s Socket, p *auth.Policy) *sockets {
+	if p == nil {
+		p = &auth.Policy{}
+	}
+	return &sockets{Socket: s, policy: p, clients: map[string]*clientUse{}}
+}
+
+func (s *sockets) transport() transport.Websocket {
 	limit := s.MaxMessageBytes
 	if limit <= 0 {
 		limit = DefaultSocket().MaxMessageBytes
@@ -51,43 +99,226 @@ func (s Socket) transport() transport.Websocket {
 		},
 		InitTimeout:           s.InitTimeout,
 		KeepAlivePingInterval: s.KeepAlive,
-		InitFunc: func(ctx context.Context, _ transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-			return context.WithValue(ctx, socketSubsKey{}, new(atomic.Int32)), nil, nil
+		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+			ctx = context.WithValue(ctx, socketSubsKey{}, new(atomic.Int32))
+			// A token in the payload is the socket's credential, as an
+			// Authorization header is a request's (browsers cannot send
+			// one with a websocket handshake).
+			if a := p.Authorization(); a != "" {
+				ctx = auth.WithCaller(ctx, s.policy.Present(a))
+			}
+			return ctx, nil, nil
+		},
+		CloseFunc: func(ctx context.Context, _ int) {
+			if closing, ok := ctx.Value(closingKey{}).(*atomic.Bool); ok {
+				closing.Store(true)
+			}
 		},
 	}
 }
 
-type socketSubsKey struct{}
+type (
+	socketSubsKey struct{}
+	clientKey     struct{}
+	closingKey    struct{}
+)
 
-// boundSubscriptions refuses a subscription beyond the socket's limit and
-// releases its slot when it ends (the client completes it or leaves).
-func (s Socket) boundSubscriptions(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+// serve admits a websocket handshake within the socket limits and hands
+// it to next (gqlgen's websocket transport). The server's read and write
+// deadlines are lifted only once the handshake has succeeded; one that
+// fails is answered under them, as any request is.
+func (s *sockets) serve(w http.ResponseWriter, req *http.Request, next http.Handler) {
+	ip := clientIP(req)
+	if status, msg := s.admitSocket(ip); status != 0 {
+		WriteError(w, status, model.CodeLimitExceeded, msg)
+		return
+	}
+	defer s.releaseSocket(ip)
+	uw := &upgradeWriter{ResponseWriter: w}
+	ctx := context.WithValue(req.Context(), clientKey{}, ip)
+	ctx = context.WithValue(ctx, closingKey{}, &uw.closing)
+	next.ServeHTTP(uw, req.WithContext(ctx))
+	uw.closeConn()
+}
+
+// admitSocket counts a new socket of client ip, or returns the status and
+// message that refuse it.
+func (s *sockets) admitSocket(ip string) (int, string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.clients[ip]
+	switch {
+	case s.MaxSockets > 0 && s.open >= s.MaxSockets:
+		return http.StatusServiceUnavailable, fmt.Sprintf("the server has %d websockets open, its limit: try again later", s.MaxSockets)
+	case s.MaxClientSockets > 0 && c != nil && c.sockets >= s.MaxClientSockets:
+		return http.StatusTooManyRequests, fmt.Sprintf("this client already has %d websockets open, the limit per client", s.MaxClientSockets)
+	}
+	if c == nil {
+		c = &clientUse{}
+		s.clients[ip] = c
+	}
+	s.open++
+	c.sockets++
+	return 0, ""
+}
+
+func (s *sockets) releaseSocket(ip string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.open--
+	s.clients[ip].sockets--
+	s.forget(ip)
+}
+
+// admitSub counts a new subscription of client ip, or returns the
+// message that refuses it.
+func (s *sockets) admitSub(ip string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.clients[ip]
+	switch {
+	case s.MaxTotalSubscriptions > 0 && s.subs >= s.MaxTotalSubscriptions:
+		return fmt.Sprintf("the server has %d subscriptions open, its limit: try again later", s.MaxTotalSubscriptions)
+	case s.MaxClientSubscriptions > 0 && c != nil && c.subs >= s.MaxClientSubscriptions:
+		return fmt.Sprintf("this client already has %d subscriptions open, the limit per client", s.MaxClientSubscriptions)
+	}
+	if c == nil { // its socket has just ended
+		c = &clientUse{}
+		s.clients[ip] = c
+	}
+	s.subs++
+	c.subs++
+	return ""
+}
+
+func (s *sockets) releaseSub(ip string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.subs--
+	s.clients[ip].subs--
+	s.forget(ip)
+}
+
+// forget drops client ip once it holds nothing; s.mu is held.
+func (s *sockets) forget(ip string) {
+	if c := s.clients[ip]; c != nil && c.sockets == 0 && c.subs == 0 {
+		delete(s.clients, ip)
+	}
+}
+
+// clientIP is the client a request counts against: its remote IP address.
+func clientIP(req *http.Request) string {
+	host, _, err := net.SplitHostPort(req.RemoteAddr)
+	if err != nil {
+		return req.RemoteAddr
+	}
+	return host
+}
+
+// boundSubscriptions refuses a subscription without a token (unless the
+// server takes anonymous ones) or beyond the socket's, the client's or
+// the server's limit, and releases its slots when it ends (the client
+// completes it or leaves).
+func (s *sockets) boundSubscriptions(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 	oc := graphql.GetOperationContext(ctx)
 	n, _ := ctx.Value(socketSubsKey{}).(*atomic.Int32)
 	if oc.Operation == nil || oc.Operation.Operation != ast.Subscription || n == nil {
 		return next(ctx)
 	}
+	refuse := func(err *gqlerror.Error) graphql.ResponseHandler {
+		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{err}})
+	}
+	if err := s.authorize(ctx); err != nil {
+		return refuse(err)
+	}
 	if int(n.Add(1)) > s.MaxSubscriptions {
 		n.Add(-1)
-		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{model.Coded(model.CodeLimitExceeded,
-			fmt.Sprintf("this socket already has %d subscriptions, the limit", s.MaxSubscriptions))}})
+		return refuse(model.Coded(model.CodeLimitExceeded,
+			fmt.Sprintf("this socket already has %d subscriptions, the limit", s.MaxSubscriptions)))
 	}
-	go func() {
-		<-ctx.Done()
+	ip, _ := ctx.Value(clientKey{}).(string)
+	if msg := s.admitSub(ip); msg != "" {
 		n.Add(-1)
-	}()
+		return refuse(model.Coded(model.CodeLimitExceeded, msg))
+	}
+	context.AfterFunc(ctx, func() {
+		n.Add(-1)
+		s.releaseSub(ip)
+	})
 	return next(ctx)
 }
 
-// isUpgrade reports whether req asks for a websocket.
-func isUpgrade(req *http.Request) bool {
-	return strings.EqualFold(req.Header.Get("Upgrade"), "websocket")
+// authorize refuses a subscription whose socket presented no valid token,
+// unless the server takes anonymous subscriptions.
+func (s *sockets) authorize(ctx context.Context) *gqlerror.Error {
+	if s.Anonymous {
+		return nil
+	}
+	c := auth.CallerOf(ctx)
+	switch {
+	case s.policy.Tokens == nil || s.policy.Tokens.Len() == 0:
+		return model.Coded(model.CodeForbidden, "subscriptions need a token and none is configured: start the server with --tokens-file FILE or "+
+			auth.EnvTokens+", or with --ws-anonymous")
+	case !c.Presented:
+		return model.Coded(model.CodeUnauthenticated, `subscriptions need a token: send {"Authorization": "Bearer <token>"} as the connection_init payload`)
+	case c.Name == "":
+		return model.Coded(model.CodeUnauthenticated, "the bearer token is not valid")
+	}
+	return nil
 }
 
-// longLived lifts the server's read and write deadlines for a websocket:
-// they bound ordinary requests, not a subscription that lasts hours.
-func longLived(w http.ResponseWriter) {
-	rc := http.NewResponseController(w)
-	_ = rc.SetReadDeadline(time.Time{})
-	_ = rc.SetWriteDeadline(time.Time{})
+// isHandshake reports whether req can open a websocket: a GET that asks
+// for one. Any other request is an ordinary one, whatever it says.
+func isHandshake(req *http.Request) bool {
+	return req.Method == http.MethodGet && strings.EqualFold(req.Header.Get("Upgrade"), "websocket")
+}
+
+// withoutUpgrade hides the Upgrade header of a request that is no
+// websocket handshake from gqlgen, whose websocket transport takes every
+// request that has one.
+func withoutUpgrade(req *http.Request) *http.Request {
+	if req.Header.Get("Upgrade") == "" {
+		return req
+	}
+	r := req.WithContext(req.Context())
+	r.Header = req.Header.Clone()
+	r.Header.Del("Upgrade")
+	return r
+}
+
+// upgradeWriter lifts the server's read and write deadlines when the
+// websocket library takes the connection over, that is once the
+// handshake has been accepted: they bound ordinary requests, not a
+// subscription that lasts hours.
+type upgradeWriter struct {
+	http.ResponseWriter
+	conn net.Conn
+	// closing is set when gqlgen closes the socket (its CloseFunc); the
+	// close handshake then runs in the background and ends the connection.
+	closing atomic.Bool
+}
+
+func (u *upgradeWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c, brw, err := http.NewResponseController(u.ResponseWriter).Hijack()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := c.SetDeadline(time.Time{}); err != nil {
+		c.Close()
+		return nil, nil, err
+	}
+	u.conn = c
+	return c, brw, nil
+}
+
+func (u *upgradeWriter) Unwrap() http.ResponseWriter { return u.ResponseWriter }
+
+// closeConn closes the connection when the transport is done with a
+// socket it did not close itself: gqlgen gives up on a malformed
+// connection_init, or a broken read, without closing, which would leave
+// the connection open for good.
+func (u *upgradeWriter) closeConn() {
+	if u.conn != nil && !u.closing.Load() {
+		u.conn.Close()
+	}
 }
