@@ -2115,102 +2115,463 @@ schema {
   subscription: Subscription
 }
 
-"A calendar day, ` + "`" + `YYYY-MM-DD` + "`" + `."
+"""
+A calendar day, ` + "`" + `YYYY-MM-DD` + "`" + ` (years 0001 to 9999, a day that exists: no
+` + "`" + `2023-02-30` + "`" + `); anything else is BAD_USER_INPUT. Valid-time intervals are
+half-open: ` + "`" + `[validFrom, validTo)` + "`" + ` includes validFrom and excludes validTo.
+"""
 scalar Date
 
-"A moment in time, RFC 3339 (` + "`" + `2024-10-01T12:00:00Z` + "`" + `)."
+"""
+A moment in time, RFC 3339 (` + "`" + `2024-10-01T12:00:00Z` + "`" + `, any offset, fractional
+seconds allowed); anything else is BAD_USER_INPUT. Answers are always in
+UTC, with nanoseconds when the moment has them.
+"""
 scalar DateTime
 
+"""
+Reading the graph. Every field of one request reads one snapshot, the
+newest commit when the request started, unless a ` + "`" + `knownAt` + "`" + ` argument asks
+for another; fields that read facts take ` + "`" + `asOf` + "`" + ` (valid time, default today).
+"""
 type Query {
   """
   Any entity or fact by its readable ID (` + "`" + `country/FIN` + "`" + `, ` + "`" + `fact/fin-member-of-nato` + "`" + `);
   null when nothing has that ID (as Relay expects). A malformed ID is BAD_USER_INPUT.
   """
-  node(id: ID!, knownAt: DateTime): Node
+  node(
+    "A readable ID, ` + "`" + `<prefix>/<key>` + "`" + `: ` + "`" + `country/` + "`" + `, ` + "`" + `person/` + "`" + `, ` + "`" + `org/` + "`" + `, ` + "`" + `office/` + "`" + `, ` + "`" + `event/` + "`" + `, ` + "`" + `place/` + "`" + `, ` + "`" + `doc/` + "`" + ` or ` + "`" + `fact/` + "`" + `."
+    id: ID!
+    """
+    Transaction time (RFC 3339): read the graph as it was stored at this
+    moment; between two commits the earlier one is read, before the first
+    commit the graph is empty. Omitted: the snapshot the parent object was
+    read from, or for a top-level field the newest commit when the request
+    started.
+    """
+    knownAt: DateTime
+  ): Node
   """
   Several nodes by ID, in the order asked (at most the page size limit, 100 by
   default); null for each ID nothing has.
   """
-  nodes(ids: [ID!]!, knownAt: DateTime): [Node]!
-  "An entity by its readable ID."
-  entity(id: ID!, knownAt: DateTime): Entity
-  "An alliance (an Organization) by ID, e.g. ` + "`" + `org/nato` + "`" + `."
-  alliance(id: ID!, knownAt: DateTime): Organization
-  "A country by ID (` + "`" + `country/FIN` + "`" + `)."
-  country(id: ID!, knownAt: DateTime): Country
-  "A person by ID (` + "`" + `person/mark-rutte` + "`" + `)."
-  person(id: ID!, knownAt: DateTime): Person
-  "An office by ID (` + "`" + `office/nato-secretary-general` + "`" + `)."
-  office(id: ID!, knownAt: DateTime): Office
-  "An event by ID."
-  event(id: ID!, knownAt: DateTime): Event
-  "A fact by ID."
-  fact(id: ID!, knownAt: DateTime): Fact
+  nodes(
+    """
+    Readable IDs of entities or facts; more than the page size limit
+    (` + "`" + `--max-page` + "`" + `, 100 by default) is LIMIT_EXCEEDED, a malformed one
+    BAD_USER_INPUT.
+    """
+    ids: [ID!]!
+    """
+    Transaction time (RFC 3339): read the graph as it was stored at this
+    moment; between two commits the earlier one is read, before the first
+    commit the graph is empty. Omitted: the snapshot the parent object was
+    read from, or for a top-level field the newest commit when the request
+    started.
+    """
+    knownAt: DateTime
+  ): [Node]!
+  """
+  An entity by its readable ID. Unlike ` + "`" + `node` + "`" + `, an ID nothing has is
+  NOT_FOUND (a fact ID too); a malformed ID is BAD_USER_INPUT.
+  """
+  entity(
+    "The entity's readable ID, e.g. ` + "`" + `country/FIN` + "`" + `."
+    id: ID!
+    """
+    Transaction time (RFC 3339): read the graph as it was stored at this
+    moment; between two commits the earlier one is read, before the first
+    commit the graph is empty. Omitted: the snapshot the parent object was
+    read from, or for a top-level field the newest commit when the request
+    started.
+    """
+    knownAt: DateTime
+  ): Entity
+  """
+  An alliance (an Organization) by ID, e.g. ` + "`" + `org/nato` + "`" + `. NOT_FOUND when
+  nothing has the ID or it names an entity of another kind.
+  """
+  alliance(
+    "The organization's readable ID, ` + "`" + `org/<key>` + "`" + `."
+    id: ID!
+    """
+    Transaction time (RFC 3339): read the graph as it was stored at this
+    moment; between two commits the earlier one is read, before the first
+    commit the graph is empty. Omitted: the snapshot the parent object was
+    read from, or for a top-level field the newest commit when the request
+    started.
+    """
+    knownAt: DateTime
+  ): Organization
+  """
+  A country by ID (` + "`" + `country/FIN` + "`" + `). NOT_FOUND when nothing has the ID or it
+  names an entity of another kind.
+  """
+  country(
+    "The country's readable ID, ` + "`" + `country/<key>` + "`" + `; curated countries use the ISO 3166-1 alpha-3 code (` + "`" + `country/FIN` + "`" + `)."
+    id: ID!
+    """
+    Transaction time (RFC 3339): read the graph as it was stored at this
+    moment; between two commits the earlier one is read, before the first
+    commit the graph is empty. Omitted: the snapshot the parent object was
+    read from, or for a top-level field the newest commit when the request
+    started.
+    """
+    knownAt: DateTime
+  ): Country
+  """
+  A person by ID (` + "`" + `person/mark-rutte` + "`" + `). NOT_FOUND when nothing has the ID
+  or it names an entity of another kind.
+  """
+  person(
+    "The person's readable ID, ` + "`" + `person/<key>` + "`" + `."
+    id: ID!
+    """
+    Transaction time (RFC 3339): read the graph as it was stored at this
+    moment; between two commits the earlier one is read, before the first
+    commit the graph is empty. Omitted: the snapshot the parent object was
+    read from, or for a top-level field the newest commit when the request
+    started.
+    """
+    knownAt: DateTime
+  ): Person
+  """
+  An office by ID (` + "`" + `office/nato-secretary-general` + "`" + `). NOT_FOUND when nothing
+  has the ID or it names an entity of another kind.
+  """
+  office(
+    "The office's readable ID, ` + "`" + `office/<key>` + "`" + `."
+    id: ID!
+    """
+    Transaction time (RFC 3339): read the graph as it was stored at this
+    moment; between two commits the earlier one is read, before the first
+    commit the graph is empty. Omitted: the snapshot the parent object was
+    read from, or for a top-level field the newest commit when the request
+    started.
+    """
+    knownAt: DateTime
+  ): Office
+  """
+  An event by ID (` + "`" + `event/nato-accession-2024-03-07` + "`" + `). NOT_FOUND when nothing
+  has the ID or it names an entity of another kind.
+  """
+  event(
+    "The event's readable ID, ` + "`" + `event/<key>` + "`" + `."
+    id: ID!
+    """
+    Transaction time (RFC 3339): read the graph as it was stored at this
+    moment; between two commits the earlier one is read, before the first
+    commit the graph is empty. Omitted: the snapshot the parent object was
+    read from, or for a top-level field the newest commit when the request
+    started.
+    """
+    knownAt: DateTime
+  ): Event
+  """
+  A fact by ID (` + "`" + `fact/swe-member-of-nato` + "`" + `), whatever its valid time.
+  NOT_FOUND when nothing has the ID, e.g. at a ` + "`" + `knownAt` + "`" + ` before it was
+  asserted or after it was retracted.
+  """
+  fact(
+    "The fact's readable ID, ` + "`" + `fact/<key>` + "`" + `."
+    id: ID!
+    """
+    Transaction time (RFC 3339): read the graph as it was stored at this
+    moment; between two commits the earlier one is read, before the first
+    commit the graph is empty. Omitted: the snapshot the parent object was
+    read from, or for a top-level field the newest commit when the request
+    started.
+    """
+    knownAt: DateTime
+  ): Fact
   """
   Entities whose name or aliases contain every word of ` + "`" + `query` + "`" + `, ignoring
   case and accents (` + "`" + `turkiye` + "`" + ` finds Türkiye); the last word may be a
   prefix, and a word of five letters or more that matches nothing may carry
   one typo (not in its first letter). Ranked: exact name, exact alias, name
-  prefix, alias prefix, all words, words with a typo; then by name. Page with
-  ` + "`" + `after` + "`" + ` set to the last hit's ` + "`" + `cursor` + "`" + `.
+  prefix, alias prefix, all words, words with a typo (see ` + "`" + `SearchHit.score` + "`" + `);
+  then shorter names first, then by name. Page with ` + "`" + `after` + "`" + ` set to the last
+  hit's ` + "`" + `cursor` + "`" + `.
   """
-  search(query: String!, kinds: [EntityKind!], first: Int = 10, after: String, knownAt: DateTime): [SearchHit!]!
+  search(
+    "The words to find; it must contain at least one letter or digit (BAD_USER_INPUT otherwise)."
+    query: String!
+    "Only entities of these kinds; omitted or empty: every kind."
+    kinds: [EntityKind!]
+    """
+    At most this many items in the page: 0 to the page size limit
+    (` + "`" + `--max-page` + "`" + `, 100 by default); more is LIMIT_EXCEEDED, a negative
+    number BAD_USER_INPUT.
+    """
+    first: Int = 10
+    """
+    Cursor of the item to continue after: a hit's ` + "`" + `cursor` + "`" + ` from an earlier
+    page of this field. A cursor this API did not make is BAD_USER_INPUT.
+    """
+    after: String
+    """
+    Transaction time (RFC 3339): read the graph as it was stored at this
+    moment; between two commits the earlier one is read, before the first
+    commit the graph is empty. Omitted: the snapshot the parent object was
+    read from, or for a top-level field the newest commit when the request
+    started.
+    """
+    knownAt: DateTime
+  ): [SearchHit!]!
   """
   Up to ` + "`" + `limit` + "`" + ` shortest paths between two entities, all of the same minimal
   length, following facts in either direction; every fact on a path is
-  valid on ` + "`" + `asOf` + "`" + ` (default today). ` + "`" + `maxHops` + "`" + ` is at most 6. A search that
-  reaches more entities than the traversal cap answers LIMIT_EXCEEDED.
+  valid on ` + "`" + `asOf` + "`" + ` (default today). An empty list when no path is at most
+  ` + "`" + `maxHops` + "`" + ` long; one path of length 0 when ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + ` are the same.
+  A search that reaches more entities than the traversal cap (` + "`" + `--max-visited` + "`" + `,
+  50,000 by default) answers LIMIT_EXCEEDED. Searches run at most one per CPU
+  at a time (` + "`" + `--max-searches` + "`" + `); one that waits past the deadline is TIMEOUT.
   """
-  path(from: ID!, to: ID!, maxHops: Int = 4, predicates: [Predicate!], asOf: Date, knownAt: DateTime, limit: Int = 5): [Path!]!
+  path(
+    "ID of the entity paths start at; NOT_FOUND when nothing has it."
+    from: ID!
+    "ID of the entity paths end at; NOT_FOUND when nothing has it."
+    to: ID!
+    "The longest path to look for, in facts: 1 to 6 (below is BAD_USER_INPUT, above LIMIT_EXCEEDED)."
+    maxHops: Int = 4
+    "Follow only facts of these predicates; omitted or empty: every predicate."
+    predicates: [Predicate!]
+    """
+    Valid time (YYYY-MM-DD): only facts true on this day, validFrom <= asOf
+    < validTo (a null bound is open). Omitted: today (UTC).
+    """
+    asOf: Date
+    """
+    Transaction time (RFC 3339): read the graph as it was stored at this
+    moment; between two commits the earlier one is read, before the first
+    commit the graph is empty. Omitted: the snapshot the parent object was
+    read from, or for a top-level field the newest commit when the request
+    started.
+    """
+    knownAt: DateTime
+    "At most this many paths: 1 to 100 (below is BAD_USER_INPUT, above LIMIT_EXCEEDED)."
+    limit: Int = 5
+  ): [Path!]!
   """
   The entities within ` + "`" + `depth` + "`" + ` hops of ` + "`" + `ids` + "`" + ` (at most 6) over facts valid on
   ` + "`" + `asOf` + "`" + ` (default today), of the given kinds (the seeds are always in), and
   every such fact between them. Stops adding entities at ` + "`" + `maxNodes` + "`" + ` (at most
   10,000) and says so in ` + "`" + `truncated` + "`" + `. Exports serialise the same selection.
+  Shares the search slots and deadline of ` + "`" + `path` + "`" + `.
   """
-  neighborhood(ids: [ID!]!, depth: Int = 1, predicates: [Predicate!], kinds: [EntityKind!], asOf: Date, knownAt: DateTime, maxNodes: Int = 500): Subgraph!
+  neighborhood(
+    """
+    Seed entity IDs, 1 to 10,000 (none is BAD_USER_INPUT, more
+    LIMIT_EXCEEDED); NOT_FOUND when one names nothing.
+    """
+    ids: [ID!]!
+    "Hops from the seeds: 0 (the seeds alone) to 6 (below is BAD_USER_INPUT, above LIMIT_EXCEEDED)."
+    depth: Int = 1
+    "Follow and include only facts of these predicates; omitted or empty: every predicate."
+    predicates: [Predicate!]
+    """
+    Add (and walk on through) only entities of these kinds; the seeds are
+    always in. Omitted or empty: every kind.
+    """
+    kinds: [EntityKind!]
+    """
+    Valid time (YYYY-MM-DD): only facts true on this day, validFrom <= asOf
+    < validTo (a null bound is open). Omitted: today (UTC).
+    """
+    asOf: Date
+    """
+    Transaction time (RFC 3339): read the graph as it was stored at this
+    moment; between two commits the earlier one is read, before the first
+    commit the graph is empty. Omitted: the snapshot the parent object was
+    read from, or for a top-level field the newest commit when the request
+    started.
+    """
+    knownAt: DateTime
+    "Stop adding entities at this many: 1 to 10,000 (below is BAD_USER_INPUT, above LIMIT_EXCEEDED)."
+    maxNodes: Int = 500
+  ): Subgraph!
   """
-  Dated happenings in order: facts that began or ended and events, between
-  ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + ` inclusive. With ` + "`" + `entity` + "`" + `, only what concerns it (its facts
-  and the events they point at): ` + "`" + `timeline(entity: "country/SWE")` + "`" + ` tells
-  Sweden's NATO story. With ` + "`" + `predicates` + "`" + `, only facts of those predicates
-  (no events).
+  Dated happenings in order: facts that began (validFrom) or ended (validTo)
+  and dated events, between ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + ` inclusive, ordered by date, then
+  EVENT before STARTED before ENDED, then ID. A fact with no validFrom has no
+  start on the timeline. Without ` + "`" + `entity` + "`" + `, everything in the graph. With
+  ` + "`" + `entity` + "`" + `, only what concerns it: its facts and the events at their other
+  end (and the entity itself when it is a dated event):
+  ` + "`" + `timeline(entity: "country/SWE")` + "`" + ` tells Sweden's NATO story.
   """
-  timeline(from: Date, to: Date, entity: ID, predicates: [Predicate!], first: Int = 20, after: String, knownAt: DateTime): TimelineConnection!
+  timeline(
+    "The first day to include; omitted: from the earliest."
+    from: Date
+    "The last day to include; omitted: up to the latest. Before ` + "`" + `from` + "`" + ` is BAD_USER_INPUT."
+    to: Date
+    "Only what concerns this entity (see above); NOT_FOUND when nothing has the ID."
+    entity: ID
+    """
+    Only facts of these predicates. Without ` + "`" + `entity` + "`" + ` this leaves out every
+    event; with ` + "`" + `entity` + "`" + `, only the events those facts lead to remain.
+    Omitted or empty: every predicate, and events.
+    """
+    predicates: [Predicate!]
+    """
+    At most this many items in the page: 0 to the page size limit
+    (` + "`" + `--max-page` + "`" + `, 100 by default); more is LIMIT_EXCEEDED, a negative
+    number BAD_USER_INPUT.
+    """
+    first: Int = 20
+    """
+    Cursor of the item to continue after: an edge's ` + "`" + `cursor` + "`" + ` or
+    ` + "`" + `pageInfo.endCursor` + "`" + ` from an earlier page of this field. A cursor this
+    API did not make is BAD_USER_INPUT.
+    """
+    after: String
+    """
+    Transaction time (RFC 3339): read the graph as it was stored at this
+    moment; between two commits the earlier one is read, before the first
+    commit the graph is empty. Omitted: the snapshot the parent object was
+    read from, or for a top-level field the newest commit when the request
+    started.
+    """
+    knownAt: DateTime
+  ): TimelineConnection!
   """
   Facts of one predicate by start date (validFrom), read from the by-time
   index: those that started after ` + "`" + `startedAfter` + "`" + ` and before ` + "`" + `startedBefore` + "`" + `
-  (both exclusive), oldest first. ` + "`" + `totalCount` + "`" + ` is counted only when asked.
+  (both exclusive), oldest first; facts starting on the same day in the
+  order they were created. Facts with no validFrom come first, and only
+  when ` + "`" + `startedAfter` + "`" + ` is omitted. Whatever their valid time; no ` + "`" + `asOf` + "`" + `.
+  ` + "`" + `totalCount` + "`" + ` is counted only when asked.
   """
-  facts(predicate: Predicate!, startedAfter: Date, startedBefore: Date, orderBy: FactOrder = VALID_FROM, first: Int = 20, after: String, knownAt: DateTime): FactConnection!
+  facts(
+    "The predicate of the facts to list."
+    predicate: Predicate!
+    "Only facts whose validFrom is after this day (exclusive); omitted: no lower bound."
+    startedAfter: Date
+    "Only facts whose validFrom is before this day (exclusive); omitted: no upper bound."
+    startedBefore: Date
+    "The order; VALID_FROM is the only one."
+    orderBy: FactOrder = VALID_FROM
+    """
+    At most this many items in the page: 0 to the page size limit
+    (` + "`" + `--max-page` + "`" + `, 100 by default); more is LIMIT_EXCEEDED, a negative
+    number BAD_USER_INPUT.
+    """
+    first: Int = 20
+    """
+    Cursor of the item to continue after: an edge's ` + "`" + `cursor` + "`" + ` or
+    ` + "`" + `pageInfo.endCursor` + "`" + ` from an earlier page of this field. A cursor this
+    API did not make is BAD_USER_INPUT.
+    """
+    after: String
+    """
+    Transaction time (RFC 3339): read the graph as it was stored at this
+    moment; between two commits the earlier one is read, before the first
+    commit the graph is empty. Omitted: the snapshot the parent object was
+    read from, or for a top-level field the newest commit when the request
+    started.
+    """
+    knownAt: DateTime
+  ): FactConnection!
   "Entities of one kind, in the order they were added."
-  entities(kind: EntityKind!, first: Int = 20, after: String, knownAt: DateTime): EntityConnection!
+  entities(
+    "The kind to list."
+    kind: EntityKind!
+    """
+    At most this many items in the page: 0 to the page size limit
+    (` + "`" + `--max-page` + "`" + `, 100 by default); more is LIMIT_EXCEEDED, a negative
+    number BAD_USER_INPUT.
+    """
+    first: Int = 20
+    """
+    Cursor of the item to continue after: an edge's ` + "`" + `cursor` + "`" + ` or
+    ` + "`" + `pageInfo.endCursor` + "`" + ` from an earlier page of this field. A cursor this
+    API did not make is BAD_USER_INPUT; one whose entity has been deleted
+    since is NOT_FOUND.
+    """
+    after: String
+    """
+    Transaction time (RFC 3339): read the graph as it was stored at this
+    moment; between two commits the earlier one is read, before the first
+    commit the graph is empty. Omitted: the snapshot the parent object was
+    read from, or for a top-level field the newest commit when the request
+    started.
+    """
+    knownAt: DateTime
+  ): EntityConnection!
 }
 
-"Anything with a global readable ID."
+"Anything with a global readable ID: every entity, and facts."
 interface Node {
+  "The readable, stable ID, ` + "`" + `<prefix>/<key>` + "`" + ` (` + "`" + `country/FIN` + "`" + `, ` + "`" + `fact/fin-member-of-nato` + "`" + `); ` + "`" + `node(id:)` + "`" + ` finds it."
   id: ID!
 }
 
 "Fields every entity has."
 interface Entity implements Node {
+  "The readable, stable ID, ` + "`" + `<prefix>/<key>` + "`" + `, e.g. ` + "`" + `country/FIN` + "`" + `; it never changes."
   id: ID!
+  "The entity's kind, which its type and its ID's prefix also say."
   kind: EntityKind!
+  "The name to show, e.g. ` + "`" + `Finland` + "`" + `; ` + "`" + `search` + "`" + ` finds entities by it."
   name: String!
+  "Other names, e.g. ` + "`" + `Republic of Finland` + "`" + `, in the order written, without duplicates or the name itself; ` + "`" + `search` + "`" + ` finds entities by them too."
   aliases: [String!]!
+  "Identifiers in other systems (` + "`" + `iso3` + "`" + `, ` + "`" + `wikidata` + "`" + `, ` + "`" + `sha256` + "`" + `, ...), at most one per scheme, ordered by scheme."
   externalIds: [ExternalId!]!
+  "Typed properties, ordered by key; empty when there are none."
   properties: [Property!]!
-  "Facts starting (OUT) or ending (IN) at this entity, valid at ` + "`" + `asOf` + "`" + `."
-  relations(direction: Direction = BOTH, predicates: [Predicate!], asOf: Date, knownAt: DateTime, first: Int = 20, after: String): FactConnection!
+  """
+  Facts starting (OUT) or ending (IN) at this entity, valid at ` + "`" + `asOf` + "`" + `:
+  outgoing facts first, then incoming; each group by predicate name, then
+  validFrom, then fact ID.
+  """
+  relations(
+    "OUT: facts from this entity; IN: facts to it; BOTH: either."
+    direction: Direction = BOTH
+    "Only facts of these predicates; omitted or empty: every predicate."
+    predicates: [Predicate!]
+    """
+    Valid time (YYYY-MM-DD): only facts true on this day, validFrom <= asOf
+    < validTo (a null bound is open). Omitted: today (UTC).
+    """
+    asOf: Date
+    """
+    Transaction time (RFC 3339): read the graph as it was stored at this
+    moment; between two commits the earlier one is read, before the first
+    commit the graph is empty. Omitted: the snapshot the parent object was
+    read from, or for a top-level field the newest commit when the request
+    started.
+    """
+    knownAt: DateTime
+    """
+    At most this many items in the page: 0 to the page size limit
+    (` + "`" + `--max-page` + "`" + `, 100 by default); more is LIMIT_EXCEEDED, a negative
+    number BAD_USER_INPUT. An explicit null returns every matching fact.
+    """
+    first: Int = 20
+    """
+    Cursor of the item to continue after: an edge's ` + "`" + `cursor` + "`" + ` or
+    ` + "`" + `pageInfo.endCursor` + "`" + ` from an earlier page of this field. A cursor this
+    API did not make is BAD_USER_INPUT.
+    """
+    after: String
+  ): FactConnection!
 }
 
+"The kinds of entity; each has its own ID prefix and GraphQL type."
 enum EntityKind {
+  "A state (type Country); IDs ` + "`" + `country/<ISO 3166-1 alpha-3>` + "`" + ` for curated ones, e.g. ` + "`" + `country/FIN` + "`" + `."
   COUNTRY
+  "A person (type Person); IDs ` + "`" + `person/<key>` + "`" + `, e.g. ` + "`" + `person/mark-rutte` + "`" + `."
   PERSON
+  "An organization, alliances included (type Organization); IDs ` + "`" + `org/<key>` + "`" + `, e.g. ` + "`" + `org/nato` + "`" + `."
   ORGANIZATION
+  "An office someone holds (type Office); IDs ` + "`" + `office/<key>` + "`" + `, e.g. ` + "`" + `office/nato-secretary-general` + "`" + `."
   OFFICE
+  "A dated happening such as an accession or a handover (type Event); IDs ` + "`" + `event/<key>` + "`" + `."
   EVENT
+  "A place such as a city (type Place); IDs ` + "`" + `place/<key>` + "`" + `."
   PLACE
+  "A source document that facts cite (type Document); IDs ` + "`" + `doc/<key>` + "`" + `."
   DOCUMENT
 }
 
@@ -2224,164 +2585,660 @@ OFFICE_OF Office -> Organization/Country; FOLLOWS Event -> Event; CITIZEN_OF
 Person -> Country; KNOWS Person -> Person.
 """
 enum Predicate {
+  """
+  Country -> Organization: a member state, from its accession (validFrom)
+  to the day it no longer was (validTo). Two memberships of one state in one
+  organization may not overlap in time (CONFLICT).
+  """
   MEMBER_OF
+  """
+  Person -> Office: one term in office. An office has one holder at a time
+  (CONFLICT otherwise) unless its boolean property ` + "`" + `singleHolder` + "`" + ` is false.
+  """
   HOLDS
+  "Country -> Organization: a partnership short of membership."
   PARTNER_OF
+  "Country, Person or Organization -> Event: took part in it (property ` + "`" + `role` + "`" + `, e.g. ` + "`" + `acceding state` + "`" + `)."
   PARTICIPANT_IN
+  "Place, Event or Organization -> Place or Country: lies or took place there."
   LOCATED_IN
+  "Person -> Person: followed them in an office (property ` + "`" + `office` + "`" + ` names it)."
   SUCCEEDED
+  "Document -> any entity: the document names it; citations give the spans."
   MENTIONS
+  "Organization -> Place: its headquarters."
   HEADQUARTERED_IN
+  "Office -> Organization or Country: the body the office belongs to."
   OFFICE_OF
+  "Event -> Event: came after it, as a source says."
   FOLLOWS
+  "Person -> Country: a citizen of it."
   CITIZEN_OF
+  "Person -> Person: they know each other."
   KNOWS
 }
 
+"Which way a fact points relative to an entity."
 enum Direction {
   "Facts whose ` + "`" + `from` + "`" + ` is the entity."
   OUT
   "Facts whose ` + "`" + `to` + "`" + ` is the entity."
   IN
+  "Facts either way: OUT and IN together."
   BOTH
 }
 
 "An identifier in another system, e.g. scheme ` + "`" + `iso3` + "`" + `, value ` + "`" + `FIN` + "`" + `."
 type ExternalId {
+  "Which system: lower-case letters and digits, e.g. ` + "`" + `iso3` + "`" + ` (ISO 3166-1 alpha-3), ` + "`" + `wikidata` + "`" + ` (a QID), ` + "`" + `sha256` + "`" + ` (a document's text)."
   scheme: String!
+  "The identifier in that system, e.g. ` + "`" + `FIN` + "`" + ` or ` + "`" + `Q33` + "`" + `."
   value: String!
 }
 
+"The type of a property's value."
 enum PropertyType {
+  "Text, as written."
   STRING
+  "A 64-bit integer, in decimal."
   INT
+  "A finite 64-bit floating-point number, in its shortest form that reads back the same (` + "`" + `3.5` + "`" + `, ` + "`" + `1e+21` + "`" + `)."
   FLOAT
+  "` + "`" + `true` + "`" + ` or ` + "`" + `false` + "`" + `."
   BOOLEAN
+  "A calendar day, ` + "`" + `YYYY-MM-DD` + "`" + `."
   DATE
 }
 
 "A typed property; ` + "`" + `value` + "`" + ` is its canonical text form."
 type Property {
+  "The property's name, unique on its entity or fact, e.g. ` + "`" + `role` + "`" + `."
   key: String!
+  "The type ` + "`" + `value` + "`" + ` holds."
   type: PropertyType!
+  "The value as text in the canonical form of its type (` + "`" + `42` + "`" + `, ` + "`" + `3.5` + "`" + `, ` + "`" + `true` + "`" + `, ` + "`" + `2024-10-01` + "`" + `)."
   value: String!
 }
 
+"A state. Curated countries have the ISO 3166-1 alpha-3 code as ID key and external ID."
 type Country implements Node & Entity {
+  "The readable, stable ID, ` + "`" + `country/<key>` + "`" + `, e.g. ` + "`" + `country/FIN` + "`" + `; it never changes."
   id: ID!
+  "Always COUNTRY."
   kind: EntityKind!
+  "The name to show, e.g. ` + "`" + `Finland` + "`" + `; ` + "`" + `search` + "`" + ` finds entities by it."
   name: String!
+  "Other names, e.g. ` + "`" + `Republic of Finland` + "`" + `, in the order written, without duplicates or the name itself; ` + "`" + `search` + "`" + ` finds entities by them too."
   aliases: [String!]!
+  "Identifiers in other systems (` + "`" + `iso3` + "`" + `, ` + "`" + `wikidata` + "`" + `, ` + "`" + `sha256` + "`" + `, ...), at most one per scheme, ordered by scheme."
   externalIds: [ExternalId!]!
+  "Typed properties, ordered by key; empty when there are none."
   properties: [Property!]!
-  relations(direction: Direction = BOTH, predicates: [Predicate!], asOf: Date, knownAt: DateTime, first: Int = 20, after: String): FactConnection!
-  "ISO 3166-1 alpha-3 code."
+  """
+  Facts starting (OUT) or ending (IN) at this entity, valid at ` + "`" + `asOf` + "`" + `:
+  outgoing facts first, then incoming; each group by predicate name, then
+  validFrom, then fact ID.
+  """
+  relations(
+    "OUT: facts from this entity; IN: facts to it; BOTH: either."
+    direction: Direction = BOTH
+    "Only facts of these predicates; omitted or empty: every predicate."
+    predicates: [Predicate!]
+    """
+    Valid time (YYYY-MM-DD): only facts true on this day, validFrom <= asOf
+    < validTo (a null bound is open). Omitted: today (UTC).
+    """
+    asOf: Date
+    """
+    Transaction time (RFC 3339): read the graph as it was stored at this
+    moment; between two commits the earlier one is read, before the first
+    commit the graph is empty. Omitted: the snapshot the parent object was
+    read from, or for a top-level field the newest commit when the request
+    started.
+    """
+    knownAt: DateTime
+    """
+    At most this many items in the page: 0 to the page size limit
+    (` + "`" + `--max-page` + "`" + `, 100 by default); more is LIMIT_EXCEEDED, a negative
+    number BAD_USER_INPUT. An explicit null returns every matching fact.
+    """
+    first: Int = 20
+    """
+    Cursor of the item to continue after: an edge's ` + "`" + `cursor` + "`" + ` or
+    ` + "`" + `pageInfo.endCursor` + "`" + ` from an earlier page of this field. A cursor this
+    API did not make is BAD_USER_INPUT.
+    """
+    after: String
+  ): FactConnection!
+  "ISO 3166-1 alpha-3 code (the ` + "`" + `iso3` + "`" + ` external ID); null when it has none."
   iso3: String
-  "The following fields read the country's properties of the same name."
+  "The capital's name (the ` + "`" + `capital` + "`" + ` property); null when not recorded."
   capital: String
+  "The region, free text (the ` + "`" + `region` + "`" + ` property); null when not recorded."
   region: String
+  "Number of inhabitants (the ` + "`" + `population` + "`" + ` property); null when not recorded or not a number."
   population: Float
-  "Square kilometres."
+  "Square kilometres (the ` + "`" + `area` + "`" + ` property); null when not recorded or not a number."
   area: Float
-  "Gross domestic product, billions of US dollars."
+  "Gross domestic product, billions of US dollars (the ` + "`" + `gdp` + "`" + ` property); null when not recorded or not a number."
   gdp: Float
+  "The day the state was founded (the ` + "`" + `founded` + "`" + ` property); null when not recorded or not a date."
   founded: Date
+  "Whether the state is independent (the ` + "`" + `independent` + "`" + ` property); null when not recorded or not a boolean."
   independent: Boolean
-  "MEMBER_OF facts of this country, valid at ` + "`" + `asOf` + "`" + ` (all of them when ` + "`" + `asOf` + "`" + ` is omitted)."
-  memberships(asOf: Date, knownAt: DateTime): [Fact!]!
+  """
+  MEMBER_OF facts of this country, in any organization, valid at ` + "`" + `asOf` + "`" + `
+  (all of them when ` + "`" + `asOf` + "`" + ` is omitted), ordered by validFrom then ID.
+  """
+  memberships(
+    """
+    Valid time (YYYY-MM-DD): only facts true on this day, validFrom <= asOf
+    < validTo (a null bound is open). Omitted: every fact, whatever its
+    dates.
+    """
+    asOf: Date
+    """
+    Transaction time (RFC 3339): read the graph as it was stored at this
+    moment; between two commits the earlier one is read, before the first
+    commit the graph is empty. Omitted: the snapshot the parent object was
+    read from, or for a top-level field the newest commit when the request
+    started.
+    """
+    knownAt: DateTime
+  ): [Fact!]!
 }
 
 "An organization; alliances such as NATO are organizations with members."
 type Organization implements Node & Entity {
+  "The readable, stable ID, ` + "`" + `org/<key>` + "`" + `, e.g. ` + "`" + `org/nato` + "`" + `; it never changes."
   id: ID!
+  "Always ORGANIZATION."
   kind: EntityKind!
+  "The name to show, e.g. ` + "`" + `North Atlantic Treaty Organization` + "`" + `; ` + "`" + `search` + "`" + ` finds entities by it."
   name: String!
+  "Other names, e.g. ` + "`" + `NATO` + "`" + `, in the order written, without duplicates or the name itself; ` + "`" + `search` + "`" + ` finds entities by them too."
   aliases: [String!]!
+  "Identifiers in other systems (` + "`" + `iso3` + "`" + `, ` + "`" + `wikidata` + "`" + `, ` + "`" + `sha256` + "`" + `, ...), at most one per scheme, ordered by scheme."
   externalIds: [ExternalId!]!
+  "Typed properties, ordered by key; empty when there are none."
   properties: [Property!]!
-  relations(direction: Direction = BOTH, predicates: [Predicate!], asOf: Date, knownAt: DateTime, first: Int = 20, after: String): FactConnection!
-  "How many countries were members on ` + "`" + `asOf` + "`" + `."
-  memberCount(asOf: Date, knownAt: DateTime): Int!
+  """
+  Facts starting (OUT) or ending (IN) at this entity, valid at ` + "`" + `asOf` + "`" + `:
+  outgoing facts first, then incoming; each group by predicate name, then
+  validFrom, then fact ID.
+  """
+  relations(
+    "OUT: facts from this entity; IN: facts to it; BOTH: either."
+    direction: Direction = BOTH
+    "Only facts of these predicates; omitted or empty: every predicate."
+    predicates: [Predicate!]
+    """
+    Valid time (YYYY-MM-DD): only facts true on this day, validFrom <= asOf
+    < validTo (a null bound is open). Omitted: today (UTC).
+    """
+    asOf: Date
+    """
+    Transaction time (RFC 3339): read the graph as it was stored at this
+    moment; between two commits the earlier one is read, before the first
+    commit the graph is empty. Omitted: the snapshot the parent object was
+    read from, or for a top-level field the newest commit when the request
+    started.
+    """
+    knownAt: DateTime
+    """
+    At most this many items in the page: 0 to the page size limit
+    (` + "`" + `--max-page` + "`" + `, 100 by default); more is LIMIT_EXCEEDED, a negative
+    number BAD_USER_INPUT. An explicit null returns every matching fact.
+    """
+    first: Int = 20
+    """
+    Cursor of the item to continue after: an edge's ` + "`" + `cursor` + "`" + ` or
+    ` + "`" + `pageInfo.endCursor` + "`" + ` from an earlier page of this field. A cursor this
+    API did not make is BAD_USER_INPUT.
+    """
+    after: String
+  ): FactConnection!
+  "How many countries were members on ` + "`" + `asOf` + "`" + ` (default today)."
+  memberCount(
+    """
+    Valid time (YYYY-MM-DD): only facts true on this day, validFrom <= asOf
+    < validTo (a null bound is open). Omitted: today (UTC).
+    """
+    asOf: Date
+    """
+    Transaction time (RFC 3339): read the graph as it was stored at this
+    moment; between two commits the earlier one is read, before the first
+    commit the graph is empty. Omitted: the snapshot the parent object was
+    read from, or for a top-level field the newest commit when the request
+    started.
+    """
+    knownAt: DateTime
+  ): Int!
   """
   Member countries on ` + "`" + `asOf` + "`" + ` (default today), optionally only those that
   joined after ` + "`" + `joinedAfter` + "`" + ` and before ` + "`" + `joinedBefore` + "`" + ` (both exclusive),
-  ordered by name (default) or by accession date then name.
+  ordered by name (default) or by accession date then name. Pages forward
+  with ` + "`" + `first` + "`" + `/` + "`" + `after` + "`" + ` or backward with ` + "`" + `last` + "`" + `/` + "`" + `before` + "`" + `; without ` + "`" + `first` + "`" + `
+  or ` + "`" + `last` + "`" + `, the first 20.
   """
-  members(asOf: Date, knownAt: DateTime, joinedAfter: Date, joinedBefore: Date, orderBy: MemberOrder, first: Int, after: String, last: Int, before: String): MemberConnection!
+  members(
+    """
+    Valid time (YYYY-MM-DD): only facts true on this day, validFrom <= asOf
+    < validTo (a null bound is open). Omitted: today (UTC).
+    """
+    asOf: Date
+    """
+    Transaction time (RFC 3339): read the graph as it was stored at this
+    moment; between two commits the earlier one is read, before the first
+    commit the graph is empty. Omitted: the snapshot the parent object was
+    read from, or for a top-level field the newest commit when the request
+    started.
+    """
+    knownAt: DateTime
+    "Only members whose membership began after this day (exclusive); memberships with no validFrom are left out."
+    joinedAfter: Date
+    "Only members whose membership began before this day (exclusive); memberships with no validFrom are left out."
+    joinedBefore: Date
+    "The order; omitted: by name, ascending."
+    orderBy: MemberOrder
+    """
+    At most this many items in the page: 0 to the page size limit
+    (` + "`" + `--max-page` + "`" + `, 100 by default); more is LIMIT_EXCEEDED, a negative
+    number BAD_USER_INPUT.
+    """
+    first: Int
+    """
+    Cursor of the item to continue after: an edge's ` + "`" + `cursor` + "`" + ` or
+    ` + "`" + `pageInfo.endCursor` + "`" + ` from an earlier page of this field. A cursor this
+    API did not make is BAD_USER_INPUT.
+    """
+    after: String
+    """
+    The last this many items before ` + "`" + `before` + "`" + ` (or of the whole list): 0 to
+    the page size limit (` + "`" + `--max-page` + "`" + `, 100 by default); more is
+    LIMIT_EXCEEDED, a negative number BAD_USER_INPUT.
+    """
+    last: Int
+    """
+    Cursor of the item to stop before: an edge's ` + "`" + `cursor` + "`" + ` or
+    ` + "`" + `pageInfo.startCursor` + "`" + ` from a page of this field. A cursor this API did
+    not make is BAD_USER_INPUT.
+    """
+    before: String
+  ): MemberConnection!
   """
-  Countries whose membership began (joined) or ended (left) after ` + "`" + `from` + "`" + ` and
-  on or before ` + "`" + `to` + "`" + `.
+  Countries whose membership began (joined, on its validFrom) or ended
+  (left, on its validTo) after ` + "`" + `from` + "`" + ` and on or before ` + "`" + `to` + "`" + `, whatever
+  ` + "`" + `asOf` + "`" + `; each list by date, then name.
   """
-  membershipDiff(from: Date!, to: Date!, knownAt: DateTime): MembershipDiff!
-  "Days on which countries joined, between ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + ` inclusive, oldest first."
-  accessions(from: Date, to: Date, knownAt: DateTime): [Accession!]!
+  membershipDiff(
+    "The day before the first day counted (exclusive)."
+    from: Date!
+    "The last day counted (inclusive); before ` + "`" + `from` + "`" + ` is BAD_USER_INPUT."
+    to: Date!
+    """
+    Transaction time (RFC 3339): read the graph as it was stored at this
+    moment; between two commits the earlier one is read, before the first
+    commit the graph is empty. Omitted: the snapshot the parent object was
+    read from, or for a top-level field the newest commit when the request
+    started.
+    """
+    knownAt: DateTime
+  ): MembershipDiff!
+  """
+  Days on which countries joined, between ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + ` inclusive, oldest
+  first: every membership with a validFrom in range, including those that
+  ended since.
+  """
+  accessions(
+    "The first day to include; omitted: from the earliest."
+    from: Date
+    "The last day to include; omitted: up to the latest. Before ` + "`" + `from` + "`" + ` is BAD_USER_INPUT."
+    to: Date
+    """
+    Transaction time (RFC 3339): read the graph as it was stored at this
+    moment; between two commits the earlier one is read, before the first
+    commit the graph is empty. Omitted: the snapshot the parent object was
+    read from, or for a top-level field the newest commit when the request
+    started.
+    """
+    knownAt: DateTime
+  ): [Accession!]!
 }
 
+"A person: a head of government, a Secretary General, ..."
 type Person implements Node & Entity {
+  "The readable, stable ID, ` + "`" + `person/<key>` + "`" + `, e.g. ` + "`" + `person/mark-rutte` + "`" + `; it never changes."
   id: ID!
+  "Always PERSON."
   kind: EntityKind!
+  "The name to show, e.g. ` + "`" + `Mark Rutte` + "`" + `; ` + "`" + `search` + "`" + ` finds entities by it."
   name: String!
+  "Other names, in the order written, without duplicates or the name itself; ` + "`" + `search` + "`" + ` finds entities by them too."
   aliases: [String!]!
+  "Identifiers in other systems (` + "`" + `iso3` + "`" + `, ` + "`" + `wikidata` + "`" + `, ` + "`" + `sha256` + "`" + `, ...), at most one per scheme, ordered by scheme."
   externalIds: [ExternalId!]!
+  "Typed properties, ordered by key; empty when there are none."
   properties: [Property!]!
-  relations(direction: Direction = BOTH, predicates: [Predicate!], asOf: Date, knownAt: DateTime, first: Int = 20, after: String): FactConnection!
+  """
+  Facts starting (OUT) or ending (IN) at this entity, valid at ` + "`" + `asOf` + "`" + `:
+  outgoing facts first, then incoming; each group by predicate name, then
+  validFrom, then fact ID.
+  """
+  relations(
+    "OUT: facts from this entity; IN: facts to it; BOTH: either."
+    direction: Direction = BOTH
+    "Only facts of these predicates; omitted or empty: every predicate."
+    predicates: [Predicate!]
+    """
+    Valid time (YYYY-MM-DD): only facts true on this day, validFrom <= asOf
+    < validTo (a null bound is open). Omitted: today (UTC).
+    """
+    asOf: Date
+    """
+    Transaction time (RFC 3339): read the graph as it was stored at this
+    moment; between two commits the earlier one is read, before the first
+    commit the graph is empty. Omitted: the snapshot the parent object was
+    read from, or for a top-level field the newest commit when the request
+    started.
+    """
+    knownAt: DateTime
+    """
+    At most this many items in the page: 0 to the page size limit
+    (` + "`" + `--max-page` + "`" + `, 100 by default); more is LIMIT_EXCEEDED, a negative
+    number BAD_USER_INPUT. An explicit null returns every matching fact.
+    """
+    first: Int = 20
+    """
+    Cursor of the item to continue after: an edge's ` + "`" + `cursor` + "`" + ` or
+    ` + "`" + `pageInfo.endCursor` + "`" + ` from an earlier page of this field. A cursor this
+    API did not make is BAD_USER_INPUT.
+    """
+    after: String
+  ): FactConnection!
   "HOLDS facts: the offices this person held, oldest first (only those valid at ` + "`" + `asOf` + "`" + ` when given)."
-  terms(asOf: Date, knownAt: DateTime): [Fact!]!
+  terms(
+    """
+    Valid time (YYYY-MM-DD): only facts true on this day, validFrom <= asOf
+    < validTo (a null bound is open). Omitted: every fact, whatever its
+    dates.
+    """
+    asOf: Date
+    """
+    Transaction time (RFC 3339): read the graph as it was stored at this
+    moment; between two commits the earlier one is read, before the first
+    commit the graph is empty. Omitted: the snapshot the parent object was
+    read from, or for a top-level field the newest commit when the request
+    started.
+    """
+    knownAt: DateTime
+  ): [Fact!]!
 }
 
+"""
+An office a person holds, e.g. NATO Secretary General. One holder at a time
+unless its boolean property ` + "`" + `singleHolder` + "`" + ` is false.
+"""
 type Office implements Node & Entity {
+  "The readable, stable ID, ` + "`" + `office/<key>` + "`" + `, e.g. ` + "`" + `office/nato-secretary-general` + "`" + `; it never changes."
   id: ID!
+  "Always OFFICE."
   kind: EntityKind!
+  "The name to show, e.g. ` + "`" + `Secretary General of NATO` + "`" + `; ` + "`" + `search` + "`" + ` finds entities by it."
   name: String!
+  "Other names, in the order written, without duplicates or the name itself; ` + "`" + `search` + "`" + ` finds entities by them too."
   aliases: [String!]!
+  "Identifiers in other systems (` + "`" + `iso3` + "`" + `, ` + "`" + `wikidata` + "`" + `, ` + "`" + `sha256` + "`" + `, ...), at most one per scheme, ordered by scheme."
   externalIds: [ExternalId!]!
+  "Typed properties, ordered by key, e.g. ` + "`" + `singleHolder` + "`" + `; empty when there are none."
   properties: [Property!]!
-  relations(direction: Direction = BOTH, predicates: [Predicate!], asOf: Date, knownAt: DateTime, first: Int = 20, after: String): FactConnection!
-  "Who held the office on ` + "`" + `asOf` + "`" + ` (null when vacant)."
-  holder(asOf: Date, knownAt: DateTime): Person
-  "Every term in office, oldest first."
-  terms(knownAt: DateTime): [Fact!]!
+  """
+  Facts starting (OUT) or ending (IN) at this entity, valid at ` + "`" + `asOf` + "`" + `:
+  outgoing facts first, then incoming; each group by predicate name, then
+  validFrom, then fact ID.
+  """
+  relations(
+    "OUT: facts from this entity; IN: facts to it; BOTH: either."
+    direction: Direction = BOTH
+    "Only facts of these predicates; omitted or empty: every predicate."
+    predicates: [Predicate!]
+    """
+    Valid time (YYYY-MM-DD): only facts true on this day, validFrom <= asOf
+    < validTo (a null bound is open). Omitted: today (UTC).
+    """
+    asOf: Date
+    """
+    Transaction time (RFC 3339): read the graph as it was stored at this
+    moment; between two commits the earlier one is read, before the first
+    commit the graph is empty. Omitted: the snapshot the parent object was
+    read from, or for a top-level field the newest commit when the request
+    started.
+    """
+    knownAt: DateTime
+    """
+    At most this many items in the page: 0 to the page size limit
+    (` + "`" + `--max-page` + "`" + `, 100 by default); more is LIMIT_EXCEEDED, a negative
+    number BAD_USER_INPUT. An explicit null returns every matching fact.
+    """
+    first: Int = 20
+    """
+    Cursor of the item to continue after: an edge's ` + "`" + `cursor` + "`" + ` or
+    ` + "`" + `pageInfo.endCursor` + "`" + ` from an earlier page of this field. A cursor this
+    API did not make is BAD_USER_INPUT.
+    """
+    after: String
+  ): FactConnection!
+  """
+  Who held the office on ` + "`" + `asOf` + "`" + ` (default today); null when vacant. Of
+  several holders at once (an office that is not single-holder), the one
+  whose term began last.
+  """
+  holder(
+    """
+    Valid time (YYYY-MM-DD): only facts true on this day, validFrom <= asOf
+    < validTo (a null bound is open). Omitted: today (UTC).
+    """
+    asOf: Date
+    """
+    Transaction time (RFC 3339): read the graph as it was stored at this
+    moment; between two commits the earlier one is read, before the first
+    commit the graph is empty. Omitted: the snapshot the parent object was
+    read from, or for a top-level field the newest commit when the request
+    started.
+    """
+    knownAt: DateTime
+  ): Person
+  "Every term in office (its HOLDS facts), oldest first, whatever their valid time."
+  terms(
+    """
+    Transaction time (RFC 3339): read the graph as it was stored at this
+    moment; between two commits the earlier one is read, before the first
+    commit the graph is empty. Omitted: the snapshot the parent object was
+    read from, or for a top-level field the newest commit when the request
+    started.
+    """
+    knownAt: DateTime
+  ): [Fact!]!
 }
 
+"A dated happening: an accession, a leadership handover, a summit, ..."
 type Event implements Node & Entity {
+  "The readable, stable ID, ` + "`" + `event/<key>` + "`" + `, e.g. ` + "`" + `event/nato-accession-2024-03-07` + "`" + `; it never changes."
   id: ID!
+  "Always EVENT."
   kind: EntityKind!
+  "The name to show, e.g. ` + "`" + `Accession of Sweden to NATO` + "`" + `; ` + "`" + `search` + "`" + ` finds entities by it."
   name: String!
+  "Other names, in the order written, without duplicates or the name itself; ` + "`" + `search` + "`" + ` finds entities by them too."
   aliases: [String!]!
+  "Identifiers in other systems (` + "`" + `iso3` + "`" + `, ` + "`" + `wikidata` + "`" + `, ` + "`" + `sha256` + "`" + `, ...), at most one per scheme, ordered by scheme."
   externalIds: [ExternalId!]!
+  "Typed properties, ordered by key; empty when there are none."
   properties: [Property!]!
-  relations(direction: Direction = BOTH, predicates: [Predicate!], asOf: Date, knownAt: DateTime, first: Int = 20, after: String): FactConnection!
-  "The day it happened."
+  """
+  Facts starting (OUT) or ending (IN) at this entity, valid at ` + "`" + `asOf` + "`" + `:
+  outgoing facts first, then incoming; each group by predicate name, then
+  validFrom, then fact ID.
+  """
+  relations(
+    "OUT: facts from this entity; IN: facts to it; BOTH: either."
+    direction: Direction = BOTH
+    "Only facts of these predicates; omitted or empty: every predicate."
+    predicates: [Predicate!]
+    """
+    Valid time (YYYY-MM-DD): only facts true on this day, validFrom <= asOf
+    < validTo (a null bound is open). Omitted: today (UTC).
+    """
+    asOf: Date
+    """
+    Transaction time (RFC 3339): read the graph as it was stored at this
+    moment; between two commits the earlier one is read, before the first
+    commit the graph is empty. Omitted: the snapshot the parent object was
+    read from, or for a top-level field the newest commit when the request
+    started.
+    """
+    knownAt: DateTime
+    """
+    At most this many items in the page: 0 to the page size limit
+    (` + "`" + `--max-page` + "`" + `, 100 by default); more is LIMIT_EXCEEDED, a negative
+    number BAD_USER_INPUT. An explicit null returns every matching fact.
+    """
+    first: Int = 20
+    """
+    Cursor of the item to continue after: an edge's ` + "`" + `cursor` + "`" + ` or
+    ` + "`" + `pageInfo.endCursor` + "`" + ` from an earlier page of this field. A cursor this
+    API did not make is BAD_USER_INPUT.
+    """
+    after: String
+  ): FactConnection!
+  "The day it happened; null when not known. It places the event on the timeline."
   date: Date
-  "PARTICIPANT_IN facts pointing at this event."
-  participants(knownAt: DateTime): [Fact!]!
+  "PARTICIPANT_IN facts pointing at this event, oldest first, whatever their valid time."
+  participants(
+    """
+    Transaction time (RFC 3339): read the graph as it was stored at this
+    moment; between two commits the earlier one is read, before the first
+    commit the graph is empty. Omitted: the snapshot the parent object was
+    read from, or for a top-level field the newest commit when the request
+    started.
+    """
+    knownAt: DateTime
+  ): [Fact!]!
 }
 
+"A place: a city, a region, a building."
 type Place implements Node & Entity {
+  "The readable, stable ID, ` + "`" + `place/<key>` + "`" + `; it never changes."
   id: ID!
+  "Always PLACE."
   kind: EntityKind!
+  "The name to show, e.g. ` + "`" + `Brussels` + "`" + `; ` + "`" + `search` + "`" + ` finds entities by it."
   name: String!
+  "Other names, in the order written, without duplicates or the name itself; ` + "`" + `search` + "`" + ` finds entities by them too."
   aliases: [String!]!
+  "Identifiers in other systems (` + "`" + `iso3` + "`" + `, ` + "`" + `wikidata` + "`" + `, ` + "`" + `sha256` + "`" + `, ...), at most one per scheme, ordered by scheme."
   externalIds: [ExternalId!]!
+  "Typed properties, ordered by key; empty when there are none."
   properties: [Property!]!
-  relations(direction: Direction = BOTH, predicates: [Predicate!], asOf: Date, knownAt: DateTime, first: Int = 20, after: String): FactConnection!
+  """
+  Facts starting (OUT) or ending (IN) at this entity, valid at ` + "`" + `asOf` + "`" + `:
+  outgoing facts first, then incoming; each group by predicate name, then
+  validFrom, then fact ID.
+  """
+  relations(
+    "OUT: facts from this entity; IN: facts to it; BOTH: either."
+    direction: Direction = BOTH
+    "Only facts of these predicates; omitted or empty: every predicate."
+    predicates: [Predicate!]
+    """
+    Valid time (YYYY-MM-DD): only facts true on this day, validFrom <= asOf
+    < validTo (a null bound is open). Omitted: today (UTC).
+    """
+    asOf: Date
+    """
+    Transaction time (RFC 3339): read the graph as it was stored at this
+    moment; between two commits the earlier one is read, before the first
+    commit the graph is empty. Omitted: the snapshot the parent object was
+    read from, or for a top-level field the newest commit when the request
+    started.
+    """
+    knownAt: DateTime
+    """
+    At most this many items in the page: 0 to the page size limit
+    (` + "`" + `--max-page` + "`" + `, 100 by default); more is LIMIT_EXCEEDED, a negative
+    number BAD_USER_INPUT. An explicit null returns every matching fact.
+    """
+    first: Int = 20
+    """
+    Cursor of the item to continue after: an edge's ` + "`" + `cursor` + "`" + ` or
+    ` + "`" + `pageInfo.endCursor` + "`" + ` from an earlier page of this field. A cursor this
+    API did not make is BAD_USER_INPUT.
+    """
+    after: String
+  ): FactConnection!
 }
 
 "A source document that facts cite."
 type Document implements Node & Entity {
+  "The readable, stable ID, ` + "`" + `doc/<key>` + "`" + `; an ingested text without a Document gets ` + "`" + `doc/sha256-<first 16 hex digits>` + "`" + `. It never changes."
   id: ID!
+  "Always DOCUMENT."
   kind: EntityKind!
+  "The document's title; ` + "`" + `search` + "`" + ` finds entities by it."
   name: String!
+  "Other names, in the order written, without duplicates or the name itself; ` + "`" + `search` + "`" + ` finds entities by them too."
   aliases: [String!]!
+  "Identifiers in other systems (` + "`" + `iso3` + "`" + `, ` + "`" + `wikidata` + "`" + `, ` + "`" + `sha256` + "`" + `, ...), at most one per scheme, ordered by scheme."
   externalIds: [ExternalId!]!
+  "Typed properties, ordered by key, e.g. ` + "`" + `url` + "`" + `, ` + "`" + `published` + "`" + `; empty when there are none."
   properties: [Property!]!
-  relations(direction: Direction = BOTH, predicates: [Predicate!], asOf: Date, knownAt: DateTime, first: Int = 20, after: String): FactConnection!
+  """
+  Facts starting (OUT) or ending (IN) at this entity, valid at ` + "`" + `asOf` + "`" + `:
+  outgoing facts first, then incoming; each group by predicate name, then
+  validFrom, then fact ID.
+  """
+  relations(
+    "OUT: facts from this entity; IN: facts to it; BOTH: either."
+    direction: Direction = BOTH
+    "Only facts of these predicates; omitted or empty: every predicate."
+    predicates: [Predicate!]
+    """
+    Valid time (YYYY-MM-DD): only facts true on this day, validFrom <= asOf
+    < validTo (a null bound is open). Omitted: today (UTC).
+    """
+    asOf: Date
+    """
+    Transaction time (RFC 3339): read the graph as it was stored at this
+    moment; between two commits the earlier one is read, before the first
+    commit the graph is empty. Omitted: the snapshot the parent object was
+    read from, or for a top-level field the newest commit when the request
+    started.
+    """
+    knownAt: DateTime
+    """
+    At most this many items in the page: 0 to the page size limit
+    (` + "`" + `--max-page` + "`" + `, 100 by default); more is LIMIT_EXCEEDED, a negative
+    number BAD_USER_INPUT. An explicit null returns every matching fact.
+    """
+    first: Int = 20
+    """
+    Cursor of the item to continue after: an edge's ` + "`" + `cursor` + "`" + ` or
+    ` + "`" + `pageInfo.endCursor` + "`" + ` from an earlier page of this field. A cursor this
+    API did not make is BAD_USER_INPUT.
+    """
+    after: String
+  ): FactConnection!
   "A descriptive title (the same as ` + "`" + `name` + "`" + `)."
   title: String!
+  "Where the document can be read (the ` + "`" + `url` + "`" + ` property); null when not recorded."
   url: String
-  "SHA-256 of the document's text, hex, when the text is known."
+  """
+  Hex SHA-256 of the document's text (its ` + "`" + `sha256` + "`" + ` external ID); null when
+  none is recorded. ` + "`" + `ingestDocument` + "`" + ` of a text with this hash stores the
+  text for this Document, so its citations' spans give quotes.
+  """
   sha256: String
-  "The date the document reports or was published."
+  "The date the document reports or was published (the ` + "`" + `published` + "`" + ` property); null when not recorded."
   published: Date
 }
 
@@ -2390,10 +3247,15 @@ A dated, cited edge. True in the world during [validFrom, validTo): validFrom
 inclusive, validTo exclusive; a null end is open.
 """
 type Fact implements Node {
+  "The readable, stable ID, ` + "`" + `fact/<key>` + "`" + `, e.g. ` + "`" + `fact/fin-member-of-nato` + "`" + `; a state that leaves and rejoins has two facts."
   id: ID!
+  "The relation; it fixes which kinds ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + ` are (see Predicate)."
   predicate: Predicate!
+  "The entity the fact starts at, e.g. the member country."
   from: Entity!
+  "The entity the fact points to, e.g. the organization."
   to: Entity!
+  "The first day it was true (inclusive); null when it has no known start (true since before any date)."
   validFrom: Date
   """
   How precisely the sources state validFrom: DAY unless they give only the
@@ -2401,11 +3263,13 @@ type Fact implements Node {
   year. Null when validFrom is null.
   """
   validFromPrecision: DatePrecision
+  "The first day it was no longer true (exclusive); null while it is still true."
   validTo: Date
   "How precisely the sources state validTo, like validFromPrecision. Null when validTo is null."
   validToPrecision: DatePrecision
   "The event that began this fact (for memberships, the accession)."
   event: Event
+  "Typed properties, ordered by key, e.g. ` + "`" + `role` + "`" + ` or ` + "`" + `office` + "`" + `; empty when there are none."
   properties: [Property!]!
   "At least one per fact."
   citations: [Citation!]!
@@ -2425,87 +3289,135 @@ enum DatePrecision {
   YEAR
 }
 
+"A source for a fact: a Document, optionally a span of its text, a URL and when it was retrieved."
 type Citation {
+  "The Document cited."
   source: Document!
   "Character span in the source's text: Unicode code points, [start, end)."
   span: Span
+  "A URL given with this citation, beside the source's own ` + "`" + `url` + "`" + `; null when none."
   url: String
+  "The day the source was retrieved or checked; null when not recorded."
   retrieved: Date
 }
 
+"A range of a text in Unicode code points (not bytes, not UTF-16 units), half-open: [start, end)."
 type Span {
+  "The first code point, counted from 0."
   start: Int!
+  "The code point after the last one (exclusive)."
   end: Int!
 }
 
+"Where a page of a connection lies in the whole list (Relay)."
 type PageInfo {
+  "True when more items follow this page: read them with ` + "`" + `after: endCursor` + "`" + `."
   hasNextPage: Boolean!
+  """
+  True when items come before this page: when it was asked for with ` + "`" + `after` + "`" + `,
+  or with ` + "`" + `last` + "`" + ` and items were cut from its start.
+  """
   hasPreviousPage: Boolean!
+  "The first edge's cursor; null when the page is empty."
   startCursor: String
+  "The last edge's cursor, to pass as ` + "`" + `after` + "`" + ` for the next page; null when the page is empty."
   endCursor: String
 }
 
+"A page of facts (Relay connection)."
 type FactConnection {
+  "How many facts match in all, across every page (for ` + "`" + `Query.facts` + "`" + `, counted only when selected)."
   totalCount: Int!
+  "Where this page lies; ` + "`" + `endCursor` + "`" + ` continues it."
   pageInfo: PageInfo!
+  "The facts of this page, in the field's order."
   edges: [FactEdge!]!
 }
 
+"One fact of a page."
 type FactEdge {
+  "This fact's place in the list: pass it as ` + "`" + `after` + "`" + ` to continue after it."
   cursor: String!
+  "The fact."
   node: Fact!
 }
 
+"A page of member countries (Relay connection)."
 type MemberConnection {
+  "How many members match in all (on ` + "`" + `asOf` + "`" + `, within the join filters), across every page."
   totalCount: Int!
+  "Where this page lies; ` + "`" + `endCursor` + "`" + ` continues it, ` + "`" + `startCursor` + "`" + ` goes back with ` + "`" + `before` + "`" + `."
   pageInfo: PageInfo!
+  "The members of this page, in the order asked."
   edges: [MemberEdge!]!
 }
 
 "A member country and the membership fact that makes it one."
 type MemberEdge {
+  "This member's place in the list: pass it as ` + "`" + `after` + "`" + ` (or ` + "`" + `before` + "`" + `) to page from it."
   cursor: String!
   "The membership's validFrom (accession date)."
   since: Date
   "The membership's validTo (null while still a member)."
   until: Date
+  "The member country."
   node: Country!
+  "The MEMBER_OF fact valid on ` + "`" + `asOf` + "`" + `, with its citations."
   fact: Fact!
 }
 
+"A page of entities (Relay connection)."
 type EntityConnection {
+  "How many entities of the kind there are in all, across every page."
   totalCount: Int!
+  "Where this page lies; ` + "`" + `endCursor` + "`" + ` continues it."
   pageInfo: PageInfo!
+  "The entities of this page, in the order they were added."
   edges: [EntityEdge!]!
 }
 
+"One entity of a page."
 type EntityEdge {
+  "This entity's place in the list: pass it as ` + "`" + `after` + "`" + ` to continue after it."
   cursor: String!
+  "The entity."
   node: Entity!
 }
 
 "The countries that joined an organization on one day."
 type Accession {
+  "The day they joined: their memberships' validFrom."
   date: Date!
   "The accession event, when the data names one."
   event: Event
+  "The countries that joined that day, by name."
   countries: [Country!]!
 }
 
+"One search result."
 type SearchHit {
   "Pass as ` + "`" + `after` + "`" + ` to get the hits after this one."
   cursor: String!
+  """
+  How the entity matched: 100 exact name, 90 exact alias, 70 name prefix,
+  60 alias prefix, 50 all words, 40 words with a typo.
+  """
   score: Float!
   "The name or alias that matched."
   matched: String!
+  "The entity found."
   entity: Entity!
 }
 
+"The order of ` + "`" + `Organization.members` + "`" + `."
 input MemberOrder {
+  "What to order by."
   field: MemberOrderField! = NAME
+  "Ascending or descending."
   direction: OrderDirection! = ASC
 }
 
+"What ` + "`" + `Organization.members` + "`" + ` is ordered by."
 enum MemberOrderField {
   "By folded name, then ID."
   NAME
@@ -2513,23 +3425,33 @@ enum MemberOrderField {
   SINCE
 }
 
+"Which way an order runs."
 enum OrderDirection {
+  "Smallest first: A to Z, oldest first."
   ASC
+  "Largest first: Z to A, newest first."
   DESC
 }
 
+"Who joined and who left an organization between two days."
 type MembershipDiff {
+  "Memberships that began in the range, by date then name."
   joined: [MembershipDiffEntry!]!
+  "Memberships that ended in the range, by date then name."
   left: [MembershipDiffEntry!]!
 }
 
 "A country joining (on the fact's validFrom) or leaving (on its validTo)."
 type MembershipDiffEntry {
+  "The day: the fact's validFrom when joining; its validTo, the first day no longer a member, when leaving."
   date: Date!
+  "The country."
   country: Country!
+  "The MEMBER_OF fact that began or ended."
   fact: Fact!
 }
 
+"One way from ` + "`" + `from` + "`" + ` to ` + "`" + `to` + "`" + `."
 type Path {
   "The number of facts on the path."
   length: Int!
@@ -2537,7 +3459,9 @@ type Path {
   steps: [PathStep!]!
 }
 
+"One entity on a path and the fact that led to it."
 type PathStep {
+  "The entity reached at this step; the first step's is ` + "`" + `from` + "`" + `, the last's ` + "`" + `to` + "`" + `."
   entity: Entity!
   "The fact joining the previous step's entity to this one."
   fact: Fact
@@ -2545,13 +3469,17 @@ type PathStep {
   direction: Direction
 }
 
+"A selection of entities and the facts between them, as ` + "`" + `neighborhood` + "`" + ` and the exports make it."
 type Subgraph {
+  "The selected entities: by kind (Country, Person, Organization, Office, Event, Place, Document), then by ID."
   nodes: [Entity!]!
+  "Every fact between two of ` + "`" + `nodes` + "`" + ` that passes the predicate and ` + "`" + `asOf` + "`" + ` filters, by ID."
   facts: [Fact!]!
   "True when maxNodes stopped the selection from growing."
   truncated: Boolean!
 }
 
+"What a timeline entry records."
 enum HappeningKind {
   "An event took place."
   EVENT
@@ -2561,18 +3489,27 @@ enum HappeningKind {
   ENDED
 }
 
+"A page of timeline entries (Relay connection, without totalCount)."
 type TimelineConnection {
+  "Where this page lies; ` + "`" + `endCursor` + "`" + ` continues it."
   pageInfo: PageInfo!
+  "The entries of this page, in date order."
   edges: [TimelineEdge!]!
 }
 
+"One timeline entry of a page."
 type TimelineEdge {
+  "This entry's place on the timeline: pass it as ` + "`" + `after` + "`" + ` to continue after it."
   cursor: String!
+  "The entry."
   node: TimelineEntry!
 }
 
+"One dated happening: an event, or a fact starting or ending."
 type TimelineEntry {
+  "The day: the event's date, the fact's validFrom (STARTED) or its validTo (ENDED, the first day it was no longer true)."
   date: Date!
+  "What happened."
   kind: HappeningKind!
   "The fact that began or ended."
   fact: Fact
@@ -2582,6 +3519,7 @@ type TimelineEntry {
   concerns: [Entity!]!
 }
 
+"The order of ` + "`" + `Query.facts` + "`" + `."
 enum FactOrder {
   "By validFrom, oldest first."
   VALID_FROM
@@ -2593,95 +3531,186 @@ enum FactOrder {
 
 """
 Every mutation needs ` + "`" + `Authorization: Bearer <token>` + "`" + ` (UNAUTHENTICATED
-otherwise; FORBIDDEN on a read-only server). Each is one store transaction:
+otherwise; FORBIDDEN on a read-only server or one with no tokens configured). Each is one store transaction:
 it is validated in full and either written entirely or not at all. Refusals
 carry BAD_USER_INPUT (malformed or unknown input) or CONFLICT (it collides
 with what is stored: overlapping memberships, two holders of one office, an
 external ID taken by another entity, a write that kept losing races).
 """
 type Mutation {
-  "Create or replace an entity, found by ` + "`" + `id` + "`" + ` or by one of ` + "`" + `externalIds` + "`" + `."
-  upsertEntity(input: UpsertEntityInput!): UpsertEntityPayload!
+  """
+  Create or replace an entity, found by ` + "`" + `id` + "`" + ` or by one of ` + "`" + `externalIds` + "`" + `.
+  Everything is replaced: aliases, external IDs, properties and date left
+  out of the input are removed.
+  """
+  upsertEntity(
+    "The entity as it should be."
+    input: UpsertEntityInput!
+  ): UpsertEntityPayload!
   "A new fact, with at least one citation."
-  assertFact(input: AssertFactInput!): FactPayload!
-  "It stopped being true: set the fact's validTo."
-  endFact(input: EndFactInput!): FactPayload!
-  "It was recorded wrong: replace the fact's dates or event, keeping its ID; history keeps the old values."
-  correctFact(input: CorrectFactInput!): FactPayload!
+  assertFact(
+    "The fact to add."
+    input: AssertFactInput!
+  ): FactPayload!
+  """
+  It stopped being true: set the fact's validTo, replacing any validTo it
+  had. NOT_FOUND when no fact has the ID.
+  """
+  endFact(
+    "The fact and its end."
+    input: EndFactInput!
+  ): FactPayload!
+  """
+  It was recorded wrong: replace the fact's dates or event, keeping its ID;
+  history keeps the old values. NOT_FOUND when no fact has the ID; the
+  corrected fact is checked like a new one (validTo after validFrom, no
+  overlapping membership or term: CONFLICT).
+  """
+  correctFact(
+    "The fact and the values to change."
+    input: CorrectFactInput!
+  ): FactPayload!
   "It was never true: remove the fact from current reads; earlier ` + "`" + `knownAt` + "`" + ` still shows it."
-  retractFact(input: RetractFactInput!): RetractPayload!
-  "Remove an entity and retract every fact that starts or ends at it."
-  deleteEntity(input: DeleteEntityInput!): RetractPayload!
-  "Add a citation to an existing fact."
-  addCitation(input: AddCitationInput!): FactPayload!
-  "Store a text document by its SHA-256, link it to the Document with that hash, and add MENTIONS facts for the known entities it names."
-  ingestDocument(input: IngestDocumentInput!): IngestPayload!
+  retractFact(
+    "The fact to retract."
+    input: RetractFactInput!
+  ): RetractPayload!
+  """
+  Remove an entity and retract every fact that starts or ends at it.
+  An event or document that other facts still name as their event or cite
+  as a source is CONFLICT.
+  """
+  deleteEntity(
+    "The entity to delete."
+    input: DeleteEntityInput!
+  ): RetractPayload!
+  "Add a citation to an existing fact; one it already has, exactly, is not added twice."
+  addCitation(
+    "The fact and the citation."
+    input: AddCitationInput!
+  ): FactPayload!
+  """
+  Store a text document by its SHA-256, link it to the Document with that
+  hash, and add MENTIONS facts for the known entities it names. Names and
+  aliases match ignoring case and accents, on word boundaries, the longest
+  name at each word winning; a name two entities share is skipped. Each
+  entity named gets one MENTIONS fact from the document (no validFrom),
+  citing the spans that name it (up to 100).
+  """
+  ingestDocument(
+    "The text and an optional title."
+    input: IngestDocumentInput!
+  ): IngestPayload!
 }
 
+"A typed property to write; keys must be unique on one entity or fact."
 input PropertyInput {
+  "The property's name, non-empty."
   key: String!
+  "The type of ` + "`" + `value` + "`" + `."
   type: PropertyType = STRING
+  "The value as text; it must parse as ` + "`" + `type` + "`" + ` (BAD_USER_INPUT otherwise) and is stored in its canonical form."
   value: String!
 }
 
+"An identifier in another system."
 input ExternalIdInput {
+  "Which system: 1 to 32 lower-case letters and digits, e.g. ` + "`" + `iso3` + "`" + `, ` + "`" + `wikidata` + "`" + `."
   scheme: String!
+  "The identifier, non-empty, at most 200 bytes; another entity holding the same scheme and value is CONFLICT."
   value: String!
 }
 
+"A range of a source's text in Unicode code points, [start, end)."
 input SpanInput {
+  "The first code point, counted from 0; not negative."
   start: Int!
+  "The code point after the last one (exclusive); greater than ` + "`" + `start` + "`" + `."
   end: Int!
 }
 
+"A source for a fact."
 input CitationInput {
   "A Document entity's ID."
   source: ID!
+  "The passage of the source's text that supports the fact; an empty or negative span is BAD_USER_INPUT."
   span: SpanInput
+  "A URL for this citation in particular."
   url: String
+  "The day the source was retrieved or checked."
   retrieved: Date
 }
 
+"An entity to create or replace."
 input UpsertEntityInput {
+  "Echoed in the payload, for the client to match answers to requests."
   clientMutationId: String
   """
   The readable ID (` + "`" + `country/FIN` + "`" + `). When omitted, the entity is found by
-  ` + "`" + `externalIds` + "`" + ` and, if none matches, created with ID ` + "`" + `<kind>/<scheme>-<value>` + "`" + `
-  from the first external ID.
+  ` + "`" + `externalIds` + "`" + ` (scheme by scheme, in alphabetical order) and, if none
+  matches, created with ID ` + "`" + `<prefix>/<scheme>-<value>` + "`" + ` from the
+  alphabetically first scheme (` + "`" + `country/iso3-FIN` + "`" + `). An ID whose prefix is
+  not this kind's is BAD_USER_INPUT; without ` + "`" + `id` + "`" + ` or ` + "`" + `externalIds` + "`" + `, too.
   """
   id: ID
+  "The kind; it cannot change. An external ID found on an entity of another kind is CONFLICT."
   kind: EntityKind!
+  "The name, non-empty after trimming spaces, at most 4096 bytes."
   name: String!
+  "Other names; trimmed, duplicates and the name itself dropped. Omitted: none."
   aliases: [String!]
-  "For events: the day it happened."
+  "For events: the day it happened (Event.date; it places the event on the timeline)."
   date: Date
+  "Identifiers in other systems, at most one per scheme. Omitted: none."
   externalIds: [ExternalIdInput!]
+  "Typed properties, keys unique. Omitted: none."
   properties: [PropertyInput!]
 }
 
+"What upsertEntity wrote."
 type UpsertEntityPayload {
+  "The input's ` + "`" + `clientMutationId` + "`" + `, unchanged."
   clientMutationId: String
+  "The entity as the commit left it."
   entity: Entity!
   "False when the entity already was exactly this."
   changed: Boolean!
 }
 
+"A fact to add."
 input AssertFactInput {
+  "Echoed in the payload, for the client to match answers to requests."
   clientMutationId: String
-  "The new fact's ID (` + "`" + `fact/...` + "`" + `); one is made from the ends and validFrom when omitted."
+  """
+  The new fact's ID (` + "`" + `fact/...` + "`" + `); one is made from the ends, predicate and
+  validFrom when omitted: ` + "`" + `fact/<from key>-<predicate>-<to key>-<validFrom or open>` + "`" + `,
+  lower case, e.g. ` + "`" + `fact/fin-member-of-nato-2023-04-04` + "`" + `. An ID already in
+  use is CONFLICT.
+  """
   id: ID
+  "The relation; ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + ` must be of the kinds it allows (BAD_USER_INPUT otherwise)."
   predicate: Predicate!
+  "ID of the entity the fact starts at; it must exist (BAD_USER_INPUT otherwise)."
   from: ID!
+  "ID of the entity the fact points to; it must exist (BAD_USER_INPUT otherwise)."
   to: ID!
+  "The first day it was true (inclusive); omitted: no known start."
   validFrom: Date
+  "The first day it was no longer true (exclusive), after validFrom; omitted: still true."
   validTo: Date
+  "ID of the Event that began it, e.g. the accession; it must exist and be an Event (BAD_USER_INPUT otherwise)."
   event: ID
+  "Typed properties, keys unique, e.g. ` + "`" + `role` + "`" + `. Omitted: none."
   properties: [PropertyInput!]
+  "Its sources: at least one (BAD_USER_INPUT otherwise)."
   citations: [CitationInput!]!
 }
 
+"The end of a fact."
 input EndFactInput {
+  "Echoed in the payload, for the client to match answers to requests."
   clientMutationId: String
+  "The fact's ID; NOT_FOUND when no fact has it."
   id: ID!
   "The first day it was no longer true; must be after validFrom."
   validTo: Date!
@@ -2689,54 +3718,90 @@ input EndFactInput {
   citation: CitationInput
 }
 
+"Corrected values of a fact."
 input CorrectFactInput {
+  "Echoed in the payload, for the client to match answers to requests."
   clientMutationId: String
+  "The fact's ID; NOT_FOUND when no fact has it."
   id: ID!
   "Omitted fields keep their value."
   validFrom: Date
+  "The corrected first day it was no longer true; omitted (or null) keeps the current one, so a validTo cannot be removed."
   validTo: Date
+  "ID of the corrected Event that began it; omitted (or null) keeps the current one."
   event: ID
   "A source for the correction, added to the fact's citations."
   citation: CitationInput
 }
 
+"A fact to retract."
 input RetractFactInput {
+  "Echoed in the payload, for the client to match answers to requests."
   clientMutationId: String
+  "The fact's ID; NOT_FOUND when no fact has it."
   id: ID!
 }
 
+"An entity to delete."
 input DeleteEntityInput {
+  "Echoed in the payload, for the client to match answers to requests."
   clientMutationId: String
+  "The entity's ID; NOT_FOUND when nothing has it."
   id: ID!
 }
 
+"A citation to add to a fact."
 input AddCitationInput {
+  "Echoed in the payload, for the client to match answers to requests."
   clientMutationId: String
+  "The fact's ID; NOT_FOUND when no fact has it."
   factId: ID!
+  "The citation to add."
   citation: CitationInput!
 }
 
+"A text to store and scan for mentions."
 input IngestDocumentInput {
+  "Echoed in the payload, for the client to match answers to requests."
   clientMutationId: String
-  "The document's text (UTF-8)."
+  """
+  The document's text (UTF-8), not blank (BAD_USER_INPUT otherwise). The
+  request body limit (` + "`" + `--max-body` + "`" + `, 100 KiB by default) bounds its size.
+  """
   text: String!
-  "A title for a document the graph does not cite yet."
+  """
+  A title for a document the graph does not cite yet; ignored when a
+  Document with the text's hash exists. Omitted: the text's first line (up
+  to 120 characters).
+  """
   title: String
 }
 
+"The fact a mutation wrote."
 type FactPayload {
+  "The input's ` + "`" + `clientMutationId` + "`" + `, unchanged."
   clientMutationId: String
+  "The fact as the commit left it."
   fact: Fact!
 }
 
+"What a retraction or deletion removed."
 type RetractPayload {
+  "The input's ` + "`" + `clientMutationId` + "`" + `, unchanged."
   clientMutationId: String
   "The IDs removed: the fact, or the entity and then its facts."
   removedIds: [ID!]!
 }
 
+"What ingestDocument stored."
 type IngestPayload {
+  "The input's ` + "`" + `clientMutationId` + "`" + `, unchanged."
   clientMutationId: String
+  """
+  The Document the text belongs to: the one whose ` + "`" + `sha256` + "`" + ` external ID is
+  the text's hash, or a new ` + "`" + `doc/sha256-<first 16 hex digits>` + "`" + ` named by
+  ` + "`" + `title` + "`" + ` (default: the text's first line).
+  """
   document: Document!
   "SHA-256 of the text, hex."
   sha256: String!
@@ -2745,13 +3810,17 @@ type IngestPayload {
 }
 
 extend type Citation {
-  "The cited span of the source's text, when the text has been ingested and the citation has a span."
+  "The cited span of the source's text, when the text has been ingested and the citation has a span within it; null otherwise."
   quote: String
 }
 
+"What a change did to an entity or fact."
 enum ChangeOp {
+  "It was created (or created again after a retraction or deletion)."
   CREATE
+  "It was changed: an entity replaced; a fact corrected, ended or given a citation."
   UPDATE
+  "It was removed: a retracted fact or a deleted entity (or a fact retracted with it)."
   DELETE
 }
 
@@ -2759,16 +3828,30 @@ enum ChangeOp {
 type Change {
   "The commit's transaction time: read with ` + "`" + `knownAt` + "`" + ` at or after it to see the state it made."
   at: DateTime!
-  "The name of the token that made it."
+  """
+  Who made it: the name of the token of a mutation or ` + "`" + `POST /import` + "`" + `;
+  ` + "`" + `dataset` + "`" + ` for the built-in dataset load; a CLI import's ` + "`" + `--author` + "`" + `
+  (default ` + "`" + `cli` + "`" + `).
+  """
   author: String!
+  "The commit's note, e.g. the files an import read; null for mutations."
   note: String
+  "What the change did."
   op: ChangeOp!
+  "The ID of the entity or fact changed."
   id: ID!
-  "For facts: the predicate and ends."
+  "For facts: the predicate; null for entities."
   predicate: Predicate
+  "For facts: the ID of the entity it starts at; null for entities."
   fromId: ID
+  "For facts: the ID of the entity it points to; null for entities."
   toId: ID
-  "How many changes this subscriber missed just before this one, because it read too slowly."
+  """
+  How many commits were dropped for this subscription just before this
+  one's because it read too slowly, whether or not they held matching
+  changes; set on the first change sent from the next commit, 0 otherwise
+  and always 0 in ` + "`" + `history` + "`" + `.
+  """
   missed: Int!
   "This entry's place in ` + "`" + `history` + "`" + `: pass it as ` + "`" + `after` + "`" + ` to read the changes that follow. Null on subscription events."
   cursor: String
@@ -2777,34 +3860,59 @@ type Change {
 extend type Query {
   """
   The changes of an entity or fact, oldest first: who (token name), when and
-  what. Read the states themselves with ` + "`" + `knownAt` + "`" + `.
+  what. Read the states themselves with ` + "`" + `knownAt` + "`" + `. An ID that never existed
+  has an empty history; a malformed one is BAD_USER_INPUT.
   """
   history(
+    "The readable ID of an entity or fact, current or deleted."
     id: ID!
-    "At most this many changes (at most the page size limit, 100 by default)."
+    """
+    At most this many items in the page: 0 to the page size limit
+    (` + "`" + `--max-page` + "`" + `, 100 by default); more is LIMIT_EXCEEDED, a negative
+    number BAD_USER_INPUT. An explicit null reads a page of the page size
+    limit.
+    """
     first: Int = 100
-    "Start after the change with this ` + "`" + `cursor` + "`" + `; a page shorter than ` + "`" + `first` + "`" + ` is the last."
+    """
+    Cursor of the item to continue after: a change's ` + "`" + `cursor` + "`" + ` from an earlier
+    page of this field; a page shorter than ` + "`" + `first` + "`" + ` is the last. A cursor
+    this API did not make is BAD_USER_INPUT.
+    """
     after: String
+    """
+    Transaction time (RFC 3339): read the graph as it was stored at this
+    moment; between two commits the earlier one is read, before the first
+    commit the graph is empty. Omitted: the snapshot the parent object was
+    read from, or for a top-level field the newest commit when the request
+    started.
+    """
     knownAt: DateTime
   ): [Change!]!
 }
 
+"How a commit changed a membership fact."
 enum MembershipChangeKind {
-  "A new membership fact."
+  "A new membership fact (also one asserted again under the ID of a retracted one)."
   JOINED
-  "A membership fact got an end (validTo)."
+  "A membership fact got an end (validTo), or a different one."
   LEFT
-  "A membership fact was otherwise corrected."
+  "A membership fact was otherwise changed: its validFrom, event or citations."
   CORRECTED
   "A membership fact was retracted (it was never true)."
   RETRACTED
 }
 
+"A change of one membership in the subscribed organization."
 type MembershipChange {
+  "The commit's transaction time: read with ` + "`" + `knownAt` + "`" + ` at or after it to see the state it made."
   at: DateTime!
+  "Who made it, as ` + "`" + `Change.author` + "`" + ` says."
   author: String!
+  "What the commit did to the membership."
   kind: MembershipChangeKind!
+  "The MEMBER_OF fact's ID."
   factId: ID!
+  "The member country's ID."
   countryId: ID!
   "The fact as the commit left it (null when retracted)."
   fact: Fact
@@ -2812,12 +3920,32 @@ type MembershipChange {
 
 """
 Subscriptions run over a websocket (graphql-transport-ws) at /graphql.
+They need no token. At most 10 run at once on one socket
+(` + "`" + `--ws-max-subscriptions` + "`" + `; LIMIT_EXCEEDED beyond). A writer never waits for
+a subscriber: each holds up to 64 commits, and commits beyond are dropped
+for it and counted in ` + "`" + `Change.missed` + "`" + `.
 """
 type Subscription {
   "Every committed change, optionally only those of ` + "`" + `ids` + "`" + `, entity ` + "`" + `kinds` + "`" + ` or fact ` + "`" + `predicates` + "`" + `."
-  changes(ids: [ID!], kinds: [EntityKind!], predicates: [Predicate!]): Change!
-  "Countries joining and leaving an alliance."
-  membershipChanged(alliance: ID!): MembershipChange!
+  changes(
+    "Only changes of these entity or fact IDs (not of the facts that touch an entity); omitted: any."
+    ids: [ID!]
+    "Only changes of entities of these kinds, and of facts with an end of one of them; omitted: any."
+    kinds: [EntityKind!]
+    "Only changes of facts of these predicates (no entity changes); omitted: any."
+    predicates: [Predicate!]
+  ): Change!
+  """
+  Countries joining and leaving an alliance: one MembershipChange for each
+  change of a MEMBER_OF fact pointing at it, as commits happen.
+  """
+  membershipChanged(
+    """
+    The organization's ID, e.g. ` + "`" + `org/nato` + "`" + `. A malformed ID is
+    BAD_USER_INPUT; an ID nothing has is not refused, and sends nothing.
+    """
+    alliance: ID!
+  ): MembershipChange!
 }
 
 # ---------------------------------------------------------------------------
@@ -2829,9 +3957,16 @@ extend type Query {
   """
   The selection as one document in ` + "`" + `format` + "`" + `, for small selections: at most
   ` + "`" + `maxNodes` + "`" + ` entities (default 500, at most 1000). The same selection from
-  ` + "`" + `GET /export` + "`" + ` or ` + "`" + `alliancegraph export` + "`" + ` gives the same bytes.
+  ` + "`" + `GET /export` + "`" + ` or ` + "`" + `alliancegraph export` + "`" + ` gives the same bytes (give them
+  the same ` + "`" + `maxNodes` + "`" + `: theirs has no cap by default). Unknown IDs and
+  malformed values are BAD_USER_INPUT.
   """
-  export(selection: ExportSelection!, format: ExportFormat!): Export!
+  export(
+    "Which entities and facts to export."
+    selection: ExportSelection!
+    "The file format."
+    format: ExportFormat!
+  ): Export!
 }
 
 """
@@ -2841,17 +3976,29 @@ or the whole graph when ` + "`" + `ids` + "`" + ` is empty or omitted.
 input ExportSelection {
   "Seed entity IDs; empty or omitted: the whole graph."
   ids: [ID!]
-  "Hops from the seeds, 0 to 6."
+  "Hops from the seeds, 0 to 6 (outside is BAD_USER_INPUT); ignored for the whole graph."
   depth: Int = 1
   "Facts to follow and include; omitted: all."
   predicates: [Predicate!]
   "Entity kinds to include besides the seeds; omitted: all."
   kinds: [EntityKind!]
-  "Only facts valid on this day; omitted: facts of every time (the whole history)."
+  """
+  Valid time (YYYY-MM-DD): only facts true on this day, validFrom <= asOf
+  < validTo (a null bound is open). Omitted: every fact, whatever its
+  dates (the whole history, for Gephi's timeline).
+  """
   asOf: Date
-  "The snapshot to read; omitted: the newest."
+  """
+  Transaction time (RFC 3339): the snapshot to read; between two commits
+  the earlier one is read. Omitted: the newest commit when the request
+  started.
+  """
   knownAt: DateTime
-  "Stop adding entities at this many (at most 1000)."
+  """
+  Stop adding entities at this many: 1 to 1000 (below is BAD_USER_INPUT,
+  above LIMIT_EXCEEDED). A whole-graph export cut short holds the first
+  entities only, and no facts.
+  """
   maxNodes: Int = 500
 }
 
@@ -2887,12 +4034,15 @@ enum ContentEncoding {
 
 "An exported document."
 type Export {
+  "The format asked for."
   format: ExportFormat!
   "The document's media type, e.g. ` + "`" + `application/graphml+xml` + "`" + `."
   mediaType: String!
   "A file name for it, e.g. ` + "`" + `alliancegraph-org-nato.graphml` + "`" + `."
   fileName: String!
+  "How ` + "`" + `content` + "`" + ` is encoded: UTF8 for text formats, BASE64 for csv (a zip)."
   encoding: ContentEncoding!
+  "The document: its text, or base64 of its bytes (see ` + "`" + `encoding` + "`" + `)."
   content: String!
   "The document's size in bytes (before base64)."
   size: Int!

@@ -16,133 +16,207 @@ import (
 type Entity interface {
 	IsNode()
 	IsEntity()
+	// The readable, stable ID, `<prefix>/<key>`, e.g. `country/FIN`; it never changes.
 	GetID() string
+	// The entity's kind, which its type and its ID's prefix also say.
 	GetKind() EntityKind
+	// The name to show, e.g. `Finland`; `search` finds entities by it.
 	GetName() string
+	// Other names, e.g. `Republic of Finland`, in the order written, without duplicates or the name itself; `search` finds entities by them too.
 	GetAliases() []string
+	// Identifiers in other systems (`iso3`, `wikidata`, `sha256`, ...), at most one per scheme, ordered by scheme.
 	GetExternalIds() []*ExternalID
+	// Typed properties, ordered by key; empty when there are none.
 	GetProperties() []*Property
-	// Facts starting (OUT) or ending (IN) at this entity, valid at `asOf`.
+	// Facts starting (OUT) or ending (IN) at this entity, valid at `asOf`:
+	// outgoing facts first, then incoming; each group by predicate name, then
+	// validFrom, then fact ID.
 	GetRelations() *FactConnection
 }
 
-// Anything with a global readable ID.
+// Anything with a global readable ID: every entity, and facts.
 type Node interface {
 	IsNode()
+	// The readable, stable ID, `<prefix>/<key>` (`country/FIN`, `fact/fin-member-of-nato`); `node(id:)` finds it.
 	GetID() string
 }
 
 // The countries that joined an organization on one day.
 type Accession struct {
+	// The day they joined: their memberships' validFrom.
 	Date store.Date `json:"date"`
 	// The accession event, when the data names one.
-	Event     *Event     `json:"event,omitempty"`
+	Event *Event `json:"event,omitempty"`
+	// The countries that joined that day, by name.
 	Countries []*Country `json:"countries"`
 }
 
+// A citation to add to a fact.
 type AddCitationInput struct {
-	ClientMutationID *string        `json:"clientMutationId,omitempty"`
-	FactID           string         `json:"factId"`
-	Citation         *CitationInput `json:"citation"`
+	// Echoed in the payload, for the client to match answers to requests.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The fact's ID; NOT_FOUND when no fact has it.
+	FactID string `json:"factId"`
+	// The citation to add.
+	Citation *CitationInput `json:"citation"`
 }
 
+// A fact to add.
 type AssertFactInput struct {
+	// Echoed in the payload, for the client to match answers to requests.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
-	// The new fact's ID (`fact/...`); one is made from the ends and validFrom when omitted.
-	ID         *string          `json:"id,omitempty"`
-	Predicate  Predicate        `json:"predicate"`
-	From       string           `json:"from"`
-	To         string           `json:"to"`
-	ValidFrom  *store.Date      `json:"validFrom,omitempty"`
-	ValidTo    *store.Date      `json:"validTo,omitempty"`
-	Event      *string          `json:"event,omitempty"`
+	// The new fact's ID (`fact/...`); one is made from the ends, predicate and
+	// validFrom when omitted: `fact/<from key>-<predicate>-<to key>-<validFrom or open>`,
+	// lower case, e.g. `fact/fin-member-of-nato-2023-04-04`. An ID already in
+	// use is CONFLICT.
+	ID *string `json:"id,omitempty"`
+	// The relation; `from` and `to` must be of the kinds it allows (BAD_USER_INPUT otherwise).
+	Predicate Predicate `json:"predicate"`
+	// ID of the entity the fact starts at; it must exist (BAD_USER_INPUT otherwise).
+	From string `json:"from"`
+	// ID of the entity the fact points to; it must exist (BAD_USER_INPUT otherwise).
+	To string `json:"to"`
+	// The first day it was true (inclusive); omitted: no known start.
+	ValidFrom *store.Date `json:"validFrom,omitempty"`
+	// The first day it was no longer true (exclusive), after validFrom; omitted: still true.
+	ValidTo *store.Date `json:"validTo,omitempty"`
+	// ID of the Event that began it, e.g. the accession; it must exist and be an Event (BAD_USER_INPUT otherwise).
+	Event *string `json:"event,omitempty"`
+	// Typed properties, keys unique, e.g. `role`. Omitted: none.
 	Properties []*PropertyInput `json:"properties,omitempty"`
-	Citations  []*CitationInput `json:"citations"`
+	// Its sources: at least one (BAD_USER_INPUT otherwise).
+	Citations []*CitationInput `json:"citations"`
 }
 
 // One change of one entity or fact, in one commit.
 type Change struct {
 	// The commit's transaction time: read with `knownAt` at or after it to see the state it made.
 	At time.Time `json:"at"`
-	// The name of the token that made it.
-	Author string   `json:"author"`
-	Note   *string  `json:"note,omitempty"`
-	Op     ChangeOp `json:"op"`
-	ID     string   `json:"id"`
-	// For facts: the predicate and ends.
+	// Who made it: the name of the token of a mutation or `POST /import`;
+	// `dataset` for the built-in dataset load; a CLI import's `--author`
+	// (default `cli`).
+	Author string `json:"author"`
+	// The commit's note, e.g. the files an import read; null for mutations.
+	Note *string `json:"note,omitempty"`
+	// What the change did.
+	Op ChangeOp `json:"op"`
+	// The ID of the entity or fact changed.
+	ID string `json:"id"`
+	// For facts: the predicate; null for entities.
 	Predicate *Predicate `json:"predicate,omitempty"`
-	FromID    *string    `json:"fromId,omitempty"`
-	ToID      *string    `json:"toId,omitempty"`
-	// How many changes this subscriber missed just before this one, because it read too slowly.
+	// For facts: the ID of the entity it starts at; null for entities.
+	FromID *string `json:"fromId,omitempty"`
+	// For facts: the ID of the entity it points to; null for entities.
+	ToID *string `json:"toId,omitempty"`
+	// How many commits were dropped for this subscription just before this
+	// one's because it read too slowly, whether or not they held matching
+	// changes; set on the first change sent from the next commit, 0 otherwise
+	// and always 0 in `history`.
 	Missed int `json:"missed"`
 	// This entry's place in `history`: pass it as `after` to read the changes that follow. Null on subscription events.
 	Cursor *string `json:"cursor,omitempty"`
 }
 
+// A source for a fact: a Document, optionally a span of its text, a URL and when it was retrieved.
 type Citation struct {
+	// The Document cited.
 	Source *Document `json:"source"`
 	// Character span in the source's text: Unicode code points, [start, end).
-	Span      *Span       `json:"span,omitempty"`
-	URL       *string     `json:"url,omitempty"`
+	Span *Span `json:"span,omitempty"`
+	// A URL given with this citation, beside the source's own `url`; null when none.
+	URL *string `json:"url,omitempty"`
+	// The day the source was retrieved or checked; null when not recorded.
 	Retrieved *store.Date `json:"retrieved,omitempty"`
-	// The cited span of the source's text, when the text has been ingested and the citation has a span.
+	// The cited span of the source's text, when the text has been ingested and the citation has a span within it; null otherwise.
 	Quote *string `json:"quote,omitempty"`
 	// the transaction time this object was read at; nested fields default to it
 	KnownAt  time.Time `json:"-"`
 	SourceID string    `json:"-"`
 }
 
+// A source for a fact.
 type CitationInput struct {
 	// A Document entity's ID.
-	Source    string      `json:"source"`
-	Span      *SpanInput  `json:"span,omitempty"`
-	URL       *string     `json:"url,omitempty"`
+	Source string `json:"source"`
+	// The passage of the source's text that supports the fact; an empty or negative span is BAD_USER_INPUT.
+	Span *SpanInput `json:"span,omitempty"`
+	// A URL for this citation in particular.
+	URL *string `json:"url,omitempty"`
+	// The day the source was retrieved or checked.
 	Retrieved *store.Date `json:"retrieved,omitempty"`
 }
 
+// Corrected values of a fact.
 type CorrectFactInput struct {
+	// Echoed in the payload, for the client to match answers to requests.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
-	ID               string  `json:"id"`
+	// The fact's ID; NOT_FOUND when no fact has it.
+	ID string `json:"id"`
 	// Omitted fields keep their value.
 	ValidFrom *store.Date `json:"validFrom,omitempty"`
-	ValidTo   *store.Date `json:"validTo,omitempty"`
-	Event     *string     `json:"event,omitempty"`
+	// The corrected first day it was no longer true; omitted (or null) keeps the current one, so a validTo cannot be removed.
+	ValidTo *store.Date `json:"validTo,omitempty"`
+	// ID of the corrected Event that began it; omitted (or null) keeps the current one.
+	Event *string `json:"event,omitempty"`
 	// A source for the correction, added to the fact's citations.
 	Citation *CitationInput `json:"citation,omitempty"`
 }
 
+// A state. Curated countries have the ISO 3166-1 alpha-3 code as ID key and external ID.
 type Country struct {
-	ID          string          `json:"id"`
-	Kind        EntityKind      `json:"kind"`
-	Name        string          `json:"name"`
-	Aliases     []string        `json:"aliases"`
-	ExternalIds []*ExternalID   `json:"externalIds"`
-	Properties  []*Property     `json:"properties"`
-	Relations   *FactConnection `json:"relations"`
-	// ISO 3166-1 alpha-3 code.
+	// The readable, stable ID, `country/<key>`, e.g. `country/FIN`; it never changes.
+	ID string `json:"id"`
+	// Always COUNTRY.
+	Kind EntityKind `json:"kind"`
+	// The name to show, e.g. `Finland`; `search` finds entities by it.
+	Name string `json:"name"`
+	// Other names, e.g. `Republic of Finland`, in the order written, without duplicates or the name itself; `search` finds entities by them too.
+	Aliases []string `json:"aliases"`
+	// Identifiers in other systems (`iso3`, `wikidata`, `sha256`, ...), at most one per scheme, ordered by scheme.
+	ExternalIds []*ExternalID `json:"externalIds"`
+	// Typed properties, ordered by key; empty when there are none.
+	Properties []*Property `json:"properties"`
+	// Facts starting (OUT) or ending (IN) at this entity, valid at `asOf`:
+	// outgoing facts first, then incoming; each group by predicate name, then
+	// validFrom, then fact ID.
+	Relations *FactConnection `json:"relations"`
+	// ISO 3166-1 alpha-3 code (the `iso3` external ID); null when it has none.
 	Iso3 *string `json:"iso3,omitempty"`
-	// The following fields read the country's properties of the same name.
-	Capital    *string  `json:"capital,omitempty"`
-	Region     *string  `json:"region,omitempty"`
+	// The capital's name (the `capital` property); null when not recorded.
+	Capital *string `json:"capital,omitempty"`
+	// The region, free text (the `region` property); null when not recorded.
+	Region *string `json:"region,omitempty"`
+	// Number of inhabitants (the `population` property); null when not recorded or not a number.
 	Population *float64 `json:"population,omitempty"`
-	// Square kilometres.
+	// Square kilometres (the `area` property); null when not recorded or not a number.
 	Area *float64 `json:"area,omitempty"`
-	// Gross domestic product, billions of US dollars.
-	Gdp         *float64    `json:"gdp,omitempty"`
-	Founded     *store.Date `json:"founded,omitempty"`
-	Independent *bool       `json:"independent,omitempty"`
-	// MEMBER_OF facts of this country, valid at `asOf` (all of them when `asOf` is omitted).
+	// Gross domestic product, billions of US dollars (the `gdp` property); null when not recorded or not a number.
+	Gdp *float64 `json:"gdp,omitempty"`
+	// The day the state was founded (the `founded` property); null when not recorded or not a date.
+	Founded *store.Date `json:"founded,omitempty"`
+	// Whether the state is independent (the `independent` property); null when not recorded or not a boolean.
+	Independent *bool `json:"independent,omitempty"`
+	// MEMBER_OF facts of this country, in any organization, valid at `asOf`
+	// (all of them when `asOf` is omitted), ordered by validFrom then ID.
 	Memberships []*Fact `json:"memberships"`
 	// the transaction time this object was read at; nested fields default to it
 	KnownAt time.Time `json:"-"`
 }
 
-func (Country) IsNode()            {}
+func (Country) IsNode() {}
+
+// The readable, stable ID, `<prefix>/<key>` (`country/FIN`, `fact/fin-member-of-nato`); `node(id:)` finds it.
 func (this Country) GetID() string { return this.ID }
 
-func (Country) IsEntity()                {}
+func (Country) IsEntity() {}
+
+// The entity's kind, which its type and its ID's prefix also say.
 func (this Country) GetKind() EntityKind { return this.Kind }
-func (this Country) GetName() string     { return this.Name }
+
+// The name to show, e.g. `Finland`; `search` finds entities by it.
+func (this Country) GetName() string { return this.Name }
+
+// Other names, e.g. `Republic of Finland`, in the order written, without duplicates or the name itself; `search` finds entities by them too.
 func (this Country) GetAliases() []string {
 	if this.Aliases == nil {
 		return nil
@@ -153,6 +227,8 @@ func (this Country) GetAliases() []string {
 	}
 	return interfaceSlice
 }
+
+// Identifiers in other systems (`iso3`, `wikidata`, `sha256`, ...), at most one per scheme, ordered by scheme.
 func (this Country) GetExternalIds() []*ExternalID {
 	if this.ExternalIds == nil {
 		return nil
@@ -163,6 +239,8 @@ func (this Country) GetExternalIds() []*ExternalID {
 	}
 	return interfaceSlice
 }
+
+// Typed properties, ordered by key; empty when there are none.
 func (this Country) GetProperties() []*Property {
 	if this.Properties == nil {
 		return nil
@@ -174,40 +252,65 @@ func (this Country) GetProperties() []*Property {
 	return interfaceSlice
 }
 
-// Facts starting (OUT) or ending (IN) at this entity, valid at `asOf`.
+// Facts starting (OUT) or ending (IN) at this entity, valid at `asOf`:
+// outgoing facts first, then incoming; each group by predicate name, then
+// validFrom, then fact ID.
 func (this Country) GetRelations() *FactConnection { return this.Relations }
 
+// An entity to delete.
 type DeleteEntityInput struct {
+	// Echoed in the payload, for the client to match answers to requests.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
-	ID               string  `json:"id"`
+	// The entity's ID; NOT_FOUND when nothing has it.
+	ID string `json:"id"`
 }
 
 // A source document that facts cite.
 type Document struct {
-	ID          string          `json:"id"`
-	Kind        EntityKind      `json:"kind"`
-	Name        string          `json:"name"`
-	Aliases     []string        `json:"aliases"`
-	ExternalIds []*ExternalID   `json:"externalIds"`
-	Properties  []*Property     `json:"properties"`
-	Relations   *FactConnection `json:"relations"`
+	// The readable, stable ID, `doc/<key>`; an ingested text without a Document gets `doc/sha256-<first 16 hex digits>`. It never changes.
+	ID string `json:"id"`
+	// Always DOCUMENT.
+	Kind EntityKind `json:"kind"`
+	// The document's title; `search` finds entities by it.
+	Name string `json:"name"`
+	// Other names, in the order written, without duplicates or the name itself; `search` finds entities by them too.
+	Aliases []string `json:"aliases"`
+	// Identifiers in other systems (`iso3`, `wikidata`, `sha256`, ...), at most one per scheme, ordered by scheme.
+	ExternalIds []*ExternalID `json:"externalIds"`
+	// Typed properties, ordered by key, e.g. `url`, `published`; empty when there are none.
+	Properties []*Property `json:"properties"`
+	// Facts starting (OUT) or ending (IN) at this entity, valid at `asOf`:
+	// outgoing facts first, then incoming; each group by predicate name, then
+	// validFrom, then fact ID.
+	Relations *FactConnection `json:"relations"`
 	// A descriptive title (the same as `name`).
-	Title string  `json:"title"`
-	URL   *string `json:"url,omitempty"`
-	// SHA-256 of the document's text, hex, when the text is known.
+	Title string `json:"title"`
+	// Where the document can be read (the `url` property); null when not recorded.
+	URL *string `json:"url,omitempty"`
+	// Hex SHA-256 of the document's text (its `sha256` external ID); null when
+	// none is recorded. `ingestDocument` of a text with this hash stores the
+	// text for this Document, so its citations' spans give quotes.
 	Sha256 *string `json:"sha256,omitempty"`
-	// The date the document reports or was published.
+	// The date the document reports or was published (the `published` property); null when not recorded.
 	Published *store.Date `json:"published,omitempty"`
 	// the transaction time this object was read at; nested fields default to it
 	KnownAt time.Time `json:"-"`
 }
 
-func (Document) IsNode()            {}
+func (Document) IsNode() {}
+
+// The readable, stable ID, `<prefix>/<key>` (`country/FIN`, `fact/fin-member-of-nato`); `node(id:)` finds it.
 func (this Document) GetID() string { return this.ID }
 
-func (Document) IsEntity()                {}
+func (Document) IsEntity() {}
+
+// The entity's kind, which its type and its ID's prefix also say.
 func (this Document) GetKind() EntityKind { return this.Kind }
-func (this Document) GetName() string     { return this.Name }
+
+// The name to show, e.g. `Finland`; `search` finds entities by it.
+func (this Document) GetName() string { return this.Name }
+
+// Other names, e.g. `Republic of Finland`, in the order written, without duplicates or the name itself; `search` finds entities by them too.
 func (this Document) GetAliases() []string {
 	if this.Aliases == nil {
 		return nil
@@ -218,6 +321,8 @@ func (this Document) GetAliases() []string {
 	}
 	return interfaceSlice
 }
+
+// Identifiers in other systems (`iso3`, `wikidata`, `sha256`, ...), at most one per scheme, ordered by scheme.
 func (this Document) GetExternalIds() []*ExternalID {
 	if this.ExternalIds == nil {
 		return nil
@@ -228,6 +333,8 @@ func (this Document) GetExternalIds() []*ExternalID {
 	}
 	return interfaceSlice
 }
+
+// Typed properties, ordered by key; empty when there are none.
 func (this Document) GetProperties() []*Property {
 	if this.Properties == nil {
 		return nil
@@ -239,51 +346,81 @@ func (this Document) GetProperties() []*Property {
 	return interfaceSlice
 }
 
-// Facts starting (OUT) or ending (IN) at this entity, valid at `asOf`.
+// Facts starting (OUT) or ending (IN) at this entity, valid at `asOf`:
+// outgoing facts first, then incoming; each group by predicate name, then
+// validFrom, then fact ID.
 func (this Document) GetRelations() *FactConnection { return this.Relations }
 
+// The end of a fact.
 type EndFactInput struct {
+	// Echoed in the payload, for the client to match answers to requests.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
-	ID               string  `json:"id"`
+	// The fact's ID; NOT_FOUND when no fact has it.
+	ID string `json:"id"`
 	// The first day it was no longer true; must be after validFrom.
 	ValidTo store.Date `json:"validTo"`
 	// A source for the ending, added to the fact's citations.
 	Citation *CitationInput `json:"citation,omitempty"`
 }
 
+// A page of entities (Relay connection).
 type EntityConnection struct {
-	TotalCount int           `json:"totalCount"`
-	PageInfo   *PageInfo     `json:"pageInfo"`
-	Edges      []*EntityEdge `json:"edges"`
+	// How many entities of the kind there are in all, across every page.
+	TotalCount int `json:"totalCount"`
+	// Where this page lies; `endCursor` continues it.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The entities of this page, in the order they were added.
+	Edges []*EntityEdge `json:"edges"`
 }
 
+// One entity of a page.
 type EntityEdge struct {
+	// This entity's place in the list: pass it as `after` to continue after it.
 	Cursor string `json:"cursor"`
-	Node   Entity `json:"node"`
+	// The entity.
+	Node Entity `json:"node"`
 }
 
+// A dated happening: an accession, a leadership handover, a summit, ...
 type Event struct {
-	ID          string          `json:"id"`
-	Kind        EntityKind      `json:"kind"`
-	Name        string          `json:"name"`
-	Aliases     []string        `json:"aliases"`
-	ExternalIds []*ExternalID   `json:"externalIds"`
-	Properties  []*Property     `json:"properties"`
-	Relations   *FactConnection `json:"relations"`
-	// The day it happened.
+	// The readable, stable ID, `event/<key>`, e.g. `event/nato-accession-2024-03-07`; it never changes.
+	ID string `json:"id"`
+	// Always EVENT.
+	Kind EntityKind `json:"kind"`
+	// The name to show, e.g. `Accession of Sweden to NATO`; `search` finds entities by it.
+	Name string `json:"name"`
+	// Other names, in the order written, without duplicates or the name itself; `search` finds entities by them too.
+	Aliases []string `json:"aliases"`
+	// Identifiers in other systems (`iso3`, `wikidata`, `sha256`, ...), at most one per scheme, ordered by scheme.
+	ExternalIds []*ExternalID `json:"externalIds"`
+	// Typed properties, ordered by key; empty when there are none.
+	Properties []*Property `json:"properties"`
+	// Facts starting (OUT) or ending (IN) at this entity, valid at `asOf`:
+	// outgoing facts first, then incoming; each group by predicate name, then
+	// validFrom, then fact ID.
+	Relations *FactConnection `json:"relations"`
+	// The day it happened; null when not known. It places the event on the timeline.
 	Date *store.Date `json:"date,omitempty"`
-	// PARTICIPANT_IN facts pointing at this event.
+	// PARTICIPANT_IN facts pointing at this event, oldest first, whatever their valid time.
 	Participants []*Fact `json:"participants"`
 	// the transaction time this object was read at; nested fields default to it
 	KnownAt time.Time `json:"-"`
 }
 
-func (Event) IsNode()            {}
+func (Event) IsNode() {}
+
+// The readable, stable ID, `<prefix>/<key>` (`country/FIN`, `fact/fin-member-of-nato`); `node(id:)` finds it.
 func (this Event) GetID() string { return this.ID }
 
-func (Event) IsEntity()                {}
+func (Event) IsEntity() {}
+
+// The entity's kind, which its type and its ID's prefix also say.
 func (this Event) GetKind() EntityKind { return this.Kind }
-func (this Event) GetName() string     { return this.Name }
+
+// The name to show, e.g. `Finland`; `search` finds entities by it.
+func (this Event) GetName() string { return this.Name }
+
+// Other names, e.g. `Republic of Finland`, in the order written, without duplicates or the name itself; `search` finds entities by them too.
 func (this Event) GetAliases() []string {
 	if this.Aliases == nil {
 		return nil
@@ -294,6 +431,8 @@ func (this Event) GetAliases() []string {
 	}
 	return interfaceSlice
 }
+
+// Identifiers in other systems (`iso3`, `wikidata`, `sha256`, ...), at most one per scheme, ordered by scheme.
 func (this Event) GetExternalIds() []*ExternalID {
 	if this.ExternalIds == nil {
 		return nil
@@ -304,6 +443,8 @@ func (this Event) GetExternalIds() []*ExternalID {
 	}
 	return interfaceSlice
 }
+
+// Typed properties, ordered by key; empty when there are none.
 func (this Event) GetProperties() []*Property {
 	if this.Properties == nil {
 		return nil
@@ -315,18 +456,23 @@ func (this Event) GetProperties() []*Property {
 	return interfaceSlice
 }
 
-// Facts starting (OUT) or ending (IN) at this entity, valid at `asOf`.
+// Facts starting (OUT) or ending (IN) at this entity, valid at `asOf`:
+// outgoing facts first, then incoming; each group by predicate name, then
+// validFrom, then fact ID.
 func (this Event) GetRelations() *FactConnection { return this.Relations }
 
 // An exported document.
 type Export struct {
+	// The format asked for.
 	Format ExportFormat `json:"format"`
 	// The document's media type, e.g. `application/graphml+xml`.
 	MediaType string `json:"mediaType"`
 	// A file name for it, e.g. `alliancegraph-org-nato.graphml`.
-	FileName string          `json:"fileName"`
+	FileName string `json:"fileName"`
+	// How `content` is encoded: UTF8 for text formats, BASE64 for csv (a zip).
 	Encoding ContentEncoding `json:"encoding"`
-	Content  string          `json:"content"`
+	// The document: its text, or base64 of its bytes (see `encoding`).
+	Content string `json:"content"`
 	// The document's size in bytes (before base64).
 	Size int `json:"size"`
 	// Whether maxNodes cut the selection short.
@@ -340,48 +486,66 @@ type Export struct {
 type ExportSelection struct {
 	// Seed entity IDs; empty or omitted: the whole graph.
 	Ids []string `json:"ids,omitempty"`
-	// Hops from the seeds, 0 to 6.
+	// Hops from the seeds, 0 to 6 (outside is BAD_USER_INPUT); ignored for the whole graph.
 	Depth *int `json:"depth,omitempty"`
 	// Facts to follow and include; omitted: all.
 	Predicates []Predicate `json:"predicates,omitempty"`
 	// Entity kinds to include besides the seeds; omitted: all.
 	Kinds []EntityKind `json:"kinds,omitempty"`
-	// Only facts valid on this day; omitted: facts of every time (the whole history).
+	// Valid time (YYYY-MM-DD): only facts true on this day, validFrom <= asOf
+	// < validTo (a null bound is open). Omitted: every fact, whatever its
+	// dates (the whole history, for Gephi's timeline).
 	AsOf *store.Date `json:"asOf,omitempty"`
-	// The snapshot to read; omitted: the newest.
+	// Transaction time (RFC 3339): the snapshot to read; between two commits
+	// the earlier one is read. Omitted: the newest commit when the request
+	// started.
 	KnownAt *time.Time `json:"knownAt,omitempty"`
-	// Stop adding entities at this many (at most 1000).
+	// Stop adding entities at this many: 1 to 1000 (below is BAD_USER_INPUT,
+	// above LIMIT_EXCEEDED). A whole-graph export cut short holds the first
+	// entities only, and no facts.
 	MaxNodes *int `json:"maxNodes,omitempty"`
 }
 
 // An identifier in another system, e.g. scheme `iso3`, value `FIN`.
 type ExternalID struct {
+	// Which system: lower-case letters and digits, e.g. `iso3` (ISO 3166-1 alpha-3), `wikidata` (a QID), `sha256` (a document's text).
 	Scheme string `json:"scheme"`
-	Value  string `json:"value"`
+	// The identifier in that system, e.g. `FIN` or `Q33`.
+	Value string `json:"value"`
 }
 
+// An identifier in another system.
 type ExternalIDInput struct {
+	// Which system: 1 to 32 lower-case letters and digits, e.g. `iso3`, `wikidata`.
 	Scheme string `json:"scheme"`
-	Value  string `json:"value"`
+	// The identifier, non-empty, at most 200 bytes; another entity holding the same scheme and value is CONFLICT.
+	Value string `json:"value"`
 }
 
 // A dated, cited edge. True in the world during [validFrom, validTo): validFrom
 // inclusive, validTo exclusive; a null end is open.
 type Fact struct {
-	ID        string      `json:"id"`
-	Predicate Predicate   `json:"predicate"`
-	From      Entity      `json:"from"`
-	To        Entity      `json:"to"`
+	// The readable, stable ID, `fact/<key>`, e.g. `fact/fin-member-of-nato`; a state that leaves and rejoins has two facts.
+	ID string `json:"id"`
+	// The relation; it fixes which kinds `from` and `to` are (see Predicate).
+	Predicate Predicate `json:"predicate"`
+	// The entity the fact starts at, e.g. the member country.
+	From Entity `json:"from"`
+	// The entity the fact points to, e.g. the organization.
+	To Entity `json:"to"`
+	// The first day it was true (inclusive); null when it has no known start (true since before any date).
 	ValidFrom *store.Date `json:"validFrom,omitempty"`
 	// How precisely the sources state validFrom: DAY unless they give only the
 	// month or year, in which case validFrom is the first day of that month or
 	// year. Null when validFrom is null.
 	ValidFromPrecision *DatePrecision `json:"validFromPrecision,omitempty"`
-	ValidTo            *store.Date    `json:"validTo,omitempty"`
+	// The first day it was no longer true (exclusive); null while it is still true.
+	ValidTo *store.Date `json:"validTo,omitempty"`
 	// How precisely the sources state validTo, like validFromPrecision. Null when validTo is null.
 	ValidToPrecision *DatePrecision `json:"validToPrecision,omitempty"`
 	// The event that began this fact (for memberships, the accession).
-	Event      *Event      `json:"event,omitempty"`
+	Event *Event `json:"event,omitempty"`
+	// Typed properties, ordered by key, e.g. `role` or `office`; empty when there are none.
 	Properties []*Property `json:"properties"`
 	// At least one per fact.
 	Citations []*Citation `json:"citations"`
@@ -392,90 +556,134 @@ type Fact struct {
 	ToID    string    `json:"-"`
 }
 
-func (Fact) IsNode()            {}
+func (Fact) IsNode() {}
+
+// The readable, stable ID, `<prefix>/<key>` (`country/FIN`, `fact/fin-member-of-nato`); `node(id:)` finds it.
 func (this Fact) GetID() string { return this.ID }
 
+// A page of facts (Relay connection).
 type FactConnection struct {
-	TotalCount int         `json:"totalCount"`
-	PageInfo   *PageInfo   `json:"pageInfo"`
-	Edges      []*FactEdge `json:"edges"`
+	// How many facts match in all, across every page (for `Query.facts`, counted only when selected).
+	TotalCount int `json:"totalCount"`
+	// Where this page lies; `endCursor` continues it.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The facts of this page, in the field's order.
+	Edges []*FactEdge `json:"edges"`
 	// counts lazily when totalCount is asked and not already known
 	Counter Counter `json:"-"`
 }
 
+// One fact of a page.
 type FactEdge struct {
+	// This fact's place in the list: pass it as `after` to continue after it.
 	Cursor string `json:"cursor"`
-	Node   *Fact  `json:"node"`
+	// The fact.
+	Node *Fact `json:"node"`
 }
 
+// The fact a mutation wrote.
 type FactPayload struct {
+	// The input's `clientMutationId`, unchanged.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
-	Fact             *Fact   `json:"fact"`
+	// The fact as the commit left it.
+	Fact *Fact `json:"fact"`
 }
 
+// A text to store and scan for mentions.
 type IngestDocumentInput struct {
+	// Echoed in the payload, for the client to match answers to requests.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
-	// The document's text (UTF-8).
+	// The document's text (UTF-8), not blank (BAD_USER_INPUT otherwise). The
+	// request body limit (`--max-body`, 100 KiB by default) bounds its size.
 	Text string `json:"text"`
-	// A title for a document the graph does not cite yet.
+	// A title for a document the graph does not cite yet; ignored when a
+	// Document with the text's hash exists. Omitted: the text's first line (up
+	// to 120 characters).
 	Title *string `json:"title,omitempty"`
 }
 
+// What ingestDocument stored.
 type IngestPayload struct {
-	ClientMutationID *string   `json:"clientMutationId,omitempty"`
-	Document         *Document `json:"document"`
+	// The input's `clientMutationId`, unchanged.
+	ClientMutationID *string `json:"clientMutationId,omitempty"`
+	// The Document the text belongs to: the one whose `sha256` external ID is
+	// the text's hash, or a new `doc/sha256-<first 16 hex digits>` named by
+	// `title` (default: the text's first line).
+	Document *Document `json:"document"`
 	// SHA-256 of the text, hex.
 	Sha256 string `json:"sha256"`
 	// MENTIONS facts written or confirmed for this document.
 	Mentions []*Fact `json:"mentions"`
 }
 
+// A page of member countries (Relay connection).
 type MemberConnection struct {
-	TotalCount int           `json:"totalCount"`
-	PageInfo   *PageInfo     `json:"pageInfo"`
-	Edges      []*MemberEdge `json:"edges"`
+	// How many members match in all (on `asOf`, within the join filters), across every page.
+	TotalCount int `json:"totalCount"`
+	// Where this page lies; `endCursor` continues it, `startCursor` goes back with `before`.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The members of this page, in the order asked.
+	Edges []*MemberEdge `json:"edges"`
 }
 
 // A member country and the membership fact that makes it one.
 type MemberEdge struct {
+	// This member's place in the list: pass it as `after` (or `before`) to page from it.
 	Cursor string `json:"cursor"`
 	// The membership's validFrom (accession date).
 	Since *store.Date `json:"since,omitempty"`
 	// The membership's validTo (null while still a member).
 	Until *store.Date `json:"until,omitempty"`
-	Node  *Country    `json:"node"`
-	Fact  *Fact       `json:"fact"`
+	// The member country.
+	Node *Country `json:"node"`
+	// The MEMBER_OF fact valid on `asOf`, with its citations.
+	Fact *Fact `json:"fact"`
 }
 
+// The order of `Organization.members`.
 type MemberOrder struct {
-	Field     MemberOrderField `json:"field"`
-	Direction OrderDirection   `json:"direction"`
+	// What to order by.
+	Field MemberOrderField `json:"field"`
+	// Ascending or descending.
+	Direction OrderDirection `json:"direction"`
 }
 
+// A change of one membership in the subscribed organization.
 type MembershipChange struct {
-	At        time.Time            `json:"at"`
-	Author    string               `json:"author"`
-	Kind      MembershipChangeKind `json:"kind"`
-	FactID    string               `json:"factId"`
-	CountryID string               `json:"countryId"`
+	// The commit's transaction time: read with `knownAt` at or after it to see the state it made.
+	At time.Time `json:"at"`
+	// Who made it, as `Change.author` says.
+	Author string `json:"author"`
+	// What the commit did to the membership.
+	Kind MembershipChangeKind `json:"kind"`
+	// The MEMBER_OF fact's ID.
+	FactID string `json:"factId"`
+	// The member country's ID.
+	CountryID string `json:"countryId"`
 	// The fact as the commit left it (null when retracted).
 	Fact *Fact `json:"fact,omitempty"`
 }
 
+// Who joined and who left an organization between two days.
 type MembershipDiff struct {
+	// Memberships that began in the range, by date then name.
 	Joined []*MembershipDiffEntry `json:"joined"`
-	Left   []*MembershipDiffEntry `json:"left"`
+	// Memberships that ended in the range, by date then name.
+	Left []*MembershipDiffEntry `json:"left"`
 }
 
 // A country joining (on the fact's validFrom) or leaving (on its validTo).
 type MembershipDiffEntry struct {
-	Date    store.Date `json:"date"`
-	Country *Country   `json:"country"`
-	Fact    *Fact      `json:"fact"`
+	// The day: the fact's validFrom when joining; its validTo, the first day no longer a member, when leaving.
+	Date store.Date `json:"date"`
+	// The country.
+	Country *Country `json:"country"`
+	// The MEMBER_OF fact that began or ended.
+	Fact *Fact `json:"fact"`
 }
 
 // Every mutation needs `Authorization: Bearer <token>` (UNAUTHENTICATED
-// otherwise; FORBIDDEN on a read-only server). Each is one store transaction:
+// otherwise; FORBIDDEN on a read-only server or one with no tokens configured). Each is one store transaction:
 // it is validated in full and either written entirely or not at all. Refusals
 // carry BAD_USER_INPUT (malformed or unknown input) or CONFLICT (it collides
 // with what is stored: overlapping memberships, two holders of one office, an
@@ -483,28 +691,49 @@ type MembershipDiffEntry struct {
 type Mutation struct {
 }
 
+// An office a person holds, e.g. NATO Secretary General. One holder at a time
+// unless its boolean property `singleHolder` is false.
 type Office struct {
-	ID          string          `json:"id"`
-	Kind        EntityKind      `json:"kind"`
-	Name        string          `json:"name"`
-	Aliases     []string        `json:"aliases"`
-	ExternalIds []*ExternalID   `json:"externalIds"`
-	Properties  []*Property     `json:"properties"`
-	Relations   *FactConnection `json:"relations"`
-	// Who held the office on `asOf` (null when vacant).
+	// The readable, stable ID, `office/<key>`, e.g. `office/nato-secretary-general`; it never changes.
+	ID string `json:"id"`
+	// Always OFFICE.
+	Kind EntityKind `json:"kind"`
+	// The name to show, e.g. `Secretary General of NATO`; `search` finds entities by it.
+	Name string `json:"name"`
+	// Other names, in the order written, without duplicates or the name itself; `search` finds entities by them too.
+	Aliases []string `json:"aliases"`
+	// Identifiers in other systems (`iso3`, `wikidata`, `sha256`, ...), at most one per scheme, ordered by scheme.
+	ExternalIds []*ExternalID `json:"externalIds"`
+	// Typed properties, ordered by key, e.g. `singleHolder`; empty when there are none.
+	Properties []*Property `json:"properties"`
+	// Facts starting (OUT) or ending (IN) at this entity, valid at `asOf`:
+	// outgoing facts first, then incoming; each group by predicate name, then
+	// validFrom, then fact ID.
+	Relations *FactConnection `json:"relations"`
+	// Who held the office on `asOf` (default today); null when vacant. Of
+	// several holders at once (an office that is not single-holder), the one
+	// whose term began last.
 	Holder *Person `json:"holder,omitempty"`
-	// Every term in office, oldest first.
+	// Every term in office (its HOLDS facts), oldest first, whatever their valid time.
 	Terms []*Fact `json:"terms"`
 	// the transaction time this object was read at; nested fields default to it
 	KnownAt time.Time `json:"-"`
 }
 
-func (Office) IsNode()            {}
+func (Office) IsNode() {}
+
+// The readable, stable ID, `<prefix>/<key>` (`country/FIN`, `fact/fin-member-of-nato`); `node(id:)` finds it.
 func (this Office) GetID() string { return this.ID }
 
-func (Office) IsEntity()                {}
+func (Office) IsEntity() {}
+
+// The entity's kind, which its type and its ID's prefix also say.
 func (this Office) GetKind() EntityKind { return this.Kind }
-func (this Office) GetName() string     { return this.Name }
+
+// The name to show, e.g. `Finland`; `search` finds entities by it.
+func (this Office) GetName() string { return this.Name }
+
+// Other names, e.g. `Republic of Finland`, in the order written, without duplicates or the name itself; `search` finds entities by them too.
 func (this Office) GetAliases() []string {
 	if this.Aliases == nil {
 		return nil
@@ -515,6 +744,8 @@ func (this Office) GetAliases() []string {
 	}
 	return interfaceSlice
 }
+
+// Identifiers in other systems (`iso3`, `wikidata`, `sha256`, ...), at most one per scheme, ordered by scheme.
 func (this Office) GetExternalIds() []*ExternalID {
 	if this.ExternalIds == nil {
 		return nil
@@ -525,6 +756,8 @@ func (this Office) GetExternalIds() []*ExternalID {
 	}
 	return interfaceSlice
 }
+
+// Typed properties, ordered by key; empty when there are none.
 func (this Office) GetProperties() []*Property {
 	if this.Properties == nil {
 		return nil
@@ -536,39 +769,63 @@ func (this Office) GetProperties() []*Property {
 	return interfaceSlice
 }
 
-// Facts starting (OUT) or ending (IN) at this entity, valid at `asOf`.
+// Facts starting (OUT) or ending (IN) at this entity, valid at `asOf`:
+// outgoing facts first, then incoming; each group by predicate name, then
+// validFrom, then fact ID.
 func (this Office) GetRelations() *FactConnection { return this.Relations }
 
 // An organization; alliances such as NATO are organizations with members.
 type Organization struct {
-	ID          string          `json:"id"`
-	Kind        EntityKind      `json:"kind"`
-	Name        string          `json:"name"`
-	Aliases     []string        `json:"aliases"`
-	ExternalIds []*ExternalID   `json:"externalIds"`
-	Properties  []*Property     `json:"properties"`
-	Relations   *FactConnection `json:"relations"`
-	// How many countries were members on `asOf`.
+	// The readable, stable ID, `org/<key>`, e.g. `org/nato`; it never changes.
+	ID string `json:"id"`
+	// Always ORGANIZATION.
+	Kind EntityKind `json:"kind"`
+	// The name to show, e.g. `North Atlantic Treaty Organization`; `search` finds entities by it.
+	Name string `json:"name"`
+	// Other names, e.g. `NATO`, in the order written, without duplicates or the name itself; `search` finds entities by them too.
+	Aliases []string `json:"aliases"`
+	// Identifiers in other systems (`iso3`, `wikidata`, `sha256`, ...), at most one per scheme, ordered by scheme.
+	ExternalIds []*ExternalID `json:"externalIds"`
+	// Typed properties, ordered by key; empty when there are none.
+	Properties []*Property `json:"properties"`
+	// Facts starting (OUT) or ending (IN) at this entity, valid at `asOf`:
+	// outgoing facts first, then incoming; each group by predicate name, then
+	// validFrom, then fact ID.
+	Relations *FactConnection `json:"relations"`
+	// How many countries were members on `asOf` (default today).
 	MemberCount int `json:"memberCount"`
 	// Member countries on `asOf` (default today), optionally only those that
 	// joined after `joinedAfter` and before `joinedBefore` (both exclusive),
-	// ordered by name (default) or by accession date then name.
+	// ordered by name (default) or by accession date then name. Pages forward
+	// with `first`/`after` or backward with `last`/`before`; without `first`
+	// or `last`, the first 20.
 	Members *MemberConnection `json:"members"`
-	// Countries whose membership began (joined) or ended (left) after `from` and
-	// on or before `to`.
+	// Countries whose membership began (joined, on its validFrom) or ended
+	// (left, on its validTo) after `from` and on or before `to`, whatever
+	// `asOf`; each list by date, then name.
 	MembershipDiff *MembershipDiff `json:"membershipDiff"`
-	// Days on which countries joined, between `from` and `to` inclusive, oldest first.
+	// Days on which countries joined, between `from` and `to` inclusive, oldest
+	// first: every membership with a validFrom in range, including those that
+	// ended since.
 	Accessions []*Accession `json:"accessions"`
 	// the transaction time this object was read at; nested fields default to it
 	KnownAt time.Time `json:"-"`
 }
 
-func (Organization) IsNode()            {}
+func (Organization) IsNode() {}
+
+// The readable, stable ID, `<prefix>/<key>` (`country/FIN`, `fact/fin-member-of-nato`); `node(id:)` finds it.
 func (this Organization) GetID() string { return this.ID }
 
-func (Organization) IsEntity()                {}
+func (Organization) IsEntity() {}
+
+// The entity's kind, which its type and its ID's prefix also say.
 func (this Organization) GetKind() EntityKind { return this.Kind }
-func (this Organization) GetName() string     { return this.Name }
+
+// The name to show, e.g. `Finland`; `search` finds entities by it.
+func (this Organization) GetName() string { return this.Name }
+
+// Other names, e.g. `Republic of Finland`, in the order written, without duplicates or the name itself; `search` finds entities by them too.
 func (this Organization) GetAliases() []string {
 	if this.Aliases == nil {
 		return nil
@@ -579,6 +836,8 @@ func (this Organization) GetAliases() []string {
 	}
 	return interfaceSlice
 }
+
+// Identifiers in other systems (`iso3`, `wikidata`, `sha256`, ...), at most one per scheme, ordered by scheme.
 func (this Organization) GetExternalIds() []*ExternalID {
 	if this.ExternalIds == nil {
 		return nil
@@ -589,6 +848,8 @@ func (this Organization) GetExternalIds() []*ExternalID {
 	}
 	return interfaceSlice
 }
+
+// Typed properties, ordered by key; empty when there are none.
 func (this Organization) GetProperties() []*Property {
 	if this.Properties == nil {
 		return nil
@@ -600,16 +861,25 @@ func (this Organization) GetProperties() []*Property {
 	return interfaceSlice
 }
 
-// Facts starting (OUT) or ending (IN) at this entity, valid at `asOf`.
+// Facts starting (OUT) or ending (IN) at this entity, valid at `asOf`:
+// outgoing facts first, then incoming; each group by predicate name, then
+// validFrom, then fact ID.
 func (this Organization) GetRelations() *FactConnection { return this.Relations }
 
+// Where a page of a connection lies in the whole list (Relay).
 type PageInfo struct {
-	HasNextPage     bool    `json:"hasNextPage"`
-	HasPreviousPage bool    `json:"hasPreviousPage"`
-	StartCursor     *string `json:"startCursor,omitempty"`
-	EndCursor       *string `json:"endCursor,omitempty"`
+	// True when more items follow this page: read them with `after: endCursor`.
+	HasNextPage bool `json:"hasNextPage"`
+	// True when items come before this page: when it was asked for with `after`,
+	// or with `last` and items were cut from its start.
+	HasPreviousPage bool `json:"hasPreviousPage"`
+	// The first edge's cursor; null when the page is empty.
+	StartCursor *string `json:"startCursor,omitempty"`
+	// The last edge's cursor, to pass as `after` for the next page; null when the page is empty.
+	EndCursor *string `json:"endCursor,omitempty"`
 }
 
+// One way from `from` to `to`.
 type Path struct {
 	// The number of facts on the path.
 	Length int `json:"length"`
@@ -617,7 +887,9 @@ type Path struct {
 	Steps []*PathStep `json:"steps"`
 }
 
+// One entity on a path and the fact that led to it.
 type PathStep struct {
+	// The entity reached at this step; the first step's is `from`, the last's `to`.
 	Entity Entity `json:"entity"`
 	// The fact joining the previous step's entity to this one.
 	Fact *Fact `json:"fact,omitempty"`
@@ -625,26 +897,44 @@ type PathStep struct {
 	Direction *Direction `json:"direction,omitempty"`
 }
 
+// A person: a head of government, a Secretary General, ...
 type Person struct {
-	ID          string          `json:"id"`
-	Kind        EntityKind      `json:"kind"`
-	Name        string          `json:"name"`
-	Aliases     []string        `json:"aliases"`
-	ExternalIds []*ExternalID   `json:"externalIds"`
-	Properties  []*Property     `json:"properties"`
-	Relations   *FactConnection `json:"relations"`
+	// The readable, stable ID, `person/<key>`, e.g. `person/mark-rutte`; it never changes.
+	ID string `json:"id"`
+	// Always PERSON.
+	Kind EntityKind `json:"kind"`
+	// The name to show, e.g. `Mark Rutte`; `search` finds entities by it.
+	Name string `json:"name"`
+	// Other names, in the order written, without duplicates or the name itself; `search` finds entities by them too.
+	Aliases []string `json:"aliases"`
+	// Identifiers in other systems (`iso3`, `wikidata`, `sha256`, ...), at most one per scheme, ordered by scheme.
+	ExternalIds []*ExternalID `json:"externalIds"`
+	// Typed properties, ordered by key; empty when there are none.
+	Properties []*Property `json:"properties"`
+	// Facts starting (OUT) or ending (IN) at this entity, valid at `asOf`:
+	// outgoing facts first, then incoming; each group by predicate name, then
+	// validFrom, then fact ID.
+	Relations *FactConnection `json:"relations"`
 	// HOLDS facts: the offices this person held, oldest first (only those valid at `asOf` when given).
 	Terms []*Fact `json:"terms"`
 	// the transaction time this object was read at; nested fields default to it
 	KnownAt time.Time `json:"-"`
 }
 
-func (Person) IsNode()            {}
+func (Person) IsNode() {}
+
+// The readable, stable ID, `<prefix>/<key>` (`country/FIN`, `fact/fin-member-of-nato`); `node(id:)` finds it.
 func (this Person) GetID() string { return this.ID }
 
-func (Person) IsEntity()                {}
+func (Person) IsEntity() {}
+
+// The entity's kind, which its type and its ID's prefix also say.
 func (this Person) GetKind() EntityKind { return this.Kind }
-func (this Person) GetName() string     { return this.Name }
+
+// The name to show, e.g. `Finland`; `search` finds entities by it.
+func (this Person) GetName() string { return this.Name }
+
+// Other names, e.g. `Republic of Finland`, in the order written, without duplicates or the name itself; `search` finds entities by them too.
 func (this Person) GetAliases() []string {
 	if this.Aliases == nil {
 		return nil
@@ -655,6 +945,8 @@ func (this Person) GetAliases() []string {
 	}
 	return interfaceSlice
 }
+
+// Identifiers in other systems (`iso3`, `wikidata`, `sha256`, ...), at most one per scheme, ordered by scheme.
 func (this Person) GetExternalIds() []*ExternalID {
 	if this.ExternalIds == nil {
 		return nil
@@ -665,6 +957,8 @@ func (this Person) GetExternalIds() []*ExternalID {
 	}
 	return interfaceSlice
 }
+
+// Typed properties, ordered by key; empty when there are none.
 func (this Person) GetProperties() []*Property {
 	if this.Properties == nil {
 		return nil
@@ -676,27 +970,47 @@ func (this Person) GetProperties() []*Property {
 	return interfaceSlice
 }
 
-// Facts starting (OUT) or ending (IN) at this entity, valid at `asOf`.
+// Facts starting (OUT) or ending (IN) at this entity, valid at `asOf`:
+// outgoing facts first, then incoming; each group by predicate name, then
+// validFrom, then fact ID.
 func (this Person) GetRelations() *FactConnection { return this.Relations }
 
+// A place: a city, a region, a building.
 type Place struct {
-	ID          string          `json:"id"`
-	Kind        EntityKind      `json:"kind"`
-	Name        string          `json:"name"`
-	Aliases     []string        `json:"aliases"`
-	ExternalIds []*ExternalID   `json:"externalIds"`
-	Properties  []*Property     `json:"properties"`
-	Relations   *FactConnection `json:"relations"`
+	// The readable, stable ID, `place/<key>`; it never changes.
+	ID string `json:"id"`
+	// Always PLACE.
+	Kind EntityKind `json:"kind"`
+	// The name to show, e.g. `Brussels`; `search` finds entities by it.
+	Name string `json:"name"`
+	// Other names, in the order written, without duplicates or the name itself; `search` finds entities by them too.
+	Aliases []string `json:"aliases"`
+	// Identifiers in other systems (`iso3`, `wikidata`, `sha256`, ...), at most one per scheme, ordered by scheme.
+	ExternalIds []*ExternalID `json:"externalIds"`
+	// Typed properties, ordered by key; empty when there are none.
+	Properties []*Property `json:"properties"`
+	// Facts starting (OUT) or ending (IN) at this entity, valid at `asOf`:
+	// outgoing facts first, then incoming; each group by predicate name, then
+	// validFrom, then fact ID.
+	Relations *FactConnection `json:"relations"`
 	// the transaction time this object was read at; nested fields default to it
 	KnownAt time.Time `json:"-"`
 }
 
-func (Place) IsNode()            {}
+func (Place) IsNode() {}
+
+// The readable, stable ID, `<prefix>/<key>` (`country/FIN`, `fact/fin-member-of-nato`); `node(id:)` finds it.
 func (this Place) GetID() string { return this.ID }
 
-func (Place) IsEntity()                {}
+func (Place) IsEntity() {}
+
+// The entity's kind, which its type and its ID's prefix also say.
 func (this Place) GetKind() EntityKind { return this.Kind }
-func (this Place) GetName() string     { return this.Name }
+
+// The name to show, e.g. `Finland`; `search` finds entities by it.
+func (this Place) GetName() string { return this.Name }
+
+// Other names, e.g. `Republic of Finland`, in the order written, without duplicates or the name itself; `search` finds entities by them too.
 func (this Place) GetAliases() []string {
 	if this.Aliases == nil {
 		return nil
@@ -707,6 +1021,8 @@ func (this Place) GetAliases() []string {
 	}
 	return interfaceSlice
 }
+
+// Identifiers in other systems (`iso3`, `wikidata`, `sha256`, ...), at most one per scheme, ordered by scheme.
 func (this Place) GetExternalIds() []*ExternalID {
 	if this.ExternalIds == nil {
 		return nil
@@ -717,6 +1033,8 @@ func (this Place) GetExternalIds() []*ExternalID {
 	}
 	return interfaceSlice
 }
+
+// Typed properties, ordered by key; empty when there are none.
 func (this Place) GetProperties() []*Property {
 	if this.Properties == nil {
 		return nil
@@ -728,78 +1046,121 @@ func (this Place) GetProperties() []*Property {
 	return interfaceSlice
 }
 
-// Facts starting (OUT) or ending (IN) at this entity, valid at `asOf`.
+// Facts starting (OUT) or ending (IN) at this entity, valid at `asOf`:
+// outgoing facts first, then incoming; each group by predicate name, then
+// validFrom, then fact ID.
 func (this Place) GetRelations() *FactConnection { return this.Relations }
 
 // A typed property; `value` is its canonical text form.
 type Property struct {
-	Key   string       `json:"key"`
-	Type  PropertyType `json:"type"`
-	Value string       `json:"value"`
+	// The property's name, unique on its entity or fact, e.g. `role`.
+	Key string `json:"key"`
+	// The type `value` holds.
+	Type PropertyType `json:"type"`
+	// The value as text in the canonical form of its type (`42`, `3.5`, `true`, `2024-10-01`).
+	Value string `json:"value"`
 }
 
+// A typed property to write; keys must be unique on one entity or fact.
 type PropertyInput struct {
-	Key   string        `json:"key"`
-	Type  *PropertyType `json:"type,omitempty"`
-	Value string        `json:"value"`
+	// The property's name, non-empty.
+	Key string `json:"key"`
+	// The type of `value`.
+	Type *PropertyType `json:"type,omitempty"`
+	// The value as text; it must parse as `type` (BAD_USER_INPUT otherwise) and is stored in its canonical form.
+	Value string `json:"value"`
 }
 
+// Reading the graph. Every field of one request reads one snapshot, the
+// newest commit when the request started, unless a `knownAt` argument asks
+// for another; fields that read facts take `asOf` (valid time, default today).
 type Query struct {
 }
 
+// A fact to retract.
 type RetractFactInput struct {
+	// Echoed in the payload, for the client to match answers to requests.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
-	ID               string  `json:"id"`
+	// The fact's ID; NOT_FOUND when no fact has it.
+	ID string `json:"id"`
 }
 
+// What a retraction or deletion removed.
 type RetractPayload struct {
+	// The input's `clientMutationId`, unchanged.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 	// The IDs removed: the fact, or the entity and then its facts.
 	RemovedIds []string `json:"removedIds"`
 }
 
+// One search result.
 type SearchHit struct {
 	// Pass as `after` to get the hits after this one.
-	Cursor string  `json:"cursor"`
-	Score  float64 `json:"score"`
+	Cursor string `json:"cursor"`
+	// How the entity matched: 100 exact name, 90 exact alias, 70 name prefix,
+	// 60 alias prefix, 50 all words, 40 words with a typo.
+	Score float64 `json:"score"`
 	// The name or alias that matched.
 	Matched string `json:"matched"`
-	Entity  Entity `json:"entity"`
+	// The entity found.
+	Entity Entity `json:"entity"`
 }
 
+// A range of a text in Unicode code points (not bytes, not UTF-16 units), half-open: [start, end).
 type Span struct {
+	// The first code point, counted from 0.
 	Start int `json:"start"`
-	End   int `json:"end"`
+	// The code point after the last one (exclusive).
+	End int `json:"end"`
 }
 
+// A range of a source's text in Unicode code points, [start, end).
 type SpanInput struct {
+	// The first code point, counted from 0; not negative.
 	Start int `json:"start"`
-	End   int `json:"end"`
+	// The code point after the last one (exclusive); greater than `start`.
+	End int `json:"end"`
 }
 
+// A selection of entities and the facts between them, as `neighborhood` and the exports make it.
 type Subgraph struct {
+	// The selected entities: by kind (Country, Person, Organization, Office, Event, Place, Document), then by ID.
 	Nodes []Entity `json:"nodes"`
-	Facts []*Fact  `json:"facts"`
+	// Every fact between two of `nodes` that passes the predicate and `asOf` filters, by ID.
+	Facts []*Fact `json:"facts"`
 	// True when maxNodes stopped the selection from growing.
 	Truncated bool `json:"truncated"`
 }
 
 // Subscriptions run over a websocket (graphql-transport-ws) at /graphql.
+// They need no token. At most 10 run at once on one socket
+// (`--ws-max-subscriptions`; LIMIT_EXCEEDED beyond). A writer never waits for
+// a subscriber: each holds up to 64 commits, and commits beyond are dropped
+// for it and counted in `Change.missed`.
 type Subscription struct {
 }
 
+// A page of timeline entries (Relay connection, without totalCount).
 type TimelineConnection struct {
-	PageInfo *PageInfo       `json:"pageInfo"`
-	Edges    []*TimelineEdge `json:"edges"`
+	// Where this page lies; `endCursor` continues it.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// The entries of this page, in date order.
+	Edges []*TimelineEdge `json:"edges"`
 }
 
+// One timeline entry of a page.
 type TimelineEdge struct {
-	Cursor string         `json:"cursor"`
-	Node   *TimelineEntry `json:"node"`
+	// This entry's place on the timeline: pass it as `after` to continue after it.
+	Cursor string `json:"cursor"`
+	// The entry.
+	Node *TimelineEntry `json:"node"`
 }
 
+// One dated happening: an event, or a fact starting or ending.
 type TimelineEntry struct {
-	Date store.Date    `json:"date"`
+	// The day: the event's date, the fact's validFrom (STARTED) or its validTo (ENDED, the first day it was no longer true).
+	Date store.Date `json:"date"`
+	// What happened.
 	Kind HappeningKind `json:"kind"`
 	// The fact that began or ended.
 	Fact *Fact `json:"fact,omitempty"`
@@ -812,33 +1173,49 @@ type TimelineEntry struct {
 	KnownAt    time.Time `json:"-"`
 }
 
+// An entity to create or replace.
 type UpsertEntityInput struct {
+	// Echoed in the payload, for the client to match answers to requests.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
 	// The readable ID (`country/FIN`). When omitted, the entity is found by
-	// `externalIds` and, if none matches, created with ID `<kind>/<scheme>-<value>`
-	// from the first external ID.
-	ID      *string    `json:"id,omitempty"`
-	Kind    EntityKind `json:"kind"`
-	Name    string     `json:"name"`
-	Aliases []string   `json:"aliases,omitempty"`
-	// For events: the day it happened.
-	Date        *store.Date        `json:"date,omitempty"`
+	// `externalIds` (scheme by scheme, in alphabetical order) and, if none
+	// matches, created with ID `<prefix>/<scheme>-<value>` from the
+	// alphabetically first scheme (`country/iso3-FIN`). An ID whose prefix is
+	// not this kind's is BAD_USER_INPUT; without `id` or `externalIds`, too.
+	ID *string `json:"id,omitempty"`
+	// The kind; it cannot change. An external ID found on an entity of another kind is CONFLICT.
+	Kind EntityKind `json:"kind"`
+	// The name, non-empty after trimming spaces, at most 4096 bytes.
+	Name string `json:"name"`
+	// Other names; trimmed, duplicates and the name itself dropped. Omitted: none.
+	Aliases []string `json:"aliases,omitempty"`
+	// For events: the day it happened (Event.date; it places the event on the timeline).
+	Date *store.Date `json:"date,omitempty"`
+	// Identifiers in other systems, at most one per scheme. Omitted: none.
 	ExternalIds []*ExternalIDInput `json:"externalIds,omitempty"`
-	Properties  []*PropertyInput   `json:"properties,omitempty"`
+	// Typed properties, keys unique. Omitted: none.
+	Properties []*PropertyInput `json:"properties,omitempty"`
 }
 
+// What upsertEntity wrote.
 type UpsertEntityPayload struct {
+	// The input's `clientMutationId`, unchanged.
 	ClientMutationID *string `json:"clientMutationId,omitempty"`
-	Entity           Entity  `json:"entity"`
+	// The entity as the commit left it.
+	Entity Entity `json:"entity"`
 	// False when the entity already was exactly this.
 	Changed bool `json:"changed"`
 }
 
+// What a change did to an entity or fact.
 type ChangeOp string
 
 const (
+	// It was created (or created again after a retraction or deletion).
 	ChangeOpCreate ChangeOp = "CREATE"
+	// It was changed: an entity replaced; a fact corrected, ended or given a citation.
 	ChangeOpUpdate ChangeOp = "UPDATE"
+	// It was removed: a retracted fact or a deleted entity (or a fact retracted with it).
 	ChangeOpDelete ChangeOp = "DELETE"
 )
 
@@ -1012,13 +1389,15 @@ func (e DatePrecision) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Which way a fact points relative to an entity.
 type Direction string
 
 const (
 	// Facts whose `from` is the entity.
 	DirectionOut Direction = "OUT"
 	// Facts whose `to` is the entity.
-	DirectionIn   Direction = "IN"
+	DirectionIn Direction = "IN"
+	// Facts either way: OUT and IN together.
 	DirectionBoth Direction = "BOTH"
 )
 
@@ -1071,16 +1450,24 @@ func (e Direction) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The kinds of entity; each has its own ID prefix and GraphQL type.
 type EntityKind string
 
 const (
-	EntityKindCountry      EntityKind = "COUNTRY"
-	EntityKindPerson       EntityKind = "PERSON"
+	// A state (type Country); IDs `country/<ISO 3166-1 alpha-3>` for curated ones, e.g. `country/FIN`.
+	EntityKindCountry EntityKind = "COUNTRY"
+	// A person (type Person); IDs `person/<key>`, e.g. `person/mark-rutte`.
+	EntityKindPerson EntityKind = "PERSON"
+	// An organization, alliances included (type Organization); IDs `org/<key>`, e.g. `org/nato`.
 	EntityKindOrganization EntityKind = "ORGANIZATION"
-	EntityKindOffice       EntityKind = "OFFICE"
-	EntityKindEvent        EntityKind = "EVENT"
-	EntityKindPlace        EntityKind = "PLACE"
-	EntityKindDocument     EntityKind = "DOCUMENT"
+	// An office someone holds (type Office); IDs `office/<key>`, e.g. `office/nato-secretary-general`.
+	EntityKindOffice EntityKind = "OFFICE"
+	// A dated happening such as an accession or a handover (type Event); IDs `event/<key>`.
+	EntityKindEvent EntityKind = "EVENT"
+	// A place such as a city (type Place); IDs `place/<key>`.
+	EntityKindPlace EntityKind = "PLACE"
+	// A source document that facts cite (type Document); IDs `doc/<key>`.
+	EntityKindDocument EntityKind = "DOCUMENT"
 )
 
 var AllEntityKind = []EntityKind{
@@ -1215,6 +1602,7 @@ func (e ExportFormat) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The order of `Query.facts`.
 type FactOrder string
 
 const (
@@ -1269,6 +1657,7 @@ func (e FactOrder) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What a timeline entry records.
 type HappeningKind string
 
 const (
@@ -1329,6 +1718,7 @@ func (e HappeningKind) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What `Organization.members` is ordered by.
 type MemberOrderField string
 
 const (
@@ -1386,14 +1776,15 @@ func (e MemberOrderField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// How a commit changed a membership fact.
 type MembershipChangeKind string
 
 const (
-	// A new membership fact.
+	// A new membership fact (also one asserted again under the ID of a retracted one).
 	MembershipChangeKindJoined MembershipChangeKind = "JOINED"
-	// A membership fact got an end (validTo).
+	// A membership fact got an end (validTo), or a different one.
 	MembershipChangeKindLeft MembershipChangeKind = "LEFT"
-	// A membership fact was otherwise corrected.
+	// A membership fact was otherwise changed: its validFrom, event or citations.
 	MembershipChangeKindCorrected MembershipChangeKind = "CORRECTED"
 	// A membership fact was retracted (it was never true).
 	MembershipChangeKindRetracted MembershipChangeKind = "RETRACTED"
@@ -1449,10 +1840,13 @@ func (e MembershipChangeKind) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// Which way an order runs.
 type OrderDirection string
 
 const (
-	OrderDirectionAsc  OrderDirection = "ASC"
+	// Smallest first: A to Z, oldest first.
+	OrderDirectionAsc OrderDirection = "ASC"
+	// Largest first: Z to A, newest first.
 	OrderDirectionDesc OrderDirection = "DESC"
 )
 
@@ -1514,18 +1908,33 @@ func (e OrderDirection) MarshalJSON() ([]byte, error) {
 type Predicate string
 
 const (
-	PredicateMemberOf        Predicate = "MEMBER_OF"
-	PredicateHolds           Predicate = "HOLDS"
-	PredicatePartnerOf       Predicate = "PARTNER_OF"
-	PredicateParticipantIn   Predicate = "PARTICIPANT_IN"
-	PredicateLocatedIn       Predicate = "LOCATED_IN"
-	PredicateSucceeded       Predicate = "SUCCEEDED"
-	PredicateMentions        Predicate = "MENTIONS"
+	// Country -> Organization: a member state, from its accession (validFrom)
+	// to the day it no longer was (validTo). Two memberships of one state in one
+	// organization may not overlap in time (CONFLICT).
+	PredicateMemberOf Predicate = "MEMBER_OF"
+	// Person -> Office: one term in office. An office has one holder at a time
+	// (CONFLICT otherwise) unless its boolean property `singleHolder` is false.
+	PredicateHolds Predicate = "HOLDS"
+	// Country -> Organization: a partnership short of membership.
+	PredicatePartnerOf Predicate = "PARTNER_OF"
+	// Country, Person or Organization -> Event: took part in it (property `role`, e.g. `acceding state`).
+	PredicateParticipantIn Predicate = "PARTICIPANT_IN"
+	// Place, Event or Organization -> Place or Country: lies or took place there.
+	PredicateLocatedIn Predicate = "LOCATED_IN"
+	// Person -> Person: followed them in an office (property `office` names it).
+	PredicateSucceeded Predicate = "SUCCEEDED"
+	// Document -> any entity: the document names it; citations give the spans.
+	PredicateMentions Predicate = "MENTIONS"
+	// Organization -> Place: its headquarters.
 	PredicateHeadquarteredIn Predicate = "HEADQUARTERED_IN"
-	PredicateOfficeOf        Predicate = "OFFICE_OF"
-	PredicateFollows         Predicate = "FOLLOWS"
-	PredicateCitizenOf       Predicate = "CITIZEN_OF"
-	PredicateKnows           Predicate = "KNOWS"
+	// Office -> Organization or Country: the body the office belongs to.
+	PredicateOfficeOf Predicate = "OFFICE_OF"
+	// Event -> Event: came after it, as a source says.
+	PredicateFollows Predicate = "FOLLOWS"
+	// Person -> Country: a citizen of it.
+	PredicateCitizenOf Predicate = "CITIZEN_OF"
+	// Person -> Person: they know each other.
+	PredicateKnows Predicate = "KNOWS"
 )
 
 var AllPredicate = []Predicate{
@@ -1586,14 +1995,20 @@ func (e Predicate) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// The type of a property's value.
 type PropertyType string
 
 const (
-	PropertyTypeString  PropertyType = "STRING"
-	PropertyTypeInt     PropertyType = "INT"
-	PropertyTypeFloat   PropertyType = "FLOAT"
+	// Text, as written.
+	PropertyTypeString PropertyType = "STRING"
+	// A 64-bit integer, in decimal.
+	PropertyTypeInt PropertyType = "INT"
+	// A finite 64-bit floating-point number, in its shortest form that reads back the same (`3.5`, `1e+21`).
+	PropertyTypeFloat PropertyType = "FLOAT"
+	// `true` or `false`.
 	PropertyTypeBoolean PropertyType = "BOOLEAN"
-	PropertyTypeDate    PropertyType = "DATE"
+	// A calendar day, `YYYY-MM-DD`.
+	PropertyTypeDate PropertyType = "DATE"
 )
 
 var AllPropertyType = []PropertyType{
