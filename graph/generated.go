@@ -2545,7 +2545,7 @@ interface Entity implements Node {
     """
     At most this many items in the page: 0 to the page size limit
     (` + "`" + `--max-page` + "`" + `, 100 by default); more is LIMIT_EXCEEDED, a negative
-    number BAD_USER_INPUT. An explicit null returns every matching fact.
+    number BAD_USER_INPUT. An explicit null reads one full page (the page size limit).
     """
     first: Int = 20
     """
@@ -2700,7 +2700,7 @@ type Country implements Node & Entity {
     """
     At most this many items in the page: 0 to the page size limit
     (` + "`" + `--max-page` + "`" + `, 100 by default); more is LIMIT_EXCEEDED, a negative
-    number BAD_USER_INPUT. An explicit null returns every matching fact.
+    number BAD_USER_INPUT. An explicit null reads one full page (the page size limit).
     """
     first: Int = 20
     """
@@ -2788,7 +2788,7 @@ type Organization implements Node & Entity {
     """
     At most this many items in the page: 0 to the page size limit
     (` + "`" + `--max-page` + "`" + `, 100 by default); more is LIMIT_EXCEEDED, a negative
-    number BAD_USER_INPUT. An explicit null returns every matching fact.
+    number BAD_USER_INPUT. An explicit null reads one full page (the page size limit).
     """
     first: Int = 20
     """
@@ -2844,7 +2844,7 @@ type Organization implements Node & Entity {
     """
     At most this many items in the page: 0 to the page size limit
     (` + "`" + `--max-page` + "`" + `, 100 by default); more is LIMIT_EXCEEDED, a negative
-    number BAD_USER_INPUT.
+    number BAD_USER_INPUT. With neither first nor last, one full page.
     """
     first: Int
     """
@@ -2946,7 +2946,7 @@ type Person implements Node & Entity {
     """
     At most this many items in the page: 0 to the page size limit
     (` + "`" + `--max-page` + "`" + `, 100 by default); more is LIMIT_EXCEEDED, a negative
-    number BAD_USER_INPUT. An explicit null returns every matching fact.
+    number BAD_USER_INPUT. An explicit null reads one full page (the page size limit).
     """
     first: Int = 20
     """
@@ -3018,7 +3018,7 @@ type Office implements Node & Entity {
     """
     At most this many items in the page: 0 to the page size limit
     (` + "`" + `--max-page` + "`" + `, 100 by default); more is LIMIT_EXCEEDED, a negative
-    number BAD_USER_INPUT. An explicit null returns every matching fact.
+    number BAD_USER_INPUT. An explicit null reads one full page (the page size limit).
     """
     first: Int = 20
     """
@@ -3101,7 +3101,7 @@ type Event implements Node & Entity {
     """
     At most this many items in the page: 0 to the page size limit
     (` + "`" + `--max-page` + "`" + `, 100 by default); more is LIMIT_EXCEEDED, a negative
-    number BAD_USER_INPUT. An explicit null returns every matching fact.
+    number BAD_USER_INPUT. An explicit null reads one full page (the page size limit).
     """
     first: Int = 20
     """
@@ -3166,7 +3166,7 @@ type Place implements Node & Entity {
     """
     At most this many items in the page: 0 to the page size limit
     (` + "`" + `--max-page` + "`" + `, 100 by default); more is LIMIT_EXCEEDED, a negative
-    number BAD_USER_INPUT. An explicit null returns every matching fact.
+    number BAD_USER_INPUT. An explicit null reads one full page (the page size limit).
     """
     first: Int = 20
     """
@@ -3218,7 +3218,7 @@ type Document implements Node & Entity {
     """
     At most this many items in the page: 0 to the page size limit
     (` + "`" + `--max-page` + "`" + `, 100 by default); more is LIMIT_EXCEEDED, a negative
-    number BAD_USER_INPUT. An explicit null returns every matching fact.
+    number BAD_USER_INPUT. An explicit null reads one full page (the page size limit).
     """
     first: Int = 20
     """

@@ -77,6 +77,7 @@ const DefaultMaxPage = 100
 // paginate applies Relay paging to n items sorted by unique keys,
 // ascending (or descending with desc). after/before select by key, so a
 // cursor stays meaningful when items are added or removed around it.
+// With neither first nor last it returns the first full page.
 func (r *Resolver) paginate(n int, key func(int) string, desc bool, a pageArgs) (window, error) {
 	// beyond reports whether item i comes after cursor key k in list order.
 	beyond := func(i int, k string) bool {
@@ -105,6 +106,12 @@ func (r *Resolver) paginate(n int, key func(int) string, desc bool, a pageArgs) 
 	}
 	hi = max(hi, lo)
 	info := &model.PageInfo{HasPreviousPage: lo > 0, HasNextPage: hi < n}
+	if a.first == nil && a.last == nil {
+		// Neither given (or an explicit null): one full page, never the
+		// whole list, so no argument value makes a connection unbounded.
+		full := r.maxPage()
+		a.first = &full
+	}
 	if a.first != nil && hi-lo > *a.first {
 		hi = lo + *a.first
 		info.HasNextPage = true

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -46,4 +47,27 @@ func FuzzID(f *testing.F) {
 			t.Fatalf("SplitID(%q) = %v %q", s, k, key)
 		}
 	})
+}
+
+// TestPaginateIsBounded: with neither first nor last (an explicit null
+// included), a connection returns one full page, not the whole list.
+func TestPaginateIsBounded(t *testing.T) {
+	r := &Resolver{MaxPage: 10}
+	key := func(i int) string { return fmt.Sprintf("%05d", i) }
+	one := 3
+	for _, tc := range []struct {
+		name   string
+		a      pageArgs
+		lo, hi int
+		next   bool
+	}{
+		{"neither", pageArgs{}, 0, 10, true},
+		{"first", pageArgs{first: &one}, 0, 3, true},
+		{"last", pageArgs{last: &one}, 247, 250, false},
+	} {
+		w, err := r.paginate(250, key, false, tc.a)
+		if err != nil || w.lo != tc.lo || w.hi != tc.hi || w.info.HasNextPage != tc.next {
+			t.Errorf("%s: [%d,%d) next=%v, %v; want [%d,%d) next=%v", tc.name, w.lo, w.hi, w.info.HasNextPage, err, tc.lo, tc.hi, tc.next)
+		}
+	}
 }
