@@ -34,6 +34,7 @@ type hostile struct {
 	msg         string // a word the message must contain
 	data        string // when no error is expected: the data
 	plain       bool   // answered by net/http itself, not as JSON
+	maxBody     int    // when set: the answer's body must be smaller
 }
 
 // TestHostileRequests sends each item of the hardening issue's list
@@ -85,6 +86,10 @@ func TestHostileRequests(t *testing.T) {
 		{name: "100 aliases", body: q("{ " + aliases(100) + " }"), status: 200, code: "LIMIT_EXCEEDED", msg: "100 aliases"},
 		{name: "500 duplicated scalar fields merge into one", body: q(`{ alliance(id: "org/nato") { ` + strings.Repeat("name ", 500) + `} }`), status: 200, data: `{"alliance":{"name":"North Atlantic Treaty Organization"}}`},
 		{name: "500 duplicated list fields cost each", body: q(`{ alliance(id: "org/nato") { ` + strings.Repeat("members(first: 10) { totalCount } ", 500) + `} }`), status: 200, code: "LIMIT_EXCEEDED", msg: "complexity"},
+		// Each fragment is measured once: expanded, this query has 2^25
+		// alliance fields, and measuring it by expanding it burned the CPU
+		// past the deadline and past the client leaving.
+		{name: "fragment bomb: 26 fragments each spreading the next twice", body: q(fragmentBomb(26, `alliance(id: "org/nato") { name }`)), status: 200, code: "LIMIT_EXCEEDED", msg: "complexity"},
 		// 100,000 directives are 1.9 MB of query text: over the body limit
 		// (413) by POST before any parsing; by GET over net/http's request
 		// header limit, answered 431 in plain text before any handler runs.
@@ -115,6 +120,9 @@ func TestHostileRequests(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			before := storeDump(t, db)
 			r := tc.send(t, srv.URL)
+			if tc.maxBody > 0 && len(r.body) >= tc.maxBody {
+				t.Errorf("answer is %d bytes, want under %d: %.300s", len(r.body), tc.maxBody, r.body)
+			}
 			if r.status != tc.status {
 				t.Fatalf("status %d, want %d: %.400s", r.status, tc.status, r.body)
 			}
@@ -143,23 +151,61 @@ func TestHostileRequests(t *testing.T) {
 	}
 }
 
+// answerBound is how long a hostile request may go unanswered before the
+// test fails: far more than any of them needs, so it fails only on a
+// request the server works on without end.
+const answerBound = 20 * time.Second
+
 func (tc hostile) send(t *testing.T, base string) reply {
 	t.Helper()
 	h := map[string]string{}
 	if tc.auth {
 		h["Authorization"] = "Bearer " + aliceToken
 	}
-	if tc.method == "GET" {
-		return send(t, "GET", base+"/graphql?query="+url.QueryEscape(tc.query)+tc.params, "", nil, h)
-	}
-	method, ct := tc.method, tc.contentType
+	method, ct, target, body := tc.method, tc.contentType, base+"/graphql", io.Reader(bytes.NewReader(tc.body))
 	if method == "" {
 		method = "POST"
 	}
 	if ct == "" {
 		ct = "application/json"
 	}
-	return send(t, method, base+"/graphql", ct, bytes.NewReader(tc.body), h)
+	if method == "GET" {
+		ct, target, body = "", base+"/graphql?query="+url.QueryEscape(tc.query)+tc.params, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), answerBound)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, target, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ct != "" {
+		req.Header.Set("Content-Type", ct)
+	}
+	for k, v := range h {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("not answered within %v: %v", answerBound, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("answer not read within %v: %v", answerBound, err)
+	}
+	return reply{resp.StatusCode, resp.Header, b}
+}
+
+// fragmentBomb returns a query of n fragments, each spreading the next
+// twice, the last selecting leaf: expanded, it selects leaf 2^(n-1) times.
+func fragmentBomb(n int, leaf string) string {
+	var b strings.Builder
+	b.WriteString("{ ...F0 }")
+	for i := range n - 1 {
+		fmt.Fprintf(&b, " fragment F%d on Query { ...F%d ...F%d }", i, i+1, i+1)
+	}
+	fmt.Fprintf(&b, " fragment F%d on Query { %s }", n-1, leaf)
+	return b.String()
 }
 
 // nested returns a query whose fields nest n objects deep.
