@@ -85,10 +85,17 @@ func TestHostileRequests(t *testing.T) {
 		{name: "16-deep nesting", body: q(nested(16)), status: 200, code: "LIMIT_EXCEEDED", msg: "depth limit of 10"},
 		{name: "100 aliases", body: q("{ " + aliases(100) + " }"), status: 200, code: "LIMIT_EXCEEDED", msg: "100 aliases"},
 		{name: "500 duplicated scalar fields merge into one", body: q(`{ alliance(id: "org/nato") { ` + strings.Repeat("name ", 500) + `} }`), status: 200, data: `{"alliance":{"name":"North Atlantic Treaty Organization"}}`},
-		{name: "500 duplicated list fields cost each", body: q(`{ alliance(id: "org/nato") { ` + strings.Repeat("members(first: 10) { totalCount } ", 500) + `} }`), status: 200, code: "LIMIT_EXCEEDED", msg: "complexity"},
+		{name: "100 duplicated list fields cost each", body: q(`{ alliance(id: "org/nato") { ` + strings.Repeat("members(first: 10) { totalCount } ", 100) + `} }`), status: 200, code: "LIMIT_EXCEEDED", msg: "complexity"},
+		{name: "500 duplicated list fields", body: q(`{ alliance(id: "org/nato") { ` + strings.Repeat("members(first: 10) { totalCount } ", 500) + `} }`), status: 200, code: "LIMIT_EXCEEDED", msg: "share a response name"},
 		// Each fragment is measured once: expanded, this query has 2^25
 		// alliance fields, and measuring it by expanding it burned the CPU
 		// past the deadline and past the client leaving.
+		// Validation compares every two fields that share a response name;
+		// these are refused before it runs, and its errors are capped.
+		{name: "900 aliased fields that conflict", body: q("{ " + strings.Repeat(`a:alliance(id:"x0"){name} a:alliance(id:"x1"){name} `, 450) + "}"), status: 200, code: "LIMIT_EXCEEDED", msg: "alias limit", maxBody: 64 << 10},
+		{name: "900 unaliased fields that conflict", body: q("{ " + strings.Repeat(`alliance(id:"x0"){name} alliance(id:"x1"){name} `, 450) + "}"), status: 200, code: "LIMIT_EXCEEDED", msg: "share a response name", maxBody: 64 << 10},
+		{name: "5,000 duplicates of one scalar field", body: q(`{ alliance(id: "org/nato") { ` + strings.Repeat("name ", 5000) + `} }`), status: 200, code: "LIMIT_EXCEEDED", msg: "share a response name"},
+		{name: "2,000 unknown fields", body: q("{ " + unknownFields(2000) + " }"), status: 422, code: "BAD_USER_INPUT", msg: "Cannot query field", maxBody: 64 << 10},
 		{name: "fragment bomb: 26 fragments each spreading the next twice", body: q(fragmentBomb(26, `alliance(id: "org/nato") { name }`)), status: 200, code: "LIMIT_EXCEEDED", msg: "complexity"},
 		// 100,000 directives are 1.9 MB of query text: over the body limit
 		// (413) by POST before any parsing; by GET over net/http's request
@@ -194,6 +201,16 @@ func (tc hostile) send(t *testing.T, base string) reply {
 		t.Fatalf("answer not read within %v: %v", answerBound, err)
 	}
 	return reply{resp.StatusCode, resp.Header, b}
+}
+
+// unknownFields returns n fields the schema does not have, each a
+// validation error of its own.
+func unknownFields(n int) string {
+	fs := make([]string, n)
+	for i := range fs {
+		fs[i] = fmt.Sprintf("x%d", i)
+	}
+	return strings.Join(fs, " ")
 }
 
 // fragmentBomb returns a query of n fragments, each spreading the next
@@ -352,5 +369,53 @@ func TestWebsocketHostile(t *testing.T) {
 		}
 		stillServes(t, srv.URL)
 		wsOpen(t, ctx, srv.URL)
+	})
+}
+
+// TestValidationErrorCap: a document with thousands of validation errors
+// gets the first 20 and one saying the rest were left out, with
+// suggestions and without (--production swaps gqlgen's suggestion rules,
+// which must stay capped); a message naming hundreds of subfield
+// conflicts is cut short.
+func TestValidationErrorCap(t *testing.T) {
+	for _, production := range []bool{false, true} {
+		t.Run(fmt.Sprintf("production=%v", production), func(t *testing.T) {
+			srv, _ := newHardServer(t, func(c *serveConfig) { c.limits.Production = production }, nil)
+			r := send(t, "POST", srv.URL+"/graphql", "application/json", bytes.NewReader(jsonBody(t, map[string]any{
+				"query": "{ " + unknownFields(2000) + " }"})), nil)
+			g := r.gql(t)
+			if r.status != 422 || len(g.Errors) != 21 {
+				t.Fatalf("status %d, %d errors, want 422 and 21: %.300s", r.status, len(g.Errors), r.body)
+			}
+			for i, e := range g.Errors {
+				if e.Extensions["code"] != "BAD_USER_INPUT" {
+					t.Errorf("error %d: code %v", i, e.Extensions["code"])
+				}
+			}
+			if !strings.Contains(g.Errors[0].Message, `"x0"`) || !strings.Contains(g.Errors[19].Message, `"x19"`) {
+				t.Errorf("not the first 20 errors: %q … %q", g.Errors[0].Message, g.Errors[19].Message)
+			}
+			if last := g.Errors[20].Message; !strings.Contains(last, "too many validation errors") {
+				t.Errorf("last error %q", last)
+			}
+			stillServes(t, srv.URL)
+		})
+	}
+	t.Run("long conflict message", func(t *testing.T) {
+		srv, _ := newHardServer(t, nil, nil)
+		q := `{ alliance(id: "org/nato") { ` + strings.Repeat("members(first: 1) { totalCount } ", 300) + `} alliance(id: "org/nato") { members(first: 2) { totalCount } } }`
+		r := send(t, "POST", srv.URL+"/graphql", "application/json", bytes.NewReader(jsonBody(t, map[string]any{"query": q})), nil)
+		g := r.gql(t)
+		if r.status != 422 || len(g.Errors) == 0 || len(g.Errors) > 21 {
+			t.Fatalf("status %d, %d errors: %.300s", r.status, len(g.Errors), r.body)
+		}
+		for _, e := range g.Errors {
+			if len(e.Message) > 1100 {
+				t.Errorf("a message of %d bytes: %.200s…", len(e.Message), e.Message)
+			}
+		}
+		if !strings.Contains(g.Errors[0].Message, "more bytes)") {
+			t.Errorf("first message not cut: %.300s", g.Errors[0].Message)
+		}
 	})
 }

@@ -34,8 +34,10 @@ func NewHandler(r *Resolver, lim Limits, ws Socket, log *slog.Logger) http.Handl
 	srv.AddTransport(ws.transport())
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	docs := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(docs)
 	srv.SetParserTokenLimit(lim.MaxTokens)
+	srv.SetValidationRulesFn(cappedRules)
 	srv.SetDisableSuggestion(lim.Production)
 	if lim.Production {
 		srv.Use(noIntrospection{})
@@ -43,6 +45,7 @@ func NewHandler(r *Resolver, lim Limits, ws Socket, log *slog.Logger) http.Handl
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(preValidation{lim: lim, cache: docs})
 	srv.Use(getQueriesOnly{})
 	srv.Use(deferOnSocketOnly{})
 	srv.Use(limitsExt{lim: lim})

@@ -139,9 +139,10 @@ func (m *measure) add(o measure) {
 	m.directives = satAdd(m.directives, o.directives)
 }
 
-// operation measures op; check over afterwards.
+// operation measures op; check over afterwards. One walker may measure
+// several operations of a document: fragments stay measured, and visited
+// counts on.
 func (w *walker) operation(op *ast.OperationDefinition) measure {
-	w.memo, w.visiting = map[string]measure{}, map[string]bool{}
 	m := w.set(op.SelectionSet)
 	m.directives = satAdd(m.directives, len(op.Directives))
 	return m
@@ -183,6 +184,9 @@ func (w *walker) set(set ast.SelectionSet) measure {
 
 // fragment measures the fragment named name once.
 func (w *walker) fragment(name string) measure {
+	if w.memo == nil {
+		w.memo, w.visiting = map[string]measure{}, map[string]bool{}
+	}
 	if m, ok := w.memo[name]; ok || w.visiting[name] {
 		return m // a cycle (validation refuses them) adds nothing
 	}
