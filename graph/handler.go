@@ -24,8 +24,10 @@ import (
 // NewHandler returns the GraphQL endpoint: JSON POST and GET (queries
 // only) transports, websocket subscriptions, introspection and "Did you
 // mean" suggestions (both off with lim.Production), persisted queries, the
-// limits, the write gate, the error presenter and a per-operation snapshot
-// and dataloaders.
+// limits (those that need no schema before validation, see preValidation),
+// the write gate, the error presenter, a per-operation snapshot and
+// dataloaders, and the resolver deadline for every operation but a
+// subscription, whichever transport brought it.
 func NewHandler(r *Resolver, lim Limits, ws Socket, log *slog.Logger) http.Handler {
 	if r.MaxPage == 0 {
 		r.MaxPage = lim.MaxPage
@@ -56,7 +58,9 @@ func NewHandler(r *Resolver, lim Limits, ws Socket, log *slog.Logger) http.Handl
 	srv.SetErrorPresenter(errorPresenter(log, lim.Production))
 	srv.SetRecoverFunc(recoverFunc(log))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		return ws.boundSubscriptions(withOpState(ctx, r.DB, r.LoaderWait), next)
+		return ws.boundSubscriptions(withOpState(ctx, r.DB, r.LoaderWait), func(ctx context.Context) graphql.ResponseHandler {
+			return socketDeadline(ctx, lim.Timeout, next)
+		})
 	})
 	plain := withTimeout(lim, checkTransport(lim, limitBody(lim, srv)))
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
