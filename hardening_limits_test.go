@@ -36,6 +36,7 @@ type hostile struct {
 	msg         string // a word the message must contain
 	data        string // when no error is expected: the data
 	plain       bool   // answered by net/http itself, not as JSON
+	maxBody     int    // when set: the answer's body must be smaller
 }
 
 // TestHostileRequests sends each item of the hardening issue's list
@@ -87,7 +88,18 @@ func TestHostileRequests(t *testing.T) {
 		{name: "16-deep nesting", body: q(nested(16)), status: 200, code: "LIMIT_EXCEEDED", msg: "depth limit of 10"},
 		{name: "100 aliases", body: q("{ " + aliases(100) + " }"), status: 200, code: "LIMIT_EXCEEDED", msg: "100 aliases"},
 		{name: "500 duplicated scalar fields merge into one", body: q(`{ alliance(id: "org/nato") { ` + strings.Repeat("name ", 500) + `} }`), status: 200, data: `{"alliance":{"name":"North Atlantic Treaty Organization"}}`},
-		{name: "500 duplicated list fields cost each", body: q(`{ alliance(id: "org/nato") { ` + strings.Repeat("members(first: 10) { totalCount } ", 500) + `} }`), status: 200, code: "LIMIT_EXCEEDED", msg: "complexity"},
+		{name: "100 duplicated list fields cost each", body: q(`{ alliance(id: "org/nato") { ` + strings.Repeat("members(first: 10) { totalCount } ", 100) + `} }`), status: 200, code: "LIMIT_EXCEEDED", msg: "complexity"},
+		{name: "500 duplicated list fields", body: q(`{ alliance(id: "org/nato") { ` + strings.Repeat("members(first: 10) { totalCount } ", 500) + `} }`), status: 200, code: "LIMIT_EXCEEDED", msg: "share a response name"},
+		// Each fragment is measured once: expanded, this query has 2^25
+		// alliance fields, and measuring it by expanding it burned the CPU
+		// past the deadline and past the client leaving.
+		// Validation compares every two fields that share a response name;
+		// these are refused before it runs, and its errors are capped.
+		{name: "900 aliased fields that conflict", body: q("{ " + strings.Repeat(`a:alliance(id:"x0"){name} a:alliance(id:"x1"){name} `, 450) + "}"), status: 200, code: "LIMIT_EXCEEDED", msg: "alias limit", maxBody: 64 << 10},
+		{name: "900 unaliased fields that conflict", body: q("{ " + strings.Repeat(`alliance(id:"x0"){name} alliance(id:"x1"){name} `, 450) + "}"), status: 200, code: "LIMIT_EXCEEDED", msg: "share a response name", maxBody: 64 << 10},
+		{name: "5,000 duplicates of one scalar field", body: q(`{ alliance(id: "org/nato") { ` + strings.Repeat("name ", 5000) + `} }`), status: 200, code: "LIMIT_EXCEEDED", msg: "share a response name"},
+		{name: "2,000 unknown fields", body: q("{ " + unknownFields(2000) + " }"), status: 200, code: "BAD_USER_INPUT", msg: "Cannot query field", maxBody: 64 << 10},
+		{name: "fragment bomb: 26 fragments each spreading the next twice", body: q(fragmentBomb(26, `alliance(id: "org/nato") { name }`)), status: 200, code: "LIMIT_EXCEEDED", msg: "complexity"},
 		// 100,000 directives are 1.9 MB of query text: over the body limit
 		// (413) by POST before any parsing; by GET over net/http's request
 		// header limit, answered 431 in plain text before any handler runs.
@@ -122,6 +134,9 @@ func TestHostileRequests(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			before := storeDump(t, db)
 			r := tc.send(t, srv.URL)
+			if tc.maxBody > 0 && len(r.body) >= tc.maxBody {
+				t.Errorf("answer is %d bytes, want under %d: %.300s", len(r.body), tc.maxBody, r.body)
+			}
 			if r.status != tc.status {
 				t.Fatalf("status %d, want %d: %.400s", r.status, tc.status, r.body)
 			}
@@ -150,6 +165,11 @@ func TestHostileRequests(t *testing.T) {
 	}
 }
 
+// answerBound is how long a hostile request may go unanswered before the
+// test fails: far more than any of them needs, so it fails only on a
+// request the server works on without end.
+const answerBound = 20 * time.Second
+
 func (tc hostile) send(t *testing.T, base string) reply {
 	t.Helper()
 	h := map[string]string{}
@@ -159,17 +179,60 @@ func (tc hostile) send(t *testing.T, base string) reply {
 	if tc.auth {
 		h["Authorization"] = "Bearer " + aliceToken
 	}
-	if tc.method == "GET" {
-		return send(t, "GET", base+"/graphql?query="+url.QueryEscape(tc.query)+tc.params, "", nil, h)
-	}
-	method, ct := tc.method, tc.contentType
+	method, ct, target, body := tc.method, tc.contentType, base+"/graphql", io.Reader(bytes.NewReader(tc.body))
 	if method == "" {
 		method = "POST"
 	}
 	if ct == "" {
 		ct = "application/json"
 	}
-	return send(t, method, base+"/graphql", ct, bytes.NewReader(tc.body), h)
+	if method == "GET" {
+		ct, target, body = "", base+"/graphql?query="+url.QueryEscape(tc.query)+tc.params, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), answerBound)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, target, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ct != "" {
+		req.Header.Set("Content-Type", ct)
+	}
+	for k, v := range h {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("not answered within %v: %v", answerBound, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("answer not read within %v: %v", answerBound, err)
+	}
+	return reply{resp.StatusCode, resp.Header, b}
+}
+
+// unknownFields returns n fields the schema does not have, each a
+// validation error of its own.
+func unknownFields(n int) string {
+	fs := make([]string, n)
+	for i := range fs {
+		fs[i] = fmt.Sprintf("x%d", i)
+	}
+	return strings.Join(fs, " ")
+}
+
+// fragmentBomb returns a query of n fragments, each spreading the next
+// twice, the last selecting leaf: expanded, it selects leaf 2^(n-1) times.
+func fragmentBomb(n int, leaf string) string {
+	var b strings.Builder
+	b.WriteString("{ ...F0 }")
+	for i := range n - 1 {
+		fmt.Fprintf(&b, " fragment F%d on Query { ...F%d ...F%d }", i, i+1, i+1)
+	}
+	fmt.Fprintf(&b, " fragment F%d on Query { %s }", n-1, leaf)
+	return b.String()
 }
 
 // nested returns a query whose fields nest n objects deep.
@@ -347,5 +410,53 @@ func TestWebsocketHostile(t *testing.T) {
 			t.Fatalf("got %s %q", code, msg)
 		}
 		stillServes(t, srv.URL)
+	})
+}
+
+// TestValidationErrorCap: a document with thousands of validation errors
+// gets the first 20 and one saying the rest were left out, with
+// suggestions and without (--production swaps gqlgen's suggestion rules,
+// which must stay capped); a message naming hundreds of subfield
+// conflicts is cut short.
+func TestValidationErrorCap(t *testing.T) {
+	for _, production := range []bool{false, true} {
+		t.Run(fmt.Sprintf("production=%v", production), func(t *testing.T) {
+			srv, _ := newHardServer(t, func(c *serveConfig) { c.limits.Production = production }, nil)
+			r := send(t, "POST", srv.URL+"/graphql", "application/json", bytes.NewReader(jsonBody(t, map[string]any{
+				"query": "{ " + unknownFields(2000) + " }"})), nil)
+			g := r.gql(t)
+			if r.status != 200 || len(g.Errors) != 21 {
+				t.Fatalf("status %d, %d errors, want 200 and 21: %.300s", r.status, len(g.Errors), r.body)
+			}
+			for i, e := range g.Errors {
+				if e.Extensions["code"] != "BAD_USER_INPUT" {
+					t.Errorf("error %d: code %v", i, e.Extensions["code"])
+				}
+			}
+			if !strings.Contains(g.Errors[0].Message, `"x0"`) || !strings.Contains(g.Errors[19].Message, `"x19"`) {
+				t.Errorf("not the first 20 errors: %q … %q", g.Errors[0].Message, g.Errors[19].Message)
+			}
+			if last := g.Errors[20].Message; !strings.Contains(last, "too many validation errors") {
+				t.Errorf("last error %q", last)
+			}
+			stillServes(t, srv.URL)
+		})
+	}
+	t.Run("long conflict message", func(t *testing.T) {
+		srv, _ := newHardServer(t, nil, nil)
+		q := `{ alliance(id: "org/nato") { ` + strings.Repeat("members(first: 1) { totalCount } ", 300) + `} alliance(id: "org/nato") { members(first: 2) { totalCount } } }`
+		r := send(t, "POST", srv.URL+"/graphql", "application/json", bytes.NewReader(jsonBody(t, map[string]any{"query": q})), nil)
+		g := r.gql(t)
+		if r.status != 200 || len(g.Errors) == 0 || len(g.Errors) > 21 {
+			t.Fatalf("status %d, %d errors: %.300s", r.status, len(g.Errors), r.body)
+		}
+		for _, e := range g.Errors {
+			if len(e.Message) > 1100 {
+				t.Errorf("a message of %d bytes: %.200s…", len(e.Message), e.Message)
+			}
+		}
+		if !strings.Contains(g.Errors[0].Message, "more bytes)") {
+			t.Errorf("first message not cut: %.300s", g.Errors[0].Message)
+		}
 	})
 }

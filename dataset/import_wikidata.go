@@ -2,6 +2,7 @@ package dataset
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -291,7 +292,7 @@ func resolveWikidata(w *store.Writer, q string, k store.Kind, iso3, label string
 		}
 	}
 	if e == nil && label != "" {
-		hits, _, err := w.Search(store.SearchQuery{Text: label, Kinds: []store.Kind{k}, Limit: 5})
+		hits, _, err := w.Search(context.Background(), store.SearchQuery{Text: label, Kinds: []store.Kind{k}, Limit: 5})
 		if err != nil {
 			return "", false, err
 		}

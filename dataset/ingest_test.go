@@ -1,6 +1,7 @@
 package dataset_test
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"strings"
@@ -57,7 +58,7 @@ func TestIngestSeedResolvesCitations(t *testing.T) {
 		if err != nil || texts[res.DocID] != text {
 			t.Fatalf("stored text differs: %v", err)
 		}
-		_, err = r.Walk(store.Selection{}, store.Visitor{Entity: func(*store.Entity) error { return nil }, Fact: func(f *store.Fact) error {
+		_, err = r.Walk(context.Background(), store.Selection{}, store.Visitor{Entity: func(*store.Entity) error { return nil }, Fact: func(f *store.Fact) error {
 			if f.Predicate == store.Mentions {
 				return nil
 			}

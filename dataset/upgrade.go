@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"maps"
@@ -290,7 +291,7 @@ func (p *Plan) checkReferences(r *store.Reader) error {
 		step[s.ID] = s.Action
 	}
 	namedBy := map[string]string{}
-	_, err = r.Walk(store.Selection{}, store.Visitor{Fact: func(f *store.Fact) error {
+	_, err = r.Walk(context.Background(), store.Selection{}, store.Visitor{Fact: func(f *store.Fact) error {
 		if _, touched := step[f.ID]; touched {
 			return nil // removed, or replaced by the new dataset's version
 		}

@@ -38,7 +38,7 @@ func Stream(ctx context.Context, r *store.Reader, f Format, sel store.Selection,
 		}
 		return ctx.Err()
 	}
-	truncated, err := r.Walk(sel, store.Visitor{
+	truncated, err := r.Walk(ctx, sel, store.Visitor{
 		Entity: func(e *store.Entity) error {
 			if err := enc.Entity(e); err != nil {
 				return err

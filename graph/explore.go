@@ -61,7 +61,7 @@ func (r *Resolver) path(ctx context.Context, from, to string, maxHops *int, pred
 	q := store.PathQuery{From: from, To: to, MaxHops: hops, Predicates: ps, AsOf: r.asOf(asOf), Limit: lim, MaxVisited: r.maxVisited()}
 	var out []*model.Path
 	err = r.DB.View(at, func(rd *store.Reader) error {
-		paths, err := rd.Paths(q)
+		paths, err := rd.Paths(ctx, q)
 		for _, p := range paths {
 			mp := &model.Path{Length: len(p) - 1, Steps: make([]*model.PathStep, len(p))}
 			for i, s := range p {
@@ -108,7 +108,7 @@ func (r *Resolver) neighborhood(ctx context.Context, ids []string, depth *int, p
 	at := r.at(ctx, knownAt, time.Time{})
 	g := &model.Subgraph{Nodes: []model.Entity{}, Facts: []*model.Fact{}}
 	err = r.DB.View(at, func(rd *store.Reader) error {
-		sg, err := rd.Neighborhood(sel)
+		sg, err := rd.Neighborhood(ctx, sel)
 		if err != nil {
 			return err
 		}
@@ -194,7 +194,7 @@ func (r *Resolver) timeline(ctx context.Context, from, to *store.Date, entity *s
 		return conn, nil
 	}
 	err = r.DB.View(at, func(rd *store.Reader) error {
-		hs, more, err := rd.Timeline(q)
+		hs, more, err := rd.Timeline(ctx, q)
 		conn.PageInfo.HasNextPage = more
 		for _, h := range hs {
 			e := &model.TimelineEntry{Date: h.Date, Kind: happeningKinds[h.Kind], KnownAt: at}
@@ -253,7 +253,7 @@ func (r *Resolver) search(ctx context.Context, query string, kinds []model.Entit
 	}
 	at := r.at(ctx, knownAt, time.Time{})
 	err = r.DB.View(at, func(rd *store.Reader) error {
-		hits, _, err := rd.Search(q)
+		hits, _, err := rd.Search(ctx, q)
 		for _, h := range hits {
 			out = append(out, &model.SearchHit{Cursor: encodeCursor(h.Key()), Score: h.Score, Matched: h.Matched, Entity: model.EntityOf(h.Entity, at)})
 		}
@@ -263,7 +263,8 @@ func (r *Resolver) search(ctx context.Context, query string, kinds []model.Entit
 }
 
 // factsByStart serves Query.facts from the by-time index; totalCount is
-// counted only if the query selects it.
+// counted only if the query selects it, in a search slot: a count scans
+// the index, however small the page.
 func (r *Resolver) factsByStart(ctx context.Context, pred model.Predicate, startedAfter, startedBefore *store.Date, first *int, after *string, knownAt *time.Time) (*model.FactConnection, error) {
 	limit := intOr(first, 20)
 	if err := r.checkPage(pageArgs{first: &limit}); err != nil {
@@ -288,10 +289,15 @@ func (r *Resolver) factsByStart(ctx context.Context, pred model.Predicate, start
 	}
 	at := r.at(ctx, knownAt, time.Time{})
 	conn := &model.FactConnection{PageInfo: &model.PageInfo{HasPreviousPage: after != nil}, Edges: []*model.FactEdge{}}
-	conn.Counter = func() (int, error) {
+	conn.Counter = func(ctx context.Context) (int, error) {
+		release, err := r.acquireSearch(ctx)
+		if err != nil {
+			return 0, err
+		}
+		defer release()
 		n := 0
-		err := r.DB.View(at, func(rd *store.Reader) (err error) {
-			n, err = rd.CountStarting(ps[0], from, to)
+		err = r.DB.View(at, func(rd *store.Reader) (err error) {
+			n, err = rd.CountStarting(ctx, ps[0], from, to)
 			return err
 		})
 		return n, err

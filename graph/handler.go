@@ -23,8 +23,11 @@ import (
 // NewHandler returns the GraphQL endpoint: JSON POST and GET (queries
 // only) transports, websocket subscriptions within ws's limits,
 // introspection and "Did you mean" suggestions (both off with
-// lim.Production), persisted queries, the limits, the write gate, the
-// error presenter and a per-operation snapshot and dataloaders.
+// lim.Production), persisted queries, the limits (those that need no
+// schema before validation, see preValidation), the write gate, the error
+// presenter, a per-operation snapshot and dataloaders, and the resolver
+// deadline for every operation but a subscription, whichever transport
+// brought it.
 func NewHandler(r *Resolver, lim Limits, ws Socket, log *slog.Logger) http.Handler {
 	if r.MaxPage == 0 {
 		r.MaxPage = lim.MaxPage
@@ -33,8 +36,10 @@ func NewHandler(r *Resolver, lim Limits, ws Socket, log *slog.Logger) http.Handl
 	socks := newSockets(ws, r.Policy)
 	srv.AddTransport(socks.transport())
 	srv.AddTransport(httpTransport{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	docs := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(docs)
 	srv.SetParserTokenLimit(lim.MaxTokens)
+	srv.SetValidationRulesFn(cappedRules)
 	srv.SetDisableSuggestion(lim.Production)
 	if lim.Production {
 		srv.Use(noIntrospection{})
@@ -42,6 +47,7 @@ func NewHandler(r *Resolver, lim Limits, ws Socket, log *slog.Logger) http.Handl
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.Use(preValidation{lim: lim, cache: docs})
 	srv.Use(getQueriesOnly{})
 	srv.Use(deferOnSocketOnly{})
 	srv.Use(limitsExt{lim: lim})
@@ -55,7 +61,9 @@ func NewHandler(r *Resolver, lim Limits, ws Socket, log *slog.Logger) http.Handl
 	srv.SetErrorPresenter(errorPresenter(log, lim.Production))
 	srv.SetRecoverFunc(recoverFunc(log))
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		return socks.boundSubscriptions(withOpState(ctx, r.DB, r.LoaderWait), next)
+		return socks.boundSubscriptions(withOpState(ctx, r.DB, r.LoaderWait), func(ctx context.Context) graphql.ResponseHandler {
+			return socketDeadline(ctx, lim.Timeout, next)
+		})
 	})
 	plain := withTimeout(lim, checkTransport(lim, limitBody(lim, srv)))
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {

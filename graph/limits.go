@@ -60,18 +60,19 @@ func (limitsExt) ExtensionName() string                   { return "AllianceGrap
 func (limitsExt) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (e limitsExt) MutateOperationContext(ctx context.Context, rc *graphql.OperationContext) *gqlerror.Error {
-	w := walker{frags: rc.Doc.Fragments, vars: rc.Variables, visiting: map[string]bool{}, maxPage: e.lim.MaxPage}
-	w.directives = len(rc.Operation.Directives)
-	cost := w.cost(rc.Operation.SelectionSet, 1)
+	w := walker{frags: rc.Doc.Fragments, vars: rc.Variables, maxPage: e.lim.MaxPage, budget: nodeBudget}
+	m := w.operation(rc.Operation)
 	switch {
-	case w.depth > e.lim.MaxDepth:
-		return limitErr("query depth is %d, over the depth limit of %d", w.depth, e.lim.MaxDepth)
-	case w.aliases > e.lim.MaxAliases:
-		return limitErr("query has %d aliases, over the alias limit of %d", w.aliases, e.lim.MaxAliases)
-	case w.directives > e.lim.MaxDirectives:
-		return limitErr("query has %d directives, over the directive limit of %d", w.directives, e.lim.MaxDirectives)
-	case cost > e.lim.MaxComplexity:
-		return limitErr("query complexity is %d, over the complexity limit of %d (a list costs its first/last times its fields)", cost, e.lim.MaxComplexity)
+	case w.over():
+		return limitErr("query has more than %d selections (fields, fragment spreads and inline fragments; a fragment counts once), over the node budget of %d", w.budget, w.budget)
+	case m.depth > e.lim.MaxDepth:
+		return limitErr("query depth is %d, over the depth limit of %d", m.depth, e.lim.MaxDepth)
+	case m.aliases > e.lim.MaxAliases:
+		return limitErr("query has %d aliases, over the alias limit of %d", m.aliases, e.lim.MaxAliases)
+	case m.directives > e.lim.MaxDirectives:
+		return limitErr("query has %d directives, over the directive limit of %d", m.directives, e.lim.MaxDirectives)
+	case m.cost > e.lim.MaxComplexity:
+		return limitErr("query complexity is %d, over the complexity limit of %d (a list costs its first/last times its fields)", m.cost, e.lim.MaxComplexity)
 	}
 	return nil
 }
@@ -80,56 +81,124 @@ func limitErr(format string, a ...any) *gqlerror.Error {
 	return model.Coded(model.CodeLimitExceeded, fmt.Sprintf(format, a...))
 }
 
-// walker measures an operation: the deepest field, the number of aliases,
-// and its cost. A field with a selection set costs 1 plus its children,
-// times its page size (first, last) when it has one; scalar fields are
-// free. path costs limit × maxHops times its children, neighborhood
-// maxNodes/50 × depth times its children.
+// nodeBudget bounds the selection nodes (fields, fragment spreads, inline
+// fragments) one walk visits. Each fragment is walked once, so a walk
+// visits at most the document's own nodes, which the token limit already
+// bounds; the budget keeps that true whatever the token limit is.
+const nodeBudget = 10000
+
+// walker measures an operation: the deepest field, the number of aliases
+// and directives, and its cost. A field with a selection set costs 1 plus
+// its children, times its page size (first, last) when it has one; scalar
+// fields are free. path costs limit × maxHops times its children,
+// neighborhood maxNodes/50 × depth times its children.
+//
+// The measure counts a fragment once per spread, as if every spread were
+// written out, but walks each fragment only once: its measure does not
+// depend on where it is spread (depth is kept relative to the point of
+// use), so it is memoised by name. Without that, fragments that each
+// spread the next twice took time exponential in their number.
 type walker struct {
-	frags      ast.FragmentDefinitionList
-	vars       map[string]any
-	visiting   map[string]bool // fragments on the current path (cycle guard)
-	maxPage    int
-	depth      int
+	frags    ast.FragmentDefinitionList
+	vars     map[string]any
+	maxPage  int
+	budget   int                // selection nodes the walk may visit
+	visited  int                // selection nodes visited
+	memo     map[string]measure // fragments measured, by name
+	visiting map[string]bool    // fragments on the current path (cycle guard)
+}
+
+// measure is what a selection set adds to the operation it is used in.
+// Every count saturates at maxCost.
+type measure struct {
+	cost       int
+	depth      int // fields nested below the point of use; 0: no field
 	aliases    int
 	directives int
 }
 
-// maxCost caps intermediate sums so a hostile query cannot overflow int.
+// maxCost caps every count so a hostile query cannot overflow int.
 const maxCost = 1 << 40
 
-func (w *walker) cost(set ast.SelectionSet, depth int) int {
-	total := 0
+// satAdd and satMul add and multiply counts in 0..maxCost, saturating at
+// maxCost.
+func satAdd(a, b int) int { return min(a+b, maxCost) }
+
+func satMul(a, b int) int {
+	if a != 0 && b > maxCost/a {
+		return maxCost
+	}
+	return min(a*b, maxCost)
+}
+
+// add adds o, used at the same level as m.
+func (m *measure) add(o measure) {
+	m.cost = satAdd(m.cost, o.cost)
+	m.depth = max(m.depth, o.depth)
+	m.aliases = satAdd(m.aliases, o.aliases)
+	m.directives = satAdd(m.directives, o.directives)
+}
+
+// operation measures op; check over afterwards. One walker may measure
+// several operations of a document: fragments stay measured, and visited
+// counts on.
+func (w *walker) operation(op *ast.OperationDefinition) measure {
+	m := w.set(op.SelectionSet)
+	m.directives = satAdd(m.directives, len(op.Directives))
+	return m
+}
+
+// over reports whether the walk stopped at its node budget; its measure
+// is then incomplete.
+func (w *walker) over() bool { return w.visited > w.budget }
+
+func (w *walker) set(set ast.SelectionSet) measure {
+	var m measure
 	for _, sel := range set {
+		if w.visited++; w.over() {
+			return m
+		}
 		switch s := sel.(type) {
 		case *ast.Field:
-			w.directives += len(s.Directives)
+			var f measure // the field with its children, one level deeper
+			if len(s.SelectionSet) > 0 {
+				f = w.set(s.SelectionSet)
+				f.cost = satMul(satAdd(1, f.cost), w.multiplier(s))
+			}
+			f.depth++
+			f.directives = satAdd(f.directives, len(s.Directives))
 			if s.Alias != "" && s.Alias != s.Name {
-				w.aliases++
+				f.aliases = satAdd(f.aliases, 1)
 			}
-			w.depth = max(w.depth, depth)
-			if len(s.SelectionSet) == 0 {
-				continue
-			}
-			c := 1 + w.cost(s.SelectionSet, depth+1)
-			total += min(c*w.multiplier(s), maxCost)
+			m.add(f)
 		case *ast.InlineFragment:
-			w.directives += len(s.Directives)
-			total += w.cost(s.SelectionSet, depth)
+			m.add(w.set(s.SelectionSet))
+			m.directives = satAdd(m.directives, len(s.Directives))
 		case *ast.FragmentSpread:
-			w.directives += len(s.Directives)
-			if w.visiting[s.Name] {
-				continue
-			}
-			if f := w.frags.ForName(s.Name); f != nil {
-				w.visiting[s.Name] = true
-				total += w.cost(f.SelectionSet, depth)
-				delete(w.visiting, s.Name)
-			}
+			m.directives = satAdd(m.directives, len(s.Directives))
+			m.add(w.fragment(s.Name))
 		}
-		total = min(total, maxCost)
 	}
-	return total
+	return m
+}
+
+// fragment measures the fragment named name once.
+func (w *walker) fragment(name string) measure {
+	if w.memo == nil {
+		w.memo, w.visiting = map[string]measure{}, map[string]bool{}
+	}
+	if m, ok := w.memo[name]; ok || w.visiting[name] {
+		return m // a cycle (validation refuses them) adds nothing
+	}
+	f := w.frags.ForName(name)
+	if f == nil {
+		return measure{}
+	}
+	w.visiting[name] = true
+	m := w.set(f.SelectionSet)
+	delete(w.visiting, name)
+	w.memo[name] = m
+	return m
 }
 
 // pageArgNames are the arguments that size a list field.

@@ -168,9 +168,15 @@ func (r *Resolver) accessions(ctx context.Context, org *model.Organization, from
 		return nil, model.BadInput("accessions: to must not be before from")
 	}
 	at := r.at(ctx, knownAt, org.KnownAt)
+	// The scan reads every alliance's memberships in the range: it takes a
+	// search slot, given back before the loader batches below.
+	release, err := r.acquireSearch(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var facts []*store.Fact
-	err := r.DB.View(at, func(rd *store.Reader) error {
-		fs, err := rd.FactsStarting(store.MemberOf, lo, hi, 0)
+	err = r.DB.View(at, func(rd *store.Reader) error {
+		fs, err := rd.FactsStarting(ctx, store.MemberOf, lo, hi, 0)
 		for _, f := range fs {
 			if f.To == org.ID && !f.Valid.From.IsZero() {
 				facts = append(facts, f)
@@ -178,6 +184,7 @@ func (r *Resolver) accessions(ctx context.Context, org *model.Organization, from
 		}
 		return err
 	})
+	release()
 	if err != nil {
 		return nil, err
 	}

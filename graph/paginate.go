@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"sort"
@@ -129,9 +130,9 @@ func (r *Resolver) paginate(n int, key func(int) string, desc bool, a pageArgs) 
 
 // totalCount serves FactConnection.totalCount: the count the connection
 // was built with, or its lazy Counter.
-func (r *Resolver) totalCount(c *model.FactConnection) (int, error) {
+func (r *Resolver) totalCount(ctx context.Context, c *model.FactConnection) (int, error) {
 	if c.Counter != nil {
-		return c.Counter()
+		return c.Counter(ctx)
 	}
 	return c.TotalCount, nil
 }

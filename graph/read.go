@@ -240,8 +240,14 @@ func (r *Resolver) entities(ctx context.Context, kind model.EntityKind, first *i
 	}
 	at := r.at(ctx, knownAt, time.Time{})
 	conn := &model.EntityConnection{PageInfo: &model.PageInfo{HasPreviousPage: afterID != ""}, Edges: []*model.EntityEdge{}}
+	// totalCount scans the kind's index: a search slot, as for every count.
+	release, err := r.acquireSearch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	err = r.DB.View(at, func(rd *store.Reader) error {
-		total, err := rd.CountKind(k)
+		total, err := rd.CountKind(ctx, k)
 		if err != nil {
 			return err
 		}

@@ -82,7 +82,7 @@ func (r *factResolver) Event(ctx context.Context, obj *model.Fact) (*model.Event
 
 // TotalCount is the resolver for the totalCount field.
 func (r *factConnectionResolver) TotalCount(ctx context.Context, obj *model.FactConnection) (int, error) {
-	return r.totalCount(obj)
+	return r.totalCount(ctx, obj)
 }
 
 // UpsertEntity is the resolver for the upsertEntity field.

@@ -11,7 +11,9 @@ import (
 // they finish, so more of them at once than there are cores only spreads
 // the cores thinner and multiplies the memory in use (sixteen concurrent
 // path searches on the factor-1 graph took the server from 274 to 465 MB
-// resident). A request whose context ends while it waits gets TIMEOUT.
+// resident). Counts (totalCount of facts and entities) and the accessions
+// scan read a whole index whatever the page size, and take a slot too. A
+// request whose context has ended, or ends while it waits, gets TIMEOUT.
 // The returned function gives the slot back.
 func (r *Resolver) acquireSearch(ctx context.Context) (release func(), err error) {
 	r.searchOnce.Do(func() {
@@ -21,6 +23,10 @@ func (r *Resolver) acquireSearch(ctx context.Context) (release func(), err error
 		}
 		r.searches = make(chan struct{}, n)
 	})
+
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("graph: before taking a search slot: %w", err)
+	}
 	select {
 	case r.searches <- struct{}{}:
 		return func() { <-r.searches }, nil

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/alliancegraph/alliancegraph/store"
 )
 
 // TestSearchSlots: no more searches hold a slot at once than MaxSearches,
@@ -45,11 +47,18 @@ func TestSearchSlots(t *testing.T) {
 	}
 }
 
-// TestSearchWaitTimesOut: a path or neighborhood query that waits for a
-// slot past the resolver deadline answers TIMEOUT, and the next one is
-// answered once the slot is free.
+// TestSearchWaitTimesOut: a path or neighborhood query, and a count or
+// scan of a whole index (facts' and entities' totalCount, accessions),
+// that waits for a slot past the resolver deadline answers TIMEOUT, and
+// the next one is answered once the slot is free.
 func TestSearchWaitTimesOut(t *testing.T) {
 	db := listDB(t, 2)
+	if err := db.Update("test", func(w *store.Writer) error {
+		_, err := w.PutEntity(store.Entity{ID: "org/x", Name: "X"})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
 	r := &Resolver{DB: db, MaxSearches: 1}
 	lim := DefaultLimits()
 	lim.Timeout = 50 * time.Millisecond
@@ -69,17 +78,23 @@ func TestSearchWaitTimesOut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, q := range []string{
+	queries := []string{
 		`{ path(from: "country/C0", to: "country/C1") { length } }`,
 		`{ neighborhood(ids: ["country/C0"]) { truncated } }`,
-	} {
+		`{ facts(predicate: MEMBER_OF, first: 1) { totalCount } }`,
+		`{ entities(kind: COUNTRY, first: 1) { totalCount } }`,
+		`{ alliance(id: "org/x") { accessions { date } } }`,
+	}
+	for _, q := range queries {
 		if got := ask(q); !strings.Contains(got, `"code":"TIMEOUT"`) {
 			t.Errorf("%s with no slot free: %s; want TIMEOUT", q, got)
 		}
 	}
 	release()
-	if got := ask(`{ path(from: "country/C0", to: "country/C1") { length } }`); strings.Contains(got, "errors") {
-		t.Errorf("with the slot free: %s", got)
+	for _, q := range queries {
+		if got := ask(q); strings.Contains(got, "errors") {
+			t.Errorf("%s with the slot free: %s", q, got)
+		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

@@ -267,6 +267,27 @@ func (s *sockets) authorize(ctx context.Context) *gqlerror.Error {
 	return nil
 }
 
+// socketDeadline gives a query or mutation sent over a websocket the
+// resolver deadline that withTimeout gives an HTTP request: the socket's
+// own context lasts as long as the connection. A subscription is meant to
+// last and gets none. The deadline's timer stops when the operation's
+// last response has been produced.
+func socketDeadline(ctx context.Context, timeout time.Duration, next graphql.OperationHandler) graphql.ResponseHandler {
+	oc := graphql.GetOperationContext(ctx)
+	if timeout <= 0 || ctx.Value(socketSubsKey{}) == nil || oc.Operation == nil || oc.Operation.Operation == ast.Subscription {
+		return next(ctx)
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	responses := next(ctx)
+	return func(ctx context.Context) *graphql.Response {
+		resp := responses(ctx)
+		if resp == nil {
+			cancel()
+		}
+		return resp
+	}
+}
+
 // isHandshake reports whether req can open a websocket: a GET that asks
 // for one. Any other request is an ordinary one, whatever it says.
 func isHandshake(req *http.Request) bool {

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"fmt"
 	"runtime"
 	"testing"
@@ -32,7 +33,7 @@ func benchView(b *testing.B, fn func(r *store.Reader) error) {
 func BenchmarkPathRutteFinland(b *testing.B) {
 	q := store.PathQuery{From: "person/mark-rutte", To: "country/FIN", MaxHops: 4, AsOf: store.MustDate("2024-10-01"), Limit: 5}
 	benchView(b, func(r *store.Reader) error {
-		ps, err := r.Paths(q)
+		ps, err := r.Paths(context.Background(), q)
 		if err == nil && len(ps) == 0 {
 			b.Fatal("no path")
 		}
@@ -43,28 +44,28 @@ func BenchmarkPathRutteFinland(b *testing.B) {
 func BenchmarkNeighborhoodNATO(b *testing.B) {
 	sel := store.Selection{Seeds: []string{"org/nato"}, Depth: 2, AsOf: store.MustDate("2024-10-01"), MaxNodes: 500}
 	benchView(b, func(r *store.Reader) error {
-		_, err := r.Neighborhood(sel)
+		_, err := r.Neighborhood(context.Background(), sel)
 		return err
 	})
 }
 
 func BenchmarkSearchExact(b *testing.B) {
 	benchView(b, func(r *store.Reader) error {
-		_, _, err := r.Search(store.SearchQuery{Text: "turkiye", Limit: 5})
+		_, _, err := r.Search(context.Background(), store.SearchQuery{Text: "turkiye", Limit: 5})
 		return err
 	})
 }
 
 func BenchmarkSearchTypo(b *testing.B) {
 	benchView(b, func(r *store.Reader) error {
-		_, _, err := r.Search(store.SearchQuery{Text: "stoltenburg", Limit: 5})
+		_, _, err := r.Search(context.Background(), store.SearchQuery{Text: "stoltenburg", Limit: 5})
 		return err
 	})
 }
 
 func BenchmarkTimelineSweden(b *testing.B) {
 	benchView(b, func(r *store.Reader) error {
-		_, _, err := r.Timeline(store.TimelineQuery{Entity: "country/SWE", Limit: 20})
+		_, _, err := r.Timeline(context.Background(), store.TimelineQuery{Entity: "country/SWE", Limit: 20})
 		return err
 	})
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"encoding/hex"
 	"fmt"
 )
@@ -60,14 +61,22 @@ func (r *Reader) StartPage(p Predicate, from, to Date, cursor string, limit int)
 }
 
 // CountStarting counts facts of predicate p whose ValidFrom lies in
-// [from, to) with a key-only scan of the by-time index.
-func (r *Reader) CountStarting(p Predicate, from, to Date) (int, error) {
+// [from, to) with a key-only scan of the by-time index. It stops with
+// ctx's error once ctx is done.
+func (r *Reader) CountStarting(ctx context.Context, p Predicate, from, to Date) (int, error) {
 	r.count()
+	st := stopper{ctx: ctx}
+	if err := st.check(); err != nil {
+		return 0, err
+	}
 	prefix := timePrefix(p)
 	it := r.txn.NewIterator(badgerIterOpts(prefix))
 	defer it.Close()
 	n := 0
 	for it.Seek(timeKey(p, from, 0)); it.ValidForPrefix(prefix); it.Next() {
+		if err := st.check(); err != nil {
+			return 0, err
+		}
 		_, d, _, err := parseTimeKey(it.Item().Key())
 		if err != nil {
 			return 0, err

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -13,7 +14,7 @@ func TestStartPage(t *testing.T) {
 	db := natoDB(t)
 	err := db.View(time.Time{}, func(r *store.Reader) error {
 		from := store.MustDate("1999-01-01")
-		total, err := r.CountStarting(store.MemberOf, from+1, 0)
+		total, err := r.CountStarting(context.Background(), store.MemberOf, from+1, 0)
 		if err != nil {
 			return err
 		}

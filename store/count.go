@@ -1,13 +1,22 @@
 package store
 
+import "context"
+
 // CountKind returns how many entities of kind k exist, by a key-only scan
-// of the by-kind index.
-func (r *Reader) CountKind(k Kind) (int, error) {
+// of the by-kind index. It stops with ctx's error once ctx is done.
+func (r *Reader) CountKind(ctx context.Context, k Kind) (int, error) {
 	r.count()
+	st := stopper{ctx: ctx}
+	if err := st.check(); err != nil {
+		return 0, err
+	}
 	n := 0
 	err := r.scanPrefix(kindPrefix(k), func([]byte) (bool, error) {
 		n++
-		return true, nil
+		return true, st.check()
 	})
-	return n, err
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
 }

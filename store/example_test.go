@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"fmt"
 	"log"
 	"time"
@@ -101,7 +102,7 @@ func ExampleDB_View() {
 			}
 			fmt.Println(day, len(facts), "membership(s)")
 		}
-		hits, _, err := r.Search(store.SearchQuery{Text: "nato", Limit: 10})
+		hits, _, err := r.Search(context.Background(), store.SearchQuery{Text: "nato", Limit: 10})
 		if err != nil {
 			return err
 		}

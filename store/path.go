@@ -2,6 +2,7 @@ package store
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"slices"
 )
@@ -38,9 +39,13 @@ type Path []Step
 // reading the two sides' next layers in turns of pathStep edges, always
 // the side that has read less, until one layer is complete (see side); it
 // fails with ErrLimit once more than q.MaxVisited entities have been
-// reached. No path within MaxHops gives an empty result.
-func (r *Reader) Paths(q PathQuery) ([]Path, error) {
+// reached, and with ctx's error once ctx is done (it looks before every
+// pathStep edges). No path within MaxHops gives an empty result.
+func (r *Reader) Paths(ctx context.Context, q PathQuery) ([]Path, error) {
 	r.count()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if q.MaxHops < 1 || q.MaxHops > MaxDepth {
 		return nil, fmt.Errorf("%w: maxHops %d outside 1..%d", ErrInvalid, q.MaxHops, MaxDepth)
 	}
@@ -82,6 +87,9 @@ func (r *Reader) Paths(q PathQuery) ([]Path, error) {
 		}
 		if len(grow.frontier) == 0 {
 			return nil, nil // its component is exhausted: no path
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
 		}
 		done, err := r.advance(grow, other, pfx, q.AsOf, pathStep)
 		if err != nil {

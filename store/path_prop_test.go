@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -77,7 +78,7 @@ func pathsMatchBFS(t *testing.T, seed uint64) {
 		// of them (the search may stop before its last layer is read).
 		for _, limit := range []int{1000, 1, 3} {
 			err := db.View(time.Time{}, func(r *store.Reader) error {
-				ps, err := r.Paths(store.PathQuery{From: fmt.Sprintf("person/p%02d", s), To: fmt.Sprintf("person/p%02d", d), MaxHops: hops, Limit: limit})
+				ps, err := r.Paths(context.Background(), store.PathQuery{From: fmt.Sprintf("person/p%02d", s), To: fmt.Sprintf("person/p%02d", d), MaxHops: hops, Limit: limit})
 				if err != nil {
 					return err
 				}

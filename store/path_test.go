@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -25,7 +26,7 @@ func TestPaths(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := db.View(time.Time{}, func(r *store.Reader) error {
-				ps, err := r.Paths(tc.q)
+				ps, err := r.Paths(context.Background(), tc.q)
 				if err != nil {
 					return err
 				}
@@ -65,14 +66,14 @@ func TestPaths(t *testing.T) {
 func TestPathsLimit(t *testing.T) {
 	db := natoDB(t)
 	err := db.View(time.Time{}, func(r *store.Reader) error {
-		_, err := r.Paths(store.PathQuery{From: "country/FIN", To: "person/donald-trump", MaxHops: 6, Limit: 5, MaxVisited: 10})
+		_, err := r.Paths(context.Background(), store.PathQuery{From: "country/FIN", To: "person/donald-trump", MaxHops: 6, Limit: 5, MaxVisited: 10})
 		return err
 	})
 	if !errors.Is(err, store.ErrLimit) {
 		t.Fatalf("err %v, want ErrLimit", err)
 	}
 	err = db.View(time.Time{}, func(r *store.Reader) error {
-		_, err := r.Paths(store.PathQuery{From: "country/FIN", To: "org/nato", MaxHops: 7, Limit: 5})
+		_, err := r.Paths(context.Background(), store.PathQuery{From: "country/FIN", To: "org/nato", MaxHops: 7, Limit: 5})
 		return err
 	})
 	if !errors.Is(err, store.ErrInvalid) {

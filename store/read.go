@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -325,9 +326,14 @@ func (r *Reader) scanEdges(out bool, n uint64, p Predicate, fn func(edge, []byte
 
 // FactsStarting returns the facts of predicate p whose ValidFrom lies in
 // [from, to) (a zero bound is open), in order of ValidFrom then fact, read
-// from the by-time index; at most limit facts (limit <= 0: no limit).
-func (r *Reader) FactsStarting(p Predicate, from, to Date, limit int) ([]*Fact, error) {
+// from the by-time index; at most limit facts (limit <= 0: no limit). It
+// stops with ctx's error once ctx is done.
+func (r *Reader) FactsStarting(ctx context.Context, p Predicate, from, to Date, limit int) ([]*Fact, error) {
 	r.count()
+	st := stopper{ctx: ctx}
+	if err := st.check(); err != nil {
+		return nil, err
+	}
 	prefix := timePrefix(p)
 	start := timeKey(p, from, 0)
 	opts := badgerIterOpts(prefix)
@@ -335,6 +341,9 @@ func (r *Reader) FactsStarting(p Predicate, from, to Date, limit int) ([]*Fact, 
 	defer it.Close()
 	var out []*Fact
 	for it.Seek(start); it.ValidForPrefix(prefix); it.Next() {
+		if err := st.check(); err != nil {
+			return nil, err
+		}
 		item := it.Item()
 		_, d, fact, err := parseTimeKey(item.Key())
 		if err != nil {

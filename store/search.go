@@ -2,6 +2,7 @@ package store
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -52,9 +53,14 @@ type SearchQuery struct {
 // insertion, deletion, substitution or swap of neighbours, not in its first
 // letter). Hits rank exact name > exact alias > name prefix > alias prefix >
 // all words > words with a typo, then shorter name first, then by name. It
-// returns whether more hits follow.
-func (r *Reader) Search(q SearchQuery) ([]Hit, bool, error) {
+// returns whether more hits follow. It stops with ctx's error once ctx is
+// done.
+func (r *Reader) Search(ctx context.Context, q SearchQuery) ([]Hit, bool, error) {
 	r.count()
+	st := &stopper{ctx: ctx}
+	if err := st.check(); err != nil {
+		return nil, false, err
+	}
 	toks := Tokens(q.Text)
 	if len(toks) == 0 || q.Limit < 1 {
 		return nil, false, nil
@@ -62,18 +68,18 @@ func (r *Reader) Search(q SearchQuery) ([]Hit, bool, error) {
 	var cand map[uint64]bool
 	fuzzy := map[string]bool{} // index words a typo was forgiven for
 	for i, t := range toks {
-		ids, err := r.wordIDs(t, i == len(toks)-1, cand)
+		ids, err := r.wordIDs(st, t, i == len(toks)-1, cand)
 		if err != nil {
 			return nil, false, err
 		}
 		if len(ids) == 0 && utf8.RuneCountInString(t) >= minFuzzyRunes {
-			words, err := r.nearWords(t)
+			words, err := r.nearWords(st, t)
 			if err != nil {
 				return nil, false, err
 			}
 			for _, w := range words {
 				fuzzy[w] = true
-				more, err := r.wordIDs(w, false, cand)
+				more, err := r.wordIDs(st, w, false, cand)
 				if err != nil {
 					return nil, false, err
 				}
@@ -90,6 +96,9 @@ func (r *Reader) Search(q SearchQuery) ([]Hit, bool, error) {
 	folded := strings.Join(toks, " ")
 	hits := make([]Hit, 0, len(cand))
 	for n := range cand {
+		if err := st.check(); err != nil {
+			return nil, false, err
+		}
 		e, err := r.entityByNum(n)
 		if err != nil {
 			return nil, false, err
@@ -112,10 +121,13 @@ func (r *Reader) Search(q SearchQuery) ([]Hit, bool, error) {
 
 // wordIDs returns the entities having word t (or a word starting with t,
 // with prefix), narrowed to within when it is not nil.
-func (r *Reader) wordIDs(t string, prefix bool, within map[uint64]bool) (map[uint64]bool, error) {
+func (r *Reader) wordIDs(st *stopper, t string, prefix bool, within map[uint64]bool) (map[uint64]bool, error) {
 	ids := map[uint64]bool{}
 	visited := 0
 	err := r.scanPrefix(wordPrefix(t, !prefix), func(k []byte) (bool, error) {
+		if err := st.check(); err != nil {
+			return false, err
+		}
 		_, n, err := parseWordKey(k)
 		if err != nil {
 			return false, err
@@ -132,13 +144,16 @@ func (r *Reader) wordIDs(t string, prefix bool, within map[uint64]bool) (map[uin
 // nearWords returns the distinct index words within one edit of t that
 // share its first letter, skipping from word to word rather than reading
 // every entity's entry.
-func (r *Reader) nearWords(t string) ([]string, error) {
+func (r *Reader) nearWords(st *stopper, t string) ([]string, error) {
 	first, _ := utf8.DecodeRuneInString(t)
 	prefix := wordPrefix(string(first), false)
 	it := r.txn.NewIterator(badgerIterOpts(prefix))
 	defer it.Close()
 	var out []string
 	for it.Seek(prefix); it.ValidForPrefix(prefix) && len(out) < maxSearchCandidates; {
+		if err := st.check(); err != nil {
+			return nil, err
+		}
 		w, _, err := parseWordKey(it.Item().Key())
 		if err != nil {
 			return nil, err

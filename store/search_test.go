@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"slices"
 	"testing"
 	"time"
@@ -45,7 +46,7 @@ func TestSearchTypos(t *testing.T) {
 			{"turkei", "country/TUR", "Turkey"},
 			{"rutte", "person/mark-rutte", "Mark Rutte"},
 		} {
-			hits, _, err := r.Search(SearchQuery{Text: tc.q, Limit: 5})
+			hits, _, err := r.Search(context.Background(), SearchQuery{Text: tc.q, Limit: 5})
 			if err != nil {
 				return err
 			}
@@ -54,10 +55,10 @@ func TestSearchTypos(t *testing.T) {
 			}
 		}
 		// Short words are not forgiven a typo: "rute" finds nothing.
-		if hits, _, _ := r.Search(SearchQuery{Text: "rutt", Limit: 5}); len(hits) != 1 {
+		if hits, _, _ := r.Search(context.Background(), SearchQuery{Text: "rutt", Limit: 5}); len(hits) != 1 {
 			t.Errorf("prefix rutt: %+v", hits)
 		}
-		if hits, _, _ := r.Search(SearchQuery{Text: "rute", Limit: 5}); len(hits) != 0 {
+		if hits, _, _ := r.Search(context.Background(), SearchQuery{Text: "rute", Limit: 5}); len(hits) != 0 {
 			t.Errorf("rute: %+v", hits)
 		}
 		return nil
@@ -76,7 +77,7 @@ func TestSearchPaging(t *testing.T) {
 		var got []string
 		after := ""
 		for {
-			hits, more, err := r.Search(SearchQuery{Text: "nato", After: after, Limit: 1})
+			hits, more, err := r.Search(context.Background(), SearchQuery{Text: "nato", After: after, Limit: 1})
 			if err != nil {
 				return err
 			}

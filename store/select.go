@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -68,20 +69,28 @@ type Visitor struct {
 // The whole graph is streamed straight from the index (memory does not grow
 // with the graph); a seeded selection holds its entity IDs and facts, which
 // MaxNodes bounds. It reports whether MaxNodes cut the selection short.
-func (r *Reader) Walk(sel Selection, v Visitor) (truncated bool, err error) {
+// It stops with ctx's error once ctx is done.
+func (r *Reader) Walk(ctx context.Context, sel Selection, v Visitor) (truncated bool, err error) {
 	r.count()
 	if err := sel.validate(); err != nil {
 		return false, err
 	}
-	if len(sel.Seeds) == 0 {
-		return r.walkAll(sel, v)
+	st := &stopper{ctx: ctx}
+	if err := st.check(); err != nil {
+		return false, err
 	}
-	nodes, truncated, err := r.expand(sel)
+	if len(sel.Seeds) == 0 {
+		return r.walkAll(st, sel, v)
+	}
+	nodes, truncated, err := r.expand(st, sel)
 	if err != nil {
 		return false, err
 	}
 	ents := make([]*Entity, 0, len(nodes))
 	for n := range nodes {
+		if err := st.check(); err != nil {
+			return false, err
+		}
 		e, err := r.entityByNum(n)
 		if err != nil {
 			return false, err
@@ -102,6 +111,9 @@ func (r *Reader) Walk(sel Selection, v Visitor) (truncated bool, err error) {
 	var facts []*Fact
 	for n := range nodes {
 		err := r.forEdges(n, sel, true, func(e edge, v []byte) error {
+			if err := st.check(); err != nil {
+				return err
+			}
 			if !nodes[e.dst] {
 				return nil
 			}
@@ -168,7 +180,7 @@ func compareIDs(a, b string) int {
 // expand runs a breadth-first search from the seeds over edges in both
 // directions that pass the filters, returning the reached internal ids. It
 // reads edge keys and values only, and entity records only to check kinds.
-func (r *Reader) expand(sel Selection) (map[uint64]bool, bool, error) {
+func (r *Reader) expand(st *stopper, sel Selection) (map[uint64]bool, bool, error) {
 	nodes := map[uint64]bool{}
 	var frontier []uint64
 	for _, id := range sel.Seeds {
@@ -202,6 +214,9 @@ func (r *Reader) expand(sel Selection) (map[uint64]bool, bool, error) {
 		for _, n := range frontier {
 			for _, out := range []bool{true, false} {
 				err := r.forEdges(n, sel, out, func(e edge, _ []byte) error {
+					if err := st.check(); err != nil {
+						return err
+					}
 					other := e.dst
 					if !out {
 						other = e.src
@@ -233,13 +248,16 @@ func (r *Reader) expand(sel Selection) (map[uint64]bool, bool, error) {
 
 // walkAll streams the whole graph from the slug index, which is sorted by
 // kind and readable key: entity kinds first, then facts.
-func (r *Reader) walkAll(sel Selection, v Visitor) (bool, error) {
+func (r *Reader) walkAll(st *stopper, sel Selection, v Visitor) (bool, error) {
 	count := 0
 	for _, k := range Kinds() {
 		if len(sel.Kinds) > 0 && !slices.Contains(sel.Kinds, k) {
 			continue
 		}
 		err := r.scanValues([]byte{tagSlug, byte(k)}, func(_, val []byte) error {
+			if err := st.check(); err != nil {
+				return err
+			}
 			if sel.MaxNodes > 0 && count >= sel.MaxNodes {
 				return errStop
 			}
@@ -254,25 +272,28 @@ func (r *Reader) walkAll(sel Selection, v Visitor) (bool, error) {
 			return v.Entity(e)
 		})
 		if errors.Is(err, errStop) {
-			return r.walkAllFacts(sel, v, true)
+			return r.walkAllFacts(st, sel, v, true)
 		}
 		if err != nil {
 			return false, err
 		}
 	}
-	return r.walkAllFacts(sel, v, false)
+	return r.walkAllFacts(st, sel, v, false)
 }
 
 // errStop ends a scan early without being an error.
 var errStop = errors.New("stop")
 
-func (r *Reader) walkAllFacts(sel Selection, v Visitor, truncated bool) (bool, error) {
+func (r *Reader) walkAllFacts(st *stopper, sel Selection, v Visitor, truncated bool) (bool, error) {
 	if truncated || v.Fact == nil {
 		// A truncated whole-graph walk has no defined fact set worth
 		// streaming: it stops at the entities.
 		return truncated, nil
 	}
 	err := r.scanValues([]byte{tagSlug, byte(kindFact)}, func(_, val []byte) error {
+		if err := st.check(); err != nil {
+			return err
+		}
 		if len(val) != 8 {
 			return fmt.Errorf("%w: slug value", ErrCorrupt)
 		}
@@ -304,10 +325,11 @@ type Subgraph struct {
 	Truncated bool
 }
 
-// Neighborhood collects a selection into memory; use Walk to stream.
-func (r *Reader) Neighborhood(sel Selection) (*Subgraph, error) {
+// Neighborhood collects a selection into memory; use Walk to stream. It
+// stops with ctx's error once ctx is done.
+func (r *Reader) Neighborhood(ctx context.Context, sel Selection) (*Subgraph, error) {
 	g := &Subgraph{}
-	t, err := r.Walk(sel, Visitor{
+	t, err := r.Walk(ctx, sel, Visitor{
 		Entity: func(e *Entity) error { g.Entities = append(g.Entities, e); return nil },
 		Fact:   func(f *Fact) error { g.Facts = append(g.Facts, f); return nil },
 	})

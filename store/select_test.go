@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -29,7 +30,7 @@ func TestNeighborhood(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := db.View(time.Time{}, func(r *store.Reader) error {
-				g, err := r.Neighborhood(tc.sel)
+				g, err := r.Neighborhood(context.Background(), tc.sel)
 				if err != nil {
 					return err
 				}
@@ -49,7 +50,7 @@ func TestWalkWholeGraphMatchesDump(t *testing.T) {
 	db := natoDB(t)
 	var ents, facts int
 	err := db.View(time.Time{}, func(r *store.Reader) error {
-		_, err := r.Walk(store.Selection{}, store.Visitor{
+		_, err := r.Walk(context.Background(), store.Selection{}, store.Visitor{
 			Entity: func(*store.Entity) error { ents++; return nil },
 			Fact:   func(*store.Fact) error { facts++; return nil },
 		})

@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -515,7 +516,7 @@ func TestFactsStarting(t *testing.T) {
 	view(t, db, time.Time{}, func(r *Reader) error {
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				fs, err := r.FactsStarting(tt.p, tt.from, tt.to, tt.limit)
+				fs, err := r.FactsStarting(context.Background(), tt.p, tt.from, tt.to, tt.limit)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -577,7 +578,7 @@ func TestByKind(t *testing.T) {
 			k    Kind
 			want int
 		}{{KindCountry, len(all)}, {KindPerson, 1}, {KindPlace, 0}, {KindDocument, 1}} {
-			if n, err := r.CountKind(c.k); err != nil || n != c.want {
+			if n, err := r.CountKind(context.Background(), c.k); err != nil || n != c.want {
 				t.Errorf("CountKind(%v) = %d, %v; want %d", c.k, n, err, c.want)
 			}
 		}
@@ -646,7 +647,7 @@ func TestSearch(t *testing.T) {
 				if limit == 0 {
 					limit = 100
 				}
-				hits, _, err := r.Search(SearchQuery{Text: tt.query, Kinds: tt.kinds, Limit: limit})
+				hits, _, err := r.Search(context.Background(), SearchQuery{Text: tt.query, Kinds: tt.kinds, Limit: limit})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -664,10 +665,10 @@ func TestSearch(t *testing.T) {
 	// Renaming reindexes: the old name is no longer found, the new one is.
 	mustUpdate(t, db, putEntities(Entity{ID: "country/TUR", Name: "Turkey"}))
 	view(t, db, time.Time{}, func(r *Reader) error {
-		if hits, _, _ := r.Search(SearchQuery{Text: "turkiye", Limit: 100}); len(hits) != 0 {
+		if hits, _, _ := r.Search(context.Background(), SearchQuery{Text: "turkiye", Limit: 100}); len(hits) != 0 {
 			t.Errorf("old name still found: %v", hits)
 		}
-		if hits, _, _ := r.Search(SearchQuery{Text: "turkey", Limit: 100}); len(hits) != 1 || hits[0].Score != scoreExactName {
+		if hits, _, _ := r.Search(context.Background(), SearchQuery{Text: "turkey", Limit: 100}); len(hits) != 1 || hits[0].Score != scoreExactName {
 			t.Errorf("new name not found as exact name: %v", hits)
 		}
 		return nil
@@ -682,7 +683,7 @@ func TestLongWordSearch(t *testing.T) {
 	mustUpdate(t, db, putEntities(Entity{ID: "place/llan", Name: long}))
 	view(t, db, time.Time{}, func(r *Reader) error {
 		for _, q := range []string{long, long[:70], "llanfairllan"} {
-			hits, _, err := r.Search(SearchQuery{Text: q, Limit: 100})
+			hits, _, err := r.Search(context.Background(), SearchQuery{Text: q, Limit: 100})
 			if err != nil || len(hits) != 1 || hits[0].Entity.ID != "place/llan" {
 				t.Errorf("Search(%.20q...) = %v, %v", q, hits, err)
 			}
@@ -988,7 +989,7 @@ func factFrom(t *testing.T, db *DB, knownAt time.Time, id string) (Date, bool) {
 		f, err := r.Fact(id)
 		if errors.Is(err, ErrNotFound) {
 			// Then no index may show it either.
-			fs, err := r.FactsStarting(MemberOf, 0, 0, 0)
+			fs, err := r.FactsStarting(context.Background(), MemberOf, 0, 0, 0)
 			if err != nil {
 				return err
 			}
@@ -1008,7 +1009,7 @@ func factFrom(t *testing.T, db *DB, knownAt time.Time, id string) (Date, bool) {
 			return err
 		}
 		found, from = true, f.Valid.From
-		fs, err := r.FactsStarting(MemberOf, from, from+1, 0)
+		fs, err := r.FactsStarting(context.Background(), MemberOf, from, from+1, 0)
 		if err != nil {
 			return err
 		}
@@ -1174,7 +1175,7 @@ func TestViewBeforeFirstCommit(t *testing.T) {
 				if es, err := r.ByKind(KindCountry, "", 0); err != nil || len(es) != 0 {
 					t.Errorf("ByKind = %v, %v", entityIDs(es), err)
 				}
-				if hits, _, err := r.Search(SearchQuery{Text: "finland", Limit: 100}); err != nil || len(hits) != 0 {
+				if hits, _, err := r.Search(context.Background(), SearchQuery{Text: "finland", Limit: 100}); err != nil || len(hits) != 0 {
 					t.Errorf("Search = %v, %v", hits, err)
 				}
 				return nil
@@ -1323,7 +1324,7 @@ func TestConcurrentUpdates(t *testing.T) {
 					return
 				}
 				if err := db.View(time.Time{}, func(r *Reader) error {
-					_, _, err := r.Search(SearchQuery{Text: "person", Limit: 100})
+					_, _, err := r.Search(context.Background(), SearchQuery{Text: "person", Limit: 100})
 					return err
 				}); err != nil {
 					errs <- err
@@ -1673,10 +1674,10 @@ func TestPutFactChangesEnds(t *testing.T) {
 		if got := factIDs(eu); !slices.Equal(got, []string{"fact/fin-partner"}) {
 			t.Errorf("EU edges = %q", got)
 		}
-		if fs, _ := r.FactsStarting(PartnerOf, 0, 0, 0); len(fs) != 0 {
+		if fs, _ := r.FactsStarting(context.Background(), PartnerOf, 0, 0, 0); len(fs) != 0 {
 			t.Errorf("old by-time entry remains: %q", factIDs(fs))
 		}
-		fs, _ := r.FactsStarting(MemberOf, 0, MustDate("2000-01-01"), 0)
+		fs, _ := r.FactsStarting(context.Background(), MemberOf, 0, MustDate("2000-01-01"), 0)
 		if got := factIDs(fs); !slices.Equal(got, []string{"fact/fin-partner"}) {
 			t.Errorf("by-time = %q", got)
 		}
@@ -1729,10 +1730,13 @@ func TestReadsCounter(t *testing.T) {
 			_, err := r.EdgesOf([]string{"org/nato", "country/FIN", "country/SWE"}, EdgeFilter{})
 			return err
 		}},
-		{"FactsStarting", func(r *Reader) error { _, err := r.FactsStarting(MemberOf, 0, 0, 0); return err }},
+		{"FactsStarting", func(r *Reader) error { _, err := r.FactsStarting(context.Background(), MemberOf, 0, 0, 0); return err }},
 		{"ByKind", func(r *Reader) error { _, err := r.ByKind(KindCountry, "", 0); return err }},
-		{"Search", func(r *Reader) error { _, _, err := r.Search(SearchQuery{Text: "nato", Limit: 100}); return err }},
-		{"CountKind", func(r *Reader) error { _, err := r.CountKind(KindCountry); return err }},
+		{"Search", func(r *Reader) error {
+			_, _, err := r.Search(context.Background(), SearchQuery{Text: "nato", Limit: 100})
+			return err
+		}},
+		{"CountKind", func(r *Reader) error { _, err := r.CountKind(context.Background(), KindCountry); return err }},
 	}
 	for _, c := range calls {
 		t.Run(c.name, func(t *testing.T) {

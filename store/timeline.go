@@ -2,6 +2,7 @@ package store
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"slices"
 )
@@ -52,18 +53,23 @@ func (q *TimelineQuery) inRange(d Date) bool {
 // Timeline returns happenings in order and whether more follow. Without an
 // entity it merges the by-start, by-end and dated-entity indexes from the
 // first day asked, reading at most Limit+1 entries of each; with one it
-// reads that entity's facts and the events they point at.
-func (r *Reader) Timeline(q TimelineQuery) ([]Happening, bool, error) {
+// reads that entity's facts and the events they point at. It stops with
+// ctx's error once ctx is done.
+func (r *Reader) Timeline(ctx context.Context, q TimelineQuery) ([]Happening, bool, error) {
 	r.count()
 	if q.Limit < 1 {
 		return nil, false, fmt.Errorf("%w: limit must be at least 1", ErrInvalid)
 	}
+	st := &stopper{ctx: ctx}
+	if err := st.check(); err != nil {
+		return nil, false, err
+	}
 	var hs []Happening
 	var err error
 	if q.Entity != "" {
-		hs, err = r.entityHappenings(q)
+		hs, err = r.entityHappenings(st, q)
 	} else {
-		hs, err = r.indexHappenings(q)
+		hs, err = r.indexHappenings(st, q)
 	}
 	if err != nil {
 		return nil, false, err
@@ -81,7 +87,7 @@ func (q *TimelineQuery) keep(h Happening) bool {
 	return q.inRange(h.Date) && (q.After == "" || h.Key() > q.After)
 }
 
-func (r *Reader) entityHappenings(q TimelineQuery) ([]Happening, error) {
+func (r *Reader) entityHappenings(st *stopper, q TimelineQuery) ([]Happening, error) {
 	self, n, err := r.entity(q.Entity)
 	if err != nil {
 		return nil, err
@@ -100,6 +106,9 @@ func (r *Reader) entityHappenings(q TimelineQuery) ([]Happening, error) {
 		return nil, err
 	}
 	for _, f := range facts {
+		if err := st.check(); err != nil {
+			return nil, err
+		}
 		add(Happening{Date: f.Valid.From, Kind: HappeningStarted, Fact: f})
 		add(Happening{Date: f.Valid.To, Kind: HappeningEnded, Fact: f})
 		other := f.To
@@ -117,7 +126,7 @@ func (r *Reader) entityHappenings(q TimelineQuery) ([]Happening, error) {
 	return hs, nil
 }
 
-func (r *Reader) indexHappenings(q TimelineQuery) ([]Happening, error) {
+func (r *Reader) indexHappenings(st *stopper, q TimelineQuery) ([]Happening, error) {
 	preds := q.Predicates
 	if len(preds) == 0 {
 		preds = Predicates()
@@ -125,13 +134,13 @@ func (r *Reader) indexHappenings(q TimelineQuery) ([]Happening, error) {
 	var hs []Happening
 	for _, p := range preds {
 		for _, ended := range []bool{false, true} {
-			if err := r.scanFactDates(p, ended, &q, &hs); err != nil {
+			if err := r.scanFactDates(st, p, ended, &q, &hs); err != nil {
 				return nil, err
 			}
 		}
 	}
 	if len(q.Predicates) == 0 {
-		if err := r.scanDated(&q, &hs); err != nil {
+		if err := r.scanDated(st, &q, &hs); err != nil {
 			return nil, err
 		}
 	}
@@ -151,7 +160,7 @@ func (q *TimelineQuery) startDate() Date {
 
 // scanFactDates appends up to Limit+1 happenings from the by-start (or
 // by-end) index of predicate p.
-func (r *Reader) scanFactDates(p Predicate, ended bool, q *TimelineQuery, hs *[]Happening) error {
+func (r *Reader) scanFactDates(st *stopper, p Predicate, ended bool, q *TimelineQuery, hs *[]Happening) error {
 	prefix, seek, kind := timePrefix(p), timeKey(p, q.startDate(), 0), HappeningStarted
 	if ended {
 		prefix, seek, kind = endPrefix(p), endKey(p, q.startDate(), 0), HappeningEnded
@@ -160,6 +169,9 @@ func (r *Reader) scanFactDates(p Predicate, ended bool, q *TimelineQuery, hs *[]
 	defer it.Close()
 	var stop scanStop
 	for it.Seek(seek); it.ValidForPrefix(prefix); it.Next() {
+		if err := st.check(); err != nil {
+			return err
+		}
 		item := it.Item()
 		parse := parseTimeKey
 		if ended {
@@ -189,12 +201,15 @@ func (r *Reader) scanFactDates(p Predicate, ended bool, q *TimelineQuery, hs *[]
 }
 
 // scanDated appends up to Limit+1 events from the dated-entity index.
-func (r *Reader) scanDated(q *TimelineQuery, hs *[]Happening) error {
+func (r *Reader) scanDated(st *stopper, q *TimelineQuery, hs *[]Happening) error {
 	prefix := []byte{tagDated}
 	it := r.txn.NewIterator(badgerIterOpts(prefix))
 	defer it.Close()
 	var stop scanStop
 	for it.Seek(datedKey(q.startDate(), 0)); it.ValidForPrefix(prefix); it.Next() {
+		if err := st.check(); err != nil {
+			return err
+		}
 		d, n, err := parseDatedKey(it.Item().Key())
 		if err != nil {
 			return err

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -13,7 +14,7 @@ func timeline(t *testing.T, db *store.DB, q store.TimelineQuery) ([]store.Happen
 	var more bool
 	err := db.View(time.Time{}, func(r *store.Reader) error {
 		var err error
-		hs, more, err = r.Timeline(q)
+		hs, more, err = r.Timeline(context.Background(), q)
 		return err
 	})
 	if err != nil {

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"context"
 	"math"
 	"slices"
 	"strconv"
@@ -189,5 +190,6 @@ func FactOf(f *store.Fact, at time.Time) *Fact {
 	})
 }
 
-// Counter computes a connection's totalCount only when a query asks for it.
-type Counter func() (int, error)
+// Counter computes a connection's totalCount only when a query asks for
+// it, within ctx (the field's: the resolver deadline).
+type Counter func(ctx context.Context) (int, error)
