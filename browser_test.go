@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -25,12 +26,48 @@ func TestGraphiQLInBrowser(t *testing.T) {
 	defer stop()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	text, err := browsertest.RunExample(ctx, url, chromium)
+	text, png, err := browsertest.RunExampleScreenshot(ctx, url, chromium)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Lets a person look at the page: GRAPHIQL_SCREENSHOT=graphiql.png
+	if out := os.Getenv("GRAPHIQL_SCREENSHOT"); out != "" {
+		if err := os.WriteFile(out, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	compact := strings.Join(strings.Fields(text), "")
 	if !strings.Contains(compact, `"memberCount":32`) || !strings.Contains(compact, `"name":"NorthAtlanticTreatyOrganization"`) {
 		t.Fatalf("result pane shows %q", text)
+	}
+}
+
+// TestGraphiQLSchemaTools: on a server with the default limits, GraphiQL
+// loads the schema by introspection, so its documentation explorer lists
+// Query's fields and the editor's autocomplete offers an alliance's
+// fields.
+func TestGraphiQLSchemaTools(t *testing.T) {
+	chromium, err := browsertest.FindChromium()
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true and %v", err)
+		}
+		t.Skip(err)
+	}
+	url, stop := startServe(t, t.TempDir())
+	defer stop()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	got, err := browsertest.CheckSchemaTools(ctx, url, chromium, `{ alliance(id: "org/nato") { `)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"alliance", "path", "search", "node"} {
+		if !slices.Contains(got.QueryFields, f) {
+			t.Errorf("the documentation explorer's Query lacks %s: %q", f, got.QueryFields)
+		}
+	}
+	if !slices.Contains(got.Hints, "memberCount") {
+		t.Errorf("autocomplete after alliance(id: \"org/nato\") { m offers %q, not memberCount", got.Hints)
 	}
 }

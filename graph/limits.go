@@ -62,9 +62,13 @@ func (limitsExt) Validate(graphql.ExecutableSchema) error { return nil }
 func (e limitsExt) MutateOperationContext(ctx context.Context, rc *graphql.OperationContext) *gqlerror.Error {
 	w := walker{frags: rc.Doc.Fragments, vars: rc.Variables, maxPage: e.lim.MaxPage, budget: nodeBudget}
 	m := w.operation(rc.Operation)
+	if w.over() {
+		return overBudget(w.budget)
+	}
+	if err := introspectionErr(m); err != nil {
+		return err
+	}
 	switch {
-	case w.over():
-		return limitErr("query has more than %d selections (fields, fragment spreads and inline fragments; a fragment counts once), over the node budget of %d", w.budget, w.budget)
 	case m.depth > e.lim.MaxDepth:
 		return limitErr("query depth is %d, over the depth limit of %d", m.depth, e.lim.MaxDepth)
 	case m.aliases > e.lim.MaxAliases:
@@ -115,6 +119,47 @@ type measure struct {
 	depth      int // fields nested below the point of use; 0: no field
 	aliases    int
 	directives int
+	// introDepth and introLists describe the introspection selections
+	// (__schema, __type) below the point of use: their deepest nesting,
+	// counted from the introspection field, and the most list fields of
+	// __Type (fields, interfaces, possibleTypes, inputFields) nested in
+	// one another. Introspection counts toward these, not toward depth
+	// and cost (see introspection below).
+	introDepth int
+	introLists int
+	// lists is the most of those list fields nested in one another below
+	// the point of use, whatever the field; it becomes introLists under an
+	// introspection field, where only __Type has fields of those names.
+	lists int
+}
+
+// Introspection is exempt from the depth and complexity limits, as
+// graphql-armor exempts it: the queries every client tool sends
+// (graphql-js's getIntrospectionQuery, 15 fields deep) must pass at the
+// default depth limit of 10. It has fixed bounds of its own instead,
+// which a hostile __schema query meets: its depth, and how many of
+// __Type's list fields it nests (types { fields { type { fields ... } } }
+// grows with the schema at each level), capped as graphql-js's
+// MaxIntrospectionDepthRule caps them. Introspection fields still count
+// toward the alias and directive limits and the node budget.
+const (
+	maxIntrospectionDepth = 20
+	maxIntrospectionLists = 2
+)
+
+// introspectionLists are __Type's list fields whose nesting is bounded.
+var introspectionLists = map[string]bool{"fields": true, "interfaces": true, "possibleTypes": true, "inputFields": true}
+
+// introspectionErr returns the error for m's introspection over its
+// bounds, or nil.
+func introspectionErr(m measure) *gqlerror.Error {
+	switch {
+	case m.introDepth > maxIntrospectionDepth:
+		return limitErr("introspection depth is %d, over the introspection depth limit of %d", m.introDepth, maxIntrospectionDepth)
+	case m.introLists > maxIntrospectionLists:
+		return limitErr("introspection nests %d of fields, interfaces, possibleTypes and inputFields in one another, over the limit of %d", m.introLists, maxIntrospectionLists)
+	}
+	return nil
 }
 
 // maxCost caps every count so a hostile query cannot overflow int.
@@ -137,6 +182,9 @@ func (m *measure) add(o measure) {
 	m.depth = max(m.depth, o.depth)
 	m.aliases = satAdd(m.aliases, o.aliases)
 	m.directives = satAdd(m.directives, o.directives)
+	m.introDepth = max(m.introDepth, o.introDepth)
+	m.introLists = max(m.introLists, o.introLists)
+	m.lists = max(m.lists, o.lists)
 }
 
 // operation measures op; check over afterwards. One walker may measure
@@ -166,6 +214,16 @@ func (w *walker) set(set ast.SelectionSet) measure {
 				f.cost = satMul(satAdd(1, f.cost), w.multiplier(s))
 			}
 			f.depth++
+			if introspectionLists[s.Name] {
+				f.lists++
+			}
+			if s.Name == "__schema" || s.Name == "__type" {
+				// Names starting with __ are GraphQL's own: below these
+				// two there are only introspection types.
+				f.introDepth = max(f.introDepth, f.depth)
+				f.introLists = max(f.introLists, f.lists)
+				f.depth, f.cost, f.lists = 1, 1, 0
+			}
 			f.directives = satAdd(f.directives, len(s.Directives))
 			if s.Alias != "" && s.Alias != s.Name {
 				f.aliases = satAdd(f.aliases, 1)

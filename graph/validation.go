@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -77,12 +78,21 @@ func checkDocument(doc *ast.QueryDocument, lim Limits) *gqlerror.Error {
 	for _, f := range doc.Fragments {
 		m := w.fragment(f.Name)
 		m.directives = satAdd(m.directives, len(f.Directives))
+		if strings.HasPrefix(f.TypeCondition, "__") {
+			// A fragment on an introspection type (graphql-js's FullType,
+			// TypeRef) is introspection wherever it is spread.
+			m.introDepth, m.introLists = max(m.introDepth, m.depth), max(m.introLists, m.lists)
+			m.depth, m.cost = 0, 0
+		}
 		measures = append(measures, m)
 	}
 	if w.over() {
 		return overBudget(w.budget)
 	}
 	for _, m := range measures {
+		if err := introspectionErr(m); err != nil {
+			return err
+		}
 		switch {
 		case m.depth > lim.MaxDepth:
 			return limitErr("query depth is %d, over the depth limit of %d", m.depth, lim.MaxDepth)

@@ -67,9 +67,47 @@ func RunExampleScreenshot(ctx context.Context, baseURL, chromiumPath string) (st
 }
 
 func run(ctx context.Context, baseURL, chromiumPath string, shot bool) (string, []byte, error) {
-	profile, err := os.MkdirTemp("", "browsertest-profile-")
+	var text string
+	var png []byte
+	err := withPage(ctx, baseURL, chromiumPath, func(bctx context.Context, fail func(string, error) error) error {
+		if err := chromedp.Do(bctx, chromedp.Click(chromedp.CSS(ExecuteSelector))); err != nil {
+			return fail("clicking execute", err)
+		}
+		// Poll returns once the expression is truthy: any response at all,
+		// so an error response fails at once instead of waiting for the
+		// deadline. ctx bounds the wait, not Poll's own 30 s default.
+		var err error
+		text, err = chromedp.Run(bctx, chromedp.Poll[string](
+			`(() => { const t = `+resultJS+`; return t.trim() ? t : false; })()`,
+			chromedp.WithPollingInterval(100*time.Millisecond),
+			chromedp.WithPollingTimeout(0)))
+		if err != nil {
+			return fail("waiting for the result", err)
+		}
+		if !strings.Contains(text, `"data"`) {
+			return fail("reading the result", fmt.Errorf("no \"data\" in result: %s", text))
+		}
+		if shot {
+			if png, err = chromedp.Run(bctx, chromedp.FullScreenshot(100)); err != nil {
+				return fail("taking a screenshot", err)
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		return "", nil, err
+	}
+	return text, png, nil
+}
+
+// withPage starts Chromium with a fresh profile, opens GraphiQL at
+// baseURL and waits for its editor, then calls fn with the page's
+// context. fail wraps an error with the step that failed and whatever the
+// browser console reported.
+func withPage(ctx context.Context, baseURL, chromiumPath string, fn func(bctx context.Context, fail func(step string, err error) error) error) error {
+	profile, err := os.MkdirTemp("", "browsertest-profile-")
+	if err != nil {
+		return err
 	}
 	defer os.RemoveAll(profile)
 
@@ -96,7 +134,7 @@ func run(ctx context.Context, baseURL, chromiumPath string, shot bool) (string, 
 	defer cancelBrowser()
 
 	// Console errors, uncaught exceptions and browser log errors (CSP
-	// violations, failed loads) explain a page that never shows a result.
+	// violations, failed loads) explain a page that does not work.
 	var mu sync.Mutex
 	var problems []string
 	messages := chromedp.Console(bctx) // also starts the browser
@@ -112,13 +150,13 @@ func run(ctx context.Context, baseURL, chromiumPath string, shot bool) (string, 
 			}
 		}
 	}()
-	fail := func(step string, err error) (string, []byte, error) {
+	fail := func(step string, err error) error {
 		mu.Lock()
 		defer mu.Unlock()
 		if len(problems) > 0 {
 			err = fmt.Errorf("%w; browser console: %s", err, strings.Join(problems, " | "))
 		}
-		return "", nil, fmt.Errorf("browsertest: %s: %w", step, err)
+		return fmt.Errorf("browsertest: %s: %w", step, err)
 	}
 
 	url := strings.TrimSuffix(baseURL, "/") + "/"
@@ -129,27 +167,5 @@ func run(ctx context.Context, baseURL, chromiumPath string, shot bool) (string, 
 	); err != nil {
 		return fail("loading GraphiQL at "+url, err)
 	}
-	if err := chromedp.Do(bctx, chromedp.Click(chromedp.CSS(ExecuteSelector))); err != nil {
-		return fail("clicking execute", err)
-	}
-	// Poll returns once the expression is truthy: any response at all, so
-	// an error response fails at once instead of waiting for the deadline.
-	// ctx bounds the wait, not Poll's own 30 s default.
-	text, err := chromedp.Run(bctx, chromedp.Poll[string](
-		`(() => { const t = `+resultJS+`; return t.trim() ? t : false; })()`,
-		chromedp.WithPollingInterval(100*time.Millisecond),
-		chromedp.WithPollingTimeout(0)))
-	if err != nil {
-		return fail("waiting for the result", err)
-	}
-	if !strings.Contains(text, `"data"`) {
-		return fail("reading the result", fmt.Errorf("no \"data\" in result: %s", text))
-	}
-	var png []byte
-	if shot {
-		if png, err = chromedp.Run(bctx, chromedp.FullScreenshot(100)); err != nil {
-			return fail("taking a screenshot", err)
-		}
-	}
-	return text, png, nil
+	return fn(bctx, fail)
 }
