@@ -42,3 +42,14 @@ func TestNodeAndNodes(t *testing.T) {
 		t.Errorf("100 unknown IDs: %v", r.Errors)
 	}
 }
+
+// TestNodesCost: nodes costs its number of IDs times its fields, like a
+// page of that size.
+func TestNodesCost(t *testing.T) {
+	srv, _ := newTestServer(t)
+	ids := `[` + strings.TrimSuffix(strings.Repeat(`"org/nato",`, 100), ",") + `]`
+	deep := `{ nodes(ids: ` + ids + `) { ... on Organization { members(first: 20) { edges { node { id } } } } } }`
+	if r := query(t, srv.URL, deep); r.code() != "LIMIT_EXCEEDED" || !strings.Contains(firstMessage(r), "complexity") {
+		t.Errorf("100 IDs × a page of 20: code %q %q, want the complexity limit", r.code(), firstMessage(r))
+	}
+}
