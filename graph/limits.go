@@ -281,6 +281,10 @@ func (w *walker) multiplier(f *ast.Field) int {
 			return min(arg("limit", 5), 100) * min(arg("maxHops", 4), 6)
 		case "neighborhood":
 			return (min(arg("maxNodes", 500), 10000) + 49) / 50 * max(min(arg("depth", 1), 6), 1)
+		case "nodes":
+			// Each ID is an object; more than a page is refused by name.
+			ids, _ := args["ids"].([]any)
+			return min(max(len(ids), 1), w.maxPage)
 		}
 	}
 	m := 0
