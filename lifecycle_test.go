@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"io"
@@ -360,5 +361,18 @@ func TestServeRefusesBadNumbers(t *testing.T) {
 				t.Errorf("serve %s %s created the data directory", tc.flag, tc.value)
 			}
 		})
+	}
+}
+
+// TestStopLogsAFinalLine: after SIGINT or SIGTERM (ctx cancelled) the
+// last log line says the server stopped, after the store closed.
+func TestStopLogsAFinalLine(t *testing.T) {
+	var logs bytes.Buffer
+	_, stop := startServeWith(t, t.TempDir(), &logs, func(c *serveConfig) { c.logJSON = true })
+	stop()
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	var last struct{ Msg string }
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &last); err != nil || last.Msg != "stopped" {
+		t.Errorf("last log line %q, want msg \"stopped\"", lines[len(lines)-1])
 	}
 }

@@ -234,6 +234,13 @@ func applyGCPercent(c *serveConfig, gogc string) (restore func()) {
 // serve runs the server until ctx is cancelled.
 func serve(ctx context.Context, c *serveConfig, logOut io.Writer) error {
 	log := newLogger(logOut, c.logJSON)
+	// Libraries that write with the standard log package (gqlgen, net/http
+	// helpers) go through the same logger, so --log-json stays JSON lines.
+	defer slog.SetDefault(slog.Default())
+	slog.SetDefault(log)
+	// Runs last, after the store has closed: the line an operator waits
+	// for after SIGINT or SIGTERM.
+	defer log.Info("stopped")
 	defer applyGCPercent(c, os.Getenv("GOGC"))()
 	opts := store.DefaultOptions().WithLogger(log).WithInMemory(c.inMemory)
 	if c.cacheMB > 0 {

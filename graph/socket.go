@@ -128,6 +128,10 @@ type (
 // deadlines are lifted only once the handshake has succeeded; one that
 // fails is answered under them, as any request is.
 func (s *sockets) serve(w http.ResponseWriter, req *http.Request, next http.Handler) {
+	if status, msg := checkHandshake(req, s.Origins); status != 0 {
+		refuseHandshake(w, status, msg)
+		return
+	}
 	ip := clientIP(req)
 	if status, msg := s.admitSocket(ip); status != 0 {
 		WriteError(w, status, model.CodeLimitExceeded, msg)
