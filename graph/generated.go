@@ -2540,7 +2540,7 @@ type Mutation {
   upsertEntity(input: UpsertEntityInput!): UpsertEntityPayload!
   "A new fact, with at least one citation."
   assertFact(input: AssertFactInput!): FactPayload!
-  "It stopped being true: set the fact's validTo."
+  "It stopped being true: set the fact's validTo (CONFLICT if it already has one, unless ` + "`" + `expectedValidTo` + "`" + ` names it)."
   endFact(input: EndFactInput!): FactPayload!
   "It was recorded wrong: replace the fact's dates or event, keeping its ID; history keeps the old values."
   correctFact(input: CorrectFactInput!): FactPayload!
@@ -2621,6 +2621,15 @@ input EndFactInput {
   id: ID!
   "The first day it was no longer true; must be after validFrom."
   validTo: Date!
+  """
+  The end the fact has now, for moving an end already set. Omitted (or
+  null), the fact must be open: ending a fact that already ended is CONFLICT,
+  so of two writers racing to end one fact only the first succeeds and no
+  end is replaced unseen. Given, it must equal the fact's current validTo
+  (CONFLICT otherwise, and for an open fact). To change dates that were
+  recorded wrong, use correctFact.
+  """
+  expectedValidTo: Date
   "A source for the ending, added to the fact's citations."
   citation: CitationInput
 }
@@ -12485,7 +12494,7 @@ func (ec *executionContext) unmarshalInputEndFactInput(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"clientMutationId", "id", "validTo", "citation"}
+	fieldsInOrder := [...]string{"clientMutationId", "id", "validTo", "expectedValidTo", "citation"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -12513,6 +12522,13 @@ func (ec *executionContext) unmarshalInputEndFactInput(ctx context.Context, obj 
 				return it, err
 			}
 			it.ValidTo = data
+		case "expectedValidTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedValidTo"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedValidTo = data
 		case "citation":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citation"))
 			data, err := ec.unmarshalOCitationInput2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐCitationInput(ctx, v)
