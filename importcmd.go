@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/export"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -27,6 +28,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := newFlagSet("import", importSummary, stdout, stderr)
 	dir := fs.String("data", envOr("ALLIANCEGRAPH_DATA", "./data"), "data `directory` (env ALLIANCEGRAPH_DATA)")
 	author := fs.String("author", "cli", "author `name` recorded in history")
+	csvRaw := fs.Bool("csv-raw", false, "CSV: the cells are as stored, so a leading ' is data; by default it is taken off a cell where\nthe csv export put it before a formula-like value (a zip or a directory whose README.txt says --csv-raw is raw anyway)")
 	fast := fs.Bool("fast", true, "into an empty directory, hold the import in memory (about 7 times the input's size, 14 for CSV) and write it sorted in one go;\nthe chunked import runs instead when that is more than the memory budget (3/4 of the machine's memory, or GOMEMLIMIT); false: always chunked")
 	if err := fs.Parse(args); err != nil {
 		return errUsageOr(err)
@@ -35,7 +37,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintln(stderr, "import: name at least one FILE")
 		return errUsage
 	}
-	inputs, err := fileInputs(fs.Args())
+	inputs, err := fileInputs(fs.Args(), dataset.WithRawCSV(*csvRaw))
 	if err != nil {
 		return err
 	}
@@ -74,7 +76,7 @@ func openFile(name string) func() (io.ReadCloser, error) {
 }
 
 // fileInputs chooses an importer for each file by its name.
-func fileInputs(files []string) ([]dataset.Input, error) {
+func fileInputs(files []string, opts ...dataset.InputOption) ([]dataset.Input, error) {
 	var inputs []dataset.Input
 	var nodes, rels string
 	for _, f := range files {
@@ -96,7 +98,7 @@ func fileInputs(files []string) ([]dataset.Input, error) {
 			if err != nil {
 				return nil, err
 			}
-			inputs = append(inputs, dataset.CSVZipInput(f, data))
+			inputs = append(inputs, dataset.CSVZipInput(f, data, opts...))
 		case ext == ".csv" && strings.Contains(base, "nodes"):
 			nodes = f
 		case ext == ".csv" && strings.Contains(base, "relationships"):
@@ -109,9 +111,24 @@ func fileInputs(files []string) ([]dataset.Input, error) {
 		return nil, fmt.Errorf("import: a CSV import needs both nodes.csv and relationships.csv")
 	}
 	if nodes != "" {
-		inputs = append(inputs, dataset.CSVInput(filepath.Dir(nodes), openFile(nodes), openFile(rels)))
+		if rawReadme(filepath.Join(filepath.Dir(nodes), "README.txt")) {
+			opts = append(opts, dataset.WithRawCSV(true))
+		}
+		inputs = append(inputs, dataset.CSVInput(filepath.Dir(nodes), openFile(nodes), openFile(rels), opts...))
 	}
 	return inputs, nil
+}
+
+// rawReadme reports whether the README.txt at path, if there is one, is
+// that of a csv export written with --csv-raw (an unzipped export).
+func rawReadme(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	b, _ := io.ReadAll(io.LimitReader(f, 64<<10))
+	return bytes.Contains(b, []byte(export.CSVRawNote))
 }
 
 // bodyInput chooses an importer for a POST /import body by its media type.

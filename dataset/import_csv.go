@@ -35,20 +35,28 @@ import (
 // whose text is a date comes back as a DATE; the JSON Lines format keeps
 // types exactly.)
 
+//
+// The csv export neutralises cells a spreadsheet would run as formulas
+// (export/csvcell.go: a ' before a leading = + - @ tab CR or '); the
+// reader removes that prefix from every cell unless the input is marked
+// raw (WithRawCSV; a zip whose README.txt says it was written with
+// --csv-raw).
+
 // CSVInput reads a nodes/relationships pair; each open function returns
 // one file.
-func CSVInput(name string, nodes, rels func() (io.ReadCloser, error)) Input {
+func CSVInput(name string, nodes, rels func() (io.ReadCloser, error), opts ...InputOption) Input {
+	c := newInputConfig(opts)
 	return Input{Name: name, Read: func(emit func(Record) error) error {
 		for _, f := range []struct {
 			name string
 			open func() (io.ReadCloser, error)
-			read func(io.Reader, func(Record) error) error
+			read func(io.Reader, inputConfig, func(Record) error) error
 		}{{"nodes.csv", nodes, readNodesCSV}, {"relationships.csv", rels, readRelsCSV}} {
 			rc, err := f.open()
 			if err != nil {
 				return err
 			}
-			err = f.read(skipBOM(rc), emit)
+			err = f.read(skipBOM(rc), c, emit)
 			rc.Close()
 			if err != nil {
 				return inFile(name+" "+f.name, err)
@@ -58,22 +66,33 @@ func CSVInput(name string, nodes, rels func() (io.ReadCloser, error)) Input {
 	}}
 }
 
-// CSVZipInput reads the zip the csv export writes.
-func CSVZipInput(name string, data []byte) Input {
+// CSVZipInput reads the zip the csv export writes. Its README.txt, when it
+// says the cells were written raw, makes the input raw (WithRawCSV).
+func CSVZipInput(name string, data []byte, opts ...InputOption) Input {
+	open := func(want string) (io.ReadCloser, error) {
+		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			return nil, fmt.Errorf("%w: not a zip file: %v", store.ErrInvalid, err)
+		}
+		f, err := zr.Open(want)
+		if err != nil {
+			return nil, fmt.Errorf("%w: the zip has no %s", store.ErrInvalid, want)
+		}
+		return f, nil
+	}
 	member := func(want string) func() (io.ReadCloser, error) {
-		return func() (io.ReadCloser, error) {
-			zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-			if err != nil {
-				return nil, fmt.Errorf("%w: not a zip file: %v", store.ErrInvalid, err)
-			}
-			f, err := zr.Open(want)
-			if err != nil {
-				return nil, fmt.Errorf("%w: the zip has no %s", store.ErrInvalid, want)
-			}
-			return f, nil
+		return func() (io.ReadCloser, error) { return open(want) }
+	}
+	if rc, err := open("README.txt"); err == nil {
+		// The note is near the top of a short file; a README larger than
+		// this is not one the export wrote.
+		readme, _ := io.ReadAll(io.LimitReader(rc, 64<<10))
+		rc.Close()
+		if bytes.Contains(readme, []byte(export.CSVRawNote)) {
+			opts = append(opts, WithRawCSV(true))
 		}
 	}
-	return CSVInput(name, member("nodes.csv"), member("relationships.csv"))
+	return CSVInput(name, member("nodes.csv"), member("relationships.csv"), opts...)
 }
 
 // csvTable reads a CSV file with a header, mapping columns by name.
@@ -82,16 +101,17 @@ type csvTable struct {
 	cols map[string]int
 	row  []string
 	line int
+	raw  bool // cells carry no neutralising prefix
 }
 
-func newCSVTable(r io.Reader, known []string, required ...string) (*csvTable, error) {
+func newCSVTable(r io.Reader, c inputConfig, known []string, required ...string) (*csvTable, error) {
 	cr := csv.NewReader(r)
 	cr.ReuseRecord = false
 	head, err := cr.Read()
 	if err != nil {
 		return nil, badLine(1, "no header row: %v", err)
 	}
-	t := &csvTable{r: cr, cols: map[string]int{}}
+	t := &csvTable{r: cr, cols: map[string]int{}, raw: c.rawCSV}
 	for i, h := range head {
 		name := h
 		if base, typ, ok := strings.Cut(h, ":"); ok {
@@ -137,6 +157,11 @@ func (t *csvTable) next() (bool, error) {
 			return false, badLine(pe.Line, "%v", pe.Err)
 		}
 		return false, err
+	}
+	if !t.raw {
+		for i, f := range row {
+			row[i] = export.RestoreCSVCell(f)
+		}
 	}
 	t.row = row
 	t.line, _ = t.r.FieldPos(0)
@@ -213,8 +238,8 @@ var (
 	relColumns  = []string{":START_ID", ":END_ID", ":TYPE", "id", "validFrom", "validTo", "event", "properties", "citations"}
 )
 
-func readNodesCSV(r io.Reader, emit func(Record) error) error {
-	t, err := newCSVTable(r, nodeColumns, ":ID", ":LABEL", "name")
+func readNodesCSV(r io.Reader, c inputConfig, emit func(Record) error) error {
+	t, err := newCSVTable(r, c, nodeColumns, ":ID", ":LABEL", "name")
 	if err != nil {
 		return err
 	}
@@ -250,8 +275,8 @@ func readNodesCSV(r io.Reader, emit func(Record) error) error {
 	}
 }
 
-func readRelsCSV(r io.Reader, emit func(Record) error) error {
-	t, err := newCSVTable(r, relColumns, ":START_ID", ":END_ID", ":TYPE", "id", "citations")
+func readRelsCSV(r io.Reader, c inputConfig, emit func(Record) error) error {
+	t, err := newCSVTable(r, c, relColumns, ":START_ID", ":END_ID", ":TYPE", "id", "citations")
 	if err != nil {
 		return err
 	}
