@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/alliancegraph/alliancegraph/export"
@@ -68,17 +69,39 @@ func CSVInput(name string, nodes, rels func() (io.ReadCloser, error), opts ...In
 
 // CSVZipInput reads the zip the csv export writes. Its README.txt, when it
 // says the cells were written raw, makes the input raw (WithRawCSV).
+// nodes.csv and relationships.csv may unzip to Limits.MaxUnzipped bytes
+// together: their declared sizes are checked before anything is read, and
+// the bytes actually read are counted too.
 func CSVZipInput(name string, data []byte, opts ...InputOption) Input {
+	limit := newInputConfig(opts).limits.MaxUnzipped
+	members := []string{"nodes.csv", "relationships.csv"}
 	open := func(want string) (io.ReadCloser, error) {
 		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 		if err != nil {
 			return nil, fmt.Errorf("%w: not a zip file: %v", store.ErrInvalid, err)
 		}
-		f, err := zr.Open(want)
-		if err != nil {
+		var f *zip.File
+		var total uint64
+		for _, zf := range zr.File {
+			if zf.Name == want {
+				f = zf
+			}
+			if slices.Contains(members, zf.Name) {
+				total += zf.UncompressedSize64
+			}
+		}
+		if f == nil {
 			return nil, fmt.Errorf("%w: the zip has no %s", store.ErrInvalid, want)
 		}
-		return f, nil
+		if slices.Contains(members, want) && total > uint64(limit) {
+			return nil, &LineError{Err: fmt.Errorf("%w: %s unzip to %s, over the limit of %s",
+				store.ErrLimit, strings.Join(members, " and "), byteSize(int64(min(total, 1<<62))), byteSize(limit))}
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: the zip member does not unzip: %v", store.ErrInvalid, want, err)
+		}
+		return &zipMember{rc: rc, name: want, left: limit}, nil
 	}
 	member := func(want string) func() (io.ReadCloser, error) {
 		return func() (io.ReadCloser, error) { return open(want) }
@@ -95,6 +118,32 @@ func CSVZipInput(name string, data []byte, opts ...InputOption) Input {
 	return CSVInput(name, member("nodes.csv"), member("relationships.csv"), opts...)
 }
 
+// zipMember reads one member of a zip, refusing it once it unzips to more
+// than left bytes, and turning the zip's own errors (a member cut short,
+// a bad checksum, data that does not inflate) into bad input.
+type zipMember struct {
+	rc   io.ReadCloser
+	name string
+	left int64
+}
+
+func (z *zipMember) Read(p []byte) (int, error) {
+	if int64(len(p)) > z.left+1 {
+		p = p[:z.left+1]
+	}
+	n, err := z.rc.Read(p)
+	z.left -= int64(n)
+	if z.left < 0 {
+		return 0, &LineError{Err: fmt.Errorf("%w: %s unzips to more than the limit", store.ErrLimit, z.name)}
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		err = fmt.Errorf("%w: the zip member does not unzip: %v", store.ErrInvalid, err)
+	}
+	return n, err
+}
+
+func (z *zipMember) Close() error { return z.rc.Close() }
+
 // csvTable reads a CSV file with a header, mapping columns by name.
 type csvTable struct {
 	r    *csv.Reader
@@ -105,12 +154,20 @@ type csvTable struct {
 }
 
 func newCSVTable(r io.Reader, c inputConfig, known []string, required ...string) (*csvTable, error) {
-	cr := csv.NewReader(r)
+	guard := newCSVGuard(r, c.limits.MaxLine)
+	cr := csv.NewReader(guard)
 	cr.ReuseRecord = false
 	head, err := cr.Read()
 	if err != nil {
+		if tl := (*csvTooLong)(nil); errors.As(err, &tl) {
+			return nil, overLimit(tl.line, "%s", tl)
+		}
+		if pe := (*csv.ParseError)(nil); !errors.As(err, &pe) && !errors.Is(err, io.EOF) {
+			return nil, err // the file could not be read (a damaged zip member)
+		}
 		return nil, badLine(1, "no header row: %v", err)
 	}
+	guard.names = head
 	t := &csvTable{r: cr, cols: map[string]int{}, raw: c.rawCSV}
 	for i, h := range head {
 		name := h
@@ -155,6 +212,9 @@ func (t *csvTable) next() (bool, error) {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
 			return false, badLine(pe.Line, "%v", pe.Err)
+		}
+		if tl := (*csvTooLong)(nil); errors.As(err, &tl) {
+			return false, overLimit(tl.line, "%s", tl)
 		}
 		return false, err
 	}

@@ -62,8 +62,7 @@ func WithLimits(l Limits) InputOption {
 	}
 }
 
-// byteSize writes n for messages: "64 KiB", "1 MiB", or bytes when n is
-// not a whole number of either.
+// byteSize writes n for messages: "64 KiB", "1 MiB", "2.3 MiB", "12 bytes".
 func byteSize(n int64) string {
 	switch {
 	case n >= 1<<30 && n%(1<<30) == 0:
@@ -72,6 +71,12 @@ func byteSize(n int64) string {
 		return fmt.Sprintf("%d MiB", n>>20)
 	case n >= 1<<10 && n%(1<<10) == 0:
 		return fmt.Sprintf("%d KiB", n>>10)
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d bytes", n)
 }
