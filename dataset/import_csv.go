@@ -10,6 +10,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/alliancegraph/alliancegraph/export"
 	"github.com/alliancegraph/alliancegraph/store"
@@ -146,11 +147,12 @@ func (z *zipMember) Close() error { return z.rc.Close() }
 
 // csvTable reads a CSV file with a header, mapping columns by name.
 type csvTable struct {
-	r    *csv.Reader
-	cols map[string]int
-	row  []string
-	line int
-	raw  bool // cells carry no neutralising prefix
+	r     *csv.Reader
+	cols  map[string]int
+	names []string // column names by position
+	row   []string
+	line  int
+	raw   bool // cells carry no neutralising prefix
 }
 
 func newCSVTable(r io.Reader, c inputConfig, known []string, required ...string) (*csvTable, error) {
@@ -184,6 +186,7 @@ func newCSVTable(r io.Reader, c inputConfig, known []string, required ...string)
 			return nil, badLine(1, "column %q given twice", h)
 		}
 		t.cols[name] = i
+		t.names = append(t.names, name)
 	}
 	for _, c := range required {
 		if _, ok := t.cols[c]; !ok {
@@ -218,13 +221,23 @@ func (t *csvTable) next() (bool, error) {
 		}
 		return false, err
 	}
-	if !t.raw {
-		for i, f := range row {
+	t.line, _ = t.r.FieldPos(0)
+	for i, f := range row {
+		// A value that is not UTF-8 would reach the store only to be
+		// refused there (names) or read as U+FFFD (JSON cells).
+		if !utf8.ValidString(f) {
+			col := fmt.Sprint(i + 1)
+			if i < len(t.names) {
+				col = t.names[i]
+			}
+			p := export.CheckJSONText([]byte(f))
+			return false, badLine(t.line, "column %s: %s", col, p.Reason)
+		}
+		if !t.raw {
 			row[i] = export.RestoreCSVCell(f)
 		}
 	}
 	t.row = row
-	t.line, _ = t.r.FieldPos(0)
 	return true, nil
 }
 
@@ -239,6 +252,14 @@ func (t *csvTable) json(col string, v any) error {
 	s := t.get(col)
 	if s == "" {
 		return nil
+	}
+	// encoding/json reads \ud800 without its other half as U+FFFD.
+	if p := export.CheckJSONText([]byte(s)); p != nil {
+		path := export.JSONPathAt([]byte(s), p.Offset)
+		if path != "" && path[0] != '[' {
+			path = "." + path
+		}
+		return badLine(t.line, "column %s%s: %s", col, path, p.Reason)
 	}
 	dec := json.NewDecoder(strings.NewReader(s))
 	dec.UseNumber()

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/alliancegraph/alliancegraph/export"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -139,6 +140,11 @@ func ReadWikidata(r io.Reader, emit func(Record) error, opts ...InputOption) err
 					return fail(err, "binding is not an object of RDF terms: %v", err)
 				}
 				line := src.lineAt(dec.InputOffset()-int64(len(raw)), false)
+				// encoding/json reads bytes that are not UTF-8, and \ud800
+				// without its other half, as U+FFFD.
+				if p := export.CheckJSONText(raw); p != nil {
+					return badLine(line, "%v", p.In(raw))
+				}
 				var b map[string]sparqlValue
 				if err := json.Unmarshal(raw, &b); err != nil {
 					return badLine(line, "binding is not an object of RDF terms: %v", err)

@@ -369,6 +369,9 @@ func fastUnmarshal(b []byte, v any) error {
 }
 
 func decodeJSONLLine(b []byte) (JSONLRecord, error) {
+	if p := CheckJSONText(b); p != nil {
+		return JSONLRecord{}, p.In(b)
+	}
 	// What the exporter writes starts with its type: decode such a line
 	// once, straight into its record (unless a later "type" key changed
 	// it, which the general path below sorts out). This halves the
@@ -393,6 +396,9 @@ func decodeJSONLLine(b []byte) (JSONLRecord, error) {
 // decodeJSONLGeneral decodes any line with encoding/json: a probe for its
 // type, then a strict decode into that record.
 func decodeJSONLGeneral(b []byte) (JSONLRecord, error) {
+	if p := CheckJSONText(b); p != nil {
+		return JSONLRecord{}, p.In(b)
+	}
 	var probe struct {
 		Type string `json:"type"`
 	}
