@@ -30,10 +30,11 @@ func refusedOverLimit(t *testing.T, err error, want string) {
 	}
 }
 
-// TestImportCSVLimits: a CSV field or record over the line limit
-// (lowered here) is refused naming the file, the line, the field and the
-// limit, after reading little more than the limit of a 200 MiB field,
-// which encoding/csv would otherwise hold whole (several times over).
+// TestImportCSVLimits: a CSV record over the line limit (lowered here),
+// by one long field, a quoted field of line breaks, or many fields, is
+// refused naming the file, the line, the field it reached and the limit,
+// after reading little more than the limit of 200 MiB, which encoding/csv
+// would otherwise hold whole (several times over).
 func TestImportCSVLimits(t *testing.T) {
 	const limit = 64 << 10
 	rels, _ := os.ReadFile("testdata/csv/relationships.csv")
