@@ -41,6 +41,10 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	param("asOf", "as-of", "only facts valid on this `date`, YYYY-MM-DD (omitted: every time)")
 	param("knownAt", "known-at", "read the graph as it stood at this `time`, RFC 3339 (omitted: newest)")
 	param("maxNodes", "max-nodes", "stop adding entities at this `count` (omitted: no cap)")
+	fs.BoolFunc("csv-raw", "csv: write cells as stored; by default a cell a spreadsheet would run as a formula\n(starting with = + - @, a tab or a carriage return) is written quoted with a ' prefix, which import removes", func(s string) error {
+		q.Set("csvRaw", s)
+		return nil
+	})
 	outPath := fs.String("o", "-", "output `file` (- for standard output)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -82,7 +86,7 @@ func exportTo(ctx context.Context, db *store.DB, req graph.ExportRequest, path s
 	var truncated bool
 	err := db.View(req.KnownAt, func(r *store.Reader) error {
 		var err error
-		truncated, err = export.Stream(ctx, r, req.Format, req.Selection, generator(), cw, prog.update)
+		truncated, err = export.Stream(ctx, r, req.Format, req.Selection, generator(), cw, prog.update, req.Options()...)
 		return err
 	})
 	if err == nil {

@@ -83,6 +83,10 @@ func TestHostileRequests(t *testing.T) {
 		{name: "invalid UTF-8 in a string literal", body: []byte("{\"query\":\"{ search(query: \\\"\xc3\\\") { score } }\"}"), status: 400, code: "BAD_USER_INPUT", msg: "UTF-8"},
 		{name: "invalid UTF-8 in variables", body: []byte("{\"query\":\"query($q: String!) { search(query: $q) { score } }\",\"variables\":{\"q\":\"\xfe\xff\"}}"), status: 400, code: "BAD_USER_INPUT", msg: "UTF-8"},
 		{name: "invalid UTF-8 in a GET query", method: "GET", query: "{ search(query: \"\xff\") { score } }", status: 400, code: "BAD_USER_INPUT", msg: "UTF-8"},
+		// Half a UTF-16 surrogate pair, refused rather than read as U+FFFD.
+		{name: "lone surrogate escape in a string literal", body: q(`{ search(query: "x\ud800") { score } }`), status: 200, code: "BAD_USER_INPUT", msg: "line 1, column 19"},
+		{name: "lone surrogate escape in variables", body: []byte(`{"query":"query($q: String!) { search(query: $q) { score } }","variables":{"q":"x\udc00"}}`), status: 400, code: "BAD_USER_INPUT", msg: "variable $q"},
+		{name: "lone surrogate escape in GET variables", method: "GET", query: `query($q: String!) { search(query: $q) { score } }`, params: "&variables=" + url.QueryEscape(`{"q":"\ud800"}`), status: 400, code: "BAD_USER_INPUT", msg: "variable $q"},
 		// Shapes that cost.
 		{name: "circular fragments", body: q(`fragment A on Query { ...B } fragment B on Query { ...A } { ...A }`), status: 200, code: "BAD_USER_INPUT", msg: "within itself"},
 		{name: "16-deep nesting", body: q(nested(16)), status: 200, code: "LIMIT_EXCEEDED", msg: "depth limit of 10"},

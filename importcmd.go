@@ -11,6 +11,7 @@ import (
 
 	"github.com/alliancegraph/alliancegraph/auth"
 	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/export"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -21,13 +22,18 @@ chosen by file name:
   *nodes*.csv + *relationships*.csv   the same pair, unzipped (give both)
   *.json                   Wikidata SPARQL JSON results of membership statements
 A bad record stops the import with its file, line and reason, and nothing is
-applied. Importing the same files again changes nothing. Progress goes to
+applied; so does a line, CSV record or Wikidata binding longer than --max-line,
+or a zip whose CSV files unzip to more than --max-unzipped. Importing the same files again changes nothing. Progress goes to
 stderr. The server must not be running on DIR (use POST /import instead).`
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("import", importSummary, stdout, stderr)
 	dir := fs.String("data", envOr("ALLIANCEGRAPH_DATA", "./data"), "data `directory` (env ALLIANCEGRAPH_DATA)")
 	author := fs.String("author", "cli", "author `name` recorded in history")
+	csvRaw := fs.Bool("csv-raw", false, "CSV: the cells are as stored, so a leading ' is data; by default it is taken off a cell where\nthe csv export put it before a formula-like value (a zip or a directory whose README.txt says --csv-raw is raw anyway)")
+	limits := dataset.DefaultLimits()
+	fs.Int64Var(&limits.MaxLine, "max-line", limits.MaxLine, "longest JSON line, CSV record or Wikidata binding, in `bytes` (LIMIT_EXCEEDED beyond)")
+	fs.Int64Var(&limits.MaxUnzipped, "max-unzipped", limits.MaxUnzipped, "what a zip's CSV files may unzip to, together, in `bytes`")
 	fast := fs.Bool("fast", true, "into an empty directory, hold the import in memory (about 7 times the input's size, 14 for CSV) and write it sorted in one go;\nthe chunked import runs instead when that is more than the memory budget (3/4 of the machine's memory, or GOMEMLIMIT); false: always chunked")
 	if err := fs.Parse(args); err != nil {
 		return errUsageOr(err)
@@ -39,7 +45,11 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if !authorOK("import", *author, stderr) {
 		return errUsage
 	}
-	inputs, err := fileInputs(fs.Args())
+	if limits.MaxLine < 1 || limits.MaxUnzipped < 1 {
+		fmt.Fprintln(stderr, "import: --max-line and --max-unzipped must be at least 1")
+		return errUsage
+	}
+	inputs, err := fileInputs(fs.Args(), dataset.WithRawCSV(*csvRaw), dataset.WithLimits(limits))
 	if err != nil {
 		return err
 	}
@@ -88,7 +98,7 @@ func openFile(name string) func() (io.ReadCloser, error) {
 }
 
 // fileInputs chooses an importer for each file by its name.
-func fileInputs(files []string) ([]dataset.Input, error) {
+func fileInputs(files []string, opts ...dataset.InputOption) ([]dataset.Input, error) {
 	var inputs []dataset.Input
 	var nodes, rels string
 	for _, f := range files {
@@ -102,15 +112,15 @@ func fileInputs(files []string) ([]dataset.Input, error) {
 		base := strings.ToLower(filepath.Base(f))
 		switch ext := filepath.Ext(base); {
 		case ext == ".jsonl" || ext == ".ndjson":
-			inputs = append(inputs, dataset.JSONLInput(f, openFile(f)))
+			inputs = append(inputs, dataset.JSONLInput(f, openFile(f), opts...))
 		case ext == ".json":
-			inputs = append(inputs, dataset.WikidataInput(f, openFile(f)))
+			inputs = append(inputs, dataset.WikidataInput(f, openFile(f), opts...))
 		case ext == ".zip":
 			data, err := os.ReadFile(f)
 			if err != nil {
 				return nil, err
 			}
-			inputs = append(inputs, dataset.CSVZipInput(f, data))
+			inputs = append(inputs, dataset.CSVZipInput(f, data, opts...))
 		case ext == ".csv" && strings.Contains(base, "nodes"):
 			nodes = f
 		case ext == ".csv" && strings.Contains(base, "relationships"):
@@ -123,21 +133,36 @@ func fileInputs(files []string) ([]dataset.Input, error) {
 		return nil, fmt.Errorf("import: a CSV import needs both nodes.csv and relationships.csv")
 	}
 	if nodes != "" {
-		inputs = append(inputs, dataset.CSVInput(filepath.Dir(nodes), openFile(nodes), openFile(rels)))
+		if rawReadme(filepath.Join(filepath.Dir(nodes), "README.txt")) {
+			opts = append(opts, dataset.WithRawCSV(true))
+		}
+		inputs = append(inputs, dataset.CSVInput(filepath.Dir(nodes), openFile(nodes), openFile(rels), opts...))
 	}
 	return inputs, nil
 }
 
+// rawReadme reports whether the README.txt at path, if there is one, is
+// that of a csv export written with --csv-raw (an unzipped export).
+func rawReadme(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	b, _ := io.ReadAll(io.LimitReader(f, 64<<10))
+	return bytes.Contains(b, []byte(export.CSVRawNote))
+}
+
 // bodyInput chooses an importer for a POST /import body by its media type.
-func bodyInput(mediaType, name string, body []byte) (dataset.Input, error) {
+func bodyInput(mediaType, name string, body []byte, opts ...dataset.InputOption) (dataset.Input, error) {
 	open := func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 	switch mediaType {
 	case "application/jsonl", "application/x-ndjson", "application/x-jsonlines":
-		return dataset.JSONLInput(name, open), nil
+		return dataset.JSONLInput(name, open, opts...), nil
 	case "application/sparql-results+json":
-		return dataset.WikidataInput(name, open), nil
+		return dataset.WikidataInput(name, open, opts...), nil
 	case "application/zip":
-		return dataset.CSVZipInput(name, body), nil
+		return dataset.CSVZipInput(name, body, opts...), nil
 	}
 	return dataset.Input{}, fmt.Errorf("%w: Content-Type %q is not importable (application/jsonl, application/sparql-results+json or application/zip)", store.ErrInvalid, mediaType)
 }

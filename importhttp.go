@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,10 +19,20 @@ import (
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
+// defaultImportLimits are POST /import's: the dataset defaults, but a zip
+// may unzip to 4 times the default body limit rather than 1 GiB.
+func defaultImportLimits() dataset.Limits {
+	l := dataset.DefaultLimits()
+	l.MaxUnzipped = 256 << 20
+	return l
+}
+
 // importHandler serves POST /import: the body is one file in a format
 // named by its Content-Type, applied like the import command (all or
-// nothing, one commit by the token's name). ?name= names it in messages.
-func importHandler(db *store.DB, policy *auth.Policy, maxBytes int64, log *slog.Logger) http.Handler {
+// nothing, one commit by the token's name). ?name= names it in messages;
+// ?csvRaw=true says a CSV zip's cells are as stored (import --csv-raw).
+// A record or a zip over limits is refused with 413 LIMIT_EXCEEDED.
+func importHandler(db *store.DB, policy *auth.Policy, maxBytes int64, limits dataset.Limits, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		author, err := policy.Authorize(r.Context())
 		if err != nil {
@@ -33,6 +44,15 @@ func importHandler(db *store.DB, policy *auth.Policy, maxBytes int64, log *slog.
 		if name == "" {
 			name = "request body"
 		}
+		opts := []dataset.InputOption{dataset.WithLimits(limits)}
+		if s := r.URL.Query().Get("csvRaw"); s != "" {
+			raw, err := strconv.ParseBool(s)
+			if err != nil {
+				graph.WriteError(w, http.StatusBadRequest, model.CodeBadUserInput, fmt.Sprintf("csvRaw %q is not true or false", s))
+				return
+			}
+			opts = append(opts, dataset.WithRawCSV(raw))
+		}
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxBytes+1))
 		if err != nil {
 			graph.WriteError(w, http.StatusBadRequest, model.CodeBadUserInput, "could not read the request body")
@@ -43,13 +63,16 @@ func importHandler(db *store.DB, policy *auth.Policy, maxBytes int64, log *slog.
 				fmt.Sprintf("import body is over the limit of %d bytes", maxBytes))
 			return
 		}
-		in, err := bodyInput(mt, name, body)
+		in, err := bodyInput(mt, name, body, opts...)
 		if err != nil {
 			graph.WriteError(w, http.StatusUnsupportedMediaType, model.CodeBadUserInput, clean(err))
 			return
 		}
 		rep, err := dataset.Import(db, []dataset.Input{in}, dataset.ImportOptions{Author: author})
 		switch {
+		case errors.Is(err, store.ErrLimit):
+			graph.WriteError(w, http.StatusRequestEntityTooLarge, model.CodeLimitExceeded, clean(err))
+			return
 		case errors.Is(err, store.ErrConflict):
 			graph.WriteError(w, http.StatusConflict, model.CodeConflict, clean(err))
 			return
@@ -74,7 +97,7 @@ func importHandler(db *store.DB, policy *auth.Policy, maxBytes int64, log *slog.
 // shown to clients, as the GraphQL error presenter does.
 func clean(err error) string {
 	msg := err.Error()
-	for _, p := range []string{"store: invalid: ", "store: conflict: ", "store: "} {
+	for _, p := range []string{"store: invalid: ", "store: conflict: ", "store: limit exceeded: ", "store: "} {
 		msg = strings.ReplaceAll(msg, p, "")
 	}
 	return msg

@@ -67,6 +67,8 @@ type serveConfig struct {
 	origins        string
 	corsOrigins    string
 	maxImportBytes int64
+	// importLimits bound what one POST /import may unzip and hold per line.
+	importLimits dataset.Limits
 	// debugStats serves GET /debug/stats (runtime heap and goroutines).
 	debugStats bool
 	// maxConns bounds the connections open at once; a connection beyond
@@ -83,7 +85,7 @@ type serveConfig struct {
 
 func serveFlags(fs *flag.FlagSet) *serveConfig {
 	c := &serveConfig{limits: graph.DefaultLimits(), now: time.Now, socket: graph.DefaultSocket(), maxImportBytes: 64 << 20, debugStats: true,
-		entityCacheMB: store.DefaultEntityCacheBytes >> 20}
+		entityCacheMB: store.DefaultEntityCacheBytes >> 20, importLimits: defaultImportLimits()}
 	fs.StringVar(&c.addr, "addr", envOr("ALLIANCEGRAPH_ADDR", "127.0.0.1:8080"), "listen `address` (env ALLIANCEGRAPH_ADDR)")
 	fs.StringVar(&c.dataDir, "data", envOr("ALLIANCEGRAPH_DATA", "./data"), "data `directory` (env ALLIANCEGRAPH_DATA)")
 	fs.BoolVar(&c.logJSON, "log-json", false, "log as JSON lines instead of text")
@@ -122,6 +124,8 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	fs.BoolVar(&c.limits.Production, "production", false, "turn off introspection and \"Did you mean\" suggestions")
 	fs.BoolVar(&c.debugStats, "debug-stats", true, "serve GET /debug/stats (goroutines and heap, as JSON)")
 	fs.Int64Var(&c.maxImportBytes, "max-import", c.maxImportBytes, "POST /import body limit in `bytes`")
+	fs.Int64Var(&c.importLimits.MaxUnzipped, "max-import-unzipped", c.importLimits.MaxUnzipped, "POST /import: what a zip's CSV files may unzip to, together, in `bytes`")
+	fs.Int64Var(&c.importLimits.MaxLine, "max-import-line", c.importLimits.MaxLine, "POST /import: longest JSON line, CSV record or Wikidata binding, in `bytes`")
 	return c
 }
 
@@ -166,6 +170,8 @@ func (c *serveConfig) checkFlags() string {
 		{name: "max-page", v: int64(c.limits.MaxPage), min: 1},
 		{name: "max-body", v: c.limits.MaxBodyBytes, min: 1},
 		{name: "max-import", v: c.maxImportBytes, min: 1},
+		{name: "max-import-unzipped", v: c.importLimits.MaxUnzipped, min: 1},
+		{name: "max-import-line", v: c.importLimits.MaxLine, min: 1},
 		{name: "ws-max-subscriptions", v: int64(c.socket.MaxSubscriptions), min: 1},
 		{name: "ws-max-message", v: c.socket.MaxMessageBytes, min: 1},
 		{name: "max-conns", v: int64(c.maxConns), min: 1},
@@ -388,6 +394,9 @@ func newMux(db *store.DB, c *serveConfig, log *slog.Logger) http.Handler {
 	if c.maxImportBytes == 0 {
 		c.maxImportBytes = 64 << 20
 	}
+	if c.importLimits.MaxUnzipped == 0 {
+		c.importLimits.MaxUnzipped = defaultImportLimits().MaxUnzipped
+	}
 	metrics := newServerMetrics(db)
 	res := &graph.Resolver{DB: db, Now: c.now, MaxPage: c.limits.MaxPage, Policy: &c.policy, MaxVisited: c.maxVisited, MaxSearches: c.maxSearches, Generator: generator(), LoaderWait: c.loaderWait, FieldHook: c.fieldHook,
 		Observe: func(ctx context.Context, r graph.OperationReport) {
@@ -396,7 +405,7 @@ func newMux(db *store.DB, c *serveConfig, log *slog.Logger) http.Handler {
 		}}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", graph.NewHandler(res, c.limits, c.socket, log))
-	mux.Handle("POST /import", importHandler(db, &c.policy, c.maxImportBytes, log))
+	mux.Handle("POST /import", importHandler(db, &c.policy, c.maxImportBytes, c.importLimits, log))
 	mux.Handle("/import", wrongMethod("POST"))
 	mux.Handle("/export", graph.NewExportHandler(db, generator(), log))
 	mux.Handle("GET /backup", backupHandler(db, &c.policy, log))

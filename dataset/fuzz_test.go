@@ -12,7 +12,8 @@ import (
 )
 
 // The importers' parsers take any bytes: they either stream records or
-// fail with a LineError wrapping store.ErrInvalid, and never panic.
+// fail with a LineError wrapping store.ErrInvalid (or store.ErrLimit, for
+// a record over a limit), and never panic.
 // Seed corpora live in testdata/fuzz/<target>.
 
 func checkParseError(t *testing.T, err error) {
@@ -21,8 +22,8 @@ func checkParseError(t *testing.T, err error) {
 		return
 	}
 	var le *dataset.LineError
-	if !errors.As(err, &le) || !errors.Is(err, store.ErrInvalid) {
-		t.Fatalf("error %v is not a LineError wrapping ErrInvalid", err)
+	if !errors.As(err, &le) || !(errors.Is(err, store.ErrInvalid) || errors.Is(err, store.ErrLimit)) {
+		t.Fatalf("error %v is not a LineError wrapping ErrInvalid or ErrLimit", err)
 	}
 	if le.Line < 0 {
 		t.Fatalf("negative line in %v", err)
@@ -66,6 +67,6 @@ func FuzzReadWikidata(f *testing.F) {
 	data, _ := os.ReadFile("testdata/wikidata_memberships.json")
 	f.Add(data)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		checkParseError(t, dataset.ReadWikidata(data, countRecords))
+		checkParseError(t, dataset.ReadWikidata(bytes.NewReader(data), countRecords))
 	})
 }

@@ -69,7 +69,7 @@ type LineError struct {
 // file, and errors.Is still finds the sentinel.
 func (e *LineError) Error() string {
 	msg := e.Err.Error()
-	for _, p := range []string{"store: invalid: ", "store: conflict: ", "store: "} {
+	for _, p := range []string{"store: invalid: ", "store: conflict: ", "store: limit exceeded: ", "store: "} {
 		msg = strings.ReplaceAll(msg, p, "")
 	}
 	if e.Line == 0 {
@@ -83,6 +83,12 @@ func (e *LineError) Unwrap() error { return e.Err }
 // badLine reports a malformed record; it wraps store.ErrInvalid.
 func badLine(line int, format string, a ...any) error {
 	return &LineError{Line: line, Err: fmt.Errorf("%w: %s", store.ErrInvalid, fmt.Sprintf(format, a...))}
+}
+
+// overLimit reports a record over one of the Limits; it wraps
+// store.ErrLimit.
+func overLimit(line int, format string, a ...any) error {
+	return &LineError{Line: line, Err: fmt.Errorf("%w: %s", store.ErrLimit, fmt.Sprintf(format, a...))}
 }
 
 // inFile names the file in err, unless it already does.

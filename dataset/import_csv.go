@@ -8,7 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/alliancegraph/alliancegraph/export"
 	"github.com/alliancegraph/alliancegraph/store"
@@ -35,20 +37,28 @@ import (
 // whose text is a date comes back as a DATE; the JSON Lines format keeps
 // types exactly.)
 
+//
+// The csv export neutralises cells a spreadsheet would run as formulas
+// (export/csvcell.go: a ' before a leading = + - @ tab CR or '); the
+// reader removes that prefix from every cell unless the input is marked
+// raw (WithRawCSV; a zip whose README.txt says it was written with
+// --csv-raw).
+
 // CSVInput reads a nodes/relationships pair; each open function returns
 // one file.
-func CSVInput(name string, nodes, rels func() (io.ReadCloser, error)) Input {
+func CSVInput(name string, nodes, rels func() (io.ReadCloser, error), opts ...InputOption) Input {
+	c := newInputConfig(opts)
 	return Input{Name: name, Read: func(emit func(Record) error) error {
 		for _, f := range []struct {
 			name string
 			open func() (io.ReadCloser, error)
-			read func(io.Reader, func(Record) error) error
+			read func(io.Reader, inputConfig, func(Record) error) error
 		}{{"nodes.csv", nodes, readNodesCSV}, {"relationships.csv", rels, readRelsCSV}} {
 			rc, err := f.open()
 			if err != nil {
 				return err
 			}
-			err = f.read(skipBOM(rc), emit)
+			err = f.read(skipBOM(rc), c, emit)
 			rc.Close()
 			if err != nil {
 				return inFile(name+" "+f.name, err)
@@ -58,40 +68,109 @@ func CSVInput(name string, nodes, rels func() (io.ReadCloser, error)) Input {
 	}}
 }
 
-// CSVZipInput reads the zip the csv export writes.
-func CSVZipInput(name string, data []byte) Input {
+// CSVZipInput reads the zip the csv export writes. Its README.txt, when it
+// says the cells were written raw, makes the input raw (WithRawCSV).
+// nodes.csv and relationships.csv may unzip to Limits.MaxUnzipped bytes
+// together: their declared sizes are checked before anything is read, and
+// the bytes actually read are counted too.
+func CSVZipInput(name string, data []byte, opts ...InputOption) Input {
+	limit := newInputConfig(opts).limits.MaxUnzipped
+	members := []string{"nodes.csv", "relationships.csv"}
+	open := func(want string) (io.ReadCloser, error) {
+		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+		if err != nil {
+			return nil, fmt.Errorf("%w: not a zip file: %v", store.ErrInvalid, err)
+		}
+		var f *zip.File
+		var total uint64
+		for _, zf := range zr.File {
+			if zf.Name == want {
+				f = zf
+			}
+			if slices.Contains(members, zf.Name) {
+				total += zf.UncompressedSize64
+			}
+		}
+		if f == nil {
+			return nil, fmt.Errorf("%w: the zip has no %s", store.ErrInvalid, want)
+		}
+		if slices.Contains(members, want) && total > uint64(limit) {
+			return nil, &LineError{Err: fmt.Errorf("%w: %s unzip to %s, over the limit of %s",
+				store.ErrLimit, strings.Join(members, " and "), byteSize(int64(min(total, 1<<62))), byteSize(limit))}
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: the zip member does not unzip: %v", store.ErrInvalid, want, err)
+		}
+		return &zipMember{rc: rc, name: want, left: limit}, nil
+	}
 	member := func(want string) func() (io.ReadCloser, error) {
-		return func() (io.ReadCloser, error) {
-			zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-			if err != nil {
-				return nil, fmt.Errorf("%w: not a zip file: %v", store.ErrInvalid, err)
-			}
-			f, err := zr.Open(want)
-			if err != nil {
-				return nil, fmt.Errorf("%w: the zip has no %s", store.ErrInvalid, want)
-			}
-			return f, nil
+		return func() (io.ReadCloser, error) { return open(want) }
+	}
+	if rc, err := open("README.txt"); err == nil {
+		// The note is near the top of a short file; a README larger than
+		// this is not one the export wrote.
+		readme, _ := io.ReadAll(io.LimitReader(rc, 64<<10))
+		rc.Close()
+		if bytes.Contains(readme, []byte(export.CSVRawNote)) {
+			opts = append(opts, WithRawCSV(true))
 		}
 	}
-	return CSVInput(name, member("nodes.csv"), member("relationships.csv"))
+	return CSVInput(name, member("nodes.csv"), member("relationships.csv"), opts...)
 }
+
+// zipMember reads one member of a zip, refusing it once it unzips to more
+// than left bytes, and turning the zip's own errors (a member cut short,
+// a bad checksum, data that does not inflate) into bad input.
+type zipMember struct {
+	rc   io.ReadCloser
+	name string
+	left int64
+}
+
+func (z *zipMember) Read(p []byte) (int, error) {
+	if int64(len(p)) > z.left+1 {
+		p = p[:z.left+1]
+	}
+	n, err := z.rc.Read(p)
+	z.left -= int64(n)
+	if z.left < 0 {
+		return 0, &LineError{Err: fmt.Errorf("%w: %s unzips to more than the limit", store.ErrLimit, z.name)}
+	}
+	if err != nil && !errors.Is(err, io.EOF) {
+		err = fmt.Errorf("%w: the zip member does not unzip: %v", store.ErrInvalid, err)
+	}
+	return n, err
+}
+
+func (z *zipMember) Close() error { return z.rc.Close() }
 
 // csvTable reads a CSV file with a header, mapping columns by name.
 type csvTable struct {
-	r    *csv.Reader
-	cols map[string]int
-	row  []string
-	line int
+	r     *csv.Reader
+	cols  map[string]int
+	names []string // column names by position
+	row   []string
+	line  int
+	raw   bool // cells carry no neutralising prefix
 }
 
-func newCSVTable(r io.Reader, known []string, required ...string) (*csvTable, error) {
-	cr := csv.NewReader(r)
+func newCSVTable(r io.Reader, c inputConfig, known []string, required ...string) (*csvTable, error) {
+	guard := newCSVGuard(r, c.limits.MaxLine)
+	cr := csv.NewReader(guard)
 	cr.ReuseRecord = false
 	head, err := cr.Read()
 	if err != nil {
+		if tl := (*csvTooLong)(nil); errors.As(err, &tl) {
+			return nil, overLimit(tl.line, "%s", tl)
+		}
+		if pe := (*csv.ParseError)(nil); !errors.As(err, &pe) && !errors.Is(err, io.EOF) {
+			return nil, err // the file could not be read (a damaged zip member)
+		}
 		return nil, badLine(1, "no header row: %v", err)
 	}
-	t := &csvTable{r: cr, cols: map[string]int{}}
+	guard.names = head
+	t := &csvTable{r: cr, cols: map[string]int{}, raw: c.rawCSV}
 	for i, h := range head {
 		name := h
 		if base, typ, ok := strings.Cut(h, ":"); ok {
@@ -107,6 +186,7 @@ func newCSVTable(r io.Reader, known []string, required ...string) (*csvTable, er
 			return nil, badLine(1, "column %q given twice", h)
 		}
 		t.cols[name] = i
+		t.names = append(t.names, name)
 	}
 	for _, c := range required {
 		if _, ok := t.cols[c]; !ok {
@@ -136,10 +216,28 @@ func (t *csvTable) next() (bool, error) {
 		if errors.As(err, &pe) {
 			return false, badLine(pe.Line, "%v", pe.Err)
 		}
+		if tl := (*csvTooLong)(nil); errors.As(err, &tl) {
+			return false, overLimit(tl.line, "%s", tl)
+		}
 		return false, err
 	}
-	t.row = row
 	t.line, _ = t.r.FieldPos(0)
+	for i, f := range row {
+		// A value that is not UTF-8 would reach the store only to be
+		// refused there (names) or read as U+FFFD (JSON cells).
+		if !utf8.ValidString(f) {
+			col := fmt.Sprint(i + 1)
+			if i < len(t.names) {
+				col = t.names[i]
+			}
+			p := export.CheckJSONText([]byte(f))
+			return false, badLine(t.line, "column %s: %s", col, p.Reason)
+		}
+		if !t.raw {
+			row[i] = export.RestoreCSVCell(f)
+		}
+	}
+	t.row = row
 	return true, nil
 }
 
@@ -154,6 +252,14 @@ func (t *csvTable) json(col string, v any) error {
 	s := t.get(col)
 	if s == "" {
 		return nil
+	}
+	// encoding/json reads \ud800 without its other half as U+FFFD.
+	if p := export.CheckJSONText([]byte(s)); p != nil {
+		path := export.JSONPathAt([]byte(s), p.Offset)
+		if path != "" && path[0] != '[' {
+			path = "." + path
+		}
+		return badLine(t.line, "column %s%s: %s", col, path, p.Reason)
 	}
 	dec := json.NewDecoder(strings.NewReader(s))
 	dec.UseNumber()
@@ -213,8 +319,8 @@ var (
 	relColumns  = []string{":START_ID", ":END_ID", ":TYPE", "id", "validFrom", "validTo", "event", "properties", "citations"}
 )
 
-func readNodesCSV(r io.Reader, emit func(Record) error) error {
-	t, err := newCSVTable(r, nodeColumns, ":ID", ":LABEL", "name")
+func readNodesCSV(r io.Reader, c inputConfig, emit func(Record) error) error {
+	t, err := newCSVTable(r, c, nodeColumns, ":ID", ":LABEL", "name")
 	if err != nil {
 		return err
 	}
@@ -250,8 +356,8 @@ func readNodesCSV(r io.Reader, emit func(Record) error) error {
 	}
 }
 
-func readRelsCSV(r io.Reader, emit func(Record) error) error {
-	t, err := newCSVTable(r, relColumns, ":START_ID", ":END_ID", ":TYPE", "id", "citations")
+func readRelsCSV(r io.Reader, c inputConfig, emit func(Record) error) error {
+	t, err := newCSVTable(r, c, relColumns, ":START_ID", ":END_ID", ":TYPE", "id", "citations")
 	if err != nil {
 		return err
 	}

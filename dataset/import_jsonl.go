@@ -2,10 +2,8 @@ package dataset
 
 import (
 	"errors"
-	"fmt"
 	"io"
-	"regexp"
-	"strconv"
+	"math"
 	"time"
 
 	"github.com/alliancegraph/alliancegraph/export"
@@ -17,23 +15,21 @@ import (
 // export writes. The header's knownAt becomes the import's commit time
 // when the store has nothing newer (see store.UpdateOptions.At), so
 // exporting, importing into an empty store and exporting again gives the
-// same bytes.
-func JSONLInput(name string, open func() (io.ReadCloser, error)) Input {
+// same bytes. A line may be at most Limits.MaxLine bytes.
+func JSONLInput(name string, open func() (io.ReadCloser, error), opts ...InputOption) Input {
 	return Input{Name: name, Read: func(emit func(Record) error) error {
 		rc, err := open()
 		if err != nil {
 			return err
 		}
 		defer rc.Close()
-		return ReadJSONL(skipBOM(rc), emit)
+		return ReadJSONL(skipBOM(rc), emit, opts...)
 	}}
 }
 
-// lineOf recovers the line number from ReadJSONL's "line N:" messages.
-var lineOf = regexp.MustCompile(`line (\d+): `)
-
 // ReadJSONL streams the records of a JSON Lines document.
-func ReadJSONL(r io.Reader, emit func(Record) error) error {
+func ReadJSONL(r io.Reader, emit func(Record) error, opts ...InputOption) error {
+	c := newInputConfig(opts)
 	records := 0
 	err := export.ReadJSONL(r, func(rec export.JSONLRecord) error {
 		records++
@@ -57,18 +53,17 @@ func ReadJSONL(r io.Reader, emit func(Record) error) error {
 			return emit(Record{Line: rec.Line, Fact: rec.Fact})
 		}
 		return nil
-	})
-	if err == nil {
+	}, export.WithMaxLine(int(min(c.limits.MaxLine, math.MaxInt32))))
+	var je *export.JSONLError
+	switch {
+	case err == nil:
 		return nil
-	}
-	var le *LineError
-	if errors.As(err, &le) {
+	case errors.As(err, new(*LineError)):
 		return err
-	}
-	if m := lineOf.FindStringSubmatch(err.Error()); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		msg := err.Error()[len(store.ErrInvalid.Error())+2:]
-		return &LineError{Line: n, Err: fmt.Errorf("%w: %s", store.ErrInvalid, msg[len(m[0]):])}
+	case errors.As(err, &je) && errors.Is(je.Err, store.ErrLimit):
+		return overLimit(je.Line, "a line longer than the limit of %s", byteSize(c.limits.MaxLine))
+	case errors.As(err, &je):
+		return &LineError{Line: je.Line, Err: je.Err}
 	}
 	return err
 }

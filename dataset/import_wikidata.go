@@ -1,7 +1,6 @@
 package dataset
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/alliancegraph/alliancegraph/export"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -64,71 +64,90 @@ type wikidataRow struct {
 	valid                store.Interval
 }
 
-// WikidataInput reads SPARQL JSON results.
-func WikidataInput(name string, open func() (io.ReadCloser, error)) Input {
+// WikidataInput reads SPARQL JSON results. The document is streamed, so
+// it may be of any size; one JSON value in it (a binding) may be at most
+// Limits.MaxLine bytes.
+func WikidataInput(name string, open func() (io.ReadCloser, error), opts ...InputOption) Input {
 	return Input{Name: name, Scans: true, Read: func(emit func(Record) error) error {
 		rc, err := open()
 		if err != nil {
 			return err
 		}
-		data, err := io.ReadAll(io.LimitReader(rc, 64<<20))
-		rc.Close()
-		if err != nil {
-			return err
-		}
-		return ReadWikidata(bytes.TrimPrefix(data, utf8BOM), emit)
+		defer rc.Close()
+		return ReadWikidata(skipBOM(rc), emit, opts...)
 	}}
 }
 
 // ReadWikidata streams the rows of a SPARQL JSON result document.
-func ReadWikidata(data []byte, emit func(Record) error) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	lineAt := func(off int64) int {
-		for off < int64(len(data)) && strings.ContainsRune(" \t\r\n,", rune(data[off])) {
-			off++
+func ReadWikidata(r io.Reader, emit func(Record) error, opts ...InputOption) error {
+	c := newInputConfig(opts)
+	src := &jsonSource{r: r, limit: c.limits.MaxLine}
+	dec := json.NewDecoder(src)
+	src.dec = dec
+	fail := func(err error, format string, a ...any) error {
+		line := src.lineAt(dec.InputOffset(), true)
+		if errors.Is(err, errValueTooLong) {
+			return overLimit(line, "a JSON value longer than the limit of %s", byteSize(src.limit))
 		}
-		return 1 + bytes.Count(data[:min(off, int64(len(data)))], []byte("\n"))
+		if err != nil && format == "" {
+			return badLine(line, "%v", err)
+		}
+		return badLine(line, format, a...)
 	}
-	fail := func(format string, a ...any) error { return badLine(lineAt(dec.InputOffset()), format, a...) }
+	skip := func() error {
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return fail(err, "")
+		}
+		src.lineAt(dec.InputOffset(), false) // forgets the skipped bytes
+		return nil
+	}
 	if err := expectDelim(dec, '{'); err != nil {
-		return fail("not a SPARQL JSON result: %v", err)
+		return fail(err, "not a SPARQL JSON result: %v", err)
 	}
 	sawBindings := false
 	for dec.More() {
 		key, err := dec.Token()
 		if err != nil {
-			return fail("%v", err)
+			return fail(err, "")
 		}
 		if key != "results" {
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				return fail("%v", err)
+			if err := skip(); err != nil {
+				return err
 			}
 			continue
 		}
 		if err := expectDelim(dec, '{'); err != nil {
-			return fail(`"results" is not an object`)
+			return fail(err, `"results" is not an object`)
 		}
 		for dec.More() {
 			k, err := dec.Token()
 			if err != nil {
-				return fail("%v", err)
+				return fail(err, "")
 			}
 			if k != "bindings" {
-				var skip json.RawMessage
-				if err := dec.Decode(&skip); err != nil {
-					return fail("%v", err)
+				if err := skip(); err != nil {
+					return err
 				}
 				continue
 			}
 			sawBindings = true
 			if err := expectDelim(dec, '['); err != nil {
-				return fail(`"bindings" is not an array`)
+				return fail(err, `"bindings" is not an array`)
 			}
 			for dec.More() {
-				line := lineAt(dec.InputOffset())
+				var raw json.RawMessage
+				if err := dec.Decode(&raw); err != nil {
+					return fail(err, "binding is not an object of RDF terms: %v", err)
+				}
+				line := src.lineAt(dec.InputOffset()-int64(len(raw)), false)
+				// encoding/json reads bytes that are not UTF-8, and \ud800
+				// without its other half, as U+FFFD.
+				if p := export.CheckJSONText(raw); p != nil {
+					return badLine(line, "%v", p.In(raw))
+				}
 				var b map[string]sparqlValue
-				if err := dec.Decode(&b); err != nil {
+				if err := json.Unmarshal(raw, &b); err != nil {
 					return badLine(line, "binding is not an object of RDF terms: %v", err)
 				}
 				row, err := parseWikidataRow(line, b)
@@ -140,18 +159,21 @@ func ReadWikidata(data []byte, emit func(Record) error) error {
 				}
 			}
 			if err := expectDelim(dec, ']'); err != nil {
-				return fail("%v", err)
+				return fail(err, "")
 			}
 		}
 		if err := expectDelim(dec, '}'); err != nil {
-			return fail("%v", err)
+			return fail(err, "")
 		}
 	}
 	if err := expectDelim(dec, '}'); err != nil {
-		return fail("%v", err)
+		return fail(err, "")
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return fail("data after the result object")
+		if errors.Is(err, errValueTooLong) {
+			return fail(err, "")
+		}
+		return fail(nil, "data after the result object")
 	}
 	if !sawBindings {
 		return badLine(1, `no "results": {"bindings": [...]} in the document`)

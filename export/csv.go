@@ -2,10 +2,12 @@ package export
 
 import (
 	"archive/zip"
-	"encoding/csv"
+	"bufio"
 	"io"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/alliancegraph/alliancegraph/store"
 )
@@ -18,7 +20,9 @@ import (
 // `:date`; lists and maps are JSON text. Because Walk gives every entity
 // before any fact, the two files are written one after the other through
 // the zip stream and nothing is held back. Entry times are the snapshot's,
-// so the same snapshot zips to the same bytes.
+// so the same snapshot zips to the same bytes. Cells that a spreadsheet
+// would run as formulas are neutralised unless Meta.CSVRaw is set
+// (csvcell.go).
 
 func init() {
 	register(Format{Name: "csv", MediaType: "application/zip", Ext: "zip", Binary: true, New: newNeo4jCSV})
@@ -35,14 +39,15 @@ const Neo4jImportCommand = "neo4j-admin database import full --nodes=nodes.csv -
 type csvEncoder struct {
 	o       *out
 	zw      *zip.Writer
-	cw      *csv.Writer
+	cw      *csvRows
+	raw     bool
 	modTime time.Time
 	inRels  bool
 }
 
 func newNeo4jCSV(w io.Writer, m Meta) (Encoder, error) {
 	o := newOut(w)
-	c := &csvEncoder{o: o, zw: zip.NewWriter(o), modTime: m.KnownAt.UTC()}
+	c := &csvEncoder{o: o, zw: zip.NewWriter(o), raw: m.CSVRaw, modTime: m.KnownAt.UTC()}
 	if c.modTime.IsZero() {
 		c.modTime = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
 	}
@@ -57,6 +62,11 @@ func newNeo4jCSV(w io.Writer, m Meta) (Encoder, error) {
 	b.WriteString("\nnodes.csv: one row per entity; :LABEL is its kind.\n")
 	b.WriteString("relationships.csv: one row per fact; :TYPE is its predicate, validTo is exclusive.\n")
 	b.WriteString("aliases, externalIds, properties and citations are JSON text.\n")
+	if c.raw {
+		b.WriteString(CSVRawNote + "\n")
+	} else {
+		b.WriteString(csvNeutralisedNote + "\n")
+	}
 	b.WriteString("\nImport into an empty Neo4j database:\n  " + Neo4jImportCommand + "\n")
 	if _, err := io.WriteString(readme, b.String()); err != nil {
 		return nil, err
@@ -73,8 +83,7 @@ func (c *csvEncoder) create(name string) (io.Writer, error) {
 
 func (c *csvEncoder) startFile(name string, header []string) error {
 	if c.cw != nil {
-		c.cw.Flush()
-		if err := c.cw.Error(); err != nil {
+		if err := c.cw.w.Flush(); err != nil {
 			return err
 		}
 	}
@@ -82,7 +91,7 @@ func (c *csvEncoder) startFile(name string, header []string) error {
 	if err != nil {
 		return err
 	}
-	c.cw = csv.NewWriter(f)
+	c.cw = &csvRows{w: bufio.NewWriter(f), raw: c.raw}
 	return c.cw.Write(header)
 }
 
@@ -118,12 +127,53 @@ func (c *csvEncoder) Close() error {
 	if err := c.startRels(); err != nil {
 		return err
 	}
-	c.cw.Flush()
-	if err := c.cw.Error(); err != nil {
+	if err := c.cw.w.Flush(); err != nil {
 		return err
 	}
 	if err := c.zw.Close(); err != nil {
 		return err
 	}
 	return c.o.Flush()
+}
+
+// csvRows writes CSV records as RFC 4180 describes them, with "\n" line
+// ends: a field is quoted when it holds a comma, a quote or a line break,
+// starts with white space or is `\.` (which PostgreSQL's COPY reads as
+// the end of data), and, unless raw, when it was neutralised
+// (NeutraliseCSVCell). encoding/csv's Writer quotes by the same rules but
+// cannot be told to quote a field that does not need it.
+type csvRows struct {
+	w   *bufio.Writer
+	raw bool
+}
+
+func (c *csvRows) Write(fields []string) error {
+	for i, f := range fields {
+		if i > 0 {
+			c.w.WriteByte(',')
+		}
+		quote := false
+		if !c.raw {
+			f, quote = NeutraliseCSVCell(f)
+		}
+		if !quote && !csvNeedsQuotes(f) {
+			c.w.WriteString(f)
+			continue
+		}
+		c.w.WriteByte('"')
+		c.w.WriteString(strings.ReplaceAll(f, `"`, `""`))
+		c.w.WriteByte('"')
+	}
+	return c.w.WriteByte('\n')
+}
+
+func csvNeedsQuotes(f string) bool {
+	if f == "" {
+		return false
+	}
+	if f == `\.` || strings.ContainsAny(f, ",\"\r\n") {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(f)
+	return unicode.IsSpace(r)
 }

@@ -22,7 +22,17 @@ type Meta struct {
 	// newest commit it shows, so the same graph exports the same header.
 	KnownAt   time.Time
 	Generator string // "alliancegraph <version>"
+	// CSVRaw makes the csv format write every cell as stored, without
+	// neutralising the ones a spreadsheet would run as formulas
+	// (csvcell.go). Other formats ignore it.
+	CSVRaw bool
 }
+
+// Option changes what Stream writes beyond the selection.
+type Option func(*Meta)
+
+// WithCSVRaw sets Meta.CSVRaw.
+func WithCSVRaw(raw bool) Option { return func(m *Meta) { m.CSVRaw = raw } }
 
 // Encoder streams one document. Entity is called for every entity before
 // any Fact; Close finishes the document (it does not close the writer).
@@ -77,6 +87,6 @@ func Names() string {
 // Write streams the selection read through r to w in format f. It reads one
 // snapshot (r's) from start to end. It reports whether the selection was
 // truncated by MaxNodes. Stream adds cancellation and progress.
-func Write(r *store.Reader, f Format, sel store.Selection, generator string, w io.Writer) (bool, error) {
-	return Stream(context.Background(), r, f, sel, generator, w, nil)
+func Write(r *store.Reader, f Format, sel store.Selection, generator string, w io.Writer, opts ...Option) (bool, error) {
+	return Stream(context.Background(), r, f, sel, generator, w, nil, opts...)
 }

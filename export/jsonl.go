@@ -177,21 +177,47 @@ type JSONLRecord struct {
 	Fact   *store.Fact
 }
 
+// JSONLError is a line ReadJSONL refuses: its Err wraps store.ErrInvalid,
+// or store.ErrLimit for a line longer than the limit.
+type JSONLError struct {
+	Line int
+	Err  error
+}
+
+func (e *JSONLError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
+func (e *JSONLError) Unwrap() error { return e.Err }
+
+// DefaultMaxJSONLLine is how long a line ReadJSONL reads by default.
+const DefaultMaxJSONLLine = 1 << 20
+
+// ReadOption changes how ReadJSONL reads.
+type ReadOption func(*readConfig)
+
+type readConfig struct{ maxLine int }
+
+// WithMaxLine bounds a line's length in bytes (DefaultMaxJSONLLine if not
+// given); a longer line is refused without being held whole.
+func WithMaxLine(n int) ReadOption { return func(c *readConfig) { c.maxLine = n } }
+
 // ReadJSONL decodes a JSON Lines stream, calling fn for each record in
-// order. A malformed line is an error wrapping store.ErrInvalid that names
-// the line and the reason; blank lines are skipped. Lines may be up to 1 MiB.
+// order. A malformed line is a *JSONLError naming the line and the reason;
+// blank lines are skipped.
 //
 // Lines are decoded in batches by one goroutine per CPU while fn runs on
 // the caller's goroutine, records still in input order; the first error
 // in input order is the one returned, after fn has seen every record
 // before it. Nothing reads r after ReadJSONL returns.
-func ReadJSONL(r io.Reader, fn func(JSONLRecord) error) error {
+func ReadJSONL(r io.Reader, fn func(JSONLRecord) error, opts ...ReadOption) error {
+	c := readConfig{maxLine: DefaultMaxJSONLLine}
+	for _, o := range opts {
+		o(&c)
+	}
 	workers := max(1, runtime.GOMAXPROCS(0))
 	work := make(chan *jsonlBatch, workers)
 	order := make(chan *jsonlBatch, 2*workers)
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
-	wg.Go(func() { scanJSONL(r, work, order, stop) })
+	wg.Go(func() { scanJSONL(r, c.maxLine, work, order, stop) })
 	for range workers {
 		wg.Go(func() {
 			for b := range work {
@@ -235,7 +261,7 @@ func (b *jsonlBatch) decode() {
 		rec, err := decodeJSONLLine(b.buf[start:end])
 		start = end
 		if err != nil {
-			b.err = fmt.Errorf("%w: line %d: %v", store.ErrInvalid, b.nums[i], err)
+			b.err = &JSONLError{Line: b.nums[i], Err: fmt.Errorf("%w: %v", store.ErrInvalid, err)}
 			return
 		}
 		rec.Line = b.nums[i]
@@ -247,7 +273,7 @@ func (b *jsonlBatch) decode() {
 // workers (work) and, in input order, to the reader (order). A scanner
 // error travels as a last batch with no lines. It stops early when stop
 // closes.
-func scanJSONL(r io.Reader, work, order chan<- *jsonlBatch, stop <-chan struct{}) {
+func scanJSONL(r io.Reader, maxLine int, work, order chan<- *jsonlBatch, stop <-chan struct{}) {
 	defer close(order)
 	defer close(work)
 	send := func(b *jsonlBatch) bool {
@@ -264,7 +290,8 @@ func scanJSONL(r io.Reader, work, order chan<- *jsonlBatch, stop <-chan struct{}
 		}
 	}
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	// The scanner's limit counts the line break too.
+	sc.Buffer(make([]byte, min(64<<10, maxLine+1)), maxLine+1)
 	line := 0
 	// A batch starts with room for the lines of the one before (and an
 	// eighth more): appending them one by one into a growing slice
@@ -304,7 +331,7 @@ func scanJSONL(r io.Reader, work, order chan<- *jsonlBatch, stop <-chan struct{}
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			err = fmt.Errorf("%w: line %d: longer than 1 MiB", store.ErrInvalid, line+1)
+			err = &JSONLError{Line: line + 1, Err: fmt.Errorf("%w: longer than %d bytes", store.ErrLimit, maxLine)}
 		}
 		b.err = err
 		send(b)
@@ -342,6 +369,9 @@ func fastUnmarshal(b []byte, v any) error {
 }
 
 func decodeJSONLLine(b []byte) (JSONLRecord, error) {
+	if p := CheckJSONText(b); p != nil {
+		return JSONLRecord{}, p.In(b)
+	}
 	// What the exporter writes starts with its type: decode such a line
 	// once, straight into its record (unless a later "type" key changed
 	// it, which the general path below sorts out). This halves the
@@ -366,6 +396,9 @@ func decodeJSONLLine(b []byte) (JSONLRecord, error) {
 // decodeJSONLGeneral decodes any line with encoding/json: a probe for its
 // type, then a strict decode into that record.
 func decodeJSONLGeneral(b []byte) (JSONLRecord, error) {
+	if p := CheckJSONText(b); p != nil {
+		return JSONLRecord{}, p.In(b)
+	}
 	var probe struct {
 		Type string `json:"type"`
 	}

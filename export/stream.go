@@ -19,7 +19,7 @@ type Progress struct {
 // writing a byte, so a bad request can still be refused cleanly; it stops
 // with ctx's error once ctx is done (a client that went away); and it calls
 // progress, when set, after every record.
-func Stream(ctx context.Context, r *store.Reader, f Format, sel store.Selection, generator string, w io.Writer, progress func(Progress)) (bool, error) {
+func Stream(ctx context.Context, r *store.Reader, f Format, sel store.Selection, generator string, w io.Writer, progress func(Progress), opts ...Option) (bool, error) {
 	if err := CheckSelection(r, sel); err != nil {
 		return false, err
 	}
@@ -27,7 +27,11 @@ func Stream(ctx context.Context, r *store.Reader, f Format, sel store.Selection,
 	if err != nil {
 		return false, err
 	}
-	enc, err := f.New(w, Meta{Selection: sel, KnownAt: at, Generator: generator})
+	m := Meta{Selection: sel, KnownAt: at, Generator: generator}
+	for _, o := range opts {
+		o(&m)
+	}
+	enc, err := f.New(w, m)
 	if err != nil {
 		return false, err
 	}

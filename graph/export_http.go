@@ -22,24 +22,34 @@ type ExportRequest struct {
 	Format    export.Format
 	Selection store.Selection
 	KnownAt   time.Time // zero: the newest snapshot
+	// CSVRaw asks the csv format for the cells as stored, formula-like
+	// ones included (export.Meta.CSVRaw).
+	CSVRaw bool
+}
+
+// Options are the export options the request asks for.
+func (er ExportRequest) Options() []export.Option {
+	return []export.Option{export.WithCSVRaw(er.CSVRaw)}
 }
 
 // exportParams are the query parameters GET /export knows.
 var exportParams = map[string]bool{
 	"format": true, "ids": true, "depth": true, "predicates": true,
-	"kinds": true, "asOf": true, "knownAt": true, "maxNodes": true,
+	"kinds": true, "asOf": true, "knownAt": true, "maxNodes": true, "csvRaw": true,
 }
 
 // ParseExportQuery reads GET /export's parameters: format (required),
 // ids, predicates and kinds as comma-separated lists with the GraphQL
 // names (MEMBER_OF, COUNTRY), depth (default 1), asOf (YYYY-MM-DD; omitted:
 // every time), knownAt (RFC 3339; omitted: newest) and maxNodes (omitted:
-// no cap). Errors wrap store.ErrInvalid and name the parameter.
+// no cap), and csvRaw (true: the csv format writes formula-like cells as
+// stored rather than neutralised). Errors wrap store.ErrInvalid and name
+// the parameter.
 func ParseExportQuery(q url.Values) (ExportRequest, error) {
 	var req ExportRequest
 	for k := range q {
 		if !exportParams[k] {
-			return req, fmt.Errorf("%w: unknown parameter %q (known: format, ids, depth, predicates, kinds, asOf, knownAt, maxNodes)", store.ErrInvalid, clipParam(k))
+			return req, fmt.Errorf("%w: unknown parameter %q (known: format, ids, depth, predicates, kinds, asOf, knownAt, maxNodes, csvRaw)", store.ErrInvalid, clipParam(k))
 		}
 		if len(q[k]) > 1 {
 			return req, fmt.Errorf("%w: parameter %s given %d times; give a comma-separated list once", store.ErrInvalid, k, len(q[k]))
@@ -80,6 +90,14 @@ func ParseExportQuery(q url.Values) (ExportRequest, error) {
 	if s := q.Get("asOf"); s != "" {
 		if sel.AsOf, err = store.ParseDate(s); err != nil {
 			return req, fmt.Errorf("%w: asOf %q is not a date: want YYYY-MM-DD", store.ErrInvalid, clipParam(s))
+		}
+	}
+	if s := q.Get("csvRaw"); s != "" {
+		if req.CSVRaw, err = strconv.ParseBool(s); err != nil {
+			return req, fmt.Errorf("%w: csvRaw %q is not true or false", store.ErrInvalid, clipParam(s))
+		}
+		if req.Format.Name != "csv" {
+			return req, fmt.Errorf("%w: csvRaw applies to format=csv only, not %s", store.ErrInvalid, req.Format.Name)
 		}
 	}
 	if s := q.Get("knownAt"); s != "" {
@@ -150,7 +168,7 @@ func NewExportHandler(db *store.DB, generator string, log *slog.Logger) http.Han
 		var truncated bool
 		err = db.View(er.KnownAt, func(r *store.Reader) error {
 			var err error
-			truncated, err = export.Stream(req.Context(), r, er.Format, er.Selection, generator, body, nil)
+			truncated, err = export.Stream(req.Context(), r, er.Format, er.Selection, generator, body, nil, er.Options()...)
 			return err
 		})
 		switch {

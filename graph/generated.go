@@ -3553,8 +3553,10 @@ type Mutation {
     input: AssertFactInput!
   ): FactPayload!
   """
-  It stopped being true: set the fact's validTo, replacing any validTo it
-  had. NOT_FOUND when no fact has the ID.
+  It stopped being true: set the fact's validTo. A fact that already has a
+  validTo is CONFLICT unless ` + "`" + `expectedValidTo` + "`" + ` names it (two writers ending
+  one fact: one wins, the other is told); use correctFact to change an end
+  on purpose. NOT_FOUND when no fact has the ID.
   """
   endFact(
     "The fact and its end."
@@ -3714,6 +3716,15 @@ input EndFactInput {
   id: ID!
   "The first day it was no longer true; must be after validFrom."
   validTo: Date!
+  """
+  The end the fact has now, for moving an end already set. Omitted (or
+  null), the fact must be open: ending a fact that already ended is CONFLICT,
+  so of two writers racing to end one fact only the first succeeds and no
+  end is replaced unseen. Given, it must equal the fact's current validTo
+  (CONFLICT otherwise, and for an open fact). To change dates that were
+  recorded wrong, use correctFact.
+  """
+  expectedValidTo: Date
   "A source for the ending, added to the fact's citations."
   citation: CitationInput
 }
@@ -13857,7 +13868,7 @@ func (ec *executionContext) unmarshalInputEndFactInput(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"clientMutationId", "id", "validTo", "citation"}
+	fieldsInOrder := [...]string{"clientMutationId", "id", "validTo", "expectedValidTo", "citation"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -13885,6 +13896,13 @@ func (ec *executionContext) unmarshalInputEndFactInput(ctx context.Context, obj 
 				return it, err
 			}
 			it.ValidTo = data
+		case "expectedValidTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedValidTo"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpectedValidTo = data
 		case "citation":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citation"))
 			data, err := ec.unmarshalOCitationInput2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐCitationInput(ctx, v)

@@ -48,6 +48,7 @@ func NewHandler(r *Resolver, lim Limits, ws Socket, log *slog.Logger) http.Handl
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(preValidation{lim: lim, cache: docs})
+	srv.Use(noLoneSurrogates{})
 	srv.Use(getQueriesOnly{})
 	srv.Use(deferOnSocketOnly{})
 	srv.Use(limitsExt{lim: lim})

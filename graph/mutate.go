@@ -176,6 +176,9 @@ func (r *Resolver) changeFact(ctx context.Context, id string, change func(*store
 
 func (r *Resolver) endFact(ctx context.Context, in model.EndFactInput) (*model.FactPayload, error) {
 	f, at, err := r.changeFact(ctx, in.ID, func(f *store.Fact) error {
+		if err := checkCurrentEnd(f, in.ExpectedValidTo); err != nil {
+			return err
+		}
 		f.Valid.To = in.ValidTo
 		if in.Citation != nil {
 			addCite(f, model.StoreCitation(in.Citation))
@@ -186,6 +189,26 @@ func (r *Resolver) endFact(ctx context.Context, in model.EndFactInput) (*model.F
 		return nil, err
 	}
 	return &model.FactPayload{ClientMutationID: in.ClientMutationID, Fact: model.FactOf(f, at)}, nil
+}
+
+// checkCurrentEnd refuses to end f unless its end is the one the caller
+// expects: none when expected is nil. It runs inside the write, and
+// writers are serialised, so of two racing endFacts on an open fact the
+// second sees the first's end and is refused instead of replacing it.
+func checkCurrentEnd(f *store.Fact, expected *store.Date) error {
+	var want store.Date
+	if expected != nil {
+		want = *expected
+	}
+	switch {
+	case f.Valid.To == want:
+		return nil
+	case want.IsZero():
+		return fmt.Errorf("%w: %s already ended on %s: pass expectedValidTo: %q to move that end, or use correctFact", store.ErrConflict, f.ID, f.Valid.To, f.Valid.To.String())
+	case f.Valid.To.IsZero():
+		return fmt.Errorf("%w: %s is open, not ending on %s (expectedValidTo)", store.ErrConflict, f.ID, want)
+	}
+	return fmt.Errorf("%w: %s ends on %s, not %s (expectedValidTo)", store.ErrConflict, f.ID, f.Valid.To, want)
 }
 
 func (r *Resolver) correctFact(ctx context.Context, in model.CorrectFactInput) (*model.FactPayload, error) {

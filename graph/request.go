@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -12,13 +13,14 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
 
+	"github.com/alliancegraph/alliancegraph/export"
 	"github.com/alliancegraph/alliancegraph/graph/model"
 )
 
 // checkBody refuses, with a message for a 400, a POST body that is not one
-// GraphQL request: not UTF-8 (encoding/json would quietly turn bad bytes
-// into U+FFFD, so a query would run on text the client never sent), not
-// JSON, a batch (a JSON array: one operation per request keeps every limit
+// GraphQL request: not UTF-8 or with a \u escape of half a surrogate pair
+// (encoding/json would quietly turn either into U+FFFD, so a query would
+// run on text the client never sent), not JSON, a batch (a JSON array: one operation per request keeps every limit
 // and the resolver deadline per operation), or an object whose known
 // members have the wrong JSON type (gqlgen would answer those without a
 // code).
@@ -45,7 +47,22 @@ func checkBody(body []byte) string {
 		}
 		return "request member " + m.name + " must be " + m.kind
 	}
+	if p := export.CheckJSONText(body); p != nil {
+		return loneSurrogate(export.JSONPathAt(body, p.Offset), p.Reason)
+	}
 	return ""
+}
+
+// loneSurrogate words a surrogate escape (CheckJSONText's reason) found
+// at path in a request: "variable $name: …" for a variable.
+func loneSurrogate(path, reason string) string {
+	if v, ok := strings.CutPrefix(path, "variables."); ok {
+		return "variable $" + v + ": " + reason
+	}
+	if path == "" {
+		return "request body: " + reason
+	}
+	return path + ": " + reason
 }
 
 // requestMembers are the members of a GraphQL request object and the
@@ -59,7 +76,8 @@ var requestMembers = []struct {
 	{"variables", '{', "an object"}, {"extensions", '{', "an object"},
 }
 
-// checkGet refuses a GET whose parameters are not UTF-8 (400) or whose
+// checkGet refuses a GET whose parameters are not UTF-8, or whose JSON
+// variables hold half a surrogate pair (400), or whose
 // document asks for a mutation or subscription (405: GET must stay safe,
 // so a link or an <img> cannot write). A document that does not parse is
 // left to gqlgen, which reports where.
@@ -75,8 +93,12 @@ func checkGet(req *http.Request, lim Limits) (int, string) {
 	// gqlgen's GET transport refuses these itself, but with no code.
 	for _, name := range []string{"variables", "extensions"} {
 		var obj map[string]any
-		if v := q.Get(name); v != "" && json.Unmarshal([]byte(v), &obj) != nil {
+		v := q.Get(name)
+		if v != "" && json.Unmarshal([]byte(v), &obj) != nil {
 			return http.StatusBadRequest, "URL parameter " + name + " must be a JSON object"
+		}
+		if p := export.CheckJSONText([]byte(v)); p != nil {
+			return http.StatusBadRequest, loneSurrogate(name+"."+export.JSONPathAt([]byte(v), p.Offset), p.Reason)
 		}
 	}
 	text := q.Get("query")

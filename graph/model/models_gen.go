@@ -359,6 +359,13 @@ type EndFactInput struct {
 	ID string `json:"id"`
 	// The first day it was no longer true; must be after validFrom.
 	ValidTo store.Date `json:"validTo"`
+	// The end the fact has now, for moving an end already set. Omitted (or
+	// null), the fact must be open: ending a fact that already ended is CONFLICT,
+	// so of two writers racing to end one fact only the first succeeds and no
+	// end is replaced unseen. Given, it must equal the fact's current validTo
+	// (CONFLICT otherwise, and for an open fact). To change dates that were
+	// recorded wrong, use correctFact.
+	ExpectedValidTo *store.Date `json:"expectedValidTo,omitempty"`
 	// A source for the ending, added to the fact's citations.
 	Citation *CitationInput `json:"citation,omitempty"`
 }
