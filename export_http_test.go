@@ -91,7 +91,7 @@ func TestExportNATOConsumers(t *testing.T) {
 			if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, f.MediaType) {
 				t.Errorf("Content-Type %q, want %s", ct, f.MediaType)
 			}
-			want := `attachment; filename=alliancegraph-org-nato.` + f.Ext
+			want := `attachment; filename=alliancegraph-org-nato-2024-10-01.` + f.Ext // the asOf asked for
 			if cd := resp.Header.Get("Content-Disposition"); cd != want {
 				t.Errorf("Content-Disposition %q, want %q", cd, want)
 			}
