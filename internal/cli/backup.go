@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -15,10 +15,6 @@ every record, so a restored store answers knownAt queries as the original
 did. The file ends in a checksum trailer that restore verifies. The server
 must not be running on the directory (it holds the lock).`
 
-const restoreSummary = `Restore a backup file into a data directory that does not exist or is
-empty. The whole file is verified first (framing and SHA-256); a truncated
-or corrupted file is refused before anything is written.`
-
 func runBackup(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("backup", backupSummary, stdout, stderr)
 	dir := fs.String("data", envOr("ALLIANCEGRAPH_DATA", "./data"), "data `directory` (env ALLIANCEGRAPH_DATA)")
@@ -28,7 +24,7 @@ func runBackup(_ context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	if *out == "" {
 		fmt.Fprintln(stderr, "backup: -o FILE is required")
-		return errUsage
+		return ErrUsage
 	}
 	db, err := store.Open(*dir, store.DefaultOptions().WithCreate(false))
 	if err != nil {
@@ -55,18 +51,5 @@ func runBackup(_ context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	fmt.Fprintf(stdout, "backup: wrote %d bytes to %s\n", n, *out)
-	return nil
-}
-
-func runRestore(_ context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("restore", restoreSummary, stdout, stderr)
-	dir := fs.String("data", envOr("ALLIANCEGRAPH_DATA", "./data"), "target data `directory` (env ALLIANCEGRAPH_DATA)")
-	if err := parseFlagsN(fs, args, 1); err != nil {
-		return err
-	}
-	if err := store.RestoreFile(*dir, fs.Arg(0), store.DefaultOptions()); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "restore: %s restored into %s\n", fs.Arg(0), *dir)
 	return nil
 }

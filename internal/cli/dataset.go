@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -47,7 +47,7 @@ func runDataset(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprintf(stderr, "dataset: unknown subcommand %q\n\n", args[0])
 	}
 	fmt.Fprintf(stderr, "Usage: alliancegraph dataset SUBCOMMAND [FLAGS]\n\n%s\n", datasetSummary)
-	return errUsage
+	return ErrUsage
 }
 
 func runDatasetUpgrade(_ context.Context, args []string, stdout, stderr io.Writer) error {

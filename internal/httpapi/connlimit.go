@@ -1,19 +1,17 @@
-package main
+package httpapi
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/99designs/gqlgen/graphql"
-	"github.com/vektah/gqlparser/v2/gqlerror"
-
-	"github.com/alliancegraph/alliancegraph/graph/model"
 )
+
+// DefaultMaxConns is --max-conns unless given: see defaultMaxConns.
+func DefaultMaxConns() int { return defaultMaxConns(openFileLimit()) }
 
 // defaultMaxConns is --max-conns unless given: half the open-file limit
 // (limit), leaving the other half to the store's files, logs and
@@ -50,12 +48,8 @@ type limitListener struct {
 }
 
 func newLimitListener(ln net.Listener, max int) *limitListener {
-	body, err := json.Marshal(graphql.Response{Errors: gqlerror.List{model.Coded(model.CodeLimitExceeded,
-		fmt.Sprintf("the server has %d connections open, its limit: try again later", max))}})
-	if err != nil {
-		panic(err) // cannot happen: a fixed shape of strings
-	}
-	head := fmt.Sprintf("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n", len(body))
+	status, body := errorResponse(refuse(ErrBusy, fmt.Sprintf("the server has %d connections open, its limit: try again later", max)), "")
+	head := fmt.Sprintf("HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n", status, http.StatusText(status), len(body))
 	return &limitListener{Listener: ln, max: int64(max), refusal: append([]byte(head), body...)}
 }
 

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -25,7 +25,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if *limit < 0 {
 		fmt.Fprintf(stderr, "check: --limit must not be negative, got %d\n", *limit)
-		return errUsage
+		return ErrUsage
 	}
 	db, err := store.Open(*dir, store.DefaultOptions().WithCreate(false))
 	if err != nil {

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/alliancegraph/alliancegraph/export"
-	"github.com/alliancegraph/alliancegraph/graph"
+	"github.com/alliancegraph/alliancegraph/internal/httpapi"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -49,10 +49,10 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	req, err := graph.ParseExportQuery(q)
+	req, err := httpapi.ParseExportQuery(q)
 	if err != nil {
 		fmt.Fprintln(stderr, "export:", userError(err))
-		return errUsage
+		return ErrUsage
 	}
 	db, err := store.Open(*dir, store.DefaultOptions().WithCreate(false))
 	if err != nil {
@@ -67,7 +67,7 @@ func userError(err error) string { return strings.TrimPrefix(err.Error(), "store
 
 // exportTo writes the export to path ("-": stdout). A file is written
 // beside its final name and renamed into place only when complete.
-func exportTo(ctx context.Context, db *store.DB, req graph.ExportRequest, path string, stdout, stderr io.Writer) error {
+func exportTo(ctx context.Context, db *store.DB, req httpapi.ExportRequest, path string, stdout, stderr io.Writer) error {
 	var w io.Writer = stdout
 	var tmp *os.File
 	if path != "-" {
@@ -95,7 +95,7 @@ func exportTo(ctx context.Context, db *store.DB, req graph.ExportRequest, path s
 	if err != nil {
 		if errors.Is(err, store.ErrInvalid) {
 			fmt.Fprintln(stderr, "export:", userError(err))
-			return errUsage
+			return ErrUsage
 		}
 		return err
 	}

@@ -1,4 +1,4 @@
-package main
+package httpapi
 
 import (
 	"net/http"
@@ -6,8 +6,7 @@ import (
 	"path"
 	"strings"
 
-	"github.com/alliancegraph/alliancegraph/graph"
-	"github.com/alliancegraph/alliancegraph/graph/model"
+	"github.com/alliancegraph/alliancegraph/auth"
 )
 
 // withCORS lets pages from the allowed origins call the API from a
@@ -32,7 +31,7 @@ func withCORS(origins []string, next http.Handler) http.Handler {
 		preflight := r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
 		switch {
 		case preflight && !allowed:
-			graph.WriteError(w, http.StatusForbidden, model.CodeForbidden, "origin not allowed: start the server with --cors-origins naming it")
+			WriteError(w, r, nil, &auth.Refusal{Code: auth.CodeForbidden, Message: "origin not allowed: start the server with --cors-origins naming it"})
 			return
 		case preflight:
 			h := w.Header()

@@ -1,4 +1,4 @@
-package main
+package httpapi
 
 import (
 	"fmt"
@@ -8,7 +8,6 @@ import (
 
 	"github.com/alliancegraph/alliancegraph/auth"
 	"github.com/alliancegraph/alliancegraph/graph"
-	"github.com/alliancegraph/alliancegraph/graph/model"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -25,7 +24,7 @@ func backupHandler(db *store.DB, policy *auth.Policy, log *slog.Logger) http.Han
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		who, err := policy.Identify(r.Context(), "backups")
 		if err != nil {
-			writeRefusal(w, err)
+			WriteError(w, r, log, err)
 			return
 		}
 		// A backup may take longer than the server's write timeout, which
@@ -42,19 +41,4 @@ func backupHandler(db *store.DB, policy *auth.Policy, log *slog.Logger) http.Han
 		}
 		log.Info("online backup", "request_id", id, "author", who, "bytes", n)
 	})
-}
-
-// writeRefusal answers a refused write or privileged read: 401 for
-// UNAUTHENTICATED, 403 for FORBIDDEN, with the coded JSON error.
-func writeRefusal(w http.ResponseWriter, err error) {
-	ref, ok := auth.IsRefusal(err)
-	if !ok {
-		graph.WriteError(w, http.StatusInternalServerError, model.CodeInternal, "internal error")
-		return
-	}
-	status := http.StatusUnauthorized
-	if ref.Code == auth.CodeForbidden {
-		status = http.StatusForbidden
-	}
-	graph.WriteError(w, status, ref.Code, ref.Message)
 }

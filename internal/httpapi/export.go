@@ -1,7 +1,6 @@
-package graph
+package httpapi
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -13,7 +12,7 @@ import (
 	"time"
 
 	"github.com/alliancegraph/alliancegraph/export"
-	"github.com/alliancegraph/alliancegraph/graph/model"
+	"github.com/alliancegraph/alliancegraph/graph"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -137,23 +136,18 @@ func clipParam(s string) string {
 	return s
 }
 
-// NewExportHandler serves GET /export: the selection streamed as one file
+// exportHandler serves GET /export: the selection streamed as one file
 // with its media type and a Content-Disposition file name, read from one
 // snapshot, for any size (no resolver deadline or write timeout applies).
 // A bad request is answered 400 with a coded JSON error before any byte of
 // the file; a client that goes away stops the export. A failure part-way
 // aborts the connection, so a client never mistakes a cut file for a whole
 // one. The trailer X-Export-Truncated says whether maxNodes cut it short.
-func NewExportHandler(db *store.DB, generator string, log *slog.Logger) http.Handler {
+func exportHandler(db *store.DB, generator string, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		if req.Method != http.MethodGet && req.Method != http.MethodHead {
-			w.Header().Set("Allow", "GET, HEAD")
-			WriteError(w, http.StatusMethodNotAllowed, model.CodeBadUserInput, "method "+req.Method+" not allowed: use GET /export?format=…")
-			return
-		}
 		er, err := ParseExportQuery(req.URL.Query())
 		if err != nil {
-			writeExportError(w, req, log, err)
+			WriteError(w, req, log, err)
 			return
 		}
 		// Long exports outlive the server's write timeout; the client's
@@ -177,10 +171,10 @@ func NewExportHandler(db *store.DB, generator string, log *slog.Logger) http.Han
 		case !body.started:
 			h.Del("Content-Disposition")
 			h.Del("Trailer")
-			writeExportError(w, req, log, err)
+			WriteError(w, req, log, err)
 		default:
 			if req.Context().Err() == nil {
-				log.ErrorContext(req.Context(), "export failed part-way", "request_id", RequestID(req.Context()), "err", err)
+				log.ErrorContext(req.Context(), "export failed part-way", "request_id", graph.RequestID(req.Context()), "err", err)
 			}
 			panic(http.ErrAbortHandler)
 		}
@@ -193,20 +187,6 @@ func exportContentType(f export.Format) string {
 		return f.MediaType
 	}
 	return f.MediaType + "; charset=utf-8"
-}
-
-// writeExportError answers a refused export as /graphql would: 400 with
-// BAD_USER_INPUT naming the problem, or 500 INTERNAL with a request ID.
-func writeExportError(w http.ResponseWriter, req *http.Request, log *slog.Logger, err error) {
-	if errors.Is(err, store.ErrInvalid) {
-		WriteError(w, http.StatusBadRequest, model.CodeBadUserInput, userMessage(err.Error()))
-		return
-	}
-	id := RequestID(req.Context())
-	log.ErrorContext(req.Context(), "export failed", "request_id", id, "err", err)
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusInternalServerError)
-	fmt.Fprintf(w, `{"errors":[{"message":"internal error","extensions":{"code":%q,"requestId":%q}}]}`+"\n", model.CodeInternal, id)
 }
 
 // startedWriter records whether any byte of the file was written (after

@@ -1,4 +1,4 @@
-package main
+package httpapi
 
 import (
 	"fmt"
@@ -8,10 +8,10 @@ import (
 	"net/http/pprof"
 )
 
-// servePprof serves Go's profiles on a separate loopback listener, so a
+// ServePprof serves Go's profiles on a separate loopback listener, so a
 // profile of the server under load can be read with go tool pprof. It is
 // off unless --pprof-addr is given, and refuses non-loopback addresses.
-func servePprof(addr string, log *slog.Logger) (func(), error) {
+func ServePprof(addr string, log *slog.Logger) (func(), error) {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, err

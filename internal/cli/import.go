@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -36,18 +36,18 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.Int64Var(&limits.MaxUnzipped, "max-unzipped", limits.MaxUnzipped, "what a zip's CSV files may unzip to, together, in `bytes`")
 	fast := fs.Bool("fast", true, "into an empty directory, hold the import in memory (about 7 times the input's size, 14 for CSV) and write it sorted in one go;\nthe chunked import runs instead when that is more than the memory budget (3/4 of the machine's memory, or GOMEMLIMIT); false: always chunked")
 	if err := fs.Parse(args); err != nil {
-		return errUsageOr(err)
+		return ErrUsageOr(err)
 	}
 	if fs.NArg() == 0 {
 		fmt.Fprintln(stderr, "import: name at least one FILE")
-		return errUsage
+		return ErrUsage
 	}
 	if !authorOK("import", *author, stderr) {
-		return errUsage
+		return ErrUsage
 	}
 	if limits.MaxLine < 1 || limits.MaxUnzipped < 1 {
 		fmt.Fprintln(stderr, "import: --max-line and --max-unzipped must be at least 1")
-		return errUsage
+		return ErrUsage
 	}
 	inputs, err := fileInputs(fs.Args(), dataset.WithRawCSV(*csvRaw), dataset.WithLimits(limits))
 	if err != nil {
@@ -84,13 +84,13 @@ func authorOK(cmd, author string, stderr io.Writer) bool {
 	return true
 }
 
-// errUsageOr maps flag errors like parseFlags does, for commands that take
+// ErrUsageOr maps flag errors like parseFlags does, for commands that take
 // arguments after their flags.
-func errUsageOr(err error) error {
+func ErrUsageOr(err error) error {
 	if err == nil || err.Error() == "flag: help requested" {
 		return err
 	}
-	return errUsage
+	return ErrUsage
 }
 
 func openFile(name string) func() (io.ReadCloser, error) {
@@ -151,59 +151,4 @@ func rawReadme(path string) bool {
 	defer f.Close()
 	b, _ := io.ReadAll(io.LimitReader(f, 64<<10))
 	return bytes.Contains(b, []byte(export.CSVRawNote))
-}
-
-// bodyInput chooses an importer for a POST /import body by its media type.
-func bodyInput(mediaType, name string, body []byte, opts ...dataset.InputOption) (dataset.Input, error) {
-	open := func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
-	switch mediaType {
-	case "application/jsonl", "application/x-ndjson", "application/x-jsonlines":
-		return dataset.JSONLInput(name, open, opts...), nil
-	case "application/sparql-results+json":
-		return dataset.WikidataInput(name, open, opts...), nil
-	case "application/zip":
-		return dataset.CSVZipInput(name, body, opts...), nil
-	}
-	return dataset.Input{}, fmt.Errorf("%w: Content-Type %q is not importable (application/jsonl, application/sparql-results+json or application/zip)", store.ErrInvalid, mediaType)
-}
-
-const ingestSummary = `Store a text document by its SHA-256 in the store in DIR, link it to the
-Document entity with that hash (so its citations resolve to quotes), and
-add MENTIONS facts for the known entities it names, with their spans.`
-
-func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("ingest", ingestSummary, stdout, stderr)
-	dir := fs.String("data", envOr("ALLIANCEGRAPH_DATA", "./data"), "data `directory` (env ALLIANCEGRAPH_DATA)")
-	title := fs.String("title", "", "title for a document the graph does not cite yet (default: its first line)")
-	author := fs.String("author", "cli", "author `name` recorded in history")
-	if err := fs.Parse(args); err != nil {
-		return errUsageOr(err)
-	}
-	if fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "ingest: name one FILE")
-		return errUsage
-	}
-	if !authorOK("ingest", *author, stderr) {
-		return errUsage
-	}
-	text, err := os.ReadFile(fs.Arg(0))
-	if err != nil {
-		return err
-	}
-	db, err := store.Open(*dir, store.DefaultOptions())
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	var res *dataset.IngestResult
-	_, err = db.UpdateWith(store.UpdateOptions{Author: *author, Note: "ingest " + filepath.Base(fs.Arg(0))}, func(w *store.Writer) error {
-		var err error
-		res, err = dataset.Ingest(w, string(text), *title)
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "ingested %s as %s: %d entities mentioned\n", res.SHA256, res.DocID, len(res.Mentions))
-	return nil
 }

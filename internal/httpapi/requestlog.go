@@ -1,10 +1,9 @@
-package main
+package httpapi
 
 import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"io"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -12,13 +11,6 @@ import (
 
 	"github.com/alliancegraph/alliancegraph/graph"
 )
-
-func newLogger(w io.Writer, asJSON bool) *slog.Logger {
-	if asJSON {
-		return slog.New(slog.NewJSONHandler(w, nil))
-	}
-	return slog.New(slog.NewTextHandler(w, nil))
-}
 
 // statusWriter remembers the status and size of a response for the log.
 type statusWriter struct {

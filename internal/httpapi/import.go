@@ -1,31 +1,20 @@
-package main
+package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"mime"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/alliancegraph/alliancegraph/auth"
 	"github.com/alliancegraph/alliancegraph/dataset"
-	"github.com/alliancegraph/alliancegraph/graph"
-	"github.com/alliancegraph/alliancegraph/graph/model"
 	"github.com/alliancegraph/alliancegraph/store"
 )
-
-// defaultImportLimits are POST /import's: the dataset defaults, but a zip
-// may unzip to 4 times the default body limit rather than 1 GiB.
-func defaultImportLimits() dataset.Limits {
-	l := dataset.DefaultLimits()
-	l.MaxUnzipped = 256 << 20
-	return l
-}
 
 // importHandler serves POST /import: the body is one file in a format
 // named by its Content-Type, applied like the import command (all or
@@ -36,7 +25,7 @@ func importHandler(db *store.DB, policy *auth.Policy, maxBytes int64, limits dat
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		author, err := policy.Authorize(r.Context())
 		if err != nil {
-			writeRefusal(w, err)
+			WriteError(w, r, log, err)
 			return
 		}
 		mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
@@ -48,40 +37,28 @@ func importHandler(db *store.DB, policy *auth.Policy, maxBytes int64, limits dat
 		if s := r.URL.Query().Get("csvRaw"); s != "" {
 			raw, err := strconv.ParseBool(s)
 			if err != nil {
-				graph.WriteError(w, http.StatusBadRequest, model.CodeBadUserInput, fmt.Sprintf("csvRaw %q is not true or false", s))
+				WriteError(w, r, log, refuse(store.ErrInvalid, fmt.Sprintf("csvRaw %q is not true or false", s)))
 				return
 			}
 			opts = append(opts, dataset.WithRawCSV(raw))
 		}
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxBytes+1))
 		if err != nil {
-			graph.WriteError(w, http.StatusBadRequest, model.CodeBadUserInput, "could not read the request body")
+			WriteError(w, r, log, refuse(store.ErrInvalid, "could not read the request body"))
 			return
 		}
 		if int64(len(body)) > maxBytes {
-			graph.WriteError(w, http.StatusRequestEntityTooLarge, model.CodeLimitExceeded,
-				fmt.Sprintf("import body is over the limit of %d bytes", maxBytes))
+			WriteError(w, r, log, refuse(store.ErrLimit, fmt.Sprintf("import body is over the limit of %d bytes", maxBytes)))
 			return
 		}
 		in, err := bodyInput(mt, name, body, opts...)
 		if err != nil {
-			graph.WriteError(w, http.StatusUnsupportedMediaType, model.CodeBadUserInput, clean(err))
+			WriteError(w, r, log, err)
 			return
 		}
 		rep, err := dataset.Import(db, []dataset.Input{in}, dataset.ImportOptions{Author: author})
-		switch {
-		case errors.Is(err, store.ErrLimit):
-			graph.WriteError(w, http.StatusRequestEntityTooLarge, model.CodeLimitExceeded, clean(err))
-			return
-		case errors.Is(err, store.ErrConflict):
-			graph.WriteError(w, http.StatusConflict, model.CodeConflict, clean(err))
-			return
-		case errors.Is(err, store.ErrInvalid), errors.Is(err, store.ErrNotFound):
-			graph.WriteError(w, http.StatusBadRequest, model.CodeBadUserInput, clean(err))
-			return
-		case err != nil:
-			log.Error("import failed", "request_id", graph.RequestID(r.Context()), "err", err)
-			graph.WriteError(w, http.StatusInternalServerError, model.CodeInternal, "internal error")
+		if err != nil {
+			WriteError(w, r, log, err)
 			return
 		}
 		out := map[string]any{"records": rep.Records, "changed": rep.Changed}
@@ -93,12 +70,16 @@ func importHandler(db *store.DB, policy *auth.Policy, maxBytes int64, limits dat
 	})
 }
 
-// clean strips Go package prefixes and sentinel words from a message
-// shown to clients, as the GraphQL error presenter does.
-func clean(err error) string {
-	msg := err.Error()
-	for _, p := range []string{"store: invalid: ", "store: conflict: ", "store: limit exceeded: ", "store: "} {
-		msg = strings.ReplaceAll(msg, p, "")
+// bodyInput chooses an importer for a POST /import body by its media type.
+func bodyInput(mediaType, name string, body []byte, opts ...dataset.InputOption) (dataset.Input, error) {
+	open := func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	switch mediaType {
+	case "application/jsonl", "application/x-ndjson", "application/x-jsonlines":
+		return dataset.JSONLInput(name, open, opts...), nil
+	case "application/sparql-results+json":
+		return dataset.WikidataInput(name, open, opts...), nil
+	case "application/zip":
+		return dataset.CSVZipInput(name, body, opts...), nil
 	}
-	return msg
+	return dataset.Input{}, refuse(ErrMediaType, fmt.Sprintf("Content-Type %q is not importable (application/jsonl, application/sparql-results+json or application/zip)", mediaType))
 }
