@@ -1,13 +1,11 @@
-package main
+package graph_test
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"math/rand/v2"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -15,6 +13,7 @@ import (
 	"time"
 
 	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -59,8 +58,8 @@ func TestMembershipMoves(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(newMux(db, testConfig(), slog.New(slog.DiscardHandler)))
-	defer srv.Close()
+	srv := servertest.New(t, servertest.DB(db))
+	defer srv.Stop(t)
 
 	const movers, movesEach = 8, 25
 	var moved atomic.Int64
@@ -221,7 +220,7 @@ func checkMoveHTTP(url string) error {
 		return err
 	}
 	defer resp.Body.Close()
-	var r gqlResponse
+	var r servertest.Response
 	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package main
+package graph_test
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 )
 
 // TestDeferOverWebsocket: a query with @defer over the websocket (the one
@@ -18,7 +20,7 @@ import (
 // graph package makes a full @defer group only for objects with a deferred
 // field (graph/deferred.go); this is the path that must keep working.
 func TestDeferOverWebsocket(t *testing.T) {
-	ts, _ := newTestServer(t)
+	ts := servertest.New(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	c := wsOpen(t, ctx, ts.URL)
@@ -81,7 +83,7 @@ func TestDeferOverWebsocket(t *testing.T) {
 // null and a "hasNext" that nothing follows. @defer(if: false) defers
 // nothing and is answered.
 func TestDeferOverHTTP(t *testing.T) {
-	ts, _ := newTestServer(t)
+	ts := servertest.New(t)
 	const refused = "@defer needs the websocket transport"
 	for _, tc := range []struct {
 		name, q string
@@ -97,8 +99,8 @@ func TestDeferOverHTTP(t *testing.T) {
 		{"if false from a variable", `query($d: Boolean!) { entity(id: "country/FIN") { id ... @defer(if: $d) { name } } }`, map[string]any{"d": false}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			status, b := post(t, ts.URL, tc.q, tc.vars)
-			var r gqlResponse
+			status, b := servertest.Post(t, ts.URL, tc.q, tc.vars)
+			var r servertest.Response
 			if err := json.Unmarshal(b, &r); err != nil {
 				t.Fatalf("status %d, body %s: %v", status, b, err)
 			}
@@ -108,7 +110,7 @@ func TestDeferOverHTTP(t *testing.T) {
 				}
 				return
 			}
-			if status != 200 || r.Data != nil && string(r.Data) != "null" || r.code() != "BAD_USER_INPUT" || !strings.Contains(r.Errors[0].Message, refused) || strings.Contains(string(b), "hasNext") {
+			if status != 200 || r.Data != nil && string(r.Data) != "null" || r.Code() != "BAD_USER_INPUT" || !strings.Contains(r.Errors[0].Message, refused) || strings.Contains(string(b), "hasNext") {
 				t.Errorf("status %d: %s; want BAD_USER_INPUT %q", status, b, refused)
 			}
 		})
@@ -119,8 +121,8 @@ func TestDeferOverHTTP(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var r gqlResponse
-	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil || r.code() != "BAD_USER_INPUT" {
+	var r servertest.Response
+	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil || r.Code() != "BAD_USER_INPUT" {
 		t.Errorf("GET: status %d, %+v, %v", resp.StatusCode, r, err)
 	}
 }

@@ -1,18 +1,20 @@
-package main
+package graph_test
 
 import (
 	"fmt"
 	"testing"
+
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 )
 
 // TestHistoryPages: history(after:) reads past the page size limit, one
 // page at a time, each change once and in order.
 func TestHistoryPages(t *testing.T) {
-	srv, _ := newWriteServer(t, nil)
+	srv := servertest.New(t, servertest.OnDisk())
 	const edits = 130
 	up := `mutation($in: UpsertEntityInput!) { upsertEntity(input: $in) { entity { id } } }`
 	for i := range edits {
-		ok(t, gql(t, srv.URL, aliceToken, up, map[string]any{"in": map[string]any{
+		servertest.OK(t, servertest.GQL(t, srv.URL, servertest.AliceToken, up, map[string]any{"in": map[string]any{
 			"id": "place/paged", "kind": "PLACE", "name": fmt.Sprintf("Paged %d", i)}}), nil)
 	}
 	type change struct {
@@ -26,7 +28,7 @@ func TestHistoryPages(t *testing.T) {
 			t.Fatal("history never ended")
 		}
 		var h struct{ History []change }
-		ok(t, gql(t, srv.URL, "", `query($after: String) { history(id: "place/paged", first: 50, after: $after) { op cursor } }`,
+		servertest.OK(t, servertest.GQL(t, srv.URL, "", `query($after: String) { history(id: "place/paged", first: 50, after: $after) { op cursor } }`,
 			map[string]any{"after": after}), &h)
 		all = append(all, h.History...)
 		if len(h.History) < 50 {
@@ -45,9 +47,9 @@ func TestHistoryPages(t *testing.T) {
 		seen[*c.Cursor] = true
 	}
 	for _, bad := range []string{"nonsense", "YzE6MA", "YzE6eA"} { // "c1:0", "c1:x"
-		r := gql(t, srv.URL, "", `query($a: String) { history(id: "place/paged", after: $a) { op } }`, map[string]any{"a": bad})
-		if r.code() != "BAD_USER_INPUT" {
-			t.Errorf("after %q: code %q, want BAD_USER_INPUT", bad, r.code())
+		r := servertest.GQL(t, srv.URL, "", `query($a: String) { history(id: "place/paged", after: $a) { op } }`, map[string]any{"a": bad})
+		if r.Code() != "BAD_USER_INPUT" {
+			t.Errorf("after %q: code %q, want BAD_USER_INPUT", bad, r.Code())
 		}
 	}
 }

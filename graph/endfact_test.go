@@ -1,4 +1,4 @@
-package main
+package graph_test
 
 import (
 	"encoding/json"
@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -40,19 +41,22 @@ func storedEnd(t *testing.T, db *store.DB, id string) string {
 // silently replace that end; it is CONFLICT unless the caller names the
 // end it expects to replace.
 func TestEndFactOnEndedFact(t *testing.T) {
-	srv, db := newWriteServer(t, nil)
+	srv := servertest.New(t, servertest.OnDisk())
+	db := srv.DB
 	const id = "fact/fin-member-of-nato"
-	send := func(validTo string, expected any) func() gqlResponse {
-		return func() gqlResponse { return gql(t, srv.URL, aliceToken, endFactQ, endFactVars(id, validTo, expected)) }
+	send := func(validTo string, expected any) func() servertest.Response {
+		return func() servertest.Response {
+			return servertest.GQL(t, srv.URL, servertest.AliceToken, endFactQ, endFactVars(id, validTo, expected))
+		}
 	}
 	refused(t, db, "CONFLICT", "fact/fin-member-of-nato is open, not ending on 2030-01-01 (expectedValidTo)", send("2031-01-01", "2030-01-01"))
-	ok(t, send("2030-01-01", nil)(), nil)
+	servertest.OK(t, send("2030-01-01", nil)(), nil)
 	refused(t, db, "CONFLICT", "fact/fin-member-of-nato already ended on 2030-01-01: pass expectedValidTo: \"2030-01-01\" to move that end, or use correctFact", send("2031-01-01", nil))
 	refused(t, db, "CONFLICT", "fact/fin-member-of-nato ends on 2030-01-01, not 2029-01-01 (expectedValidTo)", send("2031-01-01", "2029-01-01"))
 	var e struct {
 		EndFact struct{ Fact struct{ ValidTo string } }
 	}
-	ok(t, send("2031-01-01", "2030-01-01")(), &e)
+	servertest.OK(t, send("2031-01-01", "2030-01-01")(), &e)
 	if e.EndFact.Fact.ValidTo != "2031-01-01" || storedEnd(t, db, id) != "2031-01-01" {
 		t.Errorf("endFact with the right expectedValidTo: answered %+v, stored %s", e, storedEnd(t, db, id))
 	}
@@ -63,7 +67,8 @@ func TestEndFactOnEndedFact(t *testing.T) {
 // different dates: exactly one is told ok, the others CONFLICT, and the
 // stored end is the winner's.
 func TestConcurrentEndFacts(t *testing.T) {
-	srv, db := newWriteServer(t, nil)
+	srv := servertest.New(t, servertest.OnDisk())
+	db := srv.DB
 	const id = "fact/swe-member-of-nato"
 	ends := make([]string, 16)
 	codes := make([]string, len(ends))
@@ -71,8 +76,8 @@ func TestConcurrentEndFacts(t *testing.T) {
 	for i := range ends {
 		ends[i] = fmt.Sprintf("2030-01-%02d", i+1)
 		wg.Go(func() {
-			r := gql(t, srv.URL, []string{aliceToken, bobToken}[i%2], endFactQ, endFactVars(id, ends[i], nil))
-			codes[i] = r.code()
+			r := servertest.GQL(t, srv.URL, []string{servertest.AliceToken, servertest.BobToken}[i%2], endFactQ, endFactVars(id, ends[i], nil))
+			codes[i] = r.Code()
 			if len(r.Errors) == 0 {
 				var e struct {
 					EndFact struct{ Fact struct{ ValidTo string } }

@@ -1,30 +1,26 @@
-package main
+package graph_test
 
 import (
 	"bytes"
 	"encoding/json"
 	"log"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/alliancegraph/alliancegraph/dataset/datasettest"
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 )
 
 // TestRefusedHandshakesAreCoded: a websocket handshake the server refuses
 // is answered with a coded JSON error, and nothing is written outside the
-// server's logger: with --log-json, every line stays JSON.
+// server's logger: with --log-json, every line stays JSON. What net/http
+// itself reports (a superfluous WriteHeader, say) reaches the server's
+// log as a WARN line through its ErrorLog: there is none.
 func TestRefusedHandshakesAreCoded(t *testing.T) {
 	var std bytes.Buffer
 	log.SetOutput(&std)
 	t.Cleanup(func() { log.SetOutput(defaultLogOutput) })
-	var logs syncBuffer
-	db := datasettest.NATO(t)
-	srv := httptest.NewUnstartedServer(newMux(db, testConfig(), newLogger(&logs, true)))
-	srv.Config.ErrorLog = log.New(&std, "", 0) // what net/http itself reports
-	srv.Start()
-	t.Cleanup(srv.Close)
+	srv := servertest.New(t, servertest.JSONLog())
 
 	for _, tc := range []struct {
 		name   string
@@ -53,21 +49,24 @@ func TestRefusedHandshakesAreCoded(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var body gqlResponse
+			var body servertest.Response
 			json.NewDecoder(resp.Body).Decode(&body)
 			resp.Body.Close()
-			if resp.StatusCode != tc.status || body.code() != tc.code {
-				t.Errorf("%d %q, want %d %s", resp.StatusCode, body.code(), tc.status, tc.code)
+			if resp.StatusCode != tc.status || body.Code() != tc.code {
+				t.Errorf("%d %q, want %d %s", resp.StatusCode, body.Code(), tc.status, tc.code)
 			}
 		})
 	}
-	srv.Close()
+	srv.Stop(t)
 	if std.Len() > 0 {
 		t.Errorf("written outside the server's logger: %q", std.String())
 	}
-	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
-		if !json.Valid([]byte(line)) {
+	for _, line := range strings.Split(strings.TrimSpace(srv.Log()), "\n") {
+		var l struct{ Level string }
+		if err := json.Unmarshal([]byte(line), &l); err != nil {
 			t.Errorf("log line is not JSON: %q", line)
+		} else if l.Level != "INFO" {
+			t.Errorf("log line at %s: %q", l.Level, line)
 		}
 	}
 }

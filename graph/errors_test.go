@@ -1,4 +1,4 @@
-package main
+package graph_test
 
 import (
 	"encoding/json"
@@ -6,13 +6,15 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 )
 
 // TestBadInput sends bad input of each kind through HTTP: each answers
 // with its documented status and extensions.code, never a 500, and a
 // normal query succeeds right after.
 func TestBadInput(t *testing.T) {
-	srv, _ := newTestServer(t)
+	srv := servertest.New(t)
 	deep := `{ entity(id: "org/nato") { ` + strings.Repeat("relations(first: 1) { edges { node { from { ", 3) + "id" + strings.Repeat(" } } } }", 3) + " } }"
 	for _, tc := range []struct {
 		name        string
@@ -48,27 +50,27 @@ func TestBadInput(t *testing.T) {
 			var status int
 			var body []byte
 			if tc.contentType == "" {
-				status, body = post(t, srv.URL, tc.body, nil)
+				status, body = servertest.Post(t, srv.URL, tc.body, nil)
 			} else {
-				status, body = postRaw(t, srv.URL, tc.contentType, []byte(tc.body))
+				status, body = servertest.PostRaw(t, srv.URL, tc.contentType, []byte(tc.body))
 			}
 			if status != tc.status {
 				t.Fatalf("status %d, want %d: %s", status, tc.status, body)
 			}
-			var r gqlResponse
+			var r servertest.Response
 			if err := json.Unmarshal(body, &r); err != nil {
 				t.Fatalf("body is not a GraphQL response: %s", body)
 			}
 			if len(r.Errors) == 0 {
 				t.Fatalf("no error: %s", body)
 			}
-			if tc.code != "" && r.code() != tc.code {
-				t.Errorf("code %q, want %s: %s", r.code(), tc.code, body)
+			if tc.code != "" && r.Code() != tc.code {
+				t.Errorf("code %q, want %s: %s", r.Code(), tc.code, body)
 			}
 			if !strings.Contains(r.Errors[0].Message, tc.msg) {
 				t.Errorf("message %q does not mention %q", r.Errors[0].Message, tc.msg)
 			}
-			if ok := query(t, srv.URL, `{ alliance(id: "org/nato") { name } }`); len(ok.Errors) > 0 {
+			if ok := servertest.Query(t, srv.URL, `{ alliance(id: "org/nato") { name } }`); len(ok.Errors) > 0 {
 				t.Errorf("normal query failed after: %+v", ok.Errors)
 			}
 		})
@@ -78,9 +80,9 @@ func TestBadInput(t *testing.T) {
 // TestBodyLimit: a body over 100 KiB is refused with 413 before gqlgen
 // parses it.
 func TestBodyLimit(t *testing.T) {
-	srv, _ := newTestServer(t)
+	srv := servertest.New(t)
 	big := `{"query":"{ __typename }","variables":{"pad":"` + strings.Repeat("x", 200<<10) + `"}}`
-	status, body := postRaw(t, srv.URL, "application/json", []byte(big))
+	status, body := servertest.PostRaw(t, srv.URL, "application/json", []byte(big))
 	if status != http.StatusRequestEntityTooLarge || !strings.Contains(string(body), "LIMIT_EXCEEDED") {
 		t.Fatalf("status %d: %s", status, body)
 	}
@@ -89,9 +91,9 @@ func TestBodyLimit(t *testing.T) {
 // TestComplexity: a cheap query passes and a query that multiplies page
 // sizes is refused before it runs.
 func TestComplexity(t *testing.T) {
-	srv, _ := newTestServer(t)
+	srv := servertest.New(t)
 	cheap := `{ alliance(id: "org/nato") { members(first: 100) { edges { node { id name } fact { citations { source { id } } } } } } }`
-	if r := query(t, srv.URL, cheap); len(r.Errors) > 0 {
+	if r := servertest.Query(t, srv.URL, cheap); len(r.Errors) > 0 {
 		t.Fatalf("cheap query refused: %+v", r.Errors)
 	}
 	for _, q := range []string{
@@ -100,7 +102,7 @@ func TestComplexity(t *testing.T) {
 		`{ timeline(first: 100) { edges { node { date fact { id } event { id } concerns { id } } } } }`,
 		`{ search(query: "nato", first: 100) { entity { id } } }`,
 	} {
-		if r := query(t, srv.URL, q); len(r.Errors) > 0 {
+		if r := servertest.Query(t, srv.URL, q); len(r.Errors) > 0 {
 			t.Errorf("cheap query %s refused: %+v", q, r.Errors)
 		}
 	}
@@ -109,8 +111,8 @@ func TestComplexity(t *testing.T) {
 		`{ neighborhood(ids: ["org/nato"], depth: 6, maxNodes: 10000) { nodes { id } facts { id citations { source { id } } } } }`,
 		`{ path(from: "country/FIN", to: "country/SWE", maxHops: 6, limit: 100) { steps { entity { id } fact { id from { id } to { id } } } } }`,
 	} {
-		r := query(t, srv.URL, costly)
-		if r.code() != "LIMIT_EXCEEDED" || !strings.Contains(r.Errors[0].Message, "complexity") {
+		r := servertest.Query(t, srv.URL, costly)
+		if r.Code() != "LIMIT_EXCEEDED" || !strings.Contains(r.Errors[0].Message, "complexity") {
 			t.Errorf("costly query %s: %+v", costly, r.Errors)
 		}
 	}

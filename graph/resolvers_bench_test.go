@@ -1,17 +1,15 @@
-package main
+package graph_test
 
 import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 
-	"github.com/alliancegraph/alliancegraph/dataset"
 	"github.com/alliancegraph/alliancegraph/graph"
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/internal/httpapi"
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 )
 
 // Benchmarks of the resolvers behind the load tool's q1..q4, through real
@@ -25,18 +23,9 @@ var benchQueries = map[string]string{
 }
 
 func BenchmarkQueries(b *testing.B) {
-	db, err := store.Open("", store.DefaultOptions().WithInMemory(true))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := dataset.LoadNATO(db); err != nil {
-		b.Fatal(err)
-	}
-	c := testConfig()
-	c.loaderWait = graph.DefaultLoaderWait // as served, not the tests' long window
-	srv := httptest.NewServer(newMux(db, c, slog.New(slog.DiscardHandler)))
-	defer srv.Close()
+	srv := servertest.New(b, servertest.Config(func(c *httpapi.Config) {
+		c.LoaderWait = graph.DefaultLoaderWait // as served, not the tests' long window
+	}))
 	for _, name := range []string{"q1", "q2", "q3", "q4"} {
 		body, _ := json.Marshal(map[string]string{"query": benchQueries[name]})
 		b.Run(name, func(b *testing.B) {

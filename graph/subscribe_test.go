@@ -1,4 +1,4 @@
-package main
+package graph_test
 
 import (
 	"context"
@@ -12,6 +12,8 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/alliancegraph/alliancegraph/graph"
+	"github.com/alliancegraph/alliancegraph/internal/httpapi"
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 )
 
 // wsMsg is a graphql-transport-ws message.
@@ -64,7 +66,7 @@ func wsOpen(t *testing.T, ctx context.Context, url string) *websocket.Conn {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.CloseNow() })
-	p, _ := json.Marshal(map[string]any{"Authorization": "Bearer " + aliceToken})
+	p, _ := json.Marshal(map[string]any{"Authorization": "Bearer " + servertest.AliceToken})
 	wsSend(t, ctx, c, wsMsg{Type: "connection_init", Payload: p})
 	if m := wsNext(t, ctx, c); m.Type != "connection_ack" {
 		t.Fatalf("want connection_ack, got %+v", m)
@@ -81,7 +83,8 @@ func subscribe(t *testing.T, ctx context.Context, c *websocket.Conn, id, q strin
 // TestSubscriptions: a subscriber receives a fact asserted over HTTP, and
 // membershipChanged reports joins and departures.
 func TestSubscriptions(t *testing.T) {
-	srv, db := newWriteServer(t, nil)
+	srv := servertest.New(t, servertest.OnDisk())
+	db := srv.DB
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	c := wsOpen(t, ctx, srv.URL)
@@ -90,10 +93,10 @@ func TestSubscriptions(t *testing.T) {
 	waitFor(t, func() bool { return db.Subscribers() == 2 })
 
 	// An unrelated change is filtered out; the membership reaches both.
-	ok(t, gql(t, srv.URL, aliceToken, `mutation { upsertEntity(input: {id: "place/x", kind: PLACE, name: "X"}) { changed } }`, nil), nil)
+	servertest.OK(t, servertest.GQL(t, srv.URL, servertest.AliceToken, `mutation { upsertEntity(input: {id: "place/x", kind: PLACE, name: "X"}) { changed } }`, nil), nil)
 	in := map[string]any{"id": "fact/ukr-member-of-nato", "predicate": "MEMBER_OF", "from": "country/UKR", "to": "org/nato", "validFrom": "2030-01-01", "citations": seedCite()}
-	ok(t, gql(t, srv.URL, aliceToken, assertFactQ, map[string]any{"in": in}), nil)
-	ok(t, gql(t, srv.URL, bobToken, `mutation { endFact(input: {id: "fact/ukr-member-of-nato", validTo: "2031-01-01"}) { fact { id } } }`, nil), nil)
+	servertest.OK(t, servertest.GQL(t, srv.URL, servertest.AliceToken, assertFactQ, map[string]any{"in": in}), nil)
+	servertest.OK(t, servertest.GQL(t, srv.URL, servertest.BobToken, `mutation { endFact(input: {id: "fact/ukr-member-of-nato", validTo: "2031-01-01"}) { fact { id } } }`, nil), nil)
 
 	got := map[string][]string{}
 	for len(got["c"])+len(got["m"]) < 4 {
@@ -126,7 +129,8 @@ func TestSubscriptions(t *testing.T) {
 }
 
 func TestSubscriptionsPerSocketBound(t *testing.T) {
-	srv, db := newWriteServer(t, func(c *serveConfig) { c.socket = graph.DefaultSocket(); c.socket.MaxSubscriptions = 2 })
+	srv := servertest.New(t, servertest.OnDisk(), servertest.Config(func(c *httpapi.Config) { c.Socket = graph.DefaultSocket(); c.Socket.MaxSubscriptions = 2 }))
+	db := srv.DB
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	c := wsOpen(t, ctx, srv.URL)
@@ -148,11 +152,11 @@ func TestSubscriptionsPerSocketBound(t *testing.T) {
 // TestWebsocketRefusals: a page from another origin cannot open a socket,
 // and a socket that never sends connection_init is closed.
 func TestWebsocketRefusals(t *testing.T) {
-	srv, _ := newWriteServer(t, func(c *serveConfig) {
-		c.socket = graph.DefaultSocket()
-		c.socket.InitTimeout = 300 * time.Millisecond
-		c.socket.Origins = []string{"explorer.example.org"}
-	})
+	srv := servertest.New(t, servertest.OnDisk(), servertest.Config(func(c *httpapi.Config) {
+		c.Socket = graph.DefaultSocket()
+		c.Socket.InitTimeout = 300 * time.Millisecond
+		c.Socket.Origins = []string{"explorer.example.org"}
+	}))
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	t.Run("bad origin", func(t *testing.T) {

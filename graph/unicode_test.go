@@ -1,14 +1,12 @@
-package main
+package graph_test
 
 import (
 	"bytes"
-	"io"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -33,10 +31,11 @@ func storedName(t *testing.T, db *store.DB) string {
 // nothing is written; encoding/json and gqlparser used to store U+FFFD in
 // its place.
 func TestLoneSurrogatesRefused(t *testing.T) {
-	srv, db := newWriteServer(t, nil)
-	auth := map[string]string{"Authorization": "Bearer " + aliceToken}
+	srv := servertest.New(t, servertest.OnDisk())
+	db := srv.DB
+	auth := map[string]string{"Authorization": "Bearer " + servertest.AliceToken}
 	literal := func(name string) []byte {
-		return jsonBody(t, map[string]any{"query": `mutation { upsertEntity(input: {id: "place/u", kind: PLACE,
+		return servertest.JSONBody(t, map[string]any{"query": `mutation { upsertEntity(input: {id: "place/u", kind: PLACE,
   name: "` + name + `"}) { entity { name } } }`})
 	}
 	for _, tc := range []struct {
@@ -57,18 +56,18 @@ func TestLoneSurrogatesRefused(t *testing.T) {
 		{name: "in a GET literal", query: `{ search(query: "\ud800") { score } }`, status: 200, msg: `line 1, column 18: \ud800 is half`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before := storeDump(t, db)
-			var r reply
+			before := servertest.Dump(t, db)
+			var r servertest.Reply
 			if tc.query != "" {
-				r = send(t, "GET", srv.URL+"/graphql?query="+url.QueryEscape(tc.query)+tc.params, "", nil, nil)
+				r = servertest.Send(t, "GET", srv.URL+"/graphql?query="+url.QueryEscape(tc.query)+tc.params, "", nil, nil)
 			} else {
-				r = send(t, "POST", srv.URL+"/graphql", "application/json", bytes.NewReader(tc.body), auth)
+				r = servertest.Send(t, "POST", srv.URL+"/graphql", "application/json", bytes.NewReader(tc.body), auth)
 			}
-			g := r.gql(t)
-			if r.status != tc.status || g.code() != "BAD_USER_INPUT" || !strings.Contains(firstMessage(g), tc.msg) {
-				t.Errorf("status %d, %s %q; want %d BAD_USER_INPUT with %q", r.status, g.code(), firstMessage(g), tc.status, tc.msg)
+			g := r.GQL(t)
+			if r.Status != tc.status || g.Code() != "BAD_USER_INPUT" || !strings.Contains(g.FirstMessage(), tc.msg) {
+				t.Errorf("status %d, %s %q; want %d BAD_USER_INPUT with %q", r.Status, g.Code(), g.FirstMessage(), tc.status, tc.msg)
 			}
-			if storeDump(t, db) != before {
+			if servertest.Dump(t, db) != before {
 				t.Errorf("the store changed; place/u is named %q", storedName(t, db))
 			}
 		})
@@ -79,8 +78,9 @@ func TestLoneSurrogatesRefused(t *testing.T) {
 // typed as the character or as \ufffd, in a literal or a variable, is
 // stored; so is a character outside the BMP written as a surrogate pair.
 func TestReplacementCharacterAccepted(t *testing.T) {
-	srv, db := newWriteServer(t, nil)
-	auth := map[string]string{"Authorization": "Bearer " + aliceToken}
+	srv := servertest.New(t, servertest.OnDisk())
+	db := srv.DB
+	auth := map[string]string{"Authorization": "Bearer " + servertest.AliceToken}
 	for _, tc := range []struct {
 		name string
 		body string
@@ -95,57 +95,13 @@ func TestReplacementCharacterAccepted(t *testing.T) {
 		{"escaped backslash before u", `{"query":"` + strings.ReplaceAll(upsertNameQ, `"`, `\"`) + `","variables":{"n":"G\\ud800"}}`, `G\ud800`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := send(t, "POST", srv.URL+"/graphql", "application/json", strings.NewReader(tc.body), auth)
-			if g := r.gql(t); r.status != 200 || len(g.Errors) > 0 {
-				t.Fatalf("status %d: %s", r.status, r.body)
+			r := servertest.Send(t, "POST", srv.URL+"/graphql", "application/json", strings.NewReader(tc.body), auth)
+			if g := r.GQL(t); r.Status != 200 || len(g.Errors) > 0 {
+				t.Fatalf("status %d: %s", r.Status, r.Body)
 			}
 			if got := storedName(t, db); got != tc.want {
 				t.Errorf("stored %q, want %q", got, tc.want)
 			}
 		})
-	}
-}
-
-// TestJSONLUnicodeRefused: a JSON Lines import with a byte that is not
-// UTF-8 or a lone surrogate escape is refused naming the file, line and
-// field, by the import command and by POST /import, and nothing is
-// written; the same line with U+FFFD sent on purpose imports.
-func TestJSONLUnicodeRefused(t *testing.T) {
-	head := `{"type":"header","format":"alliancegraph-jsonl","version":1}` + "\n"
-	entity := func(name, alias string) string {
-		return head + `{"type":"entity","id":"place/u","kind":"Place","name":"` + name + `","aliases":["ok","` + alias + `"]}` + "\n"
-	}
-	srv, db := newWriteServer(t, nil)
-	for _, tc := range []struct {
-		name, file, want string
-	}{
-		{"bad byte in a name", entity("X\xff", "a"), `u.jsonl:2: name: not valid UTF-8 (byte 0xff)`},
-		{"bad byte in an alias", entity("X", "a\xc3"), `u.jsonl:2: aliases[1]: not valid UTF-8 (byte 0xc3)`},
-		{"lone high surrogate in a name", entity(`X\ud800`, "a"), `u.jsonl:2: name: \ud800 is half of a UTF-16 surrogate pair`},
-		{"lone low surrogate in an alias", entity("X", `\uDFFFa`), `u.jsonl:2: aliases[1]: \uDFFF is half of a UTF-16 surrogate pair`},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			before := storeDump(t, db)
-			status, out := postImportAs(t, srv.URL, aliceToken, "application/jsonl", "u.jsonl", []byte(tc.file))
-			if status != 400 || !strings.Contains(mustJSON(out), "BAD_USER_INPUT") || !strings.Contains(mustJSON(out), strings.ReplaceAll(tc.want, `\`, `\\`)) {
-				t.Errorf("POST /import: %d %s, want 400 BAD_USER_INPUT with %q", status, mustJSON(out), tc.want)
-			}
-			if storeDump(t, db) != before {
-				t.Error("POST /import changed the store")
-			}
-			file := filepath.Join(t.TempDir(), "u.jsonl")
-			os.WriteFile(file, []byte(tc.file), 0o644)
-			dir := t.TempDir()
-			err := run(t.Context(), []string{"import", "--data", dir, file}, io.Discard, io.Discard)
-			if err == nil || !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("import command: %v, want %q", err, tc.want)
-			}
-		})
-	}
-	for name, file := range map[string]string{"escape": entity(`X\ufffd`, `\ud83d\ude00`), "character": entity("X\ufffd", "\U0001F600")} {
-		status, out := postImportAs(t, srv.URL, aliceToken, "application/jsonl", "u.jsonl", []byte(file))
-		if status != 200 || storedName(t, db) != "X\ufffd" {
-			t.Errorf("U+FFFD sent on purpose (%s): %d %s, stored %q", name, status, mustJSON(out), storedName(t, db))
-		}
 	}
 }

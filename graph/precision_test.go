@@ -1,13 +1,18 @@
-package main
+package graph_test
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
+)
 
 // TestDatePrecisionThroughAPI: a fact written with a month-precision
 // validFrom shows it as MONTH, an exact bound shows DAY and an open one
 // null; a bound that is not where its precision stores it is refused with
 // BAD_USER_INPUT on assert and on correct, and the store is left alone.
 func TestDatePrecisionThroughAPI(t *testing.T) {
-	srv, db := newWriteServer(t, nil)
+	srv := servertest.New(t, servertest.OnDisk())
+	db := srv.DB
 	in := func(from string) map[string]any {
 		return map[string]any{
 			"predicate": "KNOWS", "from": "person/mark-rutte", "to": "person/jens-stoltenberg",
@@ -16,14 +21,14 @@ func TestDatePrecisionThroughAPI(t *testing.T) {
 			"citations":  seedCite(),
 		}
 	}
-	refused(t, db, "BAD_USER_INPUT", "validFrom 2010-10-14 is not the first day of its month", func() gqlResponse {
-		return gql(t, srv.URL, aliceToken, assertFactQ, map[string]any{"in": in("2010-10-14")})
+	refused(t, db, "BAD_USER_INPUT", "validFrom 2010-10-14 is not the first day of its month", func() servertest.Response {
+		return servertest.GQL(t, srv.URL, servertest.AliceToken, assertFactQ, map[string]any{"in": in("2010-10-14")})
 	})
 
 	var a struct {
 		AssertFact struct{ Fact struct{ ID string } }
 	}
-	ok(t, gql(t, srv.URL, aliceToken, assertFactQ, map[string]any{"in": in("2010-10-01")}), &a)
+	servertest.OK(t, servertest.GQL(t, srv.URL, servertest.AliceToken, assertFactQ, map[string]any{"in": in("2010-10-01")}), &a)
 	id := a.AssertFact.Fact.ID
 
 	const read = `query($id: ID!) { fact(id: $id) { validFrom validFromPrecision validTo validToPrecision } }`
@@ -36,19 +41,19 @@ func TestDatePrecisionThroughAPI(t *testing.T) {
 		}
 	}
 	var b bounds
-	ok(t, gql(t, srv.URL, "", read, map[string]any{"id": id}), &b)
+	servertest.OK(t, servertest.GQL(t, srv.URL, "", read, map[string]any{"id": id}), &b)
 	if b.Fact.ValidFrom != "2010-10-01" || b.Fact.ValidFromPrecision == nil || *b.Fact.ValidFromPrecision != "MONTH" ||
 		b.Fact.ValidTo != nil || b.Fact.ValidToPrecision != nil {
 		t.Fatalf("month-precision fact reads %+v", b.Fact)
 	}
 
-	refused(t, db, "BAD_USER_INPUT", "validFromPrecision month requires", func() gqlResponse {
-		return gql(t, srv.URL, aliceToken, `mutation($id: ID!) { correctFact(input: {id: $id, validFrom: "2010-10-14"}) { fact { id } } }`, map[string]any{"id": id})
+	refused(t, db, "BAD_USER_INPUT", "validFromPrecision month requires", func() servertest.Response {
+		return servertest.GQL(t, srv.URL, servertest.AliceToken, `mutation($id: ID!) { correctFact(input: {id: $id, validFrom: "2010-10-14"}) { fact { id } } }`, map[string]any{"id": id})
 	})
 
-	ok(t, gql(t, srv.URL, aliceToken, `mutation($id: ID!) { endFact(input: {id: $id, validTo: "2024-10-01"}) { fact { id } } }`, map[string]any{"id": id}), nil)
+	servertest.OK(t, servertest.GQL(t, srv.URL, servertest.AliceToken, `mutation($id: ID!) { endFact(input: {id: $id, validTo: "2024-10-01"}) { fact { id } } }`, map[string]any{"id": id}), nil)
 	b = bounds{}
-	ok(t, gql(t, srv.URL, "", read, map[string]any{"id": id}), &b)
+	servertest.OK(t, servertest.GQL(t, srv.URL, "", read, map[string]any{"id": id}), &b)
 	if b.Fact.ValidTo == nil || *b.Fact.ValidTo != "2024-10-01" || b.Fact.ValidToPrecision == nil || *b.Fact.ValidToPrecision != "DAY" {
 		t.Fatalf("ended fact reads %+v", b.Fact)
 	}

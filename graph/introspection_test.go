@@ -1,11 +1,14 @@
-package main
+package graph_test
 
 import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 )
 
 // TestClientIntrospection: the introspection query every client tool
@@ -13,9 +16,9 @@ import (
 // options) passes the default limits, and graphql-js builds a client
 // schema from each answer.
 func TestClientIntrospection(t *testing.T) {
-	node := needNodePackage(t, "graphql")
-	srv, _ := newTestServer(t)
-	out := runTool(t, node, "testdata/consumers/introspect.mjs", srv.URL+"/graphql")
+	node := servertest.NeedNodePackage(t, "graphql")
+	srv := servertest.New(t)
+	out := servertest.RunTool(t, node, filepath.Join(servertest.Consumers(t), "introspect.mjs"), srv.URL+"/graphql")
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(nil, 1<<20)
 	n := 0
@@ -42,7 +45,7 @@ func TestClientIntrospection(t *testing.T) {
 // TestHostileIntrospection: introspection is exempt from the depth and
 // complexity limits but has fixed bounds of its own.
 func TestHostileIntrospection(t *testing.T) {
-	srv, _ := newTestServer(t)
+	srv := servertest.New(t)
 	ofTypes := func(n int) string {
 		return strings.Repeat("ofType { ", n) + "name" + strings.Repeat(" }", n)
 	}
@@ -57,9 +60,9 @@ func TestHostileIntrospection(t *testing.T) {
 		{"sixteen aliased schemas", "{" + aliasedSchemas(16) + " }", "LIMIT_EXCEEDED", "alias limit"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := query(t, srv.URL, tc.query)
-			if r.code() != tc.code || (tc.msg != "" && !strings.Contains(firstMessage(r), tc.msg)) {
-				t.Errorf("code %q %q, want %q %q", r.code(), firstMessage(r), tc.code, tc.msg)
+			r := servertest.Query(t, srv.URL, tc.query)
+			if r.Code() != tc.code || (tc.msg != "" && !strings.Contains(r.FirstMessage(), tc.msg)) {
+				t.Errorf("code %q %q, want %q %q", r.Code(), r.FirstMessage(), tc.code, tc.msg)
 			}
 		})
 	}

@@ -1,4 +1,4 @@
-package main
+package graph_test
 
 import (
 	"bufio"
@@ -6,29 +6,20 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"os"
+	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// needNodePackage returns node's path, failing under CI and skipping
-// elsewhere when node or the pinned npm package pkg is missing.
-func needNodePackage(t *testing.T, pkg string) string {
-	t.Helper()
-	node := needTool(t, "node", "nodejs")
-	if _, err := os.Stat("testdata/consumers/node_modules/" + pkg); err != nil {
-		missing(t, "npm package "+pkg+" not installed (make consumers)")
-	}
-	return node
-}
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
+)
 
 // TestGraphQLOverHTTPAudit runs the graphql-http package's audit suite
 // (the GraphQL-over-HTTP specification's checks, npm, pinned) against a
 // real server: every audit must pass, warnings and notices included.
 func TestGraphQLOverHTTPAudit(t *testing.T) {
-	node := needNodePackage(t, "graphql-http")
-	srv, _ := newTestServer(t)
-	out := runTool(t, node, "testdata/consumers/audit_graphql_http.mjs", srv.URL+"/graphql")
+	node := servertest.NeedNodePackage(t, "graphql-http")
+	srv := servertest.New(t)
+	out := servertest.RunTool(t, node, filepath.Join(servertest.Consumers(t), "audit_graphql_http.mjs"), srv.URL+"/graphql")
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	audits := 0
 	for sc.Scan() {
@@ -49,7 +40,7 @@ func TestGraphQLOverHTTPAudit(t *testing.T) {
 // TestResponseMediaTypes: the status, media type and data entry of each
 // kind of answer, for both response media types.
 func TestResponseMediaTypes(t *testing.T) {
-	srv, _ := newTestServer(t)
+	srv := servertest.New(t)
 	const gqlResp = "application/graphql-response+json"
 	for _, tc := range []struct {
 		name, accept, body string

@@ -1,10 +1,12 @@
-package main
+package graph_test
 
 import (
 	"encoding/json"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 )
 
 // describedQuery introspects every place a description can be.
@@ -19,8 +21,8 @@ const describedQuery = `{ __schema { types {
 // docs, so every type, field, argument, input field and enum value of
 // the API has one (GraphQL's own __ types and built-in scalars aside).
 func TestEveryPartIsDescribed(t *testing.T) {
-	srv, _ := newTestServer(t)
-	r := query(t, srv.URL, describedQuery)
+	srv := servertest.New(t)
+	r := servertest.Query(t, srv.URL, describedQuery)
 	if len(r.Errors) > 0 {
 		t.Fatalf("introspection: %v", r.Errors)
 	}

@@ -1,127 +1,29 @@
-package main
+package graph_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/alliancegraph/alliancegraph/auth"
-	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/internal/httpapi"
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
-const (
-	aliceToken = "alice-0123456789abcdef"
-	bobToken   = "bob-0123456789abcdef00"
-)
-
-// newWriteServer serves the NATO dataset from an on-disk store with two
-// tokens configured; edit adjusts the config first.
-func newWriteServer(t *testing.T, edit func(*serveConfig)) (*httptest.Server, *store.DB) {
-	t.Helper()
-	db, err := store.Open(t.TempDir(), store.DefaultOptions().WithSyncWrites(false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := dataset.LoadNATO(db); err != nil {
-		t.Fatal(err)
-	}
-	c := testConfig()
-	tokens, err := auth.ParseList("alice:" + aliceToken + ",bob:" + bobToken)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.policy.Tokens = tokens
-	if edit != nil {
-		edit(c)
-	}
-	srv := httptest.NewServer(newMux(db, c, slog.New(slog.DiscardHandler)))
-	t.Cleanup(func() {
-		srv.Close()
-		db.Close()
-	})
-	return srv, db
-}
-
-// gql posts a query with a bearer token ("" for none).
-func gql(t *testing.T, url, token, q string, vars map[string]any) gqlResponse {
-	t.Helper()
-	body, err := json.Marshal(map[string]any{"query": q, "variables": vars})
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, err := http.NewRequest(http.MethodPost, url+"/graphql", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var r gqlResponse
-	if err := json.Unmarshal(b, &r); err != nil {
-		t.Fatalf("status %d, body %s: %v", resp.StatusCode, b, err)
-	}
-	return r
-}
-
-// ok fails the test unless r has no errors, and decodes its data into v.
-func ok(t *testing.T, r gqlResponse, v any) {
-	t.Helper()
-	if len(r.Errors) > 0 {
-		t.Fatalf("errors: %+v", r.Errors)
-	}
-	if v != nil {
-		if err := json.Unmarshal(r.Data, v); err != nil {
-			t.Fatalf("data %s: %v", r.Data, err)
-		}
-	}
-}
-
-func storeDump(t *testing.T, db *store.DB) string {
-	t.Helper()
-	var b bytes.Buffer
-	if err := db.Dump(db.LastCommit(), &b); err != nil {
-		t.Fatal(err)
-	}
-	return b.String()
-}
-
 // refused asserts that a request fails with code and a message containing
 // msg, and that the store did not change.
-func refused(t *testing.T, db *store.DB, code, msg string, send func() gqlResponse) {
+func refused(t *testing.T, db *store.DB, code, msg string, send func() servertest.Response) {
 	t.Helper()
-	before, last := storeDump(t, db), db.LastCommit()
+	before, last := servertest.Dump(t, db), db.LastCommit()
 	r := send()
-	if r.code() != code || !strings.Contains(r.Errors[0].Message, msg) {
-		t.Errorf("got %s %q, want %s containing %q", r.code(), firstMessage(r), code, msg)
+	if r.Code() != code || !strings.Contains(r.Errors[0].Message, msg) {
+		t.Errorf("got %s %q, want %s containing %q", r.Code(), r.FirstMessage(), code, msg)
 	}
-	if after := storeDump(t, db); after != before || !db.LastCommit().Equal(last) {
+	if after := servertest.Dump(t, db); after != before || !db.LastCommit().Equal(last) {
 		t.Errorf("a refused write changed the store")
 	}
-}
-
-func firstMessage(r gqlResponse) string {
-	if len(r.Errors) == 0 {
-		return ""
-	}
-	return r.Errors[0].Message
 }
 
 const assertFactQ = `mutation($in: AssertFactInput!) { assertFact(input: $in) { clientMutationId fact { id predicate validFrom validTo from { id } to { id } citations { source { id } span { start end } } } } }`
@@ -134,19 +36,20 @@ func TestMutationsNeedAToken(t *testing.T) {
 	upsert := `mutation { upsertEntity(input: {id: "place/x", kind: PLACE, name: "X"}) { changed } }`
 	for _, tt := range []struct {
 		name, token, code, msg string
-		edit                   func(*serveConfig)
+		edit                   func(*httpapi.Config)
 	}{
 		{"no header", "", "UNAUTHENTICATED", "Authorization: Bearer", nil},
 		{"wrong token", "alice-0123456789abcdeX", "UNAUTHENTICATED", "not valid", nil},
-		{"read-only mirror", aliceToken, "FORBIDDEN", "read-only", func(c *serveConfig) { c.policy.ReadOnly = true }},
-		{"no tokens configured", aliceToken, "FORBIDDEN", "no tokens are configured", func(c *serveConfig) { c.policy.Tokens = nil }},
+		{"read-only mirror", servertest.AliceToken, "FORBIDDEN", "read-only", func(c *httpapi.Config) { c.Policy.ReadOnly = true }},
+		{"no tokens configured", servertest.AliceToken, "FORBIDDEN", "no tokens are configured", func(c *httpapi.Config) { c.Policy.Tokens = nil }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			srv, db := newWriteServer(t, tt.edit)
-			refused(t, db, tt.code, tt.msg, func() gqlResponse { return gql(t, srv.URL, tt.token, upsert, nil) })
+			srv := servertest.New(t, servertest.OnDisk(), servertest.Config(tt.edit))
+			db := srv.DB
+			refused(t, db, tt.code, tt.msg, func() servertest.Response { return servertest.GQL(t, srv.URL, tt.token, upsert, nil) })
 			// Reads stay open.
 			var d struct{ Country struct{ Name string } }
-			ok(t, gql(t, srv.URL, "", `{ country(id: "country/FIN") { name } }`, nil), &d)
+			servertest.OK(t, servertest.GQL(t, srv.URL, "", `{ country(id: "country/FIN") { name } }`, nil), &d)
 			if d.Country.Name != "Finland" {
 				t.Errorf("read: %+v", d)
 			}
@@ -155,7 +58,8 @@ func TestMutationsNeedAToken(t *testing.T) {
 }
 
 func TestUpsertEntity(t *testing.T) {
-	srv, db := newWriteServer(t, nil)
+	srv := servertest.New(t, servertest.OnDisk())
+	db := srv.DB
 	q := `mutation($in: UpsertEntityInput!) { upsertEntity(input: $in) { clientMutationId changed entity { id name aliases externalIds { scheme value } properties { key type value } } } }`
 	type payload struct {
 		UpsertEntity struct {
@@ -171,40 +75,40 @@ func TestUpsertEntity(t *testing.T) {
 	in := map[string]any{"clientMutationId": "m1", "id": "place/the-hague", "kind": "PLACE", "name": "The Hague", "aliases": []string{"Den Haag"},
 		"properties": []any{map[string]any{"key": "population", "type": "INT", "value": "550000"}}}
 	var p payload
-	ok(t, gql(t, srv.URL, aliceToken, q, map[string]any{"in": in}), &p)
+	servertest.OK(t, servertest.GQL(t, srv.URL, servertest.AliceToken, q, map[string]any{"in": in}), &p)
 	if !p.UpsertEntity.Changed || p.UpsertEntity.Entity.ID != "place/the-hague" || p.UpsertEntity.ClientMutationID != "m1" {
 		t.Errorf("create: %+v", p)
 	}
-	ok(t, gql(t, srv.URL, aliceToken, q, map[string]any{"in": in}), &p)
+	servertest.OK(t, servertest.GQL(t, srv.URL, servertest.AliceToken, q, map[string]any{"in": in}), &p)
 	if p.UpsertEntity.Changed {
 		t.Errorf("same upsert again changed the entity")
 	}
 	// By external ID: created under a derived ID, then found by it.
 	byX := map[string]any{"kind": "PLACE", "name": "Vilnius", "externalIds": []any{map[string]any{"scheme": "wikidata", "value": "Q216"}}}
-	ok(t, gql(t, srv.URL, aliceToken, q, map[string]any{"in": byX}), &p)
+	servertest.OK(t, servertest.GQL(t, srv.URL, servertest.AliceToken, q, map[string]any{"in": byX}), &p)
 	if p.UpsertEntity.Entity.ID != "place/wikidata-Q216" {
 		t.Errorf("by external ID: %+v", p)
 	}
 	byX["name"] = "Vilnius, Lithuania"
-	ok(t, gql(t, srv.URL, aliceToken, q, map[string]any{"in": byX}), &p)
+	servertest.OK(t, servertest.GQL(t, srv.URL, servertest.AliceToken, q, map[string]any{"in": byX}), &p)
 	if p.UpsertEntity.Entity.ID != "place/wikidata-Q216" || p.UpsertEntity.Entity.Name != "Vilnius, Lithuania" || !p.UpsertEntity.Changed {
 		t.Errorf("update by external ID: %+v", p)
 	}
 	var h struct{ History []struct{ Op, Author string } }
-	ok(t, gql(t, srv.URL, "", `{ history(id: "place/wikidata-Q216") { op author } }`, nil), &h)
+	servertest.OK(t, servertest.GQL(t, srv.URL, "", `{ history(id: "place/wikidata-Q216") { op author } }`, nil), &h)
 	if fmt.Sprint(h.History) != "[{CREATE alice} {UPDATE alice}]" {
 		t.Errorf("history: %v", h.History)
 	}
 	// Refusals.
-	refused(t, db, "CONFLICT", "already belongs to place/wikidata-Q216", func() gqlResponse {
-		return gql(t, srv.URL, aliceToken, q, map[string]any{"in": map[string]any{"id": "place/other", "kind": "PLACE", "name": "O",
+	refused(t, db, "CONFLICT", "already belongs to place/wikidata-Q216", func() servertest.Response {
+		return servertest.GQL(t, srv.URL, servertest.AliceToken, q, map[string]any{"in": map[string]any{"id": "place/other", "kind": "PLACE", "name": "O",
 			"externalIds": []any{map[string]any{"scheme": "wikidata", "value": "Q216"}}}})
 	})
-	refused(t, db, "BAD_USER_INPUT", "needs an id or at least one external ID", func() gqlResponse {
-		return gql(t, srv.URL, aliceToken, q, map[string]any{"in": map[string]any{"kind": "PLACE", "name": "O"}})
+	refused(t, db, "BAD_USER_INPUT", "needs an id or at least one external ID", func() servertest.Response {
+		return servertest.GQL(t, srv.URL, servertest.AliceToken, q, map[string]any{"in": map[string]any{"kind": "PLACE", "name": "O"}})
 	})
-	refused(t, db, "BAD_USER_INPUT", "not a valid value", func() gqlResponse {
-		return gql(t, srv.URL, aliceToken, q, map[string]any{"in": map[string]any{"id": "place/o", "kind": "PLACE", "name": "O",
+	refused(t, db, "BAD_USER_INPUT", "not a valid value", func() servertest.Response {
+		return servertest.GQL(t, srv.URL, servertest.AliceToken, q, map[string]any{"in": map[string]any{"id": "place/o", "kind": "PLACE", "name": "O",
 			"properties": []any{map[string]any{"key": "founded", "type": "DATE", "value": "1949-02-30"}}}})
 	})
 	checkStore(t, db)
@@ -219,7 +123,8 @@ func checkStore(t *testing.T, db *store.DB) {
 }
 
 func TestFactMutations(t *testing.T) {
-	srv, db := newWriteServer(t, nil)
+	srv := servertest.New(t, servertest.OnDisk())
+	db := srv.DB
 	// assertFact: Rutte is a citizen of the Netherlands, from his birth.
 	var a struct {
 		AssertFact struct {
@@ -234,19 +139,19 @@ func TestFactMutations(t *testing.T) {
 	}
 	in := map[string]any{"clientMutationId": "c1", "predicate": "KNOWS", "from": "person/mark-rutte", "to": "person/jens-stoltenberg",
 		"validFrom": "2010-10-14", "citations": seedCite()}
-	ok(t, gql(t, srv.URL, aliceToken, assertFactQ, map[string]any{"in": in}), &a)
+	servertest.OK(t, servertest.GQL(t, srv.URL, servertest.AliceToken, assertFactQ, map[string]any{"in": in}), &a)
 	f := a.AssertFact.Fact
 	if f.ID != "fact/mark-rutte-knows-jens-stoltenberg-2010-10-14" || f.Predicate != "KNOWS" || f.From.ID != "person/mark-rutte" || a.AssertFact.ClientMutationID != "c1" || len(f.Citations) != 1 {
 		t.Fatalf("assertFact: %+v", a)
 	}
-	refused(t, db, "CONFLICT", "already exists", func() gqlResponse {
-		return gql(t, srv.URL, aliceToken, assertFactQ, map[string]any{"in": in})
+	refused(t, db, "CONFLICT", "already exists", func() servertest.Response {
+		return servertest.GQL(t, srv.URL, servertest.AliceToken, assertFactQ, map[string]any{"in": in})
 	})
 	// endFact sets validTo.
 	var e struct {
 		EndFact struct{ Fact struct{ ValidTo string } }
 	}
-	ok(t, gql(t, srv.URL, bobToken, `mutation { endFact(input: {id: "`+f.ID+`", validTo: "2024-10-01"}) { fact { validTo } } }`, nil), &e)
+	servertest.OK(t, servertest.GQL(t, srv.URL, servertest.BobToken, `mutation { endFact(input: {id: "`+f.ID+`", validTo: "2024-10-01"}) { fact { validTo } } }`, nil), &e)
 	if e.EndFact.Fact.ValidTo != "2024-10-01" {
 		t.Errorf("endFact: %+v", e)
 	}
@@ -257,49 +162,49 @@ func TestFactMutations(t *testing.T) {
 			Fact struct{ Citations []struct{ URL *string } }
 		}
 	}
-	ok(t, gql(t, srv.URL, aliceToken, addQ, nil), &c)
+	servertest.OK(t, servertest.GQL(t, srv.URL, servertest.AliceToken, addQ, nil), &c)
 	last := db.LastCommit()
-	ok(t, gql(t, srv.URL, aliceToken, addQ, nil), &c)
+	servertest.OK(t, servertest.GQL(t, srv.URL, servertest.AliceToken, addQ, nil), &c)
 	if len(c.AddCitation.Fact.Citations) != 2 || !db.LastCommit().Equal(last) {
 		t.Errorf("addCitation: %+v (second identical add committed: %v)", c, !db.LastCommit().Equal(last))
 	}
-	refused(t, db, "BAD_USER_INPUT", "not a Document", func() gqlResponse {
-		return gql(t, srv.URL, aliceToken, `mutation { addCitation(input: {factId: "`+f.ID+`", citation: {source: "country/FIN"}}) { fact { id } } }`, nil)
+	refused(t, db, "BAD_USER_INPUT", "not a Document", func() servertest.Response {
+		return servertest.GQL(t, srv.URL, servertest.AliceToken, `mutation { addCitation(input: {factId: "`+f.ID+`", citation: {source: "country/FIN"}}) { fact { id } } }`, nil)
 	})
 	// correctFact changes dates; retractFact removes it from current reads.
-	ok(t, gql(t, srv.URL, aliceToken, `mutation { correctFact(input: {id: "`+f.ID+`", validFrom: "2010-10-15"}) { fact { validFrom } } }`, nil), nil)
+	servertest.OK(t, servertest.GQL(t, srv.URL, servertest.AliceToken, `mutation { correctFact(input: {id: "`+f.ID+`", validFrom: "2010-10-15"}) { fact { validFrom } } }`, nil), nil)
 	beforeRetract := db.LastCommit()
 	var rt struct{ RetractFact struct{ RemovedIds []string } }
-	ok(t, gql(t, srv.URL, bobToken, `mutation { retractFact(input: {id: "`+f.ID+`", clientMutationId: "r"}) { clientMutationId removedIds } }`, nil), &rt)
+	servertest.OK(t, servertest.GQL(t, srv.URL, servertest.BobToken, `mutation { retractFact(input: {id: "`+f.ID+`", clientMutationId: "r"}) { clientMutationId removedIds } }`, nil), &rt)
 	if fmt.Sprint(rt.RetractFact.RemovedIds) != "["+f.ID+"]" {
 		t.Errorf("retractFact: %+v", rt)
 	}
-	if r := gql(t, srv.URL, "", `{ fact(id: "`+f.ID+`") { id } }`, nil); r.code() != "NOT_FOUND" {
+	if r := servertest.GQL(t, srv.URL, "", `{ fact(id: "`+f.ID+`") { id } }`, nil); r.Code() != "NOT_FOUND" {
 		t.Errorf("retracted fact still read: %s %+v", r.Data, r.Errors)
 	}
 	var old struct{ Fact struct{ ValidFrom string } }
-	ok(t, gql(t, srv.URL, "", `query($at: DateTime) { fact(id: "`+f.ID+`", knownAt: $at) { validFrom } }`, map[string]any{"at": beforeRetract}), &old)
+	servertest.OK(t, servertest.GQL(t, srv.URL, "", `query($at: DateTime) { fact(id: "`+f.ID+`", knownAt: $at) { validFrom } }`, map[string]any{"at": beforeRetract}), &old)
 	if old.Fact.ValidFrom != "2010-10-15" {
 		t.Errorf("earlier knownAt lost the retracted fact: %+v", old)
 	}
-	refused(t, db, "NOT_FOUND", "fact/none", func() gqlResponse {
-		return gql(t, srv.URL, aliceToken, `mutation { retractFact(input: {id: "fact/none"}) { removedIds } }`, nil)
+	refused(t, db, "NOT_FOUND", "fact/none", func() servertest.Response {
+		return servertest.GQL(t, srv.URL, servertest.AliceToken, `mutation { retractFact(input: {id: "fact/none"}) { removedIds } }`, nil)
 	})
 	// deleteEntity retracts the entity's facts too.
 	var d struct{ DeleteEntity struct{ RemovedIds []string } }
-	ok(t, gql(t, srv.URL, aliceToken, `mutation { deleteEntity(input: {id: "person/mark-rutte"}) { removedIds } }`, nil), &d)
+	servertest.OK(t, servertest.GQL(t, srv.URL, servertest.AliceToken, `mutation { deleteEntity(input: {id: "person/mark-rutte"}) { removedIds } }`, nil), &d)
 	if len(d.DeleteEntity.RemovedIds) < 3 || d.DeleteEntity.RemovedIds[0] != "person/mark-rutte" {
 		t.Errorf("deleteEntity: %+v", d)
 	}
 	var h struct {
 		Office struct{ Holder *struct{ ID string } }
 	}
-	ok(t, gql(t, srv.URL, "", `{ office(id: "office/nato-secretary-general") { holder(asOf: "2025-01-01") { id } } }`, nil), &h)
+	servertest.OK(t, servertest.GQL(t, srv.URL, "", `{ office(id: "office/nato-secretary-general") { holder(asOf: "2025-01-01") { id } } }`, nil), &h)
 	if h.Office.Holder != nil {
 		t.Errorf("deleted person still holds the office: %+v", h)
 	}
-	refused(t, db, "CONFLICT", "still referenced", func() gqlResponse {
-		return gql(t, srv.URL, aliceToken, `mutation { deleteEntity(input: {id: "doc/seed-rutte-takes-over"}) { removedIds } }`, nil)
+	refused(t, db, "CONFLICT", "still referenced", func() servertest.Response {
+		return servertest.GQL(t, srv.URL, servertest.AliceToken, `mutation { deleteEntity(input: {id: "doc/seed-rutte-takes-over"}) { removedIds } }`, nil)
 	})
 	checkStore(t, db)
 }
@@ -307,7 +212,8 @@ func TestFactMutations(t *testing.T) {
 // TestValidationRules: each rule refuses with its own code and message,
 // and nothing is written.
 func TestValidationRules(t *testing.T) {
-	srv, db := newWriteServer(t, nil)
+	srv := servertest.New(t, servertest.OnDisk())
+	db := srv.DB
 	fact := func(edit func(map[string]any)) map[string]any {
 		in := map[string]any{"predicate": "MEMBER_OF", "from": "country/UKR", "to": "org/nato", "validFrom": "2030-01-01", "citations": seedCite()}
 		edit(in)
@@ -332,17 +238,19 @@ func TestValidationRules(t *testing.T) {
 		{"citation of an unknown source", "BAD_USER_INPUT", "unknown entity: doc/none", fact(func(m map[string]any) { m["citations"] = []any{map[string]any{"source": "doc/none"}} })},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			refused(t, db, tt.code, tt.msg, func() gqlResponse { return gql(t, srv.URL, aliceToken, assertFactQ, tt.vars) })
+			refused(t, db, tt.code, tt.msg, func() servertest.Response {
+				return servertest.GQL(t, srv.URL, servertest.AliceToken, assertFactQ, tt.vars)
+			})
 		})
 	}
 	t.Run("endFact before its start", func(t *testing.T) {
-		refused(t, db, "BAD_USER_INPUT", "is not after validFrom 2023-04-04", func() gqlResponse {
-			return gql(t, srv.URL, aliceToken, `mutation { endFact(input: {id: "fact/fin-member-of-nato", validTo: "2020-01-01"}) { fact { id } } }`, nil)
+		refused(t, db, "BAD_USER_INPUT", "is not after validFrom 2023-04-04", func() servertest.Response {
+			return servertest.GQL(t, srv.URL, servertest.AliceToken, `mutation { endFact(input: {id: "fact/fin-member-of-nato", validTo: "2020-01-01"}) { fact { id } } }`, nil)
 		})
 	})
 	t.Run("correction that overlaps", func(t *testing.T) {
-		refused(t, db, "CONFLICT", "one holder at a time", func() gqlResponse {
-			return gql(t, srv.URL, aliceToken, `mutation { correctFact(input: {id: "fact/mark-rutte-holds-nato-secretary-general-2024", validFrom: "2024-09-01"}) { fact { id } } }`, nil)
+		refused(t, db, "CONFLICT", "one holder at a time", func() servertest.Response {
+			return servertest.GQL(t, srv.URL, servertest.AliceToken, `mutation { correctFact(input: {id: "fact/mark-rutte-holds-nato-secretary-general-2024", validFrom: "2024-09-01"}) { fact { id } } }`, nil)
 		})
 	})
 	checkStore(t, db)
@@ -351,19 +259,20 @@ func TestValidationRules(t *testing.T) {
 // TestParallelUpsertsOneEntity: 32 concurrent upserts of one new external
 // ID create exactly one entity.
 func TestParallelUpsertsOneEntity(t *testing.T) {
-	srv, db := newWriteServer(t, nil)
+	srv := servertest.New(t, servertest.OnDisk())
+	db := srv.DB
 	q := `mutation($n: String!) { upsertEntity(input: {kind: PLACE, name: $n, externalIds: [{scheme: "geonames", value: "2960316"}]}) { entity { id } } }`
 	var wg sync.WaitGroup
 	ids := make([]string, 32)
 	errs := make([]string, 32)
 	for i := range 32 {
 		wg.Go(func() {
-			r := gql(t, srv.URL, aliceToken, q, map[string]any{"n": fmt.Sprintf("Luxembourg %d", i)})
+			r := servertest.GQL(t, srv.URL, servertest.AliceToken, q, map[string]any{"n": fmt.Sprintf("Luxembourg %d", i)})
 			var p struct {
 				UpsertEntity struct{ Entity struct{ ID string } }
 			}
 			if len(r.Errors) > 0 {
-				errs[i] = firstMessage(r)
+				errs[i] = r.FirstMessage()
 				return
 			}
 			json.Unmarshal(r.Data, &p)
@@ -377,7 +286,7 @@ func TestParallelUpsertsOneEntity(t *testing.T) {
 		}
 	}
 	var d struct{ Entities struct{ TotalCount int } }
-	ok(t, gql(t, srv.URL, "", `{ entities(kind: PLACE, first: 100) { totalCount edges { node { externalIds { value } } } } }`, nil), &d)
+	servertest.OK(t, servertest.GQL(t, srv.URL, "", `{ entities(kind: PLACE, first: 100) { totalCount edges { node { externalIds { value } } } } }`, nil), &d)
 	n := 0
 	db.View(db.LastCommit(), func(r *store.Reader) error {
 		es, err := r.ByKind(store.KindPlace, "", 0)
@@ -397,7 +306,8 @@ func TestParallelUpsertsOneEntity(t *testing.T) {
 // TestConcurrentConflictingAssertFact: many writers claim one
 // single-holder office for overlapping terms at once; exactly one wins.
 func TestConcurrentConflictingAssertFact(t *testing.T) {
-	srv, db := newWriteServer(t, nil)
+	srv := servertest.New(t, servertest.OnDisk())
+	db := srv.DB
 	people := []string{"person/mark-rutte", "person/jens-stoltenberg", "person/donald-trump"}
 	var wg sync.WaitGroup
 	codes := make([]string, 24)
@@ -405,7 +315,7 @@ func TestConcurrentConflictingAssertFact(t *testing.T) {
 		wg.Go(func() {
 			in := map[string]any{"id": fmt.Sprintf("fact/claim-%d", i), "predicate": "HOLDS", "from": people[i%3],
 				"to": "office/prime-minister-of-norway", "validFrom": fmt.Sprintf("2031-01-%02d", 1+i), "citations": seedCite()}
-			codes[i] = gql(t, srv.URL, []string{aliceToken, bobToken}[i%2], assertFactQ, map[string]any{"in": in}).code()
+			codes[i] = servertest.GQL(t, srv.URL, []string{servertest.AliceToken, servertest.BobToken}[i%2], assertFactQ, map[string]any{"in": in}).Code()
 		})
 	}
 	wg.Wait()
@@ -429,22 +339,23 @@ func TestConcurrentConflictingAssertFact(t *testing.T) {
 // accession date changed by mistake, the mistake retracted and the right
 // fact asserted again, and both states read back with knownAt.
 func TestHistoryWorkedExample(t *testing.T) {
-	srv, db := newWriteServer(t, nil)
+	srv := servertest.New(t, servertest.OnDisk())
+	db := srv.DB
 	loaded := db.LastCommit()
 	id := "fact/swe-member-of-nato"
-	ok(t, gql(t, srv.URL, aliceToken, `mutation { correctFact(input: {id: "`+id+`", validFrom: "2024-03-08"}) { fact { validFrom } } }`, nil), nil)
+	servertest.OK(t, servertest.GQL(t, srv.URL, servertest.AliceToken, `mutation { correctFact(input: {id: "`+id+`", validFrom: "2024-03-08"}) { fact { validFrom } } }`, nil), nil)
 	mistake := db.LastCommit()
-	ok(t, gql(t, srv.URL, bobToken, `mutation { retractFact(input: {id: "`+id+`"}) { removedIds } }`, nil), nil)
+	servertest.OK(t, servertest.GQL(t, srv.URL, servertest.BobToken, `mutation { retractFact(input: {id: "`+id+`"}) { removedIds } }`, nil), nil)
 	in := map[string]any{"id": id, "predicate": "MEMBER_OF", "from": "country/SWE", "to": "org/nato", "validFrom": "2024-03-07",
 		"event": "event/nato-accession-2024-03-07", "citations": []any{map[string]any{"source": "doc/sweden-gov-nato-member"}}}
-	ok(t, gql(t, srv.URL, bobToken, assertFactQ, map[string]any{"in": in}), nil)
+	servertest.OK(t, servertest.GQL(t, srv.URL, servertest.BobToken, assertFactQ, map[string]any{"in": in}), nil)
 	var h struct {
 		History []struct {
 			Op, Author, ID string
 			Predicate      *string
 		}
 	}
-	ok(t, gql(t, srv.URL, "", `{ history(id: "`+id+`") { at author op id predicate } }`, nil), &h)
+	servertest.OK(t, servertest.GQL(t, srv.URL, "", `{ history(id: "`+id+`") { at author op id predicate } }`, nil), &h)
 	var got []string
 	for _, e := range h.History {
 		got = append(got, e.Op+" by "+e.Author)
@@ -457,7 +368,7 @@ func TestHistoryWorkedExample(t *testing.T) {
 		want string
 	}{{loaded, "2024-03-07"}, {mistake, "2024-03-08"}, {nil, "2024-03-07"}} {
 		var f struct{ Fact struct{ ValidFrom string } }
-		ok(t, gql(t, srv.URL, "", `query($at: DateTime) { fact(id: "`+id+`", knownAt: $at) { validFrom } }`, map[string]any{"at": tt.at}), &f)
+		servertest.OK(t, servertest.GQL(t, srv.URL, "", `query($at: DateTime) { fact(id: "`+id+`", knownAt: $at) { validFrom } }`, map[string]any{"at": tt.at}), &f)
 		if f.Fact.ValidFrom != tt.want {
 			t.Errorf("knownAt %v: validFrom %s, want %s", tt.at, f.Fact.ValidFrom, tt.want)
 		}
@@ -468,29 +379,18 @@ func TestHistoryWorkedExample(t *testing.T) {
 // TestTokensNeverLogged: the server's log mentions neither a valid nor a
 // wrong token, whatever the request did.
 func TestTokensNeverLogged(t *testing.T) {
-	var logs bytes.Buffer
-	db, err := store.Open("", store.DefaultOptions().WithInMemory(true))
-	if err != nil {
-		t.Fatal(err)
+	srv := servertest.New(t, servertest.KeepLog())
+	for _, tok := range []string{servertest.AliceToken, "wrong-token-0123456789"} {
+		servertest.GQL(t, srv.URL, tok, `mutation { upsertEntity(input: {id: "place/x", kind: PLACE, name: "X"}) { changed } }`, nil)
+		servertest.GQL(t, srv.URL, tok, `mutation { assertFact(input: {predicate: KNOWS, from: "person/x", to: "person/y", citations: []}) { fact { id } } }`, nil)
+		servertest.PostImport(t, srv.URL, tok, "application/jsonl", "", []byte("{bad\n"))
 	}
-	defer db.Close()
-	if _, err := dataset.LoadNATO(db); err != nil {
-		t.Fatal(err)
-	}
-	c := testConfig()
-	c.policy.Tokens, _ = auth.ParseList("alice:" + aliceToken)
-	srv := httptest.NewServer(newMux(db, c, slog.New(slog.NewTextHandler(&logs, nil))))
-	defer srv.Close()
-	for _, tok := range []string{aliceToken, "wrong-token-0123456789"} {
-		gql(t, srv.URL, tok, `mutation { upsertEntity(input: {id: "place/x", kind: PLACE, name: "X"}) { changed } }`, nil)
-		gql(t, srv.URL, tok, `mutation { assertFact(input: {predicate: KNOWS, from: "person/x", to: "person/y", citations: []}) { fact { id } } }`, nil)
-		postImport(t, srv.URL, tok, "application/jsonl", []byte("{bad\n"))
-	}
-	if logs.Len() == 0 {
+	logs := srv.Log()
+	if logs == "" {
 		t.Fatal("nothing was logged; the test would prove nothing")
 	}
-	for _, tok := range []string{aliceToken, "wrong-token-0123456789"} {
-		if strings.Contains(logs.String(), tok) {
+	for _, tok := range []string{servertest.AliceToken, "wrong-token-0123456789"} {
+		if strings.Contains(logs, tok) {
 			t.Errorf("the log contains a token")
 		}
 	}

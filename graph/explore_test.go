@@ -1,18 +1,16 @@
-package main
+package graph_test
 
 import (
 	"encoding/json"
-	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/alliancegraph/alliancegraph/dataset"
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/internal/httpapi"
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 )
 
 func TestPathAsOf(t *testing.T) {
-	srv, _ := newTestServer(t)
+	srv := servertest.New(t)
 	type path struct {
 		Length int
 		Steps  []struct {
@@ -22,7 +20,7 @@ func TestPathAsOf(t *testing.T) {
 		}
 	}
 	paths := func(asOf string) []path {
-		r := query(t, srv.URL, `{ path(from: "person/mark-rutte", to: "country/FIN", maxHops: 3, asOf: "`+asOf+`", limit: 20) {
+		r := servertest.Query(t, srv.URL, `{ path(from: "person/mark-rutte", to: "country/FIN", maxHops: 3, asOf: "`+asOf+`", limit: 20) {
 			length steps { entity { id } fact { id validFrom validTo } direction } } }`)
 		var d struct{ Path []path }
 		mustDecode(t, r, &d)
@@ -52,9 +50,9 @@ func TestPathAsOf(t *testing.T) {
 }
 
 func TestNeighborhoodCounts(t *testing.T) {
-	srv, _ := newTestServer(t)
+	srv := servertest.New(t)
 	for date, want := range map[string]int{"2023-12-31": 31, "2024-03-07": 32} {
-		r := query(t, srv.URL, `{ neighborhood(ids: ["org/nato"], depth: 1, predicates: [MEMBER_OF], asOf: "`+date+`") { nodes { id kind } facts { id } truncated } }`)
+		r := servertest.Query(t, srv.URL, `{ neighborhood(ids: ["org/nato"], depth: 1, predicates: [MEMBER_OF], asOf: "`+date+`") { nodes { id kind } facts { id } truncated } }`)
 		var d struct {
 			Neighborhood struct {
 				Nodes     []struct{ ID, Kind string }
@@ -76,8 +74,8 @@ func TestNeighborhoodCounts(t *testing.T) {
 }
 
 func TestMembershipDiff(t *testing.T) {
-	srv, _ := newTestServer(t)
-	r := query(t, srv.URL, `{ alliance(id: "org/nato") { membershipDiff(from: "2020-01-01", to: "2024-12-31") { joined { date country { id } fact { id } } left { date country { id } } } } }`)
+	srv := servertest.New(t)
+	r := servertest.Query(t, srv.URL, `{ alliance(id: "org/nato") { membershipDiff(from: "2020-01-01", to: "2024-12-31") { joined { date country { id } fact { id } } left { date country { id } } } } }`)
 	var d struct {
 		Alliance struct {
 			MembershipDiff struct {
@@ -104,7 +102,7 @@ func TestMembershipDiff(t *testing.T) {
 // forward with first/after and backward with last/before: each visits all
 // 32 exactly once, in the same order.
 func TestMembersPaging(t *testing.T) {
-	srv, _ := newTestServer(t)
+	srv := servertest.New(t)
 	type page struct {
 		Alliance struct {
 			Members struct {
@@ -124,7 +122,7 @@ func TestMembersPaging(t *testing.T) {
 		if !strings.Contains(args, "orderBy") {
 			args += ", orderBy: {field: SINCE}"
 		}
-		r := query(t, srv.URL, `{ alliance(id: "org/nato") { members(asOf: "2024-10-01", `+args+`) {
+		r := servertest.Query(t, srv.URL, `{ alliance(id: "org/nato") { members(asOf: "2024-10-01", `+args+`) {
 			totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { since node { id name } } } } }`)
 		var p page
 		mustDecode(t, r, &p)
@@ -181,7 +179,7 @@ func TestMembersPaging(t *testing.T) {
 // TestTraversalCaps: requests over a traversal cap answer LIMIT_EXCEEDED
 // naming it, and the server keeps serving.
 func TestTraversalCaps(t *testing.T) {
-	srv, _ := newTestServer(t)
+	srv := servertest.New(t)
 	for _, tc := range []struct{ name, q, word string }{
 		{"maxHops", `{ path(from: "country/FIN", to: "org/nato", maxHops: 7) { length } }`, "maxHops"},
 		{"depth", `{ neighborhood(ids: ["org/nato"], depth: 9) { truncated } }`, "depth"},
@@ -189,11 +187,11 @@ func TestTraversalCaps(t *testing.T) {
 		{"limit", `{ path(from: "country/FIN", to: "org/nato", limit: 1000) { length } }`, "limit"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := query(t, srv.URL, tc.q)
-			if r.code() != "LIMIT_EXCEEDED" || !strings.Contains(r.Errors[0].Message, tc.word) {
+			r := servertest.Query(t, srv.URL, tc.q)
+			if r.Code() != "LIMIT_EXCEEDED" || !strings.Contains(r.Errors[0].Message, tc.word) {
 				t.Fatalf("%+v", r.Errors)
 			}
-			if ok := query(t, srv.URL, `{ alliance(id: "org/nato") { name } }`); len(ok.Errors) > 0 {
+			if ok := servertest.Query(t, srv.URL, `{ alliance(id: "org/nato") { name } }`); len(ok.Errors) > 0 {
 				t.Fatal(ok.Errors)
 			}
 		})
@@ -201,7 +199,7 @@ func TestTraversalCaps(t *testing.T) {
 }
 
 func TestTimelinePagingHTTP(t *testing.T) {
-	srv, _ := newTestServer(t)
+	srv := servertest.New(t)
 	var all []string
 	after := ""
 	for i := 0; i < 100; i++ {
@@ -209,7 +207,7 @@ func TestTimelinePagingHTTP(t *testing.T) {
 		if after != "" {
 			args += `, after: "` + after + `"`
 		}
-		r := query(t, srv.URL, `{ timeline(`+args+`, from: "1949-01-01", to: "2024-12-31") { pageInfo { hasNextPage endCursor } edges { node { date kind fact { id } event { id } } } } }`)
+		r := servertest.Query(t, srv.URL, `{ timeline(`+args+`, from: "1949-01-01", to: "2024-12-31") { pageInfo { hasNextPage endCursor } edges { node { date kind fact { id } event { id } } } } }`)
 		var d struct {
 			Timeline struct {
 				PageInfo struct {
@@ -256,23 +254,12 @@ func TestTimelinePagingHTTP(t *testing.T) {
 // entities than --max-visited answers LIMIT_EXCEEDED naming the cap, and
 // the server keeps serving.
 func TestPathVisitedCap(t *testing.T) {
-	db, err := store.Open("", store.DefaultOptions().WithInMemory(true))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := dataset.LoadNATO(db); err != nil {
-		t.Fatal(err)
-	}
-	c := testConfig()
-	c.maxVisited = 20
-	srv := httptest.NewServer(newMux(db, c, slog.New(slog.DiscardHandler)))
-	defer srv.Close()
-	r := query(t, srv.URL, `{ path(from: "person/donald-trump", to: "person/jens-stoltenberg", maxHops: 6) { length } }`)
-	if r.code() != "LIMIT_EXCEEDED" || !strings.Contains(r.Errors[0].Message, "20") {
+	srv := servertest.New(t, servertest.Config(func(c *httpapi.Config) { c.MaxVisited = 20 }))
+	r := servertest.Query(t, srv.URL, `{ path(from: "person/donald-trump", to: "person/jens-stoltenberg", maxHops: 6) { length } }`)
+	if r.Code() != "LIMIT_EXCEEDED" || !strings.Contains(r.Errors[0].Message, "20") {
 		t.Fatalf("%+v", r.Errors)
 	}
-	if ok := query(t, srv.URL, `{ path(from: "country/FIN", to: "org/nato") { length } }`); len(ok.Errors) > 0 {
+	if ok := servertest.Query(t, srv.URL, `{ path(from: "country/FIN", to: "org/nato") { length } }`); len(ok.Errors) > 0 {
 		t.Fatal(ok.Errors)
 	}
 }

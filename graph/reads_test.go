@@ -1,4 +1,4 @@
-package main
+package graph_test
 
 import (
 	"encoding/json"
@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -17,10 +18,11 @@ import (
 // fact's citations and sources, costs a fixed number of store reads, not
 // one per member: the dataloaders batch every level.
 func TestMembersReadsBounded(t *testing.T) {
-	srv, db := newTestServer(t)
+	srv := servertest.New(t)
+	db := srv.DB
 	q := func(asOf string) int64 {
 		before := db.Reads()
-		r := query(t, srv.URL, `{ alliance(id: "org/nato") { members(asOf: "`+asOf+`", first: 100) { edges { node { id name iso3 memberships { id from { id } } } fact { id event { id } citations { source { id title } } } } } } }`)
+		r := servertest.Query(t, srv.URL, `{ alliance(id: "org/nato") { members(asOf: "`+asOf+`", first: 100) { edges { node { id name iso3 memberships { id from { id } } } fact { id event { id } citations { source { id title } } } } } } }`)
 		if len(r.Errors) > 0 {
 			t.Fatalf("%+v", r.Errors)
 		}
@@ -42,7 +44,8 @@ func TestMembersReadsBounded(t *testing.T) {
 // on alliances of 5 and of 80 members: the store reads are the same, so
 // nothing is read per member.
 func TestNestedReadsDoNotGrow(t *testing.T) {
-	srv, db := newTestServer(t)
+	srv := servertest.New(t)
+	db := srv.DB
 	err := db.Update("test", func(w *store.Writer) error {
 		for _, org := range []struct {
 			id string
@@ -72,7 +75,7 @@ func TestNestedReadsDoNotGrow(t *testing.T) {
 	}
 	reads := func(org string) int64 {
 		before := db.Reads()
-		r := query(t, srv.URL, `{ alliance(id: "`+org+`") { members(first: 100) { totalCount edges { node { id
+		r := servertest.Query(t, srv.URL, `{ alliance(id: "`+org+`") { members(first: 100) { totalCount edges { node { id
 			memberships { id to { id name } citations { source { id } } } } } } } }`)
 		if len(r.Errors) > 0 {
 			t.Fatal(r.Errors)
@@ -90,11 +93,12 @@ func TestNestedReadsDoNotGrow(t *testing.T) {
 // and __typename are answered from the fact itself, without reading the
 // entities; ask for one more field and they are read. The answers agree.
 func TestIDOnlyEndsReadNothing(t *testing.T) {
-	srv, db := newTestServer(t)
+	srv := servertest.New(t)
+	db := srv.DB
 	const q = `{ facts(predicate: MEMBER_OF, startedAfter: "2020-01-01", orderBy: VALID_FROM, first: 5) { edges { node { id from { %s } to { %s } } } } }`
 	run := func(sel string) (string, int64) {
 		before := db.Reads()
-		r := query(t, srv.URL, fmt.Sprintf(q, sel, sel))
+		r := servertest.Query(t, srv.URL, fmt.Sprintf(q, sel, sel))
 		if len(r.Errors) > 0 {
 			t.Fatalf("%+v", r.Errors)
 		}
@@ -122,7 +126,8 @@ func TestIDOnlyEndsReadNothing(t *testing.T) {
 // variable), in one store read ahead of them; the answer is the one the
 // memberships field gives each country on its own.
 func TestMemberMembershipsReadAhead(t *testing.T) {
-	srv, db := newTestServer(t)
+	srv := servertest.New(t)
+	db := srv.DB
 	all := map[string]any{"d": "1999-03-12", "k": time.Now().UTC().Format(time.RFC3339)}
 	types := map[string]string{"d": "Date!", "k": "DateTime"}
 	// send runs body as an operation declaring the variables it uses.
@@ -141,7 +146,7 @@ func TestMemberMembershipsReadAhead(t *testing.T) {
 			q = "query(" + strings.Join(decl, ", ") + ") " + body
 		}
 		before := db.Reads()
-		status, b := post(t, srv.URL, q, vars)
+		status, b := servertest.Post(t, srv.URL, q, vars)
 		reads := db.Reads() - before
 		var r struct {
 			Data   map[string]any
@@ -187,7 +192,7 @@ func TestMemberMembershipsReadAhead(t *testing.T) {
 // commit reads an empty one. The dataloaders' snapshot key wrapped
 // around there, so 3000 read nothing and 0001 read everything.
 func TestKnownAtFarFromNow(t *testing.T) {
-	srv, _ := newTestServer(t)
+	srv := servertest.New(t)
 	for _, tc := range []struct {
 		knownAt string
 		found   bool
@@ -202,17 +207,17 @@ func TestKnownAtFarFromNow(t *testing.T) {
 		{"0001-01-01T00:00:01Z", false},
 	} {
 		t.Run(tc.knownAt, func(t *testing.T) {
-			status, b := post(t, srv.URL, `query($k: DateTime!) { alliance(id: "org/nato", knownAt: $k) { name members(first: 1) { totalCount } } }`, map[string]any{"k": tc.knownAt})
-			var r gqlResponse
+			status, b := servertest.Post(t, srv.URL, `query($k: DateTime!) { alliance(id: "org/nato", knownAt: $k) { name members(first: 1) { totalCount } } }`, map[string]any{"k": tc.knownAt})
+			var r servertest.Response
 			if err := json.Unmarshal(b, &r); err != nil || status != http.StatusOK {
 				t.Fatalf("status %d, body %s: %v", status, b, err)
 			}
 			switch {
-			case tc.found && r.code() != "":
+			case tc.found && r.Code() != "":
 				t.Errorf("knownAt %s: %s, want the newest graph", tc.knownAt, b)
 			case tc.found && !strings.Contains(string(r.Data), `"totalCount":32`):
 				t.Errorf("knownAt %s: %s, want NATO's 32 members", tc.knownAt, r.Data)
-			case !tc.found && r.code() != "NOT_FOUND":
+			case !tc.found && r.Code() != "NOT_FOUND":
 				t.Errorf("knownAt %s: %s, want NOT_FOUND (before the first commit)", tc.knownAt, b)
 			}
 		})
