@@ -20,6 +20,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"testing"
 	"time"
 
@@ -310,4 +311,25 @@ func Dump(t testing.TB, db *store.DB) string {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+// AllocatedBy returns how many bytes of heap fn allocated in the whole
+// process, an in-process server's work included (nothing else may run:
+// the tests that use it are not parallel).
+func AllocatedBy(fn func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	fn()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// Check fails the test unless the invariant checker finds db's newest
+// commit consistent.
+func Check(t testing.TB, db *store.DB) {
+	t.Helper()
+	vs, err := db.Check(db.LastCommit(), 0)
+	if err != nil || len(vs) > 0 {
+		t.Fatalf("check: %v %v", vs, err)
+	}
 }
