@@ -23,11 +23,11 @@ func TestDeferOverWebsocket(t *testing.T) {
 	ts := servertest.New(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	c := wsOpen(t, ctx, ts.URL)
-	subscribe(t, ctx, c, "1", `{ entity(id: "country/FIN") { id ... on Country @defer(label: "more") { memberships { to { id } } } } }`)
+	c := servertest.WSOpen(t, ctx, ts.URL)
+	servertest.Subscribe(t, ctx, c, "1", `{ entity(id: "country/FIN") { id ... on Country @defer(label: "more") { memberships { to { id } } } } }`)
 	var payloads []json.RawMessage
 	for {
-		m := wsNext(t, ctx, c)
+		m := servertest.WSNext(t, ctx, c)
 		if m.Type == "complete" {
 			break
 		}

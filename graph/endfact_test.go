@@ -60,7 +60,7 @@ func TestEndFactOnEndedFact(t *testing.T) {
 	if e.EndFact.Fact.ValidTo != "2031-01-01" || storedEnd(t, db, id) != "2031-01-01" {
 		t.Errorf("endFact with the right expectedValidTo: answered %+v, stored %s", e, storedEnd(t, db, id))
 	}
-	checkStore(t, db)
+	servertest.Check(t, db)
 }
 
 // TestConcurrentEndFacts: writers racing to end one open fact with
@@ -109,5 +109,5 @@ func TestConcurrentEndFacts(t *testing.T) {
 	if got := storedEnd(t, db, id); got != ends[winner] {
 		t.Errorf("stored end %s, but the writer told ok set %s", got, ends[winner])
 	}
-	checkStore(t, db)
+	servertest.Check(t, db)
 }

@@ -2,7 +2,6 @@ package graph_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -16,70 +15,6 @@ import (
 	"github.com/alliancegraph/alliancegraph/internal/servertest"
 )
 
-// wsMsg is a graphql-transport-ws message.
-type wsMsg struct {
-	ID      string          `json:"id,omitempty"`
-	Type    string          `json:"type"`
-	Payload json.RawMessage `json:"payload,omitempty"`
-}
-
-func dialWS(t *testing.T, ctx context.Context, url string, h http.Header) (*websocket.Conn, error) {
-	t.Helper()
-	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(url, "http")+"/graphql", &websocket.DialOptions{
-		Subprotocols: []string{"graphql-transport-ws"}, HTTPHeader: h,
-	})
-	return c, err
-}
-
-func wsSend(t *testing.T, ctx context.Context, c *websocket.Conn, m wsMsg) {
-	t.Helper()
-	b, _ := json.Marshal(m)
-	if err := c.Write(ctx, websocket.MessageText, b); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// wsNext reads messages until one that is not a ping/pong.
-func wsNext(t *testing.T, ctx context.Context, c *websocket.Conn) wsMsg {
-	t.Helper()
-	for {
-		_, b, err := c.Read(ctx)
-		if err != nil {
-			t.Fatalf("read: %v", err)
-		}
-		var m wsMsg
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatal(err)
-		}
-		if m.Type != "ping" && m.Type != "pong" {
-			return m
-		}
-	}
-}
-
-// wsOpen opens a socket and initialises it with alice's token, which
-// subscriptions need (the token is ignored where none is configured).
-func wsOpen(t *testing.T, ctx context.Context, url string) *websocket.Conn {
-	t.Helper()
-	c, err := dialWS(t, ctx, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.CloseNow() })
-	p, _ := json.Marshal(map[string]any{"Authorization": "Bearer " + servertest.AliceToken})
-	wsSend(t, ctx, c, wsMsg{Type: "connection_init", Payload: p})
-	if m := wsNext(t, ctx, c); m.Type != "connection_ack" {
-		t.Fatalf("want connection_ack, got %+v", m)
-	}
-	return c
-}
-
-func subscribe(t *testing.T, ctx context.Context, c *websocket.Conn, id, q string) {
-	t.Helper()
-	p, _ := json.Marshal(map[string]any{"query": q})
-	wsSend(t, ctx, c, wsMsg{ID: id, Type: "subscribe", Payload: p})
-}
-
 // TestSubscriptions: a subscriber receives a fact asserted over HTTP, and
 // membershipChanged reports joins and departures.
 func TestSubscriptions(t *testing.T) {
@@ -87,10 +22,10 @@ func TestSubscriptions(t *testing.T) {
 	db := srv.DB
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	c := wsOpen(t, ctx, srv.URL)
-	subscribe(t, ctx, c, "c", `subscription { changes(predicates: [MEMBER_OF]) { op id author predicate fromId toId missed } }`)
-	subscribe(t, ctx, c, "m", `subscription { membershipChanged(alliance: "org/nato") { kind countryId factId author fact { validFrom validTo } } }`)
-	waitFor(t, func() bool { return db.Subscribers() == 2 })
+	c := servertest.WSOpen(t, ctx, srv.URL)
+	servertest.Subscribe(t, ctx, c, "c", `subscription { changes(predicates: [MEMBER_OF]) { op id author predicate fromId toId missed } }`)
+	servertest.Subscribe(t, ctx, c, "m", `subscription { membershipChanged(alliance: "org/nato") { kind countryId factId author fact { validFrom validTo } } }`)
+	servertest.WaitFor(t, func() bool { return db.Subscribers() == 2 })
 
 	// An unrelated change is filtered out; the membership reaches both.
 	servertest.OK(t, servertest.GQL(t, srv.URL, servertest.AliceToken, `mutation { upsertEntity(input: {id: "place/x", kind: PLACE, name: "X"}) { changed } }`, nil), nil)
@@ -100,7 +35,7 @@ func TestSubscriptions(t *testing.T) {
 
 	got := map[string][]string{}
 	for len(got["c"])+len(got["m"]) < 4 {
-		m := wsNext(t, ctx, c)
+		m := servertest.WSNext(t, ctx, c)
 		if m.Type != "next" {
 			t.Fatalf("unexpected message %+v", m)
 		}
@@ -122,10 +57,10 @@ func TestSubscriptions(t *testing.T) {
 	}
 
 	// Completing one subscription ends it in the store; leaving ends the rest.
-	wsSend(t, ctx, c, wsMsg{ID: "c", Type: "complete"})
-	waitFor(t, func() bool { return db.Subscribers() == 1 })
+	servertest.WSSend(t, ctx, c, servertest.WSMsg{ID: "c", Type: "complete"})
+	servertest.WaitFor(t, func() bool { return db.Subscribers() == 1 })
 	c.Close(websocket.StatusNormalClosure, "bye")
-	waitFor(t, func() bool { return db.Subscribers() == 0 })
+	servertest.WaitFor(t, func() bool { return db.Subscribers() == 0 })
 }
 
 func TestSubscriptionsPerSocketBound(t *testing.T) {
@@ -133,20 +68,20 @@ func TestSubscriptionsPerSocketBound(t *testing.T) {
 	db := srv.DB
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	c := wsOpen(t, ctx, srv.URL)
+	c := servertest.WSOpen(t, ctx, srv.URL)
 	for _, id := range []string{"1", "2", "3"} {
-		subscribe(t, ctx, c, id, `subscription { changes { id } }`)
+		servertest.Subscribe(t, ctx, c, id, `subscription { changes { id } }`)
 	}
 	// The three are started concurrently, so any one of them may be the
 	// one over the limit; it is answered with the error and completed.
-	m := wsNext(t, ctx, c)
+	m := servertest.WSNext(t, ctx, c)
 	if m.Type != "next" || !strings.Contains(string(m.Payload), `"code":"LIMIT_EXCEEDED"`) {
 		t.Fatalf("want a LIMIT_EXCEEDED answer, got %s %s", m.Type, m.Payload)
 	}
-	if done := wsNext(t, ctx, c); done.Type != "complete" || done.ID != m.ID {
+	if done := servertest.WSNext(t, ctx, c); done.Type != "complete" || done.ID != m.ID {
 		t.Errorf("refused subscription not completed: %+v", done)
 	}
-	waitFor(t, func() bool { return db.Subscribers() == 2 })
+	servertest.WaitFor(t, func() bool { return db.Subscribers() == 2 })
 }
 
 // TestWebsocketRefusals: a page from another origin cannot open a socket,
@@ -160,21 +95,21 @@ func TestWebsocketRefusals(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	t.Run("bad origin", func(t *testing.T) {
-		c, err := dialWS(t, ctx, srv.URL, http.Header{"Origin": {"https://evil.example.com"}})
+		c, err := servertest.DialWS(t, ctx, srv.URL, http.Header{"Origin": {"https://evil.example.com"}})
 		if err == nil {
 			c.CloseNow()
 			t.Fatal("a socket from a foreign origin was accepted")
 		}
 	})
 	t.Run("allowed origin", func(t *testing.T) {
-		c, err := dialWS(t, ctx, srv.URL, http.Header{"Origin": {"https://explorer.example.org"}})
+		c, err := servertest.DialWS(t, ctx, srv.URL, http.Header{"Origin": {"https://explorer.example.org"}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		c.CloseNow()
 	})
 	t.Run("no init", func(t *testing.T) {
-		c, err := dialWS(t, ctx, srv.URL, nil)
+		c, err := servertest.DialWS(t, ctx, srv.URL, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -189,17 +124,4 @@ func TestWebsocketRefusals(t *testing.T) {
 			t.Errorf("closed only after %v", time.Since(start))
 		}
 	})
-}
-
-// waitFor polls cond for a few seconds; the feed and the socket end are
-// asynchronous.
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	for range 500 {
-		if cond() {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatal("condition not reached")
 }

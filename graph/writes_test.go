@@ -111,15 +111,7 @@ func TestUpsertEntity(t *testing.T) {
 		return servertest.GQL(t, srv.URL, servertest.AliceToken, q, map[string]any{"in": map[string]any{"id": "place/o", "kind": "PLACE", "name": "O",
 			"properties": []any{map[string]any{"key": "founded", "type": "DATE", "value": "1949-02-30"}}}})
 	})
-	checkStore(t, db)
-}
-
-func checkStore(t *testing.T, db *store.DB) {
-	t.Helper()
-	vs, err := db.Check(db.LastCommit(), 0)
-	if err != nil || len(vs) > 0 {
-		t.Fatalf("check: %v %v", vs, err)
-	}
+	servertest.Check(t, db)
 }
 
 func TestFactMutations(t *testing.T) {
@@ -206,7 +198,7 @@ func TestFactMutations(t *testing.T) {
 	refused(t, db, "CONFLICT", "still referenced", func() servertest.Response {
 		return servertest.GQL(t, srv.URL, servertest.AliceToken, `mutation { deleteEntity(input: {id: "doc/seed-rutte-takes-over"}) { removedIds } }`, nil)
 	})
-	checkStore(t, db)
+	servertest.Check(t, db)
 }
 
 // TestValidationRules: each rule refuses with its own code and message,
@@ -253,7 +245,7 @@ func TestValidationRules(t *testing.T) {
 			return servertest.GQL(t, srv.URL, servertest.AliceToken, `mutation { correctFact(input: {id: "fact/mark-rutte-holds-nato-secretary-general-2024", validFrom: "2024-09-01"}) { fact { id } } }`, nil)
 		})
 	})
-	checkStore(t, db)
+	servertest.Check(t, db)
 }
 
 // TestParallelUpsertsOneEntity: 32 concurrent upserts of one new external
@@ -300,7 +292,7 @@ func TestParallelUpsertsOneEntity(t *testing.T) {
 	if n != 1 {
 		t.Errorf("%d entities with the external ID, want 1", n)
 	}
-	checkStore(t, db)
+	servertest.Check(t, db)
 }
 
 // TestConcurrentConflictingAssertFact: many writers claim one
@@ -332,7 +324,7 @@ func TestConcurrentConflictingAssertFact(t *testing.T) {
 	if won != 1 {
 		t.Errorf("%d claims won, want exactly 1", won)
 	}
-	checkStore(t, db)
+	servertest.Check(t, db)
 }
 
 // TestHistoryWorkedExample is the README's worked example: Sweden's
@@ -373,7 +365,7 @@ func TestHistoryWorkedExample(t *testing.T) {
 			t.Errorf("knownAt %v: validFrom %s, want %s", tt.at, f.Fact.ValidFrom, tt.want)
 		}
 	}
-	checkStore(t, db)
+	servertest.Check(t, db)
 }
 
 // TestTokensNeverLogged: the server's log mentions neither a valid nor a
