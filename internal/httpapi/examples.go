@@ -2,9 +2,9 @@ package httpapi
 
 import "github.com/alliancegraph/alliancegraph/web"
 
-// examples open as GraphiQL tabs. They are the queries the README shows
+// Examples open as GraphiQL tabs. They are the queries the README shows
 // and the golden tests check; the first is what the browser test runs.
-var examples = []web.Example{
+var Examples = []web.Example{
 	{Name: "Member count", Query: `query MemberCount {
   alliance(id: "org/nato") {
     name

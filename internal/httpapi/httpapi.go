@@ -141,7 +141,7 @@ func New(db *store.DB, c Config, log *slog.Logger) http.Handler {
 	mux.Handle("GET /metrics", metrics.handler())
 	mux.Handle("/metrics", wrongMethod("GET, HEAD"))
 	health(mux, db)
-	mux.Handle("/", web.Handler(web.Options{Endpoint: "/graphql", Title: "alliancegraph", Examples: examples}))
+	mux.Handle("/", web.Handler(web.Options{Endpoint: "/graphql", Title: "alliancegraph", Examples: Examples}))
 	return withRequestLog(log, metrics.wrap(withCORS(c.CORSOrigins, policy.Middleware(mux))))
 }
 

@@ -1,90 +1,25 @@
-package main
+package httpapi_test
 
 import (
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/alliancegraph/alliancegraph/dataset"
 	"github.com/alliancegraph/alliancegraph/export"
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 )
-
-// exportClock pins commit times, so export headers (knownAt) and golden
-// files do not change from run to run.
-func exportClock() func() time.Time {
-	t := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
-	return func() time.Time { t = t.Add(time.Second); return t }
-}
-
-// openExportDB opens a store in dir ("" : in memory) with the pinned
-// clock.
-func openExportDB(t *testing.T, dir string) *store.DB {
-	t.Helper()
-	db, err := store.Open(dir, store.DefaultOptions().WithInMemory(dir == "").WithClock(exportClock()).WithSyncWrites(false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return db
-}
-
-func natoExportDB(t *testing.T, dir string) *store.DB {
-	t.Helper()
-	db := openExportDB(t, dir)
-	if _, err := dataset.LoadNATO(db); err != nil {
-		t.Fatal(err)
-	}
-	return db
-}
-
-func serveDB(t *testing.T, db *store.DB) *httptest.Server {
-	t.Helper()
-	srv := httptest.NewServer(newMux(db, testConfig(), slog.New(slog.DiscardHandler)))
-	t.Cleanup(srv.Close)
-	return srv
-}
-
-// natoMembership is the selection: NATO's 1-hop membership
-// subgraph on 2024-10-01.
-var natoMembership = url.Values{"ids": {"org/nato"}, "depth": {"1"}, "predicates": {"MEMBER_OF"}, "asOf": {"2024-10-01"}}
-
-func getExport(t *testing.T, base string, format string, q url.Values) (*http.Response, []byte) {
-	t.Helper()
-	v := url.Values{}
-	for k, vs := range q {
-		v[k] = vs
-	}
-	if format != "" {
-		v.Set("format", format)
-	}
-	resp, err := http.Get(base + "/export?" + v.Encode())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp, b
-}
 
 // TestExportNATOConsumers exports NATO's membership subgraph over HTTP in
 // every format and reads each back with the tool analysts use: 33 nodes,
 // 32 membership edges into org/nato, Sweden from 2024-03-07.
 func TestExportNATOConsumers(t *testing.T) {
-	db := natoExportDB(t, "")
+	db := servertest.NATOStore(t, "")
 	defer db.Close()
-	srv := serveDB(t, db)
+	srv := servertest.New(t, servertest.DB(db))
 	for _, f := range export.Formats() {
 		t.Run(f.Name, func(t *testing.T) {
-			resp, body := getExport(t, srv.URL, f.Name, natoMembership)
+			resp, body := servertest.GetExport(t, srv.URL, f.Name, servertest.NATOMembership)
 			if resp.StatusCode != http.StatusOK {
 				t.Fatalf("status %d: %s", resp.StatusCode, body)
 			}
@@ -98,35 +33,35 @@ func TestExportNATOConsumers(t *testing.T) {
 			if resp.Trailer.Get("X-Export-Truncated") != "false" {
 				t.Errorf("trailer X-Export-Truncated %q", resp.Trailer.Get("X-Export-Truncated"))
 			}
-			g := readWithConsumer(t, f.Name, body)
+			g := servertest.ReadExport(t, f.Name, body)
 			checkNATOMembership(t, g)
 		})
 	}
 }
 
-func checkNATOMembership(t *testing.T, g consumerGraph) {
+func checkNATOMembership(t *testing.T, g servertest.ExportGraph) {
 	t.Helper()
-	if len(g.nodes) != 33 {
-		t.Errorf("%d nodes, want 33 (NATO and 32 members)", len(g.nodes))
+	if len(g.Nodes) != 33 {
+		t.Errorf("%d nodes, want 33 (NATO and 32 members)", len(g.Nodes))
 	}
-	if _, ok := g.nodes["org/nato"]; !ok {
+	if _, ok := g.Nodes["org/nato"]; !ok {
 		t.Error("org/nato missing")
 	}
-	if len(g.edges) != 32 {
-		t.Errorf("%d edges, want 32", len(g.edges))
+	if len(g.Edges) != 32 {
+		t.Errorf("%d edges, want 32", len(g.Edges))
 	}
 	sweden := 0
-	for _, e := range g.edges {
-		if e.target != "org/nato" || (e.predicate != "" && e.predicate != "MEMBER_OF") {
+	for _, e := range g.Edges {
+		if e.Target != "org/nato" || (e.Predicate != "" && e.Predicate != "MEMBER_OF") {
 			t.Errorf("edge %+v is not a membership of NATO", e)
 		}
-		if _, ok := g.nodes[e.source]; !ok {
-			t.Errorf("edge %s starts at %q, not an exported node", e.id, e.source)
+		if _, ok := g.Nodes[e.Source]; !ok {
+			t.Errorf("edge %s starts at %q, not an exported node", e.ID, e.Source)
 		}
-		if e.source == "country/SWE" {
+		if e.Source == "country/SWE" {
 			sweden++
-			if e.validFrom != "2024-03-07" {
-				t.Errorf("Sweden's membership starts %q, want 2024-03-07", e.validFrom)
+			if e.ValidFrom != "2024-03-07" {
+				t.Errorf("Sweden's membership starts %q, want 2024-03-07", e.ValidFrom)
 			}
 		}
 	}
@@ -144,9 +79,9 @@ type apiError struct {
 }
 
 func TestExportHTTPBadRequests(t *testing.T) {
-	db := natoExportDB(t, "")
+	db := servertest.NATOStore(t, "")
 	defer db.Close()
-	srv := serveDB(t, db)
+	srv := servertest.New(t, servertest.DB(db))
 	for _, tc := range []struct {
 		name, query, want string
 	}{

@@ -1,4 +1,4 @@
-package main
+package httpapi_test
 
 import (
 	"net/url"
@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/alliancegraph/alliancegraph/export"
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -20,7 +21,7 @@ var (
 
 func specialDB(t *testing.T) *store.DB {
 	t.Helper()
-	db := openExportDB(t, "")
+	db := servertest.OpenStore(t, "")
 	err := db.Update("test", func(w *store.Writer) error {
 		for _, e := range []store.Entity{
 			{ID: "doc/source", Name: "A source & <its> \"title\""},
@@ -50,29 +51,29 @@ func specialDB(t *testing.T) *store.DB {
 func TestExportSpecialCharacters(t *testing.T) {
 	db := specialDB(t)
 	defer db.Close()
-	srv := serveDB(t, db)
+	srv := servertest.New(t, servertest.DB(db))
 	q := url.Values{"ids": {"org/special"}, "depth": {"1"}}
 	for _, f := range export.Formats() {
 		t.Run(f.Name, func(t *testing.T) {
-			resp, body := getExport(t, srv.URL, f.Name, q)
+			resp, body := servertest.GetExport(t, srv.URL, f.Name, q)
 			if resp.StatusCode != 200 {
 				t.Fatalf("status %d: %s", resp.StatusCode, body)
 			}
-			g := readWithConsumer(t, f.Name, body)
-			if len(g.nodes) != 2 || len(g.edges) != 1 {
-				t.Fatalf("%d nodes and %d edges, want 2 and 1: %+v", len(g.nodes), len(g.edges), g)
+			g := servertest.ReadExport(t, f.Name, body)
+			if len(g.Nodes) != 2 || len(g.Edges) != 1 {
+				t.Fatalf("%d nodes and %d edges, want 2 and 1: %+v", len(g.Nodes), len(g.Edges), g)
 			}
-			x, org := g.nodes["country/XSP"], g.nodes["org/special"]
-			if x.name != specialName || org.name != specialOrgName {
-				t.Errorf("names came back as %q and %q", x.name, org.name)
+			x, org := g.Nodes["country/XSP"], g.Nodes["org/special"]
+			if x.Name != specialName || org.Name != specialOrgName {
+				t.Errorf("names came back as %q and %q", x.Name, org.Name)
 			}
-			if x.aliases != nil && !slices.Equal(x.aliases, specialAliases) {
-				t.Errorf("aliases came back as %q", x.aliases)
+			if x.Aliases != nil && !slices.Equal(x.Aliases, specialAliases) {
+				t.Errorf("aliases came back as %q", x.Aliases)
 			}
-			if f.Name != "dot" && x.aliases == nil {
+			if f.Name != "dot" && x.Aliases == nil {
 				t.Errorf("%s carries aliases but the reader found none", f.Name)
 			}
-			if e := g.edges[0]; e.source != "country/XSP" || e.target != "org/special" || (e.validFrom != "" && e.validFrom != "2024-03-07") {
+			if e := g.Edges[0]; e.Source != "country/XSP" || e.Target != "org/special" || (e.ValidFrom != "" && e.ValidFrom != "2024-03-07") {
 				t.Errorf("edge came back as %+v", e)
 			}
 		})

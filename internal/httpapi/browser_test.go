@@ -1,4 +1,4 @@
-package main
+package httpapi_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 	"github.com/alliancegraph/alliancegraph/web/browsertest"
 )
 
@@ -22,11 +23,10 @@ func TestGraphiQLInBrowser(t *testing.T) {
 		}
 		t.Skip(err)
 	}
-	url, stop := startServe(t, t.TempDir())
-	defer stop()
+	srv := servertest.New(t, servertest.OnDisk())
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	text, png, err := browsertest.RunExampleScreenshot(ctx, url, chromium)
+	text, png, err := browsertest.RunExampleScreenshot(ctx, srv.URL, chromium)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,11 +54,10 @@ func TestGraphiQLSchemaTools(t *testing.T) {
 		}
 		t.Skip(err)
 	}
-	url, stop := startServe(t, t.TempDir())
-	defer stop()
+	srv := servertest.New(t, servertest.OnDisk())
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	got, err := browsertest.CheckSchemaTools(ctx, url, chromium, `{ alliance(id: "org/nato") { `)
+	got, err := browsertest.CheckSchemaTools(ctx, srv.URL, chromium, `{ alliance(id: "org/nato") { `)
 	if err != nil {
 		t.Fatal(err)
 	}

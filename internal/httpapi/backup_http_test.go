@@ -1,4 +1,4 @@
-package main
+package httpapi_test
 
 import (
 	"bytes"
@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/alliancegraph/alliancegraph/export"
+	"github.com/alliancegraph/alliancegraph/internal/httpapi"
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -21,28 +23,30 @@ import (
 func TestOnlineBackup(t *testing.T) {
 	for _, tc := range []struct {
 		name, token string
-		edit        func(*serveConfig)
+		edit        func(*httpapi.Config)
 		status      int
 		code        string
 	}{
 		{"no token", "", nil, 401, "UNAUTHENTICATED"},
 		{"wrong token", "alice-0123456789abcdeX", nil, 401, "UNAUTHENTICATED"},
-		{"no tokens configured", aliceToken, func(c *serveConfig) { c.policy.Tokens = nil }, 403, "FORBIDDEN"},
+		{"no tokens configured", servertest.AliceToken, func(c *httpapi.Config) { c.Policy.Tokens = nil }, 403, "FORBIDDEN"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv, _ := newHardServer(t, tc.edit, nil)
+			srv := servertest.New(t, servertest.Config(tc.edit))
 			h := map[string]string{}
 			if tc.token != "" {
 				h["Authorization"] = "Bearer " + tc.token
 			}
-			r := send(t, "GET", srv.URL+"/backup", "", nil, h)
-			if g := r.gql(t); r.status != tc.status || g.code() != tc.code {
-				t.Errorf("status %d: %s", r.status, r.body)
+			r := servertest.Send(t, "GET", srv.URL+"/backup", "", nil, h)
+			if g := r.GQL(t); r.Status != tc.status || g.Code() != tc.code {
+				t.Errorf("status %d: %s", r.Status, r.Body)
 			}
 		})
 	}
 
-	srv, db := newWriteServer(t, func(c *serveConfig) { c.policy.ReadOnly = true })
+	srv := servertest.New(t, servertest.OnDisk(), servertest.Config(func(c *httpapi.Config) { c.Policy.ReadOnly = true }))
+
+	db := srv.DB
 	// Writers keep committing while the backup streams.
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
@@ -61,14 +65,14 @@ func TestOnlineBackup(t *testing.T) {
 			})
 		}
 	}()
-	r := send(t, "GET", srv.URL+"/backup", "", nil, map[string]string{"Authorization": "Bearer " + aliceToken})
+	r := servertest.Send(t, "GET", srv.URL+"/backup", "", nil, map[string]string{"Authorization": "Bearer " + servertest.AliceToken})
 	close(stop)
 	wg.Wait()
-	if r.status != http.StatusOK || r.header.Get("Content-Type") != "application/octet-stream" || !strings.Contains(r.header.Get("Content-Disposition"), ".backup") {
-		t.Fatalf("backup: %d %v %.200s", r.status, r.header, r.body)
+	if r.Status != http.StatusOK || r.Header.Get("Content-Type") != "application/octet-stream" || !strings.Contains(r.Header.Get("Content-Disposition"), ".backup") {
+		t.Fatalf("backup: %d %v %.200s", r.Status, r.Header, r.Body)
 	}
 	file := filepath.Join(t.TempDir(), "online.backup")
-	if err := os.WriteFile(file, r.body, 0o600); err != nil {
+	if err := os.WriteFile(file, r.Body, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	target := filepath.Join(t.TempDir(), "restored")
@@ -95,7 +99,7 @@ func TestOnlineBackup(t *testing.T) {
 	}
 	// A truncated download is refused before the target is touched.
 	cut := filepath.Join(t.TempDir(), "cut.backup")
-	os.WriteFile(cut, r.body[:len(r.body)-1], 0o600)
+	os.WriteFile(cut, r.Body[:len(r.Body)-1], 0o600)
 	if err := store.RestoreFile(filepath.Join(t.TempDir(), "never"), cut, store.DefaultOptions()); err == nil {
 		t.Error("a truncated backup restored")
 	}
@@ -109,7 +113,7 @@ func exportJSONL(t *testing.T, db *store.DB, at time.Time) []byte {
 	}
 	var b bytes.Buffer
 	err = db.View(at, func(r *store.Reader) error {
-		_, err := export.Write(r, f, store.Selection{}, generator(), &b)
+		_, err := export.Write(r, f, store.Selection{}, "alliancegraph test", &b)
 		return err
 	})
 	if err != nil {

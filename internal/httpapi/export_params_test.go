@@ -1,22 +1,24 @@
-package main
+package httpapi_test
 
 import (
 	"net/http"
 	"net/url"
 	"testing"
+
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 )
 
 // TestExportParamsCase: predicates= and kinds= take names in any case,
 // the same rule for both.
 func TestExportParamsCase(t *testing.T) {
-	srv, _ := newTestServer(t)
+	srv := servertest.New(t)
 	var bodies []string
 	for _, q := range []url.Values{
 		{"ids": {"org/nato"}, "predicates": {"MEMBER_OF"}, "kinds": {"COUNTRY"}, "asOf": {"2024-10-01"}},
 		{"ids": {"org/nato"}, "predicates": {"member_of"}, "kinds": {"country"}, "asOf": {"2024-10-01"}},
 		{"ids": {"org/nato"}, "predicates": {"Member_Of"}, "kinds": {"Country"}, "asOf": {"2024-10-01"}},
 	} {
-		resp, body := getExport(t, srv.URL, "jsonl", q)
+		resp, body := servertest.GetExport(t, srv.URL, "jsonl", q)
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("%v: %d %s", q, resp.StatusCode, body)
 		}

@@ -1,4 +1,4 @@
-package main
+package httpapi_test
 
 import (
 	"context"
@@ -13,10 +13,12 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/alliancegraph/alliancegraph/graph"
+	"github.com/alliancegraph/alliancegraph/internal/httpapi"
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 )
 
 // aliceInit is a connection_init payload carrying alice's token.
-var aliceInit = map[string]any{"Authorization": "Bearer " + aliceToken}
+var aliceInit = map[string]any{"Authorization": "Bearer " + servertest.AliceToken}
 
 // dialFrom opens a websocket to base's /graphql from the loopback address
 // local: 127.0.0.1 and 127.0.0.2 are two clients to the per-client limits.
@@ -32,12 +34,12 @@ func dialFrom(ctx context.Context, base, local string, h http.Header) (*websocke
 // for the ack.
 func wsInit(t *testing.T, ctx context.Context, c *websocket.Conn, payload map[string]any) {
 	t.Helper()
-	m := wsMsg{Type: "connection_init"}
+	m := servertest.WSMsg{Type: "connection_init"}
 	if payload != nil {
 		m.Payload, _ = json.Marshal(payload)
 	}
-	wsSend(t, ctx, c, m)
-	if m := wsNext(t, ctx, c); m.Type != "connection_ack" {
+	servertest.WSSend(t, ctx, c, m)
+	if m := servertest.WSNext(t, ctx, c); m.Type != "connection_ack" {
 		t.Fatalf("want connection_ack, got %+v", m)
 	}
 }
@@ -66,10 +68,10 @@ func upgradeRefused(t *testing.T, c *websocket.Conn, resp *http.Response, err er
 	if resp == nil {
 		t.Fatalf("no answer to the handshake: %v", err)
 	}
-	var g gqlResponse
+	var g servertest.Response
 	b := make([]byte, 1024)
 	n, _ := resp.Body.Read(b)
-	if resp.StatusCode != status || json.Unmarshal(b[:n], &g) != nil || g.code() != "LIMIT_EXCEEDED" || !strings.Contains(firstMessage(g), msg) {
+	if resp.StatusCode != status || json.Unmarshal(b[:n], &g) != nil || g.Code() != "LIMIT_EXCEEDED" || !strings.Contains(g.FirstMessage(), msg) {
 		t.Fatalf("handshake answered %d %s, want %d LIMIT_EXCEEDED mentioning %q", resp.StatusCode, b[:n], status, msg)
 	}
 }
@@ -78,26 +80,26 @@ func upgradeRefused(t *testing.T, c *websocket.Conn, resp *http.Response, err er
 // and then complete, and returns its code and message.
 func subRefused(t *testing.T, ctx context.Context, c *websocket.Conn, id string) (code, msg string) {
 	t.Helper()
-	m := wsNext(t, ctx, c)
-	var g gqlResponse
+	m := servertest.WSNext(t, ctx, c)
+	var g servertest.Response
 	if m.ID != id || m.Type != "next" || json.Unmarshal(m.Payload, &g) != nil || len(g.Errors) == 0 {
 		t.Fatalf("subscription %s: got %s %s %s, want an error", id, m.ID, m.Type, m.Payload)
 	}
-	if done := wsNext(t, ctx, c); done.Type != "complete" || done.ID != id {
+	if done := servertest.WSNext(t, ctx, c); done.Type != "complete" || done.ID != id {
 		t.Fatalf("refused subscription %s not completed: %+v", id, done)
 	}
-	return g.code(), firstMessage(g)
+	return g.Code(), g.FirstMessage()
 }
 
 // TestSocketCaps: --max-client-sockets refuses a client's next socket
 // with 429, --max-sockets everybody's with 503, both LIMIT_EXCEEDED;
 // plain HTTP keeps answering, and a closed socket frees its slot.
 func TestSocketCaps(t *testing.T) {
-	srv, _ := newHardServer(t, func(c *serveConfig) {
-		c.socket = graph.DefaultSocket()
-		c.socket.MaxSockets = 3
-		c.socket.MaxClientSockets = 2
-	}, nil)
+	srv := servertest.New(t, servertest.Config(func(c *httpapi.Config) {
+		c.Socket = graph.DefaultSocket()
+		c.Socket.MaxSockets = 3
+		c.Socket.MaxClientSockets = 2
+	}))
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	a1 := openFrom(t, ctx, srv.URL, "127.0.0.1", aliceInit)
@@ -108,12 +110,12 @@ func TestSocketCaps(t *testing.T) {
 	c, resp, err = dialFrom(ctx, srv.URL, "127.0.0.2", nil)
 	upgradeRefused(t, c, resp, err, http.StatusServiceUnavailable, "3 websockets")
 
-	stillServes(t, srv.URL)
-	if r := send(t, "GET", srv.URL+"/healthz", "", nil, nil); r.status != http.StatusOK {
-		t.Fatalf("/healthz at the socket cap: %d %s", r.status, r.body)
+	servertest.StillServes(t, srv.URL)
+	if r := servertest.Send(t, "GET", srv.URL+"/healthz", "", nil, nil); r.Status != http.StatusOK {
+		t.Fatalf("/healthz at the socket cap: %d %s", r.Status, r.Body)
 	}
 	a1.Close(websocket.StatusNormalClosure, "bye")
-	waitFor(t, func() bool {
+	servertest.WaitFor(t, func() bool {
 		c, _, err := dialFrom(ctx, srv.URL, "127.0.0.2", nil)
 		if err == nil {
 			t.Cleanup(func() { c.CloseNow() })
@@ -127,34 +129,35 @@ func TestSocketCaps(t *testing.T) {
 // beyond either a subscription is answered LIMIT_EXCEEDED, and a
 // completed one frees its slot.
 func TestSubscriptionCaps(t *testing.T) {
-	srv, db := newHardServer(t, func(c *serveConfig) {
-		c.socket = graph.DefaultSocket()
-		c.socket.MaxTotalSubscriptions = 3
-		c.socket.MaxClientSubscriptions = 2
-	}, nil)
+	srv := servertest.New(t, servertest.Config(func(c *httpapi.Config) {
+		c.Socket = graph.DefaultSocket()
+		c.Socket.MaxTotalSubscriptions = 3
+		c.Socket.MaxClientSubscriptions = 2
+	}))
+	db := srv.DB
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	const q = `subscription { changes { id } }`
 	a1 := openFrom(t, ctx, srv.URL, "127.0.0.1", aliceInit)
 	a2 := openFrom(t, ctx, srv.URL, "127.0.0.1", aliceInit)
 	b := openFrom(t, ctx, srv.URL, "127.0.0.2", aliceInit)
-	subscribe(t, ctx, a1, "1", q)
-	subscribe(t, ctx, a2, "1", q)
-	waitFor(t, func() bool { return db.Subscribers() == 2 })
-	subscribe(t, ctx, a1, "2", q)
+	servertest.Subscribe(t, ctx, a1, "1", q)
+	servertest.Subscribe(t, ctx, a2, "1", q)
+	servertest.WaitFor(t, func() bool { return db.Subscribers() == 2 })
+	servertest.Subscribe(t, ctx, a1, "2", q)
 	if code, msg := subRefused(t, ctx, a1, "2"); code != "LIMIT_EXCEEDED" || !strings.Contains(msg, "2 subscriptions") {
 		t.Errorf("third subscription of one client: %s %q", code, msg)
 	}
-	subscribe(t, ctx, b, "1", q)
-	waitFor(t, func() bool { return db.Subscribers() == 3 })
-	subscribe(t, ctx, b, "2", q)
+	servertest.Subscribe(t, ctx, b, "1", q)
+	servertest.WaitFor(t, func() bool { return db.Subscribers() == 3 })
+	servertest.Subscribe(t, ctx, b, "2", q)
 	if code, msg := subRefused(t, ctx, b, "2"); code != "LIMIT_EXCEEDED" || !strings.Contains(msg, "3 subscriptions") {
 		t.Errorf("subscription over the server's cap: %s %q", code, msg)
 	}
-	wsSend(t, ctx, a1, wsMsg{ID: "1", Type: "complete"})
-	waitFor(t, func() bool { return db.Subscribers() == 2 })
-	subscribe(t, ctx, b, "3", q)
-	waitFor(t, func() bool { return db.Subscribers() == 3 })
+	servertest.WSSend(t, ctx, a1, servertest.WSMsg{ID: "1", Type: "complete"})
+	servertest.WaitFor(t, func() bool { return db.Subscribers() == 2 })
+	servertest.Subscribe(t, ctx, b, "3", q)
+	servertest.WaitFor(t, func() bool { return db.Subscribers() == 3 })
 }
 
 // TestAnonymousSubscriptions: a subscription needs a configured token in
@@ -174,22 +177,23 @@ func TestAnonymousSubscriptions(t *testing.T) {
 		{name: "no token", code: "UNAUTHENTICATED", msg: "connection_init"},
 		{name: "empty payload", payload: map[string]any{}, code: "UNAUTHENTICATED", msg: "connection_init"},
 		{name: "wrong token", payload: map[string]any{"Authorization": "Bearer not-a-token-0123456789"}, code: "UNAUTHENTICATED", msg: "not valid"},
-		{name: "not a bearer token", payload: map[string]any{"Authorization": "Basic " + aliceToken}, code: "UNAUTHENTICATED", msg: "not valid"},
+		{name: "not a bearer token", payload: map[string]any{"Authorization": "Basic " + servertest.AliceToken}, code: "UNAUTHENTICATED", msg: "not valid"},
 		{name: "token", payload: aliceInit},
-		{name: "token, lower-case key", payload: map[string]any{"authorization": "Bearer " + bobToken}},
-		{name: "token in the handshake header", header: http.Header{"Authorization": {"Bearer " + aliceToken}}},
+		{name: "token, lower-case key", payload: map[string]any{"authorization": "Bearer " + servertest.BobToken}},
+		{name: "token in the handshake header", header: http.Header{"Authorization": {"Bearer " + servertest.AliceToken}}},
 		{name: "no tokens configured", noTokens: true, code: "FORBIDDEN", msg: "--ws-anonymous"},
 		{name: "anonymous", anonymous: true},
 		{name: "anonymous, no tokens configured", anonymous: true, noTokens: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			srv, db := newHardServer(t, func(c *serveConfig) {
-				c.socket = graph.DefaultSocket()
-				c.socket.Anonymous = tc.anonymous
+			srv := servertest.New(t, servertest.Config(func(c *httpapi.Config) {
+				c.Socket = graph.DefaultSocket()
+				c.Socket.Anonymous = tc.anonymous
 				if tc.noTokens {
-					c.policy.Tokens = nil
+					c.Policy.Tokens = nil
 				}
-			}, nil)
+			}))
+			db := srv.DB
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
 			c, _, err := dialFrom(ctx, srv.URL, "127.0.0.1", tc.header)
@@ -199,16 +203,16 @@ func TestAnonymousSubscriptions(t *testing.T) {
 			defer c.CloseNow()
 			wsInit(t, ctx, c, tc.payload)
 			// A query needs no token.
-			subscribe(t, ctx, c, "q", `{ alliance(id: "org/nato") { name } }`)
-			if m := wsNext(t, ctx, c); m.Type != "next" || !strings.Contains(string(m.Payload), "North Atlantic") {
+			servertest.Subscribe(t, ctx, c, "q", `{ alliance(id: "org/nato") { name } }`)
+			if m := servertest.WSNext(t, ctx, c); m.Type != "next" || !strings.Contains(string(m.Payload), "North Atlantic") {
 				t.Fatalf("query over the socket: %s %s", m.Type, m.Payload)
 			}
-			if m := wsNext(t, ctx, c); m.Type != "complete" {
+			if m := servertest.WSNext(t, ctx, c); m.Type != "complete" {
 				t.Fatalf("query over the socket not completed: %+v", m)
 			}
-			subscribe(t, ctx, c, "s", q)
+			servertest.Subscribe(t, ctx, c, "s", q)
 			if tc.code == "" {
-				waitFor(t, func() bool { return db.Subscribers() == 1 })
+				servertest.WaitFor(t, func() bool { return db.Subscribers() == 1 })
 				return
 			}
 			if code, msg := subRefused(t, ctx, c, "s"); code != tc.code || !strings.Contains(msg, tc.msg) {
@@ -227,11 +231,12 @@ func TestAnonymousSubscriptions(t *testing.T) {
 // bounded (this test's client goroutines count too: the bound is
 // generous, the unbounded case is thousands).
 func TestRefusedSocketsBounded(t *testing.T) {
-	srv, db := newHardServer(t, func(c *serveConfig) {
-		c.socket = graph.DefaultSocket()
-		c.socket.MaxSockets = 4
-		c.socket.MaxClientSockets = 1000
-	}, nil)
+	srv := servertest.New(t, servertest.Config(func(c *httpapi.Config) {
+		c.Socket = graph.DefaultSocket()
+		c.Socket.MaxSockets = 4
+		c.Socket.MaxClientSockets = 1000
+	}))
+	db := srv.DB
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	before := runtime.NumGoroutine()
@@ -248,7 +253,7 @@ func TestRefusedSocketsBounded(t *testing.T) {
 	const perSocket = 10
 	for _, c := range open {
 		for i := range perSocket {
-			subscribe(t, ctx, c, string(rune('a'+i)), `subscription { changes { id } }`)
+			servertest.Subscribe(t, ctx, c, string(rune('a'+i)), `subscription { changes { id } }`)
 		}
 	}
 	// Each subscription is answered with an error, then completed. The
@@ -264,7 +269,7 @@ read:
 				t.Errorf("reading the refusals: %v", err)
 				break read
 			}
-			var m wsMsg
+			var m servertest.WSMsg
 			switch json.Unmarshal(b, &m); {
 			case m.Type == "next" && strings.Contains(string(m.Payload), `"code":"UNAUTHENTICATED"`), m.Type == "complete":
 				n++

@@ -1,11 +1,10 @@
-package main
+package httpapi_test
 
 import (
 	"bufio"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -14,7 +13,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
-	"github.com/alliancegraph/alliancegraph/dataset/datasettest"
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 )
 
 // scrape reads GET /metrics and parses it as Prometheus does.
@@ -71,13 +70,13 @@ next:
 }
 
 func TestMetrics(t *testing.T) {
-	srv, _ := newTestServer(t)
+	srv := servertest.New(t)
 	for range 3 {
-		post(t, srv.URL, `query Members { alliance(id: "org/nato") { memberCount } }`, nil)
+		servertest.Post(t, srv.URL, `query Members { alliance(id: "org/nato") { memberCount } }`, nil)
 	}
-	post(t, srv.URL, `query Missing { alliance(id: "org/none") { name } }`, nil)
-	post(t, srv.URL, `query Broken { alliance(`, nil)
-	post(t, srv.URL, `{ alliance(id: "org/nato") { name } }`, nil)
+	servertest.Post(t, srv.URL, `query Missing { alliance(id: "org/none") { name } }`, nil)
+	servertest.Post(t, srv.URL, `query Broken { alliance(`, nil)
+	servertest.Post(t, srv.URL, `{ alliance(id: "org/nato") { name } }`, nil)
 	http.Get(srv.URL + "/no/such/path")
 
 	fams := scrape(t, srv.URL)
@@ -89,8 +88,8 @@ func TestMetrics(t *testing.T) {
 		{"alliancegraph_graphql_operations_total", map[string]string{"operation": "Members", "type": "query", "code": "OK"}, 3},
 		{"alliancegraph_graphql_operations_total", map[string]string{"operation": "Missing", "type": "query", "code": "NOT_FOUND"}, 1},
 		// A document that does not parse has no name to report.
-		{"alliancegraph_graphql_operations_total", map[string]string{"operation": anonymousLabel, "type": "", "code": "BAD_USER_INPUT"}, 1},
-		{"alliancegraph_graphql_operations_total", map[string]string{"operation": anonymousLabel, "type": "query", "code": "OK"}, 1},
+		{"alliancegraph_graphql_operations_total", map[string]string{"operation": "(anonymous)", "type": "", "code": "BAD_USER_INPUT"}, 1},
+		{"alliancegraph_graphql_operations_total", map[string]string{"operation": "(anonymous)", "type": "query", "code": "OK"}, 1},
 		{"alliancegraph_graphql_operation_duration_seconds", map[string]string{"operation": "Members", "type": "query"}, 3},
 		{"alliancegraph_http_requests_total", map[string]string{"endpoint": "/graphql", "status": "200"}, 6},
 		{"alliancegraph_http_requests_total", map[string]string{"endpoint": "other", "status": "404"}, 1},
@@ -114,10 +113,14 @@ func TestMetrics(t *testing.T) {
 	}
 }
 
+// maxOpNames is how many distinct operation names the metrics keep as
+// labels; the rest count as (other).
+const maxOpNames = 200
+
 // TestMetricsLabelsAreBounded: operation names come from clients, so a
 // client sending endless names cannot grow the label set without bound.
 func TestMetricsLabelsAreBounded(t *testing.T) {
-	srv, _ := newTestServer(t)
+	srv := servertest.New(t)
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 8)
 	for i := range maxOpNames + 50 {
@@ -125,7 +128,7 @@ func TestMetricsLabelsAreBounded(t *testing.T) {
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			post(t, srv.URL, fmt.Sprintf(`query Op%d { __typename }`, i), nil)
+			servertest.Post(t, srv.URL, fmt.Sprintf(`query Op%d { __typename }`, i), nil)
 		}()
 	}
 	wg.Wait()
@@ -133,13 +136,14 @@ func TestMetricsLabelsAreBounded(t *testing.T) {
 	if n := len(fams["alliancegraph_graphql_operations_total"].GetMetric()); n > maxOpNames+1 {
 		t.Errorf("%d operation label sets, want at most %d", n, maxOpNames+1)
 	}
-	if got, _ := sample(fams, "alliancegraph_graphql_operations_total", map[string]string{"operation": otherLabel}); got != 50 {
+	if got, _ := sample(fams, "alliancegraph_graphql_operations_total", map[string]string{"operation": "(other)"}); got != 50 {
 		t.Errorf("(other) counted %v operations, want 50", got)
 	}
 }
 
 func TestHealthProbes(t *testing.T) {
-	srv, db := newTestServer(t)
+	srv := servertest.New(t)
+	db := srv.DB
 	for _, tc := range []struct {
 		method, path string
 		status       int
@@ -177,16 +181,13 @@ func TestHealthProbes(t *testing.T) {
 // TestRequestLogJSON: with --log-json every line is a JSON object, and a
 // GraphQL request's line names its operation and outcome.
 func TestRequestLogJSON(t *testing.T) {
-	var buf syncBuffer
-	db := datasettest.NATO(t)
-	srv := httptest.NewServer(newMux(db, testConfig(), newLogger(&buf, true)))
-	t.Cleanup(srv.Close)
-	post(t, srv.URL, `query Members { alliance(id: "org/nato") { memberCount } }`, nil)
-	post(t, srv.URL, `query Missing { alliance(id: "org/none") { name } }`, nil)
-	srv.Close()
+	srv := servertest.New(t, servertest.JSONLog())
+	servertest.Post(t, srv.URL, `query Members { alliance(id: "org/nato") { memberCount } }`, nil)
+	servertest.Post(t, srv.URL, `query Missing { alliance(id: "org/none") { name } }`, nil)
+	srv.Stop(t)
 
 	var ops []string
-	sc := bufio.NewScanner(strings.NewReader(buf.String()))
+	sc := bufio.NewScanner(strings.NewReader(srv.Log()))
 	for sc.Scan() {
 		var line map[string]any
 		if err := json.Unmarshal(sc.Bytes(), &line); err != nil {

@@ -1,4 +1,4 @@
-package main
+package httpapi_test
 
 import (
 	"bytes"
@@ -19,6 +19,8 @@ import (
 	"github.com/coder/websocket"
 
 	"github.com/alliancegraph/alliancegraph/graph"
+	"github.com/alliancegraph/alliancegraph/internal/httpapi"
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 )
 
 // hostile is one hostile or broken request and what it must get.
@@ -44,10 +46,11 @@ type hostile struct {
 // "Limits" and "Hardening"), and that a normal query succeeds right
 // after. Nothing here may reach a resolver as INTERNAL or a 500.
 func TestHostileRequests(t *testing.T) {
-	srv, db := newHardServer(t, nil, nil)
-	q := func(s string) []byte { return jsonBody(t, map[string]any{"query": s}) }
+	srv := servertest.New(t)
+	db := srv.DB
+	q := func(s string) []byte { return servertest.JSONBody(t, map[string]any{"query": s}) }
 	qv := func(s string, vars map[string]any) []byte {
-		return jsonBody(t, map[string]any{"query": s, "variables": vars})
+		return servertest.JSONBody(t, map[string]any{"query": s, "variables": vars})
 	}
 	members := `query($n: Int) { alliance(id: "org/nato") { members(first: $n) { totalCount } } }`
 	directives := "{ __typename " + strings.Repeat("@include(if: true) ", 100000) + "}"
@@ -136,35 +139,35 @@ func TestHostileRequests(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			before := storeDump(t, db)
+			before := servertest.Dump(t, db)
 			r := tc.send(t, srv.URL)
-			if tc.maxBody > 0 && len(r.body) >= tc.maxBody {
-				t.Errorf("answer is %d bytes, want under %d: %.300s", len(r.body), tc.maxBody, r.body)
+			if tc.maxBody > 0 && len(r.Body) >= tc.maxBody {
+				t.Errorf("answer is %d bytes, want under %d: %.300s", len(r.Body), tc.maxBody, r.Body)
 			}
-			if r.status != tc.status {
-				t.Fatalf("status %d, want %d: %.400s", r.status, tc.status, r.body)
+			if r.Status != tc.status {
+				t.Fatalf("status %d, want %d: %.400s", r.Status, tc.status, r.Body)
 			}
 			if tc.plain {
-				stillServes(t, srv.URL)
+				servertest.StillServes(t, srv.URL)
 				return
 			}
-			g := r.gql(t)
+			g := r.GQL(t)
 			if tc.code == "" {
 				if len(g.Errors) > 0 || string(g.Data) != tc.data {
 					t.Errorf("got %s %+v, want data %s", g.Data, g.Errors, tc.data)
 				}
 			} else {
-				if g.code() != tc.code {
-					t.Errorf("code %q, want %s: %.400s", g.code(), tc.code, r.body)
+				if g.Code() != tc.code {
+					t.Errorf("code %q, want %s: %.400s", g.Code(), tc.code, r.Body)
 				}
-				if !strings.Contains(firstMessage(g), tc.msg) {
-					t.Errorf("message %q does not mention %q", firstMessage(g), tc.msg)
+				if !strings.Contains(g.FirstMessage(), tc.msg) {
+					t.Errorf("message %q does not mention %q", g.FirstMessage(), tc.msg)
 				}
 			}
-			if storeDump(t, db) != before {
+			if servertest.Dump(t, db) != before {
 				t.Error("the store changed")
 			}
-			stillServes(t, srv.URL)
+			servertest.StillServes(t, srv.URL)
 		})
 	}
 }
@@ -174,14 +177,14 @@ func TestHostileRequests(t *testing.T) {
 // request the server works on without end.
 const answerBound = 20 * time.Second
 
-func (tc hostile) send(t *testing.T, base string) reply {
+func (tc hostile) send(t *testing.T, base string) servertest.Reply {
 	t.Helper()
 	h := map[string]string{}
 	for k, v := range tc.header {
 		h[k] = v
 	}
 	if tc.auth {
-		h["Authorization"] = "Bearer " + aliceToken
+		h["Authorization"] = "Bearer " + servertest.AliceToken
 	}
 	method, ct, target, body := tc.method, tc.contentType, base+"/graphql", io.Reader(bytes.NewReader(tc.body))
 	if method == "" {
@@ -214,7 +217,16 @@ func (tc hostile) send(t *testing.T, base string) reply {
 	if err != nil {
 		t.Fatalf("answer not read within %v: %v", answerBound, err)
 	}
-	return reply{resp.StatusCode, resp.Header, b}
+	return servertest.Reply{Status: resp.StatusCode, Header: resp.Header, Body: b}
+}
+
+// aliases returns n aliased fields.
+func aliases(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "a%d: __typename ", i)
+	}
+	return b.String()
 }
 
 // unknownFields returns n fields the schema does not have, each a
@@ -256,18 +268,18 @@ func nested(n int) string {
 // directives meet the parser's token limit and, under it, the
 // directive limit (LIMIT_EXCEEDED), still before any resolver.
 func TestDirectivesPastTheBodyLimit(t *testing.T) {
-	srv, _ := newHardServer(t, func(c *serveConfig) { c.limits.MaxBodyBytes = 10 << 20 }, nil)
-	r := send(t, "POST", srv.URL+"/graphql", "application/json", bytes.NewReader(jsonBody(t, map[string]any{
+	srv := servertest.New(t, servertest.Config(func(c *httpapi.Config) { c.Limits.MaxBodyBytes = 10 << 20 }))
+	r := servertest.Send(t, "POST", srv.URL+"/graphql", "application/json", bytes.NewReader(servertest.JSONBody(t, map[string]any{
 		"query": "{ __typename " + strings.Repeat("@include(if: true) ", 100000) + "}"})), nil)
-	if g := r.gql(t); r.status != 200 || g.code() != "BAD_USER_INPUT" || !strings.Contains(firstMessage(g), "token limit") {
-		t.Errorf("100,000 directives: status %d %.300s", r.status, r.body)
+	if g := r.GQL(t); r.Status != 200 || g.Code() != "BAD_USER_INPUT" || !strings.Contains(g.FirstMessage(), "token limit") {
+		t.Errorf("100,000 directives: status %d %.300s", r.Status, r.Body)
 	}
-	r = send(t, "POST", srv.URL+"/graphql", "application/json", bytes.NewReader(jsonBody(t, map[string]any{
+	r = servertest.Send(t, "POST", srv.URL+"/graphql", "application/json", bytes.NewReader(servertest.JSONBody(t, map[string]any{
 		"query": manyDirectives(1000)})), nil)
-	if g := r.gql(t); g.code() != "LIMIT_EXCEEDED" || !strings.Contains(firstMessage(g), "directive limit") {
-		t.Errorf("1,000 directives: status %d %.300s", r.status, r.body)
+	if g := r.GQL(t); g.Code() != "LIMIT_EXCEEDED" || !strings.Contains(g.FirstMessage(), "directive limit") {
+		t.Errorf("1,000 directives: status %d %.300s", r.Status, r.Body)
 	}
-	stillServes(t, srv.URL)
+	servertest.StillServes(t, srv.URL)
 }
 
 // manyDirectives returns a query with n directives, one per field (GraphQL
@@ -280,7 +292,7 @@ func manyDirectives(n int) string {
 // declares its length or streams it chunked (then the server stops reading
 // at the limit), and the server goes on serving.
 func TestTenMegabyteBody(t *testing.T) {
-	srv, _ := newHardServer(t, nil, nil)
+	srv := servertest.New(t)
 	big := append(append([]byte(`{"query":"{ __typename }","variables":{"pad":"`), bytes.Repeat([]byte("x"), 10<<20)...), `"}}`...)
 	for _, chunked := range []bool{false, true} {
 		t.Run(fmt.Sprintf("chunked=%v", chunked), func(t *testing.T) {
@@ -288,11 +300,11 @@ func TestTenMegabyteBody(t *testing.T) {
 			if chunked {
 				body = io.MultiReader(body) // hides the length: sent chunked
 			}
-			r := send(t, "POST", srv.URL+"/graphql", "application/json", body, nil)
-			if g := r.gql(t); r.status != http.StatusRequestEntityTooLarge || g.code() != "LIMIT_EXCEEDED" {
-				t.Fatalf("status %d: %s", r.status, r.body)
+			r := servertest.Send(t, "POST", srv.URL+"/graphql", "application/json", body, nil)
+			if g := r.GQL(t); r.Status != http.StatusRequestEntityTooLarge || g.Code() != "LIMIT_EXCEEDED" {
+				t.Fatalf("status %d: %s", r.Status, r.Body)
 			}
-			stillServes(t, srv.URL)
+			servertest.StillServes(t, srv.URL)
 		})
 	}
 }
@@ -300,48 +312,49 @@ func TestTenMegabyteBody(t *testing.T) {
 // TestPersistedMutationOverGET: a mutation registered as a persisted query
 // by POST cannot be replayed by hash over GET, token or not.
 func TestPersistedMutationOverGET(t *testing.T) {
-	srv, db := newHardServer(t, nil, nil)
+	srv := servertest.New(t)
+	db := srv.DB
 	m := `mutation { upsertEntity(input: {id: "place/apq", kind: PLACE, name: "APQ"}) { changed } }`
 	sum := sha256.Sum256([]byte(m))
 	ext := `{"persistedQuery":{"version":1,"sha256Hash":"` + hex.EncodeToString(sum[:]) + `"}}`
-	auth := map[string]string{"Authorization": "Bearer " + aliceToken}
-	r := send(t, "POST", srv.URL+"/graphql", "application/json", strings.NewReader(`{"query":`+fmt.Sprintf("%q", m)+`,"extensions":`+ext+`}`), auth)
-	if g := r.gql(t); len(g.Errors) > 0 {
-		t.Fatalf("registering by POST: %s", r.body)
+	auth := map[string]string{"Authorization": "Bearer " + servertest.AliceToken}
+	r := servertest.Send(t, "POST", srv.URL+"/graphql", "application/json", strings.NewReader(`{"query":`+fmt.Sprintf("%q", m)+`,"extensions":`+ext+`}`), auth)
+	if g := r.GQL(t); len(g.Errors) > 0 {
+		t.Fatalf("registering by POST: %s", r.Body)
 	}
 	last := db.LastCommit()
 	for _, h := range []map[string]string{auth, nil} {
-		r = send(t, "GET", srv.URL+"/graphql?extensions="+url.QueryEscape(ext), "", nil, h)
-		if g := r.gql(t); r.status != http.StatusOK || g.code() != "BAD_USER_INPUT" || !strings.Contains(firstMessage(g), "GET requests only allow query") {
-			t.Errorf("replay by GET (token %v): status %d %s", h != nil, r.status, r.body)
+		r = servertest.Send(t, "GET", srv.URL+"/graphql?extensions="+url.QueryEscape(ext), "", nil, h)
+		if g := r.GQL(t); r.Status != http.StatusOK || g.Code() != "BAD_USER_INPUT" || !strings.Contains(g.FirstMessage(), "GET requests only allow query") {
+			t.Errorf("replay by GET (token %v): status %d %s", h != nil, r.Status, r.Body)
 		}
 	}
 	if !db.LastCommit().Equal(last) {
 		t.Error("a mutation ran over GET")
 	}
-	stillServes(t, srv.URL)
+	servertest.StillServes(t, srv.URL)
 }
 
 // TestResolverDeadline: a resolver that outlasts --timeout answers
 // TIMEOUT. A field hook waits for the request's context to end, so the
 // test depends on the deadline firing, not on how long anything takes.
 func TestResolverDeadline(t *testing.T) {
-	srv, _ := newHardServer(t, func(c *serveConfig) {
-		c.limits.Timeout = 20 * time.Millisecond
-		c.fieldHook = func(ctx context.Context, next graphql.Resolver) (any, error) {
+	srv := servertest.New(t, servertest.Config(func(c *httpapi.Config) {
+		c.Limits.Timeout = 20 * time.Millisecond
+		c.FieldHook = func(ctx context.Context, next graphql.Resolver) (any, error) {
 			if graphql.GetFieldContext(ctx).Field.Alias == "slow" {
 				<-ctx.Done()
 				return nil, ctx.Err()
 			}
 			return next(ctx)
 		}
-	}, nil)
-	r := send(t, "POST", srv.URL+"/graphql", "application/json", strings.NewReader(`{"query":"{ slow: alliance(id: \"org/nato\") { name } }"}`), nil)
-	g := r.gql(t)
-	if r.status != http.StatusOK || g.code() != "TIMEOUT" || !strings.Contains(firstMessage(g), "deadline") {
-		t.Fatalf("status %d: %s", r.status, r.body)
+	}))
+	r := servertest.Send(t, "POST", srv.URL+"/graphql", "application/json", strings.NewReader(`{"query":"{ slow: alliance(id: \"org/nato\") { name } }"}`), nil)
+	g := r.GQL(t)
+	if r.Status != http.StatusOK || g.Code() != "TIMEOUT" || !strings.Contains(g.FirstMessage(), "deadline") {
+		t.Fatalf("status %d: %s", r.Status, r.Body)
 	}
-	stillServes(t, srv.URL)
+	servertest.StillServes(t, srv.URL)
 }
 
 // TestWebsocketHostile: a socket from a foreign origin is refused at the
@@ -351,11 +364,11 @@ func TestResolverDeadline(t *testing.T) {
 // object is closed, and a subscription without a token is refused
 // UNAUTHENTICATED. Plain HTTP and a proper socket work right after each.
 func TestWebsocketHostile(t *testing.T) {
-	srv, _ := newHardServer(t, func(c *serveConfig) {
-		c.socket = graph.DefaultSocket()
-		c.socket.InitTimeout = 100 * time.Millisecond
-		c.socket.Origins = []string{"explorer.example.org"}
-	}, nil)
+	srv := servertest.New(t, servertest.Config(func(c *httpapi.Config) {
+		c.Socket = graph.DefaultSocket()
+		c.Socket.InitTimeout = 100 * time.Millisecond
+		c.Socket.Origins = []string{"explorer.example.org"}
+	}))
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	t.Run("foreign origin", func(t *testing.T) {
@@ -365,11 +378,11 @@ func TestWebsocketHostile(t *testing.T) {
 		if err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
 			t.Fatalf("dial from a foreign origin: %v %v", err, resp)
 		}
-		stillServes(t, srv.URL)
-		wsOpen(t, ctx, srv.URL)
+		servertest.StillServes(t, srv.URL)
+		servertest.WSOpen(t, ctx, srv.URL)
 	})
 	t.Run("never inits", func(t *testing.T) {
-		c, err := dialWS(t, ctx, srv.URL, nil)
+		c, err := servertest.DialWS(t, ctx, srv.URL, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -382,16 +395,16 @@ func TestWebsocketHostile(t *testing.T) {
 		if !errors.As(err, &ce) || !strings.Contains(ce.Reason, "initialisation timeout") {
 			t.Errorf("close reason: %v", err)
 		}
-		stillServes(t, srv.URL)
-		wsOpen(t, ctx, srv.URL)
+		servertest.StillServes(t, srv.URL)
+		servertest.WSOpen(t, ctx, srv.URL)
 	})
 	t.Run("init payload not an object", func(t *testing.T) {
-		c, err := dialWS(t, ctx, srv.URL, nil)
+		c, err := servertest.DialWS(t, ctx, srv.URL, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer c.CloseNow()
-		wsSend(t, ctx, c, wsMsg{Type: "connection_init", Payload: json.RawMessage(`1`)})
+		servertest.WSSend(t, ctx, c, servertest.WSMsg{Type: "connection_init", Payload: json.RawMessage(`1`)})
 		// gqlgen gives up on such a socket without closing it; the
 		// deadline only keeps a socket left open from hanging the test.
 		rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
@@ -399,21 +412,21 @@ func TestWebsocketHostile(t *testing.T) {
 		if _, _, err := c.Read(rctx); rctx.Err() != nil {
 			t.Fatalf("the socket is still open: %v", err)
 		}
-		stillServes(t, srv.URL)
-		wsOpen(t, ctx, srv.URL)
+		servertest.StillServes(t, srv.URL)
+		servertest.WSOpen(t, ctx, srv.URL)
 	})
 	t.Run("subscription without a token", func(t *testing.T) {
-		c, err := dialWS(t, ctx, srv.URL, nil)
+		c, err := servertest.DialWS(t, ctx, srv.URL, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer c.CloseNow()
 		wsInit(t, ctx, c, nil)
-		subscribe(t, ctx, c, "1", `subscription { changes { id } }`)
+		servertest.Subscribe(t, ctx, c, "1", `subscription { changes { id } }`)
 		if code, msg := subRefused(t, ctx, c, "1"); code != "UNAUTHENTICATED" || !strings.Contains(msg, "Bearer") {
 			t.Fatalf("got %s %q", code, msg)
 		}
-		stillServes(t, srv.URL)
+		servertest.StillServes(t, srv.URL)
 	})
 }
 
@@ -425,12 +438,12 @@ func TestWebsocketHostile(t *testing.T) {
 func TestValidationErrorCap(t *testing.T) {
 	for _, production := range []bool{false, true} {
 		t.Run(fmt.Sprintf("production=%v", production), func(t *testing.T) {
-			srv, _ := newHardServer(t, func(c *serveConfig) { c.limits.Production = production }, nil)
-			r := send(t, "POST", srv.URL+"/graphql", "application/json", bytes.NewReader(jsonBody(t, map[string]any{
+			srv := servertest.New(t, servertest.Config(func(c *httpapi.Config) { c.Limits.Production = production }))
+			r := servertest.Send(t, "POST", srv.URL+"/graphql", "application/json", bytes.NewReader(servertest.JSONBody(t, map[string]any{
 				"query": "{ " + unknownFields(2000) + " }"})), nil)
-			g := r.gql(t)
-			if r.status != 200 || len(g.Errors) != 21 {
-				t.Fatalf("status %d, %d errors, want 200 and 21: %.300s", r.status, len(g.Errors), r.body)
+			g := r.GQL(t)
+			if r.Status != 200 || len(g.Errors) != 21 {
+				t.Fatalf("status %d, %d errors, want 200 and 21: %.300s", r.Status, len(g.Errors), r.Body)
 			}
 			for i, e := range g.Errors {
 				if e.Extensions["code"] != "BAD_USER_INPUT" {
@@ -443,16 +456,16 @@ func TestValidationErrorCap(t *testing.T) {
 			if last := g.Errors[20].Message; !strings.Contains(last, "too many validation errors") {
 				t.Errorf("last error %q", last)
 			}
-			stillServes(t, srv.URL)
+			servertest.StillServes(t, srv.URL)
 		})
 	}
 	t.Run("long conflict message", func(t *testing.T) {
-		srv, _ := newHardServer(t, nil, nil)
+		srv := servertest.New(t)
 		q := `{ alliance(id: "org/nato") { ` + strings.Repeat("members(first: 1) { totalCount } ", 300) + `} alliance(id: "org/nato") { members(first: 2) { totalCount } } }`
-		r := send(t, "POST", srv.URL+"/graphql", "application/json", bytes.NewReader(jsonBody(t, map[string]any{"query": q})), nil)
-		g := r.gql(t)
-		if r.status != 200 || len(g.Errors) == 0 || len(g.Errors) > 21 {
-			t.Fatalf("status %d, %d errors: %.300s", r.status, len(g.Errors), r.body)
+		r := servertest.Send(t, "POST", srv.URL+"/graphql", "application/json", bytes.NewReader(servertest.JSONBody(t, map[string]any{"query": q})), nil)
+		g := r.GQL(t)
+		if r.Status != 200 || len(g.Errors) == 0 || len(g.Errors) > 21 {
+			t.Fatalf("status %d, %d errors: %.300s", r.Status, len(g.Errors), r.Body)
 		}
 		for _, e := range g.Errors {
 			if len(e.Message) > 1100 {

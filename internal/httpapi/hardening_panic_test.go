@@ -1,4 +1,4 @@
-package main
+package httpapi_test
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/alliancegraph/alliancegraph/internal/httpapi"
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 )
 
 // TestResolverPanic: a resolver that panics answers INTERNAL with only
@@ -14,38 +16,38 @@ import (
 // the log under that ID; the other fields of the response still resolve
 // and the server keeps serving.
 func TestResolverPanic(t *testing.T) {
-	var log syncBuffer
-	srv, _ := newHardServer(t, func(c *serveConfig) {
-		c.fieldHook = func(ctx context.Context, next graphql.Resolver) (any, error) {
+	var log servertest.SyncBuffer
+	srv := servertest.New(t, servertest.Config(func(c *httpapi.Config) {
+		c.FieldHook = func(ctx context.Context, next graphql.Resolver) (any, error) {
 			if graphql.GetFieldContext(ctx).Field.Alias == "boom" {
 				panic("kaboom: secret detail from deep inside")
 			}
 			return next(ctx)
 		}
-	}, &log)
+	}), servertest.LogTo(&log))
 	for _, name := range []string{"query", "mutation"} {
 		t.Run(name, func(t *testing.T) {
 			q := `{ boom: alliance(id: "org/nato") { name } fin: country(id: "country/FIN") { name } }`
 			h := map[string]string{}
 			if name == "mutation" {
 				q = `mutation { boom: upsertEntity(input: {id: "place/p", kind: PLACE, name: "P"}) { changed } }`
-				h["Authorization"] = "Bearer " + aliceToken
+				h["Authorization"] = "Bearer " + servertest.AliceToken
 			}
-			r := send(t, "POST", srv.URL+"/graphql", "application/json", strings.NewReader(string(jsonBody(t, map[string]any{"query": q}))), h)
-			g := r.gql(t)
-			if r.status != http.StatusOK || len(g.Errors) != 1 || g.code() != "INTERNAL" || firstMessage(g) != "internal error" {
-				t.Fatalf("status %d: %s", r.status, r.body)
+			r := servertest.Send(t, "POST", srv.URL+"/graphql", "application/json", strings.NewReader(string(servertest.JSONBody(t, map[string]any{"query": q}))), h)
+			g := r.GQL(t)
+			if r.Status != http.StatusOK || len(g.Errors) != 1 || g.Code() != "INTERNAL" || g.FirstMessage() != "internal error" {
+				t.Fatalf("status %d: %s", r.Status, r.Body)
 			}
 			id, _ := g.Errors[0].Extensions["requestId"].(string)
-			if id == "" || id != r.header.Get("X-Request-Id") {
-				t.Errorf("requestId %q, X-Request-Id %q", id, r.header.Get("X-Request-Id"))
+			if id == "" || id != r.Header.Get("X-Request-Id") {
+				t.Errorf("requestId %q, X-Request-Id %q", id, r.Header.Get("X-Request-Id"))
 			}
 			if len(g.Errors[0].Extensions) != 2 {
 				t.Errorf("extensions carry more than code and requestId: %v", g.Errors[0].Extensions)
 			}
 			for _, leak := range []string{"kaboom", "secret", "goroutine", ".go:"} {
-				if strings.Contains(string(r.body), leak) {
-					t.Errorf("response leaks %q: %s", leak, r.body)
+				if strings.Contains(string(r.Body), leak) {
+					t.Errorf("response leaks %q: %s", leak, r.Body)
 				}
 			}
 			if name == "query" && !strings.Contains(string(g.Data), `"fin":{"name":"Finland"}`) {
@@ -61,7 +63,7 @@ func TestResolverPanic(t *testing.T) {
 			if !strings.Contains(line, "kaboom: secret detail") || !strings.Contains(line, "goroutine ") || !strings.Contains(line, "runtime/debug.Stack") {
 				t.Errorf("log has no panic line with value and stack for %s:\n%.2000s", id, logged)
 			}
-			stillServes(t, srv.URL)
+			servertest.StillServes(t, srv.URL)
 		})
 	}
 }

@@ -1,8 +1,7 @@
-package main
+package httpapi_test
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -12,43 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alliancegraph/alliancegraph/auth"
+	"github.com/alliancegraph/alliancegraph/internal/httpapi"
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 )
-
-// serveWith runs serve (the real listener, http.Server and its timeouts)
-// on an in-memory store with alice's and bob's tokens, after edit adjusts
-// the config, and returns the listener's host:port.
-func serveWith(t *testing.T, edit func(*serveConfig)) string {
-	t.Helper()
-	c := testConfig()
-	c.addr, c.inMemory = "127.0.0.1:0", true
-	var err error
-	if c.policy.Tokens, err = auth.ParseList("alice:" + aliceToken + ",bob:" + bobToken); err != nil {
-		t.Fatal(err)
-	}
-	if edit != nil {
-		edit(c)
-	}
-	ready := make(chan string, 1)
-	c.ready = func(addr string) { ready <- addr }
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- serve(ctx, c, io.Discard) }()
-	select {
-	case addr := <-ready:
-		t.Cleanup(func() {
-			cancel()
-			if err := <-done; err != nil {
-				t.Errorf("serve: %v", err)
-			}
-		})
-		return addr
-	case err := <-done:
-		cancel()
-		t.Fatalf("serve exited early: %v", err)
-	}
-	return ""
-}
 
 // rawGet sends one "Connection: close" GET on a new connection and
 // returns the answer, its body read to the end. Unlike http.Get it keeps
@@ -90,7 +55,7 @@ func getOn(t *testing.T, c net.Conn, br *bufio.Reader, path, connection string) 
 // server's read timeout, as any other request is. The server used to lift
 // its deadlines on the header alone and hold such a connection forever.
 func TestUpgradeHeaderKeepsTimeouts(t *testing.T) {
-	addr := serveWith(t, func(c *serveConfig) { c.readTimeout = 300 * time.Millisecond })
+	addr := servertest.New(t, servertest.Config(func(c *httpapi.Config) { c.ReadTimeout = 300 * time.Millisecond })).Addr
 	for _, tc := range []struct{ name, head string }{
 		{"POST", "POST /graphql HTTP/1.1\r\nHost: test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"},
 		{"GET without a key", "GET /graphql HTTP/1.1\r\nHost: test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nContent-Length: 100\r\n\r\n"},
@@ -123,7 +88,7 @@ func TestUpgradeHeaderKeepsTimeouts(t *testing.T) {
 // without reading it a request; the three keep working, and once one
 // closes, /healthz answers a new client.
 func TestMaxConns(t *testing.T) {
-	addr := serveWith(t, func(c *serveConfig) { c.maxConns = 3 })
+	addr := servertest.New(t, servertest.Config(func(c *httpapi.Config) { c.MaxConns = 3 })).Addr
 	type held struct {
 		c  net.Conn
 		br *bufio.Reader
@@ -143,9 +108,9 @@ func TestMaxConns(t *testing.T) {
 	}
 	for i := range 20 {
 		resp, body := rawGet(t, addr, "/healthz")
-		var g gqlResponse
-		if resp.StatusCode != http.StatusServiceUnavailable || json.Unmarshal(body, &g) != nil || g.code() != "LIMIT_EXCEEDED" ||
-			!strings.Contains(firstMessage(g), "3 connections") {
+		var g servertest.Response
+		if resp.StatusCode != http.StatusServiceUnavailable || json.Unmarshal(body, &g) != nil || g.Code() != "LIMIT_EXCEEDED" ||
+			!strings.Contains(g.FirstMessage(), "3 connections") {
 			t.Fatalf("connection %d over the cap: %d %s", i+4, resp.StatusCode, body)
 		}
 	}
@@ -164,26 +129,8 @@ func TestMaxConns(t *testing.T) {
 		}
 	}
 	open[0].c.Close()
-	waitFor(t, func() bool {
+	servertest.WaitFor(t, func() bool {
 		resp, body := rawGet(t, addr, "/healthz")
 		return resp.StatusCode == http.StatusOK && string(body) == "ok\n"
 	})
-}
-
-// TestDefaultMaxConns: the default --max-conns leaves half the open-file
-// limit to the store and everything else (512 connections at 1,024
-// files) and stays at 4,096 on large limits; the process's own default
-// fits its limit.
-func TestDefaultMaxConns(t *testing.T) {
-	for _, tc := range []struct {
-		limit uint64
-		want  int
-	}{{0, 1024}, {1, 1}, {1024, 512}, {20000, 4096}, {65536, 4096}, {^uint64(0), 4096}} {
-		if got := defaultMaxConns(tc.limit); got != tc.want {
-			t.Errorf("open-file limit %d: default %d, want %d", tc.limit, got, tc.want)
-		}
-	}
-	if lim := openFileLimit(); lim > 1 && uint64(defaultMaxConns(lim)) > lim/2 {
-		t.Errorf("open-file limit %d: default %d", lim, defaultMaxConns(lim))
-	}
 }

@@ -1,4 +1,4 @@
-package main
+package httpapi_test
 
 import (
 	"bytes"
@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -17,6 +15,8 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/internal/httpapi"
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -26,30 +26,16 @@ import (
 var syntheticShape = dataset.SyntheticShape{Alliances: 20, Countries: 100, People: 2000, Offices: 80, Events: 100, Documents: 5,
 	MembershipsPerCountry: 5, TermsPerOffice: 5, ParticipantsPerEvent: 20, Knows: 13000}
 
-// syntheticServer serves the synthetic graph from a store on disk, after
-// edit adjusts the config.
-func syntheticServer(t *testing.T, edit func(*serveConfig)) *httptest.Server {
-	t.Helper()
+// loadSynthetic loads the synthetic graph of syntheticShape into db with
+// the fast import.
+func loadSynthetic(db *store.DB) error {
 	var graph bytes.Buffer
 	if err := dataset.WriteSynthetic(&graph, syntheticShape, 1); err != nil {
-		t.Fatal(err)
-	}
-	db, err := store.Open(t.TempDir(), store.DefaultOptions().WithSyncWrites(false))
-	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	in := dataset.JSONLInput("synthetic.jsonl", func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(graph.Bytes())), nil })
-	if _, err := dataset.Import(db, []dataset.Input{in}, dataset.ImportOptions{Load: true}); err != nil {
-		t.Fatal(err)
-	}
-	c := testConfig()
-	edit(c)
-	srv := httptest.NewServer(newMux(db, c, slog.New(slog.DiscardHandler)))
-	t.Cleanup(func() {
-		srv.Close()
-		db.Close()
-	})
-	return srv
+	_, err := dataset.Import(db, []dataset.Input{in}, dataset.ImportOptions{Load: true})
+	return err
 }
 
 // expiresAfter is a field's context whose deadline passes once Err has
@@ -93,10 +79,10 @@ func deadlineHook(ctx context.Context, next graphql.Resolver) (any, error) {
 // the deadline has passed before they start, and when it passes while
 // they read.
 func TestDeadlinesReachTheStore(t *testing.T) {
-	srv := syntheticServer(t, func(c *serveConfig) {
-		c.limits.Timeout = time.Second
-		c.fieldHook = deadlineHook
-	})
+	srv := servertest.New(t, servertest.OnDisk(), servertest.Load(loadSynthetic), servertest.Config(func(c *httpapi.Config) {
+		c.Limits.Timeout = time.Second
+		c.FieldHook = deadlineHook
+	}))
 	fields := map[string]string{
 		"facts totalCount":    `{ facts(predicate: KNOWS, first: 1) { %s: totalCount } }`,
 		"entities totalCount": `{ %s: entities(kind: PERSON, first: 1) { totalCount } }`,
@@ -110,7 +96,7 @@ func TestDeadlinesReachTheStore(t *testing.T) {
 	partWay := map[string]bool{"facts totalCount": true, "entities totalCount": true, "accessions": true, "path": true, "neighborhood": true}
 	for name, q := range fields {
 		// Without a deadline, each answers with data.
-		if g := gql(t, srv.URL, "", fmt.Sprintf(q, "plain"), nil); len(g.Errors) > 0 || len(g.Data) < 10 {
+		if g := servertest.GQL(t, srv.URL, "", fmt.Sprintf(q, "plain"), nil); len(g.Errors) > 0 || len(g.Data) < 10 {
 			t.Fatalf("%s without a deadline: %s %+v", name, g.Data, g.Errors)
 		}
 		for _, when := range []string{"late", "cut"} {
@@ -119,8 +105,8 @@ func TestDeadlinesReachTheStore(t *testing.T) {
 			}
 			t.Run(name+" "+when, func(t *testing.T) {
 				t.Parallel()
-				g := gql(t, srv.URL, "", fmt.Sprintf(q, when), nil)
-				if g.code() != "TIMEOUT" || len(g.Errors) != 1 {
+				g := servertest.GQL(t, srv.URL, "", fmt.Sprintf(q, when), nil)
+				if g.Code() != "TIMEOUT" || len(g.Errors) != 1 {
 					t.Errorf("got %s %+v, want one TIMEOUT error", g.Data, g.Errors)
 				}
 			})
@@ -134,7 +120,7 @@ func TestDeadlinesReachTheStore(t *testing.T) {
 		fmt.Fprintf(&b, "k%d: facts(predicate: KNOWS, first: 1) { cut: totalCount } ", i)
 	}
 	b.WriteString("}")
-	g := gql(t, srv.URL, "", b.String(), nil)
+	g := servertest.GQL(t, srv.URL, "", b.String(), nil)
 	if len(g.Errors) != 7 {
 		t.Errorf("7 counts: %d errors, want 7 TIMEOUT: %s", len(g.Errors), g.Data)
 	}
@@ -150,40 +136,40 @@ func TestDeadlinesReachTheStore(t *testing.T) {
 // as the socket stayed open), while a subscription on the same socket
 // lives past it and still delivers.
 func TestWebsocketQueryDeadline(t *testing.T) {
-	srv, _ := newWriteServer(t, func(c *serveConfig) {
-		c.limits.Timeout = 50 * time.Millisecond
-		c.fieldHook = deadlineHook
-	})
+	srv := servertest.New(t, servertest.OnDisk(), servertest.Config(func(c *httpapi.Config) {
+		c.Limits.Timeout = 50 * time.Millisecond
+		c.FieldHook = deadlineHook
+	}))
 	ctx, cancel := context.WithTimeout(context.Background(), answerBound)
 	defer cancel()
-	c, err := dialWS(t, ctx, srv.URL, http.Header{"Authorization": {"Bearer " + aliceToken}})
+	c, err := servertest.DialWS(t, ctx, srv.URL, http.Header{"Authorization": {"Bearer " + servertest.AliceToken}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.CloseNow()
-	wsSend(t, ctx, c, wsMsg{Type: "connection_init"})
-	if m := wsNext(t, ctx, c); m.Type != "connection_ack" {
+	servertest.WSSend(t, ctx, c, servertest.WSMsg{Type: "connection_init"})
+	if m := servertest.WSNext(t, ctx, c); m.Type != "connection_ack" {
 		t.Fatalf("want connection_ack, got %+v", m)
 	}
-	subscribe(t, ctx, c, "sub", `subscription { changes { id } }`)
-	subscribe(t, ctx, c, "q", `{ slow: alliance(id: "org/nato") { name } }`)
-	m := wsNext(t, ctx, c)
+	servertest.Subscribe(t, ctx, c, "sub", `subscription { changes { id } }`)
+	servertest.Subscribe(t, ctx, c, "q", `{ slow: alliance(id: "org/nato") { name } }`)
+	m := servertest.WSNext(t, ctx, c)
 	if m.ID != "q" || m.Type != "next" {
 		t.Fatalf("got %+v, want the query's answer", m)
 	}
-	var g gqlResponse
-	if err := json.Unmarshal(m.Payload, &g); err != nil || g.code() != "TIMEOUT" {
+	var g servertest.Response
+	if err := json.Unmarshal(m.Payload, &g); err != nil || g.Code() != "TIMEOUT" {
 		t.Fatalf("query over the socket: %s (%v), want TIMEOUT", m.Payload, err)
 	}
-	if m := wsNext(t, ctx, c); m.ID != "q" || m.Type != "complete" {
+	if m := servertest.WSNext(t, ctx, c); m.ID != "q" || m.Type != "complete" {
 		t.Fatalf("got %+v, want the query's complete", m)
 	}
 	// A mutation over the socket gets the same deadline.
-	subscribe(t, ctx, c, "m", `mutation { slow: upsertEntity(input: {id: "place/x", kind: PLACE, name: "X"}) { changed } }`)
+	servertest.Subscribe(t, ctx, c, "m", `mutation { slow: upsertEntity(input: {id: "place/x", kind: PLACE, name: "X"}) { changed } }`)
 	for {
-		m := wsNext(t, ctx, c)
+		m := servertest.WSNext(t, ctx, c)
 		if m.ID == "m" && m.Type == "next" {
-			if err := json.Unmarshal(m.Payload, &g); err != nil || g.code() != "TIMEOUT" {
+			if err := json.Unmarshal(m.Payload, &g); err != nil || g.Code() != "TIMEOUT" {
 				t.Fatalf("mutation over the socket: %s (%v), want TIMEOUT", m.Payload, err)
 			}
 			break
@@ -193,9 +179,9 @@ func TestWebsocketQueryDeadline(t *testing.T) {
 		}
 	}
 	// The subscription outlived both deadlines.
-	ok(t, gql(t, srv.URL, aliceToken, `mutation { upsertEntity(input: {id: "place/y", kind: PLACE, name: "Y"}) { changed } }`, nil), nil)
+	servertest.OK(t, servertest.GQL(t, srv.URL, servertest.AliceToken, `mutation { upsertEntity(input: {id: "place/y", kind: PLACE, name: "Y"}) { changed } }`, nil), nil)
 	for {
-		m := wsNext(t, ctx, c)
+		m := servertest.WSNext(t, ctx, c)
 		if m.ID == "sub" && m.Type == "next" && strings.Contains(string(m.Payload), "place/y") {
 			break
 		}
