@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -7,8 +7,6 @@ import (
 	"errors"
 	"flag"
 	"io"
-	"log/slog"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -17,44 +15,9 @@ import (
 	"time"
 
 	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 	"github.com/alliancegraph/alliancegraph/store"
 )
-
-// startServe runs serve on dir with a real listener on 127.0.0.1:0 and
-// returns its base URL and a stop function that waits for a clean exit.
-func startServe(t *testing.T, dir string) (string, func()) {
-	t.Helper()
-	return startServeWith(t, dir, io.Discard, nil)
-}
-
-// startServeWith is startServe with the server's log going to logOut
-// (read it only after stop) and edit, if not nil, adjusting the config.
-func startServeWith(t *testing.T, dir string, logOut io.Writer, edit func(*serveConfig)) (string, func()) {
-	t.Helper()
-	c := testConfig()
-	c.addr, c.dataDir = "127.0.0.1:0", dir
-	if edit != nil {
-		edit(c)
-	}
-	ready := make(chan string, 1)
-	c.ready = func(addr string) { ready <- addr }
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- serve(ctx, c, logOut) }()
-	select {
-	case addr := <-ready:
-		return "http://" + addr, func() {
-			cancel()
-			if err := <-done; err != nil {
-				t.Errorf("serve: %v", err)
-			}
-		}
-	case err := <-done:
-		cancel()
-		t.Fatalf("serve exited early: %v", err)
-	}
-	return "", nil
-}
 
 func dump(t *testing.T, dir string) []byte {
 	t.Helper()
@@ -77,11 +40,11 @@ func dump(t *testing.T, dir string) []byte {
 // on the same directory commits nothing, and the dump and checker agree.
 func TestRestartChangesNothing(t *testing.T) {
 	dir := t.TempDir()
-	url, stop := startServe(t, dir)
-	if r := query(t, url, `{ alliance(id: "org/nato") { memberCount(asOf: "2024-10-01") } }`); string(r.Data) != `{"alliance":{"memberCount":32}}` {
+	srv := servertest.New(t, servertest.Command(Run), servertest.Dir(dir))
+	if r := servertest.Query(t, srv.URL, `{ alliance(id: "org/nato") { memberCount(asOf: "2024-10-01") } }`); string(r.Data) != `{"alliance":{"memberCount":32}}` {
 		t.Fatalf("first start: %s %+v", r.Data, r.Errors)
 	}
-	stop()
+	srv.Stop(t)
 	first := dump(t, dir)
 	db, err := store.Open(dir, store.DefaultOptions())
 	if err != nil {
@@ -90,11 +53,11 @@ func TestRestartChangesNothing(t *testing.T) {
 	last := db.LastCommit()
 	db.Close()
 
-	url, stop = startServe(t, dir)
-	if r := query(t, url, `{ alliance(id: "org/nato") { memberCount(asOf: "2024-10-01") } }`); string(r.Data) != `{"alliance":{"memberCount":32}}` {
+	srv = servertest.New(t, servertest.Command(Run), servertest.Dir(dir))
+	if r := servertest.Query(t, srv.URL, `{ alliance(id: "org/nato") { memberCount(asOf: "2024-10-01") } }`); string(r.Data) != `{"alliance":{"memberCount":32}}` {
 		t.Fatalf("restart: %s %+v", r.Data, r.Errors)
 	}
-	stop()
+	srv.Stop(t)
 	if second := dump(t, dir); !bytes.Equal(first, second) {
 		t.Error("dump changed across a restart")
 	}
@@ -143,9 +106,9 @@ func TestKnownAtThroughHTTP(t *testing.T) {
 	        nato: alliance(id: "org/nato", knownAt: "` + before.Format(time.RFC3339Nano) + `") { memberCount(asOf: "2024-03-07") } }`
 	want := `{"now":{"validFrom":"2024-03-08"},"then":{"validFrom":"2024-03-07"},"nato":{"memberCount":32}}`
 	check := func(db *store.DB) {
-		srv := httptest.NewServer(newMux(db, testConfig(), slog.New(slog.DiscardHandler)))
-		defer srv.Close()
-		if r := query(t, srv.URL, q); string(r.Data) != want {
+		srv := servertest.New(t, servertest.DB(db))
+		defer srv.Stop(t)
+		if r := servertest.Query(t, srv.URL, q); string(r.Data) != want {
 			t.Errorf("got %s %+v\nwant %s", r.Data, r.Errors, want)
 		}
 	}
@@ -160,10 +123,10 @@ func TestKnownAtThroughHTTP(t *testing.T) {
 // error at once instead of hanging.
 func TestSecondOpenFails(t *testing.T) {
 	dir := t.TempDir()
-	_, stop := startServe(t, dir)
-	defer stop()
+	srv := servertest.New(t, servertest.Command(Run), servertest.Dir(dir))
+	defer srv.Stop(t)
 	errc := make(chan error, 1)
-	go func() { errc <- run(context.Background(), []string{"check", "--data", dir}, io.Discard, io.Discard) }()
+	go func() { errc <- Run(context.Background(), []string{"check", "--data", dir}, io.Discard, io.Discard) }()
 	select {
 	case err := <-errc:
 		if !errors.Is(err, store.ErrLocked) {
@@ -188,7 +151,7 @@ func TestReadingCommandsNeedAStore(t *testing.T) {
 		{"backup", "--data", missing, "-o", out},
 	} {
 		t.Run(args[0], func(t *testing.T) {
-			err := run(context.Background(), args, io.Discard, io.Discard)
+			err := Run(context.Background(), args, io.Discard, io.Discard)
 			if !errors.Is(err, store.ErrNoStore) {
 				t.Fatalf("%s on a missing directory: %v, want ErrNoStore", args[0], err)
 			}
@@ -207,14 +170,14 @@ func TestReadingCommandsNeedAStore(t *testing.T) {
 // the name the user gave, not the temporary file's.
 func TestOutputErrorsNameTheFile(t *testing.T) {
 	dir := t.TempDir()
-	_, stop := startServe(t, dir)
-	stop()
+	srv := servertest.New(t, servertest.Command(Run), servertest.Dir(dir))
+	srv.Stop(t)
 	out := filepath.Join(t.TempDir(), "missing", "x.out")
 	for _, args := range [][]string{
 		{"export", "--data", dir, "--format", "jsonl", "-o", out},
 		{"backup", "--data", dir, "-o", out},
 	} {
-		err := run(t.Context(), args, io.Discard, io.Discard)
+		err := Run(t.Context(), args, io.Discard, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), "cannot write "+out+": ") || strings.Contains(err.Error(), ".partial") || strings.Contains(err.Error(), ".x.out.") {
 			t.Errorf("%s to a missing directory: %v", args[0], err)
 		}
@@ -223,8 +186,8 @@ func TestOutputErrorsNameTheFile(t *testing.T) {
 
 func TestCLI(t *testing.T) {
 	dir := t.TempDir()
-	_, stop := startServe(t, dir)
-	stop()
+	srv := servertest.New(t, servertest.Command(Run), servertest.Dir(dir))
+	srv.Stop(t)
 	for _, tc := range []struct {
 		args    []string
 		wantErr bool
@@ -246,7 +209,7 @@ func TestCLI(t *testing.T) {
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			var out bytes.Buffer
-			err := run(context.Background(), tc.args, &out, io.Discard)
+			err := Run(context.Background(), tc.args, &out, io.Discard)
 			if (err != nil && !errors.Is(err, flagErrHelp)) != tc.wantErr {
 				t.Fatalf("err %v, want error %v", err, tc.wantErr)
 			}
@@ -353,8 +316,8 @@ func TestServeRefusesBadNumbers(t *testing.T) {
 			// deadline.
 			ctx, cancel := context.WithCancel(t.Context())
 			cancel()
-			err := run(ctx, []string{"serve", "--data", dir, "--addr", "127.0.0.1:0", tc.flag, tc.value}, &out, &errOut)
-			if !errors.Is(err, errUsage) || !strings.Contains(errOut.String(), tc.want) {
+			err := Run(ctx, []string{"serve", "--data", dir, "--addr", "127.0.0.1:0", tc.flag, tc.value}, &out, &errOut)
+			if !errors.Is(err, ErrUsage) || !strings.Contains(errOut.String(), tc.want) {
 				t.Errorf("serve %s %s: %v, %q; want usage error %q", tc.flag, tc.value, err, errOut.String(), tc.want)
 			}
 			if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
@@ -368,8 +331,8 @@ func TestServeRefusesBadNumbers(t *testing.T) {
 // last log line says the server stopped, after the store closed.
 func TestStopLogsAFinalLine(t *testing.T) {
 	var logs bytes.Buffer
-	_, stop := startServeWith(t, t.TempDir(), &logs, func(c *serveConfig) { c.logJSON = true })
-	stop()
+	srv := servertest.New(t, servertest.Command(Run), servertest.JSONLog(), servertest.LogTo(&logs))
+	srv.Stop(t)
 	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
 	var last struct{ Msg string }
 	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &last); err != nil || last.Msg != "stopped" {

@@ -1,7 +1,6 @@
-package main
+package cli
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -9,101 +8,16 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
-	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 	"github.com/alliancegraph/alliancegraph/store"
 )
-
-// buildServer compiles the alliancegraph binary into a temporary
-// directory (with -race when the tests run with it, which reuses their
-// build cache and catches races in the server too).
-func buildServer(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "alliancegraph")
-	args := []string{"build", "-o", bin}
-	if raceEnabled {
-		args = append(args, "-race")
-	}
-	out, err := exec.Command("go", append(args, ".")...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
-// serverProc is a server running as its own process.
-type serverProc struct {
-	cmd  *exec.Cmd
-	url  string // empty until it serves
-	log  *syncBuffer
-	done chan struct{} // closed when the log pipe ends
-}
-
-var servingURL = regexp.MustCompile(`msg=serving url=(http://127\.0\.0\.1:[0-9]+)/`)
-
-// startProc starts `alliancegraph serve` on dir, listening on a free
-// loopback port, with alice's token. With wait, it returns once the server
-// logs its address.
-func startProc(t *testing.T, bin, dir string, wait bool, extra ...string) *serverProc {
-	t.Helper()
-	args := append([]string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--gc-interval", "100ms"}, extra...)
-	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), "ALLIANCEGRAPH_TOKENS=alice:"+aliceToken, "GORACE=halt_on_error=1")
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	p := &serverProc{cmd: cmd, log: &syncBuffer{}, done: make(chan struct{})}
-	ready := make(chan string, 1)
-	go func() {
-		defer close(p.done)
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			p.log.Write(append(sc.Bytes(), '\n'))
-			if m := servingURL.FindSubmatch(sc.Bytes()); m != nil {
-				ready <- string(m[1])
-			}
-		}
-	}()
-	if !wait {
-		return p
-	}
-	select {
-	case p.url = <-ready:
-		return p
-	case <-p.done:
-		cmd.Wait()
-		t.Fatalf("server exited before serving: %v\n%s", cmd.ProcessState, p.log.String())
-	case <-time.After(30 * time.Second):
-		p.kill(t)
-		t.Fatalf("server did not start:\n%s", p.log.String())
-	}
-	return nil
-}
-
-// kill sends SIGKILL and reaps the process.
-func (p *serverProc) kill(t *testing.T) {
-	t.Helper()
-	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	<-p.done
-	p.cmd.Wait()
-	if bytes.Contains([]byte(p.log.String()), []byte("DATA RACE")) {
-		t.Fatalf("the server reported a data race:\n%s", p.log.String())
-	}
-}
 
 // crashWrite is one mutation and the record it must leave when applied.
 type crashWrite struct {
@@ -138,7 +52,7 @@ func (l *crashLedger) record(w crashWrite, acked bool) {
 // is there exactly as sent, and a write whose answer never came is either
 // there whole or not at all. Then the server starts again.
 func TestCrashRecovery(t *testing.T) {
-	bin := buildServer(t)
+	bin := servertest.Build(t)
 	dir := filepath.Join(t.TempDir(), "data")
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
@@ -148,24 +62,24 @@ func TestCrashRecovery(t *testing.T) {
 	for cycle := 0; writeKills < 20; cycle++ {
 		if cycle%10 == 0 {
 			// Kill during start-up: opening the store, loading the dataset.
-			p := startProc(t, bin, dir, false)
+			p := servertest.New(t, servertest.Binary(bin), servertest.Dir(dir), servertest.Args("--gc-interval", "100ms"), servertest.NoWait())
 			time.Sleep(time.Duration(rng.IntN(150)) * time.Millisecond)
-			p.kill(t)
+			p.Kill(t)
 		} else {
-			p := startProc(t, bin, dir, true)
+			p := servertest.New(t, servertest.Binary(bin), servertest.Dir(dir), servertest.Args("--gc-interval", "100ms"))
 			if cycle > 1 {
-				checkOneOverHTTP(t, p.url, ledger)
+				checkOneOverHTTP(t, p.URL, ledger)
 			}
 			var wg sync.WaitGroup
 			for w := range 4 {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					crashWriter(p.url, fmt.Sprintf("c%dw%d", cycle, w), ledger)
+					crashWriter(p.URL, fmt.Sprintf("c%dw%d", cycle, w), ledger)
 				}()
 			}
 			time.Sleep(time.Duration(20+rng.IntN(250)) * time.Millisecond)
-			p.kill(t)
+			p.Kill(t)
 			wg.Wait()
 			writeKills++
 		}
@@ -223,7 +137,7 @@ func crashSend(c *http.Client, url, q string, in map[string]any, w crashWrite, l
 	body, _ := json.Marshal(map[string]any{"query": q, "variables": map[string]any{"in": in}})
 	req, _ := http.NewRequestWithContext(context.Background(), "POST", url+"/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+aliceToken)
+	req.Header.Set("Authorization", "Bearer "+servertest.AliceToken)
 	resp, err := c.Do(req)
 	if err != nil {
 		l.record(w, false)
@@ -231,7 +145,7 @@ func crashSend(c *http.Client, url, q string, in map[string]any, w crashWrite, l
 	}
 	b, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	var r gqlResponse
+	var r servertest.Response
 	if err != nil || resp.StatusCode != http.StatusOK || json.Unmarshal(b, &r) != nil || len(r.Errors) > 0 || len(r.Data) == 0 {
 		l.record(w, false)
 		return false
@@ -331,7 +245,7 @@ func checkOneOverHTTP(t *testing.T, url string, l *crashLedger) {
 		return
 	}
 	var d struct{ Fact struct{ ID string } }
-	ok(t, gql(t, url, "", `query($id: ID!) { fact(id: $id) { id } }`, map[string]any{"id": id}), &d)
+	servertest.OK(t, servertest.GQL(t, url, "", `query($id: ID!) { fact(id: $id) { id } }`, map[string]any{"id": id}), &d)
 	if d.Fact.ID != id {
 		t.Errorf("restarted server lacks acknowledged %s", id)
 	}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/alliancegraph/alliancegraph/export"
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -43,21 +44,21 @@ func jsonlExport(t *testing.T, dir string) []byte {
 func TestBackupRestoreCLI(t *testing.T) {
 	dir := t.TempDir()
 	src := filepath.Join(dir, "src")
-	_, stop := startServe(t, src)
-	stop()
+	srv := servertest.New(t, servertest.Command(Run), servertest.Dir(src))
+	srv.Stop(t)
 	file := filepath.Join(dir, "nato.agb")
 	ctx := context.Background()
-	if err := run(ctx, []string{"backup", "--data", src, "-o", file}, io.Discard, io.Discard); err != nil {
+	if err := Run(ctx, []string{"backup", "--data", src, "-o", file}, io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	dst := filepath.Join(dir, "dst")
-	if err := run(ctx, []string{"restore", "--data", dst, file}, io.Discard, io.Discard); err != nil {
+	if err := Run(ctx, []string{"restore", "--data", dst, file}, io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	if a, b := jsonlExport(t, src), jsonlExport(t, dst); !bytes.Equal(a, b) {
 		t.Error("the restored store's export differs")
 	}
-	if err := run(ctx, []string{"check", "--data", dst}, io.Discard, io.Discard); err != nil {
+	if err := Run(ctx, []string{"check", "--data", dst}, io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	whole, err := os.ReadFile(file)
@@ -69,7 +70,7 @@ func TestBackupRestoreCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	target := filepath.Join(dir, "never")
-	if err := run(ctx, []string{"restore", "--data", target, short}, io.Discard, io.Discard); !errors.Is(err, store.ErrBadBackup) {
+	if err := Run(ctx, []string{"restore", "--data", target, short}, io.Discard, io.Discard); !errors.Is(err, store.ErrBadBackup) {
 		t.Fatalf("truncated restore: %v", err)
 	}
 	if _, err := os.Stat(target); !errors.Is(err, os.ErrNotExist) {

@@ -1,27 +1,18 @@
-package main
+package cli
 
 import (
 	"bytes"
 	"context"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/alliancegraph/alliancegraph/auth"
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 	"github.com/alliancegraph/alliancegraph/store"
 )
-
-// withAlice lets alice write to a server startServeWith starts.
-func withAlice(t *testing.T) func(*serveConfig) {
-	t.Helper()
-	tokens, err := auth.ParseList("alice:" + aliceToken)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return func(c *serveConfig) { c.policy.Tokens = tokens }
-}
 
 // lastCommit returns the transaction time of the newest commit in dir.
 func lastCommit(t *testing.T, dir string) time.Time {
@@ -38,13 +29,13 @@ func lastCommit(t *testing.T, dir string) time.Time {
 // alice: each changes something the curated dataset also holds.
 func userWrites(t *testing.T, url string) {
 	t.Helper()
-	body, err := os.ReadFile("dataset/testdata/wikidata_memberships.json")
+	body, err := os.ReadFile(filepath.Join(servertest.Root(t), "dataset", "testdata", "wikidata_memberships.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	// First, while Sweden's membership is as the dataset has it: the
 	// import cites Wikidata on it and adds Wikidata QIDs to the states.
-	if status, out := postImport(t, url, aliceToken, "application/sparql-results+json", body); status != 200 {
+	if status, out := servertest.PostImport(t, url, servertest.AliceToken, "application/sparql-results+json", "", body); status != 200 {
 		t.Fatalf("POST /import: %d %v", status, out)
 	}
 	for _, m := range []string{
@@ -61,7 +52,7 @@ func userWrites(t *testing.T, url string) {
 		`mutation { addCitation(input: {factId: "fact/fra-member-of-nato", citation: {source: "doc/thenational-nato-members-2023"}}) { fact { id } } }`,
 		`mutation { ingestDocument(input: {text: "Norge and Finland met in Brussels.", title: "A meeting"}) { document { id } } }`,
 	} {
-		ok(t, gql(t, url, aliceToken, m, nil), nil)
+		servertest.OK(t, servertest.GQL(t, url, servertest.AliceToken, m, nil), nil)
 	}
 }
 
@@ -73,14 +64,14 @@ func userWrites(t *testing.T, url string) {
 // open-ended Swedish membership).
 func TestRestartKeepsEveryWrite(t *testing.T) {
 	dir := t.TempDir()
-	url, stop := startServeWith(t, dir, io.Discard, withAlice(t))
-	userWrites(t, url)
-	stop()
+	srv := servertest.New(t, servertest.Command(Run), servertest.Dir(dir))
+	userWrites(t, srv.URL)
+	srv.Stop(t)
 	before, last := dump(t, dir), lastCommit(t, dir)
 
 	for i := range 2 {
-		url, stop := startServeWith(t, dir, io.Discard, withAlice(t))
-		r := query(t, url, `{ nor: entity(id: "country/NOR") { name }
+		srv := servertest.New(t, servertest.Command(Run), servertest.Dir(dir))
+		r := servertest.Query(t, srv.URL, `{ nor: entity(id: "country/NOR") { name }
 		  swe: fact(id: "fact/swe-member-of-nato") { validTo }
 		  rejoin: fact(id: "fact/swe-rejoin") { validFrom }
 		  nato: alliance(id: "org/nato") { memberCount(asOf: "2024-10-01") } }`)
@@ -88,10 +79,10 @@ func TestRestartKeepsEveryWrite(t *testing.T) {
 		if string(r.Data) != want || len(r.Errors) > 0 {
 			t.Errorf("start %d: %s %+v\nwant %s", i+2, r.Data, r.Errors, want)
 		}
-		stop()
+		srv.Stop(t)
 	}
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"check", "--data", dir}, &out, io.Discard); err != nil {
+	if err := Run(context.Background(), []string{"check", "--data", dir}, &out, io.Discard); err != nil {
 		t.Fatalf("check after the restarts: %v\n%s", err, out.String())
 	}
 	if after := dump(t, dir); !bytes.Equal(before, after) {

@@ -1,10 +1,11 @@
-package main
+package cli
 
 import (
 	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"flag"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -12,7 +13,10 @@ import (
 	"testing"
 
 	"github.com/alliancegraph/alliancegraph/export"
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 )
+
+var update = flag.Bool("update", false, "rewrite the golden exports under testdata/golden/export")
 
 // TestExportSameBytes: GET /export, `alliancegraph export` and
 // Query.export give the same bytes for the same selection and snapshot,
@@ -20,10 +24,10 @@ import (
 // (testdata/golden/export; go test -update rewrites them).
 func TestExportSameBytes(t *testing.T) {
 	dir := t.TempDir()
-	db := natoExportDB(t, dir)
-	srv := serveDB(t, db)
+	db := servertest.NATOStore(t, dir)
+	srv := servertest.New(t, servertest.DB(db))
 	withMax := url.Values{"maxNodes": {"500"}}
-	for k, v := range natoMembership {
+	for k, v := range servertest.NATOMembership {
 		withMax[k] = v
 	}
 	type want struct{ membership, whole, capped []byte }
@@ -31,13 +35,13 @@ func TestExportSameBytes(t *testing.T) {
 	for _, f := range export.Formats() {
 		var w want
 		var resp = func(q url.Values) []byte {
-			r, b := getExport(t, srv.URL, f.Name, q)
+			r, b := servertest.GetExport(t, srv.URL, f.Name, q)
 			if r.StatusCode != 200 {
 				t.Fatalf("%s: status %d: %s", f.Name, r.StatusCode, b)
 			}
 			return b
 		}
-		w.membership, w.whole, w.capped = resp(natoMembership), resp(nil), resp(withMax)
+		w.membership, w.whole, w.capped = resp(servertest.NATOMembership), resp(nil), resp(withMax)
 		got[f.Name] = w
 
 		content := graphQLExport(t, srv.URL, f, `{ids: ["org/nato"], depth: 1, predicates: [MEMBER_OF], asOf: "2024-10-01"}`)
@@ -54,7 +58,7 @@ func TestExportSameBytes(t *testing.T) {
 			t.Errorf("%s: export differs from %s (%v; go test -update rewrites it)", f.Name, golden, err)
 		}
 	}
-	srv.Close()
+	srv.Stop(t)
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +73,7 @@ func TestExportSameBytes(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "out."+f.Ext)
 			args := append([]string{"export", "--data", dir, "--format", f.Name, "-o", out}, tc.args...)
 			var stdout, stderr bytes.Buffer
-			if err := run(context.Background(), args, &stdout, &stderr); err != nil {
+			if err := Run(context.Background(), args, &stdout, &stderr); err != nil {
 				t.Fatalf("%s %s: %v\n%s", f.Name, name, err, stderr.Bytes())
 			}
 			b, err := os.ReadFile(out)
@@ -89,7 +93,7 @@ func TestExportSameBytes(t *testing.T) {
 // graphQLExport runs Query.export and returns the decoded content.
 func graphQLExport(t *testing.T, base string, f export.Format, selection string) []byte {
 	t.Helper()
-	r := query(t, base, `{ export(selection: `+selection+`, format: `+f.Name+`) { format mediaType fileName encoding content size truncated knownAt } }`)
+	r := servertest.Query(t, base, `{ export(selection: `+selection+`, format: `+f.Name+`) { format mediaType fileName encoding content size truncated knownAt } }`)
 	if len(r.Errors) > 0 {
 		t.Fatalf("%s: %+v", f.Name, r.Errors)
 	}

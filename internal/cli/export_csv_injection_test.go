@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"archive/zip"
@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -68,16 +69,16 @@ func zipMember(t *testing.T, data []byte, name string) string {
 // as stored.
 func TestCSVExportNeutralisesFormulas(t *testing.T) {
 	dir := t.TempDir()
-	natoExportDB(t, dir).Close()
-	src := writeTemp(t, "formulas.json", formulaWikidata())
-	if err := run(t.Context(), []string{"import", "--data", dir, src}, io.Discard, io.Discard); err != nil {
+	servertest.NATOStore(t, dir).Close()
+	src := servertest.WriteTemp(t, "formulas.json", formulaWikidata())
+	if err := Run(t.Context(), []string{"import", "--data", dir, src}, io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	cliExport := func(flags ...string) []byte {
 		out := filepath.Join(t.TempDir(), "out.zip")
 		args := append([]string{"export", "--data", dir, "--format", "csv", "-o", out}, flags...)
 		var stderr bytes.Buffer
-		if err := run(t.Context(), args, io.Discard, &stderr); err != nil {
+		if err := Run(t.Context(), args, io.Discard, &stderr); err != nil {
 			t.Fatalf("export %v: %v\n%s", flags, err, stderr.Bytes())
 		}
 		b, err := os.ReadFile(out)
@@ -88,13 +89,13 @@ func TestCSVExportNeutralisesFormulas(t *testing.T) {
 	}
 	safe, raw := cliExport(), cliExport("--csv-raw")
 
-	db := openExportDB(t, dir)
-	srv := serveDB(t, db)
-	resp, body := getExport(t, srv.URL, "csv", nil)
+	db := servertest.OpenStore(t, dir)
+	srv := servertest.New(t, servertest.DB(db))
+	resp, body := servertest.GetExport(t, srv.URL, "csv", nil)
 	if resp.StatusCode != 200 || !bytes.Equal(body, safe) {
 		t.Errorf("GET /export?format=csv: status %d, same bytes as the CLI: %v", resp.StatusCode, bytes.Equal(body, safe))
 	}
-	resp, body = getExport(t, srv.URL, "csv", url.Values{"csvRaw": {"true"}})
+	resp, body = servertest.GetExport(t, srv.URL, "csv", url.Values{"csvRaw": {"true"}})
 	if resp.StatusCode != 200 || !bytes.Equal(body, raw) {
 		t.Errorf("GET /export?format=csv&csvRaw=true: status %d, same bytes as --csv-raw: %v", resp.StatusCode, bytes.Equal(body, raw))
 	}
@@ -103,12 +104,12 @@ func TestCSVExportNeutralisesFormulas(t *testing.T) {
 		if format == "" {
 			format = "csv"
 		}
-		resp, body := getExport(t, srv.URL, format, q)
+		resp, body := servertest.GetExport(t, srv.URL, format, q)
 		if resp.StatusCode != 400 || !strings.Contains(string(body), "BAD_USER_INPUT") || !strings.Contains(string(body), "csvRaw") {
 			t.Errorf("%v: status %d %s, want 400 BAD_USER_INPUT naming csvRaw", q, resp.StatusCode, body)
 		}
 	}
-	srv.Close()
+	srv.Stop(t)
 	db.Close()
 
 	safeNodes, rawNodes := zipMember(t, safe, "nodes.csv"), zipMember(t, raw, "nodes.csv")
@@ -129,8 +130,8 @@ func TestCSVExportNeutralisesFormulas(t *testing.T) {
 	for name, zipped := range map[string][]byte{"safe": safe, "raw": raw} {
 		t.Run(name, func(t *testing.T) {
 			names := map[string]string{}
-			for id, n := range readCSV(t, zipped).nodes {
-				names[id] = n.name
+			for id, n := range servertest.ReadCSV(t, zipped).Nodes {
+				names[id] = n.Name
 			}
 			for q, label := range formulaLabels {
 				id := "country/wikidata-" + q
@@ -148,11 +149,11 @@ func TestCSVExportNeutralisesFormulas(t *testing.T) {
 				os.WriteFile(filepath.Join(unzipped, f), []byte(zipMember(t, zipped, f)), 0o644)
 			}
 			for how, files := range map[string][]string{
-				"zip":      {writeTemp(t, "export.zip", zipped)},
+				"zip":      {servertest.WriteTemp(t, "export.zip", zipped)},
 				"unzipped": {filepath.Join(unzipped, "nodes.csv"), filepath.Join(unzipped, "relationships.csv")},
 			} {
 				into := t.TempDir()
-				if err := run(t.Context(), append([]string{"import", "--data", into}, files...), io.Discard, io.Discard); err != nil {
+				if err := Run(t.Context(), append([]string{"import", "--data", into}, files...), io.Discard, io.Discard); err != nil {
 					t.Fatalf("import of the export (%s): %v", how, err)
 				}
 				back, err := store.Open(into, store.DefaultOptions())

@@ -1,8 +1,9 @@
-package main
+package cli
 
 import (
 	"testing"
 
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 	"go.uber.org/goleak"
 )
 
@@ -10,16 +11,16 @@ import (
 // queries, shuts it down and checks that no goroutine outlives it.
 func TestNoLeakAfterShutdown(t *testing.T) {
 	before := goleak.IgnoreCurrent()
-	url, stop := startServe(t, t.TempDir())
+	srv := servertest.New(t, servertest.Command(Run))
 	for _, q := range []string{
 		`{ alliance(id: "org/nato") { memberCount(asOf: "2024-10-01") members(first: 5) { edges { node { id memberships { id } } } } } }`,
 		`{ search(query: "stoltenburg") { entity { id } } }`,
 		`{ path(from: "person/mark-rutte", to: "country/FIN") { length } }`,
 	} {
-		if r := query(t, url, q); len(r.Errors) > 0 {
+		if r := servertest.Query(t, srv.URL, q); len(r.Errors) > 0 {
 			t.Fatal(r.Errors)
 		}
 	}
-	stop()
+	srv.Stop(t)
 	goleak.VerifyNone(t, before)
 }

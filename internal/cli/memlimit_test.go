@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"archive/zip"
@@ -52,7 +52,7 @@ func TestImportChunksWhenMemoryIsShort(t *testing.T) {
 	}{{1 << 30, false}, {int64(len(lines)), true}, {0, false}} {
 		memoryBudget = func() (int64, string) { return tc.budget, "test" }
 		var out, errOut bytes.Buffer
-		if err := run(t.Context(), []string{"import", "--data", t.TempDir(), src}, &out, &errOut); err != nil {
+		if err := Run(t.Context(), []string{"import", "--data", t.TempDir(), src}, &out, &errOut); err != nil {
 			t.Fatalf("budget %d: %v\n%s", tc.budget, err, errOut.String())
 		}
 		said := strings.Contains(errOut.String(), "more than the budget of 0.0 GiB (test); importing in chunks instead")

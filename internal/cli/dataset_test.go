@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -16,6 +16,7 @@ import (
 
 	"github.com/alliancegraph/alliancegraph/auth"
 	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -53,7 +54,7 @@ func newerDataset(t *testing.T) string {
 func upgrade(t *testing.T, args ...string) (string, error) {
 	t.Helper()
 	var out bytes.Buffer
-	err := run(context.Background(), append([]string{"dataset", "upgrade"}, args...), &out, io.Discard)
+	err := Run(context.Background(), append([]string{"dataset", "upgrade"}, args...), &out, io.Discard)
 	return out.String(), err
 }
 
@@ -66,14 +67,14 @@ func upgrade(t *testing.T, args ...string) (string, error) {
 func TestDatasetUpgrade(t *testing.T) {
 	dir := t.TempDir()
 	next := newerDataset(t)
-	url, stop := startServeWith(t, dir, io.Discard, withAlice(t))
-	ok(t, gql(t, url, aliceToken, `mutation { upsertEntity(input: {id: "country/NOR", kind: COUNTRY, name: "Norge",
+	srv := servertest.New(t, servertest.Command(Run), servertest.Dir(dir))
+	servertest.OK(t, servertest.GQL(t, srv.URL, servertest.AliceToken, `mutation { upsertEntity(input: {id: "country/NOR", kind: COUNTRY, name: "Norge",
 		aliases: ["Kingdom of Norway"], externalIds: [{scheme: "iso3", value: "NOR"}]}) { entity { id } } }`, nil), nil)
 	_, err := upgrade(t, "--data", dir, "--from", next)
 	if !errors.Is(err, store.ErrLocked) || !strings.Contains(err.Error(), "running server") {
 		t.Errorf("upgrade while the server runs: %v, want ErrLocked naming the server", err)
 	}
-	stop()
+	srv.Stop(t)
 	before, last := dump(t, dir), lastCommit(t, dir)
 	unchanged := func(what string) {
 		t.Helper()
@@ -115,8 +116,8 @@ func TestDatasetUpgrade(t *testing.T) {
 
 	upgraded, at := dump(t, dir), lastCommit(t, dir)
 	var log bytes.Buffer
-	url, stop = startServeWith(t, dir, &log, nil)
-	r := query(t, url, `{ isl: entity(id: "country/ISL") { aliases }
+	srv = servertest.New(t, servertest.Command(Run), servertest.Dir(dir), servertest.LogTo(&log))
+	r := servertest.Query(t, srv.URL, `{ isl: entity(id: "country/ISL") { aliases }
 	  nor: entity(id: "country/NOR") { name aliases }
 	  history(id: "country/ISL") { author op note } }`)
 	var got struct {
@@ -136,17 +137,17 @@ func TestDatasetUpgrade(t *testing.T) {
 	if h := got.History[len(got.History)-1]; h.Author != "dataset" || h.Op != "UPDATE" || !strings.HasPrefix(h.Note, "dataset upgrade to nato@") {
 		t.Errorf("Iceland's history ends with %+v, want the upgrade's UPDATE by dataset", h)
 	}
-	if r := query(t, url, `{ fact(id: "fact/accession-2024-follows-invasion-2022") { id } }`); r.code() != "NOT_FOUND" {
+	if r := servertest.Query(t, srv.URL, `{ fact(id: "fact/accession-2024-follows-invasion-2022") { id } }`); r.Code() != "NOT_FOUND" {
 		t.Errorf("the removed fact: %s %+v", r.Data, r.Errors)
 	}
-	stop()
+	srv.Stop(t)
 	if !strings.Contains(log.String(), "alliancegraph dataset upgrade --data "+dir) {
 		t.Errorf("a start on a store holding another dataset does not say how to upgrade:\n%s", log.String())
 	}
 	if !bytes.Equal(upgraded, dump(t, dir)) || !lastCommit(t, dir).Equal(at) {
 		t.Error("the start after the upgrade wrote to the store")
 	}
-	if err := run(context.Background(), []string{"check", "--data", dir}, io.Discard, io.Discard); err != nil {
+	if err := Run(context.Background(), []string{"check", "--data", dir}, io.Discard, io.Discard); err != nil {
 		t.Errorf("check after the upgrade: %v", err)
 	}
 }
@@ -156,16 +157,16 @@ func TestDatasetUpgrade(t *testing.T) {
 // start), and the start says the store records no curated dataset.
 func TestServeLeavesAnImportedStore(t *testing.T) {
 	dir := t.TempDir()
-	if err := run(context.Background(), []string{"import", "--data", dir, "dataset/testdata/wikidata_memberships.json"}, io.Discard, io.Discard); err != nil {
+	if err := Run(context.Background(), []string{"import", "--data", dir, filepath.Join(servertest.Root(t), "dataset", "testdata", "wikidata_memberships.json")}, io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	before, last := dump(t, dir), lastCommit(t, dir)
 	var log bytes.Buffer
-	url, stop := startServeWith(t, dir, &log, nil)
-	if r := query(t, url, `{ entity(id: "org/nato") { id } }`); r.code() != "NOT_FOUND" {
+	srv := servertest.New(t, servertest.Command(Run), servertest.Dir(dir), servertest.LogTo(&log))
+	if r := servertest.Query(t, srv.URL, `{ entity(id: "org/nato") { id } }`); r.Code() != "NOT_FOUND" {
 		t.Errorf("org/nato after serving an imported store: %s %+v", r.Data, r.Errors)
 	}
-	stop()
+	srv.Stop(t)
 	if !bytes.Equal(before, dump(t, dir)) || !lastCommit(t, dir).Equal(last) {
 		t.Error("serve wrote to an imported store")
 	}
@@ -178,14 +179,14 @@ func TestServeLeavesAnImportedStore(t *testing.T) {
 // refuses unknown ones and bad files.
 func TestDatasetCommandUsage(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"dataset", "--help"}, &out, io.Discard); !errors.Is(err, flagErrHelp) || !strings.Contains(out.String(), "upgrade") {
+	if err := Run(context.Background(), []string{"dataset", "--help"}, &out, io.Discard); !errors.Is(err, flagErrHelp) || !strings.Contains(out.String(), "upgrade") {
 		t.Errorf("dataset --help: %v %q", err, out.String())
 	}
-	if err := run(context.Background(), []string{"dataset", "frobnicate"}, io.Discard, io.Discard); !errors.Is(err, errUsage) {
+	if err := Run(context.Background(), []string{"dataset", "frobnicate"}, io.Discard, io.Discard); !errors.Is(err, ErrUsage) {
 		t.Errorf("dataset frobnicate: %v, want a usage error", err)
 	}
 	out.Reset()
-	if err := run(context.Background(), []string{"dataset", "upgrade", "--help"}, &out, io.Discard); !errors.Is(err, flagErrHelp) ||
+	if err := Run(context.Background(), []string{"dataset", "upgrade", "--help"}, &out, io.Discard); !errors.Is(err, flagErrHelp) ||
 		!strings.Contains(out.String(), "--fail-on-conflict") || !strings.Contains(out.String(), "--dry-run") {
 		t.Errorf("dataset upgrade --help: %v %q", err, out.String())
 	}
@@ -194,8 +195,8 @@ func TestDatasetCommandUsage(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	_, stop := startServe(t, dir)
-	stop()
+	srv := servertest.New(t, servertest.Command(Run), servertest.Dir(dir))
+	srv.Stop(t)
 	if _, err := upgrade(t, "--data", dir, "--from", bad); err == nil || !strings.Contains(err.Error(), bad) {
 		t.Errorf("a malformed dataset file: %v", err)
 	}
@@ -217,12 +218,12 @@ func TestDatasetAuthorIsReserved(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, args := range [][]string{
-		{"import", "--data", dir, "--author", dataset.Author, "dataset/testdata/wikidata_memberships.json"},
+		{"import", "--data", dir, "--author", dataset.Author, filepath.Join(servertest.Root(t), "dataset", "testdata", "wikidata_memberships.json")},
 		{"ingest", "--data", dir, "--author", dataset.Author, text},
 	} {
 		var errOut bytes.Buffer
-		err := run(context.Background(), args, io.Discard, &errOut)
-		if !errors.Is(err, errUsage) || !strings.Contains(errOut.String(), "--author "+dataset.Author+" is reserved") {
+		err := Run(context.Background(), args, io.Discard, &errOut)
+		if !errors.Is(err, ErrUsage) || !strings.Contains(errOut.String(), "--author "+dataset.Author+" is reserved") {
 			t.Errorf("%s --author %s: %v %q, want a usage error", args[0], dataset.Author, err, errOut.String())
 		}
 	}
