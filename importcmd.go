@@ -21,7 +21,9 @@ chosen by file name:
   *.json                   Wikidata SPARQL JSON results of membership statements
 A bad record stops the import with its file, line and reason, and nothing is
 applied. Importing the same files again changes nothing. Progress goes to
-stderr. The server must not be running on DIR (use POST /import instead).`
+stderr. The server must not be running on DIR (use POST /import instead).
+DIR must hold a store, or be new or empty: a directory holding other files
+is refused.`
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("import", importSummary, stdout, stderr)

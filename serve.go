@@ -29,7 +29,8 @@ subscriptions), POST /import, GET /export, GET /backup (with a token),
 GraphiQL at / (works offline), /healthz and /debug/stats.
 Mutations and imports need Authorization: Bearer <token> from --tokens-file
 or ALLIANCEGRAPH_TOKENS. On first start the curated NATO dataset is
-loaded into the empty data directory; later starts change nothing. SIGINT or
+loaded into the empty data directory (a directory holding other files and
+no store is refused); later starts change nothing. SIGINT or
 SIGTERM drains requests and closes the store cleanly.`
 
 // serveConfig is everything serve needs; tests build one directly.

@@ -74,6 +74,11 @@ func Open(dir string, o Options) (*DB, error) {
 			return nil, err
 		}
 	}
+	if !o.inMemory && !o.noCreate {
+		if err := checkNotForeign(dir); err != nil {
+			return nil, err
+		}
+	}
 	if !o.inMemory {
 		if err := removeEmptyValueLogs(dir, o.logger); err != nil {
 			return nil, err

@@ -23,6 +23,10 @@ var ErrLocked = errors.New("store: data directory is locked by another process")
 // that holds no store: it does not exist, or it is empty.
 var ErrNoStore = errors.New("store: no store in this directory")
 
+// ErrForeignDir is returned by Open, when it may create a store, for a
+// directory that holds other files and no store: it writes nothing there.
+var ErrForeignDir = errors.New("store: refusing a directory that holds other files")
+
 // ErrFormat is returned by Open when the directory holds data written in an
 // on-disk format this build does not read.
 var ErrFormat = errors.New("store: unsupported on-disk format")
