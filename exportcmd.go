@@ -27,7 +27,9 @@ written. Lists are comma-separated with the GraphQL names (MEMBER_OF,
 COUNTRY). The output is byte for byte what GET /export gives for the same
 selection and snapshot. A progress line goes to stderr every second. The
 file appears only when complete, with mode 0644 less the umask. The
-server must not be running on the same directory (it holds the lock).`
+server must not be running on the same directory (it holds the lock). The
+store is opened read-only (a read-only mount is no obstacle); one that was
+not closed cleanly is first recovered, which writes to it.`
 
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("export", exportSummary, stdout, stderr)
@@ -53,7 +55,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintln(stderr, "export:", userError(err))
 		return errUsage
 	}
-	db, err := store.Open(*dir, store.DefaultOptions().WithCreate(false))
+	db, err := openToRead("export", *dir, stderr)
 	if err != nil {
 		return err
 	}

@@ -246,5 +246,10 @@ func (db *DB) recoverBulk() error {
 	if top <= base {
 		return nil
 	}
+	if db.readOnly {
+		// Nothing can be rolled back without writing: read below it.
+		db.lastTs.Store(base)
+		return nil
+	}
 	return db.settle(base, top)
 }

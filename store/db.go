@@ -49,6 +49,8 @@ type DB struct {
 
 	reads  atomic.Int64 // Reader calls, for tests that bound store reads
 	closed atomic.Bool
+
+	readOnly bool // opened WithReadOnly: every write is ErrReadOnly
 }
 
 // Open opens (creating if needed) the store in dir. All versions are kept
@@ -66,6 +68,9 @@ func Open(dir string, o Options) (*DB, error) {
 	if o.memTable < MinMemTableBytes {
 		return nil, fmt.Errorf("%w: memtable size %d MiB is below the minimum of %d MiB", ErrInvalid, o.memTable>>20, MinMemTableBytes>>20)
 	}
+	if o.readOnly {
+		o.noCreate = true
+	}
 	if fi, err := os.Stat(dir); !o.inMemory && err == nil && !fi.IsDir() {
 		return nil, fmt.Errorf("store: open %s: not a directory", dir)
 	}
@@ -79,8 +84,13 @@ func Open(dir string, o Options) (*DB, error) {
 			return nil, err
 		}
 	}
-	if !o.inMemory {
+	if !o.inMemory && !o.readOnly {
 		if err := removeEmptyValueLogs(dir, o.logger); err != nil {
+			return nil, err
+		}
+	}
+	if !o.inMemory && o.readOnly {
+		if err := checkRecovered(dir); err != nil {
 			return nil, err
 		}
 	}
@@ -90,9 +100,14 @@ func Open(dir string, o Options) (*DB, error) {
 		if strings.Contains(err.Error(), "Cannot acquire directory lock") {
 			return nil, fmt.Errorf("%w: %s", ErrLocked, dir)
 		}
+		if o.readOnly && strings.Contains(err.Error(), badger.ErrTruncateNeeded.Error()) {
+			// A log checkRecovered could not see (Badger does not wrap
+			// its own error, so only its words tell).
+			return nil, fmt.Errorf("%w: %s: %v", ErrNeedsRecovery, dir, err)
+		}
 		return nil, fmt.Errorf("store: open %s: %w", dir, err)
 	}
-	db := &DB{bdb: bdb, clock: o.clock, cache: newEntityCache(o.entityCacheBytes)}
+	db := &DB{bdb: bdb, clock: o.clock, cache: newEntityCache(o.entityCacheBytes), readOnly: o.readOnly}
 	db.lastTs.Store(bdb.MaxVersion())
 	if err := db.init(); err != nil {
 		bdb.Close()
@@ -134,6 +149,9 @@ func (db *DB) init() error {
 	case errors.Is(err, badger.ErrKeyNotFound):
 		if db.lastTs.Load() != 0 {
 			return fmt.Errorf("%w: no format version in a non-empty directory (a first import into it that stopped before it finished leaves one: delete the directory and import again)", ErrFormat)
+		}
+		if db.readOnly {
+			return fmt.Errorf("%w: nothing has been written to it", ErrNoStore)
 		}
 		_, err := db.UpdateWith(UpdateOptions{Author: "store", At: tsTime(formatTs)}, func(w *Writer) error {
 			return w.set(metaKey(metaFormat), []byte(formatVersion))

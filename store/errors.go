@@ -27,6 +27,16 @@ var ErrNoStore = errors.New("store: no store in this directory")
 // directory that holds other files and no store: it writes nothing there.
 var ErrForeignDir = errors.New("store: refusing a directory that holds other files")
 
+// ErrReadOnly is returned by every write to a store opened read-only
+// (WithReadOnly).
+var ErrReadOnly = errors.New("store: opened read-only")
+
+// ErrNeedsRecovery is returned by a read-only Open (WithReadOnly) of a
+// store that was not closed cleanly: replaying its write-ahead log, or
+// removing an empty value log file a killed process left, writes to the
+// directory, which a read-write Open does.
+var ErrNeedsRecovery = errors.New("store: the store was not closed cleanly and needs a recovery that writes to it")
+
 // ErrFormat is returned by Open when the directory holds data written in an
 // on-disk format this build does not read.
 var ErrFormat = errors.New("store: unsupported on-disk format")

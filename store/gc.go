@@ -16,6 +16,9 @@ func (db *DB) GCValueLog() (int, error) {
 	if db.closed.Load() {
 		return 0, ErrClosed
 	}
+	if db.readOnly {
+		return 0, nil // nothing may be rewritten
+	}
 	n := 0
 	for {
 		err := db.bdb.RunValueLogGC(0.5)

@@ -88,11 +88,14 @@ type UpdateOptions struct {
 }
 
 // lockWriter takes the writer lock for a write, or says why no write may
-// start: the store is closed, or a failed rollback left it unsettled (see
-// ErrUnsettled). On success the caller unlocks db.wmu.
+// start: the store is closed or read-only, or a failed rollback left it
+// unsettled (see ErrUnsettled). On success the caller unlocks db.wmu.
 func (db *DB) lockWriter() error {
 	if db.closed.Load() {
 		return ErrClosed
+	}
+	if db.readOnly {
+		return ErrReadOnly
 	}
 	db.wmu.Lock()
 	if db.unsettled != nil {
