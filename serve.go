@@ -92,7 +92,7 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	fs.DurationVar(&c.gcInterval, "gc-interval", 10*time.Minute, "how often to reclaim value-log space (0: never)")
 	fs.Int64Var(&c.cacheMB, "cache-mb", store.DefaultBlockCacheBytes>>20, "Badger block cache size in MiB (0: none; every read of a compressed table then decompresses its block)")
 	fs.IntVar(&c.gcPercent, "gc-percent", defaultGCPercent, "garbage collector target while serving, as GOGC: the heap may grow this many percent over\nwhat is live before a collection (GOGC, when set, wins over the default)")
-	fs.Int64Var(&c.memTableMB, "memtable-mb", store.DefaultMemTableBytes>>20, "Badger memtable size in MiB: allocated whole at start; the largest single write is 15% of it")
+	fs.Int64Var(&c.memTableMB, "memtable-mb", store.DefaultMemTableBytes>>20, "Badger memtable size in MiB: allocated whole at start; the largest single write is 15% of it; writes are refused (LIMIT_EXCEEDED) while the disk has less than the tables' size plus about 2.8 times this free")
 	fs.Int64Var(&c.entityCacheMB, "entity-cache-mb", c.entityCacheMB, "cache of decoded entities for reads of the newest commit, in MiB (0: off)")
 	fs.StringVar(&c.pprofAddr, "pprof-addr", "", "serve Go profiles (/debug/pprof/) on this loopback `address`; empty: off")
 	fs.DurationVar(&c.loaderWait, "loader-wait", graph.DefaultLoaderWait, "how long a dataloader gathers sibling fields into one store read (0: the default)")

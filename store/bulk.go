@@ -86,6 +86,9 @@ func (b *Bulk) Flush() error {
 	if err := b.w.finish(ts, true); err != nil {
 		return err
 	}
+	if err := b.db.startWrite(); err != nil {
+		return err
+	}
 	if err := b.txn.CommitAt(ts, nil); err != nil {
 		return fmt.Errorf("store: bulk chunk: %w", err)
 	}
@@ -108,6 +111,9 @@ func (b *Bulk) finish(o UpdateOptions) error {
 	b.mergeChanges(b.w.changed)
 	c := &Commit{Author: o.Author, Note: o.Note, Changes: b.changes}
 	if err := b.w.writeCommit(ts, c); err != nil {
+		return err
+	}
+	if err := b.db.startWrite(); err != nil {
 		return err
 	}
 	if err := b.txn.CommitAt(ts, nil); err != nil {
@@ -184,6 +190,10 @@ func (db *DB) settle(base, top uint64) error {
 				txn.Discard()
 				return err
 			}
+		}
+		if err := db.startWrite(); err != nil {
+			txn.Discard()
+			return err
 		}
 		if err := txn.CommitAt(ts, nil); err != nil {
 			return err

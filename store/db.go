@@ -51,6 +51,12 @@ type DB struct {
 	closed atomic.Bool
 
 	readOnly bool // opened WithReadOnly: every write is ErrReadOnly
+
+	// disk checks for free space before writes; nil in memory and
+	// read-only. wrote says a write began since Open, so the memtable
+	// may hold something Close must flush.
+	disk  *diskGuard
+	wrote atomic.Bool
 }
 
 // Open opens (creating if needed) the store in dir. All versions are kept
@@ -88,6 +94,9 @@ func Open(dir string, o Options) (*DB, error) {
 		if err := removeEmptyValueLogs(dir, o.logger); err != nil {
 			return nil, err
 		}
+		if err := roomToOpen(dir, o.memTable); err != nil {
+			return nil, err
+		}
 	}
 	if !o.inMemory && o.readOnly {
 		if err := checkRecovered(dir); err != nil {
@@ -108,6 +117,9 @@ func Open(dir string, o Options) (*DB, error) {
 		return nil, fmt.Errorf("store: open %s: %w", dir, err)
 	}
 	db := &DB{bdb: bdb, clock: o.clock, cache: newEntityCache(o.entityCacheBytes), readOnly: o.readOnly}
+	if !o.inMemory && !o.readOnly {
+		db.disk = newDiskGuard(dir, o.memTable)
+	}
 	db.lastTs.Store(bdb.MaxVersion())
 	if err := db.init(); err != nil {
 		bdb.Close()
@@ -194,6 +206,12 @@ const (
 
 // Close flushes pending writes to disk and releases the directory lock.
 // Readers and writers must have returned before Close is called.
+//
+// Flushing writes a table through a memory map; on a filesystem without
+// room for it (see diskspace.go) Close does not close Badger and returns
+// ErrDiskFull: the store is then as a killed process leaves it, its
+// write-ahead log holding every acknowledged write for the next Open to
+// replay, and the directory stays locked until the process exits.
 func (db *DB) Close() error {
 	if db.closed.Swap(true) {
 		return nil
@@ -201,6 +219,11 @@ func (db *DB) Close() error {
 	db.wmu.Lock()
 	defer db.wmu.Unlock()
 	db.feed.close()
+	if db.disk != nil && db.wrote.Load() {
+		if err := db.disk.room(db.disk.arena+diskSlack, "closing the store (its memtable is flushed into a table)"); err != nil {
+			return fmt.Errorf("%w; the store is left as a killed process leaves it: its write-ahead log holds every acknowledged write, and the next open replays it", err)
+		}
+	}
 	return db.bdb.Close()
 }
 

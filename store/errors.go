@@ -37,6 +37,12 @@ var ErrReadOnly = errors.New("store: opened read-only")
 // directory, which a read-write Open does.
 var ErrNeedsRecovery = errors.New("store: the store was not closed cleanly and needs a recovery that writes to it")
 
+// ErrDiskFull is returned when the store's filesystem has too little free
+// space for a write, or for a read-write Open: Badger writes through
+// memory maps of sparse files, and on a full filesystem that kills the
+// process (see diskspace.go). Nothing is written; reads still work.
+var ErrDiskFull = errors.New("store: too little free disk space")
+
 // ErrFormat is returned by Open when the directory holds data written in an
 // on-disk format this build does not read.
 var ErrFormat = errors.New("store: unsupported on-disk format")

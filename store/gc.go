@@ -21,7 +21,14 @@ func (db *DB) GCValueLog() (int, error) {
 	}
 	n := 0
 	for {
+		// A rewrite goes through the write path: it needs a write's room.
+		if err := db.roomToWrite(); err != nil {
+			return n, err
+		}
 		err := db.bdb.RunValueLogGC(0.5)
+		if !errors.Is(err, badger.ErrNoRewrite) && !errors.Is(err, badger.ErrRejected) {
+			db.wrote.Store(true) // rewritten values went into the memtable
+		}
 		switch {
 		case err == nil:
 			n++

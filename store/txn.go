@@ -105,6 +105,17 @@ func (db *DB) lockWriter() error {
 	return nil
 }
 
+// startWrite is called before anything is committed to Badger: it
+// refuses a write that the filesystem has no room for (ErrDiskFull), and
+// notes that the memtable may now hold something Close must flush.
+func (db *DB) startWrite() error {
+	if err := db.roomToWrite(); err != nil {
+		return err
+	}
+	db.wrote.Store(true)
+	return nil
+}
+
 // maxAttempts bounds how often a write that lost a race is retried.
 const maxAttempts = 5
 
@@ -153,6 +164,9 @@ func (db *DB) updateOnce(o UpdateOptions, fn func(*Writer) error) error {
 	}
 	c := &Commit{Author: o.Author, Note: o.Note, Changes: w.changed}
 	if err := w.writeCommit(commitTs, c); err != nil {
+		return err
+	}
+	if err := db.startWrite(); err != nil {
 		return err
 	}
 	if err := txn.CommitAt(commitTs, nil); err != nil {

@@ -1,0 +1,109 @@
+package store
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// bigPlaces writes n places, each with a property of a kilobyte that
+// does not compress, flushing a bulk's chunk every 200 when flush is not
+// nil.
+func bigPlaces(w func() *Writer, flush func() error, n int) error {
+	rng := rand.New(rand.NewPCG(1, 2))
+	blob := make([]byte, 1024)
+	for i := range n {
+		for j := range blob {
+			blob[j] = 'a' + byte(rng.IntN(26))
+		}
+		e := Entity{ID: fmt.Sprintf("place/big-%d", i), Kind: KindPlace, Name: fmt.Sprintf("Place %d", i),
+			Props: []Prop{{Key: "blob", Type: PropString, Value: string(blob)}}}
+		if _, err := w().PutEntity(e); err != nil {
+			return err
+		}
+		if flush != nil && i%200 == 199 {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// TestLoadAndBulkOnAFullDisk: a Load or a bulk write larger than the
+// free space of a small tmpfs is refused with ErrDiskFull, where Badger's
+// StreamWriter and memtable log, writing through memory maps, got SIGBUS
+// and killed the process. Each runs in a process of its own, so that a
+// crash fails the test instead of ending it. The store is then as it was:
+// read-only at once, and read-write once there is room to roll the bulk's
+// committed chunks back.
+func TestLoadAndBulkOnAFullDisk(t *testing.T) {
+	if dir := os.Getenv("ALLIANCEGRAPH_TEST_FULL"); dir != "" {
+		db, err := Open(dir, DefaultOptions().WithMemTableSize(8<<20))
+		if err != nil {
+			fmt.Println("open:", err)
+			os.Exit(0)
+		}
+		if os.Getenv("ALLIANCEGRAPH_TEST_OP") == "load" {
+			_, err = db.Load(UpdateOptions{Author: "test"}, func(w *Writer) error {
+				return bigPlaces(func() *Writer { return w }, nil, 60000)
+			})
+		} else {
+			_, err = db.BulkUpdate(UpdateOptions{Author: "test"}, func(b *Bulk) error {
+				return bigPlaces(b.Writer, b.Flush, 60000)
+			})
+		}
+		fmt.Println("write:", err)
+		fmt.Println("close:", db.Close())
+		os.Exit(0)
+	}
+	for _, op := range []string{"load", "bulk"} {
+		t.Run(op, func(t *testing.T) {
+			mnt := mountTmpfs(t, "48m")
+			dir := filepath.Join(mnt, "data")
+			opts := DefaultOptions().WithMemTableSize(8 << 20).WithClock(newFakeClock(t0).Now)
+			db, err := Open(dir, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if op == "bulk" {
+				fixture(t, db)
+			}
+			want := dump(t, db, time.Time{})
+			if err := db.Close(); err != nil {
+				t.Fatal(err)
+			}
+			cmd := exec.Command(os.Args[0], "-test.run=^TestLoadAndBulkOnAFullDisk$")
+			cmd.Env = append(os.Environ(), "ALLIANCEGRAPH_TEST_FULL="+dir, "ALLIANCEGRAPH_TEST_OP="+op)
+			out, err := cmd.CombinedOutput()
+			if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); err != nil || ok && ws.Signaled() || strings.Contains(string(out), "fatal error") {
+				t.Fatalf("the %s process crashed (%v):\n%s", op, err, out)
+			}
+			if !strings.Contains(string(out), "write: "+ErrDiskFull.Error()) {
+				t.Fatalf("%s larger than the free space: want ErrDiskFull, got\n%s", op, out)
+			}
+			ro, err := Open(dir, DefaultOptions().WithReadOnly(true))
+			if err == nil {
+				if got := dump(t, ro, time.Time{}); got != want {
+					t.Errorf("after the refused %s, read-only:\n%.2000s", op, got)
+				}
+				ro.Close()
+			} else if !strings.Contains(string(out), "close: "+ErrDiskFull.Error()) {
+				t.Fatalf("read-only open after a %s that closed cleanly: %v", op, err)
+			}
+			mount(t, "-o", "remount,size=256m", mnt)
+			db = openOpts(t, dir, opts)
+			if got := dump(t, db, time.Time{}); got != want {
+				t.Errorf("after the refused %s, read-write:\n%.2000s", op, got)
+			}
+			checkClean(t, db, time.Time{})
+			mustUpdate(t, db, putEntities(Entity{ID: "place/after", Kind: KindPlace, Name: "After"}))
+		})
+	}
+}
