@@ -187,4 +187,3 @@ func healthy(t *testing.T, url string) {
 		t.Fatalf("healthz: %d", resp.StatusCode)
 	}
 }
-
