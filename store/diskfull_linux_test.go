@@ -107,3 +107,42 @@ func TestLoadAndBulkOnAFullDisk(t *testing.T) {
 		})
 	}
 }
+
+// TestRestoreOnAFullDisk: restoring a backup larger than the target's
+// free space is refused with ErrDiskFull before anything is written,
+// where Badger's load into the new directory got SIGBUS. The restore
+// runs in a process of its own, so that a crash fails the test.
+func TestRestoreOnAFullDisk(t *testing.T) {
+	if file := os.Getenv("ALLIANCEGRAPH_TEST_RESTORE"); file != "" {
+		fmt.Println("restore:", RestoreFile(os.Getenv("ALLIANCEGRAPH_TEST_TARGET"), file, DefaultOptions()))
+		os.Exit(0)
+	}
+	mnt := mountTmpfs(t, "32m")
+	src := openOpts(t, t.TempDir(), DefaultOptions().WithSyncWrites(false))
+	_, err := src.BulkUpdate(UpdateOptions{Author: "test"}, func(b *Bulk) error { return bigPlaces(b.Writer, b.Flush, 40000) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "big.agb")
+	f, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.Backup(f); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	target := filepath.Join(mnt, "restored")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestRestoreOnAFullDisk$")
+	cmd.Env = append(os.Environ(), "ALLIANCEGRAPH_TEST_RESTORE="+file, "ALLIANCEGRAPH_TEST_TARGET="+target)
+	out, err := cmd.CombinedOutput()
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); err != nil || ok && ws.Signaled() || strings.Contains(string(out), "fatal error") {
+		t.Fatalf("the restoring process crashed (%v):\n%.3000s", err, out)
+	}
+	if !strings.Contains(string(out), "restore: "+ErrDiskFull.Error()) {
+		t.Fatalf("restore larger than the free space: want ErrDiskFull, got\n%s", out)
+	}
+	if entries, err := os.ReadDir(mnt); err != nil || len(entries) > 0 {
+		t.Errorf("the refused restore left %v (%v)", entries, err)
+	}
+}

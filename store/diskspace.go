@@ -118,6 +118,15 @@ func roomToOpen(dir string, memTable int64) error {
 	return newDiskGuard(dir, memTable).room(tables+2*logs+diskSlack, "opening the store for writing")
 }
 
+// roomToRestore checks that a restore of a backup stream of size bytes
+// into a new directory in parent has room: Badger loads the stream
+// through its write path, so its tables (at most the stream's size) may
+// be compacted while they are written, and the last memtable flushed.
+func roomToRestore(parent string, size int64, memTable int64) error {
+	g := newDiskGuard(parent, memTable)
+	return g.room(g.writeNeed(2*uint64(max(size, 0))), "restoring this backup")
+}
+
 // roomToWrite checks that a write may start (see writeNeed). In memory
 // and read-only, there is nothing to check.
 func (db *DB) roomToWrite() error {

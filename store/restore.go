@@ -29,6 +29,9 @@ import (
 // partial directory beside it (dir's name, prefixed with a dot and
 // followed by ".restoring-" and a number) that can be deleted.
 func RestoreFile(dir, path string, o Options) error {
+	if o.memTable < MinMemTableBytes {
+		return fmt.Errorf("%w: memtable size %d MiB is below the minimum of %d MiB", ErrInvalid, o.memTable>>20, MinMemTableBytes>>20)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -62,6 +65,9 @@ func RestoreFile(dir, path string, o Options) error {
 		return err
 	}
 	parent := filepath.Dir(filepath.Clean(dir))
+	if err := roomToRestore(parent, size, o.memTable); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return fmt.Errorf("store: restore: %w", err)
 	}
@@ -99,7 +105,8 @@ func RestoreFile(dir, path string, o Options) error {
 
 // loadBackup writes the backup stream r into a new Badger directory.
 func loadBackup(dir string, r io.Reader, o Options) error {
-	bo := badger.DefaultOptions(dir).WithNumVersionsToKeep(1<<31 - 1).WithLogger(badgerLogger{o.logger}).WithSyncWrites(true)
+	bo := badger.DefaultOptions(dir).WithNumVersionsToKeep(1<<31 - 1).WithLogger(badgerLogger{o.logger}).WithSyncWrites(true).
+		WithMemTableSize(o.memTable) // what roomToRestore counts on
 	if o.logger == nil {
 		bo = bo.WithLogger(nil)
 	}
