@@ -21,7 +21,7 @@ import (
 // snapshot, a backup volume), where Badger's read-write open failed
 // writing its lock file.
 func TestReadingCommandsOnAReadOnlyMount(t *testing.T) {
-	mnt := mountTmpfs(t, "64m")
+	mnt := mountTmpfs(t, "256m") // room for a write with the default memtable (docs/STORAGE.md)
 	dir := filepath.Join(mnt, "data")
 	_, stop := startServe(t, dir)
 	stop()
@@ -100,7 +100,7 @@ func TestReadingCommandsRecoverAnUnclosedStore(t *testing.T) {
 	}
 
 	t.Run("read-only mount", func(t *testing.T) {
-		mnt := mountTmpfs(t, "64m")
+		mnt := mountTmpfs(t, "256m")
 		dir := filepath.Join(mnt, "data")
 		leaveUnclosed(t, dir)
 		remountReadOnly(t, mnt)
