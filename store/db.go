@@ -122,11 +122,11 @@ func Open(dir string, o Options) (*DB, error) {
 	}
 	db.lastTs.Store(bdb.MaxVersion())
 	if err := db.init(); err != nil {
-		bdb.Close()
+		db.closeBadger()
 		return nil, err
 	}
 	if err := db.recoverBulk(); err != nil {
-		bdb.Close()
+		db.closeBadger()
 		return nil, fmt.Errorf("store: rolling back an unfinished bulk write: %w", err)
 	}
 	return db, nil
@@ -219,6 +219,13 @@ func (db *DB) Close() error {
 	db.wmu.Lock()
 	defer db.wmu.Unlock()
 	db.feed.close()
+	return db.closeBadger()
+}
+
+// closeBadger closes Badger, which flushes the memtable into a table,
+// unless a write since Open may have filled the memtable and the
+// filesystem has no room for that table (see Close).
+func (db *DB) closeBadger() error {
 	if db.disk != nil && db.wrote.Load() {
 		if err := db.disk.room(db.disk.arena+diskSlack, "closing the store (its memtable is flushed into a table)"); err != nil {
 			return fmt.Errorf("%w; the store is left as a killed process leaves it: its write-ahead log holds every acknowledged write, and the next open replays it", err)
