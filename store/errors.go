@@ -60,5 +60,7 @@ var ErrNotEmpty = errors.New("store: not empty")
 
 // ErrUnsettled is returned by every write after a failed bulk write could
 // not be rolled back: its hidden versions stay in Badger until the store
-// is reopened, which rolls them back (see Bulk). Reads are unaffected.
-var ErrUnsettled = errors.New("store: a failed bulk write could not be rolled back; writes are refused until the store is reopened")
+// is reopened, which rolls them back (see Bulk), or, when the rollback
+// failed for want of disk space (the error then wraps ErrDiskFull too),
+// until a write finds room to finish it. Reads are unaffected.
+var ErrUnsettled = errors.New("store: a failed bulk write could not be rolled back; writes are refused until it is")

@@ -89,7 +89,8 @@ type UpdateOptions struct {
 
 // lockWriter takes the writer lock for a write, or says why no write may
 // start: the store is closed or read-only, or a failed rollback left it
-// unsettled (see ErrUnsettled). On success the caller unlocks db.wmu.
+// unsettled (see ErrUnsettled) and, if the disk was full, still cannot
+// finish it. On success the caller unlocks db.wmu.
 func (db *DB) lockWriter() error {
 	if db.closed.Load() {
 		return ErrClosed
@@ -99,8 +100,13 @@ func (db *DB) lockWriter() error {
 	}
 	db.wmu.Lock()
 	if db.unsettled != nil {
-		db.wmu.Unlock()
-		return db.unsettled
+		// A rollback the disk had no room for is tried again: there may
+		// be room now (if not, it fails again before writing).
+		if !errors.Is(db.unsettled, ErrDiskFull) || db.retryRollBack() != nil {
+			db.wmu.Unlock()
+			return db.unsettled
+		}
+		db.unsettled = nil
 	}
 	return nil
 }
