@@ -59,12 +59,38 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintln(stderr, "export:", userError(err))
 		return errUsage
 	}
+	if msg := extensionMismatch(*outPath, req.Format); msg != "" {
+		fmt.Fprintln(stderr, "export:", msg)
+		return errUsage
+	}
 	db, err := openToRead("export", *dir, stderr)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	return exportTo(ctx, db, req, *outPath, stdout, stderr)
+}
+
+// extensionMismatch refuses an output file whose extension names another
+// format than the one written, e.g. nato.csv for the csv format, which
+// writes a zip of CSV files: the file would not open as its name says.
+// An extension no format uses is the user's choice.
+func extensionMismatch(path string, f export.Format) string {
+	ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(path), "."))
+	if path == "-" || ext == "" || ext == f.Ext {
+		return ""
+	}
+	for _, g := range export.Formats() {
+		if ext == g.Ext || ext == g.Name {
+			fix := strings.TrimSuffix(path, filepath.Ext(path)) + "." + f.Ext
+			what := "a ." + f.Ext + " file"
+			if f.Name == "csv" {
+				what = "a zip of CSV files (nodes.csv, relationships.csv, README.txt)"
+			}
+			return fmt.Sprintf("--format %s writes %s, not .%s: name the output %s", f.Name, what, ext, fix)
+		}
+	}
+	return ""
 }
 
 // userError drops the store's package prefix from a refusal.

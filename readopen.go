@@ -17,12 +17,12 @@ import (
 func openToRead(cmd, dir string, stderr io.Writer) (*store.DB, error) {
 	db, err := store.Open(dir, store.DefaultOptions().WithReadOnly(true))
 	if !errors.Is(err, store.ErrNeedsRecovery) {
-		return db, err
+		return db, lockedHint(cmd, dir, err)
 	}
 	fmt.Fprintf(stderr, "%s: %s was not closed cleanly; recovering it, which writes to it\n", cmd, dir)
 	db, rerr := store.Open(dir, store.DefaultOptions().WithCreate(false))
 	if rerr != nil {
-		return nil, fmt.Errorf("%w; recovering it failed: %w", err, rerr)
+		return nil, fmt.Errorf("%w; recovering it failed: %w", err, lockedHint(cmd, dir, rerr))
 	}
 	return db, nil
 }
