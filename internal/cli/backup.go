@@ -6,14 +6,14 @@ import (
 	"fmt"
 	"io"
 	"os"
-
-	"github.com/alliancegraph/alliancegraph/store"
 )
 
 const backupSummary = `Write a consistent backup of the data directory to a file: every version of
 every record, so a restored store answers knownAt queries as the original
 did. The file ends in a checksum trailer that restore verifies. The server
-must not be running on the directory (it holds the lock).`
+must not be running on the directory (it holds the lock). The store is opened
+read-only (a read-only mount is no obstacle); one that was not closed cleanly
+is first recovered, which writes to it.`
 
 func runBackup(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("backup", backupSummary, stdout, stderr)
@@ -26,7 +26,7 @@ func runBackup(_ context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintln(stderr, "backup: -o FILE is required")
 		return ErrUsage
 	}
-	db, err := store.Open(*dir, store.DefaultOptions().WithCreate(false))
+	db, err := openToRead("backup", *dir, stderr)
 	if err != nil {
 		return err
 	}

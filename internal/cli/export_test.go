@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -45,6 +46,33 @@ func TestExportCLIErrors(t *testing.T) {
 	for _, flagName := range []string{"--format", "--ids", "--depth", "--predicates", "--kinds", "--as-of", "--known-at", "--max-nodes", "-o", "--data"} {
 		if !strings.Contains(stdout.String(), "  "+flagName+" ") {
 			t.Errorf("--help does not list %s:\n%s", flagName, stdout.String())
+		}
+	}
+}
+
+// TestExportFileExtension: an output name whose extension is another
+// format's is refused with the right name suggested; others are written.
+func TestExportFileExtension(t *testing.T) {
+	dir := t.TempDir()
+	srv := servertest.New(t, servertest.Command(Run), servertest.Dir(dir))
+	srv.Stop(t)
+	out := t.TempDir()
+	for _, tc := range []struct {
+		format, file, refusal string
+	}{
+		{"csv", "nato.csv", "name the output " + filepath.Join(out, "nato.zip")},
+		{"json", "nato.graphml", "name the output " + filepath.Join(out, "nato.json")},
+		{"csv", "nato.zip", ""},
+		{"graphml", "nato.xml", ""},
+		{"jsonl", "nato.JSONL", ""},
+	} {
+		var errOut bytes.Buffer
+		err := Run(t.Context(), []string{"export", "--data", dir, "--format", tc.format, "--ids", "org/nato", "-o", filepath.Join(out, tc.file)}, io.Discard, &errOut)
+		switch {
+		case tc.refusal == "" && err != nil:
+			t.Errorf("%s to %s: %v %s", tc.format, tc.file, err, errOut.String())
+		case tc.refusal != "" && (err == nil || !strings.Contains(errOut.String(), tc.refusal)):
+			t.Errorf("%s to %s: %v %q, want a refusal saying %q", tc.format, tc.file, err, errOut.String(), tc.refusal)
 		}
 	}
 }

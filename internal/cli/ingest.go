@@ -36,7 +36,7 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	db, err := store.Open(*dir, store.DefaultOptions())
 	if err != nil {
-		return err
+		return lockedHint("ingest", *dir, err)
 	}
 	defer db.Close()
 	var res *dataset.IngestResult

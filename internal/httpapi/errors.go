@@ -41,6 +41,9 @@ var statusTable = struct {
 		{ErrMethod, model.CodeBadUserInput, http.StatusMethodNotAllowed},
 		{ErrMediaType, model.CodeBadUserInput, http.StatusUnsupportedMediaType},
 		{ErrBusy, model.CodeLimitExceeded, http.StatusServiceUnavailable},
+		// A full disk is a limit of the server's, reached until space is
+		// freed; the request may be retried then.
+		{store.ErrDiskFull, model.CodeLimitExceeded, http.StatusInsufficientStorage},
 	},
 	byCode: map[string]int{
 		model.CodeBadUserInput:    http.StatusBadRequest,

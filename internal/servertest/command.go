@@ -74,7 +74,7 @@ func startCommand(t testing.TB, o *options) *Server {
 			pw.Close()
 			exited <- err
 		}()
-		end := func(t testing.TB, sig syscall.Signal) error {
+		s.signal = func(t testing.TB, sig syscall.Signal) (*os.ProcessState, error) {
 			t.Helper()
 			if err := cmd.Process.Signal(sig); err != nil && !errors.Is(err, os.ErrProcessDone) {
 				t.Fatal(err)
@@ -84,15 +84,14 @@ func startCommand(t testing.TB, o *options) *Server {
 			if strings.Contains(s.log.String(), "DATA RACE") {
 				t.Fatalf("the server reported a data race:\n%s", s.log.String())
 			}
-			return err
+			return cmd.ProcessState, err
 		}
 		s.stop = func(t testing.TB) {
 			t.Helper()
-			if err := end(t, syscall.SIGTERM); err != nil {
+			if _, err := s.signal(t, syscall.SIGTERM); err != nil {
 				t.Errorf("serve: %v\n%s", err, s.log.String())
 			}
 		}
-		s.kill = func(t testing.TB) { t.Helper(); end(t, syscall.SIGKILL) }
 		if o.noWait {
 			return s
 		}

@@ -21,6 +21,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"syscall"
 	"testing"
 	"time"
 
@@ -56,10 +57,10 @@ type Server struct {
 	// Dir is the data directory; "" for an in-memory store.
 	Dir string
 
-	log  *SyncBuffer
-	stop func(t testing.TB)
-	kill func(t testing.TB)
-	done bool
+	log    *SyncBuffer
+	stop   func(t testing.TB)
+	signal func(t testing.TB, sig syscall.Signal) (*os.ProcessState, error)
+	done   bool
 }
 
 // Log returns what the server has logged so far: everything for Command
@@ -80,13 +81,23 @@ func (s *Server) Stop(t testing.TB) {
 // Kill ends a Binary's process with SIGKILL, as a crash would.
 func (s *Server) Kill(t testing.TB) {
 	t.Helper()
-	if s.kill == nil {
-		t.Fatal("servertest: Kill needs a server started with Binary")
+	s.Signal(t, syscall.SIGKILL)
+}
+
+// Signal sends sig to a Binary's process, waits for it to end and returns
+// how it ended, for a test that judges that itself (nil if it had already
+// been stopped).
+func (s *Server) Signal(t testing.TB, sig syscall.Signal) *os.ProcessState {
+	t.Helper()
+	if s.signal == nil {
+		t.Fatal("servertest: Kill and Signal need a server started with Binary")
 	}
-	if !s.done {
-		s.done = true
-		s.kill(t)
+	if s.done {
+		return nil
 	}
+	s.done = true
+	ps, _ := s.signal(t, sig)
+	return ps
 }
 
 type options struct {
