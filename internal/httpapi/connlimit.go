@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/alliancegraph/alliancegraph/graph"
 )
 
 // DefaultMaxConns is --max-conns unless given: see defaultMaxConns.
@@ -48,7 +50,7 @@ type limitListener struct {
 }
 
 func newLimitListener(ln net.Listener, max int) *limitListener {
-	status, body := errorResponse(refuse(ErrBusy, fmt.Sprintf("the server has %d connections open, its limit: try again later", max)), "")
+	status, body := errorResponse(graph.Refusal(graph.ErrBusy, fmt.Sprintf("the server has %d connections open, its limit: try again later", max)), "")
 	head := fmt.Sprintf("HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n", status, http.StatusText(status), len(body))
 	return &limitListener{Listener: ln, max: int64(max), refusal: append([]byte(head), body...)}
 }

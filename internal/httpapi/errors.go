@@ -17,30 +17,23 @@ import (
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
-// ErrMethod is the kind of a request the endpoint does not take with its
-// method: BAD_USER_INPUT, answered 405 with an Allow header.
-var ErrMethod = errors.New("method not allowed")
-
-// ErrMediaType is the kind of a request body in a media type the endpoint
-// does not read: BAD_USER_INPUT, answered 415.
-var ErrMediaType = errors.New("unsupported media type")
-
-// ErrBusy is the kind of a connection over the server's limit:
-// LIMIT_EXCEEDED, answered 503 (try again later), not 413.
-var ErrBusy = errors.New("server busy")
-
 // statusTable is the one place an error becomes an HTTP status: first the
-// kinds of refusal HTTP has a status of its own for, each with its code;
-// then every other error by its code. Every refusal this package answers
-// goes through it (see WriteError).
+// kinds of refusal HTTP has a status of their own for (graph names them,
+// for the GraphQL endpoint and these endpoints), each with its code; then
+// every other error by its code. Every refusal the server answers outside
+// a GraphQL response goes through it (WriteError), the GraphQL endpoint's
+// transport refusals included (graph.NewHandler's Refuser).
 var statusTable = struct {
 	kinds  []kindStatus
 	byCode map[string]int
 }{
 	kinds: []kindStatus{
-		{ErrMethod, model.CodeBadUserInput, http.StatusMethodNotAllowed},
-		{ErrMediaType, model.CodeBadUserInput, http.StatusUnsupportedMediaType},
-		{ErrBusy, model.CodeLimitExceeded, http.StatusServiceUnavailable},
+		{graph.ErrMethod, model.CodeBadUserInput, http.StatusMethodNotAllowed},
+		{graph.ErrMediaType, model.CodeBadUserInput, http.StatusUnsupportedMediaType},
+		{graph.ErrUpgradeRequired, model.CodeBadUserInput, http.StatusUpgradeRequired},
+		{graph.ErrURLTooLong, model.CodeLimitExceeded, http.StatusRequestURITooLong},
+		{graph.ErrBusy, model.CodeLimitExceeded, http.StatusServiceUnavailable},
+		{graph.ErrClientBusy, model.CodeLimitExceeded, http.StatusTooManyRequests},
 		// A full disk is a limit of the server's, reached until space is
 		// freed; the request may be retried then.
 		{store.ErrDiskFull, model.CodeLimitExceeded, http.StatusInsufficientStorage},
@@ -106,19 +99,6 @@ func message(err error) string {
 	}
 	return msg
 }
-
-// refusal is an error whose message is written for the client; its kind
-// (a sentinel above, or one of the store's) gives its code and status.
-type refusal struct {
-	kind error
-	msg  string
-}
-
-func (r *refusal) Error() string { return r.msg }
-func (r *refusal) Unwrap() error { return r.kind }
-
-// refuse returns the refusal of kind with message msg.
-func refuse(kind error, msg string) error { return &refusal{kind: kind, msg: msg} }
 
 // WriteError answers a refused request with a GraphQL-shaped JSON error:
 // the code and status from statusTable, the message from err. An

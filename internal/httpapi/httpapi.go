@@ -125,7 +125,8 @@ func New(db *store.DB, c Config, log *slog.Logger) http.Handler {
 			noteOperation(ctx, r)
 		}}
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", graph.NewHandler(res, c.Limits, c.Socket, log))
+	refuse := func(w http.ResponseWriter, r *http.Request, err error) { WriteError(w, r, log, err) }
+	mux.Handle("/graphql", graph.NewHandler(res, c.Limits, c.Socket, log, refuse))
 	mux.Handle("POST /import", importHandler(db, policy, c.MaxImportBytes, c.ImportLimits, log))
 	mux.Handle("/import", wrongMethod("POST"))
 	mux.Handle("GET /export", exportHandler(db, c.Generator, log))
@@ -151,6 +152,6 @@ func New(db *store.DB, c Config, log *slog.Logger) http.Handler {
 func wrongMethod(allow string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", allow)
-		WriteError(w, r, nil, refuse(ErrMethod, fmt.Sprintf("method %s not allowed on %s: use %s", r.Method, r.URL.Path, allow)))
+		WriteError(w, r, nil, graph.Refusal(graph.ErrMethod, fmt.Sprintf("method %s not allowed on %s: use %s", r.Method, r.URL.Path, allow)))
 	})
 }
