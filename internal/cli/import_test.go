@@ -13,6 +13,7 @@ import (
 
 	"github.com/alliancegraph/alliancegraph/dataset"
 	"github.com/alliancegraph/alliancegraph/export"
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -83,7 +84,7 @@ func TestImportAndIngestCommands(t *testing.T) {
 	}
 	out.Reset()
 	// The document the README's ingest example uses, shipped in the repo.
-	if err := Run(t.Context(), []string{"ingest", "--data", dir, "testdata/docs/nordic-accessions.txt"}, &out, &errOut); err != nil {
+	if err := Run(t.Context(), []string{"ingest", "--data", dir, filepath.Join(servertest.Root(t), "testdata", "docs", "nordic-accessions.txt")}, &out, &errOut); err != nil {
 		t.Fatalf("ingest: %v", err)
 	}
 	if !strings.Contains(out.String(), "as doc/sha256-f80a70c44c98d757: 9 entities mentioned") {
