@@ -37,6 +37,17 @@ func (s textCheckedSockets) Accept(w http.ResponseWriter, r *http.Request, o tra
 // invalid message.
 type textCheckedConn struct{ transport.WebsocketConn }
 
+// SetReadLimit passes the message cap (--ws-max-message) on to the
+// connection: gqlgen sets it only on a connection that has the method, so
+// without it the cap would not be enforced.
+func (c *textCheckedConn) SetReadLimit(limit int64) {
+	if l, ok := c.WebsocketConn.(transport.WebsocketReadLimiter); ok {
+		l.SetReadLimit(limit)
+	}
+}
+
+var _ transport.WebsocketReadLimiter = (*textCheckedConn)(nil)
+
 // closeInvalidMessage is graphql-transport-ws's close code for a message
 // the server cannot accept.
 const closeInvalidMessage = 4400
