@@ -125,3 +125,23 @@ func TestWebsocketRefusals(t *testing.T) {
 		}
 	})
 }
+
+// TestMembershipChangedNeedsAnOrganization: subscribing to the
+// membership of an ID that is no organization in the store is refused
+// with NOT_FOUND instead of waiting forever for events that cannot come.
+func TestMembershipChangedNeedsAnOrganization(t *testing.T) {
+	srv := servertest.New(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	c := servertest.WSOpen(t, ctx, srv.URL)
+	for _, id := range []string{"org/no-such-alliance", "country/NOR"} {
+		servertest.Subscribe(t, ctx, c, "m", `subscription { membershipChanged(alliance: "`+id+`") { kind } }`)
+		m := servertest.WSNext(t, ctx, c)
+		if m.Type != "next" || !strings.Contains(string(m.Payload), `"code":"NOT_FOUND"`) {
+			t.Fatalf("%s: got %s %s, want NOT_FOUND", id, m.Type, m.Payload)
+		}
+		if m := servertest.WSNext(t, ctx, c); m.Type != "complete" {
+			t.Fatalf("%s: got %s, want complete", id, m.Type)
+		}
+	}
+}
