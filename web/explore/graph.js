@@ -45,6 +45,8 @@ function style() {
         'text-background-color': '#ffffff',
         'text-background-opacity': 0.85,
         'text-background-padding': 1,
+        'text-wrap': 'ellipsis',
+        'text-max-width': 140,
         width: 18,
         height: 18,
         'border-width': 1,
@@ -124,8 +126,8 @@ export function createGraph(container, { onTap }) {
       let i = 0;
       let ring = 0;
       while (i < group.length) {
-        const radius = 110 + ring * 70;
-        const capacity = Math.max(6, Math.floor((2 * Math.PI * radius) / 46));
+        const radius = 170 + ring * 90;
+        const capacity = Math.max(6, Math.floor((2 * Math.PI * radius) / 50));
         const n = Math.min(capacity, group.length - i);
         const spread = outward ? Math.PI * 1.2 : 2 * Math.PI;
         for (let k = 0; k < n; k++, i++) {

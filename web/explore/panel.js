@@ -1,7 +1,7 @@
 // The entity panel: name, aliases, properties and the timeline of the
 // entity's facts, each with its citations and, where a citation has a span
 // of an ingested text, the quoted sentence with a link to the source.
-import { h } from './dom.js';
+import { fill, h } from './dom.js';
 
 const PRED_WORDS = {
   MEMBER_OF: 'member of',
@@ -28,12 +28,12 @@ export function createPanel(root, { onOpen, onClose }) {
 
   function loading(id) {
     root.hidden = false;
-    root.replaceChildren(h('p', { class: 'muted' }, `Loading ${id}…`));
+    fill(root, h('p', { class: 'muted' }, `Loading ${id}…`));
   }
 
   function error(id, err) {
     root.hidden = false;
-    root.replaceChildren(
+    fill(root, 
       closeButton(),
       h('h2', { id: 'panel-title', tabindex: '-1' }, id),
       h('p', { class: 'error', role: 'alert' }, err.message),
@@ -54,7 +54,7 @@ export function createPanel(root, { onOpen, onClose }) {
     for (const x of entity.externalIds) if (x.scheme !== 'iso3') props.push([x.scheme, x.value]);
 
     const items = timeline.map((t) => timelineItem(t, entity.id));
-    root.replaceChildren(
+    fill(root, 
       closeButton(),
       h('p', { class: 'kind' }, KIND_WORDS[entity.kind] || entity.kind, ' · ', h('code', {}, entity.id)),
       h('h2', { id: 'panel-title', tabindex: '-1' }, entity.name),
@@ -106,7 +106,7 @@ export function createPanel(root, { onOpen, onClose }) {
   function hide() {
     root.hidden = true;
     delete root.dataset.entity;
-    root.replaceChildren();
+    fill(root, );
   }
 
   return { loading, error, show, hide };
