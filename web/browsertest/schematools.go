@@ -6,15 +6,18 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
-// Selectors of GraphiQL's documentation explorer and CodeMirror's
-// autocomplete list (graphiql@3.8.3).
+// Selectors of GraphiQL's documentation explorer, its query builder and
+// Monaco's autocomplete list (graphiql@5).
 const (
-	DocsButtonSelector = `button[aria-label="Show Documentation Explorer"]`
-	DocsQueryLink      = `.graphiql-doc-explorer a.graphiql-doc-explorer-type-name`
-	DocsFieldSelector  = `.graphiql-doc-explorer .graphiql-doc-explorer-field-name`
-	HintSelector       = `ul.CodeMirror-hints li.CodeMirror-hint`
+	DocsButtonSelector     = `button[aria-label="Show Documentation Explorer"]`
+	DocsQueryLink          = `.graphiql-doc-explorer a.graphiql-doc-explorer-type-name`
+	DocsFieldSelector      = `.graphiql-doc-explorer .graphiql-doc-explorer-field-name`
+	HintSelector           = `.suggest-widget .monaco-list-row .label-name`
+	QueryBuilderButton     = `button[aria-label="Show GraphiQL Explorer"]`
+	QueryBuilderFieldNames = `.graphiql-explorer-root .graphiql-explorer-field-view span[title]`
 )
 
 // SchemaTools is what GraphiQL's schema-driven tools show on a page.
@@ -47,17 +50,16 @@ func CheckSchemaTools(ctx context.Context, baseURL, chromiumPath, prefix string)
 			return fail("listing Query's fields in the documentation explorer", err)
 		}
 		out.QueryFields = fields
-		setText := fmt.Sprintf(`(() => {
-			const cm = document.querySelector(%q).CodeMirror;
-			cm.setValue(%q);
-			cm.focus();
-			cm.setCursor(cm.lineCount(), 0);
-			return true;
-		})()`, EditorSelector, prefix)
-		if _, err := chromedp.Run(bctx, chromedp.Evaluate[bool](setText)); err != nil {
-			return fail("typing into the query editor", err)
-		}
-		if err := chromedp.Do(bctx, chromedp.KeyEvent("m")); err != nil {
+		// Monaco is typed into as a person would: select all, then type;
+		// it closes brackets and quotes itself and steps over the closing
+		// ones typed after them.
+		if err := chromedp.Do(bctx,
+			chromedp.Click(chromedp.CSS(EditorSelector+" .view-lines")),
+			chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
+			chromedp.KeyEvent(kb.Delete),
+			chromedp.KeyEvent(prefix),
+			chromedp.KeyEvent("m"),
+		); err != nil {
 			return fail("typing into the query editor", err)
 		}
 		hints, err := chromedp.Run(bctx, chromedp.Poll[[]string](

@@ -96,6 +96,9 @@ export function createGraph(container, { onTap }) {
   const anchorOf = new Map(); // entity ID -> the node it was placed around
 
   cy.on('tap', 'node', (ev) => onTap(ev.target.id()));
+  // The container changes size when the panel opens or closes; cytoscape
+  // must know, or clicks land where nodes used to be drawn.
+  new ResizeObserver(() => cy.resize()).observe(container);
   cy.on('dragfree', 'node', (ev) => positions.set(ev.target.id(), { ...ev.target.position() }));
 
   // place gives every node without a position one, on rings around an

@@ -1,0 +1,531 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/alliancegraph/alliancegraph/auth"
+	"github.com/alliancegraph/alliancegraph/web/browsertest"
+)
+
+// explorerArtifacts is where the explorer's browser tests write screenshots
+// and measurements for a person to look at (gitignored).
+var explorerArtifacts = filepath.Join("test-artifacts", "explorer")
+
+// explorerServer serves the real dataset from a fresh directory with a
+// write token, for the tests that add data through the API.
+func explorerServer(t *testing.T) (base string, chromium string) {
+	t.Helper()
+	chromium, err := browsertest.FindChromium()
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("CI=true and %v", err)
+		}
+		t.Skip(err)
+	}
+	base, stop := startServeWith(t, t.TempDir(), io.Discard, func(c *serveConfig) {
+		tokens, err := auth.ParseList("alice:" + aliceToken)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.policy.Tokens = tokens
+	})
+	t.Cleanup(stop)
+	if err := os.MkdirAll(explorerArtifacts, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return base, chromium
+}
+
+func shot(t *testing.T, e *browsertest.Explorer, name string) {
+	t.Helper()
+	png, err := e.Screenshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(explorerArtifacts, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustOK(t *testing.T, r gqlResponse) gqlResponse {
+	t.Helper()
+	if len(r.Errors) > 0 {
+		t.Fatalf("%+v", r.Errors)
+	}
+	return r
+}
+
+// secondOrganization returns the organization to compare NATO with: the EU
+// when the dataset has it, else "org/test-pact", which it writes through
+// the API with four members on 2020-01-01 (three of them in NATO), each
+// membership citing a span of an ingested text. It returns the members the
+// second organization has on 2024-10-01.
+func secondOrganization(t *testing.T, base string) (id string, members []string) {
+	t.Helper()
+	var eu struct {
+		Alliance *struct {
+			Members struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
+		}
+	}
+	r := gql(t, base, "", `{ alliance(id: "org/eu") { members(asOf: "2024-10-01", first: 100) { edges { node { id } } } } }`, nil)
+	if r.code() != "NOT_FOUND" {
+		mustDecode(t, mustOK(t, r), &eu)
+	}
+	if eu.Alliance != nil {
+		for _, e := range eu.Alliance.Members.Edges {
+			members = append(members, e.Node.ID)
+		}
+		return "org/eu", members
+	}
+	mustOK(t, gql(t, base, aliceToken, `mutation { upsertEntity(input: {id: "org/test-pact", kind: ORGANIZATION, name: "Test Pact", aliases: ["TP"],
+		properties: [{key: "founded", type: DATE, value: "2020-01-01"}]}) { entity { id } } }`, nil))
+	text := "Test Pact charter.\nFinland, Sweden, Norway and Ukraine joined the Test Pact on 1 January 2020.\n"
+	sentence := "Finland, Sweden, Norway and Ukraine joined the Test Pact on 1 January 2020."
+	start := strings.Index(text, sentence)
+	var doc struct {
+		IngestDocument struct{ Document struct{ ID string } }
+	}
+	mustDecode(t, mustOK(t, gql(t, base, aliceToken, `mutation($t: String!) { ingestDocument(input: {text: $t, title: "Test Pact charter"}) { document { id } } }`,
+		map[string]any{"t": text})), &doc)
+	for _, c := range []string{"FIN", "SWE", "NOR", "UKR"} {
+		mustOK(t, gql(t, base, aliceToken, `mutation($from: ID!, $src: ID!, $s: Int!, $e: Int!) { assertFact(input: {predicate: MEMBER_OF, from: $from, to: "org/test-pact",
+			validFrom: "2020-01-01", citations: [{source: $src, span: {start: $s, end: $e}}]}) { fact { id } } }`,
+			map[string]any{"from": "country/" + c, "src": doc.IngestDocument.Document.ID, "s": start, "e": start + len(sentence)}))
+		members = append(members, "country/"+c)
+	}
+	return "org/test-pact", members
+}
+
+// TestExplorerMap drives the map view as a person would: the founders'
+// date, the slider, the member table, a click on Finland, the URL state,
+// the compare mode and the export, with axe-core checking the page.
+func TestExplorerMap(t *testing.T) {
+	base, chromium := explorerServer(t)
+	second, secondMembers := secondOrganization(t, base)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	axeSource, err := os.ReadFile(filepath.Join("web", "node_modules", "axe-core", "axe.min.js"))
+	if err != nil {
+		missing(t, "axe-core (make web installs it): "+err.Error())
+	}
+	err = browsertest.WithExplorer(ctx, base, chromium, func(e *browsertest.Explorer) error {
+		// The treaty was signed on 1949-04-04, but the curated data starts
+		// the founders' membership when it entered into force, 1949-08-24:
+		// on the signing day the map shows no member, and says so.
+		if err := e.Open("org=org/nato&asOf=1949-04-04"); err != nil {
+			return err
+		}
+		m, err := e.Map("1949-04-04")
+		if err != nil {
+			return err
+		}
+		if len(m.Coloured) != 0 || len(m.Rows) != 0 || len(m.Legend) != 1 || m.Legend[0].Count != 0 || !strings.Contains(m.Legend[0].Text, "0 members") {
+			t.Errorf("1949-04-04: %+v, want no member and a legend saying 0 members", m)
+		}
+
+		if err := e.Open("org=org/nato&asOf=1949-08-24"); err != nil {
+			return err
+		}
+		if m, err = e.Map("1949-08-24"); err != nil {
+			return err
+		}
+		if m.Coloured["first"] != 12 || len(m.Rows) != 12 || m.Legend[0].Count != 12 || !strings.Contains(m.Legend[0].Text, "12 members") {
+			t.Errorf("1949-08-24: %+v, want 12 countries coloured, listed and counted", m)
+		}
+		shot(t, e, "map-1949-08-24")
+		if start, err := e.Mark("explore:map-rendered"); err == nil {
+			t.Logf("map: first render %.0f ms after navigation started", start)
+			writeMeasure(t, "map-first-render-ms", start)
+		}
+
+		if err := e.SlideTo("2024-03-07"); err != nil {
+			return err
+		}
+		if m, err = e.Map("2024-03-07"); err != nil {
+			return err
+		}
+		if m.Coloured["first"] != 32 || len(m.Rows) != 32 || m.Legend[0].Count != 32 {
+			t.Errorf("2024-03-07: %+v, want 32", m)
+		}
+		if q, err := e.Query(); err != nil || !strings.Contains(q, "asOf=2024-03-07") {
+			t.Errorf("after the slider the URL says %q (%v)", q, err)
+		}
+		shot(t, e, "map-2024-03-07")
+		reportBundle(t, e, "explore")
+		if v, err := e.Axe(axeSource); err != nil {
+			return err
+		} else {
+			checkAxe(t, "map", v)
+		}
+
+		// A click on Finland opens its panel: the accession fact and its
+		// citations.
+		if err := e.ClickCountry("FIN"); err != nil {
+			return err
+		}
+		p, err := e.Panel("country/FIN")
+		if err != nil {
+			return err
+		}
+		if p.Title != "Finland" || !slices.Contains(p.Facts, "fact/fin-member-of-nato") || !slices.Contains(p.Citations, "doc/vif-finland-31st-member") ||
+			!strings.Contains(p.Text, "2023-04-04") {
+			t.Errorf("Finland's panel: %+v", p)
+		}
+		if q, _ := e.Query(); !strings.Contains(q, "focus=country/FIN") {
+			t.Errorf("after the click the URL says %q", q)
+		}
+		shot(t, e, "map-finland-panel")
+		if v, err := e.Axe(axeSource); err != nil {
+			return err
+		} else {
+			checkAxe(t, "map with the panel", v)
+		}
+
+		// The URL state round-trips: the page opened from a URL writes the
+		// same URL back and shows what it says.
+		want := "view=map&org=org/nato&asOf=2004-03-29&focus=country/EST"
+		if err := e.Open(want); err != nil {
+			return err
+		}
+		if m, err = e.Map("2004-03-29"); err != nil {
+			return err
+		}
+		if _, err := e.Panel("country/EST"); err != nil {
+			return err
+		}
+		if q, err := e.Query(); err != nil || q != want {
+			t.Errorf("opened with %q, the page says %q (%v)", want, q, err)
+		}
+		if m.Legend[0].Count != 26 || !slices.Contains(m.Rows, "country/EST") {
+			t.Errorf("2004-03-29: %+v, want 26 members with Estonia", m)
+		}
+
+		// Compare mode: both / first only / second only.
+		if err := e.Open("org=org/nato&org2=" + second + "&asOf=2024-10-01"); err != nil {
+			return err
+		}
+		if m, err = e.Map("2024-10-01"); err != nil {
+			return err
+		}
+		both := 0
+		for _, id := range secondMembers {
+			if slices.Contains([]string{"country/FIN", "country/SWE", "country/NOR"}, id) || second == "org/eu" {
+				both++
+			}
+		}
+		counts := map[string]int{}
+		for _, l := range m.Legend {
+			counts[l.Set] = l.Count
+		}
+		if second == "org/test-pact" && (counts["both"] != 3 || counts["first"] != 29 || counts["second"] != 1 ||
+			m.Coloured["both"] != 3 || m.Coloured["first"] != 29 || m.Coloured["second"] != 1) {
+			t.Errorf("NATO and the Test Pact on 2024-10-01: legend %v, coloured %v; want both 3, NATO only 29, Test Pact only 1", counts, m.Coloured)
+		}
+		if counts["both"]+counts["first"] != 32 || counts["both"]+counts["second"] != len(secondMembers) {
+			t.Errorf("compare counts %v do not add up to NATO's 32 and %s's %d", counts, second, len(secondMembers))
+		}
+		shot(t, e, "map-compare")
+		if err := e.Click(`input[name=show][value=second]`); err != nil {
+			return err
+		}
+		if err := e.Wait("only the second set coloured", `document.querySelectorAll("#map path.country.member").length === document.querySelectorAll("#map path.country.member.second").length &&
+			document.querySelectorAll("#map path.country.member.first").length === 0`); err != nil {
+			return err
+		}
+		if q, _ := e.Query(); !strings.Contains(q, "show=second") {
+			t.Errorf("compare filter not in the URL: %q", q)
+		}
+		if second == "org/test-pact" {
+			// The membership cites a span of an ingested text: the panel
+			// quotes the sentence.
+			if err := e.ClickCountry("UKR"); err != nil {
+				return err
+			}
+			p, err := e.Panel("country/UKR")
+			if err != nil {
+				return err
+			}
+			if len(p.Quotes) == 0 || !strings.Contains(p.Quotes[0], "Ukraine joined the Test Pact on 1 January 2020.") {
+				t.Errorf("Ukraine's panel quotes %q", p.Quotes)
+			}
+		}
+
+		// The export button downloads the view's selection and date as
+		// GraphML, which NetworkX reads.
+		if err := e.Open("org=org/nato&asOf=2024-03-07"); err != nil {
+			return err
+		}
+		if err := e.Select("export-format", "graphml"); err != nil {
+			return err
+		}
+		href, err := browsertest.Eval[string](e, `document.getElementById("export").getAttribute("href")`)
+		if err != nil {
+			return err
+		}
+		u, _ := url.Parse(href)
+		if u.Path != "/export" || u.Query().Get("ids") != "org/nato" || u.Query().Get("asOf") != "2024-03-07" || u.Query().Get("format") != "graphml" {
+			t.Errorf("export link %q", href)
+		}
+		file, err := e.Download("#export", t.TempDir())
+		if err != nil {
+			return err
+		}
+		checkGraphMLDownload(t, file)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func checkGraphMLDownload(t *testing.T, file string) {
+	t.Helper()
+	body, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(file, ".graphml") {
+		t.Errorf("downloaded %s, want a .graphml file", filepath.Base(file))
+	}
+	g := readWithConsumer(t, "graphml", body)
+	countries := 0
+	for id := range g.nodes {
+		if strings.HasPrefix(id, "country/") {
+			countries++
+		}
+	}
+	if countries != 32 || len(g.edges) != 32 {
+		t.Errorf("NetworkX read %d countries and %d edges from the download, want 32 and 32", countries, len(g.edges))
+	}
+}
+
+// TestExplorerGraph drives the graph view: Rutte's neighbourhood expands on
+// a click, the layout keeps staying nodes in place when the date changes,
+// and path mode finds Rutte -> Finland.
+func TestExplorerGraph(t *testing.T) {
+	base, chromium := explorerServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	axeSource, err := os.ReadFile(filepath.Join("web", "node_modules", "axe-core", "axe.min.js"))
+	if err != nil {
+		missing(t, "axe-core (make web installs it): "+err.Error())
+	}
+	err = browsertest.WithExplorer(ctx, base, chromium, func(e *browsertest.Explorer) error {
+		if err := e.Open("view=graph&focus=person/mark-rutte&asOf=2024-10-01"); err != nil {
+			return err
+		}
+		before, err := e.GraphNodes("2024-10-01")
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(before, "office/nato-secretary-general") || slices.Contains(before, "org/nato") {
+			t.Fatalf("Rutte's neighbourhood on 2024-10-01: %v", before)
+		}
+		if _, err := e.Panel("person/mark-rutte"); err != nil {
+			return err
+		}
+		// A click on the office expands it: NATO, whose office it is, joins.
+		if err := e.ClickGraphNode("office/nato-secretary-general"); err != nil {
+			return err
+		}
+		if err := e.Wait("the graph to grow", fmt.Sprintf(`window.alliancegraphExplorer.graphNodeIds().length > %d`, len(before))); err != nil {
+			return err
+		}
+		after, err := e.GraphNodes("2024-10-01")
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(after, "org/nato") {
+			t.Errorf("after a click on the office the graph has %v, want org/nato in it", after)
+		}
+		if _, err := e.Panel("office/nato-secretary-general"); err != nil {
+			return err
+		}
+		shot(t, e, "graph-rutte-expanded")
+		if v, err := e.Axe(axeSource); err != nil {
+			return err
+		} else {
+			checkAxe(t, "graph", v)
+		}
+
+		// Moving the date keeps every node that stays where it was.
+		was, err := e.GraphPositions(after)
+		if err != nil {
+			return err
+		}
+		if err := e.SlideTo("2012-01-01"); err != nil {
+			return err
+		}
+		moved, err := e.GraphNodes("2012-01-01")
+		if err != nil {
+			return err
+		}
+		now, err := e.GraphPositions(moved)
+		if err != nil {
+			return err
+		}
+		stayed := 0
+		for id, p := range now {
+			if q, ok := was[id]; ok {
+				stayed++
+				if p != q {
+					t.Errorf("%s moved from %v to %v when the date changed", id, q, p)
+				}
+			}
+		}
+		if stayed < 2 || slices.Equal(after, moved) {
+			t.Errorf("the date change kept %d nodes (%v -> %v); the test needs some to stay and some to change", stayed, after, moved)
+		}
+
+		// Path mode: pick Finland in the path box; the paths are listed and
+		// highlighted.
+		if err := e.SlideTo("2024-10-01"); err != nil {
+			return err
+		}
+		if _, err := e.GraphNodes("2024-10-01"); err != nil {
+			return err
+		}
+		if err := e.Type("#path-to", "finland"); err != nil {
+			return err
+		}
+		opts, err := e.Options("path-list")
+		if err != nil {
+			return err
+		}
+		if len(opts) == 0 || opts[0] != "country/FIN" {
+			t.Fatalf("path suggestions for finland: %v", opts)
+		}
+		if err := e.Key(kb.Enter); err != nil {
+			return err
+		}
+		if err := e.Wait("the path to Finland", `document.querySelectorAll("#path-result ol.paths li").length > 0 &&
+			window.alliancegraphExplorer.graphNodeIds().includes("country/FIN")`); err != nil {
+			return err
+		}
+		text, err := browsertest.Eval[string](e, `document.getElementById("path-result").innerText`)
+		if err != nil {
+			return err
+		}
+		if !strings.Contains(text, "Mark Rutte") || !strings.Contains(text, "Finland") || !strings.Contains(text, "3 steps") {
+			t.Errorf("path result: %q", text)
+		}
+		if q, _ := e.Query(); !strings.Contains(q, "to=country/FIN") || !strings.Contains(q, "view=graph") {
+			t.Errorf("path mode's URL: %q", q)
+		}
+		shot(t, e, "graph-path-rutte-finland")
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestExplorerSearch: typing a misspelt name offers the entity, the arrow
+// keys and Enter pick it, and its panel opens.
+func TestExplorerSearch(t *testing.T) {
+	base, chromium := explorerServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	err := browsertest.WithExplorer(ctx, base, chromium, func(e *browsertest.Explorer) error {
+		if err := e.Open(""); err != nil {
+			return err
+		}
+		if err := e.Type("#search", "stoltenburg"); err != nil {
+			return err
+		}
+		opts, err := e.Options("search-list")
+		if err != nil {
+			return err
+		}
+		if len(opts) == 0 || opts[0] != "person/jens-stoltenberg" {
+			t.Fatalf("suggestions for stoltenburg: %v", opts)
+		}
+		if err := e.Key(kb.Enter); err != nil {
+			return err
+		}
+		p, err := e.Panel("person/jens-stoltenberg")
+		if err != nil {
+			return err
+		}
+		if p.Title != "Jens Stoltenberg" {
+			t.Errorf("panel: %+v", p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// checkAxe fails on serious or critical accessibility violations and logs
+// the others.
+func checkAxe(t *testing.T, view string, vs []browsertest.Violation) {
+	t.Helper()
+	for _, v := range vs {
+		if v.Impact == "serious" || v.Impact == "critical" {
+			t.Errorf("axe-core, %s view: %s (%s, %d elements): %s", view, v.ID, v.Impact, v.Nodes, v.Help)
+		} else {
+			t.Logf("axe-core, %s view: %s (%s, %d elements): %s", view, v.ID, v.Impact, v.Nodes, v.Help)
+		}
+	}
+}
+
+// reportBundle logs and records the gzip size of the same-origin files the
+// page loaded (measured, not asserted: docs/BENCHMARKS.md has the numbers).
+func reportBundle(t *testing.T, e *browsertest.Explorer, page string) {
+	t.Helper()
+	paths, err := e.Resources()
+	if err != nil {
+		t.Fatal(err)
+	}
+	total, gz := 0, 0
+	for _, p := range paths {
+		name, ok := strings.CutPrefix(p, "/static/")
+		if !ok {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("web", "dist", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		w, _ := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
+		w.Write(b)
+		w.Close()
+		total += len(b)
+		gz += buf.Len()
+	}
+	t.Logf("%s page: %d files, %d bytes, %d bytes gzipped", page, len(paths), total, gz)
+	writeMeasure(t, page+"-bytes-gzip", float64(gz))
+}
+
+// writeMeasure adds one measurement to the artifacts' measurements.json.
+func writeMeasure(t *testing.T, name string, v float64) {
+	t.Helper()
+	path := filepath.Join(explorerArtifacts, "measurements.json")
+	m := map[string]float64{}
+	if b, err := os.ReadFile(path); err == nil {
+		json.Unmarshal(b, &m)
+	}
+	m[name] = v
+	b, _ := json.MarshalIndent(m, "", "  ")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
