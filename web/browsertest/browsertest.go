@@ -125,7 +125,7 @@ func withPage(ctx context.Context, baseURL, chromiumPath string, fn func(bctx co
 // withBrowser starts Chromium with a fresh profile and calls fn with a
 // blank tab's context. fail wraps an error with the step that failed and
 // whatever the browser console reported.
-func withBrowser(ctx context.Context, chromiumPath string, fn func(bctx context.Context, fail func(step string, err error) error) error) error {
+func withBrowser(ctx context.Context, chromiumPath string, fn func(bctx context.Context, fail func(step string, err error) error) error, extra ...chromedp.ExecAllocatorOption) error {
 	profile, err := os.MkdirTemp("", "browsertest-profile-")
 	if err != nil {
 		return err
@@ -149,6 +149,7 @@ func withBrowser(ctx context.Context, chromiumPath string, fn func(bctx context.
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.WindowSize(1280, 800),
 	}
+	opts = append(opts, extra...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	defer cancelAlloc()
 	bctx, cancelBrowser := chromedp.NewContext(actx)
