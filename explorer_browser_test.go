@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -526,6 +527,70 @@ func writeMeasure(t *testing.T, name string, v float64) {
 	m[name] = v
 	b, _ := json.MarshalIndent(m, "", "  ")
 	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestExplorerBudgets measures what docs/BENCHMARKS.md reports (logged and
+// written to the artifacts, not asserted): the time to the first render of
+// a 500-node graph view, and the gzip size of what each page loads.
+func TestExplorerBudgets(t *testing.T) {
+	base, chromium := explorerServer(t)
+	// A hub that knows 499 people: its neighbourhood is 500 entities.
+	var jl strings.Builder
+	jl.WriteString(`{"type":"header","format":"alliancegraph-jsonl","version":1}` + "\n")
+	jl.WriteString(`{"type":"entity","id":"person/bench-hub","kind":"Person","name":"Bench Hub"}` + "\n")
+	jl.WriteString(`{"type":"entity","id":"doc/bench","kind":"Document","name":"Bench source"}` + "\n")
+	for i := range 499 {
+		fmt.Fprintf(&jl, `{"type":"entity","id":"person/bench-%03d","kind":"Person","name":"Bench Person %03d"}`+"\n", i, i)
+	}
+	for i := range 499 {
+		fmt.Fprintf(&jl, `{"type":"fact","id":"fact/bench-knows-%03d","predicate":"KNOWS","from":"person/bench-hub","to":"person/bench-%03d","validFrom":"2000-01-01","citations":[{"source":"doc/bench"}]}`+"\n", i, i)
+	}
+	req, err := http.NewRequest(http.MethodPost, base+"/import", strings.NewReader(jl.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/jsonl")
+	req.Header.Set("Authorization", "Bearer "+aliceToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("import: %d %s", resp.StatusCode, b)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	err = browsertest.WithExplorer(ctx, base, chromium, func(e *browsertest.Explorer) error {
+		if err := e.Open("view=graph&focus=person/bench-hub&asOf=2024-01-01"); err != nil {
+			return err
+		}
+		nodes, err := e.GraphNodes("2024-01-01")
+		if err != nil {
+			return err
+		}
+		if len(nodes) != 500 {
+			t.Errorf("the graph view shows %d entities, want 500", len(nodes))
+		}
+		at, err := e.Mark("explore:graph-rendered")
+		if err != nil {
+			return err
+		}
+		t.Logf("graph view: 500 entities first drawn %.0f ms after navigation started", at)
+		writeMeasure(t, "graph-500-first-render-ms", at)
+		shot(t, e, "graph-500")
+
+		if err := e.OpenPage("/", `document.querySelector(".graphiql-query-editor .monaco-editor .view-lines")`); err != nil {
+			return err
+		}
+		reportBundle(t, e, "graphiql")
+		return nil
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 }

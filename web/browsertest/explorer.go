@@ -64,6 +64,16 @@ func (e *Explorer) Open(query string) error {
 	return err
 }
 
+// OpenPage navigates to path on the server and waits until the JavaScript
+// expression ready is truthy.
+func (e *Explorer) OpenPage(path, ready string) error {
+	if err := chromedp.Do(e.ctx, chromedp.Navigate(e.base+path)); err != nil {
+		return e.fail("opening "+path, err)
+	}
+	_, err := poll[bool](e, "waiting for "+path, "!!("+ready+")")
+	return err
+}
+
 // Query is the query string the page's URL now has, without the "?".
 func (e *Explorer) Query() (string, error) {
 	return eval[string](e, "reading the URL", `location.search.slice(1)`)
