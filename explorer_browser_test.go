@@ -594,3 +594,35 @@ func TestExplorerBudgets(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestExplorerAndGraphiQLLink: "Open in GraphiQL" opens the map's query with
+// its variables as GraphiQL's active tab, which runs and answers the same
+// count; GraphiQL's link leads back to the explorer.
+func TestExplorerAndGraphiQLLink(t *testing.T) {
+	base, chromium := explorerServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	err := browsertest.WithExplorer(ctx, base, chromium, func(e *browsertest.Explorer) error {
+		if err := e.Open("org=org/nato&asOf=2024-03-07"); err != nil {
+			return err
+		}
+		if _, err := e.Map("2024-03-07"); err != nil {
+			return err
+		}
+		if err := e.FollowLink("#open-graphiql", `location.pathname === "/" && document.querySelector(".graphiql-execute-button")`); err != nil {
+			return err
+		}
+		text, err := e.RunInGraphiQL()
+		if err != nil {
+			return err
+		}
+		compact := strings.Join(strings.Fields(text), "")
+		if !strings.Contains(compact, `"memberCount":32`) || !strings.Contains(compact, `"totalCount":32`) {
+			t.Errorf("GraphiQL ran the explorer's query and shows %q", text)
+		}
+		return e.FollowLink("#open-explorer", `location.pathname === "/explore" && document.body.dataset.ready === "true"`)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -375,3 +375,35 @@ func (e *Explorer) Resources() ([]string, error) {
 	return eval[[]string](e, "listing the page's resources", `performance.getEntriesByType("resource")
 		.map((r) => new URL(r.name)).filter((u) => u.origin === location.origin).map((u) => u.pathname)`)
 }
+
+// RunInGraphiQL waits for GraphiQL's editor on the current page, clicks
+// execute and returns the result pane's text once it holds a response.
+func (e *Explorer) RunInGraphiQL() (string, error) {
+	if err := chromedp.Do(e.ctx,
+		chromedp.WaitVisible(chromedp.CSS(EditorSelector)),
+		chromedp.Click(chromedp.CSS(ExecuteSelector)),
+	); err != nil {
+		return "", e.fail("running the query in GraphiQL", err)
+	}
+	return poll[string](e, "waiting for GraphiQL's result", `(() => { const t = `+resultJS+`; return t.includes('"data"') || t.includes('"errors"') ? t : false; })()`)
+}
+
+// FollowLink clicks the link sel and waits until the page it leads to makes
+// the JavaScript expression ready truthy. While the old page unloads an
+// evaluation can fail for want of a context; those attempts are repeated.
+func (e *Explorer) FollowLink(sel, ready string) error {
+	if err := e.Click(sel); err != nil {
+		return err
+	}
+	for {
+		ok, err := chromedp.Run(e.ctx, chromedp.Evaluate[bool]("!!("+ready+")"))
+		if err == nil && ok {
+			return nil
+		}
+		select {
+		case <-e.ctx.Done():
+			return e.fail("following "+sel, e.ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}

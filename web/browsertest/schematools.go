@@ -16,8 +16,8 @@ const (
 	DocsQueryLink          = `.graphiql-doc-explorer a.graphiql-doc-explorer-type-name`
 	DocsFieldSelector      = `.graphiql-doc-explorer .graphiql-doc-explorer-field-name`
 	HintSelector           = `.suggest-widget .monaco-list-row .label-name`
-	QueryBuilderButton     = `button[aria-label="Show GraphiQL Explorer"]`
-	QueryBuilderFieldNames = `.graphiql-explorer-root .graphiql-explorer-field-view span[title]`
+	QueryBuilderButton = `button[aria-label="Show GraphiQL Explorer"]`
+	QueryBuilderFields = `.graphiql-explorer-root [data-field-name]`
 )
 
 // SchemaTools is what GraphiQL's schema-driven tools show on a page.
@@ -28,11 +28,15 @@ type SchemaTools struct {
 	// Hints are the autocomplete suggestions offered after typing Prefix
 	// into the query editor and then "m".
 	Hints []string
+	// BuilderFields are the root fields the query builder
+	// (@graphiql/plugin-explorer) offers to tick.
+	BuilderFields []string
 }
 
 // CheckSchemaTools opens GraphiQL at baseURL, opens the documentation
 // explorer and the Query type in it, then types prefix into the query
-// editor followed by "m" and reads the autocomplete list. Both need the
+// editor followed by "m" and reads the autocomplete list, then opens the
+// query builder and lists its fields. Both need the
 // schema, which GraphiQL fetches by introspection when the page loads.
 func CheckSchemaTools(ctx context.Context, baseURL, chromiumPath, prefix string) (SchemaTools, error) {
 	var out SchemaTools
@@ -70,6 +74,17 @@ func CheckSchemaTools(ctx context.Context, baseURL, chromiumPath, prefix string)
 			return fail("waiting for autocomplete", err)
 		}
 		out.Hints = hints
+		if err := chromedp.Do(bctx, chromedp.Click(chromedp.CSS(QueryBuilderButton))); err != nil {
+			return fail("opening the query builder", err)
+		}
+		fields, err = chromedp.Run(bctx, chromedp.Poll[[]string](
+			`(() => { const f = Array.from(document.querySelectorAll(`+"`"+QueryBuilderFields+"`"+`)).map((e) => e.dataset.fieldName); return f.length ? f : false; })()`,
+			chromedp.WithPollingInterval(100*time.Millisecond),
+			chromedp.WithPollingTimeout(0)))
+		if err != nil {
+			return fail("listing the query builder's fields", err)
+		}
+		out.BuilderFields = fields
 		return nil
 	})
 	return out, err
