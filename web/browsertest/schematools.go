@@ -12,10 +12,10 @@ import (
 // Selectors of GraphiQL's documentation explorer, its query builder and
 // Monaco's autocomplete list (graphiql@5).
 const (
-	DocsButtonSelector     = `button[aria-label="Show Documentation Explorer"]`
-	DocsQueryLink          = `.graphiql-doc-explorer a.graphiql-doc-explorer-type-name`
-	DocsFieldSelector      = `.graphiql-doc-explorer .graphiql-doc-explorer-field-name`
-	HintSelector           = `.suggest-widget .monaco-list-row .label-name`
+	DocsButtonSelector = `button[aria-label="Show Documentation Explorer"]`
+	DocsQueryLink      = `.graphiql-doc-explorer a.graphiql-doc-explorer-type-name`
+	DocsFieldSelector  = `.graphiql-doc-explorer .graphiql-doc-explorer-field-name`
+	HintSelector       = `.suggest-widget .monaco-list-row .label-name`
 	QueryBuilderButton = `button[aria-label="Show GraphiQL Explorer"]`
 	QueryBuilderFields = `.graphiql-explorer-root [data-field-name]`
 )
