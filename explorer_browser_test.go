@@ -626,3 +626,56 @@ func TestExplorerAndGraphiQLLink(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestExplorerPlay: the play button steps the map from NATO's founding to
+// today through every accession, the count growing from 0 to 32.
+func TestExplorerPlay(t *testing.T) {
+	base, chromium := explorerServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	err := browsertest.WithExplorer(ctx, base, chromium, func(e *browsertest.Explorer) error {
+		if err := e.Open("org=org/nato&asOf=1960-01-01"); err != nil {
+			return err
+		}
+		// Records every date the map shows, with its legend's count.
+		if _, err := browsertest.Eval[bool](e, `(() => {
+			window.seen = [];
+			new MutationObserver(() => {
+				const v = document.getElementById("map-view");
+				const li = document.querySelector("#legend-items li");
+				window.seen.push([v.dataset.asOf, li ? +li.dataset.count : -1]);
+			}).observe(document.getElementById("legend-items"), {childList: true});
+			return true;
+		})()`); err != nil {
+			return err
+		}
+		if err := e.Click("#play"); err != nil {
+			return err
+		}
+		if err := e.Wait("the play to end", `document.getElementById("play").getAttribute("aria-pressed") === "false" && window.seen.length > 5`); err != nil {
+			return err
+		}
+		seen, err := browsertest.Eval[[][2]any](e, `window.seen`)
+		if err != nil {
+			return err
+		}
+		var dates []string
+		last := -1.0
+		for _, s := range seen {
+			d, n := s[0].(string), s[1].(float64)
+			if len(dates) > 0 && d <= dates[len(dates)-1] || n < last {
+				t.Errorf("play went back: %v", seen)
+				break
+			}
+			dates, last = append(dates, d), n
+		}
+		if len(seen) < 12 || dates[0] != "1949-04-04" || seen[0][1].(float64) != 0 || last != 32 ||
+			!slices.Contains(dates, "1949-08-24") || !slices.Contains(dates, "2024-03-07") {
+			t.Errorf("play showed %v; want every accession from 1949-04-04 (0) to today (32)", seen)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
