@@ -27,7 +27,8 @@ import (
 
 const serveSummary = `Serve the GraphQL API at /graphql (POST, GET for queries, websocket for
 subscriptions), POST /import, GET /export, GET /backup (with a token),
-GraphiQL at / (works offline), /healthz and /debug/stats.
+GraphiQL at / and the explorer (map, graph, timeline) at /explore (both
+work offline), /healthz and /debug/stats.
 Mutations and imports need Authorization: Bearer <token> from --tokens-file
 or ALLIANCEGRAPH_TOKENS; subscriptions need the same in the websocket's
 connection_init payload, unless --ws-anonymous. On first start the curated
