@@ -679,3 +679,41 @@ func TestExplorerPlay(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestExplorerBadURL: values in the URL the page cannot use are named in
+// the status line and left out, and the page shows what it can instead of
+// breaking or guessing.
+func TestExplorerBadURL(t *testing.T) {
+	base, chromium := explorerServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	err := browsertest.WithExplorer(ctx, base, chromium, func(e *browsertest.Explorer) error {
+		if err := e.Open("view=bogus&org=org/nope&asOf=2024-02-30"); err != nil {
+			return err
+		}
+		today := time.Now().UTC().Format(time.DateOnly)
+		m, err := e.Map(today)
+		if err != nil {
+			return err
+		}
+		if len(m.Legend) != 1 || m.Legend[0].Count != 32 {
+			t.Errorf("today's NATO map: %+v", m)
+		}
+		msg, err := browsertest.Eval[string](e, `document.getElementById("status").textContent`)
+		if err != nil {
+			return err
+		}
+		for _, want := range []string{"view=bogus", "asOf=2024-02-30", "org/nope"} {
+			if !strings.Contains(msg, want) {
+				t.Errorf("status %q does not name %s", msg, want)
+			}
+		}
+		if q, _ := e.Query(); q != "view=map&org=org/nato&asOf="+today {
+			t.Errorf("the URL became %q", q)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -25,6 +25,9 @@ let graphRoot = '';
 let playing = null;
 const seq = { map: 0, graph: 0, panel: 0 };
 
+// notice is what the URL asked for that the page could not show; it stays
+// in the status line until a load fails, which says more.
+let notice = '';
 const status = (msg, isError) => {
   $('status').textContent = msg || '';
   $('status').classList.toggle('error', !!isError);
@@ -152,7 +155,7 @@ async function refreshMap() {
     $('map-view').dataset.asOf = asOf;
     $('map-view').dataset.ready = 'true';
     if (!performance.getEntriesByName('explore:map-rendered').length) performance.mark('explore:map-rendered');
-    status('');
+    status(notice, !!notice);
   } catch (err) {
     if (mine === seq.map) status(`The map could not be loaded: ${err.message}`, true);
   }
@@ -254,7 +257,7 @@ async function refreshGraph() {
     $('graph').dataset.asOf = state.asOf;
     $('graph-summary').textContent = `${nodes.size} entities, ${facts.size} facts on ${state.asOf}${nb.truncated ? ' (truncated at 500 entities)' : ''}`;
     renderGraphList();
-    status('');
+    status(notice, !!notice);
   } catch (err) {
     if (mine === seq.graph) status(`The graph could not be loaded: ${err.message}`, true);
   }
@@ -466,7 +469,7 @@ function wire() {
 
 async function start() {
   wire();
-  if (dropped.length) status(`Ignored what the URL said but the explorer does not understand: ${dropped.join(', ')}`, true);
+  if (dropped.length) notice = `Ignored what the URL said but the explorer does not understand: ${dropped.join(', ')}.`;
   try {
     const [list, topology] = await Promise.all([
       api.organizations(),
@@ -481,8 +484,10 @@ async function start() {
   if (!orgs.length) {
     status('The graph holds no organization yet.', true);
   }
+  const unknown = [state.org, state.org2].filter((id) => id && !orgs.some((o) => o.id === id));
   if (!orgs.some((o) => o.id === state.org)) state.org = (orgs.find((o) => o.id === 'org/nato') || orgs[0] || {}).id || '';
   if (state.org2 && !orgs.some((o) => o.id === state.org2)) state.org2 = '';
+  if (unknown.length) notice = `${notice} No organization ${unknown.join(', ')} in the graph; showing ${state.org || 'nothing'} instead.`.trim();
   if (state.org2 === state.org) state.org2 = '';
   fillOrgs();
   setRange();
