@@ -717,3 +717,160 @@ func TestExplorerBadURL(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestExplorerDefaultView: /explore with nothing in the URL shows NATO's
+// map on today's date, loads nothing from any other origin, and hovering
+// over a country shows its name and membership fact.
+func TestExplorerDefaultView(t *testing.T) {
+	base, chromium := explorerServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	err := browsertest.WithExplorer(ctx, base, chromium, func(e *browsertest.Explorer) error {
+		if err := e.Open(""); err != nil {
+			return err
+		}
+		today := time.Now().UTC().Format(time.DateOnly)
+		m, err := e.Map(today)
+		if err != nil {
+			return err
+		}
+		if len(m.Legend) != 1 || m.Legend[0].Count != 32 || m.Coloured["first"] != 32 {
+			t.Errorf("today's map: %+v, want NATO's 32 members", m)
+		}
+		if q, _ := e.Query(); q != "view=map&org=org/nato&asOf="+today {
+			t.Errorf("the default view's URL is %q", q)
+		}
+		foreign, err := browsertest.Eval[[]string](e, `performance.getEntriesByType("resource").map((r) => r.name)
+			.filter((n) => /^(https?|wss?):/.test(n) && new URL(n).origin !== location.origin)`)
+		if err != nil {
+			return err
+		}
+		if len(foreign) > 0 {
+			t.Errorf("the page loaded from other origins: %v", foreign)
+		}
+		paths, err := e.Resources()
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(paths, "/graphql") {
+			t.Errorf("the page's requests %v do not include /graphql", paths)
+		}
+
+		tip, err := e.HoverCountry("FIN")
+		if err != nil {
+			return err
+		}
+		if !strings.Contains(tip, "Finland") || !strings.Contains(tip, "since 2023-04-04") || !strings.Contains(tip, "fact/fin-member-of-nato") {
+			t.Errorf("Finland's tooltip: %q", tip)
+		}
+		tip, err = e.HoverCountry("CHE")
+		if err != nil {
+			return err
+		}
+		if !strings.Contains(tip, "Switzerland") || !strings.Contains(tip, "Not a member") {
+			t.Errorf("Switzerland's tooltip: %q", tip)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestExplorerKeyboard: Tab reaches every control of the map view, each
+// with a visible focus outline, and a member in the table opens its panel
+// with Enter; the map's colours keep 3:1 contrast against a non-member and
+// the sea (WCAG AA for graphics; axe-core checks the text).
+func TestExplorerKeyboard(t *testing.T) {
+	base, chromium := explorerServer(t)
+	second, _ := secondOrganization(t, base)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	err := browsertest.WithExplorer(ctx, base, chromium, func(e *browsertest.Explorer) error {
+		if err := e.Open("org=org/nato&asOf=2024-03-07"); err != nil {
+			return err
+		}
+		if _, err := e.Map("2024-03-07"); err != nil {
+			return err
+		}
+		controls := []string{"search", "view-map", "view-graph", "open-graphiql", "org", "org2",
+			"date-range", "date-input", "play", "export-format", "export"}
+		reached := map[string]bool{}
+		var row browsertest.Focused
+		for range 60 {
+			f, err := e.Tab()
+			if err != nil {
+				return err
+			}
+			if f.Name == "body" {
+				continue
+			}
+			if f.Outline == "none" || f.Width < 2 {
+				t.Errorf("%s has the focus without a visible outline: %+v", f.Name, f)
+			}
+			reached[f.Name] = true
+			if f.Table {
+				row = f
+				break
+			}
+		}
+		for _, id := range controls {
+			if !reached["#"+id] && !reached[id] {
+				t.Errorf("Tab never reached #%s (reached %v)", id, reached)
+			}
+		}
+		if !row.Table {
+			t.Fatalf("Tab never reached the member table (reached %v)", reached)
+		}
+		if err := e.Key(kb.Enter); err != nil {
+			return err
+		}
+		id, err := browsertest.Eval[string](e, `document.activeElement.dataset.id || ""`)
+		if err != nil {
+			return err
+		}
+		if _, err := e.Panel(id); err != nil {
+			return err
+		}
+
+		if err := e.Open("org=org/nato&org2=" + second + "&asOf=2024-10-01"); err != nil {
+			return err
+		}
+		if _, err := e.Map("2024-10-01"); err != nil {
+			return err
+		}
+		contrast, err := browsertest.Eval[map[string]float64](e, `(() => {
+			const rgb = (el) => getComputedStyle(el).fill.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number);
+			const lum = ([r, g, b]) => {
+				const c = [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+				return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+			};
+			const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+			const plain = rgb(document.querySelector("#map path.country:not(.member)"));
+			const sea = rgb(document.querySelector("#map path.sphere"));
+			const out = {};
+			for (const set of ["first", "second", "both"]) {
+				const el = document.querySelector("#map path.country.member." + set);
+				if (!el) continue;
+				out[set + " vs non-member"] = ratio(rgb(el), plain);
+				out[set + " vs sea"] = ratio(rgb(el), sea);
+			}
+			return out;
+		})()`)
+		if err != nil {
+			return err
+		}
+		if len(contrast) != 6 {
+			t.Errorf("contrast measured for %v, want first, second and both against a non-member and the sea", contrast)
+		}
+		for pair, r := range contrast {
+			if r < 3 {
+				t.Errorf("map colours %s: contrast %.2f:1, want at least 3:1", pair, r)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // Explorer is the explorer page (/explore) open in headless Chromium.
@@ -142,9 +144,9 @@ func (e *Explorer) Select(id, value string) error {
 	return err
 }
 
-// ClickCountry clicks with the mouse on a point inside the country's shape
-// on the map.
-func (e *Explorer) ClickCountry(iso3 string) error {
+// countryPoint scrolls the country's shape on the map into view and
+// returns a point of the viewport inside it that nothing covers.
+func (e *Explorer) countryPoint(iso3 string) (x, y float64, err error) {
 	type pt struct{ X, Y float64 }
 	p, err := eval[*pt](e, "finding "+iso3+" on the map", fmt.Sprintf(`(() => {
 		const el = document.querySelector('#map path.country[data-iso3=%q]');
@@ -160,15 +162,70 @@ func (e *Explorer) ClickCountry(iso3 string) error {
 		return null;
 	})()`, iso3))
 	if err != nil {
-		return err
+		return 0, 0, err
 	}
 	if p == nil {
-		return e.fail("clicking "+iso3, errors.New("no visible point of the country on the map"))
+		return 0, 0, e.fail("finding "+iso3+" on the map", errors.New("no visible point of the country on the map"))
 	}
-	if err := chromedp.Do(e.ctx, chromedp.MouseClickXY(p.X, p.Y)); err != nil {
+	return p.X, p.Y, nil
+}
+
+// ClickCountry clicks with the mouse on a point inside the country's shape
+// on the map.
+func (e *Explorer) ClickCountry(iso3 string) error {
+	x, y, err := e.countryPoint(iso3)
+	if err != nil {
+		return err
+	}
+	if err := chromedp.Do(e.ctx, chromedp.MouseClickXY(x, y)); err != nil {
 		return e.fail("clicking "+iso3, err)
 	}
 	return nil
+}
+
+// HoverCountry moves the mouse onto a point inside the country's shape on
+// the map and returns the text of the tooltip once it shows.
+func (e *Explorer) HoverCountry(iso3 string) (string, error) {
+	x, y, err := e.countryPoint(iso3)
+	if err != nil {
+		return "", err
+	}
+	if err := chromedp.Do(e.ctx, chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, x, y)); err != nil {
+		return "", e.fail("hovering over "+iso3, err)
+	}
+	return poll[string](e, "waiting for the tooltip of "+iso3, `(() => {
+		const t = document.getElementById("map-tooltip");
+		return !t.hidden && t.textContent;
+	})()`)
+}
+
+// Focused describes the element that has the keyboard focus: its id (or,
+// without one, its tag and text), its outline, and whether it is in the
+// member table.
+type Focused struct {
+	Name    string  `json:"name"`
+	Outline string  `json:"outline"`
+	Width   float64 `json:"width"`
+	Table   bool    `json:"table"`
+}
+
+// Tab presses the Tab key and describes the element that has the focus
+// then.
+func (e *Explorer) Tab() (Focused, error) {
+	if err := chromedp.Do(e.ctx, chromedp.KeyEvent(kb.Tab)); err != nil {
+		return Focused{}, e.fail("pressing Tab", err)
+	}
+	return eval[Focused](e, "reading the focused element", `(() => {
+		const el = document.activeElement;
+		if (!el || el === document.body) return {name: "body"};
+		const cs = getComputedStyle(el);
+		return {
+			name: el.id || (el.tagName.toLowerCase() + ":" + el.textContent.trim()),
+			outline: cs.outlineStyle,
+			width: parseFloat(cs.outlineWidth) || 0,
+			table: !!el.closest("#members-table"),
+		};
+	})()`)
 }
 
 // Panel is what the entity panel shows.
