@@ -316,6 +316,47 @@ func checkGraphMLDownload(t *testing.T, file string) {
 	}
 }
 
+// checkExportFormats picks each format in the export list and checks the
+// download link names the view's ids and date, and that the server answers
+// it with a file of that format.
+func checkExportFormats(t *testing.T, e *browsertest.Explorer, base, ids, asOf string) {
+	t.Helper()
+	ext := map[string]string{"graphml": ".graphml", "gexf": ".gexf", "csv": ".zip", "jsonld": ".jsonld"}
+	formats, err := browsertest.Eval[[]string](e, `Array.from(document.querySelectorAll("#export-format option")).map((o) => o.value)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(formats, []string{"graphml", "gexf", "csv", "jsonld"}) {
+		t.Errorf("export formats offered: %v", formats)
+	}
+	for _, f := range formats {
+		if err := e.Select("export-format", f); err != nil {
+			t.Fatal(err)
+		}
+		href, err := browsertest.Eval[string](e, `document.getElementById("export").getAttribute("href")`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := url.Parse(href)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if q := u.Query(); u.Path != "/export" || q.Get("format") != f || q.Get("ids") != ids || q.Get("asOf") != asOf {
+			t.Errorf("%s export link %q, want ids=%s and asOf=%s", f, href, ids, asOf)
+			continue
+		}
+		resp, err := http.Get(base + href)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || len(body) == 0 || !strings.HasSuffix(strings.Trim(resp.Header.Get("Content-Disposition"), `"`), ext[f]) {
+			t.Errorf("%s export: %d, %s, %d bytes: %.200s", f, resp.StatusCode, resp.Header.Get("Content-Disposition"), len(body), body)
+		}
+	}
+}
+
 // TestExplorerGraph drives the graph view: Rutte's neighbourhood expands on
 // a click, the layout keeps staying nodes in place when the date changes,
 // and path mode finds Rutte -> Finland.
@@ -364,6 +405,11 @@ func TestExplorerGraph(t *testing.T) {
 		} else {
 			checkAxe(t, "graph", v)
 		}
+
+		// The export link carries the graph's selection (the focus and the
+		// expanded office) and date, and the server answers it in every
+		// format the list offers.
+		checkExportFormats(t, e, base, "person/mark-rutte,office/nato-secretary-general", "2024-10-01")
 
 		// Moving the date keeps every node that stays where it was.
 		was, err := e.GraphPositions(after)
