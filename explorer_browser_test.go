@@ -920,3 +920,59 @@ func TestExplorerKeyboard(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestGraphiQLSubscriptionHeaders: a subscription run in GraphiQL goes over
+// the websocket and carries the Headers pane's token in its connection_init
+// payload: without the token the server refuses it (UNAUTHENTICATED), with
+// it GraphiQL shows the change a mutation makes.
+func TestGraphiQLSubscriptionHeaders(t *testing.T) {
+	base, chromium := explorerServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	const sub = `subscription { changes(ids: ["person/graphiql-subscriber"]) { op id author } }`
+	answered := `(t) => t.includes('"errors"') || t.includes('"data"')`
+	err := browsertest.WithExplorer(ctx, base, chromium, func(e *browsertest.Explorer) error {
+		text, err := e.RunInGraphiQLWithHeaders(sub, "", answered)
+		if err != nil {
+			return err
+		}
+		if !strings.Contains(text, "UNAUTHENTICATED") {
+			t.Errorf("a subscription without a token shows %q, want UNAUTHENTICATED", text)
+		}
+
+		// Writes the subscribed entity until the page shows a change (each
+		// write a new name, so each is a change); the context bounds it.
+		writing, stop := context.WithCancel(ctx)
+		defer stop()
+		go func() {
+			for i := 0; writing.Err() == nil; i++ {
+				body, _ := json.Marshal(map[string]any{"query": fmt.Sprintf(
+					`mutation { upsertEntity(input: {id: "person/graphiql-subscriber", kind: PERSON, name: "Subscriber %d"}) { entity { id } } }`, i)})
+				req, _ := http.NewRequestWithContext(writing, http.MethodPost, base+"/graphql", bytes.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Authorization", "Bearer "+aliceToken)
+				if resp, err := http.DefaultClient.Do(req); err == nil {
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+				}
+				select {
+				case <-writing.Done():
+				case <-time.After(200 * time.Millisecond):
+				}
+			}
+		}()
+		text, err = e.RunInGraphiQLWithHeaders(sub, `{"Authorization": "Bearer `+aliceToken+`"}`, answered)
+		stop()
+		if err != nil {
+			return err
+		}
+		compact := strings.Join(strings.Fields(text), "")
+		if !strings.Contains(compact, `"id":"person/graphiql-subscriber"`) || !strings.Contains(compact, `"author":"alice"`) {
+			t.Errorf("a subscription with the token in the Headers pane shows %q, want the change alice made", text)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -463,4 +464,40 @@ func (e *Explorer) FollowLink(sel, ready string) error {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// HeadersTabSelector is GraphiQL's Headers tab under the query editor, and
+// HeadersEditorSelector its editor once shown (graphiql@5).
+const (
+	HeadersTabSelector    = `.graphiql-editor-tools button[data-name=headers]`
+	HeadersEditorSelector = `.graphiql-editor-tool .graphiql-editor:not(.hidden) .view-lines`
+)
+
+// RunInGraphiQLWithHeaders opens GraphiQL with query as its active tab,
+// types headers (JSON) into the Headers pane unless it is empty, clicks
+// execute, and waits until the result pane's text makes the JavaScript
+// predicate done (called with the text) true; it returns that text.
+// Subscriptions keep running after this returns.
+func (e *Explorer) RunInGraphiQLWithHeaders(query, headers, done string) (string, error) {
+	if err := e.OpenPage("/?query="+url.QueryEscape(query), `document.querySelector(".graphiql-query-editor .monaco-editor .view-lines")`); err != nil {
+		return "", err
+	}
+	if headers != "" {
+		// Monaco closes brackets and quotes itself and steps over the
+		// closing ones typed after them, so the JSON is typed as is.
+		if err := chromedp.Do(e.ctx,
+			chromedp.Click(chromedp.CSS(HeadersTabSelector)),
+			chromedp.WaitVisible(chromedp.CSS(HeadersEditorSelector)),
+			chromedp.Click(chromedp.CSS(HeadersEditorSelector)),
+			chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
+			chromedp.KeyEvent(kb.Delete),
+			chromedp.KeyEvent(headers),
+		); err != nil {
+			return "", e.fail("typing into GraphiQL's Headers pane", err)
+		}
+	}
+	if err := chromedp.Do(e.ctx, chromedp.Click(chromedp.CSS(ExecuteSelector))); err != nil {
+		return "", e.fail("running the query in GraphiQL", err)
+	}
+	return poll[string](e, "waiting for GraphiQL's result", `(() => { const t = `+resultJS+`; return (`+done+`)(t) ? t : false; })()`)
 }
