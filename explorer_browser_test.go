@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -641,6 +642,10 @@ func TestExplorerBudgets(t *testing.T) {
 	}
 }
 
+// operationName finds the name of a query's operation, which GraphiQL
+// shows as its tab's title.
+var operationName = regexp.MustCompile(`^\s*(?:query|mutation|subscription)\s+(\w+)`)
+
 // TestExplorerAndGraphiQLLink: "Open in GraphiQL" opens the map's query with
 // its variables as GraphiQL's active tab, which runs and answers the same
 // count; GraphiQL's link leads back to the explorer.
@@ -665,6 +670,21 @@ func TestExplorerAndGraphiQLLink(t *testing.T) {
 		compact := strings.Join(strings.Fields(text), "")
 		if !strings.Contains(compact, `"memberCount":32`) || !strings.Contains(compact, `"totalCount":32`) {
 			t.Errorf("GraphiQL ran the explorer's query and shows %q", text)
+		}
+		// The examples stay as tabs after the explorer's query.
+		tabs, err := browsertest.Eval[[]string](e, `Array.from(document.querySelectorAll(".graphiql-tab .graphiql-tab-button")).map((b) => b.textContent.trim())`)
+		if err != nil {
+			return err
+		}
+		t.Logf("GraphiQL's tabs: %v", tabs)
+		var want []string
+		for _, ex := range examples {
+			if m := operationName.FindStringSubmatch(ex.Query); m != nil {
+				want = append(want, m[1])
+			}
+		}
+		if len(want) != len(examples) || len(tabs) != len(examples)+1 || !slices.Equal(tabs[1:], want) {
+			t.Errorf("GraphiQL's tabs %v, want the explorer's query, then the examples %v", tabs, want)
 		}
 		return e.FollowLink("#open-explorer", `location.pathname === "/explore" && document.body.dataset.ready === "true"`)
 	})
