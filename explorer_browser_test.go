@@ -501,8 +501,44 @@ func TestExplorerSearch(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if len(opts) == 0 || opts[0] != "person/jens-stoltenberg" {
-			t.Fatalf("suggestions for stoltenburg: %v", opts)
+		if len(opts) < 2 || opts[0] != "person/jens-stoltenberg" {
+			t.Fatalf("suggestions for stoltenburg: %v, want Jens Stoltenberg first and more", opts)
+		}
+		// The arrow keys move the active suggestion (wrapping round),
+		// Escape closes the list.
+		active := func() string {
+			id, err := browsertest.Eval[string](e, `(() => {
+				const d = document.getElementById("search").getAttribute("aria-activedescendant");
+				return d ? document.getElementById(d).dataset.id : "";
+			})()`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return id
+		}
+		for _, step := range []struct{ key, want string }{{kb.ArrowDown, opts[1]}, {kb.ArrowUp, opts[0]}, {kb.ArrowUp, opts[len(opts)-1]}, {kb.ArrowDown, opts[0]}} {
+			if err := e.Key(step.key); err != nil {
+				return err
+			}
+			if got := active(); got != step.want {
+				t.Errorf("after %q the active suggestion is %q, want %q", step.key, got, step.want)
+			}
+		}
+		if err := e.Key(kb.Escape); err != nil {
+			return err
+		}
+		if err := e.Wait("Escape to close the list", `document.getElementById("search-list").hidden`); err != nil {
+			return err
+		}
+		// Typing again offers the suggestions again; Enter picks the first.
+		if _, err := browsertest.Eval[string](e, `document.getElementById("search").value = ""`); err != nil {
+			return err
+		}
+		if err := e.Type("#search", "stoltenburg"); err != nil {
+			return err
+		}
+		if _, err := e.Options("search-list"); err != nil {
+			return err
 		}
 		if err := e.Key(kb.Enter); err != nil {
 			return err
