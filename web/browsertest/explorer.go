@@ -334,12 +334,13 @@ func (e *Explorer) Key(key string) error {
 }
 
 // Options lists the IDs of the suggestions a search box's list shows once
-// it has some.
+// it has some for the text now in the box (the list's data-query).
 func (e *Explorer) Options(listID string) ([]string, error) {
 	return poll[[]string](e, "waiting for suggestions in #"+listID, fmt.Sprintf(`(() => {
 		const l = document.getElementById(%q);
+		const box = document.querySelector('[aria-controls="' + l.id + '"]');
 		const ids = Array.from(l.querySelectorAll("li[role=option][data-id]")).map((li) => li.dataset.id);
-		return !l.hidden && ids.length ? ids : false;
+		return !l.hidden && ids.length && l.dataset.query === box.value.trim() ? ids : false;
 	})()`, listID))
 }
 

@@ -1,6 +1,6 @@
 // The search box: suggestions from the server's typo-tolerant search as the
 // user types, as an ARIA combobox (arrow keys move, Enter picks, Escape
-// closes).
+// closes; Enter with no list for the text picks its best match).
 import { h } from './dom.js';
 
 export function createSearch(input, list, { search, onPick, label }) {
@@ -9,6 +9,9 @@ export function createSearch(input, list, { search, onPick, label }) {
   let timer = 0;
   let seq = 0;
   let controller = null;
+  // shownFor is the text the list's suggestions are for (also the list's
+  // data-query); the box may hold newer text while a lookup is on its way.
+  let shownFor = null;
 
   input.setAttribute('role', 'combobox');
   input.setAttribute('aria-autocomplete', 'list');
@@ -63,6 +66,8 @@ export function createSearch(input, list, { search, onPick, label }) {
       if (mine !== seq) return;
       items = hits;
       active = hits.length ? 0 : -1;
+      shownFor = q;
+      list.dataset.query = q;
       render();
     } catch (err) {
       if (err.name === 'AbortError' || mine !== seq) return;
@@ -84,9 +89,15 @@ export function createSearch(input, list, { search, onPick, label }) {
       active = (active + (ev.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length;
       render();
     } else if (ev.key === 'Enter') {
+      // Enter picks from the list only when the list is for the text in
+      // the box; otherwise it looks the text up and picks the best match.
       ev.preventDefault();
-      if (!list.hidden && active >= 0) pick(active);
-      else lookup();
+      const q = input.value.trim();
+      if (!list.hidden && active >= 0 && shownFor === q) { pick(active); return; }
+      clearTimeout(timer);
+      lookup().then(() => {
+        if (shownFor === input.value.trim() && items.length) pick(active >= 0 ? active : 0);
+      });
     } else if (ev.key === 'Escape') {
       close();
     }
