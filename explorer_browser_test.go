@@ -1053,3 +1053,57 @@ func TestGraphiQLSubscriptionHeaders(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestExplorerManyOrganizations: the organization lists hold every
+// organization in the store, more than one page of the API's.
+func TestExplorerManyOrganizations(t *testing.T) {
+	base, chromium := explorerServer(t)
+	var jl strings.Builder
+	jl.WriteString(`{"type":"header","format":"alliancegraph-jsonl","version":1}` + "\n")
+	for i := range 120 {
+		fmt.Fprintf(&jl, `{"type":"entity","id":"org/bulk-%03d","kind":"Organization","name":"Bulk Organization %03d"}`+"\n", i, i)
+	}
+	req, err := http.NewRequest(http.MethodPost, base+"/import", strings.NewReader(jl.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/jsonl")
+	req.Header.Set("Authorization", "Bearer "+aliceToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("import: %d %s", resp.StatusCode, b)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	err = browsertest.WithExplorer(ctx, base, chromium, func(e *browsertest.Explorer) error {
+		if err := e.Open("org=org/bulk-119&asOf=2024-01-01"); err != nil {
+			return err
+		}
+		if _, err := e.Map("2024-01-01"); err != nil {
+			return err
+		}
+		got, err := browsertest.Eval[[]string](e, `[document.getElementById("org").value, document.getElementById("status").textContent]`)
+		if err != nil {
+			return err
+		}
+		if got[0] != "org/bulk-119" || got[1] != "" {
+			t.Errorf("org=org/bulk-119 shows %q with the status %q", got[0], got[1])
+		}
+		opts, err := browsertest.Eval[[]string](e, `Array.from(document.querySelectorAll("#org option")).map((o) => o.value)`)
+		if err != nil {
+			return err
+		}
+		if len(opts) != 121 || !slices.Contains(opts, "org/nato") || !slices.Contains(opts, "org/bulk-000") {
+			t.Errorf("the organization list has %d entries, want NATO and the 120 written", len(opts))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

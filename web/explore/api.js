@@ -51,9 +51,17 @@ export function createClient(endpoint) {
 
   return {
     request,
+    // organizations follows the connection's pages: every organization in
+    // the store, however many.
     async organizations() {
-      const d = await request(organizations, {});
-      return d.entities.edges.map((e) => e.node);
+      const out = [];
+      let after = null;
+      for (;;) {
+        const d = await request(organizations, { after });
+        out.push(...d.entities.edges.map((e) => e.node));
+        if (!d.entities.pageInfo.hasNextPage) return out;
+        after = d.entities.pageInfo.endCursor;
+      }
     },
     // members follows the connection's pages, so an organization of any
     // size is shown whole.
