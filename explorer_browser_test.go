@@ -189,6 +189,9 @@ func TestExplorerMap(t *testing.T) {
 			!strings.Contains(p.Text, "2023-04-04") {
 			t.Errorf("Finland's panel: %+v", p)
 		}
+		if !slices.Contains(p.Links, "https://vifindia.org/category-articles/12588") {
+			t.Errorf("Finland's panel links to %v, want the accession source's URL", p.Links)
+		}
 		if q, _ := e.Query(); !strings.Contains(q, "focus=country/FIN") {
 			t.Errorf("after the click the URL says %q", q)
 		}
