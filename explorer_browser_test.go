@@ -320,6 +320,57 @@ func checkGraphMLDownload(t *testing.T, file string) {
 	}
 }
 
+// checkGraphStyles checks the graph view draws nodes by kind and edges by
+// predicate: one look for each, and a different one for each other.
+func checkGraphStyles(t *testing.T, e *browsertest.Explorer) {
+	t.Helper()
+	type look struct{ Color, Shape string }
+	var st struct {
+		Nodes []struct {
+			ID, Kind, Color, Shape string
+		}
+		Edges []struct {
+			ID, Predicate, Color, Line string
+		}
+	}
+	v, err := browsertest.Eval[map[string]any](e, `window.alliancegraphExplorer.graphStyles()`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(v)
+	if err := json.Unmarshal(b, &st); err != nil {
+		t.Fatal(err)
+	}
+	byKind := map[string]look{}
+	for _, n := range st.Nodes {
+		l := look{n.Color, n.Shape}
+		if was, ok := byKind[n.Kind]; ok && was != l {
+			t.Errorf("%s (%s) drawn %v, other %s nodes %v", n.ID, n.Kind, l, n.Kind, was)
+		}
+		byKind[n.Kind] = l
+	}
+	byPred := map[string]look{}
+	for _, ed := range st.Edges {
+		l := look{ed.Color, ed.Line}
+		if was, ok := byPred[ed.Predicate]; ok && was != l {
+			t.Errorf("%s (%s) drawn %v, other %s edges %v", ed.ID, ed.Predicate, l, ed.Predicate, was)
+		}
+		byPred[ed.Predicate] = l
+	}
+	for _, m := range []map[string]look{byKind, byPred} {
+		seen := map[look]string{}
+		for k, l := range m {
+			if other, ok := seen[l]; ok {
+				t.Errorf("%s and %s are drawn alike: %v", k, other, l)
+			}
+			seen[l] = k
+		}
+	}
+	if len(byKind) < 3 || len(byPred) < 2 {
+		t.Errorf("the graph has kinds %v and predicates %v; the check needs at least 3 and 2", byKind, byPred)
+	}
+}
+
 // checkExportFormats picks each format in the export list and checks the
 // download link names the view's ids and date, and that the server answers
 // it with a file of that format.
@@ -404,6 +455,7 @@ func TestExplorerGraph(t *testing.T) {
 			return err
 		}
 		shot(t, e, "graph-rutte-expanded")
+		checkGraphStyles(t, e)
 		if v, err := e.Axe(axeSource); err != nil {
 			return err
 		} else {

@@ -503,6 +503,11 @@ window.alliancegraphExplorer = {
   nodePosition: (id) => graph.pagePosition(id),
   modelPosition: (id) => graph.position(id),
   graphNodeIds: () => graph.cy.nodes().map((n) => n.id()),
+  // How cytoscape.js draws each node (by kind) and edge (by predicate).
+  graphStyles: () => ({
+    nodes: graph.cy.nodes().map((n) => ({ id: n.id(), kind: n.data('kind'), color: n.style('background-color'), shape: n.style('shape') })),
+    edges: graph.cy.edges().map((e) => ({ id: e.id(), predicate: e.data('predicate'), color: e.style('line-color'), line: e.style('line-style') })),
+  }),
 };
 
 start();
