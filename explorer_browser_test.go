@@ -918,6 +918,7 @@ func TestExplorerDefaultView(t *testing.T) {
 		if q, _ := e.Query(); q != "view=map&org=org/nato&asOf="+today {
 			t.Errorf("the default view's URL is %q", q)
 		}
+		shot(t, e, "map-today")
 		foreign, err := browsertest.Eval[[]string](e, `performance.getEntriesByType("resource").map((r) => r.name)
 			.filter((n) => /^(https?|wss?):/.test(n) && new URL(n).origin !== location.origin)`)
 		if err != nil {
@@ -1102,6 +1103,7 @@ func TestGraphiQLSubscriptionHeaders(t *testing.T) {
 		if !strings.Contains(compact, `"id":"person/graphiql-subscriber"`) || !strings.Contains(compact, `"author":"alice"`) {
 			t.Errorf("a subscription with the token in the Headers pane shows %q, want the change alice made", text)
 		}
+		shot(t, e, "graphiql-subscription")
 		return nil
 	})
 	if err != nil {
