@@ -192,6 +192,9 @@ func TestExplorerMap(t *testing.T) {
 		if !slices.Contains(p.Links, "https://vifindia.org/category-articles/12588") {
 			t.Errorf("Finland's panel links to %v, want the accession source's URL", p.Links)
 		}
+		if !strings.Contains(p.Text, "Also: Republic of Finland") || !strings.Contains(p.Text, "ISO 3166 alpha-3") {
+			t.Errorf("Finland's panel does not show its alias and ISO code: %q", p.Text)
+		}
 		if q, _ := e.Query(); !strings.Contains(q, "focus=country/FIN") {
 			t.Errorf("after the click the URL says %q", q)
 		}
