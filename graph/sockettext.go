@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
@@ -37,16 +38,25 @@ func (s textCheckedSockets) Accept(w http.ResponseWriter, r *http.Request, o tra
 // invalid message.
 type textCheckedConn struct{ transport.WebsocketConn }
 
-// SetReadLimit passes the message cap (--ws-max-message) on to the
-// connection: gqlgen sets it only on a connection that has the method, so
-// without it the cap would not be enforced.
+// gqlgen bounds messages and waits for pongs only through these optional
+// interfaces of the connection, so the wrapper must pass them on.
+var (
+	_ transport.WebsocketReadLimiter   = (*textCheckedConn)(nil)
+	_ transport.WebsocketReadDeadliner = (*textCheckedConn)(nil)
+)
+
 func (c *textCheckedConn) SetReadLimit(limit int64) {
 	if l, ok := c.WebsocketConn.(transport.WebsocketReadLimiter); ok {
 		l.SetReadLimit(limit)
 	}
 }
 
-var _ transport.WebsocketReadLimiter = (*textCheckedConn)(nil)
+func (c *textCheckedConn) SetReadDeadline(t time.Time) error {
+	if d, ok := c.WebsocketConn.(transport.WebsocketReadDeadliner); ok {
+		return d.SetReadDeadline(t)
+	}
+	return nil
+}
 
 // closeInvalidMessage is graphql-transport-ws's close code for a message
 // the server cannot accept.
