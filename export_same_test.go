@@ -113,7 +113,7 @@ func graphQLExport(t *testing.T, base string, f export.Format, selection string)
 	} else if e.Encoding != "UTF8" {
 		t.Errorf("%s: encoding %s, want UTF8", f.Name, e.Encoding)
 	}
-	if e.Format != f.Name || e.MediaType != f.MediaType || e.FileName != "alliancegraph-org-nato."+f.Ext || e.Size != len(content) || e.Truncated || e.KnownAt == "" {
+	if e.Format != f.Name || e.MediaType != f.MediaType || e.FileName != "alliancegraph-org-nato-2024-10-01."+f.Ext || e.Size != len(content) || e.Truncated || e.KnownAt == "" {
 		t.Errorf("%s: export fields %+v", f.Name, e)
 	}
 	return content

@@ -7,9 +7,11 @@ import (
 )
 
 // FileName suggests a file name for an export: "alliancegraph" plus the
-// first seeds (or "graph" for the whole graph), e.g.
-// alliancegraph-org-nato.graphml. Only ASCII letters, digits and "-"
-// survive, so it is safe in a Content-Disposition header and on any disk.
+// first seeds (or "graph" for the whole graph) and the day it is valid on
+// when the selection has one, e.g.
+// alliancegraph-org-nato-2024-10-01.graphml. Only ASCII letters, digits
+// and "-" survive, so it is safe in a Content-Disposition header and on
+// any disk.
 func FileName(sel store.Selection, f Format) string {
 	name := "alliancegraph-graph"
 	if len(sel.Seeds) > 0 {
@@ -21,6 +23,9 @@ func FileName(sel store.Selection, f Format) string {
 			}
 			name += "-" + safeName(id)
 		}
+	}
+	if sel.AsOf != 0 {
+		name += "-" + sel.AsOf.String()
 	}
 	return name + "." + f.Ext
 }

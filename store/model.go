@@ -176,14 +176,19 @@ func (p Predicate) String() string {
 // Valid reports whether p is in the closed set.
 func (p Predicate) Valid() bool { _, ok := predicateRules[p]; return ok }
 
-// ParsePredicate parses a name such as "MEMBER_OF".
+// ParsePredicate parses a name such as "MEMBER_OF", in any case, as
+// ParseKind parses kinds.
 func ParsePredicate(s string) (Predicate, error) {
 	for p, r := range predicateRules {
-		if r.name == s {
+		if strings.EqualFold(r.name, s) {
 			return p, nil
 		}
 	}
-	return 0, fmt.Errorf("%w: unknown predicate %q", ErrInvalid, s)
+	names := make([]string, 0, len(predicateRules))
+	for _, p := range Predicates() {
+		names = append(names, p.String())
+	}
+	return 0, fmt.Errorf("%w: unknown predicate %q (known: %s)", ErrInvalid, s, strings.Join(names, ", "))
 }
 
 // Allows returns nil when a fact with this predicate may go from an entity

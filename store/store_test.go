@@ -1804,8 +1804,13 @@ func TestKindsAndPredicates(t *testing.T) {
 			t.Errorf("ParsePredicate(%q) = %v, %v", p.String(), got, err)
 		}
 	}
-	if _, err := ParsePredicate("member_of"); !errors.Is(err, ErrInvalid) {
-		t.Errorf("ParsePredicate is case-insensitive: %v", err)
+	// Case-insensitive, as ParseKind is: GET /export's predicates= and
+	// kinds= take the same spellings.
+	if p, err := ParsePredicate("member_of"); p != MemberOf || err != nil {
+		t.Errorf("ParsePredicate(member_of) = %v, %v", p, err)
+	}
+	if _, err := ParsePredicate("MEMBER OF"); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "known: MEMBER_OF") {
+		t.Errorf("ParsePredicate(MEMBER OF): %v, want ErrInvalid listing the known names", err)
 	}
 	if Predicate(0).Valid() || Predicate(99).String() != "Predicate(99)" {
 		t.Error("Predicate 0 valid or 99 misnamed")
