@@ -56,9 +56,14 @@ func runAttacks(ctx context.Context, args []string, out io.Writer) error {
 		return errors.New("--token is needed for the zip bombs and the tokened websockets (turn them off with --zip-clients 0 --sockets 0)")
 	}
 	if *dur > 0 {
+		// A cancel, not a deadline: a deadline reaches the dialers and
+		// sockets, which then fail with a timeout of their own an
+		// instant before ctx reports that it ended, and the stop would
+		// be counted as an answer.
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, *dur)
+		ctx, cancel = context.WithCancel(ctx)
 		defer cancel()
+		defer time.AfterFunc(*dur, cancel).Stop()
 	}
 
 	var tallies []*tally
