@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -108,8 +109,8 @@ func (p *serverProc) kill(t *testing.T) {
 // crashWrite is one mutation and the record it must leave when applied.
 type crashWrite struct {
 	id     string // the entity or fact it writes
-	entity *store.Entity
-	fact   *store.Fact
+	entity *domain.Entity
+	fact   *domain.Fact
 }
 
 // crashLedger tracks, per ID, the last acknowledged record and at most one
@@ -190,19 +191,19 @@ func crashWriter(url, prefix string, l *crashLedger) {
 	client := &http.Client{Timeout: 10 * time.Second}
 	for n := 0; ; n++ {
 		place := fmt.Sprintf("place/%s-%d", prefix, n)
-		e := &store.Entity{ID: place, Kind: store.KindPlace, Name: "Crash " + place, Aliases: []string{prefix, fmt.Sprint(n)},
-			Props: []store.Prop{{Key: "n", Type: store.PropInt, Value: fmt.Sprint(n)}}}
+		e := &domain.Entity{ID: place, Kind: domain.KindPlace, Name: "Crash " + place, Aliases: []string{prefix, fmt.Sprint(n)},
+			Props: []domain.Prop{{Key: "n", Type: domain.PropInt, Value: fmt.Sprint(n)}}}
 		upsert := `mutation($in: UpsertEntityInput!) { upsertEntity(input: $in) { entity { id } } }`
-		in := func(e *store.Entity) map[string]any {
+		in := func(e *domain.Entity) map[string]any {
 			return map[string]any{"id": e.ID, "kind": "PLACE", "name": e.Name, "aliases": e.Aliases,
 				"properties": []any{map[string]any{"key": "n", "type": "INT", "value": e.Props[0].Value}}}
 		}
 		if !crashSend(client, url, upsert, in(e), crashWrite{id: place, entity: e}, l) {
 			return
 		}
-		f := &store.Fact{ID: "fact/" + prefix + fmt.Sprint("-", n), Predicate: store.LocatedIn, From: place, To: "country/FIN",
-			Valid:     store.Interval{From: store.MustDate("2020-01-02")},
-			Citations: []store.Citation{{Source: "doc/seed-rutte-takes-over", URL: "https://example.org/" + prefix}}}
+		f := &domain.Fact{ID: "fact/" + prefix + fmt.Sprint("-", n), Predicate: domain.LocatedIn, From: place, To: "country/FIN",
+			Valid:     domain.Interval{From: domain.MustDate("2020-01-02")},
+			Citations: []domain.Citation{{Source: "doc/seed-rutte-takes-over", URL: "https://example.org/" + prefix}}}
 		assert := `mutation($in: AssertFactInput!) { assertFact(input: $in) { fact { id } } }`
 		fin := map[string]any{"id": f.ID, "predicate": "LOCATED_IN", "from": f.From, "to": f.To, "validFrom": "2020-01-02",
 			"citations": []any{map[string]any{"source": "doc/seed-rutte-takes-over", "url": f.Citations[0].URL}}}
@@ -307,7 +308,7 @@ func crashMatches(r *store.Reader, w crashWrite) error {
 }
 
 func crashAbsent(r *store.Reader, id string) bool {
-	if store.IsFactID(id) {
+	if domain.IsFactID(id) {
 		_, err := r.Fact(id)
 		return err != nil
 	}
@@ -321,7 +322,7 @@ func checkOneOverHTTP(t *testing.T, url string, l *crashLedger) {
 	l.mu.Lock()
 	var id string
 	for k := range l.acked {
-		if store.IsFactID(k) {
+		if domain.IsFactID(k) {
 			id = k
 			break
 		}

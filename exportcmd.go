@@ -10,9 +10,9 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/export"
 	"github.com/alliancegraph/alliancegraph/graph"
 	"github.com/alliancegraph/alliancegraph/store"
@@ -51,7 +51,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	req, err := graph.ParseExportQuery(q)
 	if err != nil {
-		fmt.Fprintln(stderr, "export:", userError(err))
+		fmt.Fprintln(stderr, "export:", domain.Message(err))
 		return errUsage
 	}
 	db, err := store.Open(*dir, store.DefaultOptions().WithCreate(false))
@@ -61,9 +61,6 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	defer db.Close()
 	return exportTo(ctx, db, req, *outPath, stdout, stderr)
 }
-
-// userError drops the store's package prefix from a refusal.
-func userError(err error) string { return strings.TrimPrefix(err.Error(), "store: ") }
 
 // exportTo writes the export to path ("-": stdout). A file is written
 // beside its final name and renamed into place only when complete.
@@ -93,8 +90,8 @@ func exportTo(ctx context.Context, db *store.DB, req graph.ExportRequest, path s
 		err = bw.Flush()
 	}
 	if err != nil {
-		if errors.Is(err, store.ErrInvalid) {
-			fmt.Fprintln(stderr, "export:", userError(err))
+		if domain.CodeOf(err) == domain.CodeBadUserInput {
+			fmt.Fprintln(stderr, "export:", domain.Message(err))
 			return errUsage
 		}
 		return err

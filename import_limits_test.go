@@ -16,7 +16,7 @@ import (
 	"testing"
 
 	"github.com/alliancegraph/alliancegraph/dataset"
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // bombField is the size of the one field of the zip bomb: far over the
@@ -174,7 +174,7 @@ func TestImportBombCLI(t *testing.T) {
 	os.WriteFile(bad, []byte("{not json}\n"), 0o644)
 	var err error
 	baseline := allocatedBy(func() { err = importInto(bad) })
-	if !errors.Is(err, store.ErrInvalid) {
+	if !errors.Is(err, domain.ErrInvalid) {
 		t.Fatalf("import of a bad line: %v", err)
 	}
 
@@ -204,7 +204,7 @@ func TestImportBombCLI(t *testing.T) {
 			if alloc > baseline+64<<20 {
 				t.Errorf("the refused import allocated %d MiB, refusing a tiny bad file %d MiB", alloc>>20, baseline>>20)
 			}
-			if err == nil || !errors.Is(err, store.ErrLimit) || !strings.Contains(err.Error(), tc.want) {
+			if err == nil || !errors.Is(err, domain.ErrLimit) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want store.ErrLimit and %q", err, tc.want)
 			}
 			var le *dataset.LineError

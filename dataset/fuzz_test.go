@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/alliancegraph/alliancegraph/dataset"
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // The importers' parsers take any bytes: they either stream records or
@@ -22,7 +22,7 @@ func checkParseError(t *testing.T, err error) {
 		return
 	}
 	var le *dataset.LineError
-	if !errors.As(err, &le) || !(errors.Is(err, store.ErrInvalid) || errors.Is(err, store.ErrLimit)) {
+	if !errors.As(err, &le) || !(errors.Is(err, domain.ErrInvalid) || errors.Is(err, domain.ErrLimit)) {
 		t.Fatalf("error %v is not a LineError wrapping ErrInvalid or ErrLimit", err)
 	}
 	if le.Line < 0 {

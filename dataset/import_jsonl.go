@@ -6,8 +6,8 @@ import (
 	"math"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/export"
-	"github.com/alliancegraph/alliancegraph/store"
 )
 
 // JSONLInput reads the project's own JSON Lines format (export/jsonl.go:
@@ -60,7 +60,7 @@ func ReadJSONL(r io.Reader, emit func(Record) error, opts ...InputOption) error 
 		return nil
 	case errors.As(err, new(*LineError)):
 		return err
-	case errors.As(err, &je) && errors.Is(je.Err, store.ErrLimit):
+	case errors.As(err, &je) && errors.Is(je.Err, domain.ErrLimit):
 		return overLimit(je.Line, "a line longer than the limit of %s", byteSize(c.limits.MaxLine))
 	case errors.As(err, &je):
 		return &LineError{Line: je.Line, Err: je.Err}

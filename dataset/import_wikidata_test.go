@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/alliancegraph/alliancegraph/dataset"
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // countingReader counts the bytes read through it.
@@ -99,7 +99,7 @@ func TestImportWikidataBindingLimit(t *testing.T) {
 	in := dataset.WikidataInput("big.json", open, dataset.WithLimits(dataset.Limits{MaxLine: limit}))
 	_, err := dataset.Import(db, []dataset.Input{in}, dataset.ImportOptions{Author: "test"})
 	want := fmt.Sprintf("big.json:%d: a JSON value longer than the limit of 64 KiB", line)
-	if err == nil || !strings.Contains(err.Error(), want) || !errors.Is(err, store.ErrLimit) {
+	if err == nil || !strings.Contains(err.Error(), want) || !errors.Is(err, domain.ErrLimit) {
 		t.Fatalf("err = %v, want %q wrapping store.ErrLimit", err, want)
 	}
 	if src.n > 4*limit+wikidataHeadAndTwo {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -37,8 +38,8 @@ func WithCSVRaw(raw bool) Option { return func(m *Meta) { m.CSVRaw = raw } }
 // Encoder streams one document. Entity is called for every entity before
 // any Fact; Close finishes the document (it does not close the writer).
 type Encoder interface {
-	Entity(*store.Entity) error
-	Fact(*store.Fact) error
+	Entity(*domain.Entity) error
+	Fact(*domain.Fact) error
 	Close() error
 }
 
@@ -72,7 +73,7 @@ func Lookup(name string) (Format, error) {
 			return f, nil
 		}
 	}
-	return Format{}, fmt.Errorf("%w: unknown export format %q (known: %s)", store.ErrInvalid, name, Names())
+	return Format{}, fmt.Errorf("%w: unknown export format %q (known: %s)", domain.ErrInvalid, name, Names())
 }
 
 // Names lists the format names, comma-separated, for messages and help.

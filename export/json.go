@@ -3,7 +3,7 @@ package export
 import (
 	"io"
 
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // JSON node-link, the shape NetworkX's node_link_graph reads by default
@@ -83,7 +83,7 @@ func (n *nodeLinkEncoder) record(v any) error {
 	return n.o.err()
 }
 
-func (n *nodeLinkEncoder) Entity(e *store.Entity) error {
+func (n *nodeLinkEncoder) Entity(e *domain.Entity) error {
 	rec := nodeLinkNode{ID: e.ID, Kind: e.Kind.String(), Name: e.Name, Aliases: e.Aliases, Date: e.Date.String(), ExternalIDs: e.XIDs}
 	if len(e.Props) > 0 {
 		rec.Properties = propsJSON(e.Props)
@@ -98,7 +98,7 @@ func (n *nodeLinkEncoder) startLinks() {
 	}
 }
 
-func (n *nodeLinkEncoder) Fact(f *store.Fact) error {
+func (n *nodeLinkEncoder) Fact(f *domain.Fact) error {
 	n.startLinks()
 	rec := nodeLinkLink{Source: f.From, Target: f.To, Key: f.ID, Predicate: f.Predicate.String(),
 		ValidFrom: f.Valid.From.String(), ValidTo: f.Valid.To.String(), Event: f.Event, Citations: FactJSONL(f).Citations}

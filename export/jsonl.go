@@ -13,6 +13,7 @@ import (
 
 	gojson "github.com/goccy/go-json"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -115,12 +116,12 @@ type JSONLFact struct {
 	Citations  []JSONLCitation `json:"citations"`
 }
 
-var propTypeNames = map[store.PropType]string{
-	store.PropString: "STRING", store.PropInt: "INT", store.PropFloat: "FLOAT",
-	store.PropBool: "BOOLEAN", store.PropDate: "DATE",
+var propTypeNames = map[domain.PropType]string{
+	domain.PropString: "STRING", domain.PropInt: "INT", domain.PropFloat: "FLOAT",
+	domain.PropBool: "BOOLEAN", domain.PropDate: "DATE",
 }
 
-func jsonlProps(ps []store.Prop) []JSONLProperty {
+func jsonlProps(ps []domain.Prop) []JSONLProperty {
 	out := make([]JSONLProperty, len(ps))
 	for i, p := range ps {
 		out[i] = JSONLProperty{Key: p.Key, Type: propTypeNames[p.Type], Value: p.Value}
@@ -129,13 +130,13 @@ func jsonlProps(ps []store.Prop) []JSONLProperty {
 }
 
 // EntityJSONL converts an entity to its line.
-func EntityJSONL(e *store.Entity) JSONLEntity {
+func EntityJSONL(e *domain.Entity) JSONLEntity {
 	return JSONLEntity{Type: "entity", ID: e.ID, Kind: e.Kind.String(), Name: e.Name, Aliases: e.Aliases,
 		Date: e.Date.String(), ExternalIDs: e.XIDs, Properties: jsonlProps(e.Props)}
 }
 
 // FactJSONL converts a fact to its line.
-func FactJSONL(f *store.Fact) JSONLFact {
+func FactJSONL(f *domain.Fact) JSONLFact {
 	out := JSONLFact{Type: "fact", ID: f.ID, Predicate: f.Predicate.String(), From: f.From, To: f.To,
 		ValidFrom: f.Valid.From.String(), ValidTo: f.Valid.To.String(), Event: f.Event, Properties: jsonlProps(f.Props)}
 	out.Citations = make([]JSONLCitation, len(f.Citations))
@@ -165,16 +166,16 @@ func newJSONL(w io.Writer, m Meta) (Encoder, error) {
 	return &jsonlEncoder{bw: bw, enc: enc}, enc.Encode(h)
 }
 
-func (j *jsonlEncoder) Entity(e *store.Entity) error { return j.enc.Encode(EntityJSONL(e)) }
-func (j *jsonlEncoder) Fact(f *store.Fact) error     { return j.enc.Encode(FactJSONL(f)) }
-func (j *jsonlEncoder) Close() error                 { return j.bw.Flush() }
+func (j *jsonlEncoder) Entity(e *domain.Entity) error { return j.enc.Encode(EntityJSONL(e)) }
+func (j *jsonlEncoder) Fact(f *domain.Fact) error     { return j.enc.Encode(FactJSONL(f)) }
+func (j *jsonlEncoder) Close() error                  { return j.bw.Flush() }
 
 // JSONLRecord is one decoded line: exactly one of its fields is set.
 type JSONLRecord struct {
 	Line   int // 1-based line number in the input
 	Header *JSONLHeader
-	Entity *store.Entity
-	Fact   *store.Fact
+	Entity *domain.Entity
+	Fact   *domain.Fact
 }
 
 // JSONLError is a line ReadJSONL refuses: its Err wraps store.ErrInvalid,
@@ -261,7 +262,7 @@ func (b *jsonlBatch) decode() {
 		rec, err := decodeJSONLLine(b.buf[start:end])
 		start = end
 		if err != nil {
-			b.err = &JSONLError{Line: b.nums[i], Err: fmt.Errorf("%w: %v", store.ErrInvalid, err)}
+			b.err = &JSONLError{Line: b.nums[i], Err: fmt.Errorf("%w: %v", domain.ErrInvalid, err)}
 			return
 		}
 		rec.Line = b.nums[i]
@@ -331,7 +332,7 @@ func scanJSONL(r io.Reader, maxLine int, work, order chan<- *jsonlBatch, stop <-
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			err = &JSONLError{Line: line + 1, Err: fmt.Errorf("%w: longer than %d bytes", store.ErrLimit, maxLine)}
+			err = &JSONLError{Line: line + 1, Err: fmt.Errorf("%w: longer than %d bytes", domain.ErrLimit, maxLine)}
 		}
 		b.err = err
 		send(b)
@@ -433,10 +434,10 @@ func decodeJSONLGeneral(b []byte) (JSONLRecord, error) {
 	return JSONLRecord{}, fmt.Errorf(`"type" is %q; want "header", "entity" or "fact"`, probe.Type)
 }
 
-func parseProps(ps []JSONLProperty) ([]store.Prop, error) {
-	out := make([]store.Prop, 0, len(ps))
+func parseProps(ps []JSONLProperty) ([]domain.Prop, error) {
+	out := make([]domain.Prop, 0, len(ps))
 	for _, p := range ps {
-		var t store.PropType
+		var t domain.PropType
 		for k, name := range propTypeNames {
 			if name == p.Type {
 				t = k
@@ -445,28 +446,28 @@ func parseProps(ps []JSONLProperty) ([]store.Prop, error) {
 		if t == 0 {
 			return nil, fmt.Errorf("property %q has unknown type %q", p.Key, p.Type)
 		}
-		out = append(out, store.Prop{Key: p.Key, Type: t, Value: p.Value})
+		out = append(out, domain.Prop{Key: p.Key, Type: t, Value: p.Value})
 	}
 	return out, nil
 }
 
-func optDate(what, s string) (store.Date, error) {
+func optDate(what, s string) (domain.Date, error) {
 	if s == "" {
 		return 0, nil
 	}
-	d, err := store.ParseDate(s)
+	d, err := domain.ParseDate(s)
 	if err != nil {
 		return 0, fmt.Errorf("%s: %v", what, err)
 	}
 	return d, nil
 }
 
-func (je *JSONLEntity) toStore() (*store.Entity, error) {
-	k, err := store.ParseKind(je.Kind)
+func (je *JSONLEntity) toStore() (*domain.Entity, error) {
+	k, err := domain.ParseKind(je.Kind)
 	if err != nil {
 		return nil, err
 	}
-	e := &store.Entity{ID: je.ID, Kind: k, Name: je.Name, Aliases: je.Aliases, XIDs: je.ExternalIDs}
+	e := &domain.Entity{ID: je.ID, Kind: k, Name: je.Name, Aliases: je.Aliases, XIDs: je.ExternalIDs}
 	if e.Date, err = optDate("date", je.Date); err != nil {
 		return nil, err
 	}
@@ -474,12 +475,12 @@ func (je *JSONLEntity) toStore() (*store.Entity, error) {
 	return e, err
 }
 
-func (jf *JSONLFact) toStore() (*store.Fact, error) {
-	p, err := store.ParsePredicate(jf.Predicate)
+func (jf *JSONLFact) toStore() (*domain.Fact, error) {
+	p, err := domain.ParsePredicate(jf.Predicate)
 	if err != nil {
 		return nil, err
 	}
-	f := &store.Fact{ID: jf.ID, Predicate: p, From: jf.From, To: jf.To, Event: jf.Event}
+	f := &domain.Fact{ID: jf.ID, Predicate: p, From: jf.From, To: jf.To, Event: jf.Event}
 	if f.Valid.From, err = optDate("validFrom", jf.ValidFrom); err != nil {
 		return nil, err
 	}
@@ -490,11 +491,11 @@ func (jf *JSONLFact) toStore() (*store.Fact, error) {
 		return nil, err
 	}
 	for i, c := range jf.Citations {
-		sc := store.Citation{Source: c.Source, URL: c.URL}
+		sc := domain.Citation{Source: c.Source, URL: c.URL}
 		switch len(c.Span) {
 		case 0:
 		case 2:
-			sc.Span = &store.Span{Start: c.Span[0], End: c.Span[1]}
+			sc.Span = &domain.Span{Start: c.Span[0], End: c.Span[1]}
 		default:
 			return nil, fmt.Errorf("citation %d: span must be [start, end]", i+1)
 		}

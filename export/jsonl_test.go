@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/alliancegraph/alliancegraph/dataset/datasettest"
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/export"
 	"github.com/alliancegraph/alliancegraph/store"
 )
@@ -42,8 +43,8 @@ func TestJSONLRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer dst.Close()
-	var ents []store.Entity
-	var facts []store.Fact
+	var ents []domain.Entity
+	var facts []domain.Fact
 	err = export.ReadJSONL(bytes.NewReader(first), func(r export.JSONLRecord) error {
 		switch {
 		case r.Entity != nil:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -44,11 +45,11 @@ func (r *Resolver) at(ctx context.Context, knownAt *time.Time, parent time.Time)
 }
 
 // asOf returns the valid-time day a field reads: its argument or today.
-func (r *Resolver) asOf(d *store.Date) store.Date {
+func (r *Resolver) asOf(d *domain.Date) domain.Date {
 	if d != nil {
 		return *d
 	}
-	return store.DateOf(r.now().UTC())
+	return domain.DateOf(r.now().UTC())
 }
 
 func (r *Resolver) now() time.Time {

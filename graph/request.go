@@ -13,6 +13,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/export"
 	"github.com/alliancegraph/alliancegraph/graph/model"
 )
@@ -151,7 +152,7 @@ func (getQueriesOnly) MutateOperationContext(ctx context.Context, rc *graphql.Op
 	if m, _ := ctx.Value(methodKey{}).(string); m != http.MethodGet || rc.Operation == nil || rc.Operation.Operation == ast.Query {
 		return nil
 	}
-	return model.Coded(model.CodeBadUserInput, "GET requests only allow query operations: send a "+string(rc.Operation.Operation)+" with POST")
+	return model.Coded(domain.CodeBadUserInput, "GET requests only allow query operations: send a "+string(rc.Operation.Operation)+" with POST")
 }
 
 // deferOnSocketOnly refuses @defer on POST and GET. They answer with one
@@ -174,7 +175,7 @@ func (deferOnSocketOnly) MutateOperationContext(ctx context.Context, rc *graphql
 		return nil
 	}
 	if defers(rc.Doc.Fragments, rc.Operation.SelectionSet, rc.Variables, map[string]bool{}) {
-		return model.Coded(model.CodeBadUserInput, "@defer needs the websocket transport (graphql-transport-ws): POST and GET send one response, so deferred fields would never arrive")
+		return model.Coded(domain.CodeBadUserInput, "@defer needs the websocket transport (graphql-transport-ws): POST and GET send one response, so deferred fields would never arrive")
 	}
 	return nil
 }

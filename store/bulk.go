@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	badger "github.com/dgraph-io/badger/v4"
 )
 
@@ -34,7 +35,7 @@ type Bulk struct {
 	ts      uint64 // the newest hidden chunk's timestamp
 	txn     *badger.Txn
 	w       *Writer
-	changes []Change
+	changes []domain.Change
 	all     *Writer // indexes changes by ID (see mergeChanges)
 }
 
@@ -123,7 +124,7 @@ func (b *Bulk) finish(o UpdateOptions) error {
 // mergeChanges adds a chunk's changes to the bulk's, one entry per ID,
 // through the bulk's own index so the merge costs the chunk's size, not
 // the whole import's.
-func (b *Bulk) mergeChanges(more []Change) {
+func (b *Bulk) mergeChanges(more []domain.Change) {
 	if b.all == nil {
 		b.all = &Writer{}
 	}

@@ -8,6 +8,8 @@ import (
 	"hash/maphash"
 	"slices"
 	"time"
+
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // Violation is one broken invariant found by Check.
@@ -90,8 +92,8 @@ type checker struct {
 // entries it needs the scans have seen.
 type entSum struct {
 	id     string
-	kind   Kind
-	date   Date
+	kind   domain.Kind
+	date   domain.Date
 	xids   map[string]string
 	tokens []string // entityTokens, distinct
 	// indexed: its ID is well formed and of its kind, so it needs its
@@ -117,7 +119,7 @@ func (e *entSum) complete() bool {
 // right one only if its hash collides, with odds of about 2^-64.
 type factSum struct {
 	e       edge
-	valid   Interval
+	valid   domain.Interval
 	valHash uint64
 	keyHash uint64
 	seen    uint8 // seen* bits
@@ -228,8 +230,8 @@ func (c *checker) node(k, v []byte) error {
 	if err != nil {
 		return c.judgeNode(k, v)
 	}
-	kind, _, err := SplitID(e.ID)
-	s := &entSum{id: e.ID, kind: e.Kind, date: e.Date, xids: e.XIDs, tokens: entityTokens(e),
+	kind, _, err := domain.SplitID(e.ID)
+	s := &entSum{id: e.ID, kind: e.Kind, date: e.Date, xids: e.XIDs, tokens: domain.NameTokens(e),
 		indexed: err == nil && kind == e.Kind}
 	c.ents[n] = s
 	if !s.indexed {
@@ -254,7 +256,7 @@ func (c *checker) out(k, v []byte) error {
 		return c.judgeOut(k, v)
 	}
 	iv, _ := parseIV(v)
-	_, key, idErr := SplitID(f.ID)
+	_, key, idErr := domain.SplitID(f.ID)
 	if iv != f.Valid || f.Predicate != e.pred || idErr != nil ||
 		!c.entityIs(e.src, f.From) || !c.entityIs(e.dst, f.To) {
 		return c.judgeOut(k, v)
@@ -323,7 +325,7 @@ func (c *checker) slug(k, v []byte) error {
 	kind, key, err := parseSlugKey(k)
 	if err == nil && len(v) == 8 {
 		n := beUint64(v)
-		if kind == kindFact {
+		if kind == domain.KindFact {
 			if f := c.fact(n); f != nil {
 				if f.keyHash == maphash.String(c.seed, key) {
 					f.seen |= seenSlug
@@ -491,7 +493,7 @@ func (c *checker) judge(tag byte, k, v []byte) error {
 			return nil
 		}
 		n := beUint64(v)
-		if kind == kindFact {
+		if kind == domain.KindFact {
 			return c.require(k, factKey(n), "fact locator for fact/"+key)
 		}
 		e, err := c.r.entityByNum(n)
@@ -536,7 +538,7 @@ func (c *checker) judge(tag byte, k, v []byte) error {
 			return nil
 		}
 		e, err := c.r.entityByNum(n)
-		if err != nil || !slices.Contains(entityTokens(e), tok) {
+		if err != nil || !slices.Contains(domain.NameTokens(e), tok) {
 			c.bad(k, "name token %q points at no entity with that word", tok)
 		}
 	case tagDated:
@@ -587,13 +589,13 @@ func (c *checker) judgeNode(k, v []byte) error {
 		c.bad(k, "%v", err)
 		return nil
 	}
-	kind, key, err := SplitID(e.ID)
+	kind, key, err := domain.SplitID(e.ID)
 	if err != nil || kind != e.Kind {
 		c.bad(k, "entity %s has a malformed ID or wrong kind", e.ID)
 		return nil
 	}
 	sv, err := c.r.get(slugKey(kind, key))
-	if errors.Is(err, ErrNotFound) || (err == nil && (len(sv) != 8 || beUint64(sv) != n)) {
+	if errors.Is(err, domain.ErrNotFound) || (err == nil && (len(sv) != 8 || beUint64(sv) != n)) {
 		c.bad(k, "entity %s has no slug pointing at it", e.ID)
 	} else if err != nil {
 		return err
@@ -611,7 +613,7 @@ func (c *checker) judgeNode(k, v []byte) error {
 			return err
 		}
 	}
-	for _, t := range entityTokens(e) {
+	for _, t := range domain.NameTokens(e) {
 		if err := c.require(k, wordKey(t, n), "name token "+t+" of "+e.ID); err != nil {
 			return err
 		}
@@ -655,12 +657,12 @@ func (c *checker) judgeOut(k, v []byte) error {
 			return err
 		}
 	}
-	_, key, err := SplitID(f.ID)
+	_, key, err := domain.SplitID(f.ID)
 	if err != nil {
 		c.bad(k, "fact has malformed ID %q", f.ID)
 		return nil
 	}
-	sv, err := c.r.get(slugKey(kindFact, key))
+	sv, err := c.r.get(slugKey(domain.KindFact, key))
 	if err != nil || len(sv) != 8 || beUint64(sv) != e.fact {
 		c.bad(k, "fact %s has no slug pointing at it", f.ID)
 	}

@@ -3,6 +3,8 @@ package store
 import (
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // Hand-written JSON for the two records a load writes most of: fact
@@ -16,7 +18,7 @@ import (
 // fill every field, so one missing here fails them).
 
 // appendFact appends f's record.
-func appendFact(b []byte, f *Fact) []byte {
+func appendFact(b []byte, f *domain.Fact) []byte {
 	b = append(b, `{"id":`...)
 	b = appendJSONString(b, f.ID)
 	b = append(b, `,"p":`...)
@@ -78,7 +80,7 @@ func appendFact(b []byte, f *Fact) []byte {
 }
 
 // appendChange appends c's record.
-func appendChange(b []byte, c Change) []byte {
+func appendChange(b []byte, c domain.Change) []byte {
 	b = appendJSONString(append(b, `{"id":`...), c.ID)
 	b = appendJSONString(append(b, `,"op":`...), string(c.Op))
 	if c.Predicate != 0 {
@@ -95,7 +97,7 @@ func appendChange(b []byte, c Change) []byte {
 
 // appendJSONDate appends d (not zero) as its MarshalText, quoted: the
 // store's dates have four-digit years (minYear, maxYear).
-func appendJSONDate(b []byte, d Date) []byte {
+func appendJSONDate(b []byte, d domain.Date) []byte {
 	y, m, day := d.Time().Date()
 	return append(b, '"',
 		byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	badger "github.com/dgraph-io/badger/v4"
 )
 
@@ -58,7 +59,7 @@ type HistoryEntry struct {
 	Time   time.Time // the transaction time it became visible
 	Author string
 	Note   string
-	Change Change
+	Change domain.Change
 	// Pos is the entry's place in its record's history, increasing; pass
 	// it to HistoryAfter to read the entries after this one.
 	Pos uint64
@@ -76,7 +77,7 @@ func (r *Reader) History(id string, limit int) ([]HistoryEntry, error) {
 // from the first).
 func (r *Reader) HistoryAfter(id string, after uint64, limit int) ([]HistoryEntry, error) {
 	r.count()
-	if _, _, err := SplitID(id); err != nil {
+	if _, _, err := domain.SplitID(id); err != nil {
 		return nil, err
 	}
 	prefix := histPrefix(id)

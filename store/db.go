@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	badger "github.com/dgraph-io/badger/v4"
 )
 
@@ -64,7 +65,7 @@ func Open(dir string, o Options) (*DB, error) {
 		o.logger = slog.New(slog.DiscardHandler)
 	}
 	if o.memTable < MinMemTableBytes {
-		return nil, fmt.Errorf("%w: memtable size %d MiB is below the minimum of %d MiB", ErrInvalid, o.memTable>>20, MinMemTableBytes>>20)
+		return nil, fmt.Errorf("%w: memtable size %d MiB is below the minimum of %d MiB", domain.ErrInvalid, o.memTable>>20, MinMemTableBytes>>20)
 	}
 	if fi, err := os.Stat(dir); !o.inMemory && err == nil && !fi.IsDir() {
 		return nil, fmt.Errorf("store: open %s: not a directory", dir)

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // Key layout. This file is the only code that knows byte layouts.
@@ -107,7 +109,7 @@ func parseFactKey(k []byte) (uint64, error) {
 // encode in different orders.
 type edge struct {
 	src  uint64
-	pred Predicate
+	pred domain.Predicate
 	dst  uint64
 	fact uint64
 }
@@ -124,7 +126,7 @@ func parseFactLoc(fact uint64, v []byte) (edge, error) {
 	}
 	return edge{
 		src:  binary.BigEndian.Uint64(v[0:8]),
-		pred: Predicate(binary.BigEndian.Uint16(v[8:10])),
+		pred: domain.Predicate(binary.BigEndian.Uint16(v[8:10])),
 		dst:  binary.BigEndian.Uint64(v[10:18]),
 		fact: fact,
 	}, nil
@@ -150,7 +152,7 @@ func parseEdgeKey(k []byte) (edge, error) {
 		return edge{}, errKey("edge", k)
 	}
 	a := binary.BigEndian.Uint64(k[1:9])
-	p := Predicate(binary.BigEndian.Uint16(k[9:11]))
+	p := domain.Predicate(binary.BigEndian.Uint16(k[9:11]))
 	b := binary.BigEndian.Uint64(k[11:19])
 	f := binary.BigEndian.Uint64(k[19:27])
 	if k[0] == tagOut {
@@ -161,7 +163,7 @@ func parseEdgeKey(k []byte) (edge, error) {
 
 // edgePrefix returns the prefix of O (out) or I (in) keys of node id,
 // narrowed to predicate p unless p is 0.
-func edgePrefix(out bool, id uint64, p Predicate) []byte {
+func edgePrefix(out bool, id uint64, p domain.Predicate) []byte {
 	tag := tagIn
 	if out {
 		tag = tagOut
@@ -174,15 +176,15 @@ func edgePrefix(out bool, id uint64, p Predicate) []byte {
 }
 
 // slugKey: S | kind1 | key.
-func slugKey(k Kind, key string) []byte {
+func slugKey(k domain.Kind, key string) []byte {
 	return append([]byte{tagSlug, byte(k)}, key...)
 }
 
-func parseSlugKey(k []byte) (Kind, string, error) {
+func parseSlugKey(k []byte) (domain.Kind, string, error) {
 	if len(k) < 3 || k[0] != tagSlug {
 		return 0, "", errKey("slug", k)
 	}
-	return Kind(k[1]), string(k[2:]), nil
+	return domain.Kind(k[1]), string(k[2:]), nil
 }
 
 // xidKey: X | scheme | 0x00 | value.
@@ -204,15 +206,15 @@ func parseXIDKey(k []byte) (scheme, value string, err error) {
 }
 
 // kindKey: K | kind1 | id8.
-func kindKey(k Kind, id uint64) []byte { return be64([]byte{tagKind, byte(k)}, id) }
+func kindKey(k domain.Kind, id uint64) []byte { return be64([]byte{tagKind, byte(k)}, id) }
 
-func kindPrefix(k Kind) []byte { return []byte{tagKind, byte(k)} }
+func kindPrefix(k domain.Kind) []byte { return []byte{tagKind, byte(k)} }
 
-func parseKindKey(k []byte) (Kind, uint64, error) {
+func parseKindKey(k []byte) (domain.Kind, uint64, error) {
 	if len(k) != kindKeyLen || k[0] != tagKind {
 		return 0, 0, errKey("kind", k)
 	}
-	return Kind(k[1]), binary.BigEndian.Uint64(k[2:]), nil
+	return domain.Kind(k[1]), binary.BigEndian.Uint64(k[2:]), nil
 }
 
 // wordKey: W | token | 0x00 | id8.
@@ -244,21 +246,21 @@ func parseWordKey(k []byte) (string, uint64, error) {
 }
 
 // timeKey: T | pred2 | date4 | fact8. Its value is timeVal.
-func timeKey(p Predicate, d Date, fact uint64) []byte {
+func timeKey(p domain.Predicate, d domain.Date, fact uint64) []byte {
 	b := make([]byte, 0, timeKeyLen)
 	b = append(b, tagTime)
 	return be64(be32(be16(b, uint16(p)), uint32(d)), fact)
 }
 
 // timePrefix is the prefix of all T keys of predicate p.
-func timePrefix(p Predicate) []byte { return be16([]byte{tagTime}, uint16(p)) }
+func timePrefix(p domain.Predicate) []byte { return be16([]byte{tagTime}, uint16(p)) }
 
-func parseTimeKey(k []byte) (Predicate, Date, uint64, error) {
+func parseTimeKey(k []byte) (domain.Predicate, domain.Date, uint64, error) {
 	if len(k) != timeKeyLen || k[0] != tagTime {
 		return 0, 0, 0, errKey("time", k)
 	}
-	return Predicate(binary.BigEndian.Uint16(k[1:3])),
-		Date(binary.BigEndian.Uint32(k[3:7])),
+	return domain.Predicate(binary.BigEndian.Uint16(k[1:3])),
+		domain.Date(binary.BigEndian.Uint32(k[3:7])),
 		binary.BigEndian.Uint64(k[7:15]), nil
 }
 
@@ -286,54 +288,54 @@ func parseCommitKey(k []byte) (uint64, error) {
 const ivLen = 4 + 4
 
 // ivBytes encodes an interval: validFrom date4 | validTo date4.
-func ivBytes(iv Interval) []byte {
+func ivBytes(iv domain.Interval) []byte {
 	return be32(be32(make([]byte, 0, ivLen), uint32(iv.From)), uint32(iv.To))
 }
 
 // parseIV decodes the interval at the start of an edge value.
-func parseIV(v []byte) (Interval, error) {
+func parseIV(v []byte) (domain.Interval, error) {
 	if len(v) < ivLen {
-		return Interval{}, errKey("edge value", v)
+		return domain.Interval{}, errKey("edge value", v)
 	}
-	return Interval{From: Date(binary.BigEndian.Uint32(v[0:4])), To: Date(binary.BigEndian.Uint32(v[4:8]))}, nil
+	return domain.Interval{From: domain.Date(binary.BigEndian.Uint32(v[0:4])), To: domain.Date(binary.BigEndian.Uint32(v[4:8]))}, nil
 }
 
 // outVal is the O value: iv8 | fact record.
-func outVal(iv Interval, rec []byte) []byte {
+func outVal(iv domain.Interval, rec []byte) []byte {
 	return append(ivBytes(iv), rec...)
 }
 
 // splitOutVal splits an O value into its interval and fact record.
-func splitOutVal(v []byte) (Interval, []byte, error) {
+func splitOutVal(v []byte) (domain.Interval, []byte, error) {
 	iv, err := parseIV(v)
 	if err != nil {
-		return Interval{}, nil, err
+		return domain.Interval{}, nil, err
 	}
 	return iv, v[ivLen:], nil
 }
 
 // endKey: E | pred2 | date4 | fact8, valued like a T key (timeVal).
-func endKey(p Predicate, d Date, fact uint64) []byte {
+func endKey(p domain.Predicate, d domain.Date, fact uint64) []byte {
 	b := make([]byte, 0, timeKeyLen)
 	b = append(b, tagEnd)
 	return be64(be32(be16(b, uint16(p)), uint32(d)), fact)
 }
 
 // endPrefix is the prefix of all E keys of predicate p.
-func endPrefix(p Predicate) []byte { return be16([]byte{tagEnd}, uint16(p)) }
+func endPrefix(p domain.Predicate) []byte { return be16([]byte{tagEnd}, uint16(p)) }
 
 // parseEndKey parses an E key.
-func parseEndKey(k []byte) (Predicate, Date, uint64, error) {
+func parseEndKey(k []byte) (domain.Predicate, domain.Date, uint64, error) {
 	if len(k) != timeKeyLen || k[0] != tagEnd {
 		return 0, 0, 0, errKey("end", k)
 	}
-	return Predicate(binary.BigEndian.Uint16(k[1:3])),
-		Date(binary.BigEndian.Uint32(k[3:7])),
+	return domain.Predicate(binary.BigEndian.Uint16(k[1:3])),
+		domain.Date(binary.BigEndian.Uint32(k[3:7])),
 		binary.BigEndian.Uint64(k[7:15]), nil
 }
 
 // datedKey: D | date4 | id8.
-func datedKey(d Date, id uint64) []byte {
+func datedKey(d domain.Date, id uint64) []byte {
 	b := make([]byte, 0, datedKeyLen)
 	b = append(b, tagDated)
 	return be64(be32(b, uint32(d)), id)
@@ -341,11 +343,11 @@ func datedKey(d Date, id uint64) []byte {
 
 const datedKeyLen = 1 + 4 + 8
 
-func parseDatedKey(k []byte) (Date, uint64, error) {
+func parseDatedKey(k []byte) (domain.Date, uint64, error) {
 	if len(k) != datedKeyLen || k[0] != tagDated {
 		return 0, 0, errKey("dated", k)
 	}
-	return Date(binary.BigEndian.Uint32(k[1:5])), binary.BigEndian.Uint64(k[5:]), nil
+	return domain.Date(binary.BigEndian.Uint32(k[1:5])), binary.BigEndian.Uint64(k[5:]), nil
 }
 
 // histKey: H | id | 0x00 | ts8. Readable IDs never contain 0x00 (SplitID

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/dgraph-io/badger/v4/pb"
 )
 
@@ -133,7 +134,7 @@ type memKV struct {
 	// its entry): every fact looks up its ends and sources, and finding
 	// them in the index of all slugs, facts' included, then checking the
 	// key in the arena, was the largest cost of a load.
-	ents map[uint64]*Entity
+	ents map[uint64]*domain.Entity
 	nums numIndex
 	seed maphash.Seed
 	// hashMask is ANDed into every key's hash: all ones, but a test
@@ -259,7 +260,7 @@ type memOp struct {
 // newMemKV returns an empty memKV for a load whose first new number is
 // base.
 func newMemKV(base uint64) *memKV {
-	m := &memKV{base: base, clash: map[string]memAt{}, ents: map[uint64]*Entity{}, nums: newNumIndex(), seed: maphash.MakeSeed(), hashMask: ^uint64(0)}
+	m := &memKV{base: base, clash: map[string]memAt{}, ents: map[uint64]*domain.Entity{}, nums: newNumIndex(), seed: maphash.MakeSeed(), hashMask: ^uint64(0)}
 	m.blockShift = memBlockShift
 	if testBlockShift > 0 {
 		m.blockShift = min(testBlockShift, memBlockShift)
@@ -323,7 +324,7 @@ func (m *memKV) putAt(k, v []byte, del bool, ver uint64) {
 		if n, err := parseNodeKey(k); err == nil {
 			delete(m.ents, n)
 		}
-	case tag == tagSlug && len(k) > 1 && Kind(k[1]) != kindFact:
+	case tag == tagSlug && len(k) > 1 && domain.Kind(k[1]) != domain.KindFact:
 		m.nums.drop(k)
 	}
 }
@@ -423,7 +424,7 @@ func (m *memKV) keyOf(at memAt) []byte { return m.bytes(m.op(at).key) }
 // entity returns entity n, decoded once per load (see ents). Callers
 // inside a load share the *Entity and must not change it; the write path
 // only reads it.
-func (m *memKV) entity(r *Reader, n uint64) (*Entity, error) {
+func (m *memKV) entity(r *Reader, n uint64) (*domain.Entity, error) {
 	if e, ok := m.ents[n]; ok {
 		return e, nil
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -13,7 +14,7 @@ import (
 func BenchmarkLoad(b *testing.B) {
 	const orgs, countries, people, knows = 50, 2000, 4000, 20000
 	doc := "doc/bench"
-	cite := []store.Citation{{Source: doc}}
+	cite := []domain.Citation{{Source: doc}}
 	b.ReportAllocs()
 	for b.Loop() {
 		db, err := store.Open("", store.DefaultOptions().WithInMemory(true))
@@ -21,37 +22,37 @@ func BenchmarkLoad(b *testing.B) {
 			b.Fatal(err)
 		}
 		_, err = db.Load(store.UpdateOptions{Author: "bench"}, func(w *store.Writer) error {
-			put := func(e store.Entity) error { _, err := w.PutEntity(e); return err }
-			if err := put(store.Entity{ID: doc, Name: "Benchmark source"}); err != nil {
+			put := func(e domain.Entity) error { _, err := w.PutEntity(e); return err }
+			if err := put(domain.Entity{ID: doc, Name: "Benchmark source"}); err != nil {
 				return err
 			}
 			for i := range orgs {
-				if err := put(store.Entity{ID: fmt.Sprintf("org/o%03d", i), Name: fmt.Sprintf("Alliance %d", i)}); err != nil {
+				if err := put(domain.Entity{ID: fmt.Sprintf("org/o%03d", i), Name: fmt.Sprintf("Alliance %d", i)}); err != nil {
 					return err
 				}
 			}
 			for i := range countries {
-				if err := put(store.Entity{ID: fmt.Sprintf("country/C%04d", i), Name: fmt.Sprintf("Country %d", i), XIDs: map[string]string{"iso3": fmt.Sprintf("C%04d", i)}}); err != nil {
+				if err := put(domain.Entity{ID: fmt.Sprintf("country/C%04d", i), Name: fmt.Sprintf("Country %d", i), XIDs: map[string]string{"iso3": fmt.Sprintf("C%04d", i)}}); err != nil {
 					return err
 				}
 			}
 			for i := range people {
-				if err := put(store.Entity{ID: fmt.Sprintf("person/p%05d", i), Name: fmt.Sprintf("Person %d", i), Aliases: []string{fmt.Sprintf("P. %d", i)}}); err != nil {
+				if err := put(domain.Entity{ID: fmt.Sprintf("person/p%05d", i), Name: fmt.Sprintf("Person %d", i), Aliases: []string{fmt.Sprintf("P. %d", i)}}); err != nil {
 					return err
 				}
 			}
 			for i := range countries {
 				for j := range 3 {
-					f := store.Fact{ID: fmt.Sprintf("fact/m%05d-%d", i, j), Predicate: store.MemberOf,
+					f := domain.Fact{ID: fmt.Sprintf("fact/m%05d-%d", i, j), Predicate: domain.MemberOf,
 						From: fmt.Sprintf("country/C%04d", i), To: fmt.Sprintf("org/o%03d", (i+j*7)%orgs),
-						Valid: store.Interval{From: store.Date(700000 + i + j)}, Citations: cite}
+						Valid: domain.Interval{From: domain.Date(700000 + i + j)}, Citations: cite}
 					if _, err := w.PutFact(f); err != nil {
 						return err
 					}
 				}
 			}
 			for i := range knows {
-				f := store.Fact{ID: fmt.Sprintf("fact/k%06d", i), Predicate: store.Knows,
+				f := domain.Fact{ID: fmt.Sprintf("fact/k%06d", i), Predicate: domain.Knows,
 					From: fmt.Sprintf("person/p%05d", i%people), To: fmt.Sprintf("person/p%05d", (i*7+1)%people), Citations: cite}
 				if _, err := w.PutFact(f); err != nil {
 					return err

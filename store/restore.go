@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	badger "github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/pb"
 	"google.golang.org/protobuf/proto"
@@ -33,7 +34,7 @@ func RestoreFile(dir, path string, o Options) error {
 		return err
 	}
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
-		return fmt.Errorf("%w: restore target %s is not empty", ErrInvalid, dir)
+		return fmt.Errorf("%w: restore target %s is not empty", domain.ErrInvalid, dir)
 	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}

@@ -2,6 +2,8 @@ package store
 
 import (
 	"fmt"
+
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // Domain rules. PutFact applies them to every write, whoever makes it (a
@@ -19,40 +21,27 @@ import (
 // with one already stored. Rules are checked when a fact is written; an
 // office later marked single-holder is not re-checked against old terms.
 
-// SingleHolderProp is the Office property that, set to false, lets an
-// office have several holders at once.
-const SingleHolderProp = "singleHolder"
-
-// SingleHolder reports whether e is an office with one holder at a time.
-func SingleHolder(e *Entity) bool {
-	if e.Kind != KindOffice {
-		return false
-	}
-	p, ok := e.Prop(SingleHolderProp)
-	return !ok || p.Type != PropBool || p.Value != "false"
-}
-
 // checkRules checks fact f, to be stored as edge e, against the facts
 // already stored.
-func (w *Writer) checkRules(f *Fact, e edge) error {
+func (w *Writer) checkRules(f *domain.Fact, e edge) error {
 	switch f.Predicate {
-	case MemberOf:
-		prefix := be64(edgePrefix(true, e.src, MemberOf), e.dst)
-		return w.overlapping(prefix, true, f, func(o *Fact) error {
+	case domain.MemberOf:
+		prefix := be64(edgePrefix(true, e.src, domain.MemberOf), e.dst)
+		return w.overlapping(prefix, true, f, func(o *domain.Fact) error {
 			return fmt.Errorf("%w: %s: %s would be a member of %s twice at once: it overlaps %s %s",
-				ErrConflict, f.ID, f.From, f.To, o.ID, o.Valid)
+				domain.ErrConflict, f.ID, f.From, f.To, o.ID, o.Valid)
 		})
-	case Holds:
+	case domain.Holds:
 		office, err := w.entityByNum(e.dst)
 		if err != nil {
 			return err
 		}
-		if !SingleHolder(office) {
+		if !domain.SingleHolder(office) {
 			return nil
 		}
-		return w.overlapping(edgePrefix(false, e.dst, Holds), false, f, func(o *Fact) error {
+		return w.overlapping(edgePrefix(false, e.dst, domain.Holds), false, f, func(o *domain.Fact) error {
 			return fmt.Errorf("%w: %s: %s has one holder at a time, and %s holds it %s (%s)",
-				ErrConflict, f.ID, f.To, o.From, o.Valid, o.ID)
+				domain.ErrConflict, f.ID, f.To, o.From, o.Valid, o.ID)
 		})
 	}
 	return nil
@@ -65,9 +54,9 @@ func (w *Writer) checkRules(f *Fact, e edge) error {
 // transaction's own edge writes through pendingEdges: an iterator on the
 // write transaction itself would sort all its pending writes every time,
 // which made large imports quadratic.
-func (w *Writer) overlapping(prefix []byte, out bool, f *Fact, refuse func(*Fact) error) error {
+func (w *Writer) overlapping(prefix []byte, out bool, f *domain.Fact, refuse func(*domain.Fact) error) error {
 	pending := w.edgeWrites[string(prefix)]
-	var clash *Fact
+	var clash *domain.Fact
 	check := func(k []byte) (bool, error) {
 		e, err := parseEdgeKey(k)
 		if err != nil {
@@ -128,10 +117,10 @@ func ruleScanPrefix(k []byte) []byte {
 		return nil
 	}
 	switch out := k[0] == tagOut; {
-	case out && e.pred == MemberOf:
-		return be64(edgePrefix(true, e.src, MemberOf), e.dst)
-	case !out && e.pred == Holds:
-		return edgePrefix(false, e.dst, Holds)
+	case out && e.pred == domain.MemberOf:
+		return be64(edgePrefix(true, e.src, domain.MemberOf), e.dst)
+	case !out && e.pred == domain.Holds:
+		return edgePrefix(false, e.dst, domain.Holds)
 	}
 	return nil
 }

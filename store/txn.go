@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	badger "github.com/dgraph-io/badger/v4"
 )
 
@@ -130,7 +131,7 @@ func (db *DB) UpdateWith(o UpdateOptions, fn func(*Writer) error) (time.Time, er
 			return tsTime(db.lastTs.Load()), err
 		}
 	}
-	return time.Time{}, fmt.Errorf("%w: the write collided with concurrent writes %d times; try again", ErrConflict, maxAttempts)
+	return time.Time{}, fmt.Errorf("%w: the write collided with concurrent writes %d times; try again", domain.ErrConflict, maxAttempts)
 }
 
 func (db *DB) updateOnce(o UpdateOptions, fn func(*Writer) error) error {
