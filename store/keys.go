@@ -175,6 +175,10 @@ func edgePrefix(out bool, id uint64, p domain.Predicate) []byte {
 	return b
 }
 
+// pairPrefix is the prefix of the O keys of e's ends and predicate: O |
+// src8 | pred2 | dst8.
+func pairPrefix(e edge) []byte { return be64(edgePrefix(true, e.src, e.pred), e.dst) }
+
 // slugKey: S | kind1 | key.
 func slugKey(k domain.Kind, key string) []byte {
 	return append([]byte{tagSlug, byte(k)}, key...)
