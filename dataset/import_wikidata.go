@@ -262,7 +262,7 @@ func (row *wikidataRow) apply(w *store.Writer) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	f := &domain.Fact{ID: fmt.Sprintf("fact/wikidata-%s-member-of-%s-%s", row.state, row.org, startKey(row.valid.From)),
+	f := &domain.Fact{ID: domain.MintFactID("wikidata", row.state, "member-of", row.org, startKey(row.valid.From)),
 		Predicate: domain.MemberOf, From: state, To: org, Valid: row.valid}
 	for _, o := range existing {
 		if o.To == org && o.Valid.From == row.valid.From {

@@ -70,7 +70,7 @@ func Ingest(w *store.Writer, text, title string) (*IngestResult, error) {
 	_, docKey, _ := domain.SplitID(res.DocID)
 	for _, m := range spans {
 		f := domain.Fact{
-			ID:        "fact/" + docKey + "-mentions-" + strings.ReplaceAll(m.id, "/", "-"),
+			ID:        domain.MintFactID(docKey, "mentions", m.id),
 			Predicate: domain.Mentions, From: res.DocID, To: m.id,
 		}
 		for _, s := range m.spans[:min(len(m.spans), maxSpansPerMention)] {

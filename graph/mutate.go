@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/alliancegraph/alliancegraph/auth"
@@ -84,17 +83,7 @@ func upsertID(w *store.Writer, id *string, kind domain.Kind, xids map[string]str
 		}
 		return e.ID, nil
 	}
-	return kind.Prefix() + "/" + s2key(schemes[0]+"-"+xids[schemes[0]]), nil
-}
-
-// s2key makes text usable as the key part of a readable ID.
-func s2key(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r <= ' ' || r == 0x7f || r == '/' {
-			return '-'
-		}
-		return r
-	}, s)
+	return domain.MintEntityID(kind, schemes[0], xids[schemes[0]]), nil
 }
 
 func (r *Resolver) assertFact(ctx context.Context, in model.AssertFactInput) (*model.FactPayload, error) {
@@ -118,7 +107,7 @@ func (r *Resolver) assertFact(ctx context.Context, in model.AssertFactInput) (*m
 	if in.ID != nil {
 		f.ID = *in.ID
 	} else {
-		f.ID = newFactID(f)
+		f.ID = domain.NewFactID(&f)
 	}
 	saved, at, err := r.writeFact(ctx, f.ID, func(w *store.Writer) error {
 		if _, err := w.Fact(f.ID); err == nil {
@@ -133,17 +122,6 @@ func (r *Resolver) assertFact(ctx context.Context, in model.AssertFactInput) (*m
 		return nil, err
 	}
 	return &model.FactPayload{ClientMutationID: in.ClientMutationID, Fact: model.FactOf(saved, at)}, nil
-}
-
-// newFactID names a fact from its ends, predicate and start.
-func newFactID(f domain.Fact) string {
-	_, from, _ := domain.SplitID(f.From)
-	_, to, _ := domain.SplitID(f.To)
-	start := "open"
-	if !f.Valid.From.IsZero() {
-		start = f.Valid.From.String()
-	}
-	return "fact/" + s2key(strings.ToLower(from+"-"+strings.ReplaceAll(f.Predicate.String(), "_", "-")+"-"+to+"-"+start))
 }
 
 // writeFact runs fn and reads fact id back as the commit left it.
