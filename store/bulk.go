@@ -181,7 +181,7 @@ func (db *DB) settle(base, top uint64) error {
 		}
 		last := start+settleBatch >= len(keys)
 		if last {
-			if err := txn.Set(metaKey(metaSettled), uint64Bytes(ts)); err != nil {
+			if err := txn.Set(metaKey(metaSettled), numVal(ts)); err != nil {
 				txn.Discard()
 				return err
 			}
@@ -235,8 +235,8 @@ func (db *DB) recoverBulk() error {
 	item, err := txn.Get(metaKey(metaSettled))
 	if err == nil {
 		err = item.Value(func(v []byte) error {
-			if len(v) == 8 {
-				base = max(base, beUint64(v))
+			if n, ok := parseNum(v); ok {
+				base = max(base, n)
 			}
 			return nil
 		})

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/hex"
 	"fmt"
 
 	"github.com/alliancegraph/alliancegraph/domain"
@@ -22,12 +21,10 @@ func (r *Reader) StartPage(p domain.Predicate, from, to domain.Date, cursor stri
 	prefix := timePrefix(p)
 	seek := timeKey(p, max(from, 0), 0)
 	if cursor != "" {
-		b, err := hex.DecodeString(cursor)
-		if err != nil || len(b) != timeKeyLen-len(prefix) {
+		var ok bool
+		if seek, ok = afterTimeCursor(p, cursor); !ok {
 			return nil, nil, false, fmt.Errorf("%w: malformed cursor", domain.ErrInvalid)
 		}
-		// Continue just after the cursor's key.
-		seek = append(append(append([]byte{}, prefix...), b...), 0)
 	}
 	it := r.txn.NewIterator(badgerIterOpts(prefix))
 	defer it.Close()
@@ -57,7 +54,7 @@ func (r *Reader) StartPage(p domain.Predicate, from, to domain.Date, cursor stri
 			return nil, nil, false, err
 		}
 		out = append(out, f)
-		cursors = append(cursors, hex.EncodeToString(item.Key()[len(prefix):]))
+		cursors = append(cursors, timeCursor(item.Key()))
 	}
 	return out, cursors, false, nil
 }

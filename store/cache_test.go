@@ -54,7 +54,7 @@ func checkCache(t *testing.T, db *DB) int {
 					t.Errorf("cached %s = %+v, Badger has %+v", e.ent.ID, e.ent, got)
 				}
 			case tagSlug:
-				if len(v) != 8 || beUint64(v) != e.num {
+				if !numIs(v, e.num) {
 					t.Errorf("cached slug %q = %d, Badger has %x", k[2:], e.num, v)
 				}
 			default:

@@ -188,7 +188,7 @@ func (c *checker) run() error {
 // keeps only what it decodes or hashes. Values are not prefetched, which
 // would copy each one; they are read in place, in the LSM tree.
 func (c *checker) scan(tag byte, fn func(k, v []byte) error) error {
-	prefix := []byte{tag}
+	prefix := tagPrefix(tag)
 	it := c.r.txn.NewIterator(badgerIterOpts(prefix))
 	defer it.Close()
 	n := 0
@@ -209,7 +209,7 @@ func (c *checker) scan(tag byte, fn func(k, v []byte) error) error {
 
 func (c *checker) commit(k, v []byte) error {
 	ok := true
-	if _, err := parseCommitKey(k); err != nil {
+	if _, err := ParseKey(k); err != nil {
 		c.bad(k, "%v", err)
 		ok = false
 	} else if _, err := decodeCommit(v); err != nil {
@@ -222,10 +222,11 @@ func (c *checker) commit(k, v []byte) error {
 }
 
 func (c *checker) node(k, v []byte) error {
-	n, err := parseNodeKey(k)
+	key, err := ParseKey(k)
 	if err != nil {
 		return c.judgeNode(k, v)
 	}
+	n := key.Num
 	e, err := decodeEntity(v)
 	if err != nil {
 		return c.judgeNode(k, v)
@@ -244,10 +245,11 @@ func (c *checker) node(k, v []byte) error {
 // (a fact number seen twice, a record that does not decode or disagrees
 // with its key or its ends) is judged now, by reads.
 func (c *checker) out(k, v []byte) error {
-	e, err := parseEdgeKey(k)
+	ek, err := ParseKey(k)
 	if err != nil {
 		return c.judgeOut(k, v)
 	}
+	e := ek.edge()
 	if _, dup := c.factIdx[e.fact]; dup {
 		return c.judgeOut(k, v)
 	}
@@ -267,13 +269,26 @@ func (c *checker) out(k, v []byte) error {
 	return nil
 }
 
+// numIs reports whether v is the numVal of n.
+func numIs(v []byte, n uint64) bool {
+	got, ok := parseNum(v)
+	return ok && got == n
+}
+
+// isID reports whether id is the readable ID of kind k and key.
+func isID(id string, k domain.Kind, key []byte) bool {
+	p := k.Prefix()
+	return len(id) == len(p)+1+len(key) && id[:len(p)] == p && id[len(p)] == '/' && id[len(p)+1:] == string(key)
+}
+
 func (c *checker) entityIs(n uint64, id string) bool {
 	e := c.ents[n]
 	return e != nil && e.id == id
 }
 
 func (c *checker) in(k, v []byte) error {
-	if e, err := parseEdgeKey(k); err == nil {
+	if key, err := ParseKey(k); err == nil {
+		e := key.edge()
 		if f := c.fact(e.fact); f != nil && f.e == e {
 			// Its out-edge exists. A value that differs is the out-edge's
 			// violation: left unmarked, the fact is judged at the end.
@@ -287,9 +302,9 @@ func (c *checker) in(k, v []byte) error {
 }
 
 func (c *checker) locator(k, v []byte) error {
-	if n, err := parseFactKey(k); err == nil {
-		if e, err := parseFactLoc(n, v); err == nil {
-			if f := c.fact(n); f != nil && f.e == e {
+	if key, err := ParseKey(k); err == nil {
+		if e, err := parseFactLoc(key.Fact, v); err == nil {
+			if f := c.fact(key.Fact); f != nil && f.e == e {
 				f.seen |= seenLoc
 				return nil
 			}
@@ -300,41 +315,39 @@ func (c *checker) locator(k, v []byte) error {
 
 // byTime checks a T or E entry.
 func (c *checker) byTime(k, v []byte) error {
-	parse, bit := parseTimeKey, seenTime
-	if k[0] == tagEnd {
-		parse, bit = parseEndKey, seenEnd
-	}
-	if p, d, n, err := parse(k); err == nil {
+	key, err := ParseKey(k)
+	if err == nil {
 		if src, dst, err := parseTimeVal(v); err == nil {
-			if f := c.fact(n); f != nil && f.e == (edge{src: src, pred: p, dst: dst, fact: n}) {
-				want := f.valid.From
-				if bit == seenEnd {
-					want = f.valid.To
+			if f := c.fact(key.Fact); f != nil && f.e == (edge{src: src, pred: key.Pred, dst: dst, fact: key.Fact}) {
+				want, bit := f.valid.From, seenTime
+				if key.Tag == tagEnd {
+					want, bit = f.valid.To, seenEnd
 				}
-				if d == want {
+				if key.Date == want {
 					f.seen |= bit
 					return nil
 				}
 			}
 		}
 	}
-	return c.judge(k[0], k, v)
+	return c.judge(keyTag(k), k, v)
 }
 
 func (c *checker) slug(k, v []byte) error {
-	kind, key, err := parseSlugKey(k)
-	if err == nil && len(v) == 8 {
-		n := beUint64(v)
+	sk, err := ParseKey(k)
+	n, ok := parseNum(v)
+	if err == nil && ok {
+		kind, key := sk.Kind, sk.Text
 		if kind == domain.KindFact {
 			if f := c.fact(n); f != nil {
-				if f.keyHash == maphash.String(c.seed, key) {
+				if f.keyHash == maphash.Bytes(c.seed, key) {
 					f.seen |= seenSlug
 				}
 				if f.seen&seenLoc != 0 { // the fact's locator exists
 					return nil
 				}
 			}
-		} else if e := c.ents[n]; e != nil && e.id == kind.Prefix()+"/"+key {
+		} else if e := c.ents[n]; e != nil && isID(e.id, kind, key) {
 			if e.kind == kind {
 				e.slug = true
 			}
@@ -345,8 +358,9 @@ func (c *checker) slug(k, v []byte) error {
 }
 
 func (c *checker) xid(k, v []byte) error {
-	if scheme, value, err := parseXIDKey(k); err == nil && len(v) == 8 {
-		if e := c.ents[beUint64(v)]; e != nil && e.xids[scheme] == value {
+	key, err := ParseKey(k)
+	if n, ok := parseNum(v); err == nil && ok {
+		if e := c.ents[n]; e != nil && e.xids[string(key.Text)] == string(key.Value) {
 			e.xidsSeen++
 			return nil
 		}
@@ -355,8 +369,8 @@ func (c *checker) xid(k, v []byte) error {
 }
 
 func (c *checker) kind(k, v []byte) error {
-	if kind, n, err := parseKindKey(k); err == nil {
-		if e := c.ents[n]; e != nil && e.kind == kind {
+	if key, err := ParseKey(k); err == nil {
+		if e := c.ents[key.Num]; e != nil && e.kind == key.Kind {
 			e.kindEntry = true
 			return nil
 		}
@@ -365,8 +379,8 @@ func (c *checker) kind(k, v []byte) error {
 }
 
 func (c *checker) word(k, v []byte) error {
-	if tok, n, err := parseWordKey(k); err == nil {
-		if e := c.ents[n]; e != nil && slices.Contains(e.tokens, tok) {
+	if key, err := ParseKey(k); err == nil {
+		if e := c.ents[key.Num]; e != nil && slices.Contains(e.tokens, string(key.Text)) {
 			e.tokensSeen++
 			return nil
 		}
@@ -375,8 +389,8 @@ func (c *checker) word(k, v []byte) error {
 }
 
 func (c *checker) dated(k, v []byte) error {
-	if d, n, err := parseDatedKey(k); err == nil {
-		if e := c.ents[n]; e != nil && e.date == d {
+	if key, err := ParseKey(k); err == nil {
+		if e := c.ents[key.Num]; e != nil && e.date == key.Date {
 			e.dated = true
 			return nil
 		}
@@ -388,11 +402,12 @@ func (c *checker) dated(k, v []byte) error {
 // at or after its timestamp, found among the commits summarized by the
 // C scan, so no commit record is read (or decoded) twice.
 func (c *checker) hist(k, v []byte) error {
-	id, ts, err := parseHistKey(k)
+	key, err := ParseKey(k)
 	if err != nil {
 		c.bad(k, "%v", err)
 		return nil
 	}
+	id, ts := string(key.Text), key.TS
 	ch, err := decodeChange(v)
 	if err != nil || ch.ID != id {
 		c.bad(k, "history entry of %s does not name it", id)
@@ -405,12 +420,12 @@ func (c *checker) hist(k, v []byte) error {
 }
 
 func (c *checker) blob(k, v []byte) error {
-	sum, err := parseBlobKey(k)
+	key, err := ParseKey(k)
 	if err != nil {
 		c.bad(k, "%v", err)
 		return nil
 	}
-	if sha256.Sum256(v) != sum {
+	if sum := sha256.Sum256(v); string(sum[:]) != string(key.Text) {
 		c.bad(k, "document text does not match its SHA-256 key")
 	}
 	return nil
@@ -488,11 +503,11 @@ func (c *checker) judge(tag byte, k, v []byte) error {
 		return c.require(k, outKey(e), "out-edge of fact locator")
 	case tagSlug:
 		kind, key, err := parseSlugKey(k)
-		if err != nil || len(v) != 8 {
+		n, ok := parseNum(v)
+		if err != nil || !ok {
 			c.bad(k, "malformed slug entry")
 			return nil
 		}
-		n := beUint64(v)
 		if kind == domain.KindFact {
 			return c.require(k, factKey(n), "fact locator for fact/"+key)
 		}
@@ -506,11 +521,12 @@ func (c *checker) judge(tag byte, k, v []byte) error {
 		}
 	case tagXID:
 		scheme, value, err := parseXIDKey(k)
-		if err != nil || len(v) != 8 {
+		n, ok := parseNum(v)
+		if err != nil || !ok {
 			c.bad(k, "malformed external ID entry")
 			return nil
 		}
-		e, err := c.r.entityByNum(beUint64(v))
+		e, err := c.r.entityByNum(n)
 		if err != nil || e.XIDs[scheme] != value {
 			c.bad(k, "external ID %s %s points at an entity without it", scheme, value)
 		}
@@ -568,9 +584,9 @@ func (c *checker) judge(tag byte, k, v []byte) error {
 		}
 		f, err := c.r.factAt(edge{src: src, pred: p, dst: dst, fact: n})
 		switch {
-		case k[0] == tagTime && (err != nil || f.Valid.From != d):
+		case tag == tagTime && (err != nil || f.Valid.From != d):
 			c.bad(k, "by-time entry points at no fact starting %s", d)
-		case k[0] == tagEnd && (err != nil || f.Valid.To != d):
+		case tag == tagEnd && (err != nil || f.Valid.To != d):
 			c.bad(k, "by-end entry points at no fact ending %s", d)
 		}
 	}
@@ -595,7 +611,7 @@ func (c *checker) judgeNode(k, v []byte) error {
 		return nil
 	}
 	sv, err := c.r.get(slugKey(kind, key))
-	if errors.Is(err, domain.ErrNotFound) || (err == nil && (len(sv) != 8 || beUint64(sv) != n)) {
+	if errors.Is(err, domain.ErrNotFound) || (err == nil && !numIs(sv, n)) {
 		c.bad(k, "entity %s has no slug pointing at it", e.ID)
 	} else if err != nil {
 		return err
@@ -663,7 +679,7 @@ func (c *checker) judgeOut(k, v []byte) error {
 		return nil
 	}
 	sv, err := c.r.get(slugKey(domain.KindFact, key))
-	if err != nil || len(sv) != 8 || beUint64(sv) != e.fact {
+	if err != nil || !numIs(sv, e.fact) {
 		c.bad(k, "fact %s has no slug pointing at it", f.ID)
 	}
 	for _, end := range []struct {

@@ -139,7 +139,7 @@ func TestCheckScans(t *testing.T) {
 		}, []string{"fact fact/fin-member has no matching locator", "missing fact locator for fact/fin-member"}},
 		{"fact slug points at another fact", func(w *Writer) error {
 			_, e := factOf(w, "fact/swe-member")
-			return w.set(slugKey(domain.KindFact, "fin-member"), uint64Bytes(e.fact))
+			return w.set(slugKey(domain.KindFact, "fin-member"), numVal(e.fact))
 		}, []string{"fact fact/fin-member has no slug pointing at it"}},
 		{"second out-edge with one fact number", func(w *Writer) error {
 			_, e := factOf(w, "fact/fin-member")
@@ -153,7 +153,7 @@ func TestCheckScans(t *testing.T) {
 			if err := w.del(slugKey(domain.KindFact, "fin-member")); err != nil {
 				return err
 			}
-			return w.set(slugKey(domain.KindFact, "fin-membership"), uint64Bytes(e.fact))
+			return w.set(slugKey(domain.KindFact, "fin-membership"), numVal(e.fact))
 		}, []string{"fact fact/fin-member has no slug pointing at it"}},
 		{"second out-edge with one fact number, sound in itself", func(w *Writer) error {
 			_, fin := factOf(w, "fact/fin-member")
@@ -170,7 +170,7 @@ func TestCheckScans(t *testing.T) {
 			"fact fact/stoltenberg-sg end office/nato-sg is not a live entity",
 			"fact fact/sg-of-nato end office/nato-sg is not a live entity"}},
 		{"entity slug points at another entity", func(w *Writer) error {
-			return w.set(slugKey(domain.KindCountry, "FIN"), uint64Bytes(num(w, "country/SWE")))
+			return w.set(slugKey(domain.KindCountry, "FIN"), numVal(num(w, "country/SWE")))
 		}, []string{"slug country/FIN points at country/SWE", "entity country/FIN has no slug pointing at it"}},
 		{"dated entry deleted", func(w *Writer) error {
 			return w.del(datedKey(d("2023-07-11"), num(w, "event/vilnius-2023")))
@@ -179,7 +179,7 @@ func TestCheckScans(t *testing.T) {
 			return w.set(datedKey(d("2023-07-12"), num(w, "event/vilnius-2023")), nil)
 		}, []string{"dated entry 2023-07-12 points at no entity of that date"}},
 		{"external ID points at another entity", func(w *Writer) error {
-			return w.set(xidKey("iso3", "FIN"), uint64Bytes(num(w, "country/SWE")))
+			return w.set(xidKey("iso3", "FIN"), numVal(num(w, "country/SWE")))
 		}, []string{"external ID iso3 FIN points at an entity without it"}},
 		{"history entry naming another ID", func(w *Writer) error {
 			v, err := encodeChange(domain.Change{ID: "country/SWE", Op: domain.OpUpdate})

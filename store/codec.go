@@ -1,7 +1,6 @@
 package store
 
 import (
-	"encoding/binary"
 	"fmt"
 
 	"github.com/alliancegraph/alliancegraph/domain"
@@ -103,7 +102,3 @@ func decodeChange(b []byte) (domain.Change, error) {
 	}
 	return c, nil
 }
-
-func beUint64(b []byte) uint64 { return binary.BigEndian.Uint64(b) }
-
-func uint64Bytes(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }

@@ -20,7 +20,7 @@ func (r *Reader) SnapshotTime() (time.Time, error) {
 // newestCommit returns the timestamp of the newest commit record at or
 // before ts visible to txn, or 0.
 func newestCommit(txn *badger.Txn, ts uint64) (uint64, error) {
-	opts := badgerIterOpts([]byte{tagCommit})
+	opts := badgerIterOpts(tagPrefix(tagCommit))
 	opts.Reverse = true
 	it := txn.NewIterator(opts)
 	defer it.Close()
@@ -35,7 +35,7 @@ func newestCommit(txn *badger.Txn, ts uint64) (uint64, error) {
 // change written at ts visible (a bulk write's chunks become visible with
 // its final commit).
 func (r *Reader) commitFrom(ts uint64) (uint64, *Commit, error) {
-	opts := badgerIterOpts([]byte{tagCommit})
+	opts := badgerIterOpts(tagPrefix(tagCommit))
 	it := r.txn.NewIterator(opts)
 	defer it.Close()
 	it.Seek(commitKey(ts))
@@ -126,7 +126,7 @@ func (r *Reader) ChangedBy(author string) ([]string, error) {
 	// Commit timestamps in order, and whether author made each.
 	var cts []uint64
 	var by []bool
-	err := r.scanValues([]byte{tagCommit}, func(k, v []byte) error {
+	err := r.scanValues(tagPrefix(tagCommit), func(k, v []byte) error {
 		ts, err := parseCommitKey(k)
 		if err != nil {
 			return err
@@ -142,7 +142,7 @@ func (r *Reader) ChangedBy(author string) ([]string, error) {
 		return nil, err
 	}
 	var ids []string
-	prefix := []byte{tagHist}
+	prefix := tagPrefix(tagHist)
 	it := r.txn.NewIterator(badgerIterOpts(prefix))
 	defer it.Close()
 	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {

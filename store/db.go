@@ -148,10 +148,11 @@ func (db *DB) init() error {
 	seq, err := txn.Get(metaKey(metaSeq))
 	if err == nil {
 		err = seq.Value(func(b []byte) error {
-			if len(b) != 8 {
+			n, ok := parseNum(b)
+			if !ok {
 				return fmt.Errorf("%w: id sequence", ErrCorrupt)
 			}
-			db.nextID = beUint64(b)
+			db.nextID = n
 			return nil
 		})
 	} else if errors.Is(err, badger.ErrKeyNotFound) {

@@ -66,7 +66,7 @@ func (w *Writer) DeleteEntity(id string) ([]string, error) {
 // have no reverse index, so this reads every fact; deleting them is rare.
 func (w *Writer) refuseIfReferenced(id string, going []string) error {
 	var by string
-	err := w.scanValues([]byte{tagOut}, func(_, v []byte) error {
+	err := w.scanValues(tagPrefix(tagOut), func(_, v []byte) error {
 		if by != "" {
 			return nil
 		}

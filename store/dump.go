@@ -18,7 +18,7 @@ import (
 func (db *DB) Dump(knownAt time.Time, w io.Writer) error {
 	return db.View(knownAt, func(r *Reader) error {
 		var ents []*domain.Entity
-		err := r.scanValues([]byte{tagNode}, func(_, v []byte) error {
+		err := r.scanValues(tagPrefix(tagNode), func(_, v []byte) error {
 			e, err := decodeEntity(v)
 			ents = append(ents, e)
 			return err
@@ -27,7 +27,7 @@ func (db *DB) Dump(knownAt time.Time, w io.Writer) error {
 			return err
 		}
 		var facts []*domain.Fact
-		err = r.scanValues([]byte{tagOut}, func(_, v []byte) error {
+		err = r.scanValues(tagPrefix(tagOut), func(_, v []byte) error {
 			f, err := decodeOutVal(v)
 			facts = append(facts, f)
 			return err

@@ -618,3 +618,124 @@ func TestHistKeyOrder(t *testing.T) {
 		}
 	}
 }
+
+// rebuild builds the key ParseKey took apart, with the builder of its tag.
+func rebuild(t testing.TB, k Key) []byte {
+	switch k.Tag {
+	case tagMeta:
+		return metaKey(string(k.Text))
+	case tagNode:
+		return nodeKey(k.Num)
+	case tagFact:
+		return factKey(k.Fact)
+	case tagCommit:
+		return commitKey(k.TS)
+	case tagOut:
+		return outKey(k.edge())
+	case tagIn:
+		return inKey(k.edge())
+	case tagSlug:
+		return slugKey(k.Kind, string(k.Text))
+	case tagXID:
+		return xidKey(string(k.Text), string(k.Value))
+	case tagKind:
+		return kindKey(k.Kind, k.Num)
+	case tagWord:
+		return wordKey(string(k.Text), k.Num)
+	case tagTime:
+		return timeKey(k.Pred, k.Date, k.Fact)
+	case tagEnd:
+		return endKey(k.Pred, k.Date, k.Fact)
+	case tagDated:
+		return datedKey(k.Date, k.Num)
+	case tagHist:
+		return histKey(string(k.Text), k.TS)
+	case tagBlob:
+		return blobKey([32]byte(k.Text))
+	}
+	t.Fatalf("ParseKey returned tag %q", k.Tag)
+	return nil
+}
+
+// TestParseKey: ParseKey reads every key family; its fields rebuild the
+// very key; and the typed parsers agree with it.
+func TestParseKey(t *testing.T) {
+	keys := [][]byte{metaKey(metaFormat), metaKey("x")}
+	for name, ks := range validKeys() {
+		switch name {
+		case "interval", "fact locator", "time value":
+			continue // values, not keys
+		}
+		keys = append(keys, ks...)
+	}
+	for _, k := range keys {
+		key, err := ParseKey(k)
+		if err != nil {
+			t.Errorf("ParseKey(%x): %v", k, err)
+			continue
+		}
+		if key.Tag != k[0] {
+			t.Errorf("ParseKey(%x): tag %q", k, key.Tag)
+		}
+		if got := rebuild(t, key); !bytes.Equal(got, k) {
+			t.Errorf("ParseKey(%x) = %+v, which rebuilds %x", k, key, got)
+		}
+	}
+	e := edge{src: 3, pred: domain.Holds, dst: 7, fact: 11}
+	for _, k := range [][]byte{outKey(e), inKey(e)} {
+		key, _ := ParseKey(k)
+		if key.edge() != e {
+			t.Errorf("ParseKey(%x).edge() = %+v, want %+v", k, key.edge(), e)
+		}
+	}
+	for _, bad := range [][]byte{nil, {}, {0}, {'Z', 1, 2}, nodeKey(1)[:5], append(outKey(e), 0)} {
+		if _, err := ParseKey(bad); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("ParseKey(%x): %v, want ErrCorrupt", bad, err)
+		}
+	}
+}
+
+// ParseKey runs for every key a scan reads: it must not allocate.
+func TestParseKeyAllocates(t *testing.T) {
+	keys := [][]byte{outKey(edge{src: 1, pred: domain.MemberOf, dst: 2, fact: 3}), wordKey("nato", 5),
+		slugKey(domain.KindCountry, "FIN"), timeKey(domain.MemberOf, domain.MustDate("2023-04-04"), 9), histKey("country/FIN", 4)}
+	var sink uint64
+	if n := testing.AllocsPerRun(100, func() {
+		for _, k := range keys {
+			key, err := ParseKey(k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sink += key.Fact + key.Num + uint64(len(key.Text))
+		}
+	}); n != 0 {
+		t.Errorf("ParseKey allocates %v times per run", n)
+	}
+	_ = sink
+}
+
+func FuzzParseKey(f *testing.F) {
+	for _, keys := range validKeys() {
+		for _, k := range keys {
+			f.Add(k)
+		}
+	}
+	f.Add([]byte("M"))
+	f.Add([]byte("Xiso3\x00"))
+	f.Fuzz(func(t *testing.T, k []byte) {
+		in := slices.Clone(k)
+		key, err := ParseKey(in)
+		if !bytes.Equal(in, k) {
+			t.Fatal("ParseKey modified its input")
+		}
+		if err != nil {
+			if !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("ParseKey(%x): error %v does not wrap ErrCorrupt", k, err)
+			}
+			return
+		}
+		if got := rebuild(t, key); !bytes.Equal(got, k) {
+			t.Fatalf("ParseKey accepted %x as %+v, which rebuilds %x", k, key, got)
+		}
+	})
+}

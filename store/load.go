@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/maphash"
@@ -314,18 +313,20 @@ func (m *memKV) putAt(k, v []byte, del bool, ver uint64) {
 	if !del {
 		op.val = m.copyIn(v)
 	}
-	tag := k[0]
+	tag := keyTag(k)
 	at := m.appendOp(tag, op)
 	if readTags[tag] {
 		m.index(k, at)
 	}
-	switch {
-	case tag == tagNode:
-		if n, err := parseNodeKey(k); err == nil {
-			delete(m.ents, n)
+	if tag == tagNode || tag == tagSlug {
+		key, err := ParseKey(k)
+		switch {
+		case err != nil:
+		case tag == tagNode:
+			delete(m.ents, key.Num)
+		case key.Kind != domain.KindFact:
+			m.nums.drop(k)
 		}
-	case tag == tagSlug && len(k) > 1 && domain.Kind(k[1]) != domain.KindFact:
-		m.nums.drop(k)
 	}
 }
 
@@ -374,14 +375,17 @@ const maxDense = 1 << 30
 // the load's first number, for a record (N | n8), a fact locator (F |
 // n8) or an out-edge (O | src8 | pred2 | dst8 | fact8, by the fact).
 func (m *memKV) denseSlot(k []byte) (int, bool) {
-	var n uint64
-	switch {
-	case (k[0] == tagNode || k[0] == tagFact) && len(k) == 9:
-		n = binary.BigEndian.Uint64(k[1:])
-	case k[0] == tagOut && len(k) == edgeKeyLen:
-		n = binary.BigEndian.Uint64(k[edgeKeyLen-8:])
-	default:
+	tag := keyTag(k)
+	if tag != tagNode && tag != tagFact && tag != tagOut {
 		return 0, false
+	}
+	key, err := ParseKey(k)
+	if err != nil {
+		return 0, false
+	}
+	n := key.Fact
+	if tag == tagNode {
+		n = key.Num
 	}
 	if n < m.base || n-m.base >= maxDense {
 		return 0, false
@@ -452,13 +456,14 @@ func (m *memKV) get(k []byte) (v []byte, found bool) {
 
 // lookup returns the last operation on k, if the load has one.
 func (m *memKV) lookup(k []byte) (memAt, bool) {
-	if i, ok := m.denseSlot(k); ok && i < len(m.dense[k[0]]) {
-		if p := m.dense[k[0]][i]; p != 0 && m.sameKeyAt(memAt{k[0], p - 1}, k) {
-			return memAt{k[0], p - 1}, true
+	tag := keyTag(k)
+	if i, ok := m.denseSlot(k); ok && i < len(m.dense[tag]) {
+		if p := m.dense[tag][i]; p != 0 && m.sameKeyAt(memAt{tag, p - 1}, k) {
+			return memAt{tag, p - 1}, true
 		}
 	}
-	i, ok := m.read[k[0]][m.hash(k)]
-	at := memAt{k[0], i}
+	i, ok := m.read[tag][m.hash(k)]
+	at := memAt{tag, i}
 	if ok && !m.sameKeyAt(at, k) {
 		at, ok = m.clash[string(k)]
 	}

@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"cmp"
-	"encoding/binary"
 	"math"
 	"slices"
 	"sync"
@@ -82,17 +81,6 @@ func (a arena) compareKeys(x, y *memOp) int {
 // sameKey reports whether x and y are writes of the same key.
 func (a arena) sameKey(x, y *memOp) bool {
 	return x.key.n == y.key.n && a.compareKeys(x, y) == 0
-}
-
-// keyHead returns up to 8 bytes of k from byte at on as a big-endian
-// number, zero-padded: comparing the heads at 1 (after the tag), 9 and
-// 17 orders keys of one tag as their bytes do, as far as the heads go.
-func keyHead(k []byte, at int) uint64 {
-	var b [8]byte
-	if at < len(k) {
-		copy(b[:], k[at:])
-	}
-	return binary.BigEndian.Uint64(b[:])
 }
 
 // blockOrder is the order of one block's operations by compareOps: the

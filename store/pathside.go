@@ -192,10 +192,11 @@ func (r *Reader) advance(sd, other *side, pfx []pathPrefix, asOf domain.Date, bu
 // on asOf: the node at its other end joins the next layer unless sd has
 // already reached it at a smaller depth.
 func (sd *side) reach(other *side, item *badger.Item, out bool, n uint64, asOf domain.Date) error {
-	e, err := parseEdgeKey(item.Key())
+	key, err := ParseKey(item.Key())
 	if err != nil {
 		return err
 	}
+	e := key.edge()
 	if asOf != 0 {
 		var iv domain.Interval
 		if err := item.Value(func(v []byte) error { iv, err = parseIV(v); return err }); err != nil {
@@ -263,7 +264,7 @@ func (sd *side) iterator(r *Reader, out bool) *badger.Iterator {
 		i, tag = 1, tagIn
 	}
 	if sd.its[i] == nil {
-		sd.its[i] = r.txn.NewIterator(badgerIterOpts([]byte{tag}))
+		sd.its[i] = r.txn.NewIterator(badgerIterOpts(tagPrefix(tag)))
 	}
 	return sd.its[i]
 }

@@ -131,7 +131,7 @@ func (r *Reader) entityNum(id string) (uint64, domain.Kind, error) {
 // has looked up before is found by its slug key alone (memKV.nums).
 func (r *Reader) memSlugNum(k domain.Kind, key, id string) (uint64, error) {
 	var buf [64]byte // the slug key, without allocating unless it is longer
-	sk := append(append(buf[:0], tagSlug, byte(k)), key...)
+	sk := appendSlugKey(buf[:0], k, key)
 	if n, ok := r.mem.nums.get(sk); ok {
 		return n, nil
 	}
@@ -168,10 +168,11 @@ func (r *Reader) EntityByXID(scheme, value string) (*domain.Entity, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(v) != 8 {
+	n, ok := parseNum(v)
+	if !ok {
 		return nil, fmt.Errorf("%w: xid value", ErrCorrupt)
 	}
-	return r.entityByNum(beUint64(v))
+	return r.entityByNum(n)
 }
 
 // fact loads a fact by readable ID, returning its edge too.
@@ -314,10 +315,11 @@ func (r *Reader) scanEdges(out bool, n uint64, p domain.Predicate, fn func(edge,
 	defer it.Close()
 	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
 		item := it.Item()
-		e, err := parseEdgeKey(item.Key())
+		key, err := ParseKey(item.Key())
 		if err != nil {
 			return err
 		}
+		e := key.edge()
 		if err := item.Value(func(v []byte) error { return fn(e, v) }); err != nil {
 			return err
 		}
@@ -346,11 +348,11 @@ func (r *Reader) FactsStarting(ctx context.Context, p domain.Predicate, from, to
 			return nil, err
 		}
 		item := it.Item()
-		_, d, fact, err := parseTimeKey(item.Key())
+		key, err := ParseKey(item.Key())
 		if err != nil {
 			return nil, err
 		}
-		if to != 0 && d >= to {
+		if to != 0 && key.Date >= to {
 			break
 		}
 		var src, dst uint64
@@ -361,7 +363,7 @@ func (r *Reader) FactsStarting(ctx context.Context, p domain.Predicate, from, to
 		if err != nil {
 			return nil, err
 		}
-		f, err := r.factAt(edge{src: src, pred: p, dst: dst, fact: fact})
+		f, err := r.factAt(edge{src: src, pred: p, dst: dst, fact: key.Fact})
 		if err != nil {
 			return nil, err
 		}
@@ -391,11 +393,11 @@ func (r *Reader) ByKind(k domain.Kind, after string, limit int) ([]*domain.Entit
 	defer it.Close()
 	var out []*domain.Entity
 	for it.Seek(start); it.ValidForPrefix(prefix); it.Next() {
-		_, n, err := parseKindKey(it.Item().Key())
+		key, err := ParseKey(it.Item().Key())
 		if err != nil {
 			return nil, err
 		}
-		e, err := r.entityByNum(n)
+		e, err := r.entityByNum(key.Num)
 		if err != nil {
 			return nil, err
 		}

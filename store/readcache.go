@@ -18,7 +18,7 @@ import (
 // ErrNotFound.
 func (r *Reader) slugNum(kind domain.Kind, key, id string) (uint64, error) {
 	var buf [64]byte // a hit allocates no key (unless the key is longer)
-	if e, ok := r.cache.get(append(append(buf[:0], tagSlug, byte(kind)), key...), r.ts); ok {
+	if e, ok := r.cache.get(appendSlugKey(buf[:0], kind, key), r.ts); ok {
 		return e.num, nil
 	}
 	k := slugKey(kind, key)
@@ -27,10 +27,11 @@ func (r *Reader) slugNum(kind domain.Kind, key, id string) (uint64, error) {
 			if v == nil {
 				return 0, domain.ErrNotFound
 			}
-			if len(v) != 8 {
+			n, ok := parseNum(v)
+			if !ok {
 				return 0, fmt.Errorf("%w: slug value for %s", ErrCorrupt, id)
 			}
-			return beUint64(v), nil
+			return n, nil
 		}
 	}
 	item, err := r.txn.Get(k)
@@ -42,10 +43,10 @@ func (r *Reader) slugNum(kind domain.Kind, key, id string) (uint64, error) {
 	}
 	var n uint64
 	err = item.Value(func(v []byte) error {
-		if len(v) != 8 {
+		var ok bool
+		if n, ok = parseNum(v); !ok {
 			return fmt.Errorf("%w: slug value for %s", ErrCorrupt, id)
 		}
-		n = beUint64(v)
 		return nil
 	})
 	if err != nil {
@@ -61,7 +62,7 @@ func (r *Reader) slugNum(kind domain.Kind, key, id string) (uint64, error) {
 // entity when it is there.
 func (r *Reader) nodeID(n uint64) (string, error) {
 	var buf [nodeKeyLen]byte
-	if e, ok := r.cache.get(be64(append(buf[:0], tagNode), n), r.ts); ok {
+	if e, ok := r.cache.get(appendNodeKey(buf[:0], n), r.ts); ok {
 		return e.ent.ID, nil
 	}
 	e, err := r.node(n)
@@ -73,7 +74,7 @@ func (r *Reader) nodeID(n uint64) (string, error) {
 
 func (r *Reader) node(n uint64) (*domain.Entity, error) {
 	var buf [nodeKeyLen]byte // a hit allocates no key
-	if e, ok := r.cache.get(be64(append(buf[:0], tagNode), n), r.ts); ok {
+	if e, ok := r.cache.get(appendNodeKey(buf[:0], n), r.ts); ok {
 		return e.ent.Clone(), nil
 	}
 	k := nodeKey(n)
@@ -111,7 +112,7 @@ func (r *Reader) node(n uint64) (*domain.Entity, error) {
 // entity cache holds, so that the commit drops it from the cache.
 func (w *Writer) noteCached(k []byte) {
 	// A Load clears the whole cache when it commits (publishCleared).
-	if w.db.cache != nil && w.mem == nil && len(k) > 0 && (k[0] == tagNode || k[0] == tagSlug) {
+	if t := keyTag(k); w.db.cache != nil && w.mem == nil && (t == tagNode || t == tagSlug) {
 		w.cached = append(w.cached, string(k))
 	}
 }

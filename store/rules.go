@@ -38,11 +38,11 @@ func (w *Writer) overlapping(prefix []byte, f *domain.Fact) error {
 	pending := w.edgeWrites[string(prefix)]
 	var clash error
 	check := func(k []byte) (bool, error) {
-		e, err := parseEdgeKey(k)
+		key, err := ParseKey(k)
 		if err != nil {
 			return false, err
 		}
-		o, err := w.factAt(e)
+		o, err := w.factAt(key.edge())
 		if err != nil {
 			return false, err
 		}
@@ -83,14 +83,15 @@ func (w *Writer) overlapping(prefix []byte, f *domain.Fact) error {
 // key k (the out-edges between a pair of ends, the in-edges of one end),
 // or nil if no rule scans it.
 func ruleScanPrefix(k []byte) []byte {
-	if len(k) != edgeKeyLen || (k[0] != tagOut && k[0] != tagIn) {
-		return nil // not an edge; checked here to spare parseEdgeKey's error
+	if t := keyTag(k); t != tagOut && t != tagIn {
+		return nil // not an edge: most keys a write makes
 	}
-	e, err := parseEdgeKey(k)
+	key, err := ParseKey(k)
 	if err != nil {
 		return nil
 	}
-	switch out := k[0] == tagOut; e.pred.Exclusivity() {
+	e := key.edge()
+	switch out := key.Tag == tagOut; e.pred.Exclusivity() {
 	case domain.ExclusivePair:
 		if out {
 			return pairPrefix(e)

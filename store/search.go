@@ -163,8 +163,7 @@ func (r *Reader) nearWords(st *stopper, t string) ([]string, error) {
 		if withinOneEdit([]rune(t), []rune(w)) {
 			out = append(out, w)
 		}
-		// The next word's entries start after every "W|w|0x00|id8".
-		it.Seek(append(wordPrefix(w, false), 1))
+		it.Seek(afterWord(w))
 	}
 	return out, nil
 }

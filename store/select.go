@@ -256,7 +256,7 @@ func (r *Reader) walkAll(st *stopper, sel Selection, v Visitor) (bool, error) {
 		if len(sel.Kinds) > 0 && !slices.Contains(sel.Kinds, k) {
 			continue
 		}
-		err := r.scanValues([]byte{tagSlug, byte(k)}, func(_, val []byte) error {
+		err := r.scanValues(slugPrefix(k), func(_, val []byte) error {
 			if err := st.check(); err != nil {
 				return err
 			}
@@ -264,10 +264,11 @@ func (r *Reader) walkAll(st *stopper, sel Selection, v Visitor) (bool, error) {
 				return errStop
 			}
 			count++
-			if len(val) != 8 {
+			n, ok := parseNum(val)
+			if !ok {
 				return fmt.Errorf("%w: slug value", ErrCorrupt)
 			}
-			e, err := r.entityByNum(beUint64(val))
+			e, err := r.entityByNum(n)
 			if err != nil || v.Entity == nil {
 				return err
 			}
@@ -292,14 +293,14 @@ func (r *Reader) walkAllFacts(st *stopper, sel Selection, v Visitor, truncated b
 		// streaming: it stops at the entities.
 		return truncated, nil
 	}
-	err := r.scanValues([]byte{tagSlug, byte(domain.KindFact)}, func(_, val []byte) error {
+	err := r.scanValues(slugPrefix(domain.KindFact), func(_, val []byte) error {
 		if err := st.check(); err != nil {
 			return err
 		}
-		if len(val) != 8 {
+		n, ok := parseNum(val)
+		if !ok {
 			return fmt.Errorf("%w: slug value", ErrCorrupt)
 		}
-		n := beUint64(val)
 		loc, err := r.get(factKey(n))
 		if err != nil {
 			return err

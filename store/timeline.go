@@ -204,7 +204,7 @@ func (r *Reader) scanFactDates(st *stopper, p domain.Predicate, ended bool, q *T
 
 // scanDated appends up to Limit+1 events from the dated-entity index.
 func (r *Reader) scanDated(st *stopper, q *TimelineQuery, hs *[]Happening) error {
-	prefix := []byte{tagDated}
+	prefix := tagPrefix(tagDated)
 	it := r.txn.NewIterator(badgerIterOpts(prefix))
 	defer it.Close()
 	var stop scanStop

@@ -181,7 +181,7 @@ func (db *DB) commitTs(at time.Time, readTs uint64) uint64 {
 // history entry for every change, at ts.
 func (w *Writer) finish(ts uint64, hist bool) error {
 	if w.next != w.seq0 {
-		if err := w.put(metaKey(metaSeq), uint64Bytes(w.next)); err != nil {
+		if err := w.put(metaKey(metaSeq), numVal(w.next)); err != nil {
 			return err
 		}
 	}

@@ -148,7 +148,7 @@ func (w *Writer) PutEntity(e domain.Entity) (bool, error) {
 	case errors.Is(err, domain.ErrNotFound):
 		op = domain.OpCreate
 		n = w.alloc()
-		if err := w.set(slugKey(e.Kind, key), uint64Bytes(n)); err != nil {
+		if err := w.set(slugKey(e.Kind, key), numVal(n)); err != nil {
 			return false, err
 		}
 		if err := w.set(kindKey(e.Kind, n), nil); err != nil {
@@ -170,7 +170,7 @@ func (w *Writer) PutEntity(e domain.Entity) (bool, error) {
 		}
 	}
 	for scheme, value := range e.XIDs {
-		if err := w.set(xidKey(scheme, value), uint64Bytes(n)); err != nil {
+		if err := w.set(xidKey(scheme, value), numVal(n)); err != nil {
 			return false, err
 		}
 	}
@@ -202,13 +202,14 @@ func (w *Writer) checkXIDs(e *domain.Entity, exists bool, n uint64) error {
 		if err != nil {
 			return err
 		}
-		if len(v) != 8 {
+		held, ok := parseNum(v)
+		if !ok {
 			return fmt.Errorf("%w: external ID %s %q", ErrCorrupt, scheme, value)
 		}
-		if exists && beUint64(v) == n {
+		if exists && held == n {
 			continue
 		}
-		holder, _ := w.entityByNum(beUint64(v))
+		holder, _ := w.entityByNum(held)
 		name := "another entity"
 		if holder != nil {
 			name = holder.ID
@@ -253,7 +254,7 @@ func (w *Writer) PutFact(f domain.Fact) (bool, error) {
 	case errors.Is(err, domain.ErrNotFound):
 		op = domain.OpCreate
 		n = w.alloc()
-		if err := w.set(slugKey(domain.KindFact, key), uint64Bytes(n)); err != nil {
+		if err := w.set(slugKey(domain.KindFact, key), numVal(n)); err != nil {
 			return false, err
 		}
 	case err != nil:
