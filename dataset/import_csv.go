@@ -14,6 +14,7 @@ import (
 
 	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/export"
+	"github.com/alliancegraph/alliancegraph/jsonl"
 )
 
 // The Neo4j CSV pair that the csv export writes (a zip holding nodes.csv
@@ -230,7 +231,7 @@ func (t *csvTable) next() (bool, error) {
 			if i < len(t.names) {
 				col = t.names[i]
 			}
-			p := export.CheckJSONText([]byte(f))
+			p := jsonl.CheckJSONText([]byte(f))
 			return false, badLine(t.line, "column %s: %s", col, p.Reason)
 		}
 		if !t.raw {
@@ -254,8 +255,8 @@ func (t *csvTable) json(col string, v any) error {
 		return nil
 	}
 	// encoding/json reads \ud800 without its other half as U+FFFD.
-	if p := export.CheckJSONText([]byte(s)); p != nil {
-		path := export.JSONPathAt([]byte(s), p.Offset)
+	if p := jsonl.CheckJSONText([]byte(s)); p != nil {
+		path := jsonl.JSONPathAt([]byte(s), p.Offset)
 		if path != "" && path[0] != '[' {
 			path = "." + path
 		}
@@ -380,7 +381,7 @@ func readRelsCSV(r io.Reader, c inputConfig, emit func(Record) error) error {
 		if f.Props, err = t.props(); err != nil {
 			return err
 		}
-		var cites []export.JSONLCitation
+		var cites []jsonl.Citation
 		if err := t.json("citations", &cites); err != nil {
 			return err
 		}
@@ -398,7 +399,7 @@ func readRelsCSV(r io.Reader, c inputConfig, emit func(Record) error) error {
 }
 
 // storeCitation converts a JSON Lines citation object.
-func storeCitation(c export.JSONLCitation) (domain.Citation, error) {
+func storeCitation(c jsonl.Citation) (domain.Citation, error) {
 	sc := domain.Citation{Source: c.Source, URL: c.URL}
 	switch len(c.Span) {
 	case 0:

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/alliancegraph/alliancegraph/domain"
-	"github.com/alliancegraph/alliancegraph/export"
+	"github.com/alliancegraph/alliancegraph/jsonl"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -144,7 +144,7 @@ func ReadWikidata(r io.Reader, emit func(Record) error, opts ...InputOption) err
 				line := src.lineAt(dec.InputOffset()-int64(len(raw)), false)
 				// encoding/json reads bytes that are not UTF-8, and \ud800
 				// without its other half, as U+FFFD.
-				if p := export.CheckJSONText(raw); p != nil {
+				if p := jsonl.CheckJSONText(raw); p != nil {
 					return badLine(line, "%v", p.In(raw))
 				}
 				var b map[string]sparqlValue

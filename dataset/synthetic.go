@@ -6,7 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/alliancegraph/alliancegraph/domain"
-	"github.com/alliancegraph/alliancegraph/export"
+	"github.com/alliancegraph/alliancegraph/jsonl"
 )
 
 // SyntheticShape is the size of a synthetic graph at factor 1; factor f
@@ -42,11 +42,7 @@ func WriteSynthetic(w io.Writer, shape SyntheticShape, factor int) error {
 	if factor < 1 {
 		return fmt.Errorf("%w: factor must be at least 1", domain.ErrInvalid)
 	}
-	f, err := export.Lookup("jsonl")
-	if err != nil {
-		return err
-	}
-	enc, err := f.New(w, export.Meta{Generator: "alliancegraph gen"})
+	enc, err := jsonl.NewWriter(w, jsonl.Header{Generator: "alliancegraph gen", Selection: &jsonl.Selection{}})
 	if err != nil {
 		return err
 	}
@@ -61,7 +57,7 @@ func WriteSynthetic(w io.Writer, shape SyntheticShape, factor int) error {
 }
 
 type synth struct {
-	enc export.Encoder
+	enc *jsonl.Writer
 	rng *rand.Rand
 	s   SyntheticShape
 	k   int

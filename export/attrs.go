@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/alliancegraph/alliancegraph/domain"
+	"github.com/alliancegraph/alliancegraph/jsonl"
 )
 
 // Flat attributes shared by the formats whose values are strings (GraphML,
@@ -42,7 +43,7 @@ func factValues(f *domain.Fact) []string {
 		v[4] = jsonText(propsJSON(f.Props))
 	}
 	if len(f.Citations) > 0 {
-		v[5] = jsonText(FactJSONL(f).Citations)
+		v[5] = jsonText(jsonl.FactLine(f).Citations)
 	}
 	return v
 }

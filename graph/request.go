@@ -14,8 +14,8 @@ import (
 	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/alliancegraph/alliancegraph/domain"
-	"github.com/alliancegraph/alliancegraph/export"
 	"github.com/alliancegraph/alliancegraph/graph/model"
+	"github.com/alliancegraph/alliancegraph/jsonl"
 )
 
 // checkBody refuses, with a message for a 400, a POST body that is not one
@@ -48,8 +48,8 @@ func checkBody(body []byte) string {
 		}
 		return "request member " + m.name + " must be " + m.kind
 	}
-	if p := export.CheckJSONText(body); p != nil {
-		return loneSurrogate(export.JSONPathAt(body, p.Offset), p.Reason)
+	if p := jsonl.CheckJSONText(body); p != nil {
+		return loneSurrogate(jsonl.JSONPathAt(body, p.Offset), p.Reason)
 	}
 	return ""
 }
@@ -98,8 +98,8 @@ func checkGet(req *http.Request, lim Limits) (int, string) {
 		if v != "" && json.Unmarshal([]byte(v), &obj) != nil {
 			return http.StatusBadRequest, "URL parameter " + name + " must be a JSON object"
 		}
-		if p := export.CheckJSONText([]byte(v)); p != nil {
-			return http.StatusBadRequest, loneSurrogate(name+"."+export.JSONPathAt([]byte(v), p.Offset), p.Reason)
+		if p := jsonl.CheckJSONText([]byte(v)); p != nil {
+			return http.StatusBadRequest, loneSurrogate(name+"."+jsonl.JSONPathAt([]byte(v), p.Offset), p.Reason)
 		}
 	}
 	text := q.Get("query")

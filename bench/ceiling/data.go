@@ -8,7 +8,7 @@ import (
 	"strconv"
 
 	"github.com/alliancegraph/alliancegraph/domain"
-	"github.com/alliancegraph/alliancegraph/export"
+	"github.com/alliancegraph/alliancegraph/jsonl"
 )
 
 // Data holds what q1 and q2 read.
@@ -21,7 +21,7 @@ type Data struct {
 // Load reads a JSON Lines graph into memory.
 func Load(r io.Reader) (*Data, error) {
 	d := &Data{Countries: map[string]*Country{}, Events: map[string]*Event{}, names: map[string]string{}}
-	err := export.ReadJSONL(r, func(rec export.JSONLRecord) error {
+	err := jsonl.Read(r, func(rec jsonl.Record) error {
 		switch {
 		case rec.Entity != nil:
 			d.addEntity(rec.Entity)
