@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/alliancegraph/alliancegraph/domain"
-	"github.com/alliancegraph/alliancegraph/store"
 )
 
 // opState is what one GraphQL operation shares across its resolvers: the
@@ -18,7 +17,7 @@ type opState struct {
 
 type opStateKey struct{}
 
-func withOpState(ctx context.Context, db *store.DB, wait time.Duration) context.Context {
+func withOpState(ctx context.Context, db Store, wait time.Duration) context.Context {
 	return context.WithValue(ctx, opStateKey{}, &opState{now: db.LastCommit(), loaders: newLoaders(db, wait)})
 }
 

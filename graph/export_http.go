@@ -143,7 +143,7 @@ func clipParam(s string) string {
 // the file; a client that goes away stops the export. A failure part-way
 // aborts the connection, so a client never mistakes a cut file for a whole
 // one. The trailer X-Export-Truncated says whether maxNodes cut it short.
-func NewExportHandler(db *store.DB, generator string, log *slog.Logger) http.Handler {
+func NewExportHandler(db Store, generator string, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if req.Method != http.MethodGet && req.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")

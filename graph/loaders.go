@@ -77,7 +77,7 @@ type loaders struct {
 	refs  map[string]store.EntityRef
 }
 
-func newLoaders(db *store.DB, wait time.Duration) *loaders {
+func newLoaders(db Store, wait time.Duration) *loaders {
 	if wait <= 0 {
 		wait = DefaultLoaderWait
 	}
@@ -123,7 +123,7 @@ func snapTime(at int64) time.Time {
 
 // fetchEntities reads all keys of one snapshot with one store read, by
 // the refs that ref gives for their IDs.
-func fetchEntities(db *store.DB, keys []snapKey, ref func(id string) store.EntityRef) (map[snapKey]*domain.Entity, error) {
+func fetchEntities(db Store, keys []snapKey, ref func(id string) store.EntityRef) (map[snapKey]*domain.Entity, error) {
 	groups := map[int64][]store.EntityRef{}
 	for _, k := range keys {
 		groups[k.at] = append(groups[k.at], ref(k.id))
@@ -146,7 +146,7 @@ func fetchEntities(db *store.DB, keys []snapKey, ref func(id string) store.Entit
 
 // fetchEdges reads the edges of all keys sharing a snapshot and filter with
 // one store read, by the refs that ref gives for their IDs.
-func fetchEdges(db *store.DB, keys []edgeKey, ref func(id string) store.EntityRef) (map[edgeKey][]*domain.Fact, error) {
+func fetchEdges(db Store, keys []edgeKey, ref func(id string) store.EntityRef) (map[edgeKey][]*domain.Fact, error) {
 	type group struct {
 		at int64
 		edgeSel
@@ -189,7 +189,7 @@ func (l *loaders) loadEdges(ctx context.Context, at time.Time, id string, f stor
 
 // fetchTexts reads the stored texts of the documents among keys, one store
 // read per snapshot.
-func fetchTexts(db *store.DB, keys []snapKey) (map[snapKey]string, error) {
+func fetchTexts(db Store, keys []snapKey) (map[snapKey]string, error) {
 	groups := map[int64][]string{}
 	for _, k := range keys {
 		groups[k.at] = append(groups[k.at], k.id)

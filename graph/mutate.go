@@ -15,7 +15,7 @@ import (
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
-// Mutations. Each is one store transaction (store.DB.UpdateWith): the
+// Mutations. Each is one store transaction (Store.UpdateWith): the
 // store validates the input and applies its rules, and on any error
 // nothing is written. The author is the name of the token the request
 // presented; the operation gate (gateWrites) has already refused requests

@@ -18,7 +18,7 @@ const subBuffer = 64
 // makes of each commit until ctx ends (the client stopped the
 // subscription or left). It never blocks a writer: the store drops events
 // for a subscriber whose buffer is full.
-func stream[T any](ctx context.Context, db *store.DB, convert func(domain.CommitEvent) []T) <-chan T {
+func stream[T any](ctx context.Context, db Store, convert func(domain.CommitEvent) []T) <-chan T {
 	events, cancel := db.Subscribe(subBuffer)
 	out := make(chan T, 1)
 	go func() {
