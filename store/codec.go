@@ -14,9 +14,9 @@ import (
 //
 // The codec is goccy/go-json, a drop-in for encoding/json that writes the
 // same bytes (sorted map keys, the same escaping) and decodes these records
-// in about half the time (docs/BENCHMARKS.md); decoding records is most of
-// what reading facts and entities costs. Fact and change records, which a
-// large import writes millions of, are encoded by hand into the same bytes
+// faster (docs/BENCHMARKS.md); decoding records is most of what reading
+// facts and entities costs. Fact and change records, which a large import
+// writes millions of, are encoded by hand into the same bytes
 // (codec_append.go).
 
 func encodeEntity(e *domain.Entity) ([]byte, error) { return json.Marshal(e) }

@@ -11,8 +11,8 @@ import (
 // records (two edge values each) and change records (one per entity and
 // fact). They write what encoding/json writes for these structs, byte
 // for byte (TestAppendMatchesMarshal and FuzzAppendFact compare them),
-// without reflection: json.Marshal of the two was about 0.5 s of a
-// factor-1 load's apply phase, which runs on one goroutine. Decoding
+// without reflection, which json.Marshal spends much of a load's
+// single-goroutine apply phase on (docs/BENCHMARKS.md). Decoding
 // still goes through the JSON package; a field added to Fact, Prop,
 // Citation, Span, Interval or Change must be added here too (the tests
 // fill every field, so one missing here fails them).

@@ -218,7 +218,7 @@ func parseTagged(k []byte, what string, tags ...byte) (Key, error) {
 // keyHead returns up to 8 bytes of k from byte at on as a big-endian
 // number, zero-padded: comparing the heads at 1 (after the tag), 9 and
 // 17 orders keys of one tag as their bytes do, as far as the heads go
-// (the fast loader sorts by them, loadsort.go).
+// (the fast loader sorts by them, fastload_sort.go).
 func keyHead(k []byte, at int) uint64 {
 	var b [8]byte
 	if at < len(k) {

@@ -31,9 +31,9 @@ func (w *Writer) checkRules(f *domain.Fact, e edge) error {
 // the O (out) or I prefix that f may not stand beside.
 //
 // It scans the stored edges through a read-only transaction and this
-// transaction's own edge writes through pendingEdges: an iterator on the
-// write transaction itself would sort all its pending writes every time,
-// which made large imports quadratic.
+// transaction's own edge writes through edgeWrites (see noteEdge): an
+// iterator on the write transaction itself would sort all its pending
+// writes every time, which makes large imports quadratic.
 func (w *Writer) overlapping(prefix []byte, f *domain.Fact) error {
 	pending := w.edgeWrites[string(prefix)]
 	var clash error

@@ -108,8 +108,8 @@ func (w *Writer) touched(c domain.Change) {
 }
 
 // appendDoubling is append that doubles a full slice's capacity: append
-// grows a large slice by a quarter at a time, which copied a large
-// import's change list (millions of entries) about five times over.
+// grows a large slice by a quarter at a time, which copies a large
+// import's change list many times over.
 func appendDoubling[T any](s []T, v T) []T {
 	if len(s) == cap(s) {
 		s = slices.Grow(s, max(len(s), 64))

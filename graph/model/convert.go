@@ -20,8 +20,8 @@ func KindOf(k domain.Kind) EntityKind {
 }
 
 // kindNames holds each entity kind's GraphQL name, made once: KindOf runs
-// for every entity a query returns, and upper-casing each time showed in
-// the q3 profile (9% of its CPU, with the garbage it made).
+// for every entity a query returns, and upper-casing each time would make
+// garbage for every one.
 var kindNames = func() (names [256]EntityKind) {
 	for _, k := range domain.Kinds() {
 		names[k] = EntityKind(strings.ToUpper(k.String()))

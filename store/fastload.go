@@ -87,16 +87,15 @@ func (db *DB) Load(o UpdateOptions, fn func(*Writer) error) (time.Time, error) {
 // range), plus an index of the keys the Writer may read back.
 //
 // Keys and values are copied into large byte chunks and referred to by
-// offsets, and the index is keyed by a hash: a load of a million records
-// holds several million keys, and holding them as Go strings and slices
-// made the garbage collector rescan all of them again and again.
+// offsets, and the index is keyed by a hash: a large load holds millions
+// of keys, and holding them as Go strings and slices would make the
+// garbage collector rescan all of them again and again.
 type memKV struct {
 	arena arena // chunks of memChunk bytes, appended to
 	// blocks holds the operations by key tag while the load runs, in
-	// blocks of memBlock: a load's millions of operations were copied
-	// again at every growth of one slice per tag (16 of 93 s of a
-	// ten-million-record load's apply phase). stream merges each tag's
-	// blocks, sorted, into one slice, byTag.
+	// blocks of memBlock, so that no growth of a slice copies a load's
+	// millions of operations again. stream merges each tag's blocks,
+	// sorted, into one slice, byTag.
 	blocks [256][][]memOp
 	byTag  [256][]memOp
 	// blockLen is the operations per block, 1<<blockShift: memBlock but
@@ -105,7 +104,7 @@ type memKV struct {
 	blockShift uint
 	// presort sorts full blocks while the load runs (nil: stream sorts
 	// every block), and handed holds, per tag and block, the block as
-	// handed to it (nil: not handed; see loadsort.go).
+	// handed to it (nil: not handed; see fastload_sort.go).
 	presort *presorter
 	handed  [256][]*sortedBlock
 	seq     uint32 // operations so far
@@ -116,12 +115,10 @@ type memKV struct {
 	// dense indexes the keys of read tags that hold a number the load
 	// allocated, records, fact locators and out-edges, by that number
 	// (from base on): slot n-base holds 1 + the index of the last
-	// operation on the key, 0 for none. They were three of the five
-	// hashed tags with many keys (slugs and external IDs are the other
-	// two), millions of keys that missed the caches on every lookup; the
-	// numbers come one by one, so a slice holds them. A key
-	// that another key with the same number replaces in its slot moves to
-	// read (see index).
+	// operation on the key, 0 for none. Hashed, these millions of keys
+	// miss the CPU caches on every lookup; the numbers come one by one,
+	// so a slice holds them. A key that another key with the same number
+	// replaces in its slot moves to read (see index).
 	dense [256][]uint32
 	base  uint64 // the first number the load allocates
 	// clash holds the keys whose hash an earlier, different key already
@@ -132,7 +129,7 @@ type memKV struct {
 	// entities it has looked up, by slug key (a write of the slug drops
 	// its entry): every fact looks up its ends and sources, and finding
 	// them in the index of all slugs, facts' included, then checking the
-	// key in the arena, was the largest cost of a load.
+	// key in the arena, would be the largest cost of a load.
 	ents map[uint64]*domain.Entity
 	nums numIndex
 	seed maphash.Seed
@@ -154,9 +151,9 @@ type memKV struct {
 // numIndex maps slug keys to entity numbers (memKV.nums). Keys of up to
 // 31 bytes, which most IDs make, are held inline in the map's slots, so
 // that a lookup compares them without following a pointer to a string's
-// bytes elsewhere in the heap: at 2.4 million lookups in a factor-1 load
-// (a fact's ends and sources), that second cache miss was a tenth of
-// the apply phase. Longer keys go to a map of strings.
+// bytes elsewhere in the heap: every fact looks up its ends and sources,
+// and that second cache miss per lookup adds up over a load. Longer keys
+// go to a map of strings.
 type numIndex struct {
 	short map[shortKey]uint64
 	long  map[string]uint64

@@ -10,14 +10,13 @@ import (
 )
 
 // A load's operations reach Badger in key order. Sorting millions of
-// them after the apply phase kept both cores busy for 0.8-1.1 s of a
-// factor-1 load, while during the apply phase, one goroutine's work,
-// the second core was mostly idle. So each block of operations, once
-// full (operations are never changed once appended), is sorted there by
-// a presorter, as a permutation of its indexes; when the load streams,
+// them after the apply phase would keep both cores busy while nothing
+// else can happen, and during the apply phase, one goroutine's work, the
+// second core is mostly idle. So each block of operations, once full
+// (operations are never changed once appended), is sorted there by a
+// presorter, as a permutation of its indexes; when the load streams,
 // each tag's sorted blocks are merged, a few comparisons per operation
-// where a sort of the whole tag needed twenty or more (measured in
-// docs/BENCHMARKS.md).
+// where a sort of the whole tag needs many more.
 
 // arena is a memKV's chunks of key and value bytes (see memKV.arena).
 // The bytes a memRef locates never change once written, so a copy of
