@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -67,15 +68,18 @@ func importHandler(db *store.DB, policy *auth.Policy, maxBytes int64, limits dat
 			return
 		}
 		rep, err := dataset.Import(db, []dataset.Input{in}, dataset.ImportOptions{Author: author})
-		switch code := domain.CodeOf(err); code {
-		case "":
-		case domain.CodeLimitExceeded:
+		switch code := domain.CodeOf(err); {
+		case code == "":
+		case errors.Is(err, store.ErrDiskFull):
+			graph.WriteError(w, http.StatusInsufficientStorage, code, domain.Message(err))
+			return
+		case code == domain.CodeLimitExceeded:
 			graph.WriteError(w, http.StatusRequestEntityTooLarge, code, domain.Message(err))
 			return
-		case domain.CodeConflict:
+		case code == domain.CodeConflict:
 			graph.WriteError(w, http.StatusConflict, code, domain.Message(err))
 			return
-		case domain.CodeBadUserInput, domain.CodeNotFound:
+		case code == domain.CodeBadUserInput, code == domain.CodeNotFound:
 			// An import naming something that does not exist is bad input.
 			graph.WriteError(w, http.StatusBadRequest, domain.CodeBadUserInput, domain.Message(err))
 			return

@@ -11,8 +11,8 @@ import (
 // TestEngineErrorCodes: the store's own errors keep their words and give
 // the code of the domain sentinel they wrap, so an edge that maps errors
 // through domain.CodeOf answers a locked directory, a missing store, a
-// full store or a bad backup with a code that says so, and everything
-// that is the engine's fault with INTERNAL.
+// full store, a bad backup or a full disk with a code that says so, and
+// everything that is the engine's fault with INTERNAL.
 func TestEngineErrorCodes(t *testing.T) {
 	for _, tt := range []struct {
 		err  error
@@ -26,7 +26,11 @@ func TestEngineErrorCodes(t *testing.T) {
 		{ErrFormat, "store: unsupported on-disk format", domain.CodeInternal},
 		{ErrClosed, "store: closed", domain.CodeInternal},
 		{ErrCorrupt, "store: corrupt record", domain.CodeInternal},
-		{ErrUnsettled, "store: a failed bulk write could not be rolled back; writes are refused until the store is reopened", domain.CodeInternal},
+		{ErrDiskFull, "store: too little free disk space", domain.CodeLimitExceeded},
+		{ErrUnsettled, "store: a failed bulk write could not be rolled back; writes are refused until it is", domain.CodeInternal},
+		{ErrForeignDir, "store: refusing a directory that holds other files", domain.CodeInternal},
+		{ErrReadOnly, "store: opened read-only", domain.CodeInternal},
+		{ErrNeedsRecovery, "store: the store was not closed cleanly and needs a recovery that writes to it", domain.CodeInternal},
 	} {
 		if got := tt.err.Error(); got != tt.msg {
 			t.Errorf("message %q, want %q", got, tt.msg)
