@@ -22,7 +22,7 @@ func TextSum(text string) string {
 // Quote cuts span [start, end) of text, counted in Unicode code points;
 // ok is false when the span does not lie within the text.
 func Quote(text string, s Span) (string, bool) {
-	if s.Start < 0 || s.End <= s.Start {
+	if !s.Valid() {
 		return "", false
 	}
 	i, start := 0, -1

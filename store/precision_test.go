@@ -55,37 +55,3 @@ func TestPrecisionProps(t *testing.T) {
 		})
 	}
 }
-
-// TestFactPrecision: FromPrecision and ToPrecision read the properties, and
-// a fact without them is exact to the day.
-func TestFactPrecision(t *testing.T) {
-	f := domain.Fact{Props: []domain.Prop{
-		{Key: domain.ValidFromPrecisionProp, Type: domain.PropString, Value: "month"},
-		{Key: domain.ValidToPrecisionProp, Type: domain.PropString, Value: "year"},
-	}}
-	if got := f.FromPrecision(); got != domain.PrecisionMonth {
-		t.Errorf("FromPrecision = %v, want month", got)
-	}
-	if got := f.ToPrecision(); got != domain.PrecisionYear {
-		t.Errorf("ToPrecision = %v, want year", got)
-	}
-	var exact domain.Fact
-	if exact.FromPrecision() != domain.PrecisionDay || exact.ToPrecision() != domain.PrecisionDay {
-		t.Error("a fact without precision properties is not exact to the day")
-	}
-	for _, tt := range []struct {
-		p    domain.Precision
-		d    string
-		want bool
-	}{
-		{domain.PrecisionDay, "1961-03-04", true},
-		{domain.PrecisionMonth, "1961-03-01", true},
-		{domain.PrecisionMonth, "1961-03-04", false},
-		{domain.PrecisionYear, "1961-01-01", true},
-		{domain.PrecisionYear, "1961-03-01", false},
-	} {
-		if got := tt.p.Aligned(domain.MustDate(tt.d)); got != tt.want {
-			t.Errorf("%v.Aligned(%s) = %v, want %v", tt.p, tt.d, got, tt.want)
-		}
-	}
-}

@@ -351,7 +351,7 @@ func (w *Writer) prepareFact(f *domain.Fact) (edge, []byte, error) {
 		if docKind != domain.KindDocument {
 			return edge{}, nil, fmt.Errorf("%w: %s: citation %d: source %s is a %s, not a Document", domain.ErrInvalid, f.ID, i+1, c.Source, docKind)
 		}
-		if c.Span != nil && (c.Span.Start < 0 || c.Span.End <= c.Span.Start) {
+		if c.Span != nil && !c.Span.Valid() {
 			return edge{}, nil, fmt.Errorf("%w: %s: citation %d: span [%d,%d) is empty or negative", domain.ErrInvalid, f.ID, i+1, c.Span.Start, c.Span.End)
 		}
 		if err := domain.CheckText("citation URL", c.URL); err != nil {

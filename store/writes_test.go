@@ -302,7 +302,7 @@ func TestFeed(t *testing.T) {
 	}
 }
 
-func TestTextAndQuote(t *testing.T) {
+func TestText(t *testing.T) {
 	db := newTestDB(t)
 	text := "Ölands NATO: «Suomi» joined."
 	var sum string
@@ -325,16 +325,6 @@ func TestTextAndQuote(t *testing.T) {
 		}
 		return nil
 	})
-	for _, tt := range []struct {
-		s, e int
-		want string
-		ok   bool
-	}{{0, 5, "Öland", true}, {0, 6, "Ölands", true}, {14, 19, "Suomi", true}, {21, 28, "joined.", true}, {21, 29, "", false}, {3, 3, "", false}, {-1, 2, "", false}} {
-		got, ok := domain.Quote(text, domain.Span{Start: tt.s, End: tt.e})
-		if ok != tt.ok || (ok && got != tt.want) {
-			t.Errorf("Quote(%d,%d) = %q %v, want %q %v", tt.s, tt.e, got, ok, tt.want, tt.ok)
-		}
-	}
 	checkClean(t, db, time.Time{})
 }
 
