@@ -158,7 +158,7 @@ func TestImportZipBombOverHTTP(t *testing.T) {
 
 // TestImportBombCLI: the import command refuses the zip bomb, and a CSV
 // pair on disk with the same huge field, with an error wrapping
-// store.ErrLimit, allocating little more than the refusal of a tiny bad
+// domain.ErrLimit, allocating little more than the refusal of a tiny bad
 // file does (a store is opened, with its memtable); --max-line and
 // --max-unzipped set the limits.
 func TestImportBombCLI(t *testing.T) {
@@ -205,7 +205,7 @@ func TestImportBombCLI(t *testing.T) {
 				t.Errorf("the refused import allocated %d MiB, refusing a tiny bad file %d MiB", alloc>>20, baseline>>20)
 			}
 			if err == nil || !errors.Is(err, domain.ErrLimit) || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("err = %v, want store.ErrLimit and %q", err, tc.want)
+				t.Fatalf("err = %v, want domain.ErrLimit and %q", err, tc.want)
 			}
 			var le *dataset.LineError
 			if !errors.As(err, &le) {

@@ -12,7 +12,7 @@ import (
 )
 
 // The importers' parsers take any bytes: they either stream records or
-// fail with a LineError wrapping store.ErrInvalid (or store.ErrLimit, for
+// fail with a LineError wrapping domain.ErrInvalid (or domain.ErrLimit, for
 // a record over a limit), and never panic.
 // Seed corpora live in testdata/fuzz/<target>.
 

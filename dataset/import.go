@@ -77,13 +77,13 @@ func (e *LineError) Error() string {
 
 func (e *LineError) Unwrap() error { return e.Err }
 
-// badLine reports a malformed record; it wraps store.ErrInvalid.
+// badLine reports a malformed record; it wraps domain.ErrInvalid.
 func badLine(line int, format string, a ...any) error {
 	return &LineError{Line: line, Err: fmt.Errorf("%w: %s", domain.ErrInvalid, fmt.Sprintf(format, a...))}
 }
 
 // overLimit reports a record over one of the Limits; it wraps
-// store.ErrLimit.
+// domain.ErrLimit.
 func overLimit(line int, format string, a ...any) error {
 	return &LineError{Line: line, Err: fmt.Errorf("%w: %s", domain.ErrLimit, fmt.Sprintf(format, a...))}
 }

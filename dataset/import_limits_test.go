@@ -20,13 +20,13 @@ func readerOpen(r func() io.Reader) func() (io.ReadCloser, error) {
 	return func() (io.ReadCloser, error) { return io.NopCloser(r()), nil }
 }
 
-// refusedOverLimit checks err is a LineError wrapping store.ErrLimit
+// refusedOverLimit checks err is a LineError wrapping domain.ErrLimit
 // whose message holds want.
 func refusedOverLimit(t *testing.T, err error, want string) {
 	t.Helper()
 	var le *dataset.LineError
 	if err == nil || !errors.Is(err, domain.ErrLimit) || !errors.As(err, &le) || !strings.Contains(err.Error(), want) {
-		t.Fatalf("err = %v, want a LineError wrapping store.ErrLimit with %q", err, want)
+		t.Fatalf("err = %v, want a LineError wrapping domain.ErrLimit with %q", err, want)
 	}
 }
 

@@ -80,7 +80,7 @@ func TestImportWikidataOver64MiB(t *testing.T) {
 }
 
 // TestImportWikidataBindingLimit: a binding over the per-record limit
-// (lowered here) is refused with store.ErrLimit (LIMIT_EXCEEDED), naming
+// (lowered here) is refused with domain.ErrLimit (LIMIT_EXCEEDED), naming
 // the file, the line where the binding starts and the limit; the reader
 // stops soon after the limit instead of reading the 200 MiB binding, and
 // nothing is written.
@@ -100,7 +100,7 @@ func TestImportWikidataBindingLimit(t *testing.T) {
 	_, err := dataset.Import(db, []dataset.Input{in}, dataset.ImportOptions{Author: "test"})
 	want := fmt.Sprintf("big.json:%d: a JSON value longer than the limit of 64 KiB", line)
 	if err == nil || !strings.Contains(err.Error(), want) || !errors.Is(err, domain.ErrLimit) {
-		t.Fatalf("err = %v, want %q wrapping store.ErrLimit", err, want)
+		t.Fatalf("err = %v, want %q wrapping domain.ErrLimit", err, want)
 	}
 	if src.n > 4*limit+wikidataHeadAndTwo {
 		t.Errorf("read %d bytes of the document before refusing a binding at a limit of %d", src.n, limit)

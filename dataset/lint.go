@@ -287,7 +287,7 @@ func lifeBound(e *Entity, keys []string) (domain.Date, string, bool) {
 	return 0, "", false
 }
 
-// singleHolder mirrors store.SingleHolder for a file entity: an office is
+// singleHolder mirrors domain.SingleHolder for a file entity: an office is
 // single-holder unless its singleHolder property is false.
 func singleHolder(e *Entity) bool {
 	if !strings.HasPrefix(e.ID, "office/") {

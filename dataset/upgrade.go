@@ -347,7 +347,7 @@ var errTried = errors.New("dataset: upgrade tried")
 
 // Apply makes p's steps as one commit by Author whose note names both
 // datasets, and records the new dataset's stamp in it: all of it or, on
-// any error, nothing. It refuses, with store.ErrConflict, a store that
+// any error, nothing. It refuses, with domain.ErrConflict, a store that
 // changed since p was planned. It returns the commit's transaction time
 // (the newest commit's when p is empty).
 func (p *Plan) Apply(db *store.DB) (time.Time, error) {

@@ -66,7 +66,7 @@ func Formats() []Format {
 }
 
 // Lookup returns the format called name, or an error wrapping
-// store.ErrInvalid that lists the known names.
+// domain.ErrInvalid that lists the known names.
 func Lookup(name string) (Format, error) {
 	for _, f := range formats {
 		if f.Name == name {

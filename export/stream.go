@@ -65,7 +65,7 @@ func Stream(ctx context.Context, r *store.Reader, f Format, sel store.Selection,
 	return truncated, enc.Close()
 }
 
-// CheckSelection refuses, with an error wrapping store.ErrInvalid, a
+// CheckSelection refuses, with an error wrapping domain.ErrInvalid, a
 // selection that Walk would refuse or fail on part-way: depth or maxNodes
 // out of range, a malformed seed ID, a fact ID as a seed, or a seed that
 // does not exist in r's snapshot.

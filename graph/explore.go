@@ -49,7 +49,7 @@ func (r *Resolver) path(ctx context.Context, from, to string, maxHops *int, pred
 	if err := capArg("limit", lim, 1, MaxPathLimit); err != nil {
 		return nil, err
 	}
-	ps, err := model.StorePredicates(preds)
+	ps, err := model.DomainPredicates(preds)
 	if err != nil {
 		return nil, err
 	}
@@ -141,11 +141,11 @@ func (r *Resolver) selection(ids []string, depth *int, preds []model.Predicate, 
 	if err := capArg("maxNodes", n, 1, MaxNeighborhoodNodes); err != nil {
 		return store.Selection{}, err
 	}
-	ps, err := model.StorePredicates(preds)
+	ps, err := model.DomainPredicates(preds)
 	if err != nil {
 		return store.Selection{}, err
 	}
-	ks, err := model.StoreKinds(kinds)
+	ks, err := model.DomainKinds(kinds)
 	if err != nil {
 		return store.Selection{}, err
 	}
@@ -164,7 +164,7 @@ func (r *Resolver) timeline(ctx context.Context, from, to *domain.Date, entity *
 	if err := r.checkPage(pageArgs{first: &limit}); err != nil {
 		return nil, err
 	}
-	ps, err := model.StorePredicates(preds)
+	ps, err := model.DomainPredicates(preds)
 	if err != nil {
 		return nil, err
 	}
@@ -238,7 +238,7 @@ func (r *Resolver) search(ctx context.Context, query string, kinds []model.Entit
 	if len(domain.Tokens(query)) == 0 {
 		return nil, model.BadInput("search query must contain at least one letter or digit")
 	}
-	ks, err := model.StoreKinds(kinds)
+	ks, err := model.DomainKinds(kinds)
 	if err != nil {
 		return nil, err
 	}
@@ -271,7 +271,7 @@ func (r *Resolver) factsByStart(ctx context.Context, pred model.Predicate, start
 	if err := r.checkPage(pageArgs{first: &limit}); err != nil {
 		return nil, err
 	}
-	ps, err := model.StorePredicates([]model.Predicate{pred})
+	ps, err := model.DomainPredicates([]model.Predicate{pred})
 	if err != nil {
 		return nil, err
 	}

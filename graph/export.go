@@ -72,10 +72,10 @@ func exportSelectionOf(in model.ExportSelection) (store.Selection, error) {
 		return sel, model.BadInput(fmt.Sprintf("maxNodes must be 1 to %d", ExportMaxNodes))
 	}
 	var err error
-	if sel.Predicates, err = model.StorePredicates(in.Predicates); err != nil {
+	if sel.Predicates, err = model.DomainPredicates(in.Predicates); err != nil {
 		return sel, err
 	}
-	if sel.Kinds, err = model.StoreKinds(in.Kinds); err != nil {
+	if sel.Kinds, err = model.DomainKinds(in.Kinds); err != nil {
 		return sel, err
 	}
 	if in.AsOf != nil {

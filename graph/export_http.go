@@ -42,7 +42,7 @@ var exportParams = map[string]bool{
 // names (MEMBER_OF, COUNTRY), depth (default 1), asOf (YYYY-MM-DD; omitted:
 // every time), knownAt (RFC 3339; omitted: newest) and maxNodes (omitted:
 // no cap), and csvRaw (true: the csv format writes formula-like cells as
-// stored rather than neutralised). Errors wrap store.ErrInvalid and name
+// stored rather than neutralised). Errors wrap domain.ErrInvalid and name
 // the parameter.
 func ParseExportQuery(q url.Values) (ExportRequest, error) {
 	var req ExportRequest

@@ -26,11 +26,11 @@ func (r *Resolver) write(ctx context.Context, fn func(*store.Writer) error) (tim
 }
 
 func (r *Resolver) upsertEntity(ctx context.Context, in model.UpsertEntityInput) (*model.UpsertEntityPayload, error) {
-	kind, err := model.StoreKind(in.Kind)
+	kind, err := model.DomainKind(in.Kind)
 	if err != nil {
 		return nil, err
 	}
-	e := domain.Entity{Kind: kind, Name: in.Name, Aliases: in.Aliases, XIDs: model.StoreXIDs(in.ExternalIds), Props: model.StoreProps(in.Properties)}
+	e := domain.Entity{Kind: kind, Name: in.Name, Aliases: in.Aliases, XIDs: model.DomainXIDs(in.ExternalIds), Props: model.DomainProps(in.Properties)}
 	if in.Date != nil {
 		e.Date = *in.Date
 	}
@@ -91,7 +91,7 @@ func (r *Resolver) assertFact(ctx context.Context, in model.AssertFactInput) (*m
 	if err != nil {
 		return nil, err
 	}
-	f := domain.Fact{Predicate: p, From: in.From, To: in.To, Props: model.StoreProps(in.Properties)}
+	f := domain.Fact{Predicate: p, From: in.From, To: in.To, Props: model.DomainProps(in.Properties)}
 	if in.ValidFrom != nil {
 		f.Valid.From = *in.ValidFrom
 	}
@@ -102,7 +102,7 @@ func (r *Resolver) assertFact(ctx context.Context, in model.AssertFactInput) (*m
 		f.Event = *in.Event
 	}
 	for _, c := range in.Citations {
-		f.Citations = append(f.Citations, model.StoreCitation(c))
+		f.Citations = append(f.Citations, model.DomainCitation(c))
 	}
 	if in.ID != nil {
 		f.ID = *in.ID
@@ -160,7 +160,7 @@ func (r *Resolver) endFact(ctx context.Context, in model.EndFactInput) (*model.F
 		}
 		f.Valid.To = in.ValidTo
 		if in.Citation != nil {
-			addCite(f, model.StoreCitation(in.Citation))
+			addCite(f, model.DomainCitation(in.Citation))
 		}
 		return nil
 	})
@@ -202,7 +202,7 @@ func (r *Resolver) correctFact(ctx context.Context, in model.CorrectFactInput) (
 			f.Event = *in.Event
 		}
 		if in.Citation != nil {
-			addCite(f, model.StoreCitation(in.Citation))
+			addCite(f, model.DomainCitation(in.Citation))
 		}
 		return nil
 	})
@@ -214,7 +214,7 @@ func (r *Resolver) correctFact(ctx context.Context, in model.CorrectFactInput) (
 
 func (r *Resolver) addCitation(ctx context.Context, in model.AddCitationInput) (*model.FactPayload, error) {
 	f, at, err := r.changeFact(ctx, in.FactID, func(f *domain.Fact) error {
-		addCite(f, model.StoreCitation(in.Citation))
+		addCite(f, model.DomainCitation(in.Citation))
 		return nil
 	})
 	if err != nil {

@@ -44,7 +44,7 @@ func entityOfKind[T model.Entity](ctx context.Context, r *Resolver, id string, k
 }
 
 func kindName(e model.Entity) string {
-	k, err := model.StoreKind(e.GetKind())
+	k, err := model.DomainKind(e.GetKind())
 	if err != nil {
 		return string(e.GetKind())
 	}
@@ -93,7 +93,7 @@ func factsByStart(fs []*domain.Fact, at time.Time) []*model.Fact {
 
 // relations serves every entity type's relations field.
 func (r *Resolver) relations(ctx context.Context, id string, parent time.Time, dir *model.Direction, preds []model.Predicate, asOf *domain.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error) {
-	ps, err := model.StorePredicates(preds)
+	ps, err := model.DomainPredicates(preds)
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +154,7 @@ func (r *Resolver) loadAll(ctx context.Context, at time.Time, refs []store.Entit
 	ents := make([]*domain.Entity, len(fs))
 	for i, f := range fs {
 		if !f.ok {
-			// Not store.ErrNotFound: the ID came from a live fact, so
+			// Not domain.ErrNotFound: the ID came from a live fact, so
 			// this is a dangling reference, an internal error.
 			return nil, fmt.Errorf("graph: load %d entities: %s is missing", len(refs), refs[i].ID)
 		}
@@ -225,7 +225,7 @@ func (r *Resolver) entities(ctx context.Context, kind model.EntityKind, first *i
 	if err := r.checkPage(pageArgs{first: first}); err != nil {
 		return nil, err
 	}
-	k, err := model.StoreKind(kind)
+	k, err := model.DomainKind(kind)
 	if err != nil {
 		return nil, err
 	}

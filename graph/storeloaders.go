@@ -172,7 +172,7 @@ func fetchEdges(db Store, keys []edgeKey, ref func(id string) store.EntityRef) (
 	return out, nil
 }
 
-// loadEntity loads one entity; a missing one is store.ErrNotFound.
+// loadEntity loads one entity; a missing one is domain.ErrNotFound.
 func (l *loaders) loadEntity(ctx context.Context, at time.Time, id string) (*domain.Entity, error) {
 	e, ok, err := l.entity.load(ctx, snapKey{atKey(at), id})
 	if err == nil && !ok {

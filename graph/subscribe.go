@@ -46,11 +46,11 @@ func stream[T any](ctx context.Context, db Store, convert func(domain.CommitEven
 }
 
 func (r *Resolver) changes(ctx context.Context, ids []string, kinds []model.EntityKind, predicates []model.Predicate) (<-chan *model.Change, error) {
-	ks, err := model.StoreKinds(kinds)
+	ks, err := model.DomainKinds(kinds)
 	if err != nil {
 		return nil, err
 	}
-	ps, err := model.StorePredicates(predicates)
+	ps, err := model.DomainPredicates(predicates)
 	if err != nil {
 		return nil, err
 	}

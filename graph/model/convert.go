@@ -11,7 +11,7 @@ import (
 	"github.com/alliancegraph/alliancegraph/domain"
 )
 
-// KindOf maps a store kind to its GraphQL enum value.
+// KindOf maps a domain kind to its GraphQL enum value.
 func KindOf(k domain.Kind) EntityKind {
 	if n := kindNames[k]; n != "" {
 		return n
@@ -29,14 +29,14 @@ var kindNames = func() (names [256]EntityKind) {
 	return names
 }()
 
-// StoreKind maps a GraphQL kind to the store's.
-func StoreKind(k EntityKind) (domain.Kind, error) { return domain.ParseKind(string(k)) }
+// DomainKind maps a GraphQL kind to the domain's.
+func DomainKind(k EntityKind) (domain.Kind, error) { return domain.ParseKind(string(k)) }
 
-// StoreKinds maps a list of GraphQL kinds.
-func StoreKinds(ks []EntityKind) ([]domain.Kind, error) {
+// DomainKinds maps a list of GraphQL kinds.
+func DomainKinds(ks []EntityKind) ([]domain.Kind, error) {
 	out := make([]domain.Kind, 0, len(ks))
 	for _, k := range ks {
-		sk, err := StoreKind(k)
+		sk, err := DomainKind(k)
 		if err != nil {
 			return nil, err
 		}
@@ -45,12 +45,12 @@ func StoreKinds(ks []EntityKind) ([]domain.Kind, error) {
 	return out, nil
 }
 
-// PredicateOf maps a store predicate to its GraphQL enum value; the names
+// PredicateOf maps a domain predicate to its GraphQL enum value; the names
 // are the same by design.
 func PredicateOf(p domain.Predicate) Predicate { return Predicate(p.String()) }
 
-// StorePredicates maps a list of GraphQL predicates.
-func StorePredicates(ps []Predicate) ([]domain.Predicate, error) {
+// DomainPredicates maps a list of GraphQL predicates.
+func DomainPredicates(ps []Predicate) ([]domain.Predicate, error) {
 	out := make([]domain.Predicate, 0, len(ps))
 	for _, p := range ps {
 		sp, err := domain.ParsePredicate(string(p))
@@ -137,7 +137,7 @@ func propString(e *domain.Entity, key string) *string {
 	return nil
 }
 
-// EntityOf converts a store entity read at transaction time at to the
+// EntityOf converts an entity read at transaction time at to the
 // GraphQL type of its kind.
 func EntityOf(e *domain.Entity, at time.Time) Entity {
 	id, kind, name, aliases := e.ID, KindOf(e.Kind), e.Name, e.Aliases
@@ -166,7 +166,7 @@ func EntityOf(e *domain.Entity, at time.Time) Entity {
 	}
 }
 
-// FactOf converts a store fact read at transaction time at.
+// FactOf converts a fact read at transaction time at.
 func FactOf(f *domain.Fact, at time.Time) *Fact {
 	cites := make([]*Citation, len(f.Citations))
 	for i, c := range f.Citations {

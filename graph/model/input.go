@@ -2,8 +2,8 @@ package model
 
 import "github.com/alliancegraph/alliancegraph/domain"
 
-// StoreProps converts property inputs; the store validates the values.
-func StoreProps(in []*PropertyInput) []domain.Prop {
+// DomainProps converts property inputs; the store validates the values.
+func DomainProps(in []*PropertyInput) []domain.Prop {
 	out := make([]domain.Prop, 0, len(in))
 	for _, p := range in {
 		t := domain.PropString
@@ -19,8 +19,8 @@ func StoreProps(in []*PropertyInput) []domain.Prop {
 	return out
 }
 
-// StoreCitation converts a citation input.
-func StoreCitation(c *CitationInput) domain.Citation {
+// DomainCitation converts a citation input.
+func DomainCitation(c *CitationInput) domain.Citation {
 	out := domain.Citation{Source: c.Source}
 	if c.Span != nil {
 		out.Span = &domain.Span{Start: c.Span.Start, End: c.Span.End}
@@ -34,8 +34,8 @@ func StoreCitation(c *CitationInput) domain.Citation {
 	return out
 }
 
-// StoreXIDs converts external ID inputs.
-func StoreXIDs(in []*ExternalIDInput) map[string]string {
+// DomainXIDs converts external ID inputs.
+func DomainXIDs(in []*ExternalIDInput) map[string]string {
 	if len(in) == 0 {
 		return nil
 	}

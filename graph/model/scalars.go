@@ -1,5 +1,6 @@
 // Package model holds the GraphQL models (generated into models_gen.go),
-// the custom scalars and the converters from store records.
+// the custom scalars and the converters from the domain package's records.
+// It imports the domain package, never the store.
 package model
 
 import (
@@ -14,7 +15,7 @@ import (
 	"github.com/alliancegraph/alliancegraph/domain"
 )
 
-// MarshalDate writes a store.Date as "YYYY-MM-DD".
+// MarshalDate writes a domain.Date as "YYYY-MM-DD".
 func MarshalDate(d domain.Date) graphql.Marshaler {
 	return graphql.WriterFunc(func(w io.Writer) {
 		io.WriteString(w, strconv.Quote(d.String()))
