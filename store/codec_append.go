@@ -96,7 +96,7 @@ func appendChange(b []byte, c domain.Change) []byte {
 }
 
 // appendJSONDate appends d (not zero) as its MarshalText, quoted: the
-// store's dates have four-digit years (minYear, maxYear).
+// dates have four-digit years (domain.MakeDate accepts no others).
 func appendJSONDate(b []byte, d domain.Date) []byte {
 	y, m, day := d.Time().Date()
 	return append(b, '"',
