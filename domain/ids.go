@@ -44,7 +44,10 @@ var kindByPrefix = func() map[string]Kind {
 }()
 
 // IsFactID reports whether id names a fact rather than an entity.
-func IsFactID(id string) bool { return strings.HasPrefix(id, KindFact.Prefix()+"/") }
+func IsFactID(id string) bool { return strings.HasPrefix(id, factIDPrefix) }
+
+// factIDPrefix starts every fact ID: KindFact's prefix and the slash.
+const factIDPrefix = "fact/"
 
 // MintFactID makes a fact's ID from parts: "fact/" and the parts joined by
 // "-", each character a key cannot hold (a space, a control character,
@@ -52,7 +55,7 @@ func IsFactID(id string) bool { return strings.HasPrefix(id, KindFact.Prefix()+"
 // so IDs made from the same parts are the same, whoever makes them (a
 // mutation, an importer, a document's mentions).
 func MintFactID(parts ...string) string {
-	return KindFact.Prefix() + "/" + idKey(strings.Join(parts, "-"))
+	return factIDPrefix + idKey(strings.Join(parts, "-"))
 }
 
 // NewFactID names a fact given without an ID from what identifies it:

@@ -29,3 +29,9 @@ func TestMintedIDs(t *testing.T) {
 		t.Error("IsFactID does not tell minted fact and entity IDs apart")
 	}
 }
+
+func TestFactIDPrefix(t *testing.T) {
+	if factIDPrefix != KindFact.Prefix()+"/" {
+		t.Errorf("factIDPrefix %q is not KindFact's prefix and a slash", factIDPrefix)
+	}
+}
