@@ -4012,7 +4012,7 @@ input ExportSelection {
   """
   Stop adding entities at this many: 1 to 1000 (below is BAD_USER_INPUT,
   above LIMIT_EXCEEDED). A whole-graph export cut short holds the first
-  entities only, and no facts.
+  entities (by kind, then ID) and the facts between them.
   """
   maxNodes: Int = 500
 }

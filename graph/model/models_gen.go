@@ -509,7 +509,7 @@ type ExportSelection struct {
 	KnownAt *time.Time `json:"knownAt,omitempty"`
 	// Stop adding entities at this many: 1 to 1000 (below is BAD_USER_INPUT,
 	// above LIMIT_EXCEEDED). A whole-graph export cut short holds the first
-	// entities only, and no facts.
+	// entities (by kind, then ID) and the facts between them.
 	MaxNodes *int `json:"maxNodes,omitempty"`
 }
 
