@@ -34,7 +34,7 @@ func errorPresenter(log *slog.Logger, production bool) graphql.ErrorPresenterFun
 			return gerr
 		}
 		if c := domain.CodeOf(err); c != domain.CodeInternal {
-			return recode(gerr, c, domain.Message(err))
+			return recode(gerr, c, domain.Message(resolverError(err)))
 		}
 		switch {
 		case err.Error() == "introspection disabled":
@@ -55,6 +55,19 @@ func errorPresenter(log *slog.Logger, production bool) graphql.ErrorPresenterFun
 		id := RequestID(ctx)
 		log.ErrorContext(ctx, "internal error", "request_id", id, "path", gerr.Path.String(), "err", err)
 		return internalError(gerr, id)
+	}
+}
+
+// resolverError returns the error a resolver returned, out of the
+// gqlerror.Errors gqlgen wraps it in: their Error puts the location and
+// the path in front of the words, and the response has fields for those.
+func resolverError(err error) error {
+	for {
+		g, ok := err.(*gqlerror.Error)
+		if !ok || g.Err == nil {
+			return err
+		}
+		err = g.Err
 	}
 }
 
