@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
@@ -40,6 +41,24 @@ type textCheckedConn struct{ transport.WebsocketConn }
 // closeInvalidMessage is graphql-transport-ws's close code for a message
 // the server cannot accept.
 const closeInvalidMessage = 4400
+
+// SetReadLimit passes gqlgen's message size cap on to the connection:
+// gqlgen sets it only through this optional interface, and the wrapper
+// would otherwise hide it.
+func (c *textCheckedConn) SetReadLimit(n int64) {
+	if l, ok := c.WebsocketConn.(transport.WebsocketReadLimiter); ok {
+		l.SetReadLimit(n)
+	}
+}
+
+// SetReadDeadline passes gqlgen's pong timeout on to the connection, as
+// SetReadLimit does the size cap.
+func (c *textCheckedConn) SetReadDeadline(t time.Time) error {
+	if d, ok := c.WebsocketConn.(transport.WebsocketReadDeadliner); ok {
+		return d.SetReadDeadline(t)
+	}
+	return nil
+}
 
 func (c *textCheckedConn) NextReader() (int, io.Reader, error) {
 	for {
