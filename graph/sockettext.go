@@ -38,27 +38,29 @@ func (s textCheckedSockets) Accept(w http.ResponseWriter, r *http.Request, o tra
 // invalid message.
 type textCheckedConn struct{ transport.WebsocketConn }
 
-// closeInvalidMessage is graphql-transport-ws's close code for a message
-// the server cannot accept.
-const closeInvalidMessage = 4400
+// gqlgen bounds messages and waits for pongs only through these optional
+// interfaces of the connection, so the wrapper must pass them on.
+var (
+	_ transport.WebsocketReadLimiter   = (*textCheckedConn)(nil)
+	_ transport.WebsocketReadDeadliner = (*textCheckedConn)(nil)
+)
 
-// SetReadLimit passes gqlgen's message size cap on to the connection:
-// gqlgen sets it only through this optional interface, and the wrapper
-// would otherwise hide it.
-func (c *textCheckedConn) SetReadLimit(n int64) {
+func (c *textCheckedConn) SetReadLimit(limit int64) {
 	if l, ok := c.WebsocketConn.(transport.WebsocketReadLimiter); ok {
-		l.SetReadLimit(n)
+		l.SetReadLimit(limit)
 	}
 }
 
-// SetReadDeadline passes gqlgen's pong timeout on to the connection, as
-// SetReadLimit does the size cap.
 func (c *textCheckedConn) SetReadDeadline(t time.Time) error {
 	if d, ok := c.WebsocketConn.(transport.WebsocketReadDeadliner); ok {
 		return d.SetReadDeadline(t)
 	}
 	return nil
 }
+
+// closeInvalidMessage is graphql-transport-ws's close code for a message
+// the server cannot accept.
+const closeInvalidMessage = 4400
 
 func (c *textCheckedConn) NextReader() (int, io.Reader, error) {
 	for {
