@@ -19,8 +19,8 @@ import (
 
 	"github.com/alliancegraph/alliancegraph/auth"
 	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/graph"
-	"github.com/alliancegraph/alliancegraph/graph/model"
 	"github.com/alliancegraph/alliancegraph/store"
 	"github.com/alliancegraph/alliancegraph/web"
 )
@@ -371,7 +371,7 @@ func splitComma(s string) []string {
 func wrongMethod(allow string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", allow)
-		graph.WriteError(w, http.StatusMethodNotAllowed, model.CodeBadUserInput,
+		graph.WriteError(w, http.StatusMethodNotAllowed, domain.CodeBadUserInput,
 			fmt.Sprintf("method %s not allowed on %s: use %s", r.Method, r.URL.Path, allow))
 	})
 }
