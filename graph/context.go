@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // opState is what one GraphQL operation shares across its resolvers: the
@@ -17,13 +17,13 @@ type opState struct {
 	search  chan struct{} // one: the operation's searches run one at a time
 }
 
-func newOpState(db *store.DB, wait time.Duration) *opState {
+func newOpState(db Store, wait time.Duration) *opState {
 	return &opState{now: db.LastCommit(), loaders: newLoaders(db, wait), search: make(chan struct{}, 1)}
 }
 
 type opStateKey struct{}
 
-func withOpState(ctx context.Context, db *store.DB, wait time.Duration) context.Context {
+func withOpState(ctx context.Context, db Store, wait time.Duration) context.Context {
 	return context.WithValue(ctx, opStateKey{}, newOpState(db, wait))
 }
 
@@ -50,11 +50,11 @@ func (r *Resolver) at(ctx context.Context, knownAt *time.Time, parent time.Time)
 }
 
 // asOf returns the valid-time day a field reads: its argument or today.
-func (r *Resolver) asOf(d *store.Date) store.Date {
+func (r *Resolver) asOf(d *domain.Date) domain.Date {
 	if d != nil {
 		return *d
 	}
-	return store.DateOf(r.now().UTC())
+	return domain.DateOf(r.now().UTC())
 }
 
 func (r *Resolver) now() time.Time {

@@ -14,8 +14,9 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/alliancegraph/alliancegraph/store"
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // NewHandler returns the GraphQL endpoint: JSON POST and GET (queries
@@ -124,7 +125,7 @@ func limitBody(lim Limits, refuse Refuser, next http.Handler) http.Handler {
 			return
 		}
 		tooBig := func() {
-			refuse(w, req, Refusal(store.ErrLimit,
+			refuse(w, req, Refusal(domain.ErrLimit,
 				fmt.Sprintf("request body is over the body size limit of %d bytes", lim.MaxBodyBytes)))
 		}
 		if req.ContentLength > lim.MaxBodyBytes {
@@ -133,7 +134,7 @@ func limitBody(lim Limits, refuse Refuser, next http.Handler) http.Handler {
 		}
 		body, err := io.ReadAll(io.LimitReader(req.Body, lim.MaxBodyBytes+1))
 		if err != nil {
-			refuse(w, req, Refusal(store.ErrInvalid, "could not read the request body"))
+			refuse(w, req, Refusal(domain.ErrInvalid, "could not read the request body"))
 			return
 		}
 		if int64(len(body)) > lim.MaxBodyBytes {
@@ -141,7 +142,7 @@ func limitBody(lim Limits, refuse Refuser, next http.Handler) http.Handler {
 			return
 		}
 		if msg := checkBody(body); msg != "" {
-			refuse(w, req, Refusal(store.ErrInvalid, msg))
+			refuse(w, req, Refusal(domain.ErrInvalid, msg))
 			return
 		}
 		req.Body = io.NopCloser(bytes.NewReader(body))

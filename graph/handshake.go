@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/alliancegraph/alliancegraph/auth"
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // checkHandshake refuses, with an error for a coded JSON answer, a
@@ -23,17 +23,17 @@ func checkHandshake(req *http.Request, origins []string) error {
 	case !headerHasToken(req.Header, "Connection", "upgrade"):
 		return Refusal(ErrUpgradeRequired, "a websocket handshake needs Connection: Upgrade")
 	case req.Header.Get("Sec-WebSocket-Version") != "13":
-		return Refusal(store.ErrInvalid, fmt.Sprintf("websocket version %q is not supported: use 13", clipStr(req.Header.Get("Sec-WebSocket-Version"))))
+		return Refusal(domain.ErrInvalid, fmt.Sprintf("websocket version %q is not supported: use 13", clipStr(req.Header.Get("Sec-WebSocket-Version"))))
 	}
 	keys := req.Header.Values("Sec-WebSocket-Key")
 	if len(keys) != 1 {
-		return Refusal(store.ErrInvalid, "a websocket handshake needs one Sec-WebSocket-Key")
+		return Refusal(domain.ErrInvalid, "a websocket handshake needs one Sec-WebSocket-Key")
 	}
 	if k, err := base64.StdEncoding.DecodeString(strings.TrimSpace(keys[0])); err != nil || len(k) != 16 {
-		return Refusal(store.ErrInvalid, "Sec-WebSocket-Key must be 16 bytes in base64")
+		return Refusal(domain.ErrInvalid, "Sec-WebSocket-Key must be 16 bytes in base64")
 	}
 	if !originAllowed(req, origins) {
-		return &auth.Refusal{Code: auth.CodeForbidden,
+		return &auth.Refusal{Code: domain.CodeForbidden,
 			Message: fmt.Sprintf("pages from %s may not open websockets on this server (see --ws-origins)", clipStr(req.Header.Get("Origin")))}
 	}
 	return nil

@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/alliancegraph/alliancegraph/dataset/datasettest"
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/internal/servertest"
-	"github.com/alliancegraph/alliancegraph/store"
 )
 
 // TestIngestAndQuoteOverHTTP: ingesting the seed article through the
@@ -33,7 +33,7 @@ func TestIngestAndQuoteOverHTTP(t *testing.T) {
 		}
 	}
 	servertest.OK(t, servertest.GQL(t, srv.URL, servertest.AliceToken, `mutation($t: String!) { ingestDocument(input: {text: $t}) { document { id } sha256 mentions { to { id } } } }`, map[string]any{"t": text}), &in)
-	if in.IngestDocument.Document.ID != "doc/seed-rutte-takes-over" || in.IngestDocument.Sha256 != store.TextSum(text) || len(in.IngestDocument.Mentions) < 7 {
+	if in.IngestDocument.Document.ID != "doc/seed-rutte-takes-over" || in.IngestDocument.Sha256 != domain.TextSum(text) || len(in.IngestDocument.Mentions) < 7 {
 		t.Fatalf("ingest: %+v", in)
 	}
 	var after struct {

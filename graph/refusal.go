@@ -1,33 +1,35 @@
 package graph
 
 import (
-	"errors"
+	"fmt"
 	"net/http"
+
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // The kinds of refusal the GraphQL endpoint makes before an operation
-// runs that HTTP has a status of their own for. The endpoint names the
-// kind; the server's error table (httpapi) gives each its code and status.
-// Other refusals take their kind from the store's sentinels
-// (store.ErrInvalid, store.ErrLimit) or are a write policy's
-// (auth.Refusal).
+// runs that HTTP has a status of their own for. Each wraps the domain
+// sentinel that gives its code (domain.CodeOf); the server's error table
+// (httpapi) gives each kind its status. Other refusals wrap a domain
+// sentinel directly (domain.ErrInvalid, domain.ErrLimit) or are a write
+// policy's (auth.Refusal).
 var (
 	// ErrMethod: the endpoint does not take the request's method; the
 	// Allow header says which it does.
-	ErrMethod = errors.New("method not allowed")
+	ErrMethod = fmt.Errorf("method not allowed: %w", domain.ErrInvalid)
 	// ErrMediaType: the request body is in a media type the endpoint
 	// does not read.
-	ErrMediaType = errors.New("unsupported media type")
+	ErrMediaType = fmt.Errorf("unsupported media type: %w", domain.ErrInvalid)
 	// ErrURLTooLong: the request URL is over the URL limit.
-	ErrURLTooLong = errors.New("request URL too long")
+	ErrURLTooLong = fmt.Errorf("request URL too long: %w", domain.ErrLimit)
 	// ErrUpgradeRequired: a websocket handshake without Connection:
 	// Upgrade; the Upgrade header says what to upgrade to.
-	ErrUpgradeRequired = errors.New("upgrade required")
+	ErrUpgradeRequired = fmt.Errorf("upgrade required: %w", domain.ErrInvalid)
 	// ErrBusy: the server is at a bound all clients share (connections,
 	// websockets): try again later.
-	ErrBusy = errors.New("server busy")
+	ErrBusy = fmt.Errorf("server busy: %w", domain.ErrLimit)
 	// ErrClientBusy: the client is at its own share of a bound.
-	ErrClientBusy = errors.New("too many at once from this client")
+	ErrClientBusy = fmt.Errorf("too many at once from this client: %w", domain.ErrLimit)
 )
 
 // Refuser answers a refused request with the code, status and message

@@ -9,9 +9,8 @@ import (
 // acquireSearch waits for one of the Resolver's search slots: path and
 // neighborhood traversals are CPU-bound and hold their visited sets until
 // they finish, so more of them at once than there are cores only spreads
-// the cores thinner and multiplies the memory in use (sixteen concurrent
-// path searches on the factor-1 graph took the server from 274 to 465 MB
-// resident). Counts (totalCount of facts and entities) and the accessions
+// the cores thinner and multiplies the memory in use (docs/BENCHMARKS.md).
+// Counts (totalCount of facts and entities) and the accessions
 // scan read a whole index whatever the page size, and take a slot too.
 //
 // One operation holds one slot at a time: its fields resolve at once, and

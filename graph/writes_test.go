@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/internal/httpapi"
 	"github.com/alliancegraph/alliancegraph/internal/servertest"
 	"github.com/alliancegraph/alliancegraph/store"
@@ -281,7 +282,7 @@ func TestParallelUpsertsOneEntity(t *testing.T) {
 	servertest.OK(t, servertest.GQL(t, srv.URL, "", `{ entities(kind: PLACE, first: 100) { totalCount edges { node { externalIds { value } } } } }`, nil), &d)
 	n := 0
 	db.View(db.LastCommit(), func(r *store.Reader) error {
-		es, err := r.ByKind(store.KindPlace, "", 0)
+		es, err := r.ByKind(domain.KindPlace, "", 0)
 		for _, e := range es {
 			if e.XIDs["geonames"] == "2960316" {
 				n++

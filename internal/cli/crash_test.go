@@ -22,6 +22,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/internal/servertest"
 	"github.com/alliancegraph/alliancegraph/store"
 )
@@ -29,8 +30,8 @@ import (
 // crashWrite is one mutation and the record it must leave when applied.
 type crashWrite struct {
 	id     string // the entity or fact it writes
-	entity *store.Entity
-	fact   *store.Fact
+	entity *domain.Entity
+	fact   *domain.Fact
 }
 
 // crashLedger tracks, per ID, the last acknowledged record and at most one
@@ -154,19 +155,19 @@ func crashWriter(t *testing.T, url, prefix string, l *crashLedger) {
 	client := &http.Client{Timeout: 10 * time.Second}
 	for n := 0; ; n++ {
 		place := fmt.Sprintf("place/%s-%d", prefix, n)
-		e := &store.Entity{ID: place, Kind: store.KindPlace, Name: "Crash " + place, Aliases: []string{prefix, fmt.Sprint(n)},
-			Props: []store.Prop{{Key: "n", Type: store.PropInt, Value: fmt.Sprint(n)}}}
+		e := &domain.Entity{ID: place, Kind: domain.KindPlace, Name: "Crash " + place, Aliases: []string{prefix, fmt.Sprint(n)},
+			Props: []domain.Prop{{Key: "n", Type: domain.PropInt, Value: fmt.Sprint(n)}}}
 		upsert := `mutation($in: UpsertEntityInput!) { upsertEntity(input: $in) { entity { id } } }`
-		in := func(e *store.Entity) map[string]any {
+		in := func(e *domain.Entity) map[string]any {
 			return map[string]any{"id": e.ID, "kind": "PLACE", "name": e.Name, "aliases": e.Aliases,
 				"properties": []any{map[string]any{"key": "n", "type": "INT", "value": e.Props[0].Value}}}
 		}
 		if !crashAcked(t, client, url, upsert, in(e), crashWrite{id: place, entity: e}, l) {
 			return
 		}
-		f := &store.Fact{ID: "fact/" + prefix + fmt.Sprint("-", n), Predicate: store.LocatedIn, From: place, To: "country/FIN",
-			Valid:     store.Interval{From: store.MustDate("2020-01-02")},
-			Citations: []store.Citation{{Source: "doc/seed-rutte-takes-over", URL: "https://example.org/" + prefix}}}
+		f := &domain.Fact{ID: "fact/" + prefix + fmt.Sprint("-", n), Predicate: domain.LocatedIn, From: place, To: "country/FIN",
+			Valid:     domain.Interval{From: domain.MustDate("2020-01-02")},
+			Citations: []domain.Citation{{Source: "doc/seed-rutte-takes-over", URL: "https://example.org/" + prefix}}}
 		assert := `mutation($in: AssertFactInput!) { assertFact(input: $in) { fact { id } } }`
 		fin := map[string]any{"id": f.ID, "predicate": "LOCATED_IN", "from": f.From, "to": f.To, "validFrom": "2020-01-02",
 			"citations": []any{map[string]any{"source": "doc/seed-rutte-takes-over", "url": f.Citations[0].URL}}}
@@ -180,7 +181,7 @@ func crashWriter(t *testing.T, url, prefix string, l *crashLedger) {
 		}
 		endFact := `mutation($in: EndFactInput!) { endFact(input: $in) { fact { id validTo } } }`
 		ended := *f
-		ended.Valid.To = store.MustDate("2021-03-04")
+		ended.Valid.To = domain.MustDate("2021-03-04")
 		if !crashAcked(t, client, url, endFact, map[string]any{"id": f.ID, "validTo": "2021-03-04"}, crashWrite{id: f.ID, fact: &ended}, l) {
 			return
 		}
@@ -194,7 +195,7 @@ func crashWriter(t *testing.T, url, prefix string, l *crashLedger) {
 			t.Errorf("endFact on the ended %s without expectedValidTo: %q, want CONFLICT", f.ID, code)
 		}
 		moved := ended
-		moved.Valid.To = store.MustDate("2022-05-06")
+		moved.Valid.To = domain.MustDate("2022-05-06")
 		if !crashAcked(t, client, url, endFact, map[string]any{"id": f.ID, "validTo": "2022-05-06", "expectedValidTo": "2021-03-04"},
 			crashWrite{id: f.ID, fact: &moved}, l) {
 			return
@@ -266,7 +267,7 @@ func crashImporter(t *testing.T, url, prefix string, l *crashLedger) {
 		good.WriteString(`{"type":"header","format":"alliancegraph-jsonl","version":1}` + "\n")
 		for i := range 600 {
 			id := fmt.Sprintf("place/%s-%d-%d", prefix, n, i)
-			e := &store.Entity{ID: id, Kind: store.KindPlace, Name: "Imported " + id}
+			e := &domain.Entity{ID: id, Kind: domain.KindPlace, Name: "Imported " + id}
 			fmt.Fprintf(&good, `{"type":"entity","id":%q,"kind":"Place","name":%q}`+"\n", e.ID, e.Name)
 			ws = append(ws, crashWrite{id: id, entity: e})
 		}
@@ -469,7 +470,7 @@ func crashMatches(r *store.Reader, w crashWrite) error {
 }
 
 func crashAbsent(r *store.Reader, id string) bool {
-	if store.IsFactID(id) {
+	if domain.IsFactID(id) {
 		_, err := r.Fact(id)
 		return err != nil
 	}
@@ -483,7 +484,7 @@ func checkOneOverHTTP(t *testing.T, url string, l *crashLedger) {
 	l.mu.Lock()
 	var id string
 	for k := range l.acked {
-		if store.IsFactID(k) {
+		if domain.IsFactID(k) {
 			id = k
 			break
 		}

@@ -10,13 +10,13 @@ import (
 
 	"github.com/alliancegraph/alliancegraph/dataset"
 	"github.com/alliancegraph/alliancegraph/dataset/datasettest"
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/internal/servertest"
-	"github.com/alliancegraph/alliancegraph/store"
 )
 
 // TestImportBombCLI: the import command refuses the zip bomb, and a CSV
 // pair on disk with the same huge field, with an error wrapping
-// store.ErrLimit, allocating little more than the refusal of a tiny bad
+// domain.ErrLimit, allocating little more than the refusal of a tiny bad
 // file does (a store is opened, with its memtable); --max-line and
 // --max-unzipped set the limits.
 func TestImportBombCLI(t *testing.T) {
@@ -32,7 +32,7 @@ func TestImportBombCLI(t *testing.T) {
 	os.WriteFile(bad, []byte("{not json}\n"), 0o644)
 	var err error
 	baseline := servertest.AllocatedBy(func() { err = importInto(bad) })
-	if !errors.Is(err, store.ErrInvalid) {
+	if !errors.Is(err, domain.ErrInvalid) {
 		t.Fatalf("import of a bad line: %v", err)
 	}
 
@@ -62,8 +62,8 @@ func TestImportBombCLI(t *testing.T) {
 			if alloc > baseline+64<<20 {
 				t.Errorf("the refused import allocated %d MiB, refusing a tiny bad file %d MiB", alloc>>20, baseline>>20)
 			}
-			if err == nil || !errors.Is(err, store.ErrLimit) || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("err = %v, want store.ErrLimit and %q", err, tc.want)
+			if err == nil || !errors.Is(err, domain.ErrLimit) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want domain.ErrLimit and %q", err, tc.want)
 			}
 			var le *dataset.LineError
 			if !errors.As(err, &le) {

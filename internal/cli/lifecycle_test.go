@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/internal/servertest"
 	"github.com/alliancegraph/alliancegraph/store"
 )
@@ -94,7 +95,7 @@ func TestKnownAtThroughHTTP(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		f.Valid.From = store.MustDate("2024-03-08")
+		f.Valid.From = domain.MustDate("2024-03-08")
 		_, err = w.PutFact(*f)
 		return err
 	})

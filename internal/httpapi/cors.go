@@ -6,7 +6,8 @@ import (
 	"path"
 	"strings"
 
-	"github.com/alliancegraph/alliancegraph/auth"
+	"github.com/alliancegraph/alliancegraph/domain"
+	"github.com/alliancegraph/alliancegraph/graph"
 )
 
 // withCORS lets pages from the allowed origins call the API from a
@@ -31,7 +32,7 @@ func withCORS(origins []string, next http.Handler) http.Handler {
 		preflight := r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
 		switch {
 		case preflight && !allowed:
-			WriteError(w, r, nil, &auth.Refusal{Code: auth.CodeForbidden, Message: "origin not allowed: start the server with --cors-origins naming it"})
+			WriteError(w, r, nil, graph.Refusal(domain.ErrForbidden, "origin not allowed: start the server with --cors-origins naming it"))
 			return
 		case preflight:
 			h := w.Header()

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/export"
 	"github.com/alliancegraph/alliancegraph/graph"
 	"github.com/alliancegraph/alliancegraph/store"
@@ -42,21 +43,21 @@ var exportParams = map[string]bool{
 // names (MEMBER_OF, COUNTRY), depth (default 1), asOf (YYYY-MM-DD; omitted:
 // every time), knownAt (RFC 3339; omitted: newest) and maxNodes (omitted:
 // no cap), and csvRaw (true: the csv format writes formula-like cells as
-// stored rather than neutralised). Errors wrap store.ErrInvalid and name
+// stored rather than neutralised). Errors wrap domain.ErrInvalid and name
 // the parameter.
 func ParseExportQuery(q url.Values) (ExportRequest, error) {
 	var req ExportRequest
 	for k := range q {
 		if !exportParams[k] {
-			return req, fmt.Errorf("%w: unknown parameter %q (known: format, ids, depth, predicates, kinds, asOf, knownAt, maxNodes, csvRaw)", store.ErrInvalid, clipParam(k))
+			return req, fmt.Errorf("%w: unknown parameter %q (known: format, ids, depth, predicates, kinds, asOf, knownAt, maxNodes, csvRaw)", domain.ErrInvalid, clipParam(k))
 		}
 		if len(q[k]) > 1 {
-			return req, fmt.Errorf("%w: parameter %s given %d times; give a comma-separated list once", store.ErrInvalid, k, len(q[k]))
+			return req, fmt.Errorf("%w: parameter %s given %d times; give a comma-separated list once", domain.ErrInvalid, k, len(q[k]))
 		}
 	}
 	var err error
 	if q.Get("format") == "" {
-		return req, fmt.Errorf("%w: format is required (one of %s)", store.ErrInvalid, export.Names())
+		return req, fmt.Errorf("%w: format is required (one of %s)", domain.ErrInvalid, export.Names())
 	}
 	if req.Format, err = export.Lookup(q.Get("format")); err != nil {
 		return req, err
@@ -73,35 +74,35 @@ func ParseExportQuery(q url.Values) (ExportRequest, error) {
 		return req, err
 	}
 	for _, name := range splitList(q.Get("predicates")) {
-		p, err := store.ParsePredicate(name)
+		p, err := domain.ParsePredicate(name)
 		if err != nil {
 			return req, fmt.Errorf("predicates: %w", err)
 		}
 		sel.Predicates = append(sel.Predicates, p)
 	}
 	for _, name := range splitList(q.Get("kinds")) {
-		k, err := store.ParseKind(name)
+		k, err := domain.ParseKind(name)
 		if err != nil {
 			return req, fmt.Errorf("kinds: %w", err)
 		}
 		sel.Kinds = append(sel.Kinds, k)
 	}
 	if s := q.Get("asOf"); s != "" {
-		if sel.AsOf, err = store.ParseDate(s); err != nil {
-			return req, fmt.Errorf("%w: asOf %q is not a date: want YYYY-MM-DD", store.ErrInvalid, clipParam(s))
+		if sel.AsOf, err = domain.ParseDate(s); err != nil {
+			return req, fmt.Errorf("%w: asOf %q is not a date: want YYYY-MM-DD", domain.ErrInvalid, clipParam(s))
 		}
 	}
 	if s := q.Get("csvRaw"); s != "" {
 		if req.CSVRaw, err = strconv.ParseBool(s); err != nil {
-			return req, fmt.Errorf("%w: csvRaw %q is not true or false", store.ErrInvalid, clipParam(s))
+			return req, fmt.Errorf("%w: csvRaw %q is not true or false", domain.ErrInvalid, clipParam(s))
 		}
 		if req.Format.Name != "csv" {
-			return req, fmt.Errorf("%w: csvRaw applies to format=csv only, not %s", store.ErrInvalid, req.Format.Name)
+			return req, fmt.Errorf("%w: csvRaw applies to format=csv only, not %s", domain.ErrInvalid, req.Format.Name)
 		}
 	}
 	if s := q.Get("knownAt"); s != "" {
 		if req.KnownAt, err = time.Parse(time.RFC3339Nano, s); err != nil {
-			return req, fmt.Errorf("%w: knownAt %q is not a time: want RFC 3339, e.g. 2024-10-01T12:00:00Z", store.ErrInvalid, clipParam(s))
+			return req, fmt.Errorf("%w: knownAt %q is not a time: want RFC 3339, e.g. 2024-10-01T12:00:00Z", domain.ErrInvalid, clipParam(s))
 		}
 	}
 	return req, nil
@@ -124,7 +125,7 @@ func intParam(q url.Values, name string, def int) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil {
-		return 0, fmt.Errorf("%w: %s %q is not an integer", store.ErrInvalid, name, clipParam(s))
+		return 0, fmt.Errorf("%w: %s %q is not an integer", domain.ErrInvalid, name, clipParam(s))
 	}
 	return n, nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/alliancegraph/alliancegraph/auth"
 	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/graph"
 	"github.com/alliancegraph/alliancegraph/store"
 )
@@ -38,18 +39,18 @@ func importHandler(db *store.DB, policy *auth.Policy, maxBytes int64, limits dat
 		if s := r.URL.Query().Get("csvRaw"); s != "" {
 			raw, err := strconv.ParseBool(s)
 			if err != nil {
-				WriteError(w, r, log, graph.Refusal(store.ErrInvalid, fmt.Sprintf("csvRaw %q is not true or false", s)))
+				WriteError(w, r, log, graph.Refusal(domain.ErrInvalid, fmt.Sprintf("csvRaw %q is not true or false", s)))
 				return
 			}
 			opts = append(opts, dataset.WithRawCSV(raw))
 		}
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxBytes+1))
 		if err != nil {
-			WriteError(w, r, log, graph.Refusal(store.ErrInvalid, "could not read the request body"))
+			WriteError(w, r, log, graph.Refusal(domain.ErrInvalid, "could not read the request body"))
 			return
 		}
 		if int64(len(body)) > maxBytes {
-			WriteError(w, r, log, graph.Refusal(store.ErrLimit, fmt.Sprintf("import body is over the limit of %d bytes", maxBytes)))
+			WriteError(w, r, log, graph.Refusal(domain.ErrLimit, fmt.Sprintf("import body is over the limit of %d bytes", maxBytes)))
 			return
 		}
 		in, err := bodyInput(mt, name, body, opts...)

@@ -4,7 +4,7 @@ import (
 	"io"
 	"net/http"
 
-	"github.com/alliancegraph/alliancegraph/auth"
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/graph"
 )
 
@@ -14,7 +14,7 @@ import (
 func schemaHandler(production bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if production {
-			WriteError(w, r, nil, &auth.Refusal{Code: auth.CodeForbidden, Message: "the schema is not published on this server (--production)"})
+			WriteError(w, r, nil, graph.Refusal(domain.ErrForbidden, "the schema is not published on this server (--production)"))
 			return
 		}
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	badger "github.com/dgraph-io/badger/v4"
 )
 
@@ -22,8 +23,10 @@ import (
 func loadOps(seed uint64) []func(*Writer) error {
 	rng := rand.New(rand.NewPCG(seed, 1))
 	var ops []func(*Writer) error
-	put := func(e Entity) { ops = append(ops, func(w *Writer) error { _, err := w.PutEntity(e); return err }) }
-	fact := func(f Fact) { ops = append(ops, func(w *Writer) error { _, err := w.PutFact(f); return err }) }
+	put := func(e domain.Entity) {
+		ops = append(ops, func(w *Writer) error { _, err := w.PutEntity(e); return err })
+	}
+	fact := func(f domain.Fact) { ops = append(ops, func(w *Writer) error { _, err := w.PutFact(f); return err }) }
 	for _, e := range fixtureEntities() {
 		put(e)
 	}
@@ -32,34 +35,34 @@ func loadOps(seed uint64) []func(*Writer) error {
 	}
 	const people, countries = 40, 12
 	for i := range people {
-		put(Entity{ID: fmt.Sprintf("person/p%d", i), Name: fmt.Sprintf("Person Number%d", i),
+		put(domain.Entity{ID: fmt.Sprintf("person/p%d", i), Name: fmt.Sprintf("Person Number%d", i),
 			Aliases: []string{fmt.Sprintf("P%d", i)},
-			Props:   []Prop{{Key: "born", Type: PropDate, Value: "1960-01-02"}, {Key: "rank", Type: PropInt, Value: fmt.Sprint(i)}}})
+			Props:   []domain.Prop{{Key: "born", Type: domain.PropDate, Value: "1960-01-02"}, {Key: "rank", Type: domain.PropInt, Value: fmt.Sprint(i)}}})
 	}
 	for i := range countries {
-		put(Entity{ID: fmt.Sprintf("country/C%02d", i), Name: fmt.Sprintf("Country %d", i),
+		put(domain.Entity{ID: fmt.Sprintf("country/C%02d", i), Name: fmt.Sprintf("Country %d", i),
 			XIDs: map[string]string{"iso3": fmt.Sprintf("C%02d", i)}})
 	}
-	d := func(y int) Date { return MustDate(fmt.Sprintf("%04d-03-01", y)) }
+	d := func(y int) domain.Date { return domain.MustDate(fmt.Sprintf("%04d-03-01", y)) }
 	for i := range 150 {
 		a, b := rng.IntN(people), rng.IntN(people)
-		f := Fact{ID: fmt.Sprintf("fact/k%d", i), Predicate: Knows, From: fmt.Sprintf("person/p%d", a), To: fmt.Sprintf("person/p%d", b), Citations: cite()}
+		f := domain.Fact{ID: fmt.Sprintf("fact/k%d", i), Predicate: domain.Knows, From: fmt.Sprintf("person/p%d", a), To: fmt.Sprintf("person/p%d", b), Citations: cite()}
 		if i%3 == 0 {
-			f.Valid = Interval{From: d(1990 + i%30)}
+			f.Valid = domain.Interval{From: d(1990 + i%30)}
 		}
 		fact(f)
 	}
 	for i := range countries {
 		// Two memberships that do not overlap: leave, then rejoin.
-		fact(Fact{ID: fmt.Sprintf("fact/m%d-a", i), Predicate: MemberOf, From: fmt.Sprintf("country/C%02d", i), To: "org/nato", Valid: Interval{From: d(1950 + i), To: d(1970 + i)}, Citations: cite()})
-		fact(Fact{ID: fmt.Sprintf("fact/m%d-b", i), Predicate: MemberOf, From: fmt.Sprintf("country/C%02d", i), To: "org/nato", Valid: Interval{From: d(1980 + i)}, Citations: cite()})
+		fact(domain.Fact{ID: fmt.Sprintf("fact/m%d-a", i), Predicate: domain.MemberOf, From: fmt.Sprintf("country/C%02d", i), To: "org/nato", Valid: domain.Interval{From: d(1950 + i), To: d(1970 + i)}, Citations: cite()})
+		fact(domain.Fact{ID: fmt.Sprintf("fact/m%d-b", i), Predicate: domain.MemberOf, From: fmt.Sprintf("country/C%02d", i), To: "org/nato", Valid: domain.Interval{From: d(1980 + i)}, Citations: cite()})
 	}
 	for i := range 10 {
-		fact(Fact{ID: fmt.Sprintf("fact/sg%d", i), Predicate: Holds, From: fmt.Sprintf("person/p%d", i), To: "office/nato-sg", Valid: Interval{From: d(1950 + 5*i), To: d(1955 + 5*i)}, Citations: cite()})
+		fact(domain.Fact{ID: fmt.Sprintf("fact/sg%d", i), Predicate: domain.Holds, From: fmt.Sprintf("person/p%d", i), To: "office/nato-sg", Valid: domain.Interval{From: d(1950 + 5*i), To: d(1955 + 5*i)}, Citations: cite()})
 	}
 	// Changes within the same write.
 	for i := 0; i < people; i += 7 {
-		put(Entity{ID: fmt.Sprintf("person/p%d", i), Name: fmt.Sprintf("Renamed Someone%d", i), Aliases: []string{"Again"}})
+		put(domain.Entity{ID: fmt.Sprintf("person/p%d", i), Name: fmt.Sprintf("Renamed Someone%d", i), Aliases: []string{"Again"}})
 	}
 	for i := 0; i < 150; i += 11 {
 		ops = append(ops, func(w *Writer) error {
@@ -67,7 +70,7 @@ func loadOps(seed uint64) []func(*Writer) error {
 			if err != nil {
 				return err
 			}
-			f.Valid = Interval{From: d(2001), To: d(2002)}
+			f.Valid = domain.Interval{From: d(2001), To: d(2002)}
 			_, err = w.PutFact(*f)
 			return err
 		})
@@ -188,7 +191,7 @@ func TestLoadWritesWhatBulkUpdateWrites(t *testing.T) {
 				t.Errorf("knownAt before the load shows %q", got)
 			}
 			// The store goes on working: an ordinary write after the load.
-			mustUpdate(t, loaded, putEntities(Entity{ID: "person/after", Name: "After Load"}))
+			mustUpdate(t, loaded, putEntities(domain.Entity{ID: "person/after", Name: "After Load"}))
 			checkClean(t, loaded, time.Time{})
 		})
 	}
@@ -243,11 +246,11 @@ func TestLoadRefusals(t *testing.T) {
 			if err := putFacts(fixtureFacts()...)(w); err != nil {
 				return err
 			}
-			return putFacts(Fact{ID: "fact/fin-twice", Predicate: MemberOf, From: "country/FIN", To: "org/nato", Valid: Interval{From: MustDate("2024-01-01")}, Citations: cite()})(w)
-		}, ErrConflict, "member of org/nato twice at once"},
+			return putFacts(domain.Fact{ID: "fact/fin-twice", Predicate: domain.MemberOf, From: "country/FIN", To: "org/nato", Valid: domain.Interval{From: domain.MustDate("2024-01-01")}, Citations: cite()})(w)
+		}, domain.ErrConflict, "member of org/nato twice at once"},
 		{"unknown end", func(w *Writer) error {
-			return putFacts(Fact{ID: "fact/x", Predicate: Knows, From: "person/a", To: "person/b", Citations: cite()})(w)
-		}, ErrInvalid, "unknown entity"},
+			return putFacts(domain.Fact{ID: "fact/x", Predicate: domain.Knows, From: "person/a", To: "person/b", Citations: cite()})(w)
+		}, domain.ErrInvalid, "unknown entity"},
 		{"second holder", func(w *Writer) error {
 			if err := putEntities(fixtureEntities()...)(w); err != nil {
 				return err
@@ -255,11 +258,11 @@ func TestLoadRefusals(t *testing.T) {
 			if err := putFacts(fixtureFacts()...)(w); err != nil {
 				return err
 			}
-			if err := putEntities(Entity{ID: "person/rutte", Name: "Mark Rutte"})(w); err != nil {
+			if err := putEntities(domain.Entity{ID: "person/rutte", Name: "Mark Rutte"})(w); err != nil {
 				return err
 			}
-			return putFacts(Fact{ID: "fact/rutte-sg", Predicate: Holds, From: "person/rutte", To: "office/nato-sg", Valid: Interval{From: MustDate("2024-09-30")}, Citations: cite()})(w)
-		}, ErrConflict, "one holder at a time"},
+			return putFacts(domain.Fact{ID: "fact/rutte-sg", Predicate: domain.Holds, From: "person/rutte", To: "office/nato-sg", Valid: domain.Interval{From: domain.MustDate("2024-09-30")}, Citations: cite()})(w)
+		}, domain.ErrConflict, "one holder at a time"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			db := newTestDB(t)
@@ -313,7 +316,7 @@ func TestLoadSurvivesReopen(t *testing.T) {
 		h, err = r.History("country/FIN", 0)
 		return err
 	})
-	if len(h) != 1 || h[0].Author != "loader" || h[0].Note != "test load" || !h[0].Time.Equal(at) || h[0].Change.Op != OpCreate {
+	if len(h) != 1 || h[0].Author != "loader" || h[0].Note != "test load" || !h[0].Time.Equal(at) || h[0].Change.Op != domain.OpCreate {
 		t.Errorf("history of country/FIN = %+v, want one creation by the load", h)
 	}
 }
@@ -326,16 +329,16 @@ func TestLoadSurvivesReopen(t *testing.T) {
 func TestLoadSeesEntityChanges(t *testing.T) {
 	holds := func(id, person string) func(*Writer) error {
 		return func(w *Writer) error {
-			_, err := w.PutFact(Fact{ID: id, Predicate: Holds, From: person, To: "office/o", Valid: Interval{From: MustDate("2000-01-01")}, Citations: cite()})
+			_, err := w.PutFact(domain.Fact{ID: id, Predicate: domain.Holds, From: person, To: "office/o", Valid: domain.Interval{From: domain.MustDate("2000-01-01")}, Citations: cite()})
 			return err
 		}
 	}
 	office := func(single string) func(*Writer) error {
-		return putEntities(Entity{ID: "office/o", Name: "Office", Props: []Prop{{Key: SingleHolderProp, Type: PropBool, Value: single}}})
+		return putEntities(domain.Entity{ID: "office/o", Name: "Office", Props: []domain.Prop{{Key: domain.SingleHolderProp, Type: domain.PropBool, Value: single}}})
 	}
 	steps := []func(*Writer) error{
 		putEntities(fixtureEntities()...),
-		putEntities(Entity{ID: "person/a", Name: "A"}, Entity{ID: "person/b", Name: "B"}, Entity{ID: "person/c", Name: "C"}),
+		putEntities(domain.Entity{ID: "person/a", Name: "A"}, domain.Entity{ID: "person/b", Name: "B"}, domain.Entity{ID: "person/c", Name: "C"}),
 		office("false"),
 		holds("fact/a", "person/a"),
 		holds("fact/b", "person/b"), // two holders at once: allowed
@@ -356,7 +359,7 @@ func TestLoadSeesEntityChanges(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			err := run(newTestDB(t))
-			if !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "fact/c") {
+			if !errors.Is(err, domain.ErrConflict) || !strings.Contains(err.Error(), "fact/c") {
 				t.Errorf("got %v; want a conflict at fact/c", err)
 			}
 		})
@@ -481,12 +484,12 @@ func TestLoadEventChanges(t *testing.T) {
 	script := func(w *Writer) error {
 		steps := []func(*Writer) error{
 			putEntities(fixtureEntities()...),
-			putEntities(Entity{ID: "place/a", Name: "A"}, Entity{ID: "place/b", Name: "B"}),
-			putFacts(Fact{ID: "fact/x", Predicate: PartnerOf, From: "country/FIN", To: "org/nato", Citations: cite()},
-				Fact{ID: "fact/y", Predicate: PartnerOf, From: "country/SWE", To: "org/nato", Citations: cite()}),
-			putEntities(Entity{ID: "place/a", Name: "A again"}),
+			putEntities(domain.Entity{ID: "place/a", Name: "A"}, domain.Entity{ID: "place/b", Name: "B"}),
+			putFacts(domain.Fact{ID: "fact/x", Predicate: domain.PartnerOf, From: "country/FIN", To: "org/nato", Citations: cite()},
+				domain.Fact{ID: "fact/y", Predicate: domain.PartnerOf, From: "country/SWE", To: "org/nato", Citations: cite()}),
+			putEntities(domain.Entity{ID: "place/a", Name: "A again"}),
 			deleteFact("fact/y"),
-			putFacts(Fact{ID: "fact/y", Predicate: PartnerOf, From: "country/FIN", To: "org/nato", Citations: cite()}),
+			putFacts(domain.Fact{ID: "fact/y", Predicate: domain.PartnerOf, From: "country/FIN", To: "org/nato", Citations: cite()}),
 		}
 		for _, s := range steps {
 			if err := s(w); err != nil {
@@ -495,7 +498,7 @@ func TestLoadEventChanges(t *testing.T) {
 		}
 		return nil
 	}
-	changes := func(t *testing.T, write func(*DB) error) ([]Change, []string) {
+	changes := func(t *testing.T, write func(*DB) error) ([]domain.Change, []string) {
 		t.Helper()
 		db := newTestDB(t)
 		events, cancel := db.Subscribe(1)
@@ -515,7 +518,7 @@ func TestLoadEventChanges(t *testing.T) {
 	if !slices.Equal(gotHist, wantHist) {
 		t.Errorf("Load's history:\n%v\nUpdate's:\n%v", gotHist, wantHist)
 	}
-	if n := len(want); n != len(fixtureEntities())+4 || want[n-1].ID != "fact/y" || want[n-1].Op != OpDelete {
+	if n := len(want); n != len(fixtureEntities())+4 || want[n-1].ID != "fact/y" || want[n-1].Op != domain.OpDelete {
 		t.Errorf("Update's changes %v: want the fixture, place/a, place/b, fact/x created and fact/y deleted", want)
 	}
 }
@@ -571,10 +574,10 @@ func testMemKVGetIsLastWrite(t *testing.T, mask uint64) {
 	for n := uint64(base - 2); n < base+4; n++ {
 		keys = append(keys, nodeKey(n), factKey(n))
 		for range 3 {
-			keys = append(keys, outKey(edge{src: uint64(rng.IntN(3)), pred: MemberOf, dst: uint64(rng.IntN(3)), fact: n}))
+			keys = append(keys, outKey(edge{src: uint64(rng.IntN(3)), pred: domain.MemberOf, dst: uint64(rng.IntN(3)), fact: n}))
 		}
 	}
-	keys = append(keys, []byte{tagNode, 1}, []byte{tagOut, 0, 0, 0}, slugKey(KindCountry, "fin"), slugKey(KindCountry, "swe"), slugKey(KindPerson, "a"), []byte{tagXID, 'x'}, []byte{tagXID, 'y'})
+	keys = append(keys, []byte{tagNode, 1}, []byte{tagOut, 0, 0, 0}, slugKey(domain.KindCountry, "fin"), slugKey(domain.KindCountry, "swe"), slugKey(domain.KindPerson, "a"), []byte{tagXID, 'x'}, []byte{tagXID, 'y'})
 	m := newMemKV(base)
 	m.hashMask = mask
 	want := map[string][]byte{} // nil value: deleted

@@ -27,7 +27,7 @@ func (db *DB) stream(mem *memKV, format []byte, ts uint64) error {
 		return err
 	}
 	mem.read, mem.dense, mem.clash, mem.ents, mem.nums = [256]map[uint64]uint32{}, [256][]uint32{}, nil, nil, numIndex{} // not needed any more: let them go
-	// Merge each tag's sorted blocks (see loadsort.go), largest tags
+	// Merge each tag's sorted blocks (see fastload_sort.go), largest tags
 	// first so that two workers finish together; then cut them into
 	// ranges of at most streamOps, each its own stream, which two workers
 	// write. StreamWriter.Write may be called concurrently, most of its
@@ -49,7 +49,7 @@ func (db *DB) stream(mem *memKV, format []byte, ts uint64) error {
 		ranges = mem.cut(ranges, t)
 	}
 	// One buffer per worker, reused from range to range: a fresh one per
-	// range was a fresh 9 MiB that the kernel had to fault in.
+	// range would be fresh memory for the kernel to fault in each time.
 	var bufs [workers]*z.Buffer
 	for w := range bufs {
 		bufs[w] = z.NewBuffer(streamFlushAt+(1<<20), "alliancegraph.load")
@@ -148,9 +148,9 @@ const (
 // putKV appends kv to buf as StreamWriter.Write reads it: one slice of
 // buf holding a protobuf-encoded pb.KV, as badger.KVToBuffer writes it.
 // It encodes the five fields by hand, with protowire, where KVToBuffer
-// sizes and marshals a *pb.KV by reflection: that was 1.4 of a factor-1
-// load's 10 s of CPU in its write phase. Zero fields are left out, as
-// proto3 does; TestPutKVMatchesKVToBuffer compares the bytes.
+// sizes and marshals a *pb.KV by reflection, a large share of the write
+// phase's CPU. Zero fields are left out, as proto3 does;
+// TestPutKVMatchesKVToBuffer compares the bytes.
 func putKV(buf *z.Buffer, kv streamKV) {
 	n := 0
 	if len(kv.key) > 0 {

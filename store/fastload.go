@@ -2,13 +2,13 @@ package store
 
 import (
 	"bytes"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/maphash"
 	"slices"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/dgraph-io/badger/v4/pb"
 )
 
@@ -90,16 +90,15 @@ func (db *DB) Load(o UpdateOptions, fn func(*Writer) error) (time.Time, error) {
 // range), plus an index of the keys the Writer may read back.
 //
 // Keys and values are copied into large byte chunks and referred to by
-// offsets, and the index is keyed by a hash: a load of a million records
-// holds several million keys, and holding them as Go strings and slices
-// made the garbage collector rescan all of them again and again.
+// offsets, and the index is keyed by a hash: a large load holds millions
+// of keys, and holding them as Go strings and slices would make the
+// garbage collector rescan all of them again and again.
 type memKV struct {
 	arena arena // chunks of memChunk bytes, appended to
 	// blocks holds the operations by key tag while the load runs, in
-	// blocks of memBlock: a load's millions of operations were copied
-	// again at every growth of one slice per tag (16 of 93 s of a
-	// ten-million-record load's apply phase). stream merges each tag's
-	// blocks, sorted, into one slice, byTag.
+	// blocks of memBlock, so that no growth of a slice copies a load's
+	// millions of operations again. stream merges each tag's blocks,
+	// sorted, into one slice, byTag.
 	blocks [256][][]memOp
 	byTag  [256][]memOp
 	// blockLen is the operations per block, 1<<blockShift: memBlock but
@@ -108,7 +107,7 @@ type memKV struct {
 	blockShift uint
 	// presort sorts full blocks while the load runs (nil: stream sorts
 	// every block), and handed holds, per tag and block, the block as
-	// handed to it (nil: not handed; see loadsort.go).
+	// handed to it (nil: not handed; see fastload_sort.go).
 	presort *presorter
 	handed  [256][]*sortedBlock
 	seq     uint32 // operations so far
@@ -119,12 +118,10 @@ type memKV struct {
 	// dense indexes the keys of read tags that hold a number the load
 	// allocated, records, fact locators and out-edges, by that number
 	// (from base on): slot n-base holds 1 + the index of the last
-	// operation on the key, 0 for none. They were three of the five
-	// hashed tags with many keys (slugs and external IDs are the other
-	// two), millions of keys that missed the caches on every lookup; the
-	// numbers come one by one, so a slice holds them. A key
-	// that another key with the same number replaces in its slot moves to
-	// read (see index).
+	// operation on the key, 0 for none. Hashed, these millions of keys
+	// miss the CPU caches on every lookup; the numbers come one by one,
+	// so a slice holds them. A key that another key with the same number
+	// replaces in its slot moves to read (see index).
 	dense [256][]uint32
 	base  uint64 // the first number the load allocates
 	// clash holds the keys whose hash an earlier, different key already
@@ -135,8 +132,8 @@ type memKV struct {
 	// entities it has looked up, by slug key (a write of the slug drops
 	// its entry): every fact looks up its ends and sources, and finding
 	// them in the index of all slugs, facts' included, then checking the
-	// key in the arena, was the largest cost of a load.
-	ents map[uint64]*Entity
+	// key in the arena, would be the largest cost of a load.
+	ents map[uint64]*domain.Entity
 	nums numIndex
 	seed maphash.Seed
 	// hashMask is ANDed into every key's hash: all ones, but a test
@@ -157,9 +154,9 @@ type memKV struct {
 // numIndex maps slug keys to entity numbers (memKV.nums). Keys of up to
 // 31 bytes, which most IDs make, are held inline in the map's slots, so
 // that a lookup compares them without following a pointer to a string's
-// bytes elsewhere in the heap: at 2.4 million lookups in a factor-1 load
-// (a fact's ends and sources), that second cache miss was a tenth of
-// the apply phase. Longer keys go to a map of strings.
+// bytes elsewhere in the heap: every fact looks up its ends and sources,
+// and that second cache miss per lookup adds up over a load. Longer keys
+// go to a map of strings.
 type numIndex struct {
 	short map[shortKey]uint64
 	long  map[string]uint64
@@ -262,7 +259,7 @@ type memOp struct {
 // newMemKV returns an empty memKV for a load whose first new number is
 // base.
 func newMemKV(base uint64) *memKV {
-	m := &memKV{base: base, clash: map[string]memAt{}, ents: map[uint64]*Entity{}, nums: newNumIndex(), seed: maphash.MakeSeed(), hashMask: ^uint64(0)}
+	m := &memKV{base: base, clash: map[string]memAt{}, ents: map[uint64]*domain.Entity{}, nums: newNumIndex(), seed: maphash.MakeSeed(), hashMask: ^uint64(0)}
 	m.blockShift = memBlockShift
 	if testBlockShift > 0 {
 		m.blockShift = min(testBlockShift, memBlockShift)
@@ -316,18 +313,20 @@ func (m *memKV) putAt(k, v []byte, del bool, ver uint64) {
 	if !del {
 		op.val = m.copyIn(v)
 	}
-	tag := k[0]
+	tag := keyTag(k)
 	at := m.appendOp(tag, op)
 	if readTags[tag] {
 		m.index(k, at)
 	}
-	switch {
-	case tag == tagNode:
-		if n, err := parseNodeKey(k); err == nil {
-			delete(m.ents, n)
+	if tag == tagNode || tag == tagSlug {
+		key, err := ParseKey(k)
+		switch {
+		case err != nil:
+		case tag == tagNode:
+			delete(m.ents, key.Num)
+		case key.Kind != domain.KindFact:
+			m.nums.drop(k)
 		}
-	case tag == tagSlug && len(k) > 1 && Kind(k[1]) != kindFact:
-		m.nums.drop(k)
 	}
 }
 
@@ -376,14 +375,17 @@ const maxDense = 1 << 30
 // the load's first number, for a record (N | n8), a fact locator (F |
 // n8) or an out-edge (O | src8 | pred2 | dst8 | fact8, by the fact).
 func (m *memKV) denseSlot(k []byte) (int, bool) {
-	var n uint64
-	switch {
-	case (k[0] == tagNode || k[0] == tagFact) && len(k) == 9:
-		n = binary.BigEndian.Uint64(k[1:])
-	case k[0] == tagOut && len(k) == edgeKeyLen:
-		n = binary.BigEndian.Uint64(k[edgeKeyLen-8:])
-	default:
+	tag := keyTag(k)
+	if tag != tagNode && tag != tagFact && tag != tagOut {
 		return 0, false
+	}
+	key, err := ParseKey(k)
+	if err != nil {
+		return 0, false
+	}
+	n := key.Fact
+	if tag == tagNode {
+		n = key.Num
 	}
 	if n < m.base || n-m.base >= maxDense {
 		return 0, false
@@ -426,7 +428,7 @@ func (m *memKV) keyOf(at memAt) []byte { return m.bytes(m.op(at).key) }
 // entity returns entity n, decoded once per load (see ents). Callers
 // inside a load share the *Entity and must not change it; the write path
 // only reads it.
-func (m *memKV) entity(r *Reader, n uint64) (*Entity, error) {
+func (m *memKV) entity(r *Reader, n uint64) (*domain.Entity, error) {
 	if e, ok := m.ents[n]; ok {
 		return e, nil
 	}
@@ -454,13 +456,14 @@ func (m *memKV) get(k []byte) (v []byte, found bool) {
 
 // lookup returns the last operation on k, if the load has one.
 func (m *memKV) lookup(k []byte) (memAt, bool) {
-	if i, ok := m.denseSlot(k); ok && i < len(m.dense[k[0]]) {
-		if p := m.dense[k[0]][i]; p != 0 && m.sameKeyAt(memAt{k[0], p - 1}, k) {
-			return memAt{k[0], p - 1}, true
+	tag := keyTag(k)
+	if i, ok := m.denseSlot(k); ok && i < len(m.dense[tag]) {
+		if p := m.dense[tag][i]; p != 0 && m.sameKeyAt(memAt{tag, p - 1}, k) {
+			return memAt{tag, p - 1}, true
 		}
 	}
-	i, ok := m.read[k[0]][m.hash(k)]
-	at := memAt{k[0], i}
+	i, ok := m.read[tag][m.hash(k)]
+	at := memAt{tag, i}
 	if ok && !m.sameKeyAt(at, k) {
 		at, ok = m.clash[string(k)]
 	}

@@ -1,4 +1,4 @@
-package store
+package domain
 
 import (
 	"slices"
@@ -80,7 +80,7 @@ func TestTokens(t *testing.T) {
 		{"Türkiye Turkey türkiye", []string{"turkiye", "turkey"}},
 		{long, []string{strings.Repeat("l", 40)}}, // folded to one byte per rune
 		{strings.Repeat("ж", 40), []string{strings.Repeat("ж", 32)}},
-		{strings.Repeat("a", 100) + " " + strings.Repeat("a", 70), []string{strings.Repeat("a", maxTokenLen)}},
+		{strings.Repeat("a", 100) + " " + strings.Repeat("a", 70), []string{strings.Repeat("a", MaxTokenLen)}},
 		{"x" + strings.Repeat("中", 30), []string{"x" + strings.Repeat("中", 21)}},   // exactly 64 bytes
 		{"xx" + strings.Repeat("中", 30), []string{"xx" + strings.Repeat("中", 20)}}, // cut inside a rune
 	}
@@ -95,7 +95,7 @@ func TestTokens(t *testing.T) {
 				t.Errorf("Tokens(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 			for _, w := range got {
-				if len(w) == 0 || len(w) > maxTokenLen || !utf8.ValidString(w) || strings.IndexByte(w, 0) >= 0 {
+				if len(w) == 0 || len(w) > MaxTokenLen || !utf8.ValidString(w) || strings.IndexByte(w, 0) >= 0 {
 					t.Errorf("token %q is empty, too long, NUL-bearing or not UTF-8", w)
 				}
 			}
@@ -114,7 +114,7 @@ func TestTokensTruncateUTF8(t *testing.T) {
 				t.Fatalf("Tokens(%q) = %q, want one token", in, toks)
 			}
 			tok := toks[0]
-			if !utf8.ValidString(tok) || len(tok) > maxTokenLen || len(tok) <= maxTokenLen-utf8.UTFMax {
+			if !utf8.ValidString(tok) || len(tok) > MaxTokenLen || len(tok) <= MaxTokenLen-utf8.UTFMax {
 				t.Errorf("pad %d rune %q: token of %d bytes, valid %v", pad, r, len(tok), utf8.ValidString(tok))
 			}
 			if !strings.HasPrefix(Fold(in), tok) {

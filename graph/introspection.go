@@ -7,6 +7,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/graph/model"
 )
 
@@ -28,7 +29,7 @@ func (noIntrospection) Validate(graphql.ExecutableSchema) error { return nil }
 
 func (noIntrospection) MutateOperationContext(_ context.Context, rc *graphql.OperationContext) *gqlerror.Error {
 	if rc.Operation != nil && introspects(rc.Operation.SelectionSet, rc.Doc.Fragments, map[string]bool{}) {
-		return model.Coded(model.CodeForbidden, "introspection is disabled on this server (--production)")
+		return model.Coded(domain.CodeForbidden, "introspection is disabled on this server (--production)")
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -37,7 +38,7 @@ type edgeKey struct {
 // sorted predicate names joined by commas.
 type edgeSel struct {
 	dir   store.Direction
-	asOf  store.Date
+	asOf  domain.Date
 	preds string
 }
 
@@ -54,7 +55,7 @@ func (s edgeSel) filter() store.EdgeFilter {
 	f := store.EdgeFilter{Dir: s.dir, AsOf: s.asOf}
 	if s.preds != "" {
 		for _, n := range strings.Split(s.preds, ",") {
-			p, _ := store.ParsePredicate(n)
+			p, _ := domain.ParsePredicate(n)
 			f.Predicates = append(f.Predicates, p)
 		}
 	}
@@ -64,8 +65,8 @@ func (s edgeSel) filter() store.EdgeFilter {
 // loaders are created per operation so cached values never outlive the
 // request that read them.
 type loaders struct {
-	entity *loader[snapKey, *store.Entity]
-	edges  *loader[edgeKey, []*store.Fact]
+	entity *loader[snapKey, *domain.Entity]
+	edges  *loader[edgeKey, []*domain.Fact]
 	text   *loader[snapKey, string] // documents' stored texts
 	// now counts the store reads made at once rather than in a batch.
 	now atomic.Int64
@@ -76,13 +77,13 @@ type loaders struct {
 	refs  map[string]store.EntityRef
 }
 
-func newLoaders(db *store.DB, wait time.Duration) *loaders {
+func newLoaders(db Store, wait time.Duration) *loaders {
 	if wait <= 0 {
 		wait = DefaultLoaderWait
 	}
 	l := &loaders{refs: map[string]store.EntityRef{}}
-	l.entity = newLoader(func(keys []snapKey) (map[snapKey]*store.Entity, error) { return fetchEntities(db, keys, l.ref) }, wait, &l.now)
-	l.edges = newLoader(func(keys []edgeKey) (map[edgeKey][]*store.Fact, error) { return fetchEdges(db, keys, l.ref) }, wait, &l.now)
+	l.entity = newLoader(func(keys []snapKey) (map[snapKey]*domain.Entity, error) { return fetchEntities(db, keys, l.ref) }, wait, &l.now)
+	l.edges = newLoader(func(keys []edgeKey) (map[edgeKey][]*domain.Fact, error) { return fetchEdges(db, keys, l.ref) }, wait, &l.now)
 	l.text = newLoader(func(keys []snapKey) (map[snapKey]string, error) { return fetchTexts(db, keys) }, wait, &l.now)
 	return l
 }
@@ -122,12 +123,12 @@ func snapTime(at int64) time.Time {
 
 // fetchEntities reads all keys of one snapshot with one store read, by
 // the refs that ref gives for their IDs.
-func fetchEntities(db *store.DB, keys []snapKey, ref func(id string) store.EntityRef) (map[snapKey]*store.Entity, error) {
+func fetchEntities(db Store, keys []snapKey, ref func(id string) store.EntityRef) (map[snapKey]*domain.Entity, error) {
 	groups := map[int64][]store.EntityRef{}
 	for _, k := range keys {
 		groups[k.at] = append(groups[k.at], ref(k.id))
 	}
-	out := make(map[snapKey]*store.Entity, len(keys))
+	out := make(map[snapKey]*domain.Entity, len(keys))
 	for at, refs := range groups {
 		err := db.View(snapTime(at), func(r *store.Reader) error {
 			m, err := r.EntitiesByRef(refs)
@@ -145,7 +146,7 @@ func fetchEntities(db *store.DB, keys []snapKey, ref func(id string) store.Entit
 
 // fetchEdges reads the edges of all keys sharing a snapshot and filter with
 // one store read, by the refs that ref gives for their IDs.
-func fetchEdges(db *store.DB, keys []edgeKey, ref func(id string) store.EntityRef) (map[edgeKey][]*store.Fact, error) {
+func fetchEdges(db Store, keys []edgeKey, ref func(id string) store.EntityRef) (map[edgeKey][]*domain.Fact, error) {
 	type group struct {
 		at int64
 		edgeSel
@@ -155,7 +156,7 @@ func fetchEdges(db *store.DB, keys []edgeKey, ref func(id string) store.EntityRe
 		g := group{k.at, k.edgeSel}
 		groups[g] = append(groups[g], ref(k.id))
 	}
-	out := make(map[edgeKey][]*store.Fact, len(keys))
+	out := make(map[edgeKey][]*domain.Fact, len(keys))
 	for g, refs := range groups {
 		err := db.View(snapTime(g.at), func(r *store.Reader) error {
 			m, err := r.EdgesByRef(refs, g.filter())
@@ -171,24 +172,24 @@ func fetchEdges(db *store.DB, keys []edgeKey, ref func(id string) store.EntityRe
 	return out, nil
 }
 
-// loadEntity loads one entity; a missing one is store.ErrNotFound.
-func (l *loaders) loadEntity(ctx context.Context, at time.Time, id string) (*store.Entity, error) {
+// loadEntity loads one entity; a missing one is domain.ErrNotFound.
+func (l *loaders) loadEntity(ctx context.Context, at time.Time, id string) (*domain.Entity, error) {
 	e, ok, err := l.entity.load(ctx, snapKey{atKey(at), id})
 	if err == nil && !ok {
-		err = fmt.Errorf("%w: %s", store.ErrNotFound, id)
+		err = fmt.Errorf("%w: %s", domain.ErrNotFound, id)
 	}
 	return e, err
 }
 
 // loadEdges loads one entity's edges; an unknown entity has none.
-func (l *loaders) loadEdges(ctx context.Context, at time.Time, id string, f store.EdgeFilter) ([]*store.Fact, error) {
+func (l *loaders) loadEdges(ctx context.Context, at time.Time, id string, f store.EdgeFilter) ([]*domain.Fact, error) {
 	fs, _, err := l.edges.load(ctx, edgeKey{atKey(at), id, selOf(f)})
 	return fs, err
 }
 
 // fetchTexts reads the stored texts of the documents among keys, one store
 // read per snapshot.
-func fetchTexts(db *store.DB, keys []snapKey) (map[snapKey]string, error) {
+func fetchTexts(db Store, keys []snapKey) (map[snapKey]string, error) {
 	groups := map[int64][]string{}
 	for _, k := range keys {
 		groups[k.at] = append(groups[k.at], k.id)

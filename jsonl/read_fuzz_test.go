@@ -1,14 +1,14 @@
-package export
+package jsonl
 
 import (
 	"reflect"
 	"testing"
 )
 
-// FuzzDecodeJSONLLineMatchesStdlib: the fast decode of exported lines
+// FuzzDecodeLineMatchesStdlib: the fast decode of exported lines
 // (goccy/go-json, see fastUnmarshal) gives what encoding/json alone gives,
 // record for record and error for error, on any line.
-func FuzzDecodeJSONLLineMatchesStdlib(f *testing.F) {
+func FuzzDecodeLineMatchesStdlib(f *testing.F) {
 	for _, seed := range []string{
 		`{"type":"entity","id":"country/FIN","kind":"Country","name":"Finland","aliases":["Suomi"],"externalIds":{"iso3":"FIN"},"properties":[{"key":"population","type":"FLOAT","value":"5.6e6"}]}`,
 		`{"type":"fact","id":"fact/fin","predicate":"MEMBER_OF","from":"country/FIN","to":"org/nato","validFrom":"2023-04-04","citations":[{"source":"doc/d","span":{"start":1,"end":5}}]}`,
@@ -23,8 +23,8 @@ func FuzzDecodeJSONLLineMatchesStdlib(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		got, gotErr := decodeJSONLLine(b)
-		want, wantErr := decodeJSONLGeneral(b)
+		got, gotErr := decodeLine(b)
+		want, wantErr := decodeGeneral(b)
 		if (gotErr == nil) != (wantErr == nil) || (gotErr != nil && gotErr.Error() != wantErr.Error()) {
 			t.Fatalf("line %q: error %v, encoding/json alone: %v", b, gotErr, wantErr)
 		}

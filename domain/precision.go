@@ -1,4 +1,4 @@
-package store
+package domain
 
 import (
 	"fmt"
@@ -13,7 +13,7 @@ import (
 // A bound known only to the month is stored as the first day of that
 // month, one known only to the year as 1 January of that year, so the
 // stored Date is the earliest day the source allows. Every write checks
-// the pairing (see checkPrecision), so a reader can trust that a
+// the pairing (see CheckPrecision), so a reader can trust that a
 // month-precision bound is a first of the month.
 const (
 	ValidFromPrecisionProp = "validFromPrecision"
@@ -83,13 +83,13 @@ func (f *Fact) precision(key string) Precision {
 	return PrecisionDay
 }
 
-// checkPrecision refuses precision properties that do not fit f: a value
+// CheckPrecision refuses precision properties that do not fit f: a value
 // other than day, month or year, a precision for a bound f does not have,
 // and a bound that is not where its precision stores it (the first of the
 // month, 1 January). A correction that moves a bound off the first of the
 // month therefore has to drop or change the precision too, rather than
 // leaving a fact that claims an exact-looking day it does not know.
-func checkPrecision(f *Fact) error {
+func CheckPrecision(f *Fact) error {
 	for _, b := range []struct {
 		key, bound string
 		d          Date

@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"cmp"
-	"encoding/binary"
 	"math"
 	"slices"
 	"sync"
@@ -11,14 +10,13 @@ import (
 )
 
 // A load's operations reach Badger in key order. Sorting millions of
-// them after the apply phase kept both cores busy for 0.8-1.1 s of a
-// factor-1 load, while during the apply phase, one goroutine's work,
-// the second core was mostly idle. So each block of operations, once
-// full (operations are never changed once appended), is sorted there by
-// a presorter, as a permutation of its indexes; when the load streams,
+// them after the apply phase would keep both cores busy while nothing
+// else can happen, and during the apply phase, one goroutine's work, the
+// second core is mostly idle. So each block of operations, once full
+// (operations are never changed once appended), is sorted there by a
+// presorter, as a permutation of its indexes; when the load streams,
 // each tag's sorted blocks are merged, a few comparisons per operation
-// where a sort of the whole tag needed twenty or more (measured in
-// docs/BENCHMARKS.md).
+// where a sort of the whole tag needs many more.
 
 // arena is a memKV's chunks of key and value bytes (see memKV.arena).
 // The bytes a memRef locates never change once written, so a copy of
@@ -82,17 +80,6 @@ func (a arena) compareKeys(x, y *memOp) int {
 // sameKey reports whether x and y are writes of the same key.
 func (a arena) sameKey(x, y *memOp) bool {
 	return x.key.n == y.key.n && a.compareKeys(x, y) == 0
-}
-
-// keyHead returns up to 8 bytes of k from byte at on as a big-endian
-// number, zero-padded: comparing the heads at 1 (after the tag), 9 and
-// 17 orders keys of one tag as their bytes do, as far as the heads go.
-func keyHead(k []byte, at int) uint64 {
-	var b [8]byte
-	if at < len(k) {
-		copy(b[:], k[at:])
-	}
-	return binary.BigEndian.Uint64(b[:])
 }
 
 // blockOrder is the order of one block's operations by compareOps: the

@@ -1,4 +1,4 @@
-package store
+package domain
 
 import (
 	"fmt"
@@ -14,7 +14,7 @@ type Date int32
 // unixEpochDay is the Date of 1970-01-01.
 const unixEpochDay = 719163
 
-// minYear and maxYear bound the dates the store accepts, so a Date always
+// minYear and maxYear bound the dates MakeDate accepts, so a Date always
 // formats as four-digit YYYY-MM-DD.
 const (
 	minYear = 1

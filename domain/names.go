@@ -1,4 +1,4 @@
-package store
+package domain
 
 import (
 	"strings"
@@ -72,8 +72,8 @@ func Tokens(s string) []string {
 	out := words[:0]
 	seen := make(map[string]bool, len(words))
 	for _, w := range words {
-		if len(w) > maxTokenLen {
-			w = w[:maxTokenLen]
+		if len(w) > MaxTokenLen {
+			w = w[:MaxTokenLen]
 			for !utf8.ValidString(w) {
 				w = w[:len(w)-1]
 			}
@@ -86,6 +86,12 @@ func Tokens(s string) []string {
 	return out
 }
 
-// maxTokenLen bounds indexed tokens; longer words are indexed by their
+// MaxTokenLen bounds indexed tokens; longer words are indexed by their
 // first bytes, which still find them by prefix.
-const maxTokenLen = 64
+const MaxTokenLen = 64
+
+// NameTokens lists the tokens entity e is found by: the words of its name
+// and aliases.
+func NameTokens(e *Entity) []string {
+	return Tokens(strings.Join(append([]string{e.Name}, e.Aliases...), " "))
+}

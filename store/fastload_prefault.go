@@ -7,13 +7,11 @@ import (
 
 // prefaulter hands out large buffers whose memory is already resident.
 // A load fills gigabytes of fresh memory, its arena chunks and operation
-// blocks, and the kernel maps each 4 KiB page of it on the first write:
-// in the factor-10 import's profile the apply goroutine's first writes
-// (the arena's copies and the blocks' appends) took about 19 s, 34-35
-// times factor 1's for ten times the records. A prefaulter's goroutine
-// allocates the next buffer and writes to each of its pages, on the
-// other core, while the load fills the current one; that took about a
-// tenth off the factor-10 apply phase (docs/BENCHMARKS.md).
+// blocks, and the kernel maps each page of it on the first write, on the
+// apply goroutine, which is the load's bottleneck. A prefaulter's
+// goroutine allocates the next buffer and writes to each of its pages,
+// on the other core, while the load fills the current one
+// (docs/BENCHMARKS.md has the measurements).
 //
 // The buffer handed over is no longer touched by that goroutine (the
 // channel orders its writes before the receiver's).
