@@ -2580,7 +2580,7 @@ The closed set of relations. From-kind -> to-kind:
 MEMBER_OF Country -> Organization; HOLDS Person -> Office; PARTNER_OF
 Country -> Organization; PARTICIPANT_IN Country/Person/Organization -> Event;
 LOCATED_IN Place/Event/Organization -> Place/Country; SUCCEEDED Person ->
-Person; MENTIONS Document -> any; HEADQUARTERED_IN Organization -> Place;
+Person or Country -> Country; MENTIONS Document -> any; HEADQUARTERED_IN Organization -> Place;
 OFFICE_OF Office -> Organization/Country; FOLLOWS Event -> Event; CITIZEN_OF
 Person -> Country; KNOWS Person -> Person.
 """
@@ -2602,7 +2602,12 @@ enum Predicate {
   PARTICIPANT_IN
   "Place, Event or Organization -> Place or Country: lies or took place there."
   LOCATED_IN
-  "Person -> Person: followed them in an office (property ` + "`" + `office` + "`" + ` names it)."
+  """
+  Person -> Person: followed them in an office (property ` + "`" + `office` + "`" + ` names it);
+  or Country -> Country: the state continues or replaces the other from
+  validFrom (property ` + "`" + `mode` + "`" + `: ` + "`" + `continuation` + "`" + `, ` + "`" + `dissolution` + "`" + `, ` + "`" + `unification` + "`" + `,
+  ` + "`" + `secession` + "`" + `, ` + "`" + `reconstitution` + "`" + `), e.g. Czechia and Czechoslovakia.
+  """
   SUCCEEDED
   "Document -> any entity: the document names it; citations give the spans."
   MENTIONS

@@ -1909,7 +1909,7 @@ func (e OrderDirection) MarshalJSON() ([]byte, error) {
 // MEMBER_OF Country -> Organization; HOLDS Person -> Office; PARTNER_OF
 // Country -> Organization; PARTICIPANT_IN Country/Person/Organization -> Event;
 // LOCATED_IN Place/Event/Organization -> Place/Country; SUCCEEDED Person ->
-// Person; MENTIONS Document -> any; HEADQUARTERED_IN Organization -> Place;
+// Person or Country -> Country; MENTIONS Document -> any; HEADQUARTERED_IN Organization -> Place;
 // OFFICE_OF Office -> Organization/Country; FOLLOWS Event -> Event; CITIZEN_OF
 // Person -> Country; KNOWS Person -> Person.
 type Predicate string
@@ -1928,7 +1928,10 @@ const (
 	PredicateParticipantIn Predicate = "PARTICIPANT_IN"
 	// Place, Event or Organization -> Place or Country: lies or took place there.
 	PredicateLocatedIn Predicate = "LOCATED_IN"
-	// Person -> Person: followed them in an office (property `office` names it).
+	// Person -> Person: followed them in an office (property `office` names it);
+	// or Country -> Country: the state continues or replaces the other from
+	// validFrom (property `mode`: `continuation`, `dissolution`, `unification`,
+	// `secession`, `reconstitution`), e.g. Czechia and Czechoslovakia.
 	PredicateSucceeded Predicate = "SUCCEEDED"
 	// Document -> any entity: the document names it; citations give the spans.
 	PredicateMentions Predicate = "MENTIONS"
