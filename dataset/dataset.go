@@ -39,7 +39,8 @@ type File struct {
 	Documents []Document `yaml:"documents"`
 	Entities  []Entity   `yaml:"entities"`
 	Facts     []Fact     `yaml:"facts"`
-	Gaps      []Gap      `yaml:"gaps"` // documented vacancies, for Lint
+	Gaps      []Gap      `yaml:"gaps"`  // documented vacancies, for Lint
+	Names     []NameSet  `yaml:"names"` // more aliases for entities (see Merge)
 }
 
 // Document is a source: a Document entity.
