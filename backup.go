@@ -13,11 +13,16 @@ import (
 const backupSummary = `Write a consistent backup of the data directory to a file: every version of
 every record, so a restored store answers knownAt queries as the original
 did. The file ends in a checksum trailer that restore verifies. The server
-must not be running on the directory (it holds the lock).`
+must not be running on the directory (it holds the lock). The store is opened
+read-only (a read-only mount is no obstacle); one that was not closed cleanly
+is first recovered, which writes to it.`
 
 const restoreSummary = `Restore a backup file into a data directory that does not exist or is
 empty. The whole file is verified first (framing and SHA-256); a truncated
-or corrupted file is refused before anything is written.`
+or corrupted file is refused before anything is written. The store is built
+beside the directory and checked (as the check command does) before it is
+put in place: one that breaks the store's invariants, from a file altered
+and re-checksummed, is refused with the violations named.`
 
 func runBackup(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("backup", backupSummary, stdout, stderr)
@@ -30,7 +35,7 @@ func runBackup(_ context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintln(stderr, "backup: -o FILE is required")
 		return errUsage
 	}
-	db, err := store.Open(*dir, store.DefaultOptions().WithCreate(false))
+	db, err := openToRead("backup", *dir, stderr)
 	if err != nil {
 		return err
 	}

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"time"
-
-	"github.com/alliancegraph/alliancegraph/store"
 )
 
 const checkSummary = `Verify the store's invariants: every fact has both edge directions, its
@@ -14,7 +12,9 @@ locator and its by-time entry; every index entry (readable ID, external ID,
 kind, name token, by-time, history) points at a live record that agrees with
 it; every stored document text matches its hash.
 Exits non-zero when a violation is found. The server must not be running on
-the same directory (it holds the lock).`
+the same directory (it holds the lock). The store is opened read-only, so a
+read-only mount or a full disk is no obstacle; one that was not closed
+cleanly is first recovered, which writes to it.`
 
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("check", checkSummary, stdout, stderr)
@@ -27,7 +27,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stderr, "check: --limit must not be negative, got %d\n", *limit)
 		return errUsage
 	}
-	db, err := store.Open(*dir, store.DefaultOptions().WithCreate(false))
+	db, err := openToRead("check", *dir, stderr)
 	if err != nil {
 		return err
 	}

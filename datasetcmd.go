@@ -65,7 +65,7 @@ func runDatasetUpgrade(_ context.Context, args []string, stdout, stderr io.Write
 	}
 	db, err := store.Open(*dir, store.DefaultOptions().WithCreate(false))
 	if errors.Is(err, store.ErrLocked) {
-		return fmt.Errorf("dataset upgrade: %s is held by a running server (or another command): stop it, then upgrade (%w)", *dir, store.ErrLocked)
+		return lockedHint("dataset", *dir, err)
 	}
 	if err != nil {
 		return err

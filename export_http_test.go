@@ -194,3 +194,51 @@ func TestExportHTTPBadRequests(t *testing.T) {
 		t.Errorf("POST /export: status %d, want 405", resp.StatusCode)
 	}
 }
+
+// TestExportHEAD: HEAD /export answers the headers GET would send (and
+// the same 400 for a bad request) without running the export: it reads
+// no more of the store than checking its seeds takes.
+func TestExportHEAD(t *testing.T) {
+	db := natoExportDB(t, "")
+	defer db.Close()
+	srv := serveDB(t, db)
+	head := func(q string) *http.Response {
+		t.Helper()
+		resp, err := http.Head(srv.URL + "/export?" + q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	for _, tc := range []struct {
+		name  string
+		q     url.Values
+		seeds int
+	}{
+		{"whole graph", url.Values{"format": {"graphml"}}, 0},
+		{"membership", url.Values{"format": {"turtle"}, "ids": {"org/nato"}, "depth": {"1"}, "predicates": {"MEMBER_OF"}}, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := db.Reads()
+			resp := head(tc.q.Encode())
+			if reads := db.Reads() - before; reads > int64(tc.seeds) {
+				t.Errorf("HEAD made %d store reads: it ran the export", reads)
+			}
+			get, _ := getExport(t, srv.URL, "", tc.q)
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("HEAD status %d", resp.StatusCode)
+			}
+			for _, h := range []string{"Content-Type", "Content-Disposition", "X-Content-Type-Options"} {
+				if resp.Header.Get(h) != get.Header.Get(h) || resp.Header.Get(h) == "" {
+					t.Errorf("HEAD %s %q, GET's %q", h, resp.Header.Get(h), get.Header.Get(h))
+				}
+			}
+		})
+	}
+	for _, q := range []string{"format=xlsx", "format=graphml&ids=country/XXX"} {
+		if resp := head(q); resp.StatusCode != http.StatusBadRequest || resp.Header.Get("Content-Disposition") != "" {
+			t.Errorf("HEAD ?%s: status %d, Content-Disposition %q; want 400 and no file", q, resp.StatusCode, resp.Header.Get("Content-Disposition"))
+		}
+	}
+}

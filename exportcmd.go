@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"math/rand/v2"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -24,7 +26,10 @@ ntriples, turtle, jsonld, dot or jsonl. Without --ids the whole graph is
 written. Lists are comma-separated with the GraphQL names (MEMBER_OF,
 COUNTRY). The output is byte for byte what GET /export gives for the same
 selection and snapshot. A progress line goes to stderr every second. The
-server must not be running on the same directory (it holds the lock).`
+file appears only when complete, with mode 0644 less the umask. The
+server must not be running on the same directory (it holds the lock). The
+store is opened read-only (a read-only mount is no obstacle); one that was
+not closed cleanly is first recovered, which writes to it.`
 
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("export", exportSummary, stdout, stderr)
@@ -54,12 +59,38 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintln(stderr, "export:", userError(err))
 		return errUsage
 	}
-	db, err := store.Open(*dir, store.DefaultOptions().WithCreate(false))
+	if msg := extensionMismatch(*outPath, req.Format); msg != "" {
+		fmt.Fprintln(stderr, "export:", msg)
+		return errUsage
+	}
+	db, err := openToRead("export", *dir, stderr)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	return exportTo(ctx, db, req, *outPath, stdout, stderr)
+}
+
+// extensionMismatch refuses an output file whose extension names another
+// format than the one written, e.g. nato.csv for the csv format, which
+// writes a zip of CSV files: the file would not open as its name says.
+// An extension no format uses is the user's choice.
+func extensionMismatch(path string, f export.Format) string {
+	ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(path), "."))
+	if path == "-" || ext == "" || ext == f.Ext {
+		return ""
+	}
+	for _, g := range export.Formats() {
+		if ext == g.Ext || ext == g.Name {
+			fix := strings.TrimSuffix(path, filepath.Ext(path)) + "." + f.Ext
+			what := "a ." + f.Ext + " file"
+			if f.Name == "csv" {
+				what = "a zip of CSV files (nodes.csv, relationships.csv, README.txt)"
+			}
+			return fmt.Sprintf("--format %s writes %s, not .%s: name the output %s", f.Name, what, ext, fix)
+		}
+	}
+	return ""
 }
 
 // userError drops the store's package prefix from a refusal.
@@ -72,7 +103,7 @@ func exportTo(ctx context.Context, db *store.DB, req graph.ExportRequest, path s
 	var tmp *os.File
 	if path != "-" {
 		var err error
-		tmp, err = os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+		tmp, err = createBeside(path)
 		if err != nil {
 			return fmt.Errorf("export: cannot write %s: %w", path, errors.Unwrap(err))
 		}
@@ -109,6 +140,21 @@ func exportTo(ctx context.Context, db *store.DB, req graph.ExportRequest, path s
 	}
 	prog.done(truncated)
 	return nil
+}
+
+// createBeside creates a new, hidden file in path's directory to write
+// path's content into before it is renamed to path. Its mode is 0644
+// less the umask, what the file would have if it were created directly
+// (os.CreateTemp's files are 0600, which a rename keeps).
+func createBeside(path string) (*os.File, error) {
+	dir, base := filepath.Dir(path), filepath.Base(path)
+	for {
+		name := filepath.Join(dir, "."+base+"."+strconv.FormatUint(rand.Uint64(), 36))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+		if !errors.Is(err, fs.ErrExist) {
+			return f, err
+		}
+	}
 }
 
 // countingWriter counts bytes for the progress line.

@@ -24,7 +24,9 @@ chosen by file name:
 A bad record stops the import with its file, line and reason, and nothing is
 applied; so does a line, CSV record or Wikidata binding longer than --max-line,
 or a zip whose CSV files unzip to more than --max-unzipped. Importing the same files again changes nothing. Progress goes to
-stderr. The server must not be running on DIR (use POST /import instead).`
+stderr. The server must not be running on DIR (use POST /import instead).
+DIR must hold a store, or be new or empty: a directory holding other files
+is refused.`
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("import", importSummary, stdout, stderr)
@@ -55,7 +57,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	db, err := store.Open(*dir, store.DefaultOptions())
 	if err != nil {
-		return err
+		return lockedHint("import", *dir, err)
 	}
 	defer db.Close()
 	if *fast {
@@ -192,7 +194,7 @@ func runIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	db, err := store.Open(*dir, store.DefaultOptions())
 	if err != nil {
-		return err
+		return lockedHint("ingest", *dir, err)
 	}
 	defer db.Close()
 	var res *dataset.IngestResult

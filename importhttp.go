@@ -76,6 +76,9 @@ func importHandler(db *store.DB, policy *auth.Policy, maxBytes int64, limits dat
 		case errors.Is(err, store.ErrConflict):
 			graph.WriteError(w, http.StatusConflict, model.CodeConflict, clean(err))
 			return
+		case errors.Is(err, store.ErrDiskFull):
+			graph.WriteError(w, http.StatusInsufficientStorage, model.CodeLimitExceeded, clean(err))
+			return
 		case errors.Is(err, store.ErrInvalid), errors.Is(err, store.ErrNotFound):
 			graph.WriteError(w, http.StatusBadRequest, model.CodeBadUserInput, clean(err))
 			return

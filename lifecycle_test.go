@@ -376,3 +376,31 @@ func TestStopLogsAFinalLine(t *testing.T) {
 		t.Errorf("last log line %q, want msg \"stopped\"", lines[len(lines)-1])
 	}
 }
+
+// TestLockedDirectorySaysWhatToDo: an offline command on a directory a
+// running server holds says how to do the same through the server.
+func TestLockedDirectorySaysWhatToDo(t *testing.T) {
+	dir := t.TempDir()
+	_, stop := startServe(t, dir)
+	defer stop()
+	doc := filepath.Join(t.TempDir(), "doc.txt")
+	os.WriteFile(doc, []byte("Finland joined NATO."), 0o644)
+	jsonl := filepath.Join(t.TempDir(), "one.jsonl")
+	os.WriteFile(jsonl, []byte(`{"kind":"entity","id":"place/x","type":"PLACE","name":"X"}`+"\n"), 0o644)
+	for _, tc := range []struct {
+		args []string
+		hint string
+	}{
+		{[]string{"export", "--data", dir, "--format", "jsonl", "-o", filepath.Join(t.TempDir(), "x.jsonl")}, "GET /export"},
+		{[]string{"backup", "--data", dir, "-o", filepath.Join(t.TempDir(), "x.backup")}, "GET /backup"},
+		{[]string{"check", "--data", dir}, "stop it first"},
+		{[]string{"import", "--data", dir, jsonl}, "POST /import"},
+		{[]string{"ingest", "--data", dir, doc}, "ingestDocument"},
+		{[]string{"dataset", "upgrade", "--data", dir}, "stop it, then upgrade"},
+	} {
+		err := run(t.Context(), tc.args, io.Discard, io.Discard)
+		if !errors.Is(err, store.ErrLocked) || !strings.Contains(err.Error(), tc.hint) || !strings.Contains(err.Error(), "held by a running server") {
+			t.Errorf("%s: %v, want ErrLocked saying %q", tc.args[0], err, tc.hint)
+		}
+	}
+}

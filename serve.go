@@ -31,10 +31,11 @@ GraphiQL at / (works offline), /healthz and /debug/stats.
 Mutations and imports need Authorization: Bearer <token> from --tokens-file
 or ALLIANCEGRAPH_TOKENS; subscriptions need the same in the websocket's
 connection_init payload, unless --ws-anonymous. On first start the curated
-NATO dataset is loaded into the empty data directory; a start on a store
-that holds anything writes nothing (when the built-in dataset is newer it
-says so: apply it with "alliancegraph dataset upgrade"). SIGINT or SIGTERM
-drains requests and closes the store cleanly.`
+NATO dataset is loaded into the empty data directory (a directory holding
+other files and no store is refused); a start on a store that holds
+anything writes nothing (when the built-in dataset is newer it says so:
+apply it with "alliancegraph dataset upgrade"). SIGINT or SIGTERM drains
+requests and closes the store cleanly.`
 
 // serveConfig is everything serve needs; tests build one directly.
 type serveConfig struct {
@@ -103,7 +104,7 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	fs.DurationVar(&c.gcInterval, "gc-interval", 10*time.Minute, "how often to reclaim value-log space (0: never)")
 	fs.Int64Var(&c.cacheMB, "cache-mb", store.DefaultBlockCacheBytes>>20, "Badger block cache size in MiB (0: none; every read of a compressed table then decompresses its block)")
 	fs.IntVar(&c.gcPercent, "gc-percent", defaultGCPercent, "garbage collector target while serving, as GOGC: the heap may grow this many percent over\nwhat is live before a collection (GOGC, when set, wins over the default)")
-	fs.Int64Var(&c.memTableMB, "memtable-mb", store.DefaultMemTableBytes>>20, "Badger memtable size in MiB: allocated whole at start; the largest single write is 15% of it")
+	fs.Int64Var(&c.memTableMB, "memtable-mb", store.DefaultMemTableBytes>>20, "Badger memtable size in MiB: allocated whole at start; the largest single write is 15% of it; writes are refused (LIMIT_EXCEEDED) while the disk has less than the tables' size plus about 2.8 times this free")
 	fs.Int64Var(&c.entityCacheMB, "entity-cache-mb", c.entityCacheMB, "cache of decoded entities for reads of the newest commit, in MiB (0: off)")
 	fs.StringVar(&c.pprofAddr, "pprof-addr", "", "serve Go profiles (/debug/pprof/) on this loopback `address`; empty: off")
 	fs.DurationVar(&c.loaderWait, "loader-wait", graph.DefaultLoaderWait, "how long a dataloader gathers sibling fields into one store read (0: the default)")

@@ -46,7 +46,9 @@ func errorPresenter(log *slog.Logger, production bool) graphql.ErrorPresenterFun
 			return recode(gerr, model.CodeNotFound, userMessage(gerr.Message))
 		case errors.Is(err, store.ErrInvalid):
 			return recode(gerr, model.CodeBadUserInput, userMessage(gerr.Message))
-		case errors.Is(err, store.ErrLimit):
+		case errors.Is(err, store.ErrLimit), errors.Is(err, store.ErrDiskFull):
+			// A full disk is a limit of the server's, reached until space
+			// is freed; the request may be retried then.
 			return recode(gerr, model.CodeLimitExceeded, userMessage(gerr.Message))
 		case errors.Is(err, store.ErrConflict):
 			return recode(gerr, model.CodeConflict, userMessage(gerr.Message))

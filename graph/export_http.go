@@ -144,6 +144,7 @@ func clipParam(s string) string {
 // the file; a client that goes away stops the export. A failure part-way
 // aborts the connection, so a client never mistakes a cut file for a whole
 // one. The trailer X-Export-Truncated says whether maxNodes cut it short.
+// HEAD answers GET's headers, or its refusal, without running the export.
 func NewExportHandler(db *store.DB, generator string, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if req.Method != http.MethodGet && req.Method != http.MethodHead {
@@ -164,6 +165,17 @@ func NewExportHandler(db *store.DB, generator string, log *slog.Logger) http.Han
 		h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": export.FileName(er.Selection, er.Format)}))
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Trailer", "X-Export-Truncated")
+		if req.Method == http.MethodHead {
+			// The headers GET would send, and its refusal of a seed that
+			// is not there, without running the export.
+			err := db.View(er.KnownAt, func(r *store.Reader) error { return export.CheckSelection(r, er.Selection) })
+			if err != nil {
+				h.Del("Content-Disposition")
+				h.Del("Trailer")
+				writeExportError(w, req, log, err)
+			}
+			return
+		}
 		body := &startedWriter{w: w}
 		var truncated bool
 		err = db.View(er.KnownAt, func(r *store.Reader) error {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -186,9 +187,14 @@ func TestRestoreRefusesBadFrames(t *testing.T) {
 			}
 		})
 	}
-	// The same framing with a good entry restores.
+	// The same framing of a real store's entries restores.
+	empty, err := store.Open(filepath.Join(dir, "empty"), store.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer empty.Close()
 	p := filepath.Join(dir, "good.agb")
-	if err := os.WriteFile(p, backupOf(frame(t, good)), 0o644); err != nil {
+	if err := os.WriteFile(p, backupOf(frame(t, backupKVs(t, writeBackup(t, empty, filepath.Join(dir, "empty.agb")))...)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if err := store.RestoreFile(filepath.Join(dir, "restored"), p, store.DefaultOptions()); err != nil {
@@ -257,5 +263,71 @@ func TestRestoreLeavesNothingHalfDone(t *testing.T) {
 	}
 	if !bytes.Equal(a.Bytes(), b.Bytes()) {
 		t.Error("the store restored into an empty directory differs from its source")
+	}
+}
+
+// backupKVs returns every entry of the backup file at path's stream.
+func backupKVs(t *testing.T, path string) []*pb.KV {
+	t.Helper()
+	whole, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := whole[len("alliancegraph-backup/1\n") : len(whole)-(8+sha256.Size+len("AGEND"))]
+	var kvs []*pb.KV
+	for len(body) > 0 {
+		n := binary.LittleEndian.Uint64(body)
+		var list pb.KVList
+		if err := proto.Unmarshal(body[8:8+n], &list); err != nil {
+			t.Fatal(err)
+		}
+		kvs = append(kvs, list.Kv...)
+		body = body[8+n:]
+	}
+	return kvs
+}
+
+// TestRestoreRefusesAnInconsistentStore: a backup whose keys were
+// changed and whose checksum was then recomputed frames and loads like a
+// good one; the restored store is checked before it is put in place, and
+// one that breaks the store's invariants (here every index entry removed,
+// which made memberCount 0 while memberships exist) is refused, naming
+// the violations, with the target left as it was.
+func TestRestoreRefusesAnInconsistentStore(t *testing.T) {
+	dir := t.TempDir()
+	kvs := backupKVs(t, writeBackup(t, natoDB(t), filepath.Join(dir, "nato.agb")))
+	var kept []*pb.KV
+	for _, kv := range kvs {
+		if !bytes.ContainsRune([]byte("FSXIKWTED"), rune(kv.Key[0])) {
+			kept = append(kept, kv)
+		}
+	}
+	if len(kept) == len(kvs) {
+		t.Fatal("the backup holds no index entries to remove")
+	}
+	for name, kvs := range map[string][]*pb.KV{"indexes removed": kept, "as it was": kvs} {
+		t.Run(name, func(t *testing.T) {
+			p := filepath.Join(dir, "tampered.agb")
+			if err := os.WriteFile(p, backupOf(frame(t, kvs...)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			target := filepath.Join(t.TempDir(), "restored")
+			err := store.RestoreFile(target, p, store.DefaultOptions())
+			if name == "as it was" {
+				if err != nil {
+					t.Fatalf("restore of the re-framed backup: %v", err)
+				}
+				return
+			}
+			if !errors.Is(err, store.ErrBadBackup) || !strings.Contains(err.Error(), "breaks the store's invariants") || !strings.Contains(err.Error(), "(key ") {
+				t.Fatalf("restore of a backup without index entries: %v, want ErrBadBackup naming the violations", err)
+			}
+			if _, err := os.Stat(target); !errors.Is(err, os.ErrNotExist) {
+				t.Errorf("the target exists after a refused restore (%v)", err)
+			}
+			if left, _ := filepath.Glob(filepath.Join(filepath.Dir(target), ".restored.restoring-*")); len(left) > 0 {
+				t.Errorf("a refused restore left %v", left)
+			}
+		})
 	}
 }

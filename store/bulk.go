@@ -57,7 +57,7 @@ func (db *DB) BulkUpdate(o UpdateOptions, fn func(*Bulk) error) (time.Time, erro
 		b.txn.Discard()
 		if b.ts != b.base {
 			if rerr := db.settle(b.base, b.ts); rerr != nil {
-				db.unsettled = fmt.Errorf("%w: %v", ErrUnsettled, rerr)
+				db.unsettled = fmt.Errorf("%w: %w", ErrUnsettled, rerr)
 				db.cache.reset() // the hidden versions' keys may be cached
 				return time.Time{}, errors.Join(err, fmt.Errorf("store: rolling back a failed bulk write: %w", rerr))
 			}
@@ -86,6 +86,9 @@ func (b *Bulk) Flush() error {
 	if err := b.w.finish(ts, true); err != nil {
 		return err
 	}
+	if err := b.db.startWrite(); err != nil {
+		return err
+	}
 	if err := b.txn.CommitAt(ts, nil); err != nil {
 		return fmt.Errorf("store: bulk chunk: %w", err)
 	}
@@ -108,6 +111,9 @@ func (b *Bulk) finish(o UpdateOptions) error {
 	b.mergeChanges(b.w.changed)
 	c := &Commit{Author: o.Author, Note: o.Note, Changes: b.changes}
 	if err := b.w.writeCommit(ts, c); err != nil {
+		return err
+	}
+	if err := b.db.startWrite(); err != nil {
 		return err
 	}
 	if err := b.txn.CommitAt(ts, nil); err != nil {
@@ -185,6 +191,10 @@ func (db *DB) settle(base, top uint64) error {
 				return err
 			}
 		}
+		if err := db.startWrite(); err != nil {
+			txn.Discard()
+			return err
+		}
 		if err := txn.CommitAt(ts, nil); err != nil {
 			return err
 		}
@@ -223,8 +233,17 @@ func (db *DB) keysAbove(base, top uint64) ([][]byte, error) {
 
 // recover rolls back hidden versions a crashed bulk write left above the
 // newest commit record (see Bulk).
-func (db *DB) recoverBulk() error {
-	top := db.lastTs.Load()
+func (db *DB) recoverBulk() error { return db.rollBackAbove(db.lastTs.Load()) }
+
+// retryRollBack finishes the rollback of a failed bulk write that a full
+// disk stopped (see lockWriter), rolling back every version above the
+// newest commit or rollback, whatever the stopped one wrote. The caller
+// holds the writer lock.
+func (db *DB) retryRollBack() error { return db.rollBackAbove(db.bdb.MaxVersion()) }
+
+// rollBackAbove rolls back the versions up to top that are newer than
+// the newest commit record or finished rollback.
+func (db *DB) rollBackAbove(top uint64) error {
 	txn := db.bdb.NewTransactionAt(top, false)
 	defer txn.Discard()
 	base, err := newestCommit(txn, top)
@@ -244,6 +263,11 @@ func (db *DB) recoverBulk() error {
 		return err
 	}
 	if top <= base {
+		return nil
+	}
+	if db.readOnly {
+		// Nothing can be rolled back without writing: read below it.
+		db.lastTs.Store(base)
 		return nil
 	}
 	return db.settle(base, top)

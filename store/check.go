@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"crypto/sha256"
-	"errors"
 	"fmt"
 	"hash/maphash"
 	"slices"
@@ -30,20 +29,26 @@ func (v Violation) String() string { return v.Problem + " (key " + v.Key + ")" }
 // found, at most limit (<= 0: all); an error means the check itself could
 // not run.
 //
-// How: one ordered scan per key tag, none of them reading other keys
-// while the store is sound. The commit, entity and out-edge scans come
-// first and keep a summary of each record in memory (see entSum, factSum);
-// every later scan looks its entries up there. An entry that agrees with
-// its record proves itself and marks the record as indexed by it. What is
-// not proven that way (an entry that disagrees with its record or has
-// none, a record with an unmarked entry) is judged again by point reads
-// (judge, judgeNode, judgeOut), which decide and word the violation. So a
-// sound store costs one pass over its keys, a damaged one a few reads per
-// damaged key.
+// How: one ordered scan per key tag, reading no other keys. The commit,
+// entity and out-edge scans come first and keep a summary of each record
+// in memory (see entSum, factSum); every later scan looks its entries up
+// there. An entry that agrees with its record proves itself and marks
+// the record as indexed by it; one that does not is judged at once from
+// the summaries, which by then hold every record it can point at (see
+// evidence). The scans also note which of the keys a record needs exist
+// at all, so that after them every record some of whose entries were not
+// proven is judged from the summaries too, its key and value read again
+// by one forward iterator in key order. A damaged store, even one without
+// any index entry, costs about two passes over its keys, not a point read
+// per key. The one exception: a second out-edge with a fact number
+// already seen, which the summaries (one per fact number) cannot judge,
+// is judged by point reads.
 //
 // Memory: about 100 bytes per fact and a few hundred per entity, plus one
 // decoded commit record at a time, which for an import names every change
-// it made (about 150 MB for 920,000 changes).
+// it made (about 150 MB for 920,000 changes), 16 bytes or so per external
+// ID, and for a damaged store a few tens of bytes per out-edge and
+// locator that agrees with no record.
 func (db *DB) Check(knownAt time.Time, limit int) ([]Violation, error) {
 	return db.CheckContext(context.Background(), knownAt, limit)
 }
@@ -54,14 +59,7 @@ func (db *DB) CheckContext(ctx context.Context, knownAt time.Time, limit int) ([
 	var out []Violation
 	err := db.View(knownAt, func(r *Reader) error {
 		r.cache = nil // check what Badger holds, and keep a full scan out of the cache
-		c := &checker{
-			ctx:     ctx,
-			r:       r,
-			limit:   limit,
-			seed:    maphash.MakeSeed(),
-			ents:    make(map[uint64]*entSum),
-			factIdx: make(map[uint64]int),
-		}
+		c := newChecker(ctx, r, limit)
 		if err := c.run(); err != nil {
 			return err
 		}
@@ -83,6 +81,36 @@ type checker struct {
 	ents     map[uint64]*entSum
 	factIdx  map[uint64]int // fact number -> index in facts
 	facts    []factSum
+	// otherOut holds, by the hash of its key, every out-edge not in
+	// facts (a key that does not parse, a fact number seen before, a
+	// value that does not decode): entries may point at it.
+	otherOut map[uint64]otherOut
+	// locOther holds the fact numbers of locators whose fact is not in
+	// facts.
+	locOther map[uint64]struct{}
+	// xidKeys holds the hash of every external ID key.
+	xidKeys map[uint64]struct{}
+
+	sums      summaries // evidence from the above
+	reads     pointReads
+	readCalls int // point reads made, for tests
+}
+
+func newChecker(ctx context.Context, r *Reader, limit int) *checker {
+	c := &checker{
+		ctx:      ctx,
+		r:        r,
+		limit:    limit,
+		seed:     maphash.MakeSeed(),
+		ents:     make(map[uint64]*entSum),
+		factIdx:  make(map[uint64]int),
+		otherOut: make(map[uint64]otherOut),
+		locOther: make(map[uint64]struct{}),
+		xidKeys:  make(map[uint64]struct{}),
+	}
+	c.reads = pointReads{r: r, calls: &c.readCalls}
+	c.sums = summaries{c}
+	return c
 }
 
 // entSum is what the checker keeps of an entity record that decodes:
@@ -99,7 +127,8 @@ type entSum struct {
 	indexed bool
 
 	slug, kindEntry, dated bool
-	xidsSeen, tokensSeen   int
+	xidsSeen               int
+	tokSeen                []bool // per tokens entry: its name token entry was seen
 }
 
 // complete reports whether every index entry e needs was seen. Index keys
@@ -107,27 +136,39 @@ type entSum struct {
 // equal to the number needed means each needed entry is there.
 func (e *entSum) complete() bool {
 	return e.slug && e.kindEntry && (e.date == 0 || e.dated) &&
-		e.xidsSeen == len(e.xids) && e.tokensSeen == len(e.tokens)
+		e.xidsSeen == len(e.xids) && !slices.Contains(e.tokSeen, false)
 }
 
-// factSum is what the checker keeps of a fact's out-edge: its key, its
-// interval, and seeded 64-bit hashes standing for bytes too long to keep,
-// the out-edge value (which the in-edge value must equal) and the key of
-// the fact's ID (which its slug must spell). A wrong entry passes for a
-// right one only if its hash collides, with odds of about 2^-64.
+// factSum is what the checker keeps of an out-edge whose key parses and
+// whose value decodes, the first with its fact number: its key, its
+// record's interval, and seeded 64-bit hashes standing for bytes too long
+// to keep, the out-edge value (which the in-edge value must equal) and
+// the key of the fact's ID (which its slug must spell). A wrong entry
+// passes for a right one only if its hash collides, with odds of about
+// 2^-64.
 type factSum struct {
 	e       edge
-	valid   Interval
+	valid   Interval // the record's
 	valHash uint64
 	keyHash uint64
-	seen    uint8 // seen* bits
+	seen    uint16 // seen* bits
+	// own: the record itself is wrong (its interval or predicate differ
+	// from its key's, its ID is malformed, an end is not a live entity),
+	// whatever its entries.
+	own bool
 }
 
+// Bits of factSum.seen: seenX says an entry of the fact's agrees with it,
+// seenXKey that the key the fact needs exists, whatever its value.
 const (
-	seenIn uint8 = 1 << iota
+	seenIn uint16 = 1 << iota
+	seenInKey
 	seenLoc
+	seenLocKey
 	seenTime
+	seenTimeKey
 	seenEnd
+	seenEndKey
 	seenSlug
 )
 
@@ -140,12 +181,28 @@ func (f *factSum) complete() bool {
 	return f.seen&want == want
 }
 
+// otherOut is what the checker keeps of an out-edge not in facts.
+type otherOut struct {
+	decodes bool
+	valid   Interval // the record's, if it decodes
+}
+
 func (c *checker) fact(n uint64) *factSum {
 	if i, ok := c.factIdx[n]; ok {
 		return &c.facts[i]
 	}
 	return nil
 }
+
+// factAt returns the summary of the out-edge of e, or nil.
+func (c *checker) factAt(e edge) *factSum {
+	if f := c.fact(e.fact); f != nil && f.e == e {
+		return f
+	}
+	return nil
+}
+
+func (c *checker) hash(k []byte) uint64 { return maphash.Bytes(c.seed, k) }
 
 func (c *checker) full() bool { return c.limit > 0 && len(c.found) >= c.limit }
 
@@ -222,47 +279,62 @@ func (c *checker) commit(k, v []byte) error {
 func (c *checker) node(k, v []byte) error {
 	n, err := parseNodeKey(k)
 	if err != nil {
-		return c.judgeNode(k, v)
+		return c.judgeNode(c.sums, k, v)
 	}
 	e, err := decodeEntity(v)
 	if err != nil {
-		return c.judgeNode(k, v)
+		return c.judgeNode(c.sums, k, v)
 	}
 	kind, _, err := SplitID(e.ID)
 	s := &entSum{id: e.ID, kind: e.Kind, date: e.Date, xids: e.XIDs, tokens: entityTokens(e),
 		indexed: err == nil && kind == e.Kind}
+	s.tokSeen = make([]bool, len(s.tokens))
 	c.ents[n] = s
 	if !s.indexed {
-		return c.judgeNode(k, v) // reports the ID
+		return c.judgeNode(c.sums, k, v) // reports the ID (and reads nothing)
 	}
 	return nil
 }
 
-// out summarizes an out-edge whose record is sound in itself. The rest
-// (a fact number seen twice, a record that does not decode or disagrees
-// with its key or its ends) is judged now, by reads.
+// out summarizes an out-edge whose key parses and whose value decodes,
+// noting whether the record itself is wrong; it is judged after the
+// scans. The rest is judged now: a key or value that does not decode
+// (which needs nothing else), and a fact number seen before (by point
+// reads; see Check).
 func (c *checker) out(k, v []byte) error {
 	e, err := parseEdgeKey(k)
 	if err != nil {
-		return c.judgeOut(k, v)
+		c.otherOut[c.hash(k)] = outOf(v)
+		return c.judgeOut(c.sums, k, v)
 	}
 	if _, dup := c.factIdx[e.fact]; dup {
-		return c.judgeOut(k, v)
+		c.otherOut[c.hash(k)] = outOf(v)
+		return c.judgeOut(c.reads, k, v)
 	}
 	f, err := decodeOutVal(v)
 	if err != nil {
-		return c.judgeOut(k, v)
+		c.otherOut[c.hash(k)] = otherOut{}
+		return c.judgeOut(c.sums, k, v)
 	}
 	iv, _ := parseIV(v)
 	_, key, idErr := SplitID(f.ID)
-	if iv != f.Valid || f.Predicate != e.pred || idErr != nil ||
-		!c.entityIs(e.src, f.From) || !c.entityIs(e.dst, f.To) {
-		return c.judgeOut(k, v)
+	s := factSum{e: e, valid: f.Valid, valHash: c.hash(v),
+		own: iv != f.Valid || f.Predicate != e.pred || idErr != nil || !c.entityIs(e.src, f.From) || !c.entityIs(e.dst, f.To)}
+	if idErr == nil {
+		s.keyHash = maphash.String(c.seed, key)
 	}
 	c.factIdx[e.fact] = len(c.facts)
-	c.facts = append(c.facts, factSum{e: e, valid: f.Valid,
-		valHash: maphash.Bytes(c.seed, v), keyHash: maphash.String(c.seed, key)})
+	c.facts = append(c.facts, s)
 	return nil
+}
+
+// outOf summarizes an out-edge value for otherOut.
+func outOf(v []byte) otherOut {
+	f, err := decodeOutVal(v)
+	if err != nil {
+		return otherOut{}
+	}
+	return otherOut{decodes: true, valid: f.Valid}
 }
 
 func (c *checker) entityIs(n uint64, id string) bool {
@@ -272,51 +344,56 @@ func (c *checker) entityIs(n uint64, id string) bool {
 
 func (c *checker) in(k, v []byte) error {
 	if e, err := parseEdgeKey(k); err == nil {
-		if f := c.fact(e.fact); f != nil && f.e == e {
+		if f := c.factAt(e); f != nil {
 			// Its out-edge exists. A value that differs is the out-edge's
 			// violation: left unmarked, the fact is judged at the end.
-			if maphash.Bytes(c.seed, v) == f.valHash {
+			f.seen |= seenInKey
+			if c.hash(v) == f.valHash {
 				f.seen |= seenIn
 			}
 			return nil
 		}
 	}
-	return c.judge(tagIn, k, v)
+	return c.judge(c.sums, tagIn, k, v)
 }
 
 func (c *checker) locator(k, v []byte) error {
 	if n, err := parseFactKey(k); err == nil {
-		if e, err := parseFactLoc(n, v); err == nil {
-			if f := c.fact(n); f != nil && f.e == e {
+		if f := c.fact(n); f != nil {
+			f.seen |= seenLocKey
+			if e, err := parseFactLoc(n, v); err == nil && f.e == e {
 				f.seen |= seenLoc
 				return nil
 			}
+		} else {
+			c.locOther[n] = struct{}{}
 		}
 	}
-	return c.judge(tagFact, k, v)
+	return c.judge(c.sums, tagFact, k, v)
 }
 
 // byTime checks a T or E entry.
 func (c *checker) byTime(k, v []byte) error {
-	parse, bit := parseTimeKey, seenTime
+	parse, bit, keyBit := parseTimeKey, seenTime, seenTimeKey
 	if k[0] == tagEnd {
-		parse, bit = parseEndKey, seenEnd
+		parse, bit, keyBit = parseEndKey, seenEnd, seenEndKey
 	}
 	if p, d, n, err := parse(k); err == nil {
-		if src, dst, err := parseTimeVal(v); err == nil {
-			if f := c.fact(n); f != nil && f.e == (edge{src: src, pred: p, dst: dst, fact: n}) {
-				want := f.valid.From
-				if bit == seenEnd {
-					want = f.valid.To
-				}
-				if d == want {
+		if f := c.fact(n); f != nil && f.e.pred == p {
+			want := f.valid.From
+			if bit == seenEnd {
+				want = f.valid.To
+			}
+			if d == want {
+				f.seen |= keyBit
+				if src, dst, err := parseTimeVal(v); err == nil && f.e == (edge{src: src, pred: p, dst: dst, fact: n}) {
 					f.seen |= bit
 					return nil
 				}
 			}
 		}
 	}
-	return c.judge(k[0], k, v)
+	return c.judge(c.sums, k[0], k, v)
 }
 
 func (c *checker) slug(k, v []byte) error {
@@ -328,7 +405,7 @@ func (c *checker) slug(k, v []byte) error {
 				if f.keyHash == maphash.String(c.seed, key) {
 					f.seen |= seenSlug
 				}
-				if f.seen&seenLoc != 0 { // the fact's locator exists
+				if f.seen&seenLocKey != 0 { // the fact's locator exists
 					return nil
 				}
 			}
@@ -339,17 +416,18 @@ func (c *checker) slug(k, v []byte) error {
 			return nil
 		}
 	}
-	return c.judge(tagSlug, k, v)
+	return c.judge(c.sums, tagSlug, k, v)
 }
 
 func (c *checker) xid(k, v []byte) error {
+	c.xidKeys[c.hash(k)] = struct{}{}
 	if scheme, value, err := parseXIDKey(k); err == nil && len(v) == 8 {
 		if e := c.ents[beUint64(v)]; e != nil && e.xids[scheme] == value {
 			e.xidsSeen++
 			return nil
 		}
 	}
-	return c.judge(tagXID, k, v)
+	return c.judge(c.sums, tagXID, k, v)
 }
 
 func (c *checker) kind(k, v []byte) error {
@@ -359,17 +437,19 @@ func (c *checker) kind(k, v []byte) error {
 			return nil
 		}
 	}
-	return c.judge(tagKind, k, v)
+	return c.judge(c.sums, tagKind, k, v)
 }
 
 func (c *checker) word(k, v []byte) error {
 	if tok, n, err := parseWordKey(k); err == nil {
-		if e := c.ents[n]; e != nil && slices.Contains(e.tokens, tok) {
-			e.tokensSeen++
-			return nil
+		if e := c.ents[n]; e != nil {
+			if i := slices.Index(e.tokens, tok); i >= 0 {
+				e.tokSeen[i] = true
+				return nil
+			}
 		}
 	}
-	return c.judge(tagWord, k, v)
+	return c.judge(c.sums, tagWord, k, v)
 }
 
 func (c *checker) dated(k, v []byte) error {
@@ -379,7 +459,7 @@ func (c *checker) dated(k, v []byte) error {
 			return nil
 		}
 	}
-	return c.judge(tagDated, k, v)
+	return c.judge(c.sums, tagDated, k, v)
 }
 
 // hist checks a history entry. The commit covering it is the first C key
@@ -414,8 +494,9 @@ func (c *checker) blob(k, v []byte) error {
 	return nil
 }
 
-// finish judges, by reads, every entity and fact some of whose index
-// entries the scans did not see.
+// finish judges, from the summaries, every entity some of whose index
+// entries the scans did not see, and every fact with such an entry or a
+// wrong record, reading their records again in key order.
 func (c *checker) finish() error {
 	var ents []uint64
 	for n, e := range c.ents {
@@ -424,14 +505,16 @@ func (c *checker) finish() error {
 		}
 	}
 	slices.Sort(ents)
+	rd := c.newSeqReader()
+	defer rd.close()
 	for _, n := range ents {
-		if err := c.rejudge(nodeKey(n), c.judgeNode); err != nil {
+		if err := c.rejudge(rd, nodeKey(n), c.judgeNode); err != nil {
 			return err
 		}
 	}
 	for i := range c.facts {
-		if f := &c.facts[i]; !f.complete() {
-			if err := c.rejudge(outKey(f.e), c.judgeOut); err != nil {
+		if f := &c.facts[i]; f.own || !f.complete() {
+			if err := c.rejudge(rd, outKey(f.e), c.judgeOut); err != nil {
 				return err
 			}
 		}
@@ -439,239 +522,14 @@ func (c *checker) finish() error {
 	return nil
 }
 
-// rejudge reads a record the scans saw and judges it by reads.
-func (c *checker) rejudge(k []byte, judge func(k, v []byte) error) error {
+// rejudge reads again a record the scans saw and judges it from the
+// summaries.
+func (c *checker) rejudge(rd *seqReader, k []byte, judge func(ev evidence, k, v []byte) error) error {
 	if c.full() {
 		return nil
 	}
-	v, err := c.r.get(k)
-	if err != nil {
+	if err := c.ctx.Err(); err != nil {
 		return err
 	}
-	return judge(k, v)
-}
-
-// The judges below decide by point reads. The scans call them for what
-// they cannot prove from their summaries; they alone word violations of
-// the records and entries they are given.
-
-// has reports whether k exists; a read error aborts the check.
-func (c *checker) has(k []byte) (bool, error) { return c.r.exists(k) }
-
-func (c *checker) require(owner []byte, k []byte, what string) error {
-	ok, err := c.has(k)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		c.bad(owner, "missing %s", what)
-	}
-	return nil
-}
-
-// judge judges an index entry: F, S, X, I, K, W, D, T or E.
-func (c *checker) judge(tag byte, k, v []byte) error {
-	switch tag {
-	case tagFact:
-		n, err := parseFactKey(k)
-		if err != nil {
-			c.bad(k, "%v", err)
-			return nil
-		}
-		e, err := parseFactLoc(n, v)
-		if err != nil {
-			c.bad(k, "%v", err)
-			return nil
-		}
-		return c.require(k, outKey(e), "out-edge of fact locator")
-	case tagSlug:
-		kind, key, err := parseSlugKey(k)
-		if err != nil || len(v) != 8 {
-			c.bad(k, "malformed slug entry")
-			return nil
-		}
-		n := beUint64(v)
-		if kind == kindFact {
-			return c.require(k, factKey(n), "fact locator for fact/"+key)
-		}
-		e, err := c.r.entityByNum(n)
-		if err != nil {
-			c.bad(k, "slug %s/%s points at no entity", kind.Prefix(), key)
-			return nil
-		}
-		if e.ID != kind.Prefix()+"/"+key {
-			c.bad(k, "slug %s/%s points at %s", kind.Prefix(), key, e.ID)
-		}
-	case tagXID:
-		scheme, value, err := parseXIDKey(k)
-		if err != nil || len(v) != 8 {
-			c.bad(k, "malformed external ID entry")
-			return nil
-		}
-		e, err := c.r.entityByNum(beUint64(v))
-		if err != nil || e.XIDs[scheme] != value {
-			c.bad(k, "external ID %s %s points at an entity without it", scheme, value)
-		}
-	case tagIn:
-		e, err := parseEdgeKey(k)
-		if err != nil {
-			c.bad(k, "%v", err)
-			return nil
-		}
-		return c.require(k, outKey(e), "out-edge for in-edge")
-	case tagKind:
-		kind, n, err := parseKindKey(k)
-		if err != nil {
-			c.bad(k, "%v", err)
-			return nil
-		}
-		e, err := c.r.entityByNum(n)
-		if err != nil || e.Kind != kind {
-			c.bad(k, "kind index entry %s points at no entity of that kind", kind)
-		}
-	case tagWord:
-		tok, n, err := parseWordKey(k)
-		if err != nil {
-			c.bad(k, "%v", err)
-			return nil
-		}
-		e, err := c.r.entityByNum(n)
-		if err != nil || !slices.Contains(entityTokens(e), tok) {
-			c.bad(k, "name token %q points at no entity with that word", tok)
-		}
-	case tagDated:
-		d, n, err := parseDatedKey(k)
-		if err != nil {
-			c.bad(k, "%v", err)
-			return nil
-		}
-		e, err := c.r.entityByNum(n)
-		if err != nil || e.Date != d {
-			c.bad(k, "dated entry %s points at no entity of that date", d)
-		}
-	case tagTime, tagEnd:
-		parse := parseTimeKey
-		if tag == tagEnd {
-			parse = parseEndKey
-		}
-		p, d, n, err := parse(k)
-		if err != nil {
-			c.bad(k, "%v", err)
-			return nil
-		}
-		src, dst, err := parseTimeVal(v)
-		if err != nil {
-			c.bad(k, "%v", err)
-			return nil
-		}
-		f, err := c.r.factAt(edge{src: src, pred: p, dst: dst, fact: n})
-		switch {
-		case k[0] == tagTime && (err != nil || f.Valid.From != d):
-			c.bad(k, "by-time entry points at no fact starting %s", d)
-		case k[0] == tagEnd && (err != nil || f.Valid.To != d):
-			c.bad(k, "by-end entry points at no fact ending %s", d)
-		}
-	}
-	return nil
-}
-
-// judgeNode judges an entity record and the index entries it needs.
-func (c *checker) judgeNode(k, v []byte) error {
-	n, err := parseNodeKey(k)
-	if err != nil {
-		c.bad(k, "%v", err)
-		return nil
-	}
-	e, err := decodeEntity(v)
-	if err != nil {
-		c.bad(k, "%v", err)
-		return nil
-	}
-	kind, key, err := SplitID(e.ID)
-	if err != nil || kind != e.Kind {
-		c.bad(k, "entity %s has a malformed ID or wrong kind", e.ID)
-		return nil
-	}
-	sv, err := c.r.get(slugKey(kind, key))
-	if errors.Is(err, ErrNotFound) || (err == nil && (len(sv) != 8 || beUint64(sv) != n)) {
-		c.bad(k, "entity %s has no slug pointing at it", e.ID)
-	} else if err != nil {
-		return err
-	}
-	if err := c.require(k, kindKey(kind, n), "kind index entry of "+e.ID); err != nil {
-		return err
-	}
-	if e.Date != 0 {
-		if err := c.require(k, datedKey(e.Date, n), "dated entry of "+e.ID); err != nil {
-			return err
-		}
-	}
-	for scheme, value := range e.XIDs {
-		if err := c.require(k, xidKey(scheme, value), "external ID "+scheme+" of "+e.ID); err != nil {
-			return err
-		}
-	}
-	for _, t := range entityTokens(e) {
-		if err := c.require(k, wordKey(t, n), "name token "+t+" of "+e.ID); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// judgeOut judges an out-edge, its fact record and the entries it needs.
-func (c *checker) judgeOut(k, v []byte) error {
-	e, err := parseEdgeKey(k)
-	if err != nil {
-		c.bad(k, "%v", err)
-		return nil
-	}
-	f, err := decodeOutVal(v)
-	if err != nil {
-		c.bad(k, "%v", err)
-		return nil
-	}
-	if iv, _ := parseIV(v); iv != f.Valid {
-		c.bad(k, "fact %s interval in its edge value differs from its record", f.ID)
-	}
-	if in, err := c.r.get(inKey(e)); err == nil && string(in) != string(v) {
-		c.bad(k, "fact %s in-edge value differs from its out-edge", f.ID)
-	}
-	if f.Predicate != e.pred {
-		c.bad(k, "fact %s predicate differs from its key", f.ID)
-	}
-	if err := c.require(k, inKey(e), "in-edge of "+f.ID); err != nil {
-		return err
-	}
-	loc, err := c.r.get(factKey(e.fact))
-	if err != nil || string(loc) != string(factLoc(e)) {
-		c.bad(k, "fact %s has no matching locator", f.ID)
-	}
-	if err := c.require(k, timeKey(e.pred, f.Valid.From, e.fact), "by-time entry of "+f.ID); err != nil {
-		return err
-	}
-	if f.Valid.To != 0 {
-		if err := c.require(k, endKey(e.pred, f.Valid.To, e.fact), "by-end entry of "+f.ID); err != nil {
-			return err
-		}
-	}
-	_, key, err := SplitID(f.ID)
-	if err != nil {
-		c.bad(k, "fact has malformed ID %q", f.ID)
-		return nil
-	}
-	sv, err := c.r.get(slugKey(kindFact, key))
-	if err != nil || len(sv) != 8 || beUint64(sv) != e.fact {
-		c.bad(k, "fact %s has no slug pointing at it", f.ID)
-	}
-	for _, end := range []struct {
-		n  uint64
-		id string
-	}{{e.src, f.From}, {e.dst, f.To}} {
-		ent, err := c.r.entityByNum(end.n)
-		if err != nil || ent.ID != end.id {
-			c.bad(k, "fact %s end %s is not a live entity", f.ID, end.id)
-		}
-	}
-	return nil
+	return rd.value(k, func(v []byte) error { return judge(c.sums, k, v) })
 }

@@ -171,6 +171,28 @@ func TestCheckScans(t *testing.T) {
 		{"entity slug points at another entity", func(w *Writer) error {
 			return w.set(slugKey(KindCountry, "FIN"), uint64Bytes(num(w, "country/SWE")))
 		}, []string{"slug country/FIN points at country/SWE", "entity country/FIN has no slug pointing at it"}},
+		{"slug value not a number", func(w *Writer) error {
+			return w.set(slugKey(KindCountry, "FIN"), []byte{1, 2, 3})
+		}, []string{"malformed slug entry", "entity country/FIN has no slug pointing at it"}},
+		{"external ID value not a number", func(w *Writer) error {
+			return w.set(xidKey("iso3", "FIN"), []byte{1, 2, 3})
+		}, []string{"malformed external ID entry"}},
+		{"entity record of another kind than its ID", func(w *Writer) error {
+			n := num(w, "country/FIN")
+			e, err := w.entityByNum(n)
+			if err != nil {
+				return err
+			}
+			e.Kind = KindPerson
+			rec, err := encodeEntity(e)
+			if err != nil {
+				return err
+			}
+			return w.set(nodeKey(n), rec)
+		}, []string{"entity country/FIN has a malformed ID or wrong kind", "kind index entry Country points at no entity of that kind"}},
+		{"index key of the wrong length", func(w *Writer) error {
+			return w.set(append(kindKey(KindCountry, num(w, "country/FIN")), 0), nil)
+		}, []string{ErrCorrupt.Error() + ": kind key"}},
 		{"dated entry deleted", func(w *Writer) error {
 			return w.del(datedKey(d("2023-07-11"), num(w, "event/vilnius-2023")))
 		}, []string{"missing dated entry of event/vilnius-2023"}},
@@ -381,7 +403,7 @@ func damage(w *Writer, rng *rand.Rand, kvs [][2][]byte) error {
 func checkByReads(t *testing.T, db *DB) []string {
 	var c *checker
 	view(t, db, time.Time{}, func(r *Reader) error {
-		c = &checker{r: r}
+		c = newChecker(context.Background(), r, 0)
 		kvs, err := keysOf(r)
 		if err != nil {
 			return err
@@ -393,9 +415,9 @@ func checkByReads(t *testing.T, db *DB) []string {
 			case tagCommit:
 				err = c.commit(k, v)
 			case tagNode:
-				err = c.judgeNode(k, v)
+				err = c.judgeNode(c.reads, k, v)
 			case tagOut:
-				err = c.judgeOut(k, v)
+				err = c.judgeOut(c.reads, k, v)
 			case tagBlob:
 				err = c.blob(k, v)
 			case tagHist:
@@ -410,7 +432,7 @@ func checkByReads(t *testing.T, db *DB) []string {
 					c.bad(k, "history entry of %s has no commit record at or after it", id)
 				}
 			default:
-				err = c.judge(k[0], k, v)
+				err = c.judge(c.reads, k[0], k, v)
 			}
 			if err != nil {
 				return err
@@ -438,5 +460,54 @@ func TestCheckStopsWhenCancelled(t *testing.T) {
 	}
 	if vs, err := db.CheckContext(t.Context(), time.Time{}, 0); err != nil || len(vs) > 0 {
 		t.Fatalf("uncancelled: %v %v", vs, err)
+	}
+}
+
+// TestCheckWithoutWholeTags deletes every key of one tag, or of several
+// (all the index entries: a tampered backup's damage), and wants exactly
+// what judging by point reads finds, made without a point read.
+func TestCheckWithoutWholeTags(t *testing.T) {
+	for _, tags := range []string{"N", "O", "F", "S", "X", "I", "K", "W", "T", "E", "D", "FSXIKWTED", "NO", "NF", "OI"} {
+		t.Run(tags, func(t *testing.T) {
+			db := newTestDB(t)
+			fixture(t, db)
+			mustUpdate(t, db, func(w *Writer) error {
+				_, err := w.PutText("The Parties to this Treaty")
+				return err
+			})
+			mustUpdate(t, db, func(w *Writer) error {
+				for _, kv := range allKeys(t, db) {
+					if strings.IndexByte(tags, kv[0][0]) >= 0 {
+						if err := w.del(kv[0]); err != nil {
+							return err
+						}
+					}
+				}
+				return nil
+			})
+			var got []string
+			view(t, db, time.Time{}, func(r *Reader) error {
+				r.cache = nil
+				c := newChecker(t.Context(), r, 0)
+				if err := c.run(); err != nil {
+					return err
+				}
+				if c.readCalls != 0 {
+					t.Errorf("the check made %d point reads", c.readCalls)
+				}
+				for _, v := range c.found {
+					got = append(got, v.String())
+				}
+				return nil
+			})
+			slices.Sort(got)
+			want := checkByReads(t, db)
+			if len(want) == 0 {
+				t.Fatal("the damage left no violation")
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("Check found\n\t%s\nreads find\n\t%s", strings.Join(got, "\n\t"), strings.Join(want, "\n\t"))
+			}
+		})
 	}
 }

@@ -49,6 +49,14 @@ type DB struct {
 
 	reads  atomic.Int64 // Reader calls, for tests that bound store reads
 	closed atomic.Bool
+
+	readOnly bool // opened WithReadOnly: every write is ErrReadOnly
+
+	// disk checks for free space before writes; nil in memory and
+	// read-only. wrote says a write began since Open, so the memtable
+	// may hold something Close must flush.
+	disk  *diskGuard
+	wrote atomic.Bool
 }
 
 // Open opens (creating if needed) the store in dir. All versions are kept
@@ -66,6 +74,9 @@ func Open(dir string, o Options) (*DB, error) {
 	if o.memTable < MinMemTableBytes {
 		return nil, fmt.Errorf("%w: memtable size %d MiB is below the minimum of %d MiB", ErrInvalid, o.memTable>>20, MinMemTableBytes>>20)
 	}
+	if o.readOnly {
+		o.noCreate = true
+	}
 	if fi, err := os.Stat(dir); !o.inMemory && err == nil && !fi.IsDir() {
 		return nil, fmt.Errorf("store: open %s: not a directory", dir)
 	}
@@ -74,8 +85,21 @@ func Open(dir string, o Options) (*DB, error) {
 			return nil, err
 		}
 	}
-	if !o.inMemory {
+	if !o.inMemory && !o.noCreate {
+		if err := checkNotForeign(dir); err != nil {
+			return nil, err
+		}
+	}
+	if !o.inMemory && !o.readOnly {
 		if err := removeEmptyValueLogs(dir, o.logger); err != nil {
+			return nil, err
+		}
+		if err := roomToOpen(dir, o.memTable); err != nil {
+			return nil, err
+		}
+	}
+	if !o.inMemory && o.readOnly {
+		if err := checkRecovered(dir); err != nil {
 			return nil, err
 		}
 	}
@@ -85,16 +109,24 @@ func Open(dir string, o Options) (*DB, error) {
 		if strings.Contains(err.Error(), "Cannot acquire directory lock") {
 			return nil, fmt.Errorf("%w: %s", ErrLocked, dir)
 		}
+		if o.readOnly && strings.Contains(err.Error(), badger.ErrTruncateNeeded.Error()) {
+			// A log checkRecovered could not see (Badger does not wrap
+			// its own error, so only its words tell).
+			return nil, fmt.Errorf("%w: %s: %v", ErrNeedsRecovery, dir, err)
+		}
 		return nil, fmt.Errorf("store: open %s: %w", dir, err)
 	}
-	db := &DB{bdb: bdb, clock: o.clock, cache: newEntityCache(o.entityCacheBytes)}
+	db := &DB{bdb: bdb, clock: o.clock, cache: newEntityCache(o.entityCacheBytes), readOnly: o.readOnly}
+	if !o.inMemory && !o.readOnly {
+		db.disk = newDiskGuard(dir, o.memTable)
+	}
 	db.lastTs.Store(bdb.MaxVersion())
 	if err := db.init(); err != nil {
-		bdb.Close()
+		db.closeBadger()
 		return nil, err
 	}
 	if err := db.recoverBulk(); err != nil {
-		bdb.Close()
+		db.closeBadger()
 		return nil, fmt.Errorf("store: rolling back an unfinished bulk write: %w", err)
 	}
 	return db, nil
@@ -129,6 +161,9 @@ func (db *DB) init() error {
 	case errors.Is(err, badger.ErrKeyNotFound):
 		if db.lastTs.Load() != 0 {
 			return fmt.Errorf("%w: no format version in a non-empty directory (a first import into it that stopped before it finished leaves one: delete the directory and import again)", ErrFormat)
+		}
+		if db.readOnly {
+			return fmt.Errorf("%w: nothing has been written to it", ErrNoStore)
 		}
 		_, err := db.UpdateWith(UpdateOptions{Author: "store", At: tsTime(formatTs)}, func(w *Writer) error {
 			return w.set(metaKey(metaFormat), []byte(formatVersion))
@@ -172,6 +207,12 @@ const (
 
 // Close flushes pending writes to disk and releases the directory lock.
 // Readers and writers must have returned before Close is called.
+//
+// Flushing writes a table through a memory map; on a filesystem without
+// room for it (see diskspace.go) Close does not close Badger and returns
+// ErrDiskFull: the store is then as a killed process leaves it, its
+// write-ahead log holding every acknowledged write for the next Open to
+// replay, and the directory stays locked until the process exits.
 func (db *DB) Close() error {
 	if db.closed.Swap(true) {
 		return nil
@@ -179,6 +220,18 @@ func (db *DB) Close() error {
 	db.wmu.Lock()
 	defer db.wmu.Unlock()
 	db.feed.close()
+	return db.closeBadger()
+}
+
+// closeBadger closes Badger, which flushes the memtable into a table,
+// unless a write since Open may have filled the memtable and the
+// filesystem has no room for that table (see Close).
+func (db *DB) closeBadger() error {
+	if db.disk != nil && db.wrote.Load() {
+		if err := db.disk.room(db.disk.arena+diskSlack, "closing the store (its memtable is flushed into a table)"); err != nil {
+			return fmt.Errorf("%w; the store is left as a killed process leaves it: its write-ahead log holds every acknowledged write, and the next open replays it", err)
+		}
+	}
 	return db.bdb.Close()
 }
 

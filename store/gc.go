@@ -16,9 +16,19 @@ func (db *DB) GCValueLog() (int, error) {
 	if db.closed.Load() {
 		return 0, ErrClosed
 	}
+	if db.readOnly {
+		return 0, nil // nothing may be rewritten
+	}
 	n := 0
 	for {
+		// A rewrite goes through the write path: it needs a write's room.
+		if err := db.roomToWrite(); err != nil {
+			return n, err
+		}
 		err := db.bdb.RunValueLogGC(0.5)
+		if !errors.Is(err, badger.ErrNoRewrite) && !errors.Is(err, badger.ErrRejected) {
+			db.wrote.Store(true) // rewritten values went into the memtable
+		}
 		switch {
 		case err == nil:
 			n++

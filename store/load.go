@@ -73,6 +73,9 @@ func (db *DB) Load(o UpdateOptions, fn func(*Writer) error) (time.Time, error) {
 		return time.Time{}, err
 	}
 	mem.stopPrefaulting() // the rest writes a few keys, or none
+	if err := db.roomToLoad(mem); err != nil {
+		return time.Time{}, err
+	}
 	if err := db.stream(mem, format, ts); err != nil {
 		return time.Time{}, fmt.Errorf("store: load: %w", err)
 	}

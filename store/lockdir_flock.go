@@ -10,14 +10,19 @@ import (
 )
 
 // lockDir takes the lock Badger takes on a data directory (flock on the
-// directory itself, exclusive, without waiting) and returns its release.
-// A directory another process holds is ErrLocked.
-func lockDir(dir string) (unlock func(), err error) {
+// directory itself, without waiting: exclusive as a writer takes it, or
+// shared as a read-only open does) and returns its release. A directory
+// another process holds in a way that excludes it is ErrLocked.
+func lockDir(dir string, shared bool) (unlock func(), err error) {
 	f, err := os.Open(dir)
 	if err != nil {
 		return nil, err
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	how := syscall.LOCK_EX
+	if shared {
+		how = syscall.LOCK_SH
+	}
+	if err := syscall.Flock(int(f.Fd()), how|syscall.LOCK_NB); err != nil {
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
 			return nil, fmt.Errorf("%w: %s", ErrLocked, dir)

@@ -22,6 +22,8 @@ type Options struct {
 	entityCacheBytes int64
 	// noCreate makes Open refuse a directory without a store (WithCreate).
 	noCreate bool
+	// readOnly opens Badger read-only (WithReadOnly).
+	readOnly bool
 }
 
 // DefaultOptions returns options for an on-disk store with synced writes
@@ -50,6 +52,16 @@ func (o Options) WithInMemory(v bool) Options { o.inMemory = v; return o }
 // that a mistyped path is ErrNoStore instead of a new, empty graph that
 // checks as consistent and exports as nothing.
 func (o Options) WithCreate(v bool) Options { o.noCreate = !v; return o }
+
+// WithReadOnly opens an existing store without writing to its directory
+// (Badger's ReadOnly mode), for tools that only read it (check, export,
+// backup): they then work on a read-only mount and on a full disk, and
+// share the directory with each other but not with a writer. It implies
+// WithCreate(false). Every write is refused with ErrReadOnly. A store
+// that was not closed cleanly needs writes to open (Badger replays and
+// truncates its write-ahead log), so a read-only Open of one fails with
+// ErrNeedsRecovery, and a read-write Open recovers it.
+func (o Options) WithReadOnly(v bool) Options { o.readOnly = v; return o }
 
 // WithSyncWrites sets whether each commit is fsynced before it returns.
 // On by default: an acknowledged write survives a crash.
@@ -106,7 +118,8 @@ func (o Options) Badger(dir string) badger.Options {
 		// every page of the directory touched before the first request,
 		// which made a freshly opened factor-1 store's memory peak.
 		WithChecksumVerificationMode(options.OnBlockRead).
-		WithMetricsEnabled(false)
+		WithMetricsEnabled(false).
+		WithReadOnly(o.readOnly)
 	if o.logger != nil {
 		bo = bo.WithLogger(badgerLogger{o.logger})
 	} else {

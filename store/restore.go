@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
+	"time"
 
 	badger "github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/pb"
@@ -19,11 +21,17 @@ import (
 // be empty. The whole file is verified first (its checksum, then every
 // frame of its stream), so nothing is written for a file that is not a
 // complete backup. The store is built in a new directory beside dir and
-// renamed to dir only once it is complete: a restore that fails leaves
+// renamed to dir only once it is complete and passes the invariant
+// checker (ErrBadBackup naming the violations otherwise): a file whose
+// checksum was recomputed after its keys were changed frames and loads
+// like a good one, and would serve wrong answers. A restore that fails leaves
 // dir as it was, and one that is killed leaves it as it was too, with a
 // partial directory beside it (dir's name, prefixed with a dot and
 // followed by ".restoring-" and a number) that can be deleted.
 func RestoreFile(dir, path string, o Options) error {
+	if o.memTable < MinMemTableBytes {
+		return fmt.Errorf("%w: memtable size %d MiB is below the minimum of %d MiB", ErrInvalid, o.memTable>>20, MinMemTableBytes>>20)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -57,6 +65,9 @@ func RestoreFile(dir, path string, o Options) error {
 		return err
 	}
 	parent := filepath.Dir(filepath.Clean(dir))
+	if err := roomToRestore(parent, size, o.memTable); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return fmt.Errorf("store: restore: %w", err)
 	}
@@ -67,6 +78,10 @@ func RestoreFile(dir, path string, o Options) error {
 	if err := loadBackup(tmp, r, o); err != nil {
 		os.RemoveAll(tmp)
 		return fmt.Errorf("store: restore: %w", err)
+	}
+	if err := checkRestored(tmp, o); err != nil {
+		os.RemoveAll(tmp)
+		return err
 	}
 	// dir is absent or empty (checked above); an empty one gives the
 	// store its permissions, and Remove refuses it if something has
@@ -90,7 +105,8 @@ func RestoreFile(dir, path string, o Options) error {
 
 // loadBackup writes the backup stream r into a new Badger directory.
 func loadBackup(dir string, r io.Reader, o Options) error {
-	bo := badger.DefaultOptions(dir).WithNumVersionsToKeep(1<<31 - 1).WithLogger(badgerLogger{o.logger}).WithSyncWrites(true)
+	bo := badger.DefaultOptions(dir).WithNumVersionsToKeep(1<<31 - 1).WithLogger(badgerLogger{o.logger}).WithSyncWrites(true).
+		WithMemTableSize(o.memTable) // what roomToRestore counts on
 	if o.logger == nil {
 		bo = bo.WithLogger(nil)
 	}
@@ -109,6 +125,41 @@ func loadBackup(dir string, r io.Reader, o Options) error {
 		}
 	}
 	return bdb.Close()
+}
+
+// restoreCheckLimit bounds the violations a restore's check collects:
+// one is enough to refuse, and a few show what is wrong.
+const restoreCheckLimit = 20
+
+// restoreShown is how many violations a refused restore names.
+const restoreShown = 3
+
+// checkRestored opens the store a restore built in dir, read-only so the
+// check changes nothing in it, and refuses it with ErrBadBackup when it
+// does not open (another on-disk format) or breaks an invariant.
+func checkRestored(dir string, o Options) error {
+	db, err := Open(dir, o.WithReadOnly(true))
+	if err != nil {
+		return fmt.Errorf("%w: the restored store does not open: %v", ErrBadBackup, err)
+	}
+	defer db.Close()
+	vs, err := db.Check(time.Time{}, restoreCheckLimit)
+	if err != nil {
+		return fmt.Errorf("store: restore: checking the restored store: %w", err)
+	}
+	if len(vs) == 0 {
+		return nil
+	}
+	count := fmt.Sprint(len(vs))
+	if len(vs) == restoreCheckLimit {
+		count = "at least " + count
+	}
+	var shown []string
+	for _, v := range vs[:min(len(vs), restoreShown)] {
+		shown = append(shown, v.String())
+	}
+	return fmt.Errorf("%w: the restored store breaks the store's invariants (%s violations, e.g. %s); it was not put in place",
+		ErrBadBackup, count, strings.Join(shown, "; "))
 }
 
 // restoreFault, set only by tests, makes a restore fail after Badger has

@@ -88,17 +88,37 @@ type UpdateOptions struct {
 }
 
 // lockWriter takes the writer lock for a write, or says why no write may
-// start: the store is closed, or a failed rollback left it unsettled (see
-// ErrUnsettled). On success the caller unlocks db.wmu.
+// start: the store is closed or read-only, or a failed rollback left it
+// unsettled (see ErrUnsettled) and, if the disk was full, still cannot
+// finish it. On success the caller unlocks db.wmu.
 func (db *DB) lockWriter() error {
 	if db.closed.Load() {
 		return ErrClosed
 	}
+	if db.readOnly {
+		return ErrReadOnly
+	}
 	db.wmu.Lock()
 	if db.unsettled != nil {
-		db.wmu.Unlock()
-		return db.unsettled
+		// A rollback the disk had no room for is tried again: there may
+		// be room now (if not, it fails again before writing).
+		if !errors.Is(db.unsettled, ErrDiskFull) || db.retryRollBack() != nil {
+			db.wmu.Unlock()
+			return db.unsettled
+		}
+		db.unsettled = nil
 	}
+	return nil
+}
+
+// startWrite is called before anything is committed to Badger: it
+// refuses a write that the filesystem has no room for (ErrDiskFull), and
+// notes that the memtable may now hold something Close must flush.
+func (db *DB) startWrite() error {
+	if err := db.roomToWrite(); err != nil {
+		return err
+	}
+	db.wrote.Store(true)
 	return nil
 }
 
@@ -150,6 +170,9 @@ func (db *DB) updateOnce(o UpdateOptions, fn func(*Writer) error) error {
 	}
 	c := &Commit{Author: o.Author, Note: o.Note, Changes: w.changed}
 	if err := w.writeCommit(commitTs, c); err != nil {
+		return err
+	}
+	if err := db.startWrite(); err != nil {
 		return err
 	}
 	if err := txn.CommitAt(commitTs, nil); err != nil {
