@@ -95,7 +95,10 @@ var (
 //   - a fact's set bounds lie within its ends' lifetimes where the file
 //     knows them (founded/born, dissolved/died: a term may end on the day
 //     of death, its first day out of office), and a fact with an event
-//     starts on the event's day.
+//     starts on the event's day;
+//   - a state's memberships and partnerships end by its `dissolved` day,
+//     and a state and its successor are never members of one
+//     organization at once (lintStates).
 //
 // Open bounds are not checked against lifetimes: an omitted validFrom
 // means the file does not say, not that the fact was always true.
@@ -138,6 +141,8 @@ func (f *File) Lint() LintReport {
 			terms[x.To] = append(terms[x.To], term{id: x.ID, iv: iv})
 		}
 	}
+
+	f.lintStates(ents, bad)
 
 	gaps := f.lintGapEntries(ents, docs, bad)
 	used := map[*Gap]bool{}
