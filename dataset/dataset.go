@@ -12,11 +12,11 @@ package dataset
 
 import (
 	"bytes"
-	"errors"
 	"crypto/sha256"
 	_ "embed"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
