@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/alliancegraph/alliancegraph/store"
 )
@@ -148,9 +149,14 @@ func addAliases(name string, have, add []string) []string {
 	return out
 }
 
+// builtIn is the built-in curated dataset, parsed once per process for
+// the seeds: parsing it is most of what a first load costs, and a process
+// may seed several stores (tests do). Seed only reads it.
+var builtIn = sync.OnceValues(ParseCurated)
+
 // SeedCurated is Seed with the built-in curated dataset.
 func SeedCurated(db *store.DB) (SeedResult, error) {
-	f, err := ParseCurated()
+	f, err := builtIn()
 	if err != nil {
 		return SeedResult{}, err
 	}

@@ -32,4 +32,14 @@ func TestSeedCuratedSmallMemtable(t *testing.T) {
 	if err != nil || again.Loaded || again.Changed != 0 || again.Stored != again.Given {
 		t.Fatalf("second seed: %+v %v", again, err)
 	}
+	// The parse is shared between seeds; a second store gets the same.
+	other, err := store.Open("", store.DefaultOptions().WithInMemory(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	res2, err := dataset.SeedCurated(other)
+	if err != nil || res2.Given != res.Given || res2.Changed != res.Changed {
+		t.Fatalf("another store: %+v %v, want %+v", res2, err, res)
+	}
 }

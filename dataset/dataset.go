@@ -258,7 +258,7 @@ func (f *File) storeEntities() ([]store.Entity, error) {
 		out = append(out, e)
 	}
 	for _, x := range f.Entities {
-		e := store.Entity{ID: x.ID, Name: x.Name, Aliases: x.Aliases, XIDs: x.XIDs}
+		e := store.Entity{ID: x.ID, Name: x.Name, Aliases: slices.Clone(x.Aliases), XIDs: maps.Clone(x.XIDs)}
 		if x.Date != "" {
 			d, err := store.ParseDate(x.Date)
 			if err != nil {
