@@ -83,3 +83,22 @@ func TestEveryPartIsDescribed(t *testing.T) {
 		t.Errorf("%d parts of the schema have no description (schema.graphqls):\n%s", len(missing), strings.Join(missing, "\n"))
 	}
 }
+
+// TestSubscriptionDescriptionSaysToken: the Subscription type's
+// description, which GraphiQL's Docs panel and client generators show,
+// says what a subscription needs: a token in connection_init unless the
+// server runs with --ws-anonymous (it said subscriptions need none).
+func TestSubscriptionDescriptionSaysToken(t *testing.T) {
+	srv, _ := newTestServer(t)
+	var got struct{ Type struct{ Description string } }
+	ok(t, query(t, srv.URL, `{ Type: __type(name: "Subscription") { description } }`), &got)
+	d := got.Type.Description
+	for _, want := range []string{"connection_init", "--ws-anonymous", "UNAUTHENTICATED"} {
+		if !strings.Contains(d, want) {
+			t.Errorf("the Subscription description does not mention %s:\n%s", want, d)
+		}
+	}
+	if strings.Contains(d, "need no token") {
+		t.Errorf("the Subscription description says subscriptions need no token:\n%s", d)
+	}
+}

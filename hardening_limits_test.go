@@ -126,7 +126,7 @@ func TestHostileRequests(t *testing.T) {
 		{name: "GET variables not JSON", method: "GET", query: `{ __typename }`, params: "&variables=notjson", status: 400, code: "BAD_USER_INPUT", msg: "variables must be a JSON object"},
 		{name: "GET extensions not an object", method: "GET", query: `{ __typename }`, params: "&extensions=%5B1%5D", status: 400, code: "BAD_USER_INPUT", msg: "extensions must be a JSON object"},
 		{name: "mutation over GET", method: "GET", auth: true, query: `mutation { upsertEntity(input: {id: "place/x", kind: PLACE, name: "X"}) { changed } }`, status: 405, code: "BAD_USER_INPUT", msg: "POST"},
-		{name: "subscription over GET", method: "GET", query: `subscription { changes { id } }`, status: 405, code: "BAD_USER_INPUT", msg: "POST"},
+		{name: "subscription over GET", method: "GET", query: `subscription { changes { id } }`, status: 405, code: "BAD_USER_INPUT", msg: "websocket"},
 		{name: "batched operations", body: []byte(`[{"query":"{ __typename }"},{"query":"{ __typename }"}]`), status: 400, code: "BAD_USER_INPUT", msg: "one operation per request"},
 		{name: "PUT", method: "PUT", body: q(`{ __typename }`), status: 405, code: "BAD_USER_INPUT", msg: "not allowed"},
 		// Only a GET can open a websocket; anything else that says

@@ -236,6 +236,11 @@ func TestCLI(t *testing.T) {
 		{[]string{}, true, "Commands:"},
 		{[]string{"serve", "--help"}, false, "--addr"},
 		{[]string{"serve", "--help"}, false, "--entity-cache-mb"},
+		// The summary names every endpoint a server answers.
+		{[]string{"serve", "--help"}, false, "GET /metrics"},
+		{[]string{"serve", "--help"}, false, "/livez"},
+		{[]string{"serve", "--help"}, false, "/readyz"},
+		{[]string{"serve", "--help"}, false, "GET /graphql/schema.graphql"},
 		{[]string{"check", "--help"}, false, "invariants"},
 		{[]string{"version"}, false, "alliancegraph"},
 		{[]string{"version", "--help"}, false, "Print the program's version"},

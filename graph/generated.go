@@ -3999,7 +3999,11 @@ type MembershipChange {
 
 """
 Subscriptions run over a websocket (graphql-transport-ws) at /graphql.
-They need no token. At most 10 run at once on one socket
+They need a token, as mutations do: ` + "`" + `{"Authorization": "Bearer <token>"}` + "`" + `
+in the connection_init payload (or the Authorization header of the
+handshake); without a valid one a subscription is answered UNAUTHENTICATED
+(FORBIDDEN on a server with no tokens) and completed, unless the server
+runs with ` + "`" + `--ws-anonymous` + "`" + `. At most 10 run at once on one socket
 (` + "`" + `--ws-max-subscriptions` + "`" + `; LIMIT_EXCEEDED beyond). A writer never waits for
 a subscriber: each holds up to 64 commits, and commits beyond are dropped
 for it and counted in ` + "`" + `Change.missed` + "`" + `.
@@ -4076,7 +4080,7 @@ input ExportSelection {
   """
   Stop adding entities at this many: 1 to 1000 (below is BAD_USER_INPUT,
   above LIMIT_EXCEEDED). A whole-graph export cut short holds the first
-  entities only, and no facts.
+  entities (by kind, then ID) and the facts between them.
   """
   maxNodes: Int = 500
 }

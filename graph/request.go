@@ -109,11 +109,19 @@ func checkGet(req *http.Request, lim Limits) (int, string) {
 	if err != nil {
 		return 0, ""
 	}
-	if op := pickOperation(doc, q.Get("operationName")); op != nil && op.Operation != ast.Query {
+	switch op := pickOperation(doc, q.Get("operationName")); {
+	case op == nil || op.Operation == ast.Query:
+	case op.Operation == ast.Subscription:
+		return http.StatusMethodNotAllowed, subscriptionNeedsSocket
+	default:
 		return http.StatusMethodNotAllowed, "GET requests only allow query operations: send a " + string(op.Operation) + " with POST"
 	}
 	return 0, ""
 }
+
+// subscriptionNeedsSocket refuses a subscription sent as a plain HTTP
+// request: its events need a connection that stays open.
+const subscriptionNeedsSocket = "subscriptions run over a websocket at /graphql (protocol graphql-transport-ws), not a plain HTTP request"
 
 // pickOperation returns the operation a request runs, as GraphQL picks it:
 // the named one, or the only one.

@@ -94,9 +94,9 @@ func (s *sockets) transport() transport.Websocket {
 	}
 	return transport.Websocket{
 		PayloadReadLimit: &limit,
-		Implementation: transport.CoderWebsocketImplementation{
+		Implementation: textCheckedSockets{transport.CoderWebsocketImplementation{
 			AcceptOptions: websocket.AcceptOptions{OriginPatterns: s.Origins},
-		},
+		}},
 		InitTimeout:           s.InitTimeout,
 		KeepAlivePingInterval: s.KeepAlive,
 		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {

@@ -72,20 +72,31 @@ func (r *Resolver) changes(ctx context.Context, ids []string, kinds []model.Enti
 		}
 		return true
 	}
-	return stream(ctx, r.DB, func(ev store.Event) []*model.Change {
+	return stream(ctx, r.DB, changesOf(match)), nil
+}
+
+// changesOf converts one subscription's events to the changes it sends.
+// Commits dropped for it are counted on the next change it sends, however
+// many events without a matching change come first.
+func changesOf(match func(store.Change) bool) func(store.Event) []*model.Change {
+	missed := 0
+	return func(ev store.Event) []*model.Change {
+		missed += ev.Missed
 		var out []*model.Change
 		for _, c := range ev.Changes {
 			if match(c) {
-				out = append(out, model.ChangeOf(c, ev))
-				ev.Missed = 0 // reported once, on the first change sent
+				ch := model.ChangeOf(c, ev)
+				ch.Missed, missed = missed, 0
+				out = append(out, ch)
 			}
 		}
 		return out
-	}), nil
+	}
 }
 
 func (r *Resolver) membershipChanged(ctx context.Context, alliance string) (<-chan *model.MembershipChange, error) {
-	if _, _, err := store.SplitID(alliance); err != nil {
+	// An ID that names no organization would wait forever for events.
+	if _, err := entityOfKind[*model.Organization](ctx, r, alliance, nil, store.KindOrganization); err != nil {
 		return nil, err
 	}
 	return stream(ctx, r.DB, func(ev store.Event) []*model.MembershipChange {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/alliancegraph/alliancegraph/graph/model"
@@ -77,6 +78,10 @@ func (httpTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 			status = http.StatusBadRequest
 		}
 		writeResponse(w, status, exec.DispatchError(graphql.WithOperationContext(ctx, rc), errs), false)
+		return
+	}
+	if rc.Operation != nil && rc.Operation.Operation == ast.Subscription {
+		writeRequestError(w, exec, r, http.StatusBadRequest, gqlerror.List{model.BadInput(subscriptionNeedsSocket)})
 		return
 	}
 	responses, ctx := exec.DispatchOperation(ctx, rc)

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -380,6 +381,11 @@ func (r *Reader) ByKind(k Kind, after string, limit int) ([]*Entity, error) {
 	start := prefix
 	if after != "" {
 		n, _, err := r.resolve(after)
+		if errors.Is(err, ErrNotFound) {
+			// Deleted since the client's previous page: resume after the
+			// place it had.
+			n, err = r.formerNum(after)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -404,6 +410,36 @@ func (r *Reader) ByKind(k Kind, after string, limit int) ([]*Entity, error) {
 		}
 	}
 	return out, nil
+}
+
+// formerNum returns the number an entity that no longer exists had when
+// it last did, as of this snapshot; ErrNotFound if id never named one.
+func (r *Reader) formerNum(id string) (uint64, error) {
+	k, key, err := SplitID(id)
+	if err != nil {
+		return 0, err
+	}
+	slug := slugKey(k, key)
+	opts := badgerIterOpts(slug)
+	opts.AllVersions = true
+	it := r.txn.NewIterator(opts)
+	defer it.Close()
+	for it.Seek(slug); it.ValidForPrefix(slug); it.Next() {
+		item := it.Item()
+		if !bytes.Equal(item.Key(), slug) || item.IsDeletedOrExpired() {
+			continue
+		}
+		var n uint64
+		err := item.Value(func(v []byte) error {
+			if len(v) != 8 {
+				return fmt.Errorf("%w: slug value for %s", ErrCorrupt, id)
+			}
+			n = beUint64(v)
+			return nil
+		})
+		return n, err
+	}
+	return 0, fmt.Errorf("%w: %s", ErrNotFound, id)
 }
 
 // scanPrefix calls fn with each key under prefix (keys only). The key is

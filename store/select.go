@@ -249,7 +249,13 @@ func (r *Reader) expand(st *stopper, sel Selection) (map[uint64]bool, bool, erro
 // walkAll streams the whole graph from the slug index, which is sorted by
 // kind and readable key: entity kinds first, then facts.
 func (r *Reader) walkAll(st *stopper, sel Selection, v Visitor) (bool, error) {
-	count := 0
+	// kept holds the entities walked when MaxNodes may cut the walk: a
+	// cut walk streams only the facts between them, as a seeded walk does.
+	var kept map[string]bool
+	if sel.MaxNodes > 0 {
+		kept = make(map[string]bool, sel.MaxNodes)
+	}
+	truncated := false
 	for _, k := range Kinds() {
 		if len(sel.Kinds) > 0 && !slices.Contains(sel.Kinds, k) {
 			continue
@@ -258,39 +264,48 @@ func (r *Reader) walkAll(st *stopper, sel Selection, v Visitor) (bool, error) {
 			if err := st.check(); err != nil {
 				return err
 			}
-			if sel.MaxNodes > 0 && count >= sel.MaxNodes {
+			if sel.MaxNodes > 0 && len(kept) >= sel.MaxNodes {
 				return errStop
 			}
-			count++
 			if len(val) != 8 {
 				return fmt.Errorf("%w: slug value", ErrCorrupt)
 			}
 			e, err := r.entityByNum(beUint64(val))
-			if err != nil || v.Entity == nil {
+			if err != nil {
 				return err
+			}
+			if kept != nil {
+				kept[e.ID] = true
+			}
+			if v.Entity == nil {
+				return nil
 			}
 			return v.Entity(e)
 		})
 		if errors.Is(err, errStop) {
-			return r.walkAllFacts(st, sel, v, true)
+			truncated = true
+			break
 		}
 		if err != nil {
 			return false, err
 		}
 	}
-	return r.walkAllFacts(st, sel, v, false)
+	if !truncated {
+		kept = nil // every entity is in: no fact needs the check
+	}
+	return truncated, r.walkAllFacts(st, sel, v, kept)
 }
 
 // errStop ends a scan early without being an error.
 var errStop = errors.New("stop")
 
-func (r *Reader) walkAllFacts(st *stopper, sel Selection, v Visitor, truncated bool) (bool, error) {
-	if truncated || v.Fact == nil {
-		// A truncated whole-graph walk has no defined fact set worth
-		// streaming: it stops at the entities.
-		return truncated, nil
+// walkAllFacts streams the facts sel selects; with kept, only those whose
+// both ends are in it.
+func (r *Reader) walkAllFacts(st *stopper, sel Selection, v Visitor, kept map[string]bool) error {
+	if v.Fact == nil {
+		return nil
 	}
-	err := r.scanValues([]byte{tagSlug, byte(kindFact)}, func(_, val []byte) error {
+	return r.scanValues([]byte{tagSlug, byte(kindFact)}, func(_, val []byte) error {
 		if err := st.check(); err != nil {
 			return err
 		}
@@ -313,9 +328,11 @@ func (r *Reader) walkAllFacts(st *stopper, sel Selection, v Visitor, truncated b
 		if !sel.factOK(f) || !sel.kindOK(f.From) || !sel.kindOK(f.To) {
 			return nil
 		}
+		if kept != nil && (!kept[f.From] || !kept[f.To]) {
+			return nil
+		}
 		return v.Fact(f)
 	})
-	return false, err
 }
 
 // Subgraph is a selection held in memory.

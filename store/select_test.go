@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -62,5 +64,48 @@ func TestWalkWholeGraphMatchesDump(t *testing.T) {
 	f, _ := dataset.ParseNATO()
 	if ents != len(f.Entities)+len(f.Documents) || facts != len(f.Facts) {
 		t.Errorf("walked %d entities, %d facts; dataset has %d, %d", ents, facts, len(f.Entities)+len(f.Documents), len(f.Facts))
+	}
+}
+
+// TestTruncatedWholeGraphKeepsItsFacts: a whole-graph walk cut at
+// MaxNodes streams the facts between the entities it kept, as a seeded
+// walk does, not none.
+func TestTruncatedWholeGraphKeepsItsFacts(t *testing.T) {
+	db := natoDB(t)
+	walk := func(sel store.Selection) (ids map[string]bool, facts []string, truncated bool) {
+		ids = map[string]bool{}
+		err := db.View(time.Time{}, func(r *store.Reader) error {
+			var err error
+			truncated, err = r.Walk(context.Background(), sel, store.Visitor{
+				Entity: func(e *store.Entity) error { ids[e.ID] = true; return nil },
+				Fact:   func(f *store.Fact) error { facts = append(facts, f.ID+" "+f.From+" "+f.To); return nil },
+			})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids, facts, truncated
+	}
+	_, all, _ := walk(store.Selection{})
+	for _, max := range []int{1, 40, 60} {
+		kept, got, truncated := walk(store.Selection{MaxNodes: max})
+		if !truncated || len(kept) != max {
+			t.Fatalf("maxNodes %d: %d entities, truncated %v", max, len(kept), truncated)
+		}
+		var want []string
+		for _, f := range all {
+			var id, from, to string
+			fmt.Sscan(f, &id, &from, &to)
+			if kept[from] && kept[to] {
+				want = append(want, f)
+			}
+		}
+		if max == 60 && len(want) == 0 {
+			t.Fatal("the first 60 entities hold no fact between them: the test checks nothing")
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("maxNodes %d: %d facts, want the %d between the kept entities", max, len(got), len(want))
+		}
 	}
 }
