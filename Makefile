@@ -1,15 +1,18 @@
-# GraphiQL assets: pinned npm packages copied into web/dist, which the Go
-# binary embeds. File targets make a second `make web` a no-op.
+# Browser assets: GraphiQL and the explorer, bundled by esbuild from the
+# pinned npm packages into web/dist, which the Go binary embeds. File targets
+# make a second `make web` a no-op.
 .PHONY: web
-web: web/dist/graphiql.min.js
+web: web/dist/explore.js
 
 # npm ci writes node_modules/.package-lock.json, so it reruns only when the
 # pins change. --ignore-scripts: the bundles need no install scripts.
 web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	npm ci --prefix web --ignore-scripts --no-audit --no-fund
 
-web/dist/graphiql.min.js: web/node_modules/.package-lock.json web/build.sh
-	sh web/build.sh
+WEB_SOURCES := $(shell find web/graphiql web/explore -type f 2>/dev/null)
+
+web/dist/explore.js: web/node_modules/.package-lock.json web/build.mjs $(WEB_SOURCES)
+	node web/build.mjs
 
 # The npm packages tests drive (jsonld reads JSON-LD exports back; graphql-http
 # audits /graphql; graphql sends client introspection queries), pinned by

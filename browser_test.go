@@ -44,8 +44,8 @@ func TestGraphiQLInBrowser(t *testing.T) {
 
 // TestGraphiQLSchemaTools: on a server with the default limits, GraphiQL
 // loads the schema by introspection, so its documentation explorer lists
-// Query's fields and the editor's autocomplete offers an alliance's
-// fields.
+// Query's fields, the editor's autocomplete offers an alliance's fields and
+// the query builder offers Query's fields to tick.
 func TestGraphiQLSchemaTools(t *testing.T) {
 	chromium, err := browsertest.FindChromium()
 	if err != nil {
@@ -69,5 +69,10 @@ func TestGraphiQLSchemaTools(t *testing.T) {
 	}
 	if !slices.Contains(got.Hints, "memberCount") {
 		t.Errorf("autocomplete after alliance(id: \"org/nato\") { m offers %q, not memberCount", got.Hints)
+	}
+	for _, f := range []string{"alliance", "neighborhood", "path"} {
+		if !slices.Contains(got.BuilderFields, f) {
+			t.Errorf("the query builder lacks %s: %q", f, got.BuilderFields)
+		}
 	}
 }

@@ -27,9 +27,10 @@ import (
 
 const serveSummary = `Serve the GraphQL API at /graphql (POST, GET for queries, websocket for
 subscriptions), GET /graphql/schema.graphql (the SDL), POST /import,
-GET /export, GET /backup (with a token), GraphiQL at / (works offline),
-GET /metrics (Prometheus), the probes /livez and /readyz (/healthz, its
-older name), and GET /debug/stats.
+GET /export, GET /backup (with a token), GraphiQL at / and the explorer
+(map, graph, timeline) at /explore (both work offline), GET /metrics
+(Prometheus), the probes /livez and /readyz (/healthz, its older name),
+and GET /debug/stats.
 Mutations and imports need Authorization: Bearer <token> from --tokens-file
 or ALLIANCEGRAPH_TOKENS; subscriptions need the same in the websocket's
 connection_init payload, unless --ws-anonymous. On first start the curated

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
@@ -36,6 +37,26 @@ func (s textCheckedSockets) Accept(w http.ResponseWriter, r *http.Request, o tra
 // message closes the socket with 4400, the protocol's answer to an
 // invalid message.
 type textCheckedConn struct{ transport.WebsocketConn }
+
+// gqlgen bounds messages and waits for pongs only through these optional
+// interfaces of the connection, so the wrapper must pass them on.
+var (
+	_ transport.WebsocketReadLimiter   = (*textCheckedConn)(nil)
+	_ transport.WebsocketReadDeadliner = (*textCheckedConn)(nil)
+)
+
+func (c *textCheckedConn) SetReadLimit(limit int64) {
+	if l, ok := c.WebsocketConn.(transport.WebsocketReadLimiter); ok {
+		l.SetReadLimit(limit)
+	}
+}
+
+func (c *textCheckedConn) SetReadDeadline(t time.Time) error {
+	if d, ok := c.WebsocketConn.(transport.WebsocketReadDeadliner); ok {
+		return d.SetReadDeadline(t)
+	}
+	return nil
+}
 
 // closeInvalidMessage is graphql-transport-ws's close code for a message
 // the server cannot accept.

@@ -1,10 +1,11 @@
-// Package web owns alliancegraph's browser front end: an offline GraphiQL
-// page and the static assets it needs, embedded into the Go binary.
+// Package web owns alliancegraph's browser front end, embedded into the Go
+// binary: GraphiQL 5 at "/" and the explorer (map, graph, timeline) at
+// "/explore", with the static assets both need under "/static/".
 //
-// The GraphiQL, React and ReactDOM bundles are pinned in web/package.json and
-// copied into web/dist by `make web` (npm ci + web/build.sh); nothing is
-// loaded from a CDN, so the page works without internet. A binary built
-// without those assets answers the page with 503 and says how to fix it.
+// The npm packages are pinned in web/package.json and bundled by esbuild into
+// web/dist by `make web` (npm ci + web/build.mjs); nothing is loaded from a
+// CDN, so the pages work without internet. A binary built without those
+// assets answers the pages with 503 and says how to fix it.
 package web
 
 import (
@@ -21,12 +22,17 @@ import (
 	"time"
 )
 
-// Options configures the GraphiQL page.
+// Options configures the pages.
 type Options struct {
-	// Endpoint is the same-origin GraphQL URL the page queries, e.g.
+	// Endpoint is the same-origin GraphQL URL the pages query, e.g.
 	// "/graphql". Defaults to "/graphql".
 	Endpoint string
-	// Title is the HTML page title. Defaults to "alliancegraph GraphiQL".
+	// ExportEndpoint is the same-origin URL of the streaming export
+	// (GET /export), which the explorer's download link points at.
+	// Defaults to "/export".
+	ExportEndpoint string
+	// Title is the GraphiQL page's title. Defaults to "alliancegraph
+	// GraphiQL"; the explorer's is Title + " explorer".
 	Title string
 	// Examples open as GraphiQL tabs on a first visit; the first one is the
 	// active tab, so it is the query the execute button runs.
@@ -43,31 +49,49 @@ type Example struct {
 //go:embed all:dist
 var distFS embed.FS
 
-//go:embed index.html static
+//go:embed index.html explore.html
 var ownFS embed.FS
 
-var indexTmpl = template.Must(template.ParseFS(ownFS, "index.html"))
+var (
+	indexTmpl   = template.Must(template.ParseFS(ownFS, "index.html"))
+	exploreTmpl = template.Must(template.ParseFS(ownFS, "explore.html"))
+)
 
-// requiredDist are the files build.sh copies; without any of them the page
-// cannot work, so it answers 503 instead of rendering a broken GraphiQL.
+// requiredDist are the files build.mjs writes that the pages load by name;
+// without any of them a page cannot work, so both answer 503 instead of
+// rendering a broken page.
 var requiredDist = []string{
-	"react.production.min.js",
-	"react-dom.production.min.js",
-	"graphiql.min.css",
-	"graphiql.min.js",
+	"graphiql.js",
+	"graphiql.css",
+	"editor.worker.js",
+	"json.worker.js",
+	"graphql.worker.js",
+	"explore.js",
+	"explore.css",
+	"countries-50m.json",
 }
 
-// csp allows nothing but same-origin scripts, styles and fetches. Fonts and
-// icons in graphiql.min.css are data: URLs. CodeMirror and React set styles
-// through the CSSOM, which style-src does not restrict.
-const csp = "default-src 'none'; script-src 'self'; style-src 'self'; " +
+// exploreCSP allows nothing but same-origin scripts, styles and fetches.
+// The explorer and cytoscape.js set styles through the CSSOM, which
+// style-src does not restrict.
+const exploreCSP = "default-src 'none'; script-src 'self'; style-src 'self'; " +
 	"img-src 'self' data:; font-src 'self' data:; connect-src 'self'; " +
 	"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
-// Handler serves the GraphiQL page at "/" and its assets under "/static/".
-// Mount it at the site root, next to the GraphQL endpoint, or under a prefix
-// with http.StripPrefix: the page refers to its assets by relative URLs.
-// It panics if Endpoint is not same-origin, as the CSP would block it.
+// graphiqlCSP is exploreCSP with two additions GraphiQL 5 needs: Monaco, its
+// editor, writes its theme and decorations into <style> elements it creates
+// ('unsafe-inline' for styles only; scripts stay 'self'), and runs its
+// language services in same-origin workers; subscriptions open a websocket
+// to the same host, which connect-src 'self' allows.
+const graphiqlCSP = "default-src 'none'; script-src 'self'; worker-src 'self'; " +
+	"style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
+	"connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+// Handler serves GraphiQL at "/", the explorer at "/explore" and their assets
+// under "/static/". Mount it at the site root, next to the GraphQL endpoint,
+// or under a prefix with http.StripPrefix: the pages refer to their assets
+// and to each other by relative URLs. It panics if Endpoint or
+// ExportEndpoint is not same-origin, as the CSP would block it.
 func Handler(opts Options) http.Handler {
 	dist, err := fs.Sub(distFS, "dist")
 	if err != nil {
@@ -85,6 +109,7 @@ type asset struct {
 type handler struct {
 	assets  map[string]asset // by path below /static/
 	page    []byte           // rendered index.html; nil when not built
+	explore []byte           // rendered explore.html; nil when not built
 	missing []string         // required dist files that are absent
 }
 
@@ -94,18 +119,20 @@ func newHandler(opts Options, dist fs.FS) *handler {
 	if opts.Endpoint == "" {
 		opts.Endpoint = "/graphql"
 	}
-	if strings.Contains(opts.Endpoint, "://") || strings.HasPrefix(opts.Endpoint, "//") {
-		panic("web: Options.Endpoint must be a same-origin path, got " + opts.Endpoint)
+	if opts.ExportEndpoint == "" {
+		opts.ExportEndpoint = "/export"
+	}
+	for name, u := range map[string]string{"Endpoint": opts.Endpoint, "ExportEndpoint": opts.ExportEndpoint} {
+		if strings.Contains(u, "://") || strings.HasPrefix(u, "//") {
+			panic("web: Options." + name + " must be a same-origin path, got " + u)
+		}
 	}
 	if opts.Title == "" {
 		opts.Title = "alliancegraph GraphiQL"
 	}
 	h := &handler{assets: map[string]asset{}}
-	own, _ := fs.Sub(ownFS, "static")
-	for _, fsys := range []fs.FS{own, dist} {
-		if err := h.load(fsys); err != nil {
-			panic("web: reading embedded assets: " + err.Error())
-		}
+	if err := h.load(dist); err != nil {
+		panic("web: reading embedded assets: " + err.Error())
 	}
 	for _, name := range requiredDist {
 		if _, ok := h.assets[name]; !ok {
@@ -113,7 +140,7 @@ func newHandler(opts Options, dist fs.FS) *handler {
 		}
 	}
 	if len(h.missing) == 0 {
-		h.page = h.render(opts)
+		h.page, h.explore = h.render(opts)
 	}
 	return h
 }
@@ -145,6 +172,8 @@ func contentType(name string) string {
 		return "text/plain; charset=utf-8"
 	case ".json", ".map":
 		return "application/json"
+	case ".ttf":
+		return "font/ttf"
 	}
 	return "application/octet-stream"
 }
@@ -152,6 +181,17 @@ func contentType(name string) string {
 type pageConfig struct {
 	Endpoint string        `json:"endpoint"`
 	Examples []pageExample `json:"examples"`
+	// Workers are the URLs of Monaco's workers by label.
+	Workers map[string]string `json:"workers"`
+}
+
+type exploreConfig struct {
+	Endpoint       string `json:"endpoint"`
+	ExportEndpoint string `json:"exportEndpoint"`
+	// GraphiQL is the GraphiQL page's URL, relative to the explorer's.
+	GraphiQL string `json:"graphiql"`
+	// Atlas is the URL of the world map's TopoJSON.
+	Atlas string `json:"atlas"`
 }
 
 type pageExample struct {
@@ -162,7 +202,7 @@ type pageExample struct {
 
 type pageData struct {
 	Title  string
-	Config pageConfig
+	Config any
 	h      *handler
 }
 
@@ -176,15 +216,38 @@ func (d pageData) Asset(name string) (string, error) {
 	return "static/" + name + "?v=" + a.version, nil
 }
 
-func (h *handler) render(opts Options) []byte {
-	data := pageData{Title: opts.Title, h: h,
-		Config: pageConfig{Endpoint: opts.Endpoint, Examples: []pageExample{}}}
+// render renders the GraphiQL page and the explorer.
+func (h *handler) render(opts Options) (graphiql, explore []byte) {
+	d := pageData{h: h}
+	cfg := pageConfig{Endpoint: opts.Endpoint, Examples: []pageExample{}, Workers: map[string]string{}}
 	for _, ex := range opts.Examples {
-		data.Config.Examples = append(data.Config.Examples, pageExample(ex))
+		cfg.Examples = append(cfg.Examples, pageExample(ex))
 	}
+	for _, label := range []string{"editor", "json", "graphql"} {
+		cfg.Workers[label] = d.mustAsset(label + ".worker.js")
+	}
+	graphiql = execute(indexTmpl, pageData{Title: opts.Title, Config: cfg, h: h})
+	explore = execute(exploreTmpl, pageData{Title: opts.Title + " explorer", h: h, Config: exploreConfig{
+		Endpoint:       opts.Endpoint,
+		ExportEndpoint: opts.ExportEndpoint,
+		GraphiQL:       "./",
+		Atlas:          d.mustAsset("countries-50m.json"),
+	}})
+	return graphiql, explore
+}
+
+func (d pageData) mustAsset(name string) string {
+	u, err := d.Asset(name)
+	if err != nil {
+		panic("web: " + err.Error()) // requiredDist lists every name render uses
+	}
+	return u
+}
+
+func execute(t *template.Template, data pageData) []byte {
 	var buf bytes.Buffer
-	if err := indexTmpl.Execute(&buf, data); err != nil {
-		panic("web: rendering index.html: " + err.Error()) // a template bug
+	if err := t.Execute(&buf, data); err != nil {
+		panic("web: rendering " + t.Name() + ": " + err.Error()) // a template bug
 	}
 	return buf.Bytes()
 }
@@ -192,7 +255,9 @@ func (h *handler) render(opts Options) []byte {
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var serve func(http.ResponseWriter, *http.Request)
 	if r.URL.Path == "/" {
-		serve = h.serveIndex
+		serve = func(w http.ResponseWriter, r *http.Request) { h.servePage(w, r, h.page, graphiqlCSP) }
+	} else if r.URL.Path == "/explore" {
+		serve = func(w http.ResponseWriter, r *http.Request) { h.servePage(w, r, h.explore, exploreCSP) }
 	} else if name, ok := strings.CutPrefix(r.URL.Path, "/static/"); ok {
 		if a, ok := h.assets[name]; ok {
 			serve = func(w http.ResponseWriter, r *http.Request) { serveAsset(w, r, name, a) }
@@ -210,10 +275,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (h *handler) serveIndex(w http.ResponseWriter, r *http.Request) {
-	if h.page == nil {
+func (h *handler) servePage(w http.ResponseWriter, r *http.Request, page []byte, csp string) {
+	if page == nil {
 		w.Header().Set("Cache-Control", "no-store")
-		http.Error(w, "GraphiQL assets are not built (web/dist lacks "+
+		http.Error(w, "the browser assets are not built (web/dist lacks "+
 			strings.Join(h.missing, ", ")+"): run `make web`, then rebuild the binary.",
 			http.StatusServiceUnavailable)
 		return
@@ -224,7 +289,7 @@ func (h *handler) serveIndex(w http.ResponseWriter, r *http.Request) {
 	hd.Set("Referrer-Policy", "no-referrer")
 	// The page names assets by content hash, so it must be revalidated.
 	hd.Set("Cache-Control", "no-cache")
-	http.ServeContent(w, r, "index.html", time.Time{}, bytes.NewReader(h.page))
+	http.ServeContent(w, r, "page.html", time.Time{}, bytes.NewReader(page))
 }
 
 func serveAsset(w http.ResponseWriter, r *http.Request, name string, a asset) {

@@ -1,6 +1,7 @@
-// Package browsertest drives the GraphiQL page in headless Chromium, so tests
-// can check as a person would that the page loads offline and runs a query.
-// It is a normal package (not _test) so the server's tests can import it.
+// Package browsertest drives the GraphiQL page and the explorer in headless
+// Chromium, so tests can check as a person would that the pages load offline
+// and work. It is a normal package (not _test) so the server's tests can
+// import it.
 package browsertest
 
 import (
@@ -16,20 +17,24 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// Selectors of the pinned GraphiQL version (graphiql@3.8.3, see
-// web/package.json); revisit them when upgrading GraphiQL.
+// Selectors of the pinned GraphiQL version (graphiql@5, whose editors are
+// Monaco; see web/package.json); revisit them when upgrading GraphiQL.
 const (
-	EditorSelector  = ".graphiql-query-editor .CodeMirror"
+	EditorSelector  = ".graphiql-query-editor .monaco-editor"
 	ExecuteSelector = "button.graphiql-execute-button"
-	ResultSelector  = ".graphiql-response .result-window .CodeMirror"
+	ResultSelector  = ".graphiql-response .result-window .view-lines"
 )
 
-// resultJS reads the result pane through its CodeMirror 5 instance, which
-// holds the whole text even where the DOM renders only the visible lines.
+// resultJS reads the result pane's lines in their on-screen order (Monaco
+// places each line by its style's top, not by DOM order). Monaco renders
+// only the visible lines; the results these tests read fit on screen.
 var resultJS = `(() => {
 	const el = document.querySelector(` + "`" + ResultSelector + "`" + `);
 	if (!el) return "";
-	return el.CodeMirror ? el.CodeMirror.getValue() : el.innerText;
+	return Array.from(el.children)
+		.sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+		.map((l) => l.textContent.replace(/\u00a0/g, " "))
+		.join("\n");
 })()`
 
 // FindChromium returns $CHROMIUM if set, else the first of Debian's paths
@@ -100,11 +105,27 @@ func run(ctx context.Context, baseURL, chromiumPath string, shot bool) (string, 
 	return text, png, nil
 }
 
-// withPage starts Chromium with a fresh profile, opens GraphiQL at
-// baseURL and waits for its editor, then calls fn with the page's
-// context. fail wraps an error with the step that failed and whatever the
-// browser console reported.
+// withPage opens GraphiQL at baseURL in a fresh Chromium and waits for its
+// editor, then calls fn with the page's context. fail wraps an error with
+// the step that failed and whatever the browser console reported.
 func withPage(ctx context.Context, baseURL, chromiumPath string, fn func(bctx context.Context, fail func(step string, err error) error) error) error {
+	return withBrowser(ctx, chromiumPath, func(bctx context.Context, fail func(string, error) error) error {
+		url := strings.TrimSuffix(baseURL, "/") + "/"
+		if err := chromedp.Do(bctx,
+			chromedp.Navigate(url),
+			chromedp.WaitVisible(chromedp.CSS(EditorSelector)),
+			chromedp.WaitVisible(chromedp.CSS(ExecuteSelector)),
+		); err != nil {
+			return fail("loading GraphiQL at "+url, err)
+		}
+		return fn(bctx, fail)
+	})
+}
+
+// withBrowser starts Chromium with a fresh profile and calls fn with a
+// blank tab's context. fail wraps an error with the step that failed and
+// whatever the browser console reported.
+func withBrowser(ctx context.Context, chromiumPath string, fn func(bctx context.Context, fail func(step string, err error) error) error, extra ...chromedp.ExecAllocatorOption) error {
 	profile, err := os.MkdirTemp("", "browsertest-profile-")
 	if err != nil {
 		return err
@@ -128,6 +149,7 @@ func withPage(ctx context.Context, baseURL, chromiumPath string, fn func(bctx co
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.WindowSize(1280, 800),
 	}
+	opts = append(opts, extra...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	defer cancelAlloc()
 	bctx, cancelBrowser := chromedp.NewContext(actx)
@@ -158,14 +180,8 @@ func withPage(ctx context.Context, baseURL, chromiumPath string, fn func(bctx co
 		}
 		return fmt.Errorf("browsertest: %s: %w", step, err)
 	}
-
-	url := strings.TrimSuffix(baseURL, "/") + "/"
-	if err := chromedp.Do(bctx,
-		chromedp.Navigate(url),
-		chromedp.WaitVisible(chromedp.CSS(EditorSelector)),
-		chromedp.WaitVisible(chromedp.CSS(ExecuteSelector)),
-	); err != nil {
-		return fail("loading GraphiQL at "+url, err)
+	if err := chromedp.Do(bctx); err != nil { // starts the browser
+		return fail("starting Chromium", err)
 	}
 	return fn(bctx, fail)
 }

@@ -6,15 +6,18 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
-// Selectors of GraphiQL's documentation explorer and CodeMirror's
-// autocomplete list (graphiql@3.8.3).
+// Selectors of GraphiQL's documentation explorer, its query builder and
+// Monaco's autocomplete list (graphiql@5).
 const (
 	DocsButtonSelector = `button[aria-label="Show Documentation Explorer"]`
 	DocsQueryLink      = `.graphiql-doc-explorer a.graphiql-doc-explorer-type-name`
 	DocsFieldSelector  = `.graphiql-doc-explorer .graphiql-doc-explorer-field-name`
-	HintSelector       = `ul.CodeMirror-hints li.CodeMirror-hint`
+	HintSelector       = `.suggest-widget .monaco-list-row .label-name`
+	QueryBuilderButton = `button[aria-label="Show GraphiQL Explorer"]`
+	QueryBuilderFields = `.graphiql-explorer-root [data-field-name]`
 )
 
 // SchemaTools is what GraphiQL's schema-driven tools show on a page.
@@ -25,11 +28,15 @@ type SchemaTools struct {
 	// Hints are the autocomplete suggestions offered after typing Prefix
 	// into the query editor and then "m".
 	Hints []string
+	// BuilderFields are the root fields the query builder
+	// (@graphiql/plugin-explorer) offers to tick.
+	BuilderFields []string
 }
 
 // CheckSchemaTools opens GraphiQL at baseURL, opens the documentation
 // explorer and the Query type in it, then types prefix into the query
-// editor followed by "m" and reads the autocomplete list. Both need the
+// editor followed by "m" and reads the autocomplete list, then opens the
+// query builder and lists its fields. Both need the
 // schema, which GraphiQL fetches by introspection when the page loads.
 func CheckSchemaTools(ctx context.Context, baseURL, chromiumPath, prefix string) (SchemaTools, error) {
 	var out SchemaTools
@@ -47,17 +54,16 @@ func CheckSchemaTools(ctx context.Context, baseURL, chromiumPath, prefix string)
 			return fail("listing Query's fields in the documentation explorer", err)
 		}
 		out.QueryFields = fields
-		setText := fmt.Sprintf(`(() => {
-			const cm = document.querySelector(%q).CodeMirror;
-			cm.setValue(%q);
-			cm.focus();
-			cm.setCursor(cm.lineCount(), 0);
-			return true;
-		})()`, EditorSelector, prefix)
-		if _, err := chromedp.Run(bctx, chromedp.Evaluate[bool](setText)); err != nil {
-			return fail("typing into the query editor", err)
-		}
-		if err := chromedp.Do(bctx, chromedp.KeyEvent("m")); err != nil {
+		// Monaco is typed into as a person would: select all, then type;
+		// it closes brackets and quotes itself and steps over the closing
+		// ones typed after them.
+		if err := chromedp.Do(bctx,
+			chromedp.Click(chromedp.CSS(EditorSelector+" .view-lines")),
+			chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
+			chromedp.KeyEvent(kb.Delete),
+			chromedp.KeyEvent(prefix),
+			chromedp.KeyEvent("m"),
+		); err != nil {
 			return fail("typing into the query editor", err)
 		}
 		hints, err := chromedp.Run(bctx, chromedp.Poll[[]string](
@@ -68,6 +74,17 @@ func CheckSchemaTools(ctx context.Context, baseURL, chromiumPath, prefix string)
 			return fail("waiting for autocomplete", err)
 		}
 		out.Hints = hints
+		if err := chromedp.Do(bctx, chromedp.Click(chromedp.CSS(QueryBuilderButton))); err != nil {
+			return fail("opening the query builder", err)
+		}
+		fields, err = chromedp.Run(bctx, chromedp.Poll[[]string](
+			`(() => { const f = Array.from(document.querySelectorAll(`+"`"+QueryBuilderFields+"`"+`)).map((e) => e.dataset.fieldName); return f.length ? f : false; })()`,
+			chromedp.WithPollingInterval(100*time.Millisecond),
+			chromedp.WithPollingTimeout(0)))
+		if err != nil {
+			return fail("listing the query builder's fields", err)
+		}
+		out.BuilderFields = fields
 		return nil
 	})
 	return out, err
