@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/export"
 	"github.com/alliancegraph/alliancegraph/store"
 )
@@ -56,7 +57,7 @@ func TestOnlineBackup(t *testing.T) {
 			default:
 			}
 			db.Update("writer", func(w *store.Writer) error {
-				_, err := w.PutEntity(store.Entity{ID: "place/during-backup-" + strings.Repeat("x", i%3) + string(rune('a'+i%26)), Kind: store.KindPlace, Name: time.Now().String()})
+				_, err := w.PutEntity(domain.Entity{ID: "place/during-backup-" + strings.Repeat("x", i%3) + string(rune('a'+i%26)), Kind: domain.KindPlace, Name: time.Now().String()})
 				return err
 			})
 		}

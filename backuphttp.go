@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/alliancegraph/alliancegraph/auth"
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/graph"
-	"github.com/alliancegraph/alliancegraph/graph/model"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -49,11 +49,11 @@ func backupHandler(db *store.DB, policy *auth.Policy, log *slog.Logger) http.Han
 func writeRefusal(w http.ResponseWriter, err error) {
 	ref, ok := auth.IsRefusal(err)
 	if !ok {
-		graph.WriteError(w, http.StatusInternalServerError, model.CodeInternal, "internal error")
+		graph.WriteError(w, http.StatusInternalServerError, domain.CodeInternal, "internal error")
 		return
 	}
 	status := http.StatusUnauthorized
-	if ref.Code == auth.CodeForbidden {
+	if ref.Code == domain.CodeForbidden {
 		status = http.StatusForbidden
 	}
 	graph.WriteError(w, status, ref.Code, ref.Message)

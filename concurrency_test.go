@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -40,16 +41,16 @@ func TestMembershipMoves(t *testing.T) {
 	if _, err := dataset.LoadNATO(db); err != nil {
 		t.Fatal(err)
 	}
-	cite := []store.Citation{{Source: "doc/seed-rutte-takes-over"}}
+	cite := []domain.Citation{{Source: "doc/seed-rutte-takes-over"}}
 	err = db.Update("test", func(w *store.Writer) error {
 		for _, a := range moveAlliances {
-			if _, err := w.PutEntity(store.Entity{ID: a, Kind: store.KindOrganization, Name: a}); err != nil {
+			if _, err := w.PutEntity(domain.Entity{ID: a, Kind: domain.KindOrganization, Name: a}); err != nil {
 				return err
 			}
 		}
 		for _, s := range moveStates {
-			f := store.Fact{ID: "fact/move-" + s[len("country/"):] + "-0", Predicate: store.MemberOf, From: s, To: moveAlliances[0],
-				Valid: store.Interval{From: store.MustDate("2000-01-01")}, Citations: cite}
+			f := domain.Fact{ID: "fact/move-" + s[len("country/"):] + "-0", Predicate: domain.MemberOf, From: s, To: moveAlliances[0],
+				Valid: domain.Interval{From: domain.MustDate("2000-01-01")}, Citations: cite}
 			if _, err := w.PutFact(f); err != nil {
 				return err
 			}
@@ -131,7 +132,7 @@ func TestMembershipMoves(t *testing.T) {
 
 // moveState ends s's open membership and starts one in the other
 // alliance the next day, in one transaction.
-func moveState(db *store.DB, s string, cite []store.Citation) error {
+func moveState(db *store.DB, s string, cite []domain.Citation) error {
 	return db.Update("mover", func(w *store.Writer) error {
 		open, n, err := moveFacts(&w.Reader, s)
 		if err != nil {
@@ -141,7 +142,7 @@ func moveState(db *store.DB, s string, cite []store.Citation) error {
 			return fmt.Errorf("%s has %d open memberships before a move", s, len(open))
 		}
 		cur := *open[0]
-		next := store.DateOf(cur.Valid.From.Time().AddDate(0, 0, 1))
+		next := domain.DateOf(cur.Valid.From.Time().AddDate(0, 0, 1))
 		cur.Valid.To = next
 		if _, err := w.PutFact(cur); err != nil {
 			return err
@@ -150,8 +151,8 @@ func moveState(db *store.DB, s string, cite []store.Citation) error {
 		if cur.To == to {
 			to = moveAlliances[1]
 		}
-		f := store.Fact{ID: fmt.Sprintf("fact/move-%s-%d", s[len("country/"):], n), Predicate: store.MemberOf, From: s, To: to,
-			Valid: store.Interval{From: next}, Citations: cite}
+		f := domain.Fact{ID: fmt.Sprintf("fact/move-%s-%d", s[len("country/"):], n), Predicate: domain.MemberOf, From: s, To: to,
+			Valid: domain.Interval{From: next}, Citations: cite}
 		_, err = w.PutFact(f)
 		return err
 	})
@@ -159,8 +160,8 @@ func moveState(db *store.DB, s string, cite []store.Citation) error {
 
 // moveFacts returns s's open memberships in the two alliances and how many
 // it has had in them.
-func moveFacts(r *store.Reader, s string) (open []*store.Fact, n int, err error) {
-	fs, err := r.Edges(s, store.EdgeFilter{Dir: store.Out, Predicates: []store.Predicate{store.MemberOf}})
+func moveFacts(r *store.Reader, s string) (open []*domain.Fact, n int, err error) {
+	fs, err := r.Edges(s, store.EdgeFilter{Dir: store.Out, Predicates: []domain.Predicate{domain.MemberOf}})
 	if err != nil {
 		return nil, 0, err
 	}
@@ -180,7 +181,7 @@ func moveFacts(r *store.Reader, s string) (open []*store.Fact, n int, err error)
 // one alliance overlap, and exactly one is open.
 func checkMoveSnapshot(r *store.Reader) error {
 	for _, s := range moveStates {
-		fs, err := r.Edges(s, store.EdgeFilter{Dir: store.Out, Predicates: []store.Predicate{store.MemberOf}})
+		fs, err := r.Edges(s, store.EdgeFilter{Dir: store.Out, Predicates: []domain.Predicate{domain.MemberOf}})
 		if err != nil {
 			return err
 		}
@@ -205,8 +206,8 @@ func checkMoveSnapshot(r *store.Reader) error {
 	return nil
 }
 
-func overlaps(a, b store.Interval) bool {
-	endsAfter := func(iv store.Interval, d store.Date) bool { return iv.To.IsZero() || iv.To > d }
+func overlaps(a, b domain.Interval) bool {
+	endsAfter := func(iv domain.Interval, d domain.Date) bool { return iv.To.IsZero() || iv.To > d }
 	return endsAfter(a, b.From) && endsAfter(b, a.From)
 }
 

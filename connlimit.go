@@ -12,6 +12,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/graph/model"
 )
 
@@ -50,7 +51,7 @@ type limitListener struct {
 }
 
 func newLimitListener(ln net.Listener, max int) *limitListener {
-	body, err := json.Marshal(graphql.Response{Errors: gqlerror.List{model.Coded(model.CodeLimitExceeded,
+	body, err := json.Marshal(graphql.Response{Errors: gqlerror.List{model.Coded(domain.CodeLimitExceeded,
 		fmt.Sprintf("the server has %d connections open, its limit: try again later", max))}})
 	if err != nil {
 		panic(err) // cannot happen: a fixed shape of strings

@@ -6,8 +6,8 @@ import (
 	"path"
 	"strings"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/graph"
-	"github.com/alliancegraph/alliancegraph/graph/model"
 )
 
 // withCORS lets pages from the allowed origins call the API from a
@@ -32,7 +32,7 @@ func withCORS(origins []string, next http.Handler) http.Handler {
 		preflight := r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
 		switch {
 		case preflight && !allowed:
-			graph.WriteError(w, http.StatusForbidden, model.CodeForbidden, "origin not allowed: start the server with --cors-origins naming it")
+			graph.WriteError(w, http.StatusForbidden, domain.CodeForbidden, "origin not allowed: start the server with --cors-origins naming it")
 			return
 		case preflight:
 			h := w.Header()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
 	"context"
@@ -14,11 +15,16 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"gopkg.in/yaml.v3"
+
+	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -108,16 +114,47 @@ func (p *serverProc) kill(t *testing.T) {
 // crashWrite is one mutation and the record it must leave when applied.
 type crashWrite struct {
 	id     string // the entity or fact it writes
-	entity *store.Entity
-	fact   *store.Fact
+	entity *domain.Entity
+	fact   *domain.Fact
 }
 
 // crashLedger tracks, per ID, the last acknowledged record and at most one
-// write whose answer never came (in flight at the kill).
+// write whose answer never came (in flight at the kill); the imports in
+// flight at a kill, each of which must be there whole or not at all; and
+// the IDs that only refused requests carried, which must never be there.
 type crashLedger struct {
 	mu      sync.Mutex
 	acked   map[string]crashWrite
 	pending map[string]crashWrite
+	groups  [][]crashWrite
+	never   map[string]bool
+}
+
+func newCrashLedger() *crashLedger {
+	return &crashLedger{acked: map[string]crashWrite{}, pending: map[string]crashWrite{}, never: map[string]bool{}}
+}
+
+// recordImport records the records of one import: acknowledged, or in
+// flight at the kill.
+func (l *crashLedger) recordImport(ws []crashWrite, acked bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !acked {
+		l.groups = append(l.groups, ws)
+		return
+	}
+	for _, w := range ws {
+		l.acked[w.id] = w
+	}
+}
+
+// recordRefused records IDs that only a refused request carried.
+func (l *crashLedger) recordRefused(ids []string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, id := range ids {
+		l.never[id] = true
+	}
 }
 
 func (l *crashLedger) record(w crashWrite, acked bool) {
@@ -130,40 +167,48 @@ func (l *crashLedger) record(w crashWrite, acked bool) {
 	}
 }
 
+// crashImportLimits are the POST /import limits the crash test's server
+// runs with, small so that requests over them stay small.
+var crashImportLimits = []string{"--max-import", "262144", "--max-import-line", "65536", "--max-import-unzipped", "131072"}
+
 // TestCrashRecovery runs writers against a real server process and kills
 // it with SIGKILL at random moments, 20 times while writes are in flight
-// and every tenth cycle while it starts up. After every kill, on the same
-// directory and without deleting anything: the store opens, the invariant
-// checker is clean (and `alliancegraph check` at the end), every acknowledged write
-// is there exactly as sent, and a write whose answer never came is either
-// there whole or not at all. Then the server starts again.
+// and every tenth cycle while it starts up. The writers create, rename
+// and end things (endFact, then endFact again without expectedValidTo,
+// which must be CONFLICT and write nothing, then with it), one imports
+// files of 600 records (more than one chunk), and one posts imports each
+// refused by one of the size limits (line, unzipped size, body). After
+// every kill, on the same directory and without deleting anything: the
+// store opens, the invariant checker is clean (and `alliancegraph check`
+// at the end), every acknowledged write is there exactly as sent, a write
+// whose answer never came is either there whole or not at all (an import
+// too: all its records or none), and no record of a refused request is
+// there. Then the server starts again.
 func TestCrashRecovery(t *testing.T) {
 	bin := buildServer(t)
 	dir := filepath.Join(t.TempDir(), "data")
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
 	rng := rand.New(rand.NewPCG(seed, 1))
-	ledger := &crashLedger{acked: map[string]crashWrite{}, pending: map[string]crashWrite{}}
+	ledger := newCrashLedger()
 	writeKills := 0
 	for cycle := 0; writeKills < 20; cycle++ {
 		if cycle%10 == 0 {
 			// Kill during start-up: opening the store, loading the dataset.
-			p := startProc(t, bin, dir, false)
+			p := startProc(t, bin, dir, false, crashImportLimits...)
 			time.Sleep(time.Duration(rng.IntN(150)) * time.Millisecond)
 			p.kill(t)
 		} else {
-			p := startProc(t, bin, dir, true)
+			p := startProc(t, bin, dir, true, crashImportLimits...)
 			if cycle > 1 {
 				checkOneOverHTTP(t, p.url, ledger)
 			}
 			var wg sync.WaitGroup
 			for w := range 4 {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					crashWriter(p.url, fmt.Sprintf("c%dw%d", cycle, w), ledger)
-				}()
+				wg.Go(func() { crashWriter(t, p.url, fmt.Sprintf("c%dw%d", cycle, w), ledger) })
 			}
+			wg.Go(func() { crashImporter(t, p.url, fmt.Sprintf("c%di", cycle), ledger) })
+			wg.Go(func() { crashRefusedImporter(t, p.url, fmt.Sprintf("c%dr", cycle), ledger) })
 			time.Sleep(time.Duration(20+rng.IntN(250)) * time.Millisecond)
 			p.kill(t)
 			wg.Wait()
@@ -178,66 +223,242 @@ func TestCrashRecovery(t *testing.T) {
 	}
 	ledger.mu.Lock()
 	defer ledger.mu.Unlock()
-	t.Logf("%d kills while writing, %d acknowledged records checked after each", writeKills, len(ledger.acked))
+	t.Logf("%d kills while writing, %d acknowledged records checked after each, %d records of refused requests absent",
+		writeKills, len(ledger.acked), len(ledger.never))
 	if len(ledger.acked) < 20 {
 		t.Errorf("only %d writes were acknowledged: the test did not exercise the server", len(ledger.acked))
 	}
 }
 
-// crashWriter writes until the server stops answering: an entity, then a
-// fact from it, then a rename of the entity, and again.
-func crashWriter(url, prefix string, l *crashLedger) {
+// crashWriter writes until the server stops answering: an entity, a fact
+// from it, a rename of the entity, an end of the fact, a second end that
+// does not name the first (CONFLICT: it must write nothing), and a move
+// of the end that names it; and again.
+func crashWriter(t *testing.T, url, prefix string, l *crashLedger) {
 	client := &http.Client{Timeout: 10 * time.Second}
 	for n := 0; ; n++ {
 		place := fmt.Sprintf("place/%s-%d", prefix, n)
-		e := &store.Entity{ID: place, Kind: store.KindPlace, Name: "Crash " + place, Aliases: []string{prefix, fmt.Sprint(n)},
-			Props: []store.Prop{{Key: "n", Type: store.PropInt, Value: fmt.Sprint(n)}}}
+		e := &domain.Entity{ID: place, Kind: domain.KindPlace, Name: "Crash " + place, Aliases: []string{prefix, fmt.Sprint(n)},
+			Props: []domain.Prop{{Key: "n", Type: domain.PropInt, Value: fmt.Sprint(n)}}}
 		upsert := `mutation($in: UpsertEntityInput!) { upsertEntity(input: $in) { entity { id } } }`
-		in := func(e *store.Entity) map[string]any {
+		in := func(e *domain.Entity) map[string]any {
 			return map[string]any{"id": e.ID, "kind": "PLACE", "name": e.Name, "aliases": e.Aliases,
 				"properties": []any{map[string]any{"key": "n", "type": "INT", "value": e.Props[0].Value}}}
 		}
-		if !crashSend(client, url, upsert, in(e), crashWrite{id: place, entity: e}, l) {
+		if !crashAcked(t, client, url, upsert, in(e), crashWrite{id: place, entity: e}, l) {
 			return
 		}
-		f := &store.Fact{ID: "fact/" + prefix + fmt.Sprint("-", n), Predicate: store.LocatedIn, From: place, To: "country/FIN",
-			Valid:     store.Interval{From: store.MustDate("2020-01-02")},
-			Citations: []store.Citation{{Source: "doc/seed-rutte-takes-over", URL: "https://example.org/" + prefix}}}
+		f := &domain.Fact{ID: "fact/" + prefix + fmt.Sprint("-", n), Predicate: domain.LocatedIn, From: place, To: "country/FIN",
+			Valid:     domain.Interval{From: domain.MustDate("2020-01-02")},
+			Citations: []domain.Citation{{Source: "doc/seed-rutte-takes-over", URL: "https://example.org/" + prefix}}}
 		assert := `mutation($in: AssertFactInput!) { assertFact(input: $in) { fact { id } } }`
 		fin := map[string]any{"id": f.ID, "predicate": "LOCATED_IN", "from": f.From, "to": f.To, "validFrom": "2020-01-02",
 			"citations": []any{map[string]any{"source": "doc/seed-rutte-takes-over", "url": f.Citations[0].URL}}}
-		if !crashSend(client, url, assert, fin, crashWrite{id: f.ID, fact: f}, l) {
+		if !crashAcked(t, client, url, assert, fin, crashWrite{id: f.ID, fact: f}, l) {
 			return
 		}
 		renamed := *e
 		renamed.Name += " (renamed)"
-		if !crashSend(client, url, upsert, in(&renamed), crashWrite{id: place, entity: &renamed}, l) {
+		if !crashAcked(t, client, url, upsert, in(&renamed), crashWrite{id: place, entity: &renamed}, l) {
+			return
+		}
+		endFact := `mutation($in: EndFactInput!) { endFact(input: $in) { fact { id validTo } } }`
+		ended := *f
+		ended.Valid.To = domain.MustDate("2021-03-04")
+		if !crashAcked(t, client, url, endFact, map[string]any{"id": f.ID, "validTo": "2021-03-04"}, crashWrite{id: f.ID, fact: &ended}, l) {
+			return
+		}
+		// Not recorded: whether answered or cut off by the kill, it must
+		// leave the acknowledged end as it is.
+		code, answered := crashSend(client, url, endFact, map[string]any{"id": f.ID, "validTo": "2022-05-06"}, nil, l)
+		if !answered {
+			return
+		}
+		if code != "CONFLICT" {
+			t.Errorf("endFact on the ended %s without expectedValidTo: %q, want CONFLICT", f.ID, code)
+		}
+		moved := ended
+		moved.Valid.To = domain.MustDate("2022-05-06")
+		if !crashAcked(t, client, url, endFact, map[string]any{"id": f.ID, "validTo": "2022-05-06", "expectedValidTo": "2021-03-04"},
+			crashWrite{id: f.ID, fact: &moved}, l) {
 			return
 		}
 	}
 }
 
-// crashSend posts one mutation and records it as acknowledged (200, no
-// errors) or pending; it reports whether the server answered.
-func crashSend(c *http.Client, url, q string, in map[string]any, w crashWrite, l *crashLedger) bool {
+// crashAcked sends a write that must succeed and reports whether it was
+// acknowledged; a refusal fails the test.
+func crashAcked(t *testing.T, c *http.Client, url, q string, in map[string]any, w crashWrite, l *crashLedger) bool {
+	code, answered := crashSend(c, url, q, in, &w, l)
+	if answered && code != "" {
+		t.Errorf("%s refused: %s", w.id, code)
+		return false
+	}
+	return answered
+}
+
+// crashSend posts one mutation. Acknowledged (200, data, no errors), it
+// records w as acknowledged and returns "", true; refused with an error
+// code, it records nothing and returns the code, true; unanswered (or no
+// GraphQL answer), it records w as pending and returns "", false. A nil
+// w is a write that must be refused: nothing is recorded for it.
+func crashSend(c *http.Client, url, q string, in map[string]any, w *crashWrite, l *crashLedger) (string, bool) {
 	body, _ := json.Marshal(map[string]any{"query": q, "variables": map[string]any{"in": in}})
 	req, _ := http.NewRequestWithContext(context.Background(), "POST", url+"/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+aliceToken)
+	pending := func() (string, bool) {
+		if w != nil {
+			l.record(*w, false)
+		}
+		return "", false
+	}
 	resp, err := c.Do(req)
 	if err != nil {
-		l.record(w, false)
-		return false
+		return pending()
 	}
 	b, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	var r gqlResponse
-	if err != nil || resp.StatusCode != http.StatusOK || json.Unmarshal(b, &r) != nil || len(r.Errors) > 0 || len(r.Data) == 0 {
-		l.record(w, false)
-		return false
+	if err != nil || resp.StatusCode != http.StatusOK || json.Unmarshal(b, &r) != nil {
+		return pending()
 	}
-	l.record(w, true)
-	return true
+	if len(r.Errors) > 0 {
+		if code := r.code(); code != "" {
+			return code, true
+		}
+		return pending()
+	}
+	if len(r.Data) == 0 {
+		return pending()
+	}
+	if w != nil {
+		l.record(*w, true)
+	}
+	return "", true
+}
+
+// crashImporter imports through POST /import until the server stops
+// answering: JSON Lines files of 600 new places each, which are written
+// in more than one chunk and must be there whole once acknowledged (or,
+// in flight at the kill, whole or not at all).
+func crashImporter(t *testing.T, url, prefix string, l *crashLedger) {
+	client := &http.Client{Timeout: 10 * time.Second}
+	for n := 0; ; n++ {
+		var ws []crashWrite
+		var good bytes.Buffer
+		good.WriteString(`{"type":"header","format":"alliancegraph-jsonl","version":1}` + "\n")
+		for i := range 600 {
+			id := fmt.Sprintf("place/%s-%d-%d", prefix, n, i)
+			e := &domain.Entity{ID: id, Kind: domain.KindPlace, Name: "Imported " + id}
+			fmt.Fprintf(&good, `{"type":"entity","id":%q,"kind":"Place","name":%q}`+"\n", e.ID, e.Name)
+			ws = append(ws, crashWrite{id: id, entity: e})
+		}
+		status, answered := crashPostImport(client, url, "application/jsonl", good.Bytes())
+		if !answered {
+			l.recordImport(ws, false)
+			return
+		}
+		if status != "200 OK" {
+			t.Errorf("import of 600 places: %s", status)
+			return
+		}
+		l.recordImport(ws, true)
+	}
+}
+
+// crashRefusedImporter posts, until the server stops answering, files
+// that hold new places but are each over one size limit of
+// crashImportLimits (line, body, unzipped size): each must be refused
+// with 413 LIMIT_EXCEEDED and leave none of its records, whether it was
+// answered or cut off by the kill.
+func crashRefusedImporter(t *testing.T, url, prefix string, l *crashLedger) {
+	client := &http.Client{Timeout: 10 * time.Second}
+	for n := 0; ; n++ {
+		bodies := crashRefusedImports(fmt.Sprintf("%s-%d", prefix, n))
+		for _, kind := range []string{"line", "body", "unzipped"} {
+			body := bodies[kind]
+			l.recordRefused(body.ids)
+			status, answered := crashPostImport(client, url, body.contentType, body.data)
+			if !answered {
+				return
+			}
+			if status != "413 LIMIT_EXCEEDED" {
+				t.Errorf("import over the %s limit: %s, want 413 LIMIT_EXCEEDED", kind, status)
+			}
+		}
+	}
+}
+
+type crashImportBody struct {
+	contentType string
+	data        []byte
+	ids         []string // the new places it holds
+}
+
+// crashRefusedImports returns, by the limit each is over, import bodies
+// of new places named after prefix.
+func crashRefusedImports(prefix string) map[string]crashImportBody {
+	out := map[string]crashImportBody{}
+	jsonl := func(name string, records int, longName int) crashImportBody {
+		var b bytes.Buffer
+		var ids []string
+		b.WriteString(`{"type":"header","format":"alliancegraph-jsonl","version":1}` + "\n")
+		for i := range records {
+			id := fmt.Sprintf("place/%s-%s-%d", prefix, name, i)
+			ids = append(ids, id)
+			fmt.Fprintf(&b, `{"type":"entity","id":%q,"kind":"Place","name":%q}`+"\n", id, "Refused "+id)
+		}
+		if longName > 0 {
+			id := fmt.Sprintf("place/%s-%s-long", prefix, name)
+			ids = append(ids, id)
+			fmt.Fprintf(&b, `{"type":"entity","id":%q,"kind":"Place","name":%q}`+"\n", id, strings.Repeat("x", longName))
+		}
+		return crashImportBody{contentType: "application/jsonl", data: b.Bytes(), ids: ids}
+	}
+	// A line over --max-import-line, after records that are fine.
+	out["line"] = jsonl("line", 10, 70000)
+	// A body over --max-import, of records that are each fine.
+	out["body"] = jsonl("body", 3000, 0)
+	// A zip whose CSV files unzip to more than --max-import-unzipped.
+	var z bytes.Buffer
+	zw := zip.NewWriter(&z)
+	nodes, _ := zw.Create("nodes.csv")
+	io.WriteString(nodes, "id:ID,:LABEL,name,aliases,date:date,externalIds,properties\n")
+	var ids []string
+	for i := range 3000 {
+		id := fmt.Sprintf("place/%s-zip-%d", prefix, i)
+		ids = append(ids, id)
+		fmt.Fprintf(nodes, "%s,Place,Refused %s,,,,\n", id, id)
+	}
+	rels, _ := zw.Create("relationships.csv")
+	io.WriteString(rels, ":START_ID,:END_ID,:TYPE,id,validFrom:date,validTo:date,event,properties,citations\n")
+	zw.Close()
+	out["unzipped"] = crashImportBody{contentType: "application/zip", data: z.Bytes(), ids: ids}
+	return out
+}
+
+// crashPostImport posts body to POST /import and returns its status and
+// first error code ("200 OK" for an import done), and whether it was
+// answered.
+func crashPostImport(c *http.Client, url, contentType string, body []byte) (string, bool) {
+	req, _ := http.NewRequest(http.MethodPost, url+"/import?name=crash", bytes.NewReader(body))
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("Authorization", "Bearer "+aliceToken)
+	resp, err := c.Do(req)
+	if err != nil {
+		return "", false
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	var r gqlResponse
+	if err != nil || json.Unmarshal(b, &r) != nil {
+		return "", false
+	}
+	if code := r.code(); code != "" {
+		return fmt.Sprintf("%d %s", resp.StatusCode, code), true
+	}
+	return fmt.Sprintf("%d OK", resp.StatusCode), true
 }
 
 // verifyAfterCrash opens the directory as it was left, runs the checker
@@ -277,12 +498,37 @@ func verifyAfterCrash(t *testing.T, dir string, l *crashLedger) {
 				return fmt.Errorf("unacknowledged %s is half there: %w", id, err)
 			}
 		}
+		for _, g := range l.groups {
+			there := 0
+			for _, w := range g {
+				if crashMatches(r, w) == nil {
+					there++
+				} else if !crashAbsent(r, w.id) {
+					return fmt.Errorf("import in flight: %s is there but not as imported", w.id)
+				}
+			}
+			switch there {
+			case len(g):
+				for _, w := range g {
+					l.acked[w.id] = w
+				}
+			case 0:
+			default:
+				return fmt.Errorf("an import in flight at the kill is half there: %d of its %d records", there, len(g))
+			}
+		}
+		for id := range l.never {
+			if !crashAbsent(r, id) {
+				return fmt.Errorf("%s, which only a refused import held, is there", id)
+			}
+		}
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	clear(l.pending)
+	l.groups = nil
 }
 
 func crashMatches(r *store.Reader, w crashWrite) error {
@@ -307,7 +553,7 @@ func crashMatches(r *store.Reader, w crashWrite) error {
 }
 
 func crashAbsent(r *store.Reader, id string) bool {
-	if store.IsFactID(id) {
+	if domain.IsFactID(id) {
 		_, err := r.Fact(id)
 		return err != nil
 	}
@@ -321,7 +567,7 @@ func checkOneOverHTTP(t *testing.T, url string, l *crashLedger) {
 	l.mu.Lock()
 	var id string
 	for k := range l.acked {
-		if store.IsFactID(k) {
+		if domain.IsFactID(k) {
 			id = k
 			break
 		}
@@ -335,4 +581,138 @@ func checkOneOverHTTP(t *testing.T, url string, l *crashLedger) {
 	if d.Fact.ID != id {
 		t.Errorf("restarted server lacks acknowledged %s", id)
 	}
+}
+
+// stop sends SIGTERM and waits for the process to end.
+func (p *serverProc) stop(t *testing.T) {
+	t.Helper()
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	<-p.done
+	p.cmd.Wait()
+}
+
+// TestCrashDuringDatasetUpgrade kills `alliancegraph dataset upgrade`
+// with SIGKILL at random moments of its run, each time on a fresh copy of
+// one store a server loaded and stopped, with a newer dataset that
+// changes every entity and removes a fact. After each kill the store is
+// either untouched (the same graph, dataset stamp and last commit) or
+// fully upgraded (the graph and stamp an upgrade run to its end leaves),
+// never in between; `alliancegraph check` passes; a server starts on it;
+// and the upgrade run again ends with the fully upgraded store.
+func TestCrashDuringDatasetUpgrade(t *testing.T) {
+	bin := buildServer(t)
+	root := t.TempDir()
+	base := filepath.Join(root, "base")
+	startProc(t, bin, base, true).stop(t)
+	next := everyEntityChanged(t)
+	baseDump, baseCommit, baseStamp := crashState(t, base)
+
+	// The upgrade run to its end, timed to spread the kills over a run.
+	full := copyStore(t, base, filepath.Join(root, "full"))
+	t0 := time.Now()
+	if out, err := exec.Command(bin, "dataset", "upgrade", "--data", full, "--from", next).CombinedOutput(); err != nil {
+		t.Fatalf("upgrade: %v\n%s", err, out)
+	}
+	took := time.Since(t0)
+	fullDump, _, fullStamp := crashState(t, full)
+	if bytes.Equal(fullDump, baseDump) || fullStamp == baseStamp {
+		t.Fatal("the upgrade changed nothing: the test would prove nothing")
+	}
+
+	seed := uint64(time.Now().UnixNano())
+	t.Logf("seed %d; a whole upgrade took %v", seed, took)
+	rng := rand.New(rand.NewPCG(seed, 2))
+	untouched, upgraded := 0, 0
+	for i := range 12 {
+		dir := copyStore(t, base, filepath.Join(root, fmt.Sprint("kill", i)))
+		cmd := exec.Command(bin, "dataset", "upgrade", "--data", dir, "--from", next)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(rng.Int64N(int64(took) + 1)))
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+
+		if out, err := exec.Command(bin, "check", "--data", dir).CombinedOutput(); err != nil {
+			t.Fatalf("kill %d: alliancegraph check: %v\n%s", i, err, out)
+		}
+		d, at, stamp := crashState(t, dir)
+		switch {
+		case at.Equal(baseCommit):
+			if !bytes.Equal(d, baseDump) || stamp != baseStamp {
+				t.Fatalf("kill %d: no commit, yet the graph or the stamp (%v) changed", i, stamp)
+			}
+			untouched++
+		case bytes.Equal(d, fullDump) && stamp == fullStamp:
+			upgraded++
+		default:
+			t.Fatalf("kill %d: the store is neither untouched nor upgraded (stamp %v, the graph equals the upgraded one: %v)",
+				i, stamp, bytes.Equal(d, fullDump))
+		}
+		startProc(t, bin, dir, true).stop(t)
+		if out, err := exec.Command(bin, "dataset", "upgrade", "--data", dir, "--from", next).CombinedOutput(); err != nil {
+			t.Fatalf("kill %d: the upgrade run again: %v\n%s", i, err, out)
+		}
+		if d, _, stamp := crashState(t, dir); !bytes.Equal(d, fullDump) || stamp != fullStamp {
+			t.Fatalf("kill %d: the upgrade run again does not leave the upgraded store (stamp %v)", i, stamp)
+		}
+	}
+	t.Logf("%d kills left the store untouched, %d upgraded", untouched, upgraded)
+}
+
+// everyEntityChanged writes the built-in dataset with one more alias on
+// every entity and one fact fewer to a file, and returns its name.
+func everyEntityChanged(t *testing.T) string {
+	t.Helper()
+	f, err := dataset.ParseNATO()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range f.Entities {
+		f.Entities[i].Aliases = append(e.Aliases, e.Name+" (upgraded)")
+	}
+	f.Facts = slices.DeleteFunc(f.Facts, func(x dataset.Fact) bool { return x.ID == "fact/accession-2024-follows-invasion-2022" })
+	b, err := yaml.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Join(t.TempDir(), "nato-next.yaml")
+	if err := os.WriteFile(name, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return name
+}
+
+// copyStore copies the store in src, which no process holds, to dst.
+func copyStore(t *testing.T, src, dst string) string {
+	t.Helper()
+	if err := os.CopyFS(dst, os.DirFS(src)); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// crashState opens the store in dir and returns its dump, its last
+// commit and the dataset it records.
+func crashState(t *testing.T, dir string) ([]byte, time.Time, store.DatasetStamp) {
+	t.Helper()
+	db, err := store.Open(dir, store.DefaultOptions())
+	if err != nil {
+		t.Fatalf("open %s: %v", dir, err)
+	}
+	defer db.Close()
+	var b bytes.Buffer
+	if err := db.Dump(time.Time{}, &b); err != nil {
+		t.Fatal(err)
+	}
+	var stamp store.DatasetStamp
+	if err := db.View(time.Time{}, func(r *store.Reader) (err error) {
+		stamp, _, err = r.DatasetStamp()
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes(), db.LastCommit(), stamp
 }

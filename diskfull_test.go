@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -131,7 +132,7 @@ func TestDiskFull(t *testing.T) {
 				return fmt.Errorf("acknowledged write %d: %w", n, err)
 			}
 		}
-		if _, err := r.Entity("place/full-1"); !errors.Is(err, store.ErrNotFound) {
+		if _, err := r.Entity("place/full-1"); !errors.Is(err, domain.ErrNotFound) {
 			return fmt.Errorf("refused write 1: %v, want not found", err)
 		}
 		return nil

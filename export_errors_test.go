@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -117,9 +118,9 @@ func bigDB(t testing.TB, dir string, people, facts int) *store.DB {
 
 func buildKnowsGraph(db *store.DB, people, facts int) error {
 	err := db.Update("test", func(w *store.Writer) error {
-		_, err := w.PutEntity(store.Entity{ID: "doc/synthetic", Name: "Synthetic source"})
+		_, err := w.PutEntity(domain.Entity{ID: "doc/synthetic", Name: "Synthetic source"})
 		for i := 0; err == nil && i < people; i++ {
-			_, err = w.PutEntity(store.Entity{ID: fmt.Sprintf("person/p%06d", i), Name: fmt.Sprintf("Person %d", i)})
+			_, err = w.PutEntity(domain.Entity{ID: fmt.Sprintf("person/p%06d", i), Name: fmt.Sprintf("Person %d", i)})
 		}
 		return err
 	})
@@ -130,10 +131,10 @@ func buildKnowsGraph(db *store.DB, people, facts int) error {
 				if from == to {
 					to = (to + 1) % people
 				}
-				_, err := w.PutFact(store.Fact{ID: fmt.Sprintf("fact/k%07d", i), Predicate: store.Knows,
+				_, err := w.PutFact(domain.Fact{ID: fmt.Sprintf("fact/k%07d", i), Predicate: domain.Knows,
 					From: fmt.Sprintf("person/p%06d", from), To: fmt.Sprintf("person/p%06d", to),
-					Valid:     store.Interval{From: store.Date(10000 + i%5000)},
-					Citations: []store.Citation{{Source: "doc/synthetic"}}})
+					Valid:     domain.Interval{From: domain.Date(10000 + i%5000)},
+					Citations: []domain.Citation{{Source: "doc/synthetic"}}})
 				if err != nil {
 					return err
 				}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/export"
 	"github.com/alliancegraph/alliancegraph/store"
 )
@@ -22,20 +23,20 @@ func specialDB(t *testing.T) *store.DB {
 	t.Helper()
 	db := openExportDB(t, "")
 	err := db.Update("test", func(w *store.Writer) error {
-		for _, e := range []store.Entity{
+		for _, e := range []domain.Entity{
 			{ID: "doc/source", Name: "A source & <its> \"title\""},
 			{ID: "org/special", Name: specialOrgName, Aliases: []string{"ALL\r\nIANCE"}},
 			{ID: "country/XSP", Name: specialName, Aliases: specialAliases, XIDs: map[string]string{"iso3": "X<&>"},
-				Props: []store.Prop{{Key: "motto \"x\"", Type: store.PropString, Value: "a\nb <c>"}, {Key: "pop", Type: store.PropInt, Value: "42"}}},
+				Props: []domain.Prop{{Key: "motto \"x\"", Type: domain.PropString, Value: "a\nb <c>"}, {Key: "pop", Type: domain.PropInt, Value: "42"}}},
 		} {
 			if _, err := w.PutEntity(e); err != nil {
 				return err
 			}
 		}
-		_, err := w.PutFact(store.Fact{ID: "fact/xsp-member-of-special", Predicate: store.MemberOf, From: "country/XSP", To: "org/special",
-			Valid:     store.Interval{From: store.MustDate("2024-03-07")},
-			Props:     []store.Prop{{Key: "note", Type: store.PropString, Value: "\"quoted\" & <tagged>\n\\"}},
-			Citations: []store.Citation{{Source: "doc/source", URL: "https://example.org/a?b=c&d=<e>", Span: &store.Span{Start: 1, End: 5}}}})
+		_, err := w.PutFact(domain.Fact{ID: "fact/xsp-member-of-special", Predicate: domain.MemberOf, From: "country/XSP", To: "org/special",
+			Valid:     domain.Interval{From: domain.MustDate("2024-03-07")},
+			Props:     []domain.Prop{{Key: "note", Type: domain.PropString, Value: "\"quoted\" & <tagged>\n\\"}},
+			Citations: []domain.Citation{{Source: "doc/source", URL: "https://example.org/a?b=c&d=<e>", Span: &domain.Span{Start: 1, End: 5}}}})
 		return err
 	})
 	if err != nil {

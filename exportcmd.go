@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/export"
 	"github.com/alliancegraph/alliancegraph/graph"
 	"github.com/alliancegraph/alliancegraph/store"
@@ -56,7 +57,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	req, err := graph.ParseExportQuery(q)
 	if err != nil {
-		fmt.Fprintln(stderr, "export:", userError(err))
+		fmt.Fprintln(stderr, "export:", domain.Message(err))
 		return errUsage
 	}
 	if msg := extensionMismatch(*outPath, req.Format); msg != "" {
@@ -93,9 +94,6 @@ func extensionMismatch(path string, f export.Format) string {
 	return ""
 }
 
-// userError drops the store's package prefix from a refusal.
-func userError(err error) string { return strings.TrimPrefix(err.Error(), "store: ") }
-
 // exportTo writes the export to path ("-": stdout). A file is written
 // beside its final name and renamed into place only when complete.
 func exportTo(ctx context.Context, db *store.DB, req graph.ExportRequest, path string, stdout, stderr io.Writer) error {
@@ -124,8 +122,8 @@ func exportTo(ctx context.Context, db *store.DB, req graph.ExportRequest, path s
 		err = bw.Flush()
 	}
 	if err != nil {
-		if errors.Is(err, store.ErrInvalid) {
-			fmt.Fprintln(stderr, "export:", userError(err))
+		if domain.CodeOf(err) == domain.CodeBadUserInput {
+			fmt.Fprintln(stderr, "export:", domain.Message(err))
 			return errUsage
 		}
 		return err

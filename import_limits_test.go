@@ -16,7 +16,7 @@ import (
 	"testing"
 
 	"github.com/alliancegraph/alliancegraph/dataset"
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // bombField is the size of the one field of the zip bomb: far over the
@@ -158,7 +158,7 @@ func TestImportZipBombOverHTTP(t *testing.T) {
 
 // TestImportBombCLI: the import command refuses the zip bomb, and a CSV
 // pair on disk with the same huge field, with an error wrapping
-// store.ErrLimit, allocating little more than the refusal of a tiny bad
+// domain.ErrLimit, allocating little more than the refusal of a tiny bad
 // file does (a store is opened, with its memtable); --max-line and
 // --max-unzipped set the limits.
 func TestImportBombCLI(t *testing.T) {
@@ -174,7 +174,7 @@ func TestImportBombCLI(t *testing.T) {
 	os.WriteFile(bad, []byte("{not json}\n"), 0o644)
 	var err error
 	baseline := allocatedBy(func() { err = importInto(bad) })
-	if !errors.Is(err, store.ErrInvalid) {
+	if !errors.Is(err, domain.ErrInvalid) {
 		t.Fatalf("import of a bad line: %v", err)
 	}
 
@@ -204,8 +204,8 @@ func TestImportBombCLI(t *testing.T) {
 			if alloc > baseline+64<<20 {
 				t.Errorf("the refused import allocated %d MiB, refusing a tiny bad file %d MiB", alloc>>20, baseline>>20)
 			}
-			if err == nil || !errors.Is(err, store.ErrLimit) || !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("err = %v, want store.ErrLimit and %q", err, tc.want)
+			if err == nil || !errors.Is(err, domain.ErrLimit) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want domain.ErrLimit and %q", err, tc.want)
 			}
 			var le *dataset.LineError
 			if !errors.As(err, &le) {

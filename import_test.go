@@ -15,6 +15,7 @@ import (
 
 	"github.com/alliancegraph/alliancegraph/dataset"
 	"github.com/alliancegraph/alliancegraph/dataset/datasettest"
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/export"
 	"github.com/alliancegraph/alliancegraph/store"
 )
@@ -111,7 +112,7 @@ func TestIngestAndQuoteOverHTTP(t *testing.T) {
 		}
 	}
 	ok(t, gql(t, srv.URL, aliceToken, `mutation($t: String!) { ingestDocument(input: {text: $t}) { document { id } sha256 mentions { to { id } } } }`, map[string]any{"t": text}), &in)
-	if in.IngestDocument.Document.ID != "doc/seed-rutte-takes-over" || in.IngestDocument.Sha256 != store.TextSum(text) || len(in.IngestDocument.Mentions) < 7 {
+	if in.IngestDocument.Document.ID != "doc/seed-rutte-takes-over" || in.IngestDocument.Sha256 != domain.TextSum(text) || len(in.IngestDocument.Mentions) < 7 {
 		t.Fatalf("ingest: %+v", in)
 	}
 	var after struct {

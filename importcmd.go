@@ -11,6 +11,7 @@ import (
 
 	"github.com/alliancegraph/alliancegraph/auth"
 	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/export"
 	"github.com/alliancegraph/alliancegraph/store"
 )
@@ -166,7 +167,7 @@ func bodyInput(mediaType, name string, body []byte, opts ...dataset.InputOption)
 	case "application/zip":
 		return dataset.CSVZipInput(name, body, opts...), nil
 	}
-	return dataset.Input{}, fmt.Errorf("%w: Content-Type %q is not importable (application/jsonl, application/sparql-results+json or application/zip)", store.ErrInvalid, mediaType)
+	return dataset.Input{}, fmt.Errorf("%w: Content-Type %q is not importable (application/jsonl, application/sparql-results+json or application/zip)", domain.ErrInvalid, mediaType)
 }
 
 const ingestSummary = `Store a text document by its SHA-256 in the store in DIR, link it to the

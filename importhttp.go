@@ -9,13 +9,12 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/alliancegraph/alliancegraph/auth"
 	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/graph"
-	"github.com/alliancegraph/alliancegraph/graph/model"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -48,43 +47,45 @@ func importHandler(db *store.DB, policy *auth.Policy, maxBytes int64, limits dat
 		if s := r.URL.Query().Get("csvRaw"); s != "" {
 			raw, err := strconv.ParseBool(s)
 			if err != nil {
-				graph.WriteError(w, http.StatusBadRequest, model.CodeBadUserInput, fmt.Sprintf("csvRaw %q is not true or false", s))
+				graph.WriteError(w, http.StatusBadRequest, domain.CodeBadUserInput, fmt.Sprintf("csvRaw %q is not true or false", s))
 				return
 			}
 			opts = append(opts, dataset.WithRawCSV(raw))
 		}
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxBytes+1))
 		if err != nil {
-			graph.WriteError(w, http.StatusBadRequest, model.CodeBadUserInput, "could not read the request body")
+			graph.WriteError(w, http.StatusBadRequest, domain.CodeBadUserInput, "could not read the request body")
 			return
 		}
 		if int64(len(body)) > maxBytes {
-			graph.WriteError(w, http.StatusRequestEntityTooLarge, model.CodeLimitExceeded,
+			graph.WriteError(w, http.StatusRequestEntityTooLarge, domain.CodeLimitExceeded,
 				fmt.Sprintf("import body is over the limit of %d bytes", maxBytes))
 			return
 		}
 		in, err := bodyInput(mt, name, body, opts...)
 		if err != nil {
-			graph.WriteError(w, http.StatusUnsupportedMediaType, model.CodeBadUserInput, clean(err))
+			graph.WriteError(w, http.StatusUnsupportedMediaType, domain.CodeBadUserInput, domain.Message(err))
 			return
 		}
 		rep, err := dataset.Import(db, []dataset.Input{in}, dataset.ImportOptions{Author: author})
-		switch {
-		case errors.Is(err, store.ErrLimit):
-			graph.WriteError(w, http.StatusRequestEntityTooLarge, model.CodeLimitExceeded, clean(err))
-			return
-		case errors.Is(err, store.ErrConflict):
-			graph.WriteError(w, http.StatusConflict, model.CodeConflict, clean(err))
-			return
+		switch code := domain.CodeOf(err); {
+		case code == "":
 		case errors.Is(err, store.ErrDiskFull):
-			graph.WriteError(w, http.StatusInsufficientStorage, model.CodeLimitExceeded, clean(err))
+			graph.WriteError(w, http.StatusInsufficientStorage, code, domain.Message(err))
 			return
-		case errors.Is(err, store.ErrInvalid), errors.Is(err, store.ErrNotFound):
-			graph.WriteError(w, http.StatusBadRequest, model.CodeBadUserInput, clean(err))
+		case code == domain.CodeLimitExceeded:
+			graph.WriteError(w, http.StatusRequestEntityTooLarge, code, domain.Message(err))
 			return
-		case err != nil:
+		case code == domain.CodeConflict:
+			graph.WriteError(w, http.StatusConflict, code, domain.Message(err))
+			return
+		case code == domain.CodeBadUserInput, code == domain.CodeNotFound:
+			// An import naming something that does not exist is bad input.
+			graph.WriteError(w, http.StatusBadRequest, domain.CodeBadUserInput, domain.Message(err))
+			return
+		default:
 			log.Error("import failed", "request_id", graph.RequestID(r.Context()), "err", err)
-			graph.WriteError(w, http.StatusInternalServerError, model.CodeInternal, "internal error")
+			graph.WriteError(w, http.StatusInternalServerError, domain.CodeInternal, "internal error")
 			return
 		}
 		out := map[string]any{"records": rep.Records, "changed": rep.Changed}
@@ -94,14 +95,4 @@ func importHandler(db *store.DB, policy *auth.Policy, maxBytes int64, limits dat
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(map[string]any{"data": map[string]any{"import": out}})
 	})
-}
-
-// clean strips Go package prefixes and sentinel words from a message
-// shown to clients, as the GraphQL error presenter does.
-func clean(err error) string {
-	msg := err.Error()
-	for _, p := range []string{"store: invalid: ", "store: conflict: ", "store: limit exceeded: ", "store: "} {
-		msg = strings.ReplaceAll(msg, p, "")
-	}
-	return msg
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -131,7 +132,7 @@ func TestKnownAtThroughHTTP(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		f.Valid.From = store.MustDate("2024-03-08")
+		f.Valid.From = domain.MustDate("2024-03-08")
 		_, err = w.PutFact(*f)
 		return err
 	})

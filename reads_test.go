@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -48,17 +49,17 @@ func TestNestedReadsDoNotGrow(t *testing.T) {
 			id string
 			n  int
 		}{{"org/small", 5}, {"org/large", 80}} {
-			if _, err := w.PutEntity(store.Entity{ID: org.id, Name: org.id}); err != nil {
+			if _, err := w.PutEntity(domain.Entity{ID: org.id, Name: org.id}); err != nil {
 				return err
 			}
 			for i := range org.n {
 				c := fmt.Sprintf("country/X%s%03d", org.id[4:6], i)
-				if _, err := w.PutEntity(store.Entity{ID: c, Name: "Country " + c}); err != nil {
+				if _, err := w.PutEntity(domain.Entity{ID: c, Name: "Country " + c}); err != nil {
 					return err
 				}
 				for j, o := range []string{org.id, "org/nato"} {
-					_, err := w.PutFact(store.Fact{ID: fmt.Sprintf("fact/%s-%d", c[8:], j), Predicate: store.MemberOf, From: c, To: o,
-						Valid: store.Interval{From: store.MustDate("2000-01-01")}, Citations: []store.Citation{{Source: "doc/seed-rutte-takes-over"}}})
+					_, err := w.PutFact(domain.Fact{ID: fmt.Sprintf("fact/%s-%d", c[8:], j), Predicate: domain.MemberOf, From: c, To: o,
+						Valid: domain.Interval{From: domain.MustDate("2000-01-01")}, Citations: []domain.Citation{{Source: "doc/seed-rutte-takes-over"}}})
 					if err != nil {
 						return err
 					}

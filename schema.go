@@ -4,8 +4,8 @@ import (
 	_ "embed"
 	"net/http"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/graph"
-	"github.com/alliancegraph/alliancegraph/graph/model"
 )
 
 // schemaSDL is the committed schema, the contract the server is generated
@@ -19,7 +19,7 @@ var schemaSDL []byte
 func schemaHandler(production bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if production {
-			graph.WriteError(w, http.StatusForbidden, model.CodeForbidden, "the schema is not published on this server (--production)")
+			graph.WriteError(w, http.StatusForbidden, domain.CodeForbidden, "the schema is not published on this server (--production)")
 			return
 		}
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")

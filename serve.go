@@ -19,8 +19,8 @@ import (
 
 	"github.com/alliancegraph/alliancegraph/auth"
 	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/graph"
-	"github.com/alliancegraph/alliancegraph/graph/model"
 	"github.com/alliancegraph/alliancegraph/store"
 	"github.com/alliancegraph/alliancegraph/web"
 )
@@ -103,7 +103,7 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	fs.Int64Var(&c.limits.MaxBodyBytes, "max-body", c.limits.MaxBodyBytes, "request body limit in `bytes` (413 beyond)")
 	fs.DurationVar(&c.limits.Timeout, "timeout", c.limits.Timeout, "resolver deadline per request, and per query or mutation over a websocket (0: none)")
 	fs.IntVar(&c.maxVisited, "max-visited", graph.DefaultMaxVisited, "entities one path search may reach before LIMIT_EXCEEDED (0: the default)")
-	fs.IntVar(&c.maxSearches, "max-searches", 0, "path and neighborhood searches and whole-index counts (totalCount of facts and entities, accessions) that run at once; more wait for a slot, up to --timeout (0: one per CPU)")
+	fs.IntVar(&c.maxSearches, "max-searches", 0, "path and neighborhood searches and whole-index counts (totalCount of facts and entities, accessions) that run at once; more wait for a slot, up to --timeout, and one query's run one at a time (0: one per CPU)")
 	fs.DurationVar(&c.gcInterval, "gc-interval", 10*time.Minute, "how often to reclaim value-log space (0: never)")
 	fs.Int64Var(&c.cacheMB, "cache-mb", store.DefaultBlockCacheBytes>>20, "Badger block cache size in MiB (0: none; every read of a compressed table then decompresses its block)")
 	fs.IntVar(&c.gcPercent, "gc-percent", defaultGCPercent, "garbage collector target while serving, as GOGC: the heap may grow this many percent over\nwhat is live before a collection (GOGC, when set, wins over the default)")
@@ -373,7 +373,7 @@ func splitComma(s string) []string {
 func wrongMethod(allow string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", allow)
-		graph.WriteError(w, http.StatusMethodNotAllowed, model.CodeBadUserInput,
+		graph.WriteError(w, http.StatusMethodNotAllowed, domain.CodeBadUserInput,
 			fmt.Sprintf("method %s not allowed on %s: use %s", r.Method, r.URL.Path, allow))
 	})
 }

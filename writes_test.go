@@ -14,6 +14,7 @@ import (
 
 	"github.com/alliancegraph/alliancegraph/auth"
 	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -387,7 +388,7 @@ func TestParallelUpsertsOneEntity(t *testing.T) {
 	ok(t, gql(t, srv.URL, "", `{ entities(kind: PLACE, first: 100) { totalCount edges { node { externalIds { value } } } } }`, nil), &d)
 	n := 0
 	db.View(db.LastCommit(), func(r *store.Reader) error {
-		es, err := r.ByKind(store.KindPlace, "", 0)
+		es, err := r.ByKind(domain.KindPlace, "", 0)
 		for _, e := range es {
 			if e.XIDs["geonames"] == "2960316" {
 				n++

@@ -18,6 +18,8 @@ import (
 	"net/http"
 	"os"
 	"strings"
+
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // EnvTokens is the environment variable that configures tokens as
@@ -196,24 +198,28 @@ func (p *Policy) Present(authorization string) Caller {
 }
 
 // Refusal is why a write was refused; Code is UNAUTHENTICATED or
-// FORBIDDEN.
+// FORBIDDEN, and the refusal wraps the domain sentinel of that code, so
+// domain.CodeOf gives it too.
 type Refusal struct {
-	Code, Message string
+	Code    domain.Code
+	Message string
 }
 
 func (r *Refusal) Error() string { return r.Message }
 
-// Refusal codes.
-const (
-	CodeUnauthenticated = "UNAUTHENTICATED"
-	CodeForbidden       = "FORBIDDEN"
-)
+// Unwrap returns domain.ErrUnauthenticated or domain.ErrForbidden.
+func (r *Refusal) Unwrap() error {
+	if r.Code == domain.CodeUnauthenticated {
+		return domain.ErrUnauthenticated
+	}
+	return domain.ErrForbidden
+}
 
 // Authorize returns the author name for a write by the caller in ctx, or
 // a *Refusal.
 func (p *Policy) Authorize(ctx context.Context) (string, error) {
 	if p.ReadOnly {
-		return "", &Refusal{CodeForbidden, "this server is a read-only mirror: writes are disabled"}
+		return "", &Refusal{domain.CodeForbidden, "this server is a read-only mirror: writes are disabled"}
 	}
 	return p.Identify(ctx, "writes")
 }
@@ -227,11 +233,11 @@ func (p *Policy) Identify(ctx context.Context, what string) (string, error) {
 	c := CallerOf(ctx)
 	switch {
 	case p.Tokens == nil || p.Tokens.Len() == 0:
-		return "", &Refusal{CodeForbidden, what + " are disabled: no tokens are configured (start the server with --tokens-file FILE or " + EnvTokens + ")"}
+		return "", &Refusal{domain.CodeForbidden, what + " are disabled: no tokens are configured (start the server with --tokens-file FILE or " + EnvTokens + ")"}
 	case !c.Presented:
-		return "", &Refusal{CodeUnauthenticated, what + " need an Authorization: Bearer <token> header"}
+		return "", &Refusal{domain.CodeUnauthenticated, what + " need an Authorization: Bearer <token> header"}
 	case c.Name == "":
-		return "", &Refusal{CodeUnauthenticated, "the bearer token is not valid"}
+		return "", &Refusal{domain.CodeUnauthenticated, "the bearer token is not valid"}
 	}
 	return c.Name, nil
 }

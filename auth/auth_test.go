@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 func TestParse(t *testing.T) {
@@ -50,18 +52,21 @@ func TestAuthorize(t *testing.T) {
 	}{
 		{"valid", Policy{Tokens: tok}, "Bearer aaaaaaaaaaaaaaaa1", "alice"},
 		{"scheme case", Policy{Tokens: tok}, "bearer aaaaaaaaaaaaaaaa1", "alice"},
-		{"no header", Policy{Tokens: tok}, "", CodeUnauthenticated},
-		{"wrong", Policy{Tokens: tok}, "Bearer aaaaaaaaaaaaaaaa2", CodeUnauthenticated},
-		{"basic", Policy{Tokens: tok}, "Basic YWxpY2U6eA==", CodeUnauthenticated},
-		{"read-only", Policy{Tokens: tok, ReadOnly: true}, "Bearer aaaaaaaaaaaaaaaa1", CodeForbidden},
-		{"no tokens", Policy{}, "Bearer aaaaaaaaaaaaaaaa1", CodeForbidden},
+		{"no header", Policy{Tokens: tok}, "", string(domain.CodeUnauthenticated)},
+		{"wrong", Policy{Tokens: tok}, "Bearer aaaaaaaaaaaaaaaa2", string(domain.CodeUnauthenticated)},
+		{"basic", Policy{Tokens: tok}, "Basic YWxpY2U6eA==", string(domain.CodeUnauthenticated)},
+		{"read-only", Policy{Tokens: tok, ReadOnly: true}, "Bearer aaaaaaaaaaaaaaaa1", string(domain.CodeForbidden)},
+		{"no tokens", Policy{}, "Bearer aaaaaaaaaaaaaaaa1", string(domain.CodeForbidden)},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var got string
 			h := tt.policy.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				author, err := tt.policy.Authorize(r.Context())
 				if ref, ok := IsRefusal(err); ok {
-					got = ref.Code
+					got = string(ref.Code)
+					if c := domain.CodeOf(err); c != ref.Code {
+						t.Errorf("domain.CodeOf(refusal) = %s, want its code %s", c, ref.Code)
+					}
 				} else {
 					got = author
 				}

@@ -25,6 +25,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -236,20 +237,20 @@ func LoadNATO(db *store.DB) (int, error) {
 	return res.Changed, err
 }
 
-func (f *File) storeEntities() ([]store.Entity, error) {
-	var out []store.Entity
+func (f *File) storeEntities() ([]domain.Entity, error) {
+	var out []domain.Entity
 	for _, d := range f.Documents {
-		e := store.Entity{ID: d.ID, Name: d.Name}
+		e := domain.Entity{ID: d.ID, Name: d.Name}
 		for _, p := range []struct {
 			key, val string
-			typ      store.PropType
+			typ      domain.PropType
 		}{
-			{"url", d.URL, store.PropString},
-			{"published", d.Published, store.PropDate},
-			{"retrieved", d.Retrieved, store.PropDate},
+			{"url", d.URL, domain.PropString},
+			{"published", d.Published, domain.PropDate},
+			{"retrieved", d.Retrieved, domain.PropDate},
 		} {
 			if p.val != "" {
-				e.Props = append(e.Props, store.Prop{Key: p.key, Type: p.typ, Value: p.val})
+				e.Props = append(e.Props, domain.Prop{Key: p.key, Type: p.typ, Value: p.val})
 			}
 		}
 		if d.SHA256 != "" {
@@ -258,9 +259,9 @@ func (f *File) storeEntities() ([]store.Entity, error) {
 		out = append(out, e)
 	}
 	for _, x := range f.Entities {
-		e := store.Entity{ID: x.ID, Name: x.Name, Aliases: slices.Clone(x.Aliases), XIDs: maps.Clone(x.XIDs)}
+		e := domain.Entity{ID: x.ID, Name: x.Name, Aliases: slices.Clone(x.Aliases), XIDs: maps.Clone(x.XIDs)}
 		if x.Date != "" {
-			d, err := store.ParseDate(x.Date)
+			d, err := domain.ParseDate(x.Date)
 			if err != nil {
 				return nil, fmt.Errorf("dataset: %s: %w", x.ID, err)
 			}
@@ -276,34 +277,34 @@ func (f *File) storeEntities() ([]store.Entity, error) {
 	return out, nil
 }
 
-func (x *Fact) toStore() (store.Fact, error) {
-	p, err := store.ParsePredicate(x.Predicate)
+func (x *Fact) toStore() (domain.Fact, error) {
+	p, err := domain.ParsePredicate(x.Predicate)
 	if err != nil {
-		return store.Fact{}, fmt.Errorf("dataset: %s: %w", x.ID, err)
+		return domain.Fact{}, fmt.Errorf("dataset: %s: %w", x.ID, err)
 	}
-	f := store.Fact{ID: x.ID, Predicate: p, From: x.From, To: x.To, Event: x.Event}
+	f := domain.Fact{ID: x.ID, Predicate: p, From: x.From, To: x.To, Event: x.Event}
 	for _, b := range []struct {
 		s string
-		d *store.Date
+		d *domain.Date
 	}{{x.ValidFrom, &f.Valid.From}, {x.ValidTo, &f.Valid.To}} {
 		if b.s == "" {
 			continue
 		}
-		if *b.d, err = store.ParseDate(b.s); err != nil {
-			return store.Fact{}, fmt.Errorf("dataset: %s: %w", x.ID, err)
+		if *b.d, err = domain.ParseDate(b.s); err != nil {
+			return domain.Fact{}, fmt.Errorf("dataset: %s: %w", x.ID, err)
 		}
 	}
 	if f.Props, err = toProps(x.ID, x.Props); err != nil {
-		return store.Fact{}, err
+		return domain.Fact{}, err
 	}
 	for _, c := range x.Cite {
-		sc := store.Citation{Source: c.Source}
+		sc := domain.Citation{Source: c.Source}
 		switch len(c.Span) {
 		case 0:
 		case 2:
-			sc.Span = &store.Span{Start: c.Span[0], End: c.Span[1]}
+			sc.Span = &domain.Span{Start: c.Span[0], End: c.Span[1]}
 		default:
-			return store.Fact{}, fmt.Errorf("dataset: %s: span must be [start, end]", x.ID)
+			return domain.Fact{}, fmt.Errorf("dataset: %s: span must be [start, end]", x.ID)
 		}
 		f.Citations = append(f.Citations, sc)
 	}
@@ -312,21 +313,21 @@ func (x *Fact) toStore() (store.Fact, error) {
 
 // toProps types YAML scalars: yaml.v3 gives ints, floats, bools, strings
 // and, for unquoted YYYY-MM-DD, time.Time.
-func toProps(id string, m map[string]any) ([]store.Prop, error) {
-	var out []store.Prop
+func toProps(id string, m map[string]any) ([]domain.Prop, error) {
+	var out []domain.Prop
 	for k, v := range m {
-		p := store.Prop{Key: k}
+		p := domain.Prop{Key: k}
 		switch v := v.(type) {
 		case string:
-			p.Type, p.Value = store.PropString, v
+			p.Type, p.Value = domain.PropString, v
 		case int:
-			p.Type, p.Value = store.PropInt, fmt.Sprint(v)
+			p.Type, p.Value = domain.PropInt, fmt.Sprint(v)
 		case float64:
-			p.Type, p.Value = store.PropFloat, fmt.Sprint(v)
+			p.Type, p.Value = domain.PropFloat, fmt.Sprint(v)
 		case bool:
-			p.Type, p.Value = store.PropBool, fmt.Sprint(v)
+			p.Type, p.Value = domain.PropBool, fmt.Sprint(v)
 		case time.Time:
-			p.Type, p.Value = store.PropDate, store.DateOf(v).String()
+			p.Type, p.Value = domain.PropDate, domain.DateOf(v).String()
 		default:
 			return nil, fmt.Errorf("dataset: %s: property %q has unsupported value %v", id, k, v)
 		}

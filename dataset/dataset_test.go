@@ -10,6 +10,7 @@ import (
 
 	"github.com/alliancegraph/alliancegraph/dataset"
 	"github.com/alliancegraph/alliancegraph/dataset/datasettest"
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -52,7 +53,7 @@ func TestMemberCounts(t *testing.T) {
 	} {
 		t.Run(tc.date, func(t *testing.T) {
 			err := db.View(time.Time{}, func(r *store.Reader) error {
-				fs, err := r.Edges("org/nato", store.EdgeFilter{Dir: store.In, Predicates: []store.Predicate{store.MemberOf}, AsOf: store.MustDate(tc.date)})
+				fs, err := r.Edges("org/nato", store.EdgeFilter{Dir: store.In, Predicates: []domain.Predicate{domain.MemberOf}, AsOf: domain.MustDate(tc.date)})
 				if len(fs) != tc.want {
 					t.Errorf("members on %s: %d, want %d", tc.date, len(fs), tc.want)
 				}
@@ -192,18 +193,18 @@ func sentenceBreak(q []rune) int {
 var stopwords = []string{"the", "of", "and", "to", "nato", "from", "in", "for", "with"}
 
 func namesEntity(quote, id string, names []string) bool {
-	fq := store.Fold(quote)
+	fq := domain.Fold(quote)
 	for _, n := range names {
-		if strings.Contains(fq, store.Fold(n)) {
+		if strings.Contains(fq, domain.Fold(n)) {
 			return true
 		}
 	}
 	if !strings.HasPrefix(id, "event/") && !strings.HasPrefix(id, "office/") {
 		return false
 	}
-	words := store.Tokens(quote)
+	words := domain.Tokens(quote)
 	for _, n := range names {
-		for _, tok := range store.Tokens(n) {
+		for _, tok := range domain.Tokens(n) {
 			if len(tok) >= 4 && !slices.Contains(stopwords, tok) && slices.Contains(words, tok) {
 				return true
 			}

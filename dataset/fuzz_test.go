@@ -8,11 +8,11 @@ import (
 	"testing"
 
 	"github.com/alliancegraph/alliancegraph/dataset"
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // The importers' parsers take any bytes: they either stream records or
-// fail with a LineError wrapping store.ErrInvalid (or store.ErrLimit, for
+// fail with a LineError wrapping domain.ErrInvalid (or domain.ErrLimit, for
 // a record over a limit), and never panic.
 // Seed corpora live in testdata/fuzz/<target>.
 
@@ -22,7 +22,7 @@ func checkParseError(t *testing.T, err error) {
 		return
 	}
 	var le *dataset.LineError
-	if !errors.As(err, &le) || !(errors.Is(err, store.ErrInvalid) || errors.Is(err, store.ErrLimit)) {
+	if !errors.As(err, &le) || !(errors.Is(err, domain.ErrInvalid) || errors.Is(err, domain.ErrLimit)) {
 		t.Fatalf("error %v is not a LineError wrapping ErrInvalid or ErrLimit", err)
 	}
 	if le.Line < 0 {

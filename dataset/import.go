@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -28,8 +28,8 @@ import (
 // Entity, Fact and Apply is set, or none for a record that only carries At.
 type Record struct {
 	Line   int
-	Entity *store.Entity
-	Fact   *store.Fact
+	Entity *domain.Entity
+	Fact   *domain.Fact
 	// Apply writes a record that needs the store to be resolved (a
 	// Wikidata row names entities by external ID).
 	Apply func(w *store.Writer) (changed bool, err error)
@@ -64,14 +64,11 @@ type LineError struct {
 	Err  error
 }
 
-// Error reads "file:line: reason". The reason drops the store's sentinel
-// words ("store: invalid: "): the message is for the person who fixes the
-// file, and errors.Is still finds the sentinel.
+// Error reads "file:line: reason". The reason is domain.Message's, without
+// the sentinel's words ("invalid: "): the message is for the person who
+// fixes the file, and errors.Is still finds the sentinel.
 func (e *LineError) Error() string {
-	msg := e.Err.Error()
-	for _, p := range []string{"store: invalid: ", "store: conflict: ", "store: limit exceeded: ", "store: "} {
-		msg = strings.ReplaceAll(msg, p, "")
-	}
+	msg := domain.Message(e.Err)
 	if e.Line == 0 {
 		return fmt.Sprintf("%s: %s", e.File, msg)
 	}
@@ -80,15 +77,15 @@ func (e *LineError) Error() string {
 
 func (e *LineError) Unwrap() error { return e.Err }
 
-// badLine reports a malformed record; it wraps store.ErrInvalid.
+// badLine reports a malformed record; it wraps domain.ErrInvalid.
 func badLine(line int, format string, a ...any) error {
-	return &LineError{Line: line, Err: fmt.Errorf("%w: %s", store.ErrInvalid, fmt.Sprintf(format, a...))}
+	return &LineError{Line: line, Err: fmt.Errorf("%w: %s", domain.ErrInvalid, fmt.Sprintf(format, a...))}
 }
 
 // overLimit reports a record over one of the Limits; it wraps
-// store.ErrLimit.
+// domain.ErrLimit.
 func overLimit(line int, format string, a ...any) error {
-	return &LineError{Line: line, Err: fmt.Errorf("%w: %s", store.ErrLimit, fmt.Sprintf(format, a...))}
+	return &LineError{Line: line, Err: fmt.Errorf("%w: %s", domain.ErrLimit, fmt.Sprintf(format, a...))}
 }
 
 // inFile names the file in err, unless it already does.

@@ -12,8 +12,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/export"
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/jsonl"
 )
 
 // The Neo4j CSV pair that the csv export writes (a zip holding nodes.csv
@@ -79,7 +80,7 @@ func CSVZipInput(name string, data []byte, opts ...InputOption) Input {
 	open := func(want string) (io.ReadCloser, error) {
 		zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 		if err != nil {
-			return nil, fmt.Errorf("%w: not a zip file: %v", store.ErrInvalid, err)
+			return nil, fmt.Errorf("%w: not a zip file: %v", domain.ErrInvalid, err)
 		}
 		var f *zip.File
 		var total uint64
@@ -92,15 +93,15 @@ func CSVZipInput(name string, data []byte, opts ...InputOption) Input {
 			}
 		}
 		if f == nil {
-			return nil, fmt.Errorf("%w: the zip has no %s", store.ErrInvalid, want)
+			return nil, fmt.Errorf("%w: the zip has no %s", domain.ErrInvalid, want)
 		}
 		if slices.Contains(members, want) && total > uint64(limit) {
 			return nil, &LineError{Err: fmt.Errorf("%w: %s unzip to %s, over the limit of %s",
-				store.ErrLimit, strings.Join(members, " and "), byteSize(int64(min(total, 1<<62))), byteSize(limit))}
+				domain.ErrLimit, strings.Join(members, " and "), byteSize(int64(min(total, 1<<62))), byteSize(limit))}
 		}
 		rc, err := f.Open()
 		if err != nil {
-			return nil, fmt.Errorf("%w: %s: the zip member does not unzip: %v", store.ErrInvalid, want, err)
+			return nil, fmt.Errorf("%w: %s: the zip member does not unzip: %v", domain.ErrInvalid, want, err)
 		}
 		return &zipMember{rc: rc, name: want, left: limit}, nil
 	}
@@ -135,10 +136,10 @@ func (z *zipMember) Read(p []byte) (int, error) {
 	n, err := z.rc.Read(p)
 	z.left -= int64(n)
 	if z.left < 0 {
-		return 0, &LineError{Err: fmt.Errorf("%w: %s unzips to more than the limit", store.ErrLimit, z.name)}
+		return 0, &LineError{Err: fmt.Errorf("%w: %s unzips to more than the limit", domain.ErrLimit, z.name)}
 	}
 	if err != nil && !errors.Is(err, io.EOF) {
-		err = fmt.Errorf("%w: the zip member does not unzip: %v", store.ErrInvalid, err)
+		err = fmt.Errorf("%w: the zip member does not unzip: %v", domain.ErrInvalid, err)
 	}
 	return n, err
 }
@@ -230,7 +231,7 @@ func (t *csvTable) next() (bool, error) {
 			if i < len(t.names) {
 				col = t.names[i]
 			}
-			p := export.CheckJSONText([]byte(f))
+			p := jsonl.CheckJSONText([]byte(f))
 			return false, badLine(t.line, "column %s: %s", col, p.Reason)
 		}
 		if !t.raw {
@@ -254,8 +255,8 @@ func (t *csvTable) json(col string, v any) error {
 		return nil
 	}
 	// encoding/json reads \ud800 without its other half as U+FFFD.
-	if p := export.CheckJSONText([]byte(s)); p != nil {
-		path := export.JSONPathAt([]byte(s), p.Offset)
+	if p := jsonl.CheckJSONText([]byte(s)); p != nil {
+		path := jsonl.JSONPathAt([]byte(s), p.Offset)
 		if path != "" && path[0] != '[' {
 			path = "." + path
 		}
@@ -273,38 +274,38 @@ func (t *csvTable) json(col string, v any) error {
 	return nil
 }
 
-func (t *csvTable) date(col string) (store.Date, error) {
+func (t *csvTable) date(col string) (domain.Date, error) {
 	s := t.get(col)
 	if s == "" {
 		return 0, nil
 	}
-	d, err := store.ParseDate(s)
+	d, err := domain.ParseDate(s)
 	if err != nil {
-		return 0, badLine(t.line, "column %s: %v", col, strings.TrimPrefix(err.Error(), "store: invalid: "))
+		return 0, badLine(t.line, "column %s: %v", col, domain.Message(err))
 	}
 	return d, nil
 }
 
-func (t *csvTable) props() ([]store.Prop, error) {
+func (t *csvTable) props() ([]domain.Prop, error) {
 	var m map[string]any
 	if err := t.json("properties", &m); err != nil {
 		return nil, err
 	}
-	var out []store.Prop
+	var out []domain.Prop
 	for k, v := range m {
-		p := store.Prop{Key: k}
+		p := domain.Prop{Key: k}
 		switch v := v.(type) {
 		case json.Number:
-			p.Type, p.Value = store.PropFloat, v.String()
+			p.Type, p.Value = domain.PropFloat, v.String()
 			if !strings.ContainsAny(p.Value, ".eE") {
-				p.Type = store.PropInt
+				p.Type = domain.PropInt
 			}
 		case bool:
-			p.Type, p.Value = store.PropBool, fmt.Sprint(v)
+			p.Type, p.Value = domain.PropBool, fmt.Sprint(v)
 		case string:
-			p.Type, p.Value = store.PropString, v
-			if _, err := store.ParseDate(v); err == nil {
-				p.Type = store.PropDate
+			p.Type, p.Value = domain.PropString, v
+			if _, err := domain.ParseDate(v); err == nil {
+				p.Type = domain.PropDate
 			}
 		default:
 			return nil, badLine(t.line, "property %q: want a number, boolean or string", k)
@@ -329,9 +330,9 @@ func readNodesCSV(r io.Reader, c inputConfig, emit func(Record) error) error {
 		if err != nil || !ok {
 			return err
 		}
-		e := &store.Entity{ID: t.get(":ID"), Name: t.get("name")}
+		e := &domain.Entity{ID: t.get(":ID"), Name: t.get("name")}
 		for _, l := range strings.Split(t.get(":LABEL"), ";") {
-			if k, err := store.ParseKind(l); err == nil {
+			if k, err := domain.ParseKind(l); err == nil {
 				e.Kind = k
 			}
 		}
@@ -366,11 +367,11 @@ func readRelsCSV(r io.Reader, c inputConfig, emit func(Record) error) error {
 		if err != nil || !ok {
 			return err
 		}
-		p, err := store.ParsePredicate(t.get(":TYPE"))
+		p, err := domain.ParsePredicate(t.get(":TYPE"))
 		if err != nil {
 			return badLine(t.line, "type %q is not a predicate", t.get(":TYPE"))
 		}
-		f := &store.Fact{ID: t.get("id"), Predicate: p, From: t.get(":START_ID"), To: t.get(":END_ID"), Event: t.get("event")}
+		f := &domain.Fact{ID: t.get("id"), Predicate: p, From: t.get(":START_ID"), To: t.get(":END_ID"), Event: t.get("event")}
 		if f.Valid.From, err = t.date("validFrom"); err != nil {
 			return err
 		}
@@ -380,7 +381,7 @@ func readRelsCSV(r io.Reader, c inputConfig, emit func(Record) error) error {
 		if f.Props, err = t.props(); err != nil {
 			return err
 		}
-		var cites []export.JSONLCitation
+		var cites []jsonl.Citation
 		if err := t.json("citations", &cites); err != nil {
 			return err
 		}
@@ -398,17 +399,17 @@ func readRelsCSV(r io.Reader, c inputConfig, emit func(Record) error) error {
 }
 
 // storeCitation converts a JSON Lines citation object.
-func storeCitation(c export.JSONLCitation) (store.Citation, error) {
-	sc := store.Citation{Source: c.Source, URL: c.URL}
+func storeCitation(c jsonl.Citation) (domain.Citation, error) {
+	sc := domain.Citation{Source: c.Source, URL: c.URL}
 	switch len(c.Span) {
 	case 0:
 	case 2:
-		sc.Span = &store.Span{Start: c.Span[0], End: c.Span[1]}
+		sc.Span = &domain.Span{Start: c.Span[0], End: c.Span[1]}
 	default:
 		return sc, errors.New("span must be [start, end]")
 	}
 	if c.Retrieved != "" {
-		d, err := store.ParseDate(c.Retrieved)
+		d, err := domain.ParseDate(c.Retrieved)
 		if err != nil {
 			return sc, fmt.Errorf("retrieved %q is not YYYY-MM-DD", c.Retrieved)
 		}

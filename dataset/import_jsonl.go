@@ -6,11 +6,11 @@ import (
 	"math"
 	"time"
 
-	"github.com/alliancegraph/alliancegraph/export"
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/domain"
+	"github.com/alliancegraph/alliancegraph/jsonl"
 )
 
-// JSONLInput reads the project's own JSON Lines format (export/jsonl.go:
+// JSONLInput reads the project's own JSON Lines format (package jsonl:
 // a header line, then entities, then facts), the format a JSON Lines
 // export writes. The header's knownAt becomes the import's commit time
 // when the store has nothing newer (see store.UpdateOptions.At), so
@@ -31,7 +31,7 @@ func JSONLInput(name string, open func() (io.ReadCloser, error), opts ...InputOp
 func ReadJSONL(r io.Reader, emit func(Record) error, opts ...InputOption) error {
 	c := newInputConfig(opts)
 	records := 0
-	err := export.ReadJSONL(r, func(rec export.JSONLRecord) error {
+	err := jsonl.Read(r, func(rec jsonl.Record) error {
 		records++
 		switch {
 		case rec.Header != nil:
@@ -53,14 +53,14 @@ func ReadJSONL(r io.Reader, emit func(Record) error, opts ...InputOption) error 
 			return emit(Record{Line: rec.Line, Fact: rec.Fact})
 		}
 		return nil
-	}, export.WithMaxLine(int(min(c.limits.MaxLine, math.MaxInt32))))
-	var je *export.JSONLError
+	}, jsonl.WithMaxLine(int(min(c.limits.MaxLine, math.MaxInt32))))
+	var je *jsonl.Error
 	switch {
 	case err == nil:
 		return nil
 	case errors.As(err, new(*LineError)):
 		return err
-	case errors.As(err, &je) && errors.Is(je.Err, store.ErrLimit):
+	case errors.As(err, &je) && errors.Is(je.Err, domain.ErrLimit):
 		return overLimit(je.Line, "a line longer than the limit of %s", byteSize(c.limits.MaxLine))
 	case errors.As(err, &je):
 		return &LineError{Line: je.Line, Err: je.Err}

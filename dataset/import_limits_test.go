@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/alliancegraph/alliancegraph/dataset"
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 const csvNodesHead = "id:ID,:LABEL,name,aliases,date:date,externalIds,properties\n"
@@ -20,13 +20,13 @@ func readerOpen(r func() io.Reader) func() (io.ReadCloser, error) {
 	return func() (io.ReadCloser, error) { return io.NopCloser(r()), nil }
 }
 
-// refusedOverLimit checks err is a LineError wrapping store.ErrLimit
+// refusedOverLimit checks err is a LineError wrapping domain.ErrLimit
 // whose message holds want.
 func refusedOverLimit(t *testing.T, err error, want string) {
 	t.Helper()
 	var le *dataset.LineError
-	if err == nil || !errors.Is(err, store.ErrLimit) || !errors.As(err, &le) || !strings.Contains(err.Error(), want) {
-		t.Fatalf("err = %v, want a LineError wrapping store.ErrLimit with %q", err, want)
+	if err == nil || !errors.Is(err, domain.ErrLimit) || !errors.As(err, &le) || !strings.Contains(err.Error(), want) {
+		t.Fatalf("err = %v, want a LineError wrapping domain.ErrLimit with %q", err, want)
 	}
 }
 
@@ -111,7 +111,7 @@ func TestImportZipLimits(t *testing.T) {
 		cut[i] = 0xff
 	}
 	_, err = dataset.Import(db, []dataset.Input{dataset.CSVZipInput("cut.zip", cut)}, dataset.ImportOptions{Author: "test"})
-	if err == nil || !errors.Is(err, store.ErrInvalid) || !strings.Contains(err.Error(), "cut.zip nodes.csv: the zip member does not unzip") {
+	if err == nil || !errors.Is(err, domain.ErrInvalid) || !strings.Contains(err.Error(), "cut.zip nodes.csv: the zip member does not unzip") {
 		t.Fatalf("damaged member: err = %v, want ErrInvalid naming the member", err)
 	}
 }

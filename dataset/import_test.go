@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/export"
 	"github.com/alliancegraph/alliancegraph/store"
 )
@@ -271,7 +272,7 @@ func TestImportWikidata(t *testing.T) {
 		if err != nil || len(f.Citations) < 2 || f.Citations[len(f.Citations)-1].Source != dataset.WikidataSource {
 			t.Errorf("the existing membership did not get the Wikidata citation: %+v %v", f, err)
 		}
-		if _, err := r.Fact("fact/wikidata-Q33-member-of-Q7184-2023-04-04"); !errors.Is(err, store.ErrNotFound) {
+		if _, err := r.Fact("fact/wikidata-Q33-member-of-Q7184-2023-04-04"); !errors.Is(err, domain.ErrNotFound) {
 			t.Errorf("a second NATO membership for Finland was created: %v", err)
 		}
 		uk, err := r.Fact("fact/wikidata-Q145-member-of-Q458-1973-01-01")

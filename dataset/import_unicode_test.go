@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -55,7 +56,7 @@ func TestImportCSVAndWikidataUnicode(t *testing.T) {
 				}
 				return
 			}
-			if err == nil || !errors.Is(err, store.ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
+			if err == nil || !errors.Is(err, domain.ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want ErrInvalid with %q", err, tc.want)
 			}
 			if dumpOf(t, db) != before {

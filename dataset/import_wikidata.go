@@ -9,7 +9,8 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/alliancegraph/alliancegraph/export"
+	"github.com/alliancegraph/alliancegraph/domain"
+	"github.com/alliancegraph/alliancegraph/jsonl"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -61,7 +62,7 @@ type wikidataRow struct {
 	state, org           string // QIDs
 	stateLabel, orgLabel string
 	iso3, statement      string
-	valid                store.Interval
+	valid                domain.Interval
 }
 
 // WikidataInput reads SPARQL JSON results. The document is streamed, so
@@ -143,7 +144,7 @@ func ReadWikidata(r io.Reader, emit func(Record) error, opts ...InputOption) err
 				line := src.lineAt(dec.InputOffset()-int64(len(raw)), false)
 				// encoding/json reads bytes that are not UTF-8, and \ud800
 				// without its other half, as U+FFFD.
-				if p := export.CheckJSONText(raw); p != nil {
+				if p := jsonl.CheckJSONText(raw); p != nil {
 					return badLine(line, "%v", p.In(raw))
 				}
 				var b map[string]sparqlValue
@@ -219,7 +220,7 @@ func parseWikidataRow(line int, b map[string]sparqlValue) (*wikidataRow, error) 
 	}
 	for _, d := range []struct {
 		v  string
-		to *store.Date
+		to *domain.Date
 	}{{"start", &row.valid.From}, {"end", &row.valid.To}} {
 		val, ok := b[d.v]
 		if !ok {
@@ -229,7 +230,7 @@ func parseWikidataRow(line int, b map[string]sparqlValue) (*wikidataRow, error) 
 		if len(s) < 10 {
 			return nil, badLine(line, "?%s %q is not an xsd:dateTime", d.v, val.Value)
 		}
-		if *d.to, err = store.ParseDate(s[:10]); err != nil {
+		if *d.to, err = domain.ParseDate(s[:10]); err != nil {
 			return nil, badLine(line, "?%s %q is not an xsd:dateTime", d.v, val.Value)
 		}
 	}
@@ -244,11 +245,11 @@ func (row *wikidataRow) apply(w *store.Writer) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	state, c1, err := resolveWikidata(w, row.state, store.KindCountry, row.iso3, row.stateLabel)
+	state, c1, err := resolveWikidata(w, row.state, domain.KindCountry, row.iso3, row.stateLabel)
 	if err != nil {
 		return false, err
 	}
-	org, c2, err := resolveWikidata(w, row.org, store.KindOrganization, "", row.orgLabel)
+	org, c2, err := resolveWikidata(w, row.org, domain.KindOrganization, "", row.orgLabel)
 	if err != nil {
 		return false, err
 	}
@@ -256,13 +257,13 @@ func (row *wikidataRow) apply(w *store.Writer) (bool, error) {
 	if url == "" {
 		url = wikidataEntity + row.state
 	}
-	cite := store.Citation{Source: WikidataSource, URL: url}
-	existing, err := w.Edges(state, store.EdgeFilter{Dir: store.Out, Predicates: []store.Predicate{store.MemberOf}})
+	cite := domain.Citation{Source: WikidataSource, URL: url}
+	existing, err := w.Edges(state, store.EdgeFilter{Dir: store.Out, Predicates: []domain.Predicate{domain.MemberOf}})
 	if err != nil {
 		return false, err
 	}
-	f := &store.Fact{ID: fmt.Sprintf("fact/wikidata-%s-member-of-%s-%s", row.state, row.org, startKey(row.valid.From)),
-		Predicate: store.MemberOf, From: state, To: org, Valid: row.valid}
+	f := &domain.Fact{ID: domain.MintFactID("wikidata", row.state, "member-of", row.org, startKey(row.valid.From)),
+		Predicate: domain.MemberOf, From: state, To: org, Valid: row.valid}
 	for _, o := range existing {
 		if o.To == org && o.Valid.From == row.valid.From {
 			f = o
@@ -280,7 +281,7 @@ func (row *wikidataRow) apply(w *store.Writer) (bool, error) {
 	return changed || c1 || c2 || c3, err
 }
 
-func startKey(d store.Date) string {
+func startKey(d domain.Date) string {
 	if d == 0 {
 		return "open"
 	}
@@ -291,50 +292,50 @@ func ensureWikidataSource(w *store.Writer) (bool, error) {
 	if _, err := w.Entity(WikidataSource); err == nil {
 		return false, nil
 	}
-	return w.PutEntity(store.Entity{ID: WikidataSource, Name: "Wikidata (SPARQL query service results)",
-		Props: []store.Prop{{Key: "url", Type: store.PropString, Value: "https://query.wikidata.org/"}}})
+	return w.PutEntity(domain.Entity{ID: WikidataSource, Name: "Wikidata (SPARQL query service results)",
+		Props: []domain.Prop{{Key: "url", Type: domain.PropString, Value: "https://query.wikidata.org/"}}})
 }
 
 // resolveWikidata finds or creates the entity of kind k for QID q and
 // makes sure it carries the wikidata external ID.
-func resolveWikidata(w *store.Writer, q string, k store.Kind, iso3, label string) (string, bool, error) {
+func resolveWikidata(w *store.Writer, q string, k domain.Kind, iso3, label string) (string, bool, error) {
 	e, err := w.EntityByXID("wikidata", q)
 	if err == nil {
 		if e.Kind != k {
-			return "", false, fmt.Errorf("%w: wikidata %s is %s, a %s, not a %s", store.ErrConflict, q, e.ID, e.Kind, k)
+			return "", false, fmt.Errorf("%w: wikidata %s is %s, a %s, not a %s", domain.ErrConflict, q, e.ID, e.Kind, k)
 		}
 		return e.ID, false, nil
 	}
-	if !errors.Is(err, store.ErrNotFound) {
+	if !errors.Is(err, domain.ErrNotFound) {
 		return "", false, err
 	}
 	if iso3 != "" {
-		if e, err = w.EntityByXID("iso3", iso3); err != nil && !errors.Is(err, store.ErrNotFound) {
+		if e, err = w.EntityByXID("iso3", iso3); err != nil && !errors.Is(err, domain.ErrNotFound) {
 			return "", false, err
 		}
 	}
 	if e == nil && label != "" {
-		hits, _, err := w.Search(context.Background(), store.SearchQuery{Text: label, Kinds: []store.Kind{k}, Limit: 5})
+		hits, _, err := w.Search(context.Background(), store.SearchQuery{Text: label, Kinds: []domain.Kind{k}, Limit: 5})
 		if err != nil {
 			return "", false, err
 		}
 		for _, h := range hits {
-			if store.Fold(h.Matched) == store.Fold(label) && e == nil {
+			if domain.Fold(h.Matched) == domain.Fold(label) && e == nil {
 				e = h.Entity
 			}
 		}
 	}
 	if e == nil {
 		if label == "" {
-			return "", false, fmt.Errorf("%w: wikidata %s is not in the graph and the row has no label to create it with", store.ErrInvalid, q)
+			return "", false, fmt.Errorf("%w: wikidata %s is not in the graph and the row has no label to create it with", domain.ErrInvalid, q)
 		}
-		e = &store.Entity{ID: k.Prefix() + "/wikidata-" + q, Name: label}
+		e = &domain.Entity{ID: k.Prefix() + "/wikidata-" + q, Name: label}
 		if iso3 != "" {
 			e.ID = k.Prefix() + "/" + iso3
 			e.XIDs = map[string]string{"iso3": iso3}
 		}
 	} else if e.Kind != k {
-		return "", false, fmt.Errorf("%w: wikidata %s matched %s, a %s, not a %s", store.ErrConflict, q, e.ID, e.Kind, k)
+		return "", false, fmt.Errorf("%w: wikidata %s matched %s, a %s, not a %s", domain.ErrConflict, q, e.ID, e.Kind, k)
 	}
 	x := map[string]string{"wikidata": q}
 	for s, v := range e.XIDs {

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/alliancegraph/alliancegraph/dataset"
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // countingReader counts the bytes read through it.
@@ -80,7 +80,7 @@ func TestImportWikidataOver64MiB(t *testing.T) {
 }
 
 // TestImportWikidataBindingLimit: a binding over the per-record limit
-// (lowered here) is refused with store.ErrLimit (LIMIT_EXCEEDED), naming
+// (lowered here) is refused with domain.ErrLimit (LIMIT_EXCEEDED), naming
 // the file, the line where the binding starts and the limit; the reader
 // stops soon after the limit instead of reading the 200 MiB binding, and
 // nothing is written.
@@ -99,8 +99,8 @@ func TestImportWikidataBindingLimit(t *testing.T) {
 	in := dataset.WikidataInput("big.json", open, dataset.WithLimits(dataset.Limits{MaxLine: limit}))
 	_, err := dataset.Import(db, []dataset.Input{in}, dataset.ImportOptions{Author: "test"})
 	want := fmt.Sprintf("big.json:%d: a JSON value longer than the limit of 64 KiB", line)
-	if err == nil || !strings.Contains(err.Error(), want) || !errors.Is(err, store.ErrLimit) {
-		t.Fatalf("err = %v, want %q wrapping store.ErrLimit", err, want)
+	if err == nil || !strings.Contains(err.Error(), want) || !errors.Is(err, domain.ErrLimit) {
+		t.Fatalf("err = %v, want %q wrapping domain.ErrLimit", err, want)
 	}
 	if src.n > 4*limit+wikidataHeadAndTwo {
 		t.Errorf("read %d bytes of the document before refusing a binding at a limit of %d", src.n, limit)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -38,14 +39,14 @@ const maxSpansPerMention = 100
 // Document the graph does not have yet (default: the text's first line).
 func Ingest(w *store.Writer, text, title string) (*IngestResult, error) {
 	if strings.TrimSpace(text) == "" {
-		return nil, fmt.Errorf("%w: the document has no text", store.ErrInvalid)
+		return nil, fmt.Errorf("%w: the document has no text", domain.ErrInvalid)
 	}
 	sum, err := w.PutText(text)
 	if err != nil {
 		return nil, err
 	}
 	res := &IngestResult{SHA256: sum}
-	doc, err := w.EntityByXID(store.TextScheme, sum)
+	doc, err := w.EntityByXID(domain.TextScheme, sum)
 	switch {
 	case err == nil:
 		res.DocID = doc.ID
@@ -54,7 +55,7 @@ func Ingest(w *store.Writer, text, title string) (*IngestResult, error) {
 		if title == "" {
 			title = firstLine(text)
 		}
-		e := store.Entity{ID: res.DocID, Name: title, XIDs: map[string]string{store.TextScheme: sum}}
+		e := domain.Entity{ID: res.DocID, Name: title, XIDs: map[string]string{domain.TextScheme: sum}}
 		if _, err := w.PutEntity(e); err != nil {
 			return nil, err
 		}
@@ -66,14 +67,14 @@ func Ingest(w *store.Writer, text, title string) (*IngestResult, error) {
 		return nil, err
 	}
 	spans := findMentions(text, names)
-	_, docKey, _ := store.SplitID(res.DocID)
+	_, docKey, _ := domain.SplitID(res.DocID)
 	for _, m := range spans {
-		f := store.Fact{
-			ID:        "fact/" + docKey + "-mentions-" + strings.ReplaceAll(m.id, "/", "-"),
-			Predicate: store.Mentions, From: res.DocID, To: m.id,
+		f := domain.Fact{
+			ID:        domain.MintFactID(docKey, "mentions", m.id),
+			Predicate: domain.Mentions, From: res.DocID, To: m.id,
 		}
 		for _, s := range m.spans[:min(len(m.spans), maxSpansPerMention)] {
-			f.Citations = append(f.Citations, store.Citation{Source: res.DocID, Span: &store.Span{Start: s.Start, End: s.End}})
+			f.Citations = append(f.Citations, domain.Citation{Source: res.DocID, Span: &domain.Span{Start: s.Start, End: s.End}})
 		}
 		if _, err := w.PutFact(f); err != nil {
 			return nil, err
@@ -109,7 +110,7 @@ func words(s string) []word {
 	var b strings.Builder
 	flush := func() {
 		if start >= 0 {
-			out = append(out, word{fold: store.Fold(b.String()), start: start, end: i})
+			out = append(out, word{fold: domain.Fold(b.String()), start: start, end: i})
 			b.Reset()
 			start = -1
 		}
@@ -140,8 +141,8 @@ type name struct {
 // first.
 func nameIndex(w *store.Writer) (map[string][]name, error) {
 	byText := map[string]*name{}
-	for _, k := range store.Kinds() {
-		if k == store.KindDocument {
+	for _, k := range domain.Kinds() {
+		if k == domain.KindDocument {
 			continue
 		}
 		es, err := w.ByKind(k, "", 0)
@@ -186,7 +187,7 @@ func nameIndex(w *store.Writer) (map[string][]name, error) {
 // mention is one entity's spans in a text.
 type mention struct {
 	id    string
-	spans []store.Span
+	spans []domain.Span
 }
 
 // findMentions returns the entities text names, in order of first mention.
@@ -210,7 +211,7 @@ func findMentions(text string, idx map[string][]name) []mention {
 			if !ok {
 				continue
 			}
-			span := store.Span{Start: ws[i].start, End: ws[i+len(n.words)-1].end}
+			span := domain.Span{Start: ws[i].start, End: ws[i+len(n.words)-1].end}
 			k, seen := at[n.id]
 			if !seen {
 				k = len(out)
@@ -226,4 +227,4 @@ func findMentions(text string, idx map[string][]name) []mention {
 	return out
 }
 
-func isNotFound(err error) bool { return errors.Is(err, store.ErrNotFound) }
+func isNotFound(err error) bool { return errors.Is(err, domain.ErrNotFound) }

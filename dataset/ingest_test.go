@@ -11,6 +11,7 @@ import (
 
 	"github.com/alliancegraph/alliancegraph/dataset"
 	"github.com/alliancegraph/alliancegraph/dataset/datasettest"
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -37,9 +38,9 @@ func names(t *testing.T, r *store.Reader, id string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := []string{store.Fold(e.Name)}
+	out := []string{domain.Fold(e.Name)}
 	for _, a := range e.Aliases {
-		out = append(out, store.Fold(a))
+		out = append(out, domain.Fold(a))
 	}
 	return out
 }
@@ -49,7 +50,7 @@ func names(t *testing.T, r *store.Reader, id string) []string {
 // quote names an entity of its fact.
 func TestIngestSeedResolvesCitations(t *testing.T) {
 	db, text, res := ingestSeed(t)
-	if res.DocID != "doc/seed-rutte-takes-over" || res.Created || res.SHA256 != store.TextSum(text) {
+	if res.DocID != "doc/seed-rutte-takes-over" || res.Created || res.SHA256 != domain.TextSum(text) {
 		t.Fatalf("ingest linked %+v", res)
 	}
 	checked := 0
@@ -58,20 +59,20 @@ func TestIngestSeedResolvesCitations(t *testing.T) {
 		if err != nil || texts[res.DocID] != text {
 			t.Fatalf("stored text differs: %v", err)
 		}
-		_, err = r.Walk(context.Background(), store.Selection{}, store.Visitor{Entity: func(*store.Entity) error { return nil }, Fact: func(f *store.Fact) error {
-			if f.Predicate == store.Mentions {
+		_, err = r.Walk(context.Background(), store.Selection{}, store.Visitor{Entity: func(*domain.Entity) error { return nil }, Fact: func(f *domain.Fact) error {
+			if f.Predicate == domain.Mentions {
 				return nil
 			}
 			for _, c := range f.Citations {
 				if c.Source != res.DocID || c.Span == nil {
 					continue
 				}
-				q, ok := store.Quote(text, *c.Span)
+				q, ok := domain.Quote(text, *c.Span)
 				if !ok {
 					t.Errorf("%s: span %v is outside the text", f.ID, *c.Span)
 					continue
 				}
-				fq := store.Fold(q)
+				fq := domain.Fold(q)
 				named := slices.ContainsFunc(append(names(t, r, f.From), names(t, r, f.To)...), func(n string) bool { return strings.Contains(fq, n) })
 				if !named {
 					t.Errorf("%s: quote %q names neither %s nor %s", f.ID, q, f.From, f.To)
@@ -101,7 +102,7 @@ func TestIngestSeedFindsMentions(t *testing.T) {
 		}
 		for _, id := range res.Mentions {
 			f := fs[id]
-			if f.Predicate != store.Mentions || f.From != res.DocID {
+			if f.Predicate != domain.Mentions || f.From != res.DocID {
 				t.Errorf("%s is not a mention by the document", id)
 			}
 			var ns []string
@@ -182,7 +183,7 @@ func TestIngestRefusesEmptyText(t *testing.T) {
 			_, err := dataset.Ingest(w, text, "A title")
 			return err
 		})
-		if !errors.Is(err, store.ErrInvalid) {
+		if !errors.Is(err, domain.ErrInvalid) {
 			t.Errorf("Ingest(%q): %v, want ErrInvalid", text, err)
 		}
 	}
@@ -193,7 +194,7 @@ func TestIngestRefusesEmptyText(t *testing.T) {
 
 // wordsOf folds s and keeps its words, so "U.S." and "U.S" compare equal.
 func wordsOf(s string) string {
-	return strings.Join(strings.FieldsFunc(store.Fold(s), func(r rune) bool {
+	return strings.Join(strings.FieldsFunc(domain.Fold(s), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	}), " ")
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // Gap documents days between two terms of an office, an entry of the
@@ -43,9 +43,9 @@ const ActingRole = "acting"
 // TermGap is a gap Lint found between consecutive terms of one office.
 type TermGap struct {
 	Office        string
-	Days          store.Interval // the vacancy, [From, To)
-	After, Before string         // the fact IDs on either side
-	Backing       *Gap           // the gaps entry that documents it, if any
+	Days          domain.Interval // the vacancy, [From, To)
+	After, Before string          // the fact IDs on either side
+	Backing       *Gap            // the gaps entry that documents it, if any
 }
 
 // String describes g for a lint listing.
@@ -174,12 +174,12 @@ func (f *File) Lint() LintReport {
 
 type term struct {
 	id string
-	iv store.Interval
+	iv domain.Interval
 }
 
 type gapEntry struct {
 	gap *Gap
-	iv  store.Interval
+	iv  domain.Interval
 }
 
 // lintGapEntries checks each gaps entry on its own and returns the usable
@@ -231,7 +231,7 @@ func officeGaps(office string, ts []term, bad func(string, ...any)) []TermGap {
 		if i > 0 {
 			last := latestEnd(ts[:i])
 			if last.iv.To != 0 && t.iv.From > last.iv.To {
-				out = append(out, TermGap{Office: office, Days: store.Interval{From: last.iv.To, To: t.iv.From}, After: last.id, Before: t.id})
+				out = append(out, TermGap{Office: office, Days: domain.Interval{From: last.iv.To, To: t.iv.From}, After: last.id, Before: t.id})
 			}
 		}
 		open = slices.DeleteFunc(append(open, t), func(o term) bool { return o.iv.To != 0 && o.iv.To <= t.iv.From })
@@ -256,7 +256,7 @@ func latestEnd(ts []term) term {
 
 // lintLifetimes checks x's set bounds against the lifetimes of its ends and
 // its start against its event's day.
-func lintLifetimes(x Fact, iv store.Interval, ents map[string]*Entity, bad func(string, ...any)) {
+func lintLifetimes(x Fact, iv domain.Interval, ents map[string]*Entity, bad func(string, ...any)) {
 	for _, id := range []string{x.From, x.To} {
 		e := ents[id]
 		if e == nil {
@@ -278,7 +278,7 @@ func lintLifetimes(x Fact, iv store.Interval, ents map[string]*Entity, bad func(
 	}
 	if x.Event != "" {
 		if e := ents[x.Event]; e != nil && e.Date != "" {
-			if d, err := store.ParseDate(e.Date); err == nil && iv.From != d {
+			if d, err := domain.ParseDate(e.Date); err == nil && iv.From != d {
 				bad("%s starts %s, but its event %s happened on %s", x.ID, iv.From, x.Event, d)
 			}
 		}
@@ -286,19 +286,19 @@ func lintLifetimes(x Fact, iv store.Interval, ents map[string]*Entity, bad func(
 }
 
 // lifeBound returns the first of keys that e has as a date property.
-func lifeBound(e *Entity, keys []string) (store.Date, string, bool) {
+func lifeBound(e *Entity, keys []string) (domain.Date, string, bool) {
 	for _, k := range keys {
 		v, ok := e.Props[k]
 		if !ok {
 			continue
 		}
-		var d store.Date
+		var d domain.Date
 		var err error
 		switch v := v.(type) {
 		case time.Time:
-			d = store.DateOf(v)
+			d = domain.DateOf(v)
 		case string:
-			d, err = store.ParseDate(v)
+			d, err = domain.ParseDate(v)
 		default:
 			continue
 		}
@@ -309,26 +309,26 @@ func lifeBound(e *Entity, keys []string) (store.Date, string, bool) {
 	return 0, "", false
 }
 
-// singleHolder mirrors store.SingleHolder for a file entity: an office is
+// singleHolder mirrors domain.SingleHolder for a file entity: an office is
 // single-holder unless its singleHolder property is false.
 func singleHolder(e *Entity) bool {
 	if !strings.HasPrefix(e.ID, "office/") {
 		return false
 	}
-	v, ok := e.Props[store.SingleHolderProp]
+	v, ok := e.Props[domain.SingleHolderProp]
 	return !ok || v != false
 }
 
-func interval(from, to string) (store.Interval, error) {
-	var iv store.Interval
+func interval(from, to string) (domain.Interval, error) {
+	var iv domain.Interval
 	var err error
 	if from != "" {
-		if iv.From, err = store.ParseDate(from); err != nil {
+		if iv.From, err = domain.ParseDate(from); err != nil {
 			return iv, err
 		}
 	}
 	if to != "" {
-		if iv.To, err = store.ParseDate(to); err != nil {
+		if iv.To, err = domain.ParseDate(to); err != nil {
 			return iv, err
 		}
 	}

@@ -4,7 +4,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // lintStates checks what a state's lifetime and its successors mean for
@@ -21,7 +21,7 @@ func (f *File) lintStates(ents map[string]*Entity, bad func(string, ...any)) {
 	preds := map[string][]string{} // state -> the states it SUCCEEDED
 	type member struct {
 		fact Fact
-		iv   store.Interval
+		iv   domain.Interval
 	}
 	byOrg := map[string][]member{}
 	for _, x := range f.Facts {

@@ -27,7 +27,7 @@ func WithRawCSV(raw bool) InputOption { return func(c *inputConfig) { c.rawCSV =
 // Limits bound what reading one input may hold in memory, so that a small
 // file (a zip bomb, a line with no end) cannot make an import or the
 // server hold gigabytes. Going over one fails the import with an error
-// wrapping store.ErrLimit (LIMIT_EXCEEDED) that names the file, the line
+// wrapping domain.ErrLimit (LIMIT_EXCEEDED) that names the file, the line
 // and the limit. A zero field takes its default.
 type Limits struct {
 	// MaxLine bounds one record's text: a JSON line, a CSV record (a row,

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -20,23 +21,23 @@ func TestLoadKeepsPrecision(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if hq.Valid.From != store.MustDate("1967-10-01") || hq.FromPrecision() != store.PrecisionMonth || hq.ToPrecision() != store.PrecisionDay {
+		if hq.Valid.From != domain.MustDate("1967-10-01") || hq.FromPrecision() != domain.PrecisionMonth || hq.ToPrecision() != domain.PrecisionDay {
 			t.Errorf("headquarters fact: %s from %v, to %v", hq.Valid, hq.FromPrecision(), hq.ToPrecision())
 		}
 		sg, err := r.Fact("fact/javier-solana-holds-nato-secretary-general-1995")
 		if err != nil {
 			return err
 		}
-		if sg.FromPrecision() != store.PrecisionDay {
+		if sg.FromPrecision() != domain.PrecisionDay {
 			t.Errorf("Solana's start reads as %v precision", sg.FromPrecision())
 		}
 		var appointed string
 		for _, p := range sg.Props {
-			if p.Key == "appointed" && p.Type == store.PropDate {
+			if p.Key == "appointed" && p.Type == domain.PropDate {
 				appointed = p.Value
 			}
 		}
-		if appointed != "1995-12-05" || sg.Valid.From != store.MustDate("1995-12-19") {
+		if appointed != "1995-12-05" || sg.Valid.From != domain.MustDate("1995-12-19") {
 			t.Errorf("Solana: took office %s, appointed %q", sg.Valid.From, appointed)
 		}
 		return nil
@@ -74,11 +75,11 @@ facts:
 	}
 	defer db.Close()
 	res, err := dataset.Seed(db, f)
-	if !errors.Is(err, store.ErrInvalid) || !strings.Contains(err.Error(), "not the first day of its month") {
+	if !errors.Is(err, domain.ErrInvalid) || !strings.Contains(err.Error(), "not the first day of its month") {
 		t.Fatalf("Seed = %+v, %v; want ErrInvalid about the first of the month", res, err)
 	}
 	err = db.View(time.Time{}, func(r *store.Reader) error {
-		if _, err := r.Entity("org/nato"); !errors.Is(err, store.ErrNotFound) {
+		if _, err := r.Entity("org/nato"); !errors.Is(err, domain.ErrNotFound) {
 			t.Errorf("after a refused load, org/nato: %v", err)
 		}
 		return nil

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -30,11 +31,11 @@ func BenchmarkMutationSync(b *testing.B) {
 				n++
 				err := db.Update("bench", func(w *store.Writer) error {
 					id := fmt.Sprintf("place/bench-%d", n)
-					if _, err := w.PutEntity(store.Entity{ID: id, Kind: store.KindPlace, Name: id}); err != nil {
+					if _, err := w.PutEntity(domain.Entity{ID: id, Kind: domain.KindPlace, Name: id}); err != nil {
 						return err
 					}
-					_, err := w.PutFact(store.Fact{ID: "fact/bench-" + fmt.Sprint(n), Predicate: store.LocatedIn, From: id, To: "country/FIN",
-						Valid: store.Interval{From: store.MustDate("2020-01-01")}, Citations: []store.Citation{{Source: "doc/seed-rutte-takes-over"}}})
+					_, err := w.PutFact(domain.Fact{ID: "fact/bench-" + fmt.Sprint(n), Predicate: domain.LocatedIn, From: id, To: "country/FIN",
+						Valid: domain.Interval{From: domain.MustDate("2020-01-01")}, Citations: []domain.Citation{{Source: "doc/seed-rutte-takes-over"}}})
 					return err
 				})
 				if err != nil {

@@ -5,8 +5,8 @@ import (
 	"io"
 	"math/rand/v2"
 
-	"github.com/alliancegraph/alliancegraph/export"
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/domain"
+	"github.com/alliancegraph/alliancegraph/jsonl"
 )
 
 // SyntheticShape is the size of a synthetic graph at factor 1; factor f
@@ -40,13 +40,9 @@ var regions = []string{"Africa", "Americas", "Asia", "Europe", "Oceania", "Middl
 // terms follow each other, so the graph obeys the store's rules.
 func WriteSynthetic(w io.Writer, shape SyntheticShape, factor int) error {
 	if factor < 1 {
-		return fmt.Errorf("%w: factor must be at least 1", store.ErrInvalid)
+		return fmt.Errorf("%w: factor must be at least 1", domain.ErrInvalid)
 	}
-	f, err := export.Lookup("jsonl")
-	if err != nil {
-		return err
-	}
-	enc, err := f.New(w, export.Meta{Generator: "alliancegraph gen"})
+	enc, err := jsonl.NewWriter(w, jsonl.Header{Generator: "alliancegraph gen", Selection: &jsonl.Selection{}})
 	if err != nil {
 		return err
 	}
@@ -61,7 +57,7 @@ func WriteSynthetic(w io.Writer, shape SyntheticShape, factor int) error {
 }
 
 type synth struct {
-	enc export.Encoder
+	enc *jsonl.Writer
 	rng *rand.Rand
 	s   SyntheticShape
 	k   int
@@ -77,60 +73,60 @@ func eventID(i int) string    { return fmt.Sprintf("event/e%06d", i) }
 func docID(i int) string      { return fmt.Sprintf("doc/d%05d", i) }
 
 // date returns a random day between 1900-01-01 and 2024-12-31.
-func (g *synth) date() store.Date {
-	lo, hi := store.MustDate("1900-01-01"), store.MustDate("2024-12-31")
-	return lo + store.Date(g.rng.IntN(int(hi-lo)))
+func (g *synth) date() domain.Date {
+	lo, hi := domain.MustDate("1900-01-01"), domain.MustDate("2024-12-31")
+	return lo + domain.Date(g.rng.IntN(int(hi-lo)))
 }
 
 func (g *synth) entities() error {
 	put := g.enc.Entity
 	for i := range g.n(g.s.Documents) {
-		if err := put(&store.Entity{ID: docID(i), Kind: store.KindDocument, Name: fmt.Sprintf("Synthetic source %d", i),
-			Props: []store.Prop{{Key: "url", Type: store.PropString, Value: fmt.Sprintf("https://example.org/source/%d", i)}}}); err != nil {
+		if err := put(&domain.Entity{ID: docID(i), Kind: domain.KindDocument, Name: fmt.Sprintf("Synthetic source %d", i),
+			Props: []domain.Prop{{Key: "url", Type: domain.PropString, Value: fmt.Sprintf("https://example.org/source/%d", i)}}}); err != nil {
 			return err
 		}
 	}
 	for i := range g.n(g.s.Alliances) {
-		if err := put(&store.Entity{ID: allianceID(i), Kind: store.KindOrganization, Name: fmt.Sprintf("Alliance %d", i)}); err != nil {
+		if err := put(&domain.Entity{ID: allianceID(i), Kind: domain.KindOrganization, Name: fmt.Sprintf("Alliance %d", i)}); err != nil {
 			return err
 		}
 	}
 	for i := range g.n(g.s.Countries) {
-		e := &store.Entity{ID: countryID(i), Kind: store.KindCountry, Name: fmt.Sprintf("Country %d", i),
+		e := &domain.Entity{ID: countryID(i), Kind: domain.KindCountry, Name: fmt.Sprintf("Country %d", i),
 			XIDs: map[string]string{"iso3": fmt.Sprintf("C%06d", i)},
-			Props: []store.Prop{
-				{Key: "area", Type: store.PropFloat, Value: fmt.Sprint(float64(g.rng.IntN(17_000_000_00)) / 100)},
-				{Key: "capital", Type: store.PropString, Value: fmt.Sprintf("Capital %d", i)},
-				{Key: "founded", Type: store.PropDate, Value: g.date().String()},
-				{Key: "gdp", Type: store.PropFloat, Value: fmt.Sprint(float64(g.rng.IntN(25_000_000)) / 1000)},
-				{Key: "independent", Type: store.PropBool, Value: fmt.Sprint(g.rng.IntN(10) > 0)},
-				{Key: "population", Type: store.PropInt, Value: fmt.Sprint(g.rng.IntN(1_400_000_000))},
-				{Key: "region", Type: store.PropString, Value: regions[g.rng.IntN(len(regions))]},
+			Props: []domain.Prop{
+				{Key: "area", Type: domain.PropFloat, Value: fmt.Sprint(float64(g.rng.IntN(17_000_000_00)) / 100)},
+				{Key: "capital", Type: domain.PropString, Value: fmt.Sprintf("Capital %d", i)},
+				{Key: "founded", Type: domain.PropDate, Value: g.date().String()},
+				{Key: "gdp", Type: domain.PropFloat, Value: fmt.Sprint(float64(g.rng.IntN(25_000_000)) / 1000)},
+				{Key: "independent", Type: domain.PropBool, Value: fmt.Sprint(g.rng.IntN(10) > 0)},
+				{Key: "population", Type: domain.PropInt, Value: fmt.Sprint(g.rng.IntN(1_400_000_000))},
+				{Key: "region", Type: domain.PropString, Value: regions[g.rng.IntN(len(regions))]},
 			}}
 		if err := put(e); err != nil {
 			return err
 		}
 	}
 	for i := range g.n(g.s.People) {
-		if err := put(&store.Entity{ID: personID(i), Kind: store.KindPerson, Name: fmt.Sprintf("Person %d", i)}); err != nil {
+		if err := put(&domain.Entity{ID: personID(i), Kind: domain.KindPerson, Name: fmt.Sprintf("Person %d", i)}); err != nil {
 			return err
 		}
 	}
 	for i := range g.n(g.s.Offices) {
-		if err := put(&store.Entity{ID: officeID(i), Kind: store.KindOffice, Name: fmt.Sprintf("Office %d", i)}); err != nil {
+		if err := put(&domain.Entity{ID: officeID(i), Kind: domain.KindOffice, Name: fmt.Sprintf("Office %d", i)}); err != nil {
 			return err
 		}
 	}
 	for i := range g.n(g.s.Events) {
-		if err := put(&store.Entity{ID: eventID(i), Kind: store.KindEvent, Name: fmt.Sprintf("Event %d", i), Date: g.date()}); err != nil {
+		if err := put(&domain.Entity{ID: eventID(i), Kind: domain.KindEvent, Name: fmt.Sprintf("Event %d", i), Date: g.date()}); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (g *synth) cite() []store.Citation {
-	return []store.Citation{{Source: docID(g.rng.IntN(g.n(g.s.Documents)))}}
+func (g *synth) cite() []domain.Citation {
+	return []domain.Citation{{Source: docID(g.rng.IntN(g.n(g.s.Documents)))}}
 }
 
 func (g *synth) facts() error {
@@ -145,11 +141,11 @@ func (g *synth) facts() error {
 				continue
 			}
 			picked[a] = true
-			iv := store.Interval{From: g.date()}
+			iv := domain.Interval{From: g.date()}
 			if g.rng.IntN(10) < 6 {
-				iv.To = iv.From + 1 + store.Date(g.rng.IntN(365*40))
+				iv.To = iv.From + 1 + domain.Date(g.rng.IntN(365*40))
 			}
-			if err := put(&store.Fact{ID: fmt.Sprintf("fact/m%07d", m), Predicate: store.MemberOf, From: countryID(c), To: allianceID(a), Valid: iv, Citations: g.cite()}); err != nil {
+			if err := put(&domain.Fact{ID: fmt.Sprintf("fact/m%07d", m), Predicate: domain.MemberOf, From: countryID(c), To: allianceID(a), Valid: iv, Citations: g.cite()}); err != nil {
 				return err
 			}
 			m++
@@ -160,9 +156,9 @@ func (g *synth) facts() error {
 	for o := range g.n(g.s.Offices) {
 		start := g.date() - 365*20
 		for range g.s.TermsPerOffice {
-			end := start + 1 + store.Date(g.rng.IntN(365*6))
-			if err := put(&store.Fact{ID: fmt.Sprintf("fact/t%07d", t), Predicate: store.Holds, From: personID(g.rng.IntN(g.n(g.s.People))), To: officeID(o),
-				Valid: store.Interval{From: start, To: end}, Citations: g.cite()}); err != nil {
+			end := start + 1 + domain.Date(g.rng.IntN(365*6))
+			if err := put(&domain.Fact{ID: fmt.Sprintf("fact/t%07d", t), Predicate: domain.Holds, From: personID(g.rng.IntN(g.n(g.s.People))), To: officeID(o),
+				Valid: domain.Interval{From: start, To: end}, Citations: g.cite()}); err != nil {
 				return err
 			}
 			t++
@@ -182,7 +178,7 @@ func (g *synth) facts() error {
 				continue
 			}
 			seen[who] = true
-			if err := put(&store.Fact{ID: fmt.Sprintf("fact/e%08d", p), Predicate: store.ParticipantIn, From: who, To: eventID(e), Citations: g.cite()}); err != nil {
+			if err := put(&domain.Fact{ID: fmt.Sprintf("fact/e%08d", p), Predicate: domain.ParticipantIn, From: who, To: eventID(e), Citations: g.cite()}); err != nil {
 				return err
 			}
 			p++
@@ -196,8 +192,8 @@ func (g *synth) facts() error {
 		if a == b {
 			b = (b + 1) % people
 		}
-		if err := put(&store.Fact{ID: fmt.Sprintf("fact/k%08d", k), Predicate: store.Knows, From: personID(a), To: personID(b),
-			Valid: store.Interval{From: g.date()}, Citations: g.cite()}); err != nil {
+		if err := put(&domain.Fact{ID: fmt.Sprintf("fact/k%08d", k), Predicate: domain.Knows, From: personID(a), To: personID(b),
+			Valid: domain.Interval{From: g.date()}, Citations: g.cite()}); err != nil {
 			return err
 		}
 	}

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/alliancegraph/alliancegraph/dataset"
-	"github.com/alliancegraph/alliancegraph/export"
+	"github.com/alliancegraph/alliancegraph/jsonl"
 )
 
 // small is the factor-1 shape scaled down so the test runs in a moment.
@@ -25,7 +25,7 @@ func TestSyntheticDeterministicAndShaped(t *testing.T) {
 		t.Fatal("two runs differ")
 	}
 	counts := map[string]int{}
-	err := export.ReadJSONL(bytes.NewReader(a.Bytes()), func(r export.JSONLRecord) error {
+	err := jsonl.Read(bytes.NewReader(a.Bytes()), func(r jsonl.Record) error {
 		switch {
 		case r.Entity != nil:
 			counts[r.Entity.Kind.String()]++

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -77,7 +78,7 @@ type Kept struct {
 	ID     string
 	Author string
 	At     time.Time
-	Op     store.Op
+	Op     domain.Op
 }
 
 // Plan is what an upgrade to a dataset would do to a store.
@@ -110,8 +111,8 @@ func (p *Plan) Empty() bool { return len(p.Steps) == 0 && p.Stored == p.Given }
 
 // rec is one record, an entity or a fact, or none.
 type rec struct {
-	ent  *store.Entity
-	fact *store.Fact
+	ent  *domain.Entity
+	fact *domain.Fact
 }
 
 func (r rec) none() bool { return r.ent == nil && r.fact == nil }
@@ -232,11 +233,11 @@ func (p *Plan) judge(db *store.DB, others []pending) error {
 	return nil
 }
 
-func opVerb(op store.Op) string {
+func opVerb(op domain.Op) string {
 	switch op {
-	case store.OpCreate:
+	case domain.OpCreate:
 		return "created"
-	case store.OpDelete:
+	case domain.OpDelete:
 		return "deleted"
 	}
 	return "changed"
@@ -279,7 +280,7 @@ func (p *Plan) checkReferences(r *store.Reader) error {
 	// The facts the upgrade leaves as they are, by the entities they name.
 	removing := map[string]bool{}
 	for _, s := range p.Steps {
-		if s.Action == Remove && !store.IsFactID(s.ID) {
+		if s.Action == Remove && !domain.IsFactID(s.ID) {
 			removing[s.ID] = true
 		}
 	}
@@ -291,7 +292,7 @@ func (p *Plan) checkReferences(r *store.Reader) error {
 		step[s.ID] = s.Action
 	}
 	namedBy := map[string]string{}
-	_, err = r.Walk(context.Background(), store.Selection{}, store.Visitor{Fact: func(f *store.Fact) error {
+	_, err = r.Walk(context.Background(), store.Selection{}, store.Visitor{Fact: func(f *domain.Fact) error {
 		if _, touched := step[f.ID]; touched {
 			return nil // removed, or replaced by the new dataset's version
 		}
@@ -330,7 +331,7 @@ func (p *Plan) dropSteps(why func(Step) string) {
 
 // factRefs lists the entities f names: its ends, its event and its
 // sources.
-func factRefs(f *store.Fact) []string {
+func factRefs(f *domain.Fact) []string {
 	ids := []string{f.From, f.To}
 	if f.Event != "" {
 		ids = append(ids, f.Event)
@@ -346,7 +347,7 @@ var errTried = errors.New("dataset: upgrade tried")
 
 // Apply makes p's steps as one commit by Author whose note names both
 // datasets, and records the new dataset's stamp in it: all of it or, on
-// any error, nothing. It refuses, with store.ErrConflict, a store that
+// any error, nothing. It refuses, with domain.ErrConflict, a store that
 // changed since p was planned. It returns the commit's transaction time
 // (the newest commit's when p is empty).
 func (p *Plan) Apply(db *store.DB) (time.Time, error) {
@@ -379,11 +380,11 @@ func (p *Plan) write(w *store.Writer) error {
 		return err
 	}
 	if !at.Equal(p.At) {
-		return fmt.Errorf("%w: the store changed since the upgrade was planned; plan it again", store.ErrConflict)
+		return fmt.Errorf("%w: the store changed since the upgrade was planned; plan it again", domain.ErrConflict)
 	}
 	for _, phase := range []func(Step) error{
 		func(s Step) error {
-			if s.Action == Remove && store.IsFactID(s.ID) {
+			if s.Action == Remove && domain.IsFactID(s.ID) {
 				return w.DeleteFact(s.ID)
 			}
 			return nil
@@ -403,7 +404,7 @@ func (p *Plan) write(w *store.Writer) error {
 			return nil
 		},
 		func(s Step) error {
-			if s.Action == Remove && !store.IsFactID(s.ID) {
+			if s.Action == Remove && !domain.IsFactID(s.ID) {
 				_, err := w.DeleteEntity(s.ID)
 				return err
 			}
@@ -442,7 +443,7 @@ func (f *File) canonical() (map[string]rec, []string, error) {
 		return nil
 	}
 	for _, e := range ents {
-		c, err := store.CanonicalEntity(e)
+		c, err := domain.CanonicalEntity(e)
 		if err != nil {
 			return nil, nil, fmt.Errorf("dataset: %w", err)
 		}
@@ -455,11 +456,11 @@ func (f *File) canonical() (map[string]rec, []string, error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		c, err := store.CanonicalFact(sf)
+		c, err := domain.CanonicalFact(sf)
 		if err != nil {
 			return nil, nil, fmt.Errorf("dataset: %w", err)
 		}
-		if !store.IsFactID(c.ID) {
+		if !domain.IsFactID(c.ID) {
 			return nil, nil, fmt.Errorf("dataset: fact ID %s must start with fact/", c.ID)
 		}
 		if err := add(c.ID, rec{fact: &c}); err != nil {
@@ -483,7 +484,7 @@ func (f *File) canonical() (map[string]rec, []string, error) {
 func readRecs(r *store.Reader, ids []string) (map[string]rec, error) {
 	var ents, facts []string
 	for _, id := range ids {
-		if store.IsFactID(id) {
+		if domain.IsFactID(id) {
 			facts = append(facts, id)
 		} else {
 			ents = append(ents, id)

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // diff returns the fields in which the new dataset's record w differs
@@ -50,7 +50,7 @@ func diff(c, w rec) []FieldChange {
 	return out
 }
 
-func propDiff(a, b []store.Prop) []FieldChange {
+func propDiff(a, b []domain.Prop) []FieldChange {
 	av, bv := props(a), props(b)
 	var out []FieldChange
 	for _, k := range unionKeys(av, bv) {
@@ -63,11 +63,11 @@ func propDiff(a, b []store.Prop) []FieldChange {
 
 // props maps each property's key to its value as text (a string quoted,
 // so that "1" and 1 differ).
-func props(ps []store.Prop) map[string]string {
+func props(ps []domain.Prop) map[string]string {
 	m := make(map[string]string, len(ps))
 	for _, p := range ps {
 		v := p.Value
-		if p.Type == store.PropString {
+		if p.Type == domain.PropString {
 			v = strconv.Quote(v)
 		}
 		m[p.Key] = v
@@ -110,7 +110,7 @@ func optText(m map[string]string, k string) string {
 	return none
 }
 
-func date(d store.Date) string { return orNone(d.String()) }
+func date(d domain.Date) string { return orNone(d.String()) }
 
 func quoted(xs []string) []string {
 	q := make([]string, len(xs))
@@ -148,7 +148,7 @@ func minus(a, b []string) []string {
 	return out
 }
 
-func citations(cs []store.Citation) []string {
+func citations(cs []domain.Citation) []string {
 	q := make([]string, len(cs))
 	for i, c := range cs {
 		q[i] = c.Source
@@ -173,7 +173,7 @@ func describe(r rec) string {
 	case r.fact != nil:
 		f := r.fact
 		s := fmt.Sprintf("%s %s -> %s", f.Predicate, f.From, f.To)
-		if f.Valid != (store.Interval{}) {
+		if f.Valid != (domain.Interval{}) {
 			s += " " + f.Valid.String()
 		}
 		return s

@@ -11,6 +11,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -217,8 +218,8 @@ func TestUpgrade(t *testing.T) {
 	as(t, db, "alice", rename("country/DNK", "Danmark"))
 	as(t, db, "alice", func(w *store.Writer) error { _, err := w.DeleteEntity("person/kamala-harris"); return err })
 	as(t, db, "alice", func(w *store.Writer) error {
-		_, err := w.PutFact(store.Fact{ID: "fact/trump-knows-rutte", Predicate: store.Knows, From: "person/donald-trump", To: "person/mark-rutte",
-			Citations: []store.Citation{{Source: "doc/simplewiki-mark-rutte"}}})
+		_, err := w.PutFact(domain.Fact{ID: "fact/trump-knows-rutte", Predicate: domain.Knows, From: "person/donald-trump", To: "person/mark-rutte",
+			Citations: []domain.Citation{{Source: "doc/simplewiki-mark-rutte"}}})
 		return err
 	})
 
@@ -313,7 +314,7 @@ func TestUpgrade(t *testing.T) {
 			return err
 		}
 		l := h[len(h)-1]
-		if l.Author != Author || !l.Time.Equal(at) || l.Change.Op != store.OpUpdate || !strings.Contains(l.Note, "dataset upgrade to "+p.Given.String()) {
+		if l.Author != Author || !l.Time.Equal(at) || l.Change.Op != domain.OpUpdate || !strings.Contains(l.Note, "dataset upgrade to "+p.Given.String()) {
 			t.Errorf("Iceland's last change: %+v, want an update by %s at %v naming %s", l, Author, at, p.Given)
 		}
 		return nil
@@ -359,7 +360,7 @@ func TestUpgradeOfAUsersRecord(t *testing.T) {
 		t.Fatal(err)
 	}
 	as(t, db, "alice", func(w *store.Writer) error {
-		_, err := w.PutEntity(store.Entity{ID: "place/mons", Name: "Mons, Belgium"})
+		_, err := w.PutEntity(domain.Entity{ID: "place/mons", Name: "Mons, Belgium"})
 		return err
 	})
 	next := parsed(t)
@@ -383,7 +384,7 @@ func TestUpgradeRefusesAChangedStore(t *testing.T) {
 	p := plan(t, db, next)
 	as(t, db, "alice", rename("country/NOR", "Norge"))
 	before := dumpOf(t, db)
-	if _, err := p.Apply(db); !errors.Is(err, store.ErrConflict) {
+	if _, err := p.Apply(db); !errors.Is(err, domain.ErrConflict) {
 		t.Fatalf("Apply on a changed store: %v, want ErrConflict", err)
 	}
 	if !bytes.Equal(before, dumpOf(t, db)) {
@@ -404,12 +405,12 @@ func TestUpgradeRuleFailureWritesNothing(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		f.Valid.To = store.MustDate("2025-06-01")
+		f.Valid.To = domain.MustDate("2025-06-01")
 		if _, err := w.PutFact(*f); err != nil {
 			return err
 		}
-		_, err = w.PutFact(store.Fact{ID: "fact/swe-rejoin", Predicate: store.MemberOf, From: "country/SWE", To: "org/nato",
-			Valid: store.Interval{From: store.MustDate("2026-01-01")}, Citations: f.Citations})
+		_, err = w.PutFact(domain.Fact{ID: "fact/swe-rejoin", Predicate: domain.MemberOf, From: "country/SWE", To: "org/nato",
+			Valid: domain.Interval{From: domain.MustDate("2026-01-01")}, Citations: f.Citations})
 		return err
 	})
 	next := parsed(t)
@@ -422,10 +423,10 @@ func TestUpgradeRuleFailureWritesNothing(t *testing.T) {
 		t.Fatalf("plan: %v", got)
 	}
 	before := dumpOf(t, db)
-	if err := p.Try(db); !errors.Is(err, store.ErrConflict) || !strings.Contains(err.Error(), "overlaps fact/swe-rejoin") {
+	if err := p.Try(db); !errors.Is(err, domain.ErrConflict) || !strings.Contains(err.Error(), "overlaps fact/swe-rejoin") {
 		t.Errorf("Try: %v, want the overlap", err)
 	}
-	if _, err := p.Apply(db); !errors.Is(err, store.ErrConflict) {
+	if _, err := p.Apply(db); !errors.Is(err, domain.ErrConflict) {
 		t.Errorf("Apply: %v, want the overlap", err)
 	}
 	if !bytes.Equal(before, dumpOf(t, db)) {

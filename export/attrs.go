@@ -5,7 +5,8 @@ import (
 	"math"
 	"strconv"
 
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/domain"
+	"github.com/alliancegraph/alliancegraph/jsonl"
 )
 
 // Flat attributes shared by the formats whose values are strings (GraphML,
@@ -21,7 +22,7 @@ var nodeAttrs = []string{"kind", "name", "aliases", "date", "externalIds", "prop
 var edgeAttrs = []string{"predicate", "validFrom", "validTo", "event", "properties", "citations"}
 
 // entityValues returns e's values for nodeAttrs; "" means absent.
-func entityValues(e *store.Entity) []string {
+func entityValues(e *domain.Entity) []string {
 	v := []string{e.Kind.String(), e.Name, "", e.Date.String(), "", ""}
 	if len(e.Aliases) > 0 {
 		v[2] = jsonText(e.Aliases)
@@ -36,32 +37,32 @@ func entityValues(e *store.Entity) []string {
 }
 
 // factValues returns f's values for edgeAttrs; "" means absent.
-func factValues(f *store.Fact) []string {
+func factValues(f *domain.Fact) []string {
 	v := []string{f.Predicate.String(), f.Valid.From.String(), f.Valid.To.String(), f.Event, "", ""}
 	if len(f.Props) > 0 {
 		v[4] = jsonText(propsJSON(f.Props))
 	}
 	if len(f.Citations) > 0 {
-		v[5] = jsonText(FactJSONL(f).Citations)
+		v[5] = jsonText(jsonl.FactLine(f).Citations)
 	}
 	return v
 }
 
 // propsJSON maps typed properties to JSON values: numbers and booleans as
 // such, dates and strings as strings.
-func propsJSON(ps []store.Prop) map[string]any {
+func propsJSON(ps []domain.Prop) map[string]any {
 	out := make(map[string]any, len(ps))
 	for _, p := range ps {
 		switch p.Type {
-		case store.PropInt:
+		case domain.PropInt:
 			out[p.Key] = json.Number(p.Value)
-		case store.PropFloat:
+		case domain.PropFloat:
 			if f, err := strconv.ParseFloat(p.Value, 64); err == nil && !math.IsInf(f, 0) && !math.IsNaN(f) {
 				out[p.Key] = json.Number(p.Value)
 			} else {
 				out[p.Key] = p.Value
 			}
-		case store.PropBool:
+		case domain.PropBool:
 			out[p.Key] = p.Value == "true"
 		default:
 			out[p.Key] = p.Value

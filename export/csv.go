@@ -9,7 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // CSV for Neo4j's `neo4j-admin database import`, as one zip holding
@@ -95,7 +95,7 @@ func (c *csvEncoder) startFile(name string, header []string) error {
 	return c.cw.Write(header)
 }
 
-func (c *csvEncoder) Entity(e *store.Entity) error {
+func (c *csvEncoder) Entity(e *domain.Entity) error {
 	row := append([]string{e.ID, e.Kind.String()}, entityValues(e)[1:]...)
 	if err := c.cw.Write(row); err != nil {
 		return err
@@ -111,7 +111,7 @@ func (c *csvEncoder) startRels() error {
 	return c.startFile("relationships.csv", csvRelHeader)
 }
 
-func (c *csvEncoder) Fact(f *store.Fact) error {
+func (c *csvEncoder) Fact(f *domain.Fact) error {
 	if err := c.startRels(); err != nil {
 		return err
 	}

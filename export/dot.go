@@ -4,7 +4,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // DOT for Graphviz: a digraph whose node IDs are the readable entity IDs,
@@ -53,7 +53,7 @@ func dotAttrs(o *out, names, values []string) {
 	}
 }
 
-func (d *dotEncoder) Entity(e *store.Entity) error {
+func (d *dotEncoder) Entity(e *domain.Entity) error {
 	o := d.o
 	v := entityValues(e)
 	o.WriteString("  " + dotQuote(e.ID) + " [id=" + dotQuote(e.ID) + ", label=" + dotLabel(e.Name))
@@ -63,7 +63,7 @@ func (d *dotEncoder) Entity(e *store.Entity) error {
 	return o.err()
 }
 
-func (d *dotEncoder) Fact(f *store.Fact) error {
+func (d *dotEncoder) Fact(f *domain.Fact) error {
 	o := d.o
 	label := f.Predicate.String()
 	if !f.Valid.From.IsZero() || !f.Valid.To.IsZero() {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -37,8 +38,8 @@ func WithCSVRaw(raw bool) Option { return func(m *Meta) { m.CSVRaw = raw } }
 // Encoder streams one document. Entity is called for every entity before
 // any Fact; Close finishes the document (it does not close the writer).
 type Encoder interface {
-	Entity(*store.Entity) error
-	Fact(*store.Fact) error
+	Entity(*domain.Entity) error
+	Fact(*domain.Fact) error
 	Close() error
 }
 
@@ -65,14 +66,14 @@ func Formats() []Format {
 }
 
 // Lookup returns the format called name, or an error wrapping
-// store.ErrInvalid that lists the known names.
+// domain.ErrInvalid that lists the known names.
 func Lookup(name string) (Format, error) {
 	for _, f := range formats {
 		if f.Name == name {
 			return f, nil
 		}
 	}
-	return Format{}, fmt.Errorf("%w: unknown export format %q (known: %s)", store.ErrInvalid, name, Names())
+	return Format{}, fmt.Errorf("%w: unknown export format %q (known: %s)", domain.ErrInvalid, name, Names())
 }
 
 // Names lists the format names, comma-separated, for messages and help.

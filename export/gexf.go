@@ -3,7 +3,7 @@ package export
 import (
 	"io"
 
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // GEXF 1.3, dynamic: each edge carries start and end, so Gephi's timeline
@@ -31,7 +31,7 @@ func newGEXF(w io.Writer, m Meta) (Encoder, error) {
 	o.WriteString(gexfOpen)
 	o.WriteString("  <meta")
 	if !m.KnownAt.IsZero() {
-		o.WriteString(` lastmodifieddate="` + store.DateOf(m.KnownAt.UTC()).String() + `"`)
+		o.WriteString(` lastmodifieddate="` + domain.DateOf(m.KnownAt.UTC()).String() + `"`)
 	}
 	o.WriteString(">\n    <creator>")
 	o.xmlText(m.Generator)
@@ -66,7 +66,7 @@ func gexfAttValues(o *out, prefix string, names, values []string) {
 	o.WriteString("        </attvalues>\n")
 }
 
-func (g *gexfEncoder) Entity(e *store.Entity) error {
+func (g *gexfEncoder) Entity(e *domain.Entity) error {
 	o := g.o
 	o.WriteString(`      <node id="`)
 	o.xmlText(e.ID)
@@ -85,7 +85,7 @@ func (g *gexfEncoder) startEdges() {
 	}
 }
 
-func (g *gexfEncoder) Fact(f *store.Fact) error {
+func (g *gexfEncoder) Fact(f *domain.Fact) error {
 	g.startEdges()
 	o := g.o
 	o.WriteString(`      <edge id="`)

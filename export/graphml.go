@@ -3,7 +3,7 @@ package export
 import (
 	"io"
 
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // GraphML: every attribute key is declared before the graph (graph keys
@@ -55,7 +55,7 @@ func graphMLData(o *out, indent, key, value string) {
 	o.WriteString("</data>\n")
 }
 
-func (g *graphMLEncoder) Entity(e *store.Entity) error {
+func (g *graphMLEncoder) Entity(e *domain.Entity) error {
 	o := g.o
 	o.WriteString(`    <node id="`)
 	o.xmlText(e.ID)
@@ -68,7 +68,7 @@ func (g *graphMLEncoder) Entity(e *store.Entity) error {
 	return o.err()
 }
 
-func (g *graphMLEncoder) Fact(f *store.Fact) error {
+func (g *graphMLEncoder) Fact(f *domain.Fact) error {
 	o := g.o
 	o.WriteString(`    <edge id="`)
 	o.xmlText(f.ID)

@@ -3,7 +3,8 @@ package export
 import (
 	"io"
 
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/domain"
+	"github.com/alliancegraph/alliancegraph/jsonl"
 )
 
 // JSON node-link, the shape NetworkX's node_link_graph reads by default
@@ -46,15 +47,15 @@ type nodeLinkNode struct {
 }
 
 type nodeLinkLink struct {
-	Source     string          `json:"source"`
-	Target     string          `json:"target"`
-	Key        string          `json:"key"`
-	Predicate  string          `json:"predicate"`
-	ValidFrom  string          `json:"validFrom,omitempty"`
-	ValidTo    string          `json:"validTo,omitempty"`
-	Event      string          `json:"event,omitempty"`
-	Properties map[string]any  `json:"properties,omitempty"`
-	Citations  []JSONLCitation `json:"citations"`
+	Source     string           `json:"source"`
+	Target     string           `json:"target"`
+	Key        string           `json:"key"`
+	Predicate  string           `json:"predicate"`
+	ValidFrom  string           `json:"validFrom,omitempty"`
+	ValidTo    string           `json:"validTo,omitempty"`
+	Event      string           `json:"event,omitempty"`
+	Properties map[string]any   `json:"properties,omitempty"`
+	Citations  []jsonl.Citation `json:"citations"`
 }
 
 func newNodeLink(w io.Writer, m Meta) (Encoder, error) {
@@ -83,7 +84,7 @@ func (n *nodeLinkEncoder) record(v any) error {
 	return n.o.err()
 }
 
-func (n *nodeLinkEncoder) Entity(e *store.Entity) error {
+func (n *nodeLinkEncoder) Entity(e *domain.Entity) error {
 	rec := nodeLinkNode{ID: e.ID, Kind: e.Kind.String(), Name: e.Name, Aliases: e.Aliases, Date: e.Date.String(), ExternalIDs: e.XIDs}
 	if len(e.Props) > 0 {
 		rec.Properties = propsJSON(e.Props)
@@ -98,10 +99,10 @@ func (n *nodeLinkEncoder) startLinks() {
 	}
 }
 
-func (n *nodeLinkEncoder) Fact(f *store.Fact) error {
+func (n *nodeLinkEncoder) Fact(f *domain.Fact) error {
 	n.startLinks()
 	rec := nodeLinkLink{Source: f.From, Target: f.To, Key: f.ID, Predicate: f.Predicate.String(),
-		ValidFrom: f.Valid.From.String(), ValidTo: f.Valid.To.String(), Event: f.Event, Citations: FactJSONL(f).Citations}
+		ValidFrom: f.Valid.From.String(), ValidTo: f.Valid.To.String(), Event: f.Event, Citations: jsonl.FactLine(f).Citations}
 	if len(f.Props) > 0 {
 		rec.Properties = propsJSON(f.Props)
 	}

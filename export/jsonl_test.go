@@ -2,12 +2,13 @@ package export_test
 
 import (
 	"bytes"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/alliancegraph/alliancegraph/dataset/datasettest"
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/export"
+	"github.com/alliancegraph/alliancegraph/jsonl"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -42,9 +43,9 @@ func TestJSONLRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer dst.Close()
-	var ents []store.Entity
-	var facts []store.Fact
-	err = export.ReadJSONL(bytes.NewReader(first), func(r export.JSONLRecord) error {
+	var ents []domain.Entity
+	var facts []domain.Fact
+	err = jsonl.Read(bytes.NewReader(first), func(r jsonl.Record) error {
 		switch {
 		case r.Entity != nil:
 			ents = append(ents, *r.Entity)
@@ -80,26 +81,5 @@ func TestJSONLRoundTrip(t *testing.T) {
 	}
 	if n := bytes.Count(first, []byte("\n")); n != 1+len(ents)+len(facts) {
 		t.Errorf("%d lines for %d entities and %d facts", n, len(ents), len(facts))
-	}
-}
-
-func TestReadJSONLErrors(t *testing.T) {
-	for _, tc := range []struct{ name, input, want string }{
-		{"not json", "{\"type\":\"entity\",\n", "line 2"},
-		{"unknown type", `{"type":"edge"}`, `"edge"`},
-		{"unknown field", `{"type":"entity","id":"country/FIN","kind":"Country","name":"Finland","colour":"blue"}`, "colour"},
-		{"bad kind", `{"type":"entity","id":"country/FIN","kind":"Nation","name":"Finland"}`, "Nation"},
-		{"bad date", `{"type":"fact","id":"fact/x","predicate":"MEMBER_OF","from":"country/FIN","to":"org/nato","validFrom":"2023-02-30","citations":[]}`, "validFrom"},
-		{"bad predicate", `{"type":"fact","id":"fact/x","predicate":"LIKES","from":"a/b","to":"c/d","citations":[]}`, "LIKES"},
-		{"bad span", `{"type":"fact","id":"fact/x","predicate":"MEMBER_OF","from":"country/FIN","to":"org/nato","citations":[{"source":"doc/a","span":[1]}]}`, "span"},
-		{"wrong version", `{"type":"header","format":"alliancegraph-jsonl","version":9}`, "version 9"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			input := "\n" + tc.input + "\n"
-			err := export.ReadJSONL(strings.NewReader(input), func(export.JSONLRecord) error { return nil })
-			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "line ") {
-				t.Fatalf("err %v, want mention of %q and the line", err, tc.want)
-			}
-		})
 	}
 }

@@ -4,7 +4,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // JSON-LD: the RDF triples of N-Triples and Turtle as node objects in one
@@ -133,8 +133,8 @@ func jsonldValue(t term) any {
 	return map[string]string{"@value": t.value, "@type": jsonldCompact(t.datatype)}
 }
 
-func (j *jsonldEncoder) Entity(e *store.Entity) error { return j.write(entityTriples(e)) }
-func (j *jsonldEncoder) Fact(f *store.Fact) error     { return j.write(factTriples(f)) }
+func (j *jsonldEncoder) Entity(e *domain.Entity) error { return j.write(entityTriples(e)) }
+func (j *jsonldEncoder) Fact(f *domain.Fact) error     { return j.write(factTriples(f)) }
 
 func (j *jsonldEncoder) Close() error {
 	j.o.WriteString("\n]}\n")

@@ -3,7 +3,7 @@ package export
 import (
 	"io"
 
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // N-Triples: one triple a line, full IRIs, after "#" comment lines with
@@ -50,6 +50,6 @@ func ntTerm(o *out, t term) {
 	}
 }
 
-func (n *ntriplesEncoder) Entity(e *store.Entity) error { return n.write(entityTriples(e)) }
-func (n *ntriplesEncoder) Fact(f *store.Fact) error     { return n.write(factTriples(f)) }
-func (n *ntriplesEncoder) Close() error                 { return n.o.Flush() }
+func (n *ntriplesEncoder) Entity(e *domain.Entity) error { return n.write(entityTriples(e)) }
+func (n *ntriplesEncoder) Fact(f *domain.Fact) error     { return n.write(factTriples(f)) }
+func (n *ntriplesEncoder) Close() error                  { return n.o.Flush() }

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // The RDF model shared by N-Triples, Turtle and JSON-LD, after Wikidata's:
@@ -85,7 +85,7 @@ func iriEscape(s string) string {
 }
 
 // predicateLocal turns MEMBER_OF into memberOf.
-func predicateLocal(p store.Predicate) string {
+func predicateLocal(p domain.Predicate) string {
 	words := strings.Split(strings.ToLower(p.String()), "_")
 	for i := 1; i < len(words); i++ {
 		if words[i] != "" {
@@ -95,12 +95,12 @@ func predicateLocal(p store.Predicate) string {
 	return strings.Join(words, "")
 }
 
-var propDatatypes = map[store.PropType]string{
-	store.PropInt: xsdInteger, store.PropFloat: xsdNS + "double",
-	store.PropBool: xsdNS + "boolean", store.PropDate: xsdDate,
+var propDatatypes = map[domain.PropType]string{
+	domain.PropInt: xsdInteger, domain.PropFloat: xsdNS + "double",
+	domain.PropBool: xsdNS + "boolean", domain.PropDate: xsdDate,
 }
 
-func propTriples(s term, ps []store.Prop, ts []triple) []triple {
+func propTriples(s term, ps []domain.Prop, ts []triple) []triple {
 	for _, p := range ps {
 		ts = append(ts, triple{s, iri(propNS + iriEscape(p.Key)), typed(p.Value, propDatatypes[p.Type])})
 	}
@@ -108,7 +108,7 @@ func propTriples(s term, ps []store.Prop, ts []triple) []triple {
 }
 
 // entityTriples describes an entity, all with the entity as subject.
-func entityTriples(e *store.Entity) []triple {
+func entityTriples(e *domain.Entity) []triple {
 	s := iri(IDIRI(e.ID))
 	ts := []triple{
 		{s, iri(rdfType), iri(vocabNS + e.Kind.String())},
@@ -130,7 +130,7 @@ func entityTriples(e *store.Entity) []triple {
 // factTriples gives the direct triple and the entity -> statement link
 // (subject: the from entity), then the statement's own triples, then each
 // citation's.
-func factTriples(f *store.Fact) []triple {
+func factTriples(f *domain.Fact) []triple {
 	from, to, st := iri(IDIRI(f.From)), iri(IDIRI(f.To)), iri(IDIRI(f.ID))
 	local := predicateLocal(f.Predicate)
 	ts := []triple{
@@ -173,7 +173,7 @@ func factTriples(f *store.Fact) []triple {
 	return ts
 }
 
-func citationIRI(f *store.Fact, i int) term {
+func citationIRI(f *domain.Fact, i int) term {
 	return iri(IDIRI(f.ID) + "#citation-" + strconv.Itoa(i+1))
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -43,14 +44,14 @@ func Stream(ctx context.Context, r *store.Reader, f Format, sel store.Selection,
 		return ctx.Err()
 	}
 	truncated, err := r.Walk(ctx, sel, store.Visitor{
-		Entity: func(e *store.Entity) error {
+		Entity: func(e *domain.Entity) error {
 			if err := enc.Entity(e); err != nil {
 				return err
 			}
 			p.Entities++
 			return step()
 		},
-		Fact: func(fc *store.Fact) error {
+		Fact: func(fc *domain.Fact) error {
 			if err := enc.Fact(fc); err != nil {
 				return err
 			}
@@ -64,26 +65,26 @@ func Stream(ctx context.Context, r *store.Reader, f Format, sel store.Selection,
 	return truncated, enc.Close()
 }
 
-// CheckSelection refuses, with an error wrapping store.ErrInvalid, a
+// CheckSelection refuses, with an error wrapping domain.ErrInvalid, a
 // selection that Walk would refuse or fail on part-way: depth or maxNodes
 // out of range, a malformed seed ID, a fact ID as a seed, or a seed that
 // does not exist in r's snapshot.
 func CheckSelection(r *store.Reader, sel store.Selection) error {
 	if sel.Depth < 0 || sel.Depth > store.MaxDepth {
-		return fmt.Errorf("%w: depth %d is outside 0..%d", store.ErrInvalid, sel.Depth, store.MaxDepth)
+		return fmt.Errorf("%w: depth %d is outside 0..%d", domain.ErrInvalid, sel.Depth, store.MaxDepth)
 	}
 	if sel.MaxNodes < 0 {
-		return fmt.Errorf("%w: maxNodes must not be negative", store.ErrInvalid)
+		return fmt.Errorf("%w: maxNodes must not be negative", domain.ErrInvalid)
 	}
 	for _, id := range sel.Seeds {
-		if _, _, err := store.SplitID(id); err != nil {
+		if _, _, err := domain.SplitID(id); err != nil {
 			return err
 		}
-		if store.IsFactID(id) {
-			return fmt.Errorf("%w: ids: %s is a fact; seeds are entity IDs", store.ErrInvalid, id)
+		if domain.IsFactID(id) {
+			return fmt.Errorf("%w: ids: %s is a fact; seeds are entity IDs", domain.ErrInvalid, id)
 		}
-		if _, err := r.Entity(id); errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("%w: ids: no entity %s", store.ErrInvalid, id)
+		if _, err := r.Entity(id); errors.Is(err, domain.ErrNotFound) {
+			return fmt.Errorf("%w: ids: no entity %s", domain.ErrInvalid, id)
 		} else if err != nil {
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/export"
 	"github.com/alliancegraph/alliancegraph/store"
 )
@@ -27,14 +28,14 @@ func syntheticDB(tb testing.TB, facts int) *store.DB {
 	for start := 0; start < people; start += 5000 {
 		err := db.Update("bench", func(w *store.Writer) error {
 			if start == 0 {
-				if _, err := w.PutEntity(store.Entity{ID: "doc/synthetic", Name: "Synthetic source"}); err != nil {
+				if _, err := w.PutEntity(domain.Entity{ID: "doc/synthetic", Name: "Synthetic source"}); err != nil {
 					return err
 				}
 			}
 			for i := start; i < min(start+5000, people); i++ {
-				_, err := w.PutEntity(store.Entity{ID: person(i), Name: fmt.Sprintf("Person %d", i),
+				_, err := w.PutEntity(domain.Entity{ID: person(i), Name: fmt.Sprintf("Person %d", i),
 					Aliases: []string{fmt.Sprintf("P. %d", i)}, XIDs: map[string]string{"wikidata": fmt.Sprintf("Q%d", i+1)},
-					Props: []store.Prop{{Key: "rank", Type: store.PropInt, Value: fmt.Sprint(i % 100)}}})
+					Props: []domain.Prop{{Key: "rank", Type: domain.PropInt, Value: fmt.Sprint(i % 100)}}})
 				if err != nil {
 					return err
 				}
@@ -50,11 +51,11 @@ func syntheticDB(tb testing.TB, facts int) *store.DB {
 			for i := start; i < min(start+5000, facts); i++ {
 				from := i % people
 				to := (from + 1 + i/people) % people
-				_, err := w.PutFact(store.Fact{ID: fmt.Sprintf("fact/k%08d", i), Predicate: store.Knows,
+				_, err := w.PutFact(domain.Fact{ID: fmt.Sprintf("fact/k%08d", i), Predicate: domain.Knows,
 					From: person(from), To: person(to),
-					Valid:     store.Interval{From: store.Date(10000 + i%3000), To: store.Date(14000 + i%3000)},
-					Props:     []store.Prop{{Key: "role", Type: store.PropString, Value: "colleague"}},
-					Citations: []store.Citation{{Source: "doc/synthetic", Span: &store.Span{Start: i % 1000, End: i%1000 + 10}}}})
+					Valid:     domain.Interval{From: domain.Date(10000 + i%3000), To: domain.Date(14000 + i%3000)},
+					Props:     []domain.Prop{{Key: "role", Type: domain.PropString, Value: "colleague"}},
+					Citations: []domain.Citation{{Source: "doc/synthetic", Span: &domain.Span{Start: i % 1000, End: i%1000 + 10}}}})
 				if err != nil {
 					return err
 				}

@@ -3,7 +3,7 @@ package export
 import (
 	"io"
 
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // Turtle: the same triples as N-Triples, with prefixes for the vocabulary,
@@ -88,6 +88,6 @@ func plainLocal(s string) bool {
 	return true
 }
 
-func (t *turtleEncoder) Entity(e *store.Entity) error { return t.write(entityTriples(e)) }
-func (t *turtleEncoder) Fact(f *store.Fact) error     { return t.write(factTriples(f)) }
-func (t *turtleEncoder) Close() error                 { return t.o.Flush() }
+func (t *turtleEncoder) Entity(e *domain.Entity) error { return t.write(entityTriples(e)) }
+func (t *turtleEncoder) Fact(f *domain.Fact) error     { return t.write(factTriples(f)) }
+func (t *turtleEncoder) Close() error                  { return t.o.Flush() }

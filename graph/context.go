@@ -4,21 +4,27 @@ import (
 	"context"
 	"time"
 
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // opState is what one GraphQL operation shares across its resolvers: the
 // snapshot "now" was pinned to when it started, so every field of one
-// response reads the same transaction time, and its dataloaders.
+// response reads the same transaction time, its dataloaders, and its own
+// turn at the search slots (see acquireSearch).
 type opState struct {
 	now     time.Time
 	loaders *loaders
+	search  chan struct{} // one: the operation's searches run one at a time
+}
+
+func newOpState(db Store, wait time.Duration) *opState {
+	return &opState{now: db.LastCommit(), loaders: newLoaders(db, wait), search: make(chan struct{}, 1)}
 }
 
 type opStateKey struct{}
 
-func withOpState(ctx context.Context, db *store.DB, wait time.Duration) context.Context {
-	return context.WithValue(ctx, opStateKey{}, &opState{now: db.LastCommit(), loaders: newLoaders(db, wait)})
+func withOpState(ctx context.Context, db Store, wait time.Duration) context.Context {
+	return context.WithValue(ctx, opStateKey{}, newOpState(db, wait))
 }
 
 // op returns the operation's state; resolvers called outside an operation
@@ -27,7 +33,7 @@ func (r *Resolver) op(ctx context.Context) *opState {
 	if s, ok := ctx.Value(opStateKey{}).(*opState); ok {
 		return s
 	}
-	return &opState{now: r.DB.LastCommit(), loaders: newLoaders(r.DB, r.LoaderWait)}
+	return newOpState(r.DB, r.LoaderWait)
 }
 
 // at picks the transaction time a field reads: its own knownAt argument,
@@ -44,11 +50,11 @@ func (r *Resolver) at(ctx context.Context, knownAt *time.Time, parent time.Time)
 }
 
 // asOf returns the valid-time day a field reads: its argument or today.
-func (r *Resolver) asOf(d *store.Date) store.Date {
+func (r *Resolver) asOf(d *domain.Date) domain.Date {
 	if d != nil {
 		return *d
 	}
-	return store.DateOf(r.now().UTC())
+	return domain.DateOf(r.now().UTC())
 }
 
 func (r *Resolver) now() time.Time {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/graph/model"
 	"github.com/alliancegraph/alliancegraph/store"
 )
@@ -34,13 +35,13 @@ func capArg(name string, v, min, max int) error {
 		return model.BadInput(fmt.Sprintf("%s must be at least %d", name, min))
 	}
 	if v > max {
-		return model.Coded(model.CodeLimitExceeded, fmt.Sprintf("%s is %d, over its cap of %d", name, v, max))
+		return model.Coded(domain.CodeLimitExceeded, fmt.Sprintf("%s is %d, over its cap of %d", name, v, max))
 	}
 	return nil
 }
 
 // path serves Query.path.
-func (r *Resolver) path(ctx context.Context, from, to string, maxHops *int, preds []model.Predicate, asOf *store.Date, knownAt *time.Time, limit *int) ([]*model.Path, error) {
+func (r *Resolver) path(ctx context.Context, from, to string, maxHops *int, preds []model.Predicate, asOf *domain.Date, knownAt *time.Time, limit *int) ([]*model.Path, error) {
 	hops, lim := intOr(maxHops, 4), intOr(limit, 5)
 	if err := capArg("maxHops", hops, 1, store.MaxDepth); err != nil {
 		return nil, err
@@ -48,7 +49,7 @@ func (r *Resolver) path(ctx context.Context, from, to string, maxHops *int, pred
 	if err := capArg("limit", lim, 1, MaxPathLimit); err != nil {
 		return nil, err
 	}
-	ps, err := model.StorePredicates(preds)
+	ps, err := model.DomainPredicates(preds)
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +96,7 @@ func (r *Resolver) maxVisited() int {
 
 // neighborhood serves Query.neighborhood through store.Selection, the
 // selection exports share.
-func (r *Resolver) neighborhood(ctx context.Context, ids []string, depth *int, preds []model.Predicate, kinds []model.EntityKind, asOf *store.Date, knownAt *time.Time, maxNodes *int) (*model.Subgraph, error) {
+func (r *Resolver) neighborhood(ctx context.Context, ids []string, depth *int, preds []model.Predicate, kinds []model.EntityKind, asOf *domain.Date, knownAt *time.Time, maxNodes *int) (*model.Subgraph, error) {
 	sel, err := r.selection(ids, depth, preds, kinds, asOf, maxNodes)
 	if err != nil {
 		return nil, err
@@ -126,7 +127,7 @@ func (r *Resolver) neighborhood(ctx context.Context, ids []string, depth *int, p
 
 // selection builds a store.Selection from GraphQL arguments, checking
 // each against its cap. asOf defaults to today.
-func (r *Resolver) selection(ids []string, depth *int, preds []model.Predicate, kinds []model.EntityKind, asOf *store.Date, maxNodes *int) (store.Selection, error) {
+func (r *Resolver) selection(ids []string, depth *int, preds []model.Predicate, kinds []model.EntityKind, asOf *domain.Date, maxNodes *int) (store.Selection, error) {
 	d, n := intOr(depth, 1), intOr(maxNodes, 500)
 	if len(ids) == 0 {
 		return store.Selection{}, model.BadInput("ids must name at least one entity")
@@ -140,11 +141,11 @@ func (r *Resolver) selection(ids []string, depth *int, preds []model.Predicate, 
 	if err := capArg("maxNodes", n, 1, MaxNeighborhoodNodes); err != nil {
 		return store.Selection{}, err
 	}
-	ps, err := model.StorePredicates(preds)
+	ps, err := model.DomainPredicates(preds)
 	if err != nil {
 		return store.Selection{}, err
 	}
-	ks, err := model.StoreKinds(kinds)
+	ks, err := model.DomainKinds(kinds)
 	if err != nil {
 		return store.Selection{}, err
 	}
@@ -158,12 +159,12 @@ var happeningKinds = map[store.HappeningKind]model.HappeningKind{
 }
 
 // timeline serves Query.timeline.
-func (r *Resolver) timeline(ctx context.Context, from, to *store.Date, entity *string, preds []model.Predicate, first *int, after *string, knownAt *time.Time) (*model.TimelineConnection, error) {
+func (r *Resolver) timeline(ctx context.Context, from, to *domain.Date, entity *string, preds []model.Predicate, first *int, after *string, knownAt *time.Time) (*model.TimelineConnection, error) {
 	limit := intOr(first, 20)
 	if err := r.checkPage(pageArgs{first: &limit}); err != nil {
 		return nil, err
 	}
-	ps, err := model.StorePredicates(preds)
+	ps, err := model.DomainPredicates(preds)
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +179,7 @@ func (r *Resolver) timeline(ctx context.Context, from, to *store.Date, entity *s
 		return nil, model.BadInput("timeline: to must not be before from")
 	}
 	if entity != nil {
-		if _, _, err := store.SplitID(*entity); err != nil {
+		if _, _, err := domain.SplitID(*entity); err != nil {
 			return nil, err
 		}
 		q.Entity = *entity
@@ -234,10 +235,10 @@ func (r *Resolver) search(ctx context.Context, query string, kinds []model.Entit
 	if err := r.checkPage(pageArgs{first: &limit}); err != nil {
 		return nil, err
 	}
-	if len(store.Tokens(query)) == 0 {
+	if len(domain.Tokens(query)) == 0 {
 		return nil, model.BadInput("search query must contain at least one letter or digit")
 	}
-	ks, err := model.StoreKinds(kinds)
+	ks, err := model.DomainKinds(kinds)
 	if err != nil {
 		return nil, err
 	}
@@ -265,16 +266,16 @@ func (r *Resolver) search(ctx context.Context, query string, kinds []model.Entit
 // factsByStart serves Query.facts from the by-time index; totalCount is
 // counted only if the query selects it, in a search slot: a count scans
 // the index, however small the page.
-func (r *Resolver) factsByStart(ctx context.Context, pred model.Predicate, startedAfter, startedBefore *store.Date, first *int, after *string, knownAt *time.Time) (*model.FactConnection, error) {
+func (r *Resolver) factsByStart(ctx context.Context, pred model.Predicate, startedAfter, startedBefore *domain.Date, first *int, after *string, knownAt *time.Time) (*model.FactConnection, error) {
 	limit := intOr(first, 20)
 	if err := r.checkPage(pageArgs{first: &limit}); err != nil {
 		return nil, err
 	}
-	ps, err := model.StorePredicates([]model.Predicate{pred})
+	ps, err := model.DomainPredicates([]model.Predicate{pred})
 	if err != nil {
 		return nil, err
 	}
-	var from, to store.Date
+	var from, to domain.Date
 	if startedAfter != nil {
 		from = *startedAfter + 1
 	}

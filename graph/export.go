@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/export"
 	"github.com/alliancegraph/alliancegraph/graph/model"
 	"github.com/alliancegraph/alliancegraph/store"
@@ -66,15 +67,15 @@ func exportSelectionOf(in model.ExportSelection) (store.Selection, error) {
 	}
 	switch {
 	case sel.MaxNodes > ExportMaxNodes:
-		return sel, model.Coded(model.CodeLimitExceeded, fmt.Sprintf("maxNodes %d is over the export limit of %d; use GET /export or `alliancegraph export` for larger selections", sel.MaxNodes, ExportMaxNodes))
+		return sel, model.Coded(domain.CodeLimitExceeded, fmt.Sprintf("maxNodes %d is over the export limit of %d; use GET /export or `alliancegraph export` for larger selections", sel.MaxNodes, ExportMaxNodes))
 	case sel.MaxNodes < 1:
 		return sel, model.BadInput(fmt.Sprintf("maxNodes must be 1 to %d", ExportMaxNodes))
 	}
 	var err error
-	if sel.Predicates, err = model.StorePredicates(in.Predicates); err != nil {
+	if sel.Predicates, err = model.DomainPredicates(in.Predicates); err != nil {
 		return sel, err
 	}
-	if sel.Kinds, err = model.StoreKinds(in.Kinds); err != nil {
+	if sel.Kinds, err = model.DomainKinds(in.Kinds); err != nil {
 		return sel, err
 	}
 	if in.AsOf != nil {

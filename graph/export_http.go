@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,8 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/export"
-	"github.com/alliancegraph/alliancegraph/graph/model"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -43,21 +42,21 @@ var exportParams = map[string]bool{
 // names (MEMBER_OF, COUNTRY), depth (default 1), asOf (YYYY-MM-DD; omitted:
 // every time), knownAt (RFC 3339; omitted: newest) and maxNodes (omitted:
 // no cap), and csvRaw (true: the csv format writes formula-like cells as
-// stored rather than neutralised). Errors wrap store.ErrInvalid and name
+// stored rather than neutralised). Errors wrap domain.ErrInvalid and name
 // the parameter.
 func ParseExportQuery(q url.Values) (ExportRequest, error) {
 	var req ExportRequest
 	for k := range q {
 		if !exportParams[k] {
-			return req, fmt.Errorf("%w: unknown parameter %q (known: format, ids, depth, predicates, kinds, asOf, knownAt, maxNodes, csvRaw)", store.ErrInvalid, clipParam(k))
+			return req, fmt.Errorf("%w: unknown parameter %q (known: format, ids, depth, predicates, kinds, asOf, knownAt, maxNodes, csvRaw)", domain.ErrInvalid, clipParam(k))
 		}
 		if len(q[k]) > 1 {
-			return req, fmt.Errorf("%w: parameter %s given %d times; give a comma-separated list once", store.ErrInvalid, k, len(q[k]))
+			return req, fmt.Errorf("%w: parameter %s given %d times; give a comma-separated list once", domain.ErrInvalid, k, len(q[k]))
 		}
 	}
 	var err error
 	if q.Get("format") == "" {
-		return req, fmt.Errorf("%w: format is required (one of %s)", store.ErrInvalid, export.Names())
+		return req, fmt.Errorf("%w: format is required (one of %s)", domain.ErrInvalid, export.Names())
 	}
 	if req.Format, err = export.Lookup(q.Get("format")); err != nil {
 		return req, err
@@ -74,35 +73,35 @@ func ParseExportQuery(q url.Values) (ExportRequest, error) {
 		return req, err
 	}
 	for _, name := range splitList(q.Get("predicates")) {
-		p, err := store.ParsePredicate(name)
+		p, err := domain.ParsePredicate(name)
 		if err != nil {
 			return req, fmt.Errorf("predicates: %w", err)
 		}
 		sel.Predicates = append(sel.Predicates, p)
 	}
 	for _, name := range splitList(q.Get("kinds")) {
-		k, err := store.ParseKind(name)
+		k, err := domain.ParseKind(name)
 		if err != nil {
 			return req, fmt.Errorf("kinds: %w", err)
 		}
 		sel.Kinds = append(sel.Kinds, k)
 	}
 	if s := q.Get("asOf"); s != "" {
-		if sel.AsOf, err = store.ParseDate(s); err != nil {
-			return req, fmt.Errorf("%w: asOf %q is not a date: want YYYY-MM-DD", store.ErrInvalid, clipParam(s))
+		if sel.AsOf, err = domain.ParseDate(s); err != nil {
+			return req, fmt.Errorf("%w: asOf %q is not a date: want YYYY-MM-DD", domain.ErrInvalid, clipParam(s))
 		}
 	}
 	if s := q.Get("csvRaw"); s != "" {
 		if req.CSVRaw, err = strconv.ParseBool(s); err != nil {
-			return req, fmt.Errorf("%w: csvRaw %q is not true or false", store.ErrInvalid, clipParam(s))
+			return req, fmt.Errorf("%w: csvRaw %q is not true or false", domain.ErrInvalid, clipParam(s))
 		}
 		if req.Format.Name != "csv" {
-			return req, fmt.Errorf("%w: csvRaw applies to format=csv only, not %s", store.ErrInvalid, req.Format.Name)
+			return req, fmt.Errorf("%w: csvRaw applies to format=csv only, not %s", domain.ErrInvalid, req.Format.Name)
 		}
 	}
 	if s := q.Get("knownAt"); s != "" {
 		if req.KnownAt, err = time.Parse(time.RFC3339Nano, s); err != nil {
-			return req, fmt.Errorf("%w: knownAt %q is not a time: want RFC 3339, e.g. 2024-10-01T12:00:00Z", store.ErrInvalid, clipParam(s))
+			return req, fmt.Errorf("%w: knownAt %q is not a time: want RFC 3339, e.g. 2024-10-01T12:00:00Z", domain.ErrInvalid, clipParam(s))
 		}
 	}
 	return req, nil
@@ -125,7 +124,7 @@ func intParam(q url.Values, name string, def int) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil {
-		return 0, fmt.Errorf("%w: %s %q is not an integer", store.ErrInvalid, name, clipParam(s))
+		return 0, fmt.Errorf("%w: %s %q is not an integer", domain.ErrInvalid, name, clipParam(s))
 	}
 	return n, nil
 }
@@ -145,11 +144,11 @@ func clipParam(s string) string {
 // aborts the connection, so a client never mistakes a cut file for a whole
 // one. The trailer X-Export-Truncated says whether maxNodes cut it short.
 // HEAD answers GET's headers, or its refusal, without running the export.
-func NewExportHandler(db *store.DB, generator string, log *slog.Logger) http.Handler {
+func NewExportHandler(db Store, generator string, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if req.Method != http.MethodGet && req.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
-			WriteError(w, http.StatusMethodNotAllowed, model.CodeBadUserInput, "method "+req.Method+" not allowed: use GET /export?format=…")
+			WriteError(w, http.StatusMethodNotAllowed, domain.CodeBadUserInput, "method "+req.Method+" not allowed: use GET /export?format=…")
 			return
 		}
 		er, err := ParseExportQuery(req.URL.Query())
@@ -210,15 +209,15 @@ func exportContentType(f export.Format) string {
 // writeExportError answers a refused export as /graphql would: 400 with
 // BAD_USER_INPUT naming the problem, or 500 INTERNAL with a request ID.
 func writeExportError(w http.ResponseWriter, req *http.Request, log *slog.Logger, err error) {
-	if errors.Is(err, store.ErrInvalid) {
-		WriteError(w, http.StatusBadRequest, model.CodeBadUserInput, userMessage(err.Error()))
+	if domain.CodeOf(err) == domain.CodeBadUserInput {
+		WriteError(w, http.StatusBadRequest, domain.CodeBadUserInput, domain.Message(err))
 		return
 	}
 	id := RequestID(req.Context())
 	log.ErrorContext(req.Context(), "export failed", "request_id", id, "err", err)
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusInternalServerError)
-	fmt.Fprintf(w, `{"errors":[{"message":"internal error","extensions":{"code":%q,"requestId":%q}}]}`+"\n", model.CodeInternal, id)
+	fmt.Fprintf(w, `{"errors":[{"message":"internal error","extensions":{"code":%q,"requestId":%q}}]}`+"\n", domain.CodeInternal, id)
 }
 
 // startedWriter records whether any byte of the file was written (after

@@ -8,6 +8,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/alliancegraph/alliancegraph/auth"
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/graph/model"
 )
 
@@ -35,7 +36,7 @@ func (g writeGate) MutateOperationContext(ctx context.Context, rc *graphql.Opera
 		if r, ok := auth.IsRefusal(err); ok {
 			return model.Coded(r.Code, r.Message)
 		}
-		return model.Coded(model.CodeInternal, "internal error")
+		return model.Coded(domain.CodeInternal, "internal error")
 	}
 	return nil
 }

@@ -14,8 +14,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/graph/model"
-	"github.com/alliancegraph/alliancegraph/store"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -93,12 +93,12 @@ type ComplexityRoot struct {
 		Independent func(childComplexity int) int
 		Iso3        func(childComplexity int) int
 		Kind        func(childComplexity int) int
-		Memberships func(childComplexity int, asOf *store.Date, knownAt *time.Time) int
+		Memberships func(childComplexity int, asOf *domain.Date, knownAt *time.Time) int
 		Name        func(childComplexity int) int
 		Population  func(childComplexity int) int
 		Properties  func(childComplexity int) int
 		Region      func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, first *int, after *string) int
+		Relations   func(childComplexity int, direction *model.Direction, predicates []model.Predicate, asOf *domain.Date, knownAt *time.Time, first *int, after *string) int
 	}
 
 	Document struct {
@@ -109,7 +109,7 @@ type ComplexityRoot struct {
 		Name        func(childComplexity int) int
 		Properties  func(childComplexity int) int
 		Published   func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, first *int, after *string) int
+		Relations   func(childComplexity int, direction *model.Direction, predicates []model.Predicate, asOf *domain.Date, knownAt *time.Time, first *int, after *string) int
 		Sha256      func(childComplexity int) int
 		Title       func(childComplexity int) int
 		URL         func(childComplexity int) int
@@ -135,7 +135,7 @@ type ComplexityRoot struct {
 		Name         func(childComplexity int) int
 		Participants func(childComplexity int, knownAt *time.Time) int
 		Properties   func(childComplexity int) int
-		Relations    func(childComplexity int, direction *model.Direction, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, first *int, after *string) int
+		Relations    func(childComplexity int, direction *model.Direction, predicates []model.Predicate, asOf *domain.Date, knownAt *time.Time, first *int, after *string) int
 	}
 
 	Export struct {
@@ -239,12 +239,12 @@ type ComplexityRoot struct {
 	Office struct {
 		Aliases     func(childComplexity int) int
 		ExternalIds func(childComplexity int) int
-		Holder      func(childComplexity int, asOf *store.Date, knownAt *time.Time) int
+		Holder      func(childComplexity int, asOf *domain.Date, knownAt *time.Time) int
 		ID          func(childComplexity int) int
 		Kind        func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Properties  func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, first *int, after *string) int
+		Relations   func(childComplexity int, direction *model.Direction, predicates []model.Predicate, asOf *domain.Date, knownAt *time.Time, first *int, after *string) int
 		Terms       func(childComplexity int, knownAt *time.Time) int
 	}
 
@@ -256,17 +256,17 @@ type ComplexityRoot struct {
 	}
 
 	Organization struct {
-		Accessions     func(childComplexity int, from *store.Date, to *store.Date, knownAt *time.Time) int
+		Accessions     func(childComplexity int, from *domain.Date, to *domain.Date, knownAt *time.Time) int
 		Aliases        func(childComplexity int) int
 		ExternalIds    func(childComplexity int) int
 		ID             func(childComplexity int) int
 		Kind           func(childComplexity int) int
-		MemberCount    func(childComplexity int, asOf *store.Date, knownAt *time.Time) int
-		Members        func(childComplexity int, asOf *store.Date, knownAt *time.Time, joinedAfter *store.Date, joinedBefore *store.Date, orderBy *model.MemberOrder, first *int, after *string, last *int, before *string) int
-		MembershipDiff func(childComplexity int, from store.Date, to store.Date, knownAt *time.Time) int
+		MemberCount    func(childComplexity int, asOf *domain.Date, knownAt *time.Time) int
+		Members        func(childComplexity int, asOf *domain.Date, knownAt *time.Time, joinedAfter *domain.Date, joinedBefore *domain.Date, orderBy *model.MemberOrder, first *int, after *string, last *int, before *string) int
+		MembershipDiff func(childComplexity int, from domain.Date, to domain.Date, knownAt *time.Time) int
 		Name           func(childComplexity int) int
 		Properties     func(childComplexity int) int
-		Relations      func(childComplexity int, direction *model.Direction, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, first *int, after *string) int
+		Relations      func(childComplexity int, direction *model.Direction, predicates []model.Predicate, asOf *domain.Date, knownAt *time.Time, first *int, after *string) int
 	}
 
 	PageInfo struct {
@@ -294,8 +294,8 @@ type ComplexityRoot struct {
 		Kind        func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Properties  func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, first *int, after *string) int
-		Terms       func(childComplexity int, asOf *store.Date, knownAt *time.Time) int
+		Relations   func(childComplexity int, direction *model.Direction, predicates []model.Predicate, asOf *domain.Date, knownAt *time.Time, first *int, after *string) int
+		Terms       func(childComplexity int, asOf *domain.Date, knownAt *time.Time) int
 	}
 
 	Place struct {
@@ -305,7 +305,7 @@ type ComplexityRoot struct {
 		Kind        func(childComplexity int) int
 		Name        func(childComplexity int) int
 		Properties  func(childComplexity int) int
-		Relations   func(childComplexity int, direction *model.Direction, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, first *int, after *string) int
+		Relations   func(childComplexity int, direction *model.Direction, predicates []model.Predicate, asOf *domain.Date, knownAt *time.Time, first *int, after *string) int
 	}
 
 	Property struct {
@@ -322,17 +322,17 @@ type ComplexityRoot struct {
 		Event        func(childComplexity int, id string, knownAt *time.Time) int
 		Export       func(childComplexity int, selection model.ExportSelection, format model.ExportFormat) int
 		Fact         func(childComplexity int, id string, knownAt *time.Time) int
-		Facts        func(childComplexity int, predicate model.Predicate, startedAfter *store.Date, startedBefore *store.Date, orderBy *model.FactOrder, first *int, after *string, knownAt *time.Time) int
+		Facts        func(childComplexity int, predicate model.Predicate, startedAfter *domain.Date, startedBefore *domain.Date, orderBy *model.FactOrder, first *int, after *string, knownAt *time.Time) int
 		History      func(childComplexity int, id string, first *int, after *string, knownAt *time.Time) int
-		MembersOf    func(childComplexity int, orgs []string, mode *model.MembersOfMode, asOf *store.Date, asOfEach []store.Date, throughSuccessors *bool, knownAt *time.Time) int
-		Neighborhood func(childComplexity int, ids []string, depth *int, predicates []model.Predicate, kinds []model.EntityKind, asOf *store.Date, knownAt *time.Time, maxNodes *int) int
+		MembersOf    func(childComplexity int, orgs []string, mode *model.MembersOfMode, asOf *domain.Date, asOfEach []domain.Date, throughSuccessors *bool, knownAt *time.Time) int
+		Neighborhood func(childComplexity int, ids []string, depth *int, predicates []model.Predicate, kinds []model.EntityKind, asOf *domain.Date, knownAt *time.Time, maxNodes *int) int
 		Node         func(childComplexity int, id string, knownAt *time.Time) int
 		Nodes        func(childComplexity int, ids []string, knownAt *time.Time) int
 		Office       func(childComplexity int, id string, knownAt *time.Time) int
-		Path         func(childComplexity int, from string, to string, maxHops *int, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, limit *int) int
+		Path         func(childComplexity int, from string, to string, maxHops *int, predicates []model.Predicate, asOf *domain.Date, knownAt *time.Time, limit *int) int
 		Person       func(childComplexity int, id string, knownAt *time.Time) int
 		Search       func(childComplexity int, query string, kinds []model.EntityKind, first *int, after *string, knownAt *time.Time) int
-		Timeline     func(childComplexity int, from *store.Date, to *store.Date, entity *string, predicates []model.Predicate, first *int, after *string, knownAt *time.Time) int
+		Timeline     func(childComplexity int, from *domain.Date, to *domain.Date, entity *string, predicates []model.Predicate, first *int, after *string, knownAt *time.Time) int
 	}
 
 	RetractPayload struct {
@@ -398,15 +398,15 @@ type CitationResolver interface {
 	Quote(ctx context.Context, obj *model.Citation) (*string, error)
 }
 type CountryResolver interface {
-	Relations(ctx context.Context, obj *model.Country, direction *model.Direction, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error)
+	Relations(ctx context.Context, obj *model.Country, direction *model.Direction, predicates []model.Predicate, asOf *domain.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error)
 
-	Memberships(ctx context.Context, obj *model.Country, asOf *store.Date, knownAt *time.Time) ([]*model.Fact, error)
+	Memberships(ctx context.Context, obj *model.Country, asOf *domain.Date, knownAt *time.Time) ([]*model.Fact, error)
 }
 type DocumentResolver interface {
-	Relations(ctx context.Context, obj *model.Document, direction *model.Direction, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error)
+	Relations(ctx context.Context, obj *model.Document, direction *model.Direction, predicates []model.Predicate, asOf *domain.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error)
 }
 type EventResolver interface {
-	Relations(ctx context.Context, obj *model.Event, direction *model.Direction, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error)
+	Relations(ctx context.Context, obj *model.Event, direction *model.Direction, predicates []model.Predicate, asOf *domain.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error)
 
 	Participants(ctx context.Context, obj *model.Event, knownAt *time.Time) ([]*model.Fact, error)
 }
@@ -430,23 +430,23 @@ type MutationResolver interface {
 	IngestDocument(ctx context.Context, input model.IngestDocumentInput) (*model.IngestPayload, error)
 }
 type OfficeResolver interface {
-	Relations(ctx context.Context, obj *model.Office, direction *model.Direction, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error)
-	Holder(ctx context.Context, obj *model.Office, asOf *store.Date, knownAt *time.Time) (*model.Person, error)
+	Relations(ctx context.Context, obj *model.Office, direction *model.Direction, predicates []model.Predicate, asOf *domain.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error)
+	Holder(ctx context.Context, obj *model.Office, asOf *domain.Date, knownAt *time.Time) (*model.Person, error)
 	Terms(ctx context.Context, obj *model.Office, knownAt *time.Time) ([]*model.Fact, error)
 }
 type OrganizationResolver interface {
-	Relations(ctx context.Context, obj *model.Organization, direction *model.Direction, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error)
-	MemberCount(ctx context.Context, obj *model.Organization, asOf *store.Date, knownAt *time.Time) (int, error)
-	Members(ctx context.Context, obj *model.Organization, asOf *store.Date, knownAt *time.Time, joinedAfter *store.Date, joinedBefore *store.Date, orderBy *model.MemberOrder, first *int, after *string, last *int, before *string) (*model.MemberConnection, error)
-	MembershipDiff(ctx context.Context, obj *model.Organization, from store.Date, to store.Date, knownAt *time.Time) (*model.MembershipDiff, error)
-	Accessions(ctx context.Context, obj *model.Organization, from *store.Date, to *store.Date, knownAt *time.Time) ([]*model.Accession, error)
+	Relations(ctx context.Context, obj *model.Organization, direction *model.Direction, predicates []model.Predicate, asOf *domain.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error)
+	MemberCount(ctx context.Context, obj *model.Organization, asOf *domain.Date, knownAt *time.Time) (int, error)
+	Members(ctx context.Context, obj *model.Organization, asOf *domain.Date, knownAt *time.Time, joinedAfter *domain.Date, joinedBefore *domain.Date, orderBy *model.MemberOrder, first *int, after *string, last *int, before *string) (*model.MemberConnection, error)
+	MembershipDiff(ctx context.Context, obj *model.Organization, from domain.Date, to domain.Date, knownAt *time.Time) (*model.MembershipDiff, error)
+	Accessions(ctx context.Context, obj *model.Organization, from *domain.Date, to *domain.Date, knownAt *time.Time) ([]*model.Accession, error)
 }
 type PersonResolver interface {
-	Relations(ctx context.Context, obj *model.Person, direction *model.Direction, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error)
-	Terms(ctx context.Context, obj *model.Person, asOf *store.Date, knownAt *time.Time) ([]*model.Fact, error)
+	Relations(ctx context.Context, obj *model.Person, direction *model.Direction, predicates []model.Predicate, asOf *domain.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error)
+	Terms(ctx context.Context, obj *model.Person, asOf *domain.Date, knownAt *time.Time) ([]*model.Fact, error)
 }
 type PlaceResolver interface {
-	Relations(ctx context.Context, obj *model.Place, direction *model.Direction, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error)
+	Relations(ctx context.Context, obj *model.Place, direction *model.Direction, predicates []model.Predicate, asOf *domain.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string, knownAt *time.Time) (model.Node, error)
@@ -459,14 +459,14 @@ type QueryResolver interface {
 	Event(ctx context.Context, id string, knownAt *time.Time) (*model.Event, error)
 	Fact(ctx context.Context, id string, knownAt *time.Time) (*model.Fact, error)
 	Search(ctx context.Context, query string, kinds []model.EntityKind, first *int, after *string, knownAt *time.Time) ([]*model.SearchHit, error)
-	Path(ctx context.Context, from string, to string, maxHops *int, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, limit *int) ([]*model.Path, error)
-	Neighborhood(ctx context.Context, ids []string, depth *int, predicates []model.Predicate, kinds []model.EntityKind, asOf *store.Date, knownAt *time.Time, maxNodes *int) (*model.Subgraph, error)
-	Timeline(ctx context.Context, from *store.Date, to *store.Date, entity *string, predicates []model.Predicate, first *int, after *string, knownAt *time.Time) (*model.TimelineConnection, error)
-	Facts(ctx context.Context, predicate model.Predicate, startedAfter *store.Date, startedBefore *store.Date, orderBy *model.FactOrder, first *int, after *string, knownAt *time.Time) (*model.FactConnection, error)
+	Path(ctx context.Context, from string, to string, maxHops *int, predicates []model.Predicate, asOf *domain.Date, knownAt *time.Time, limit *int) ([]*model.Path, error)
+	Neighborhood(ctx context.Context, ids []string, depth *int, predicates []model.Predicate, kinds []model.EntityKind, asOf *domain.Date, knownAt *time.Time, maxNodes *int) (*model.Subgraph, error)
+	Timeline(ctx context.Context, from *domain.Date, to *domain.Date, entity *string, predicates []model.Predicate, first *int, after *string, knownAt *time.Time) (*model.TimelineConnection, error)
+	Facts(ctx context.Context, predicate model.Predicate, startedAfter *domain.Date, startedBefore *domain.Date, orderBy *model.FactOrder, first *int, after *string, knownAt *time.Time) (*model.FactConnection, error)
 	Entities(ctx context.Context, kind model.EntityKind, first *int, after *string, knownAt *time.Time) (*model.EntityConnection, error)
 	History(ctx context.Context, id string, first *int, after *string, knownAt *time.Time) ([]*model.Change, error)
 	Export(ctx context.Context, selection model.ExportSelection, format model.ExportFormat) (*model.Export, error)
-	MembersOf(ctx context.Context, orgs []string, mode *model.MembersOfMode, asOf *store.Date, asOfEach []store.Date, throughSuccessors *bool, knownAt *time.Time) ([]*model.CombinedMember, error)
+	MembersOf(ctx context.Context, orgs []string, mode *model.MembersOfMode, asOf *domain.Date, asOfEach []domain.Date, throughSuccessors *bool, knownAt *time.Time) ([]*model.CombinedMember, error)
 }
 type SubscriptionResolver interface {
 	Changes(ctx context.Context, ids []string, kinds []model.EntityKind, predicates []model.Predicate) (<-chan *model.Change, error)
@@ -688,7 +688,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Country.Memberships(childComplexity, args["asOf"].(*store.Date), args["knownAt"].(*time.Time)), true
+		return e.ComplexityRoot.Country.Memberships(childComplexity, args["asOf"].(*domain.Date), args["knownAt"].(*time.Time)), true
 	case "Country.name":
 		if e.ComplexityRoot.Country.Name == nil {
 			break
@@ -723,7 +723,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Country.Relations(childComplexity, args["direction"].(*model.Direction), args["predicates"].([]model.Predicate), args["asOf"].(*store.Date), args["knownAt"].(*time.Time), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Country.Relations(childComplexity, args["direction"].(*model.Direction), args["predicates"].([]model.Predicate), args["asOf"].(*domain.Date), args["knownAt"].(*time.Time), args["first"].(*int), args["after"].(*string)), true
 
 	case "Document.aliases":
 		if e.ComplexityRoot.Document.Aliases == nil {
@@ -777,7 +777,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Document.Relations(childComplexity, args["direction"].(*model.Direction), args["predicates"].([]model.Predicate), args["asOf"].(*store.Date), args["knownAt"].(*time.Time), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Document.Relations(childComplexity, args["direction"].(*model.Direction), args["predicates"].([]model.Predicate), args["asOf"].(*domain.Date), args["knownAt"].(*time.Time), args["first"].(*int), args["after"].(*string)), true
 	case "Document.sha256":
 		if e.ComplexityRoot.Document.Sha256 == nil {
 			break
@@ -892,7 +892,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Event.Relations(childComplexity, args["direction"].(*model.Direction), args["predicates"].([]model.Predicate), args["asOf"].(*store.Date), args["knownAt"].(*time.Time), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Event.Relations(childComplexity, args["direction"].(*model.Direction), args["predicates"].([]model.Predicate), args["asOf"].(*domain.Date), args["knownAt"].(*time.Time), args["first"].(*int), args["after"].(*string)), true
 
 	case "Export.content":
 		if e.ComplexityRoot.Export.Content == nil {
@@ -1323,7 +1323,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Office.Holder(childComplexity, args["asOf"].(*store.Date), args["knownAt"].(*time.Time)), true
+		return e.ComplexityRoot.Office.Holder(childComplexity, args["asOf"].(*domain.Date), args["knownAt"].(*time.Time)), true
 	case "Office.id":
 		if e.ComplexityRoot.Office.ID == nil {
 			break
@@ -1358,7 +1358,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Office.Relations(childComplexity, args["direction"].(*model.Direction), args["predicates"].([]model.Predicate), args["asOf"].(*store.Date), args["knownAt"].(*time.Time), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Office.Relations(childComplexity, args["direction"].(*model.Direction), args["predicates"].([]model.Predicate), args["asOf"].(*domain.Date), args["knownAt"].(*time.Time), args["first"].(*int), args["after"].(*string)), true
 	case "Office.terms":
 		if e.ComplexityRoot.Office.Terms == nil {
 			break
@@ -1406,7 +1406,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Accessions(childComplexity, args["from"].(*store.Date), args["to"].(*store.Date), args["knownAt"].(*time.Time)), true
+		return e.ComplexityRoot.Organization.Accessions(childComplexity, args["from"].(*domain.Date), args["to"].(*domain.Date), args["knownAt"].(*time.Time)), true
 	case "Organization.aliases":
 		if e.ComplexityRoot.Organization.Aliases == nil {
 			break
@@ -1441,7 +1441,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.MemberCount(childComplexity, args["asOf"].(*store.Date), args["knownAt"].(*time.Time)), true
+		return e.ComplexityRoot.Organization.MemberCount(childComplexity, args["asOf"].(*domain.Date), args["knownAt"].(*time.Time)), true
 	case "Organization.members":
 		if e.ComplexityRoot.Organization.Members == nil {
 			break
@@ -1452,7 +1452,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Members(childComplexity, args["asOf"].(*store.Date), args["knownAt"].(*time.Time), args["joinedAfter"].(*store.Date), args["joinedBefore"].(*store.Date), args["orderBy"].(*model.MemberOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Organization.Members(childComplexity, args["asOf"].(*domain.Date), args["knownAt"].(*time.Time), args["joinedAfter"].(*domain.Date), args["joinedBefore"].(*domain.Date), args["orderBy"].(*model.MemberOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Organization.membershipDiff":
 		if e.ComplexityRoot.Organization.MembershipDiff == nil {
 			break
@@ -1463,7 +1463,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.MembershipDiff(childComplexity, args["from"].(store.Date), args["to"].(store.Date), args["knownAt"].(*time.Time)), true
+		return e.ComplexityRoot.Organization.MembershipDiff(childComplexity, args["from"].(domain.Date), args["to"].(domain.Date), args["knownAt"].(*time.Time)), true
 	case "Organization.name":
 		if e.ComplexityRoot.Organization.Name == nil {
 			break
@@ -1486,7 +1486,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Relations(childComplexity, args["direction"].(*model.Direction), args["predicates"].([]model.Predicate), args["asOf"].(*store.Date), args["knownAt"].(*time.Time), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Organization.Relations(childComplexity, args["direction"].(*model.Direction), args["predicates"].([]model.Predicate), args["asOf"].(*domain.Date), args["knownAt"].(*time.Time), args["first"].(*int), args["after"].(*string)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -1591,7 +1591,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Relations(childComplexity, args["direction"].(*model.Direction), args["predicates"].([]model.Predicate), args["asOf"].(*store.Date), args["knownAt"].(*time.Time), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Person.Relations(childComplexity, args["direction"].(*model.Direction), args["predicates"].([]model.Predicate), args["asOf"].(*domain.Date), args["knownAt"].(*time.Time), args["first"].(*int), args["after"].(*string)), true
 	case "Person.terms":
 		if e.ComplexityRoot.Person.Terms == nil {
 			break
@@ -1602,7 +1602,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Terms(childComplexity, args["asOf"].(*store.Date), args["knownAt"].(*time.Time)), true
+		return e.ComplexityRoot.Person.Terms(childComplexity, args["asOf"].(*domain.Date), args["knownAt"].(*time.Time)), true
 
 	case "Place.aliases":
 		if e.ComplexityRoot.Place.Aliases == nil {
@@ -1650,7 +1650,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Place.Relations(childComplexity, args["direction"].(*model.Direction), args["predicates"].([]model.Predicate), args["asOf"].(*store.Date), args["knownAt"].(*time.Time), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Place.Relations(childComplexity, args["direction"].(*model.Direction), args["predicates"].([]model.Predicate), args["asOf"].(*domain.Date), args["knownAt"].(*time.Time), args["first"].(*int), args["after"].(*string)), true
 
 	case "Property.key":
 		if e.ComplexityRoot.Property.Key == nil {
@@ -1758,7 +1758,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Facts(childComplexity, args["predicate"].(model.Predicate), args["startedAfter"].(*store.Date), args["startedBefore"].(*store.Date), args["orderBy"].(*model.FactOrder), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
+		return e.ComplexityRoot.Query.Facts(childComplexity, args["predicate"].(model.Predicate), args["startedAfter"].(*domain.Date), args["startedBefore"].(*domain.Date), args["orderBy"].(*model.FactOrder), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 	case "Query.history":
 		if e.ComplexityRoot.Query.History == nil {
 			break
@@ -1781,7 +1781,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.MembersOf(childComplexity, args["orgs"].([]string), args["mode"].(*model.MembersOfMode), args["asOf"].(*store.Date), args["asOfEach"].([]store.Date), args["throughSuccessors"].(*bool), args["knownAt"].(*time.Time)), true
+		return e.ComplexityRoot.Query.MembersOf(childComplexity, args["orgs"].([]string), args["mode"].(*model.MembersOfMode), args["asOf"].(*domain.Date), args["asOfEach"].([]domain.Date), args["throughSuccessors"].(*bool), args["knownAt"].(*time.Time)), true
 	case "Query.neighborhood":
 		if e.ComplexityRoot.Query.Neighborhood == nil {
 			break
@@ -1792,7 +1792,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["ids"].([]string), args["depth"].(*int), args["predicates"].([]model.Predicate), args["kinds"].([]model.EntityKind), args["asOf"].(*store.Date), args["knownAt"].(*time.Time), args["maxNodes"].(*int)), true
+		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["ids"].([]string), args["depth"].(*int), args["predicates"].([]model.Predicate), args["kinds"].([]model.EntityKind), args["asOf"].(*domain.Date), args["knownAt"].(*time.Time), args["maxNodes"].(*int)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -1836,7 +1836,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Path(childComplexity, args["from"].(string), args["to"].(string), args["maxHops"].(*int), args["predicates"].([]model.Predicate), args["asOf"].(*store.Date), args["knownAt"].(*time.Time), args["limit"].(*int)), true
+		return e.ComplexityRoot.Query.Path(childComplexity, args["from"].(string), args["to"].(string), args["maxHops"].(*int), args["predicates"].([]model.Predicate), args["asOf"].(*domain.Date), args["knownAt"].(*time.Time), args["limit"].(*int)), true
 	case "Query.person":
 		if e.ComplexityRoot.Query.Person == nil {
 			break
@@ -1869,7 +1869,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Timeline(childComplexity, args["from"].(*store.Date), args["to"].(*store.Date), args["entity"].(*string), args["predicates"].([]model.Predicate), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
+		return e.ComplexityRoot.Query.Timeline(childComplexity, args["from"].(*domain.Date), args["to"].(*domain.Date), args["entity"].(*string), args["predicates"].([]model.Predicate), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 
 	case "RetractPayload.clientMutationId":
 		if e.ComplexityRoot.RetractPayload.ClientMutationID == nil {
@@ -4928,8 +4928,8 @@ func (ec *executionContext) field_Country_memberships_args(ctx context.Context, 
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4966,8 +4966,8 @@ func (ec *executionContext) field_Country_relations_args(ctx context.Context, ra
 	}
 	args["predicates"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5020,8 +5020,8 @@ func (ec *executionContext) field_Document_relations_args(ctx context.Context, r
 	}
 	args["predicates"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5088,8 +5088,8 @@ func (ec *executionContext) field_Event_relations_args(ctx context.Context, rawA
 	}
 	args["predicates"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5238,8 +5238,8 @@ func (ec *executionContext) field_Office_holder_args(ctx context.Context, rawArg
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5276,8 +5276,8 @@ func (ec *executionContext) field_Office_relations_args(ctx context.Context, raw
 	}
 	args["predicates"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5328,16 +5328,16 @@ func (ec *executionContext) field_Organization_accessions_args(ctx context.Conte
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["from"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5358,8 +5358,8 @@ func (ec *executionContext) field_Organization_memberCount_args(ctx context.Cont
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5380,8 +5380,8 @@ func (ec *executionContext) field_Organization_members_args(ctx context.Context,
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5396,16 +5396,16 @@ func (ec *executionContext) field_Organization_members_args(ctx context.Context,
 	}
 	args["knownAt"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "joinedAfter",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["joinedAfter"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "joinedBefore",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5458,16 +5458,16 @@ func (ec *executionContext) field_Organization_membershipDiff_args(ctx context.C
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
-		func(ctx context.Context, v any) (store.Date, error) {
-			return ec.unmarshalNDate2githubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (domain.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["from"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
-		func(ctx context.Context, v any) (store.Date, error) {
-			return ec.unmarshalNDate2githubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (domain.Date, error) {
+			return ec.unmarshalNDate2githubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5504,8 +5504,8 @@ func (ec *executionContext) field_Organization_relations_args(ctx context.Contex
 	}
 	args["predicates"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5558,8 +5558,8 @@ func (ec *executionContext) field_Person_relations_args(ctx context.Context, raw
 	}
 	args["predicates"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5596,8 +5596,8 @@ func (ec *executionContext) field_Person_terms_args(ctx context.Context, rawArgs
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5634,8 +5634,8 @@ func (ec *executionContext) field_Place_relations_args(ctx context.Context, rawA
 	}
 	args["predicates"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5864,16 +5864,16 @@ func (ec *executionContext) field_Query_facts_args(ctx context.Context, rawArgs 
 	}
 	args["predicate"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "startedAfter",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["startedAfter"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "startedBefore",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5972,16 +5972,16 @@ func (ec *executionContext) field_Query_membersOf_args(ctx context.Context, rawA
 	}
 	args["mode"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["asOf"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "asOfEach",
-		func(ctx context.Context, v any) ([]store.Date, error) {
-			return ec.unmarshalODate2ᚕgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDateᚄ(ctx, v)
+		func(ctx context.Context, v any) ([]domain.Date, error) {
+			return ec.unmarshalODate2ᚕgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDateᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6042,8 +6042,8 @@ func (ec *executionContext) field_Query_neighborhood_args(ctx context.Context, r
 	}
 	args["kinds"] = arg3
 	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6170,8 +6170,8 @@ func (ec *executionContext) field_Query_path_args(ctx context.Context, rawArgs m
 	}
 	args["predicates"] = arg3
 	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6268,16 +6268,16 @@ func (ec *executionContext) field_Query_timeline_args(ctx context.Context, rawAr
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["from"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
-		func(ctx context.Context, v any) (*store.Date, error) {
-			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -6456,8 +6456,8 @@ func (ec *executionContext) _Accession_date(ctx context.Context, field graphql.C
 			return obj.Date, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v store.Date) graphql.Marshaler {
-			return ec.marshalNDate2githubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		true,
@@ -6860,8 +6860,8 @@ func (ec *executionContext) _Citation_retrieved(ctx context.Context, field graph
 			return obj.Retrieved, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7124,7 +7124,7 @@ func (ec *executionContext) _Country_relations(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Country().Relations(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["predicates"].([]model.Predicate), fc.Args["asOf"].(*store.Date), fc.Args["knownAt"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Country().Relations(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["predicates"].([]model.Predicate), fc.Args["asOf"].(*domain.Date), fc.Args["knownAt"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.FactConnection) graphql.Marshaler {
@@ -7308,8 +7308,8 @@ func (ec *executionContext) _Country_founded(ctx context.Context, field graphql.
 			return obj.Founded, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7352,7 +7352,7 @@ func (ec *executionContext) _Country_memberships(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Country().Memberships(ctx, obj, fc.Args["asOf"].(*store.Date), fc.Args["knownAt"].(*time.Time))
+			return ec.Resolvers.Country().Memberships(ctx, obj, fc.Args["asOf"].(*domain.Date), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Fact) graphql.Marshaler {
@@ -7552,7 +7552,7 @@ func (ec *executionContext) _Document_relations(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Document().Relations(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["predicates"].([]model.Predicate), fc.Args["asOf"].(*store.Date), fc.Args["knownAt"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Document().Relations(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["predicates"].([]model.Predicate), fc.Args["asOf"].(*domain.Date), fc.Args["knownAt"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.FactConnection) graphql.Marshaler {
@@ -7667,8 +7667,8 @@ func (ec *executionContext) _Document_published(ctx context.Context, field graph
 			return obj.Published, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -7986,7 +7986,7 @@ func (ec *executionContext) _Event_relations(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Event().Relations(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["predicates"].([]model.Predicate), fc.Args["asOf"].(*store.Date), fc.Args["knownAt"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Event().Relations(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["predicates"].([]model.Predicate), fc.Args["asOf"].(*domain.Date), fc.Args["knownAt"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.FactConnection) graphql.Marshaler {
@@ -8032,8 +8032,8 @@ func (ec *executionContext) _Event_date(ctx context.Context, field graphql.Colle
 			return obj.Date, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8439,8 +8439,8 @@ func (ec *executionContext) _Fact_validFrom(ctx context.Context, field graphql.C
 			return obj.ValidFrom, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -8485,8 +8485,8 @@ func (ec *executionContext) _Fact_validTo(ctx context.Context, field graphql.Col
 			return obj.ValidTo, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9044,8 +9044,8 @@ func (ec *executionContext) _MemberEdge_since(ctx context.Context, field graphql
 			return obj.Since, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9067,8 +9067,8 @@ func (ec *executionContext) _MemberEdge_until(ctx context.Context, field graphql
 			return obj.Until, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *store.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
@@ -9365,8 +9365,8 @@ func (ec *executionContext) _MembershipDiffEntry_date(ctx context.Context, field
 			return obj.Date, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v store.Date) graphql.Marshaler {
-			return ec.marshalNDate2githubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9958,7 +9958,7 @@ func (ec *executionContext) _Office_relations(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Office().Relations(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["predicates"].([]model.Predicate), fc.Args["asOf"].(*store.Date), fc.Args["knownAt"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Office().Relations(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["predicates"].([]model.Predicate), fc.Args["asOf"].(*domain.Date), fc.Args["knownAt"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.FactConnection) graphql.Marshaler {
@@ -10002,7 +10002,7 @@ func (ec *executionContext) _Office_holder(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Office().Holder(ctx, obj, fc.Args["asOf"].(*store.Date), fc.Args["knownAt"].(*time.Time))
+			return ec.Resolvers.Office().Holder(ctx, obj, fc.Args["asOf"].(*domain.Date), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Person) graphql.Marshaler {
@@ -10124,8 +10124,8 @@ func (ec *executionContext) _OrgMembership_asOf(ctx context.Context, field graph
 			return obj.AsOf, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v store.Date) graphql.Marshaler {
-			return ec.marshalNDate2githubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		true,
@@ -10365,7 +10365,7 @@ func (ec *executionContext) _Organization_relations(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Relations(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["predicates"].([]model.Predicate), fc.Args["asOf"].(*store.Date), fc.Args["knownAt"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Organization().Relations(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["predicates"].([]model.Predicate), fc.Args["asOf"].(*domain.Date), fc.Args["knownAt"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.FactConnection) graphql.Marshaler {
@@ -10409,7 +10409,7 @@ func (ec *executionContext) _Organization_memberCount(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().MemberCount(ctx, obj, fc.Args["asOf"].(*store.Date), fc.Args["knownAt"].(*time.Time))
+			return ec.Resolvers.Organization().MemberCount(ctx, obj, fc.Args["asOf"].(*domain.Date), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -10453,7 +10453,7 @@ func (ec *executionContext) _Organization_members(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Members(ctx, obj, fc.Args["asOf"].(*store.Date), fc.Args["knownAt"].(*time.Time), fc.Args["joinedAfter"].(*store.Date), fc.Args["joinedBefore"].(*store.Date), fc.Args["orderBy"].(*model.MemberOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Organization().Members(ctx, obj, fc.Args["asOf"].(*domain.Date), fc.Args["knownAt"].(*time.Time), fc.Args["joinedAfter"].(*domain.Date), fc.Args["joinedBefore"].(*domain.Date), fc.Args["orderBy"].(*model.MemberOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MemberConnection) graphql.Marshaler {
@@ -10497,7 +10497,7 @@ func (ec *executionContext) _Organization_membershipDiff(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().MembershipDiff(ctx, obj, fc.Args["from"].(store.Date), fc.Args["to"].(store.Date), fc.Args["knownAt"].(*time.Time))
+			return ec.Resolvers.Organization().MembershipDiff(ctx, obj, fc.Args["from"].(domain.Date), fc.Args["to"].(domain.Date), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.MembershipDiff) graphql.Marshaler {
@@ -10541,7 +10541,7 @@ func (ec *executionContext) _Organization_accessions(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Accessions(ctx, obj, fc.Args["from"].(*store.Date), fc.Args["to"].(*store.Date), fc.Args["knownAt"].(*time.Time))
+			return ec.Resolvers.Organization().Accessions(ctx, obj, fc.Args["from"].(*domain.Date), fc.Args["to"].(*domain.Date), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Accession) graphql.Marshaler {
@@ -10975,7 +10975,7 @@ func (ec *executionContext) _Person_relations(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Relations(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["predicates"].([]model.Predicate), fc.Args["asOf"].(*store.Date), fc.Args["knownAt"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Person().Relations(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["predicates"].([]model.Predicate), fc.Args["asOf"].(*domain.Date), fc.Args["knownAt"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.FactConnection) graphql.Marshaler {
@@ -11019,7 +11019,7 @@ func (ec *executionContext) _Person_terms(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Terms(ctx, obj, fc.Args["asOf"].(*store.Date), fc.Args["knownAt"].(*time.Time))
+			return ec.Resolvers.Person().Terms(ctx, obj, fc.Args["asOf"].(*domain.Date), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Fact) graphql.Marshaler {
@@ -11219,7 +11219,7 @@ func (ec *executionContext) _Place_relations(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Place().Relations(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["predicates"].([]model.Predicate), fc.Args["asOf"].(*store.Date), fc.Args["knownAt"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Place().Relations(ctx, obj, fc.Args["direction"].(*model.Direction), fc.Args["predicates"].([]model.Predicate), fc.Args["asOf"].(*domain.Date), fc.Args["knownAt"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.FactConnection) graphql.Marshaler {
@@ -11772,7 +11772,7 @@ func (ec *executionContext) _Query_path(ctx context.Context, field graphql.Colle
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Path(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxHops"].(*int), fc.Args["predicates"].([]model.Predicate), fc.Args["asOf"].(*store.Date), fc.Args["knownAt"].(*time.Time), fc.Args["limit"].(*int))
+			return ec.Resolvers.Query().Path(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["maxHops"].(*int), fc.Args["predicates"].([]model.Predicate), fc.Args["asOf"].(*domain.Date), fc.Args["knownAt"].(*time.Time), fc.Args["limit"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Path) graphql.Marshaler {
@@ -11816,7 +11816,7 @@ func (ec *executionContext) _Query_neighborhood(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["ids"].([]string), fc.Args["depth"].(*int), fc.Args["predicates"].([]model.Predicate), fc.Args["kinds"].([]model.EntityKind), fc.Args["asOf"].(*store.Date), fc.Args["knownAt"].(*time.Time), fc.Args["maxNodes"].(*int))
+			return ec.Resolvers.Query().Neighborhood(ctx, fc.Args["ids"].([]string), fc.Args["depth"].(*int), fc.Args["predicates"].([]model.Predicate), fc.Args["kinds"].([]model.EntityKind), fc.Args["asOf"].(*domain.Date), fc.Args["knownAt"].(*time.Time), fc.Args["maxNodes"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
@@ -11860,7 +11860,7 @@ func (ec *executionContext) _Query_timeline(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Timeline(ctx, fc.Args["from"].(*store.Date), fc.Args["to"].(*store.Date), fc.Args["entity"].(*string), fc.Args["predicates"].([]model.Predicate), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+			return ec.Resolvers.Query().Timeline(ctx, fc.Args["from"].(*domain.Date), fc.Args["to"].(*domain.Date), fc.Args["entity"].(*string), fc.Args["predicates"].([]model.Predicate), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TimelineConnection) graphql.Marshaler {
@@ -11904,7 +11904,7 @@ func (ec *executionContext) _Query_facts(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Facts(ctx, fc.Args["predicate"].(model.Predicate), fc.Args["startedAfter"].(*store.Date), fc.Args["startedBefore"].(*store.Date), fc.Args["orderBy"].(*model.FactOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
+			return ec.Resolvers.Query().Facts(ctx, fc.Args["predicate"].(model.Predicate), fc.Args["startedAfter"].(*domain.Date), fc.Args["startedBefore"].(*domain.Date), fc.Args["orderBy"].(*model.FactOrder), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.FactConnection) graphql.Marshaler {
@@ -12080,7 +12080,7 @@ func (ec *executionContext) _Query_membersOf(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().MembersOf(ctx, fc.Args["orgs"].([]string), fc.Args["mode"].(*model.MembersOfMode), fc.Args["asOf"].(*store.Date), fc.Args["asOfEach"].([]store.Date), fc.Args["throughSuccessors"].(*bool), fc.Args["knownAt"].(*time.Time))
+			return ec.Resolvers.Query().MembersOf(ctx, fc.Args["orgs"].([]string), fc.Args["mode"].(*model.MembersOfMode), fc.Args["asOf"].(*domain.Date), fc.Args["asOfEach"].([]domain.Date), fc.Args["throughSuccessors"].(*bool), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.CombinedMember) graphql.Marshaler {
@@ -12689,8 +12689,8 @@ func (ec *executionContext) _TimelineEntry_date(ctx context.Context, field graph
 			return obj.Date, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v store.Date) graphql.Marshaler {
-			return ec.marshalNDate2githubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, selections, v)
 		},
 		true,
 		true,
@@ -14081,14 +14081,14 @@ func (ec *executionContext) unmarshalInputAssertFactInput(ctx context.Context, o
 			it.To = data
 		case "validFrom":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ValidFrom = data
 		case "validTo":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -14172,7 +14172,7 @@ func (ec *executionContext) unmarshalInputCitationInput(ctx context.Context, obj
 			it.URL = data
 		case "retrieved":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("retrieved"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -14228,14 +14228,14 @@ func (ec *executionContext) unmarshalInputCorrectFactInput(ctx context.Context, 
 			it.ID = data
 		case "validFrom":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ValidFrom = data
 		case "validTo":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -14354,14 +14354,14 @@ func (ec *executionContext) unmarshalInputEndFactInput(ctx context.Context, obj 
 			it.ID = data
 		case "validTo":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo"))
-			data, err := ec.unmarshalNDate2githubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalNDate2githubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ValidTo = data
 		case "expectedValidTo":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedValidTo"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -14445,7 +14445,7 @@ func (ec *executionContext) unmarshalInputExportSelection(ctx context.Context, o
 			it.Kinds = data
 		case "asOf":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("asOf"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -14855,7 +14855,7 @@ func (ec *executionContext) unmarshalInputUpsertEntityInput(ctx context.Context,
 			it.Aliases = data
 		case "date":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
-			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -17874,12 +17874,12 @@ func (ec *executionContext) marshalNCountry2ᚖgithubᚗcomᚋalliancegraphᚋal
 	return ec._Country(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalNDate2githubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx context.Context, v any) (store.Date, error) {
+func (ec *executionContext) unmarshalNDate2githubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx context.Context, v any) (domain.Date, error) {
 	res, err := model.UnmarshalDate(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNDate2githubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx context.Context, sel ast.SelectionSet, v store.Date) graphql.Marshaler {
+func (ec *executionContext) marshalNDate2githubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx context.Context, sel ast.SelectionSet, v domain.Date) graphql.Marshaler {
 	_ = sel
 	res := model.MarshalDate(v)
 	if res == graphql.Null {
@@ -18773,16 +18773,16 @@ func (ec *executionContext) marshalOCountry2ᚖgithubᚗcomᚋalliancegraphᚋal
 	return ec._Country(ctx, sel, v)
 }
 
-func (ec *executionContext) unmarshalODate2ᚕgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDateᚄ(ctx context.Context, v any) ([]store.Date, error) {
+func (ec *executionContext) unmarshalODate2ᚕgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDateᚄ(ctx context.Context, v any) ([]domain.Date, error) {
 	if v == nil {
 		return nil, nil
 	}
 	vSlice := graphql.CoerceList(v)
 	var err error
-	res := make([]store.Date, len(vSlice))
+	res := make([]domain.Date, len(vSlice))
 	for i := range vSlice {
 		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
-		res[i], err = ec.unmarshalNDate2githubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, vSlice[i])
+		res[i], err = ec.unmarshalNDate2githubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, vSlice[i])
 		if err != nil {
 			return nil, err
 		}
@@ -18790,13 +18790,13 @@ func (ec *executionContext) unmarshalODate2ᚕgithubᚗcomᚋalliancegraphᚋall
 	return res, nil
 }
 
-func (ec *executionContext) marshalODate2ᚕgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDateᚄ(ctx context.Context, sel ast.SelectionSet, v []store.Date) graphql.Marshaler {
+func (ec *executionContext) marshalODate2ᚕgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDateᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Date) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	ret := make(graphql.Array, len(v))
 	for i := range v {
-		ret[i] = ec.marshalNDate2githubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx, sel, v[i])
+		ret[i] = ec.marshalNDate2githubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, sel, v[i])
 	}
 
 	for _, e := range ret {
@@ -18808,7 +18808,7 @@ func (ec *executionContext) marshalODate2ᚕgithubᚗcomᚋalliancegraphᚋallia
 	return ret
 }
 
-func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx context.Context, v any) (*store.Date, error) {
+func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx context.Context, v any) (*domain.Date, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -18816,7 +18816,7 @@ func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋall
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋstoreᚐDate(ctx context.Context, sel ast.SelectionSet, v *store.Date) graphql.Marshaler {
+func (ec *executionContext) marshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx context.Context, sel ast.SelectionSet, v *domain.Date) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}

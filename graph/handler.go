@@ -17,6 +17,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/graph/model"
 )
 
@@ -85,7 +86,7 @@ func checkTransport(lim Limits, next http.Handler) http.Handler {
 		switch req.Method {
 		case http.MethodGet:
 			if n := len(req.URL.RawQuery); n > lim.MaxURLBytes {
-				WriteError(w, http.StatusRequestURITooLong, model.CodeLimitExceeded,
+				WriteError(w, http.StatusRequestURITooLong, domain.CodeLimitExceeded,
 					fmt.Sprintf("request URL query is %d bytes, over the URL limit of %d: use POST", n, lim.MaxURLBytes))
 				return
 			}
@@ -93,7 +94,7 @@ func checkTransport(lim Limits, next http.Handler) http.Handler {
 				if status == http.StatusMethodNotAllowed {
 					w.Header().Set("Allow", "POST")
 				}
-				WriteError(w, status, model.CodeBadUserInput, msg)
+				WriteError(w, status, domain.CodeBadUserInput, msg)
 				return
 			}
 		case http.MethodPost:
@@ -102,13 +103,13 @@ func checkTransport(lim Limits, next http.Handler) http.Handler {
 			// (ask for it with Accept); as a request body's type,
 			// gqlgen's POST transport refuses it without a code.
 			if err != nil || mt != "application/json" {
-				WriteError(w, http.StatusUnsupportedMediaType, model.CodeBadUserInput,
+				WriteError(w, http.StatusUnsupportedMediaType, domain.CodeBadUserInput,
 					"POST needs Content-Type: application/json")
 				return
 			}
 		default:
 			w.Header().Set("Allow", "GET, POST")
-			WriteError(w, http.StatusMethodNotAllowed, model.CodeBadUserInput,
+			WriteError(w, http.StatusMethodNotAllowed, domain.CodeBadUserInput,
 				"method "+req.Method+" not allowed: use POST with a JSON body, or GET for queries")
 			return
 		}
@@ -124,7 +125,7 @@ func limitBody(lim Limits, next http.Handler) http.Handler {
 			return
 		}
 		tooBig := func() {
-			WriteError(w, http.StatusRequestEntityTooLarge, model.CodeLimitExceeded,
+			WriteError(w, http.StatusRequestEntityTooLarge, domain.CodeLimitExceeded,
 				fmt.Sprintf("request body is over the body size limit of %d bytes", lim.MaxBodyBytes))
 		}
 		if req.ContentLength > lim.MaxBodyBytes {
@@ -133,7 +134,7 @@ func limitBody(lim Limits, next http.Handler) http.Handler {
 		}
 		body, err := io.ReadAll(io.LimitReader(req.Body, lim.MaxBodyBytes+1))
 		if err != nil {
-			WriteError(w, http.StatusBadRequest, model.CodeBadUserInput, "could not read the request body")
+			WriteError(w, http.StatusBadRequest, domain.CodeBadUserInput, "could not read the request body")
 			return
 		}
 		if int64(len(body)) > lim.MaxBodyBytes {
@@ -141,7 +142,7 @@ func limitBody(lim Limits, next http.Handler) http.Handler {
 			return
 		}
 		if msg := checkBody(body); msg != "" {
-			WriteError(w, http.StatusBadRequest, model.CodeBadUserInput, msg)
+			WriteError(w, http.StatusBadRequest, domain.CodeBadUserInput, msg)
 			return
 		}
 		req.Body = io.NopCloser(bytes.NewReader(body))
@@ -163,7 +164,7 @@ func withTimeout(lim Limits, next http.Handler) http.Handler {
 
 // WriteError writes a GraphQL-shaped error response outside gqlgen (for
 // transport-level refusals such as 413).
-func WriteError(w http.ResponseWriter, status int, code, msg string) {
+func WriteError(w http.ResponseWriter, status int, code domain.Code, msg string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(graphql.Response{Errors: gqlerror.List{model.Coded(code, msg)}})

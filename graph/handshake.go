@@ -8,7 +8,7 @@ import (
 	"path"
 	"strings"
 
-	"github.com/alliancegraph/alliancegraph/graph/model"
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // checkHandshake refuses, with a status and a message for a coded JSON
@@ -79,9 +79,9 @@ func headerHasToken(h http.Header, name, token string) bool {
 
 // refuseHandshake answers a refused handshake with a coded JSON error.
 func refuseHandshake(w http.ResponseWriter, status int, msg string) {
-	code := model.CodeBadUserInput
+	code := domain.CodeBadUserInput
 	if status == http.StatusForbidden {
-		code = model.CodeForbidden
+		code = domain.CodeForbidden
 	}
 	if status == http.StatusUpgradeRequired {
 		w.Header().Set("Upgrade", "websocket")

@@ -9,6 +9,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/graph/model"
 )
 
@@ -82,7 +83,7 @@ func (e limitsExt) MutateOperationContext(ctx context.Context, rc *graphql.Opera
 }
 
 func limitErr(format string, a ...any) *gqlerror.Error {
-	return model.Coded(model.CodeLimitExceeded, fmt.Sprintf(format, a...))
+	return model.Coded(domain.CodeLimitExceeded, fmt.Sprintf(format, a...))
 }
 
 // nodeBudget bounds the selection nodes (fields, fragment spreads, inline

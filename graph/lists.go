@@ -38,9 +38,8 @@ func batched(ctx context.Context) bool {
 // in one dataloader batch. Here most lists are read ahead: a fact list's
 // resolver reads the entities at its facts' ends, a member list reads its
 // members' memberships (lookahead.go). For those the goroutines only cost:
-// starting them, growing each one's stack, scheduling them; with them the
-// q2 benchmark (an event's 20 participants) ran at 0.6-0.7 times the
-// throughput it has without.
+// starting them, growing each one's stack, scheduling them, a clear loss
+// on short lists such as an event's participants (docs/BENCHMARKS.md).
 //
 // So marshalList resolves the elements in order on the calling goroutine,
 // where a load reads at once whatever its loader does not hold. Once an

@@ -14,6 +14,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -27,7 +28,7 @@ func listDB(t *testing.T, n int) *store.DB {
 	t.Cleanup(func() { db.Close() })
 	err = db.Update("test", func(w *store.Writer) error {
 		for i := range n {
-			if _, err := w.PutEntity(store.Entity{ID: fmt.Sprintf("country/C%d", i), Name: fmt.Sprintf("C%d", i)}); err != nil {
+			if _, err := w.PutEntity(domain.Entity{ID: fmt.Sprintf("country/C%d", i), Name: fmt.Sprintf("C%d", i)}); err != nil {
 				return err
 			}
 		}

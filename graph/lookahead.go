@@ -8,6 +8,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/graph/model"
 	"github.com/alliancegraph/alliancegraph/store"
 )
@@ -126,7 +127,7 @@ func (r *Resolver) primeMemberships(ctx context.Context, at time.Time, ids []str
 	vars := graphql.GetOperationContext(ctx).Variables
 	for _, f := range fields {
 		args := f.ArgumentMap(vars)
-		filter := store.EdgeFilter{Dir: store.Out, Predicates: []store.Predicate{store.MemberOf}}
+		filter := store.EdgeFilter{Dir: store.Out, Predicates: []domain.Predicate{domain.MemberOf}}
 		when := at
 		if v := args["asOf"]; v != nil {
 			d, err := model.UnmarshalDate(v)
@@ -154,7 +155,7 @@ func (r *Resolver) primeMemberships(ctx context.Context, at time.Time, ids []str
 // would otherwise each read (or, if the fact list resolved together, wait
 // for a loader batch). Under a list resolving together the loader's own
 // batching does this already, so there it does nothing.
-func (r *Resolver) primeEnds(ctx context.Context, at time.Time, facts []*store.Fact) error {
+func (r *Resolver) primeEnds(ctx context.Context, at time.Time, facts []*domain.Fact) error {
 	if batched(ctx) || len(facts) == 0 {
 		return nil
 	}
@@ -165,10 +166,10 @@ func (r *Resolver) primeEnds(ctx context.Context, at time.Time, facts []*store.F
 	refs := make([]store.EntityRef, 0, 2*len(facts))
 	for _, f := range facts {
 		if from {
-			refs = append(refs, f.FromRef())
+			refs = append(refs, store.FromRef(f))
 		}
 		if to {
-			refs = append(refs, f.ToRef())
+			refs = append(refs, store.ToRef(f))
 		}
 		if ev && f.Event != "" {
 			refs = append(refs, store.RefOf(f.Event))

@@ -7,15 +7,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/graph/model"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
 // memberFilter is Organization.members' selection and order.
 type memberFilter struct {
-	asOf                      *store.Date
+	asOf                      *domain.Date
 	knownAt                   *time.Time
-	joinedAfter, joinedBefore *store.Date
+	joinedAfter, joinedBefore *domain.Date
 	order                     *model.MemberOrder
 }
 
@@ -31,17 +32,17 @@ func (r *Resolver) members(ctx context.Context, org *model.Organization, mf memb
 		a.first = &def
 	}
 	at := r.at(ctx, mf.knownAt, org.KnownAt)
-	fs, err := r.edges(ctx, at, org.ID, store.EdgeFilter{Dir: store.In, Predicates: []store.Predicate{store.MemberOf}, AsOf: r.asOf(mf.asOf)})
+	fs, err := r.edges(ctx, at, org.ID, store.EdgeFilter{Dir: store.In, Predicates: []domain.Predicate{domain.MemberOf}, AsOf: r.asOf(mf.asOf)})
 	if err != nil {
 		return nil, err
 	}
-	fs = slices.DeleteFunc(slices.Clone(fs), func(f *store.Fact) bool {
+	fs = slices.DeleteFunc(slices.Clone(fs), func(f *domain.Fact) bool {
 		return mf.joinedAfter != nil && f.Valid.From <= *mf.joinedAfter ||
 			mf.joinedBefore != nil && (f.Valid.From == 0 || f.Valid.From >= *mf.joinedBefore)
 	})
 	refs := make([]store.EntityRef, len(fs))
 	for i, f := range fs {
-		refs[i] = f.FromRef()
+		refs[i] = store.FromRef(f)
 	}
 	ents, err := r.loadAll(ctx, at, refs)
 	if err != nil {
@@ -51,7 +52,7 @@ func (r *Resolver) members(ctx context.Context, org *model.Organization, mf memb
 	desc := mf.order != nil && mf.order.Direction == model.OrderDirectionDesc
 	type member struct {
 		key  string
-		fact *store.Fact
+		fact *domain.Fact
 		c    *model.Country
 	}
 	ms := make([]member, 0, len(fs))
@@ -60,7 +61,7 @@ func (r *Resolver) members(ctx context.Context, org *model.Organization, mf memb
 		if !ok {
 			continue
 		}
-		key := store.Fold(c.Name) + "\x00" + c.ID + "\x00" + f.ID
+		key := domain.Fold(c.Name) + "\x00" + c.ID + "\x00" + f.ID
 		if bySince {
 			key = f.Valid.From.String() + "\x00" + key
 		}
@@ -98,25 +99,25 @@ func (r *Resolver) members(ctx context.Context, org *model.Organization, mf memb
 
 // membershipDiff serves Organization.membershipDiff: memberships that
 // began (joined) or ended (left) in (from, to].
-func (r *Resolver) membershipDiff(ctx context.Context, org *model.Organization, from, to store.Date, knownAt *time.Time) (*model.MembershipDiff, error) {
+func (r *Resolver) membershipDiff(ctx context.Context, org *model.Organization, from, to domain.Date, knownAt *time.Time) (*model.MembershipDiff, error) {
 	if to < from {
 		return nil, model.BadInput("membershipDiff: to must not be before from")
 	}
 	at := r.at(ctx, knownAt, org.KnownAt)
-	fs, err := r.edges(ctx, at, org.ID, store.EdgeFilter{Dir: store.In, Predicates: []store.Predicate{store.MemberOf}})
+	fs, err := r.edges(ctx, at, org.ID, store.EdgeFilter{Dir: store.In, Predicates: []domain.Predicate{domain.MemberOf}})
 	if err != nil {
 		return nil, err
 	}
 	refs := make([]store.EntityRef, len(fs))
 	for i, f := range fs {
-		refs[i] = f.FromRef()
+		refs[i] = store.FromRef(f)
 	}
 	ents, err := r.loadAll(ctx, at, refs)
 	if err != nil {
 		return nil, err
 	}
 	diff := &model.MembershipDiff{Joined: []*model.MembershipDiffEntry{}, Left: []*model.MembershipDiffEntry{}}
-	in := func(d store.Date) bool { return d != 0 && d > from && d <= to }
+	in := func(d domain.Date) bool { return d != 0 && d > from && d <= to }
 	for i, f := range fs {
 		c, ok := model.EntityOf(ents[i], at).(*model.Country)
 		if !ok {
@@ -134,16 +135,16 @@ func (r *Resolver) membershipDiff(ctx context.Context, org *model.Organization, 
 			if c := cmp.Compare(a.Date, b.Date); c != 0 {
 				return c
 			}
-			return strings.Compare(store.Fold(a.Country.Name), store.Fold(b.Country.Name))
+			return strings.Compare(domain.Fold(a.Country.Name), domain.Fold(b.Country.Name))
 		})
 	}
 	return diff, nil
 }
 
 // memberCount counts distinct member countries on asOf.
-func (r *Resolver) memberCount(ctx context.Context, org *model.Organization, asOf *store.Date, knownAt *time.Time) (int, error) {
+func (r *Resolver) memberCount(ctx context.Context, org *model.Organization, asOf *domain.Date, knownAt *time.Time) (int, error) {
 	at := r.at(ctx, knownAt, org.KnownAt)
-	fs, err := r.edges(ctx, at, org.ID, store.EdgeFilter{Dir: store.In, Predicates: []store.Predicate{store.MemberOf}, AsOf: r.asOf(asOf)})
+	fs, err := r.edges(ctx, at, org.ID, store.EdgeFilter{Dir: store.In, Predicates: []domain.Predicate{domain.MemberOf}, AsOf: r.asOf(asOf)})
 	if err != nil {
 		return 0, err
 	}
@@ -156,8 +157,8 @@ func (r *Resolver) memberCount(ctx context.Context, org *model.Organization, asO
 
 // accessions groups the membership facts of org starting in [from, to]
 // by day, read from the by-time index.
-func (r *Resolver) accessions(ctx context.Context, org *model.Organization, from, to *store.Date, knownAt *time.Time) ([]*model.Accession, error) {
-	var lo, hi store.Date
+func (r *Resolver) accessions(ctx context.Context, org *model.Organization, from, to *domain.Date, knownAt *time.Time) ([]*model.Accession, error) {
+	var lo, hi domain.Date
 	if from != nil {
 		lo = *from
 	}
@@ -174,9 +175,9 @@ func (r *Resolver) accessions(ctx context.Context, org *model.Organization, from
 	if err != nil {
 		return nil, err
 	}
-	var facts []*store.Fact
+	var facts []*domain.Fact
 	err = r.DB.View(at, func(rd *store.Reader) error {
-		fs, err := rd.FactsStarting(ctx, store.MemberOf, lo, hi, 0)
+		fs, err := rd.FactsStarting(ctx, domain.MemberOf, lo, hi, 0)
 		for _, f := range fs {
 			if f.To == org.ID && !f.Valid.From.IsZero() {
 				facts = append(facts, f)
@@ -190,7 +191,7 @@ func (r *Resolver) accessions(ctx context.Context, org *model.Organization, from
 	}
 	refs := make([]store.EntityRef, 0, 2*len(facts))
 	for _, f := range facts {
-		refs = append(refs, f.FromRef())
+		refs = append(refs, store.FromRef(f))
 		if f.Event != "" {
 			refs = append(refs, store.RefOf(f.Event))
 		}
@@ -217,7 +218,7 @@ func (r *Resolver) accessions(ctx context.Context, org *model.Organization, from
 		}
 	}
 	for _, acc := range out {
-		slices.SortFunc(acc.Countries, func(a, b *model.Country) int { return cmp.Compare(store.Fold(a.Name), store.Fold(b.Name)) })
+		slices.SortFunc(acc.Countries, func(a, b *model.Country) int { return cmp.Compare(domain.Fold(a.Name), domain.Fold(b.Name)) })
 	}
 	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/graph/model"
 	"github.com/alliancegraph/alliancegraph/store"
 )
@@ -16,14 +17,14 @@ var combineModes = map[model.MembersOfMode]store.Combine{
 }
 
 // membersOf serves Query.membersOf: the store combines, this maps.
-func (r *Resolver) membersOf(ctx context.Context, orgs []string, mode *model.MembersOfMode, asOf *store.Date, asOfEach []store.Date, throughSuccessors *bool, knownAt *time.Time) ([]*model.CombinedMember, error) {
+func (r *Resolver) membersOf(ctx context.Context, orgs []string, mode *model.MembersOfMode, asOf *domain.Date, asOfEach []domain.Date, throughSuccessors *bool, knownAt *time.Time) ([]*model.CombinedMember, error) {
 	q := store.MembersQuery{Orgs: orgs, Mode: store.CombineAll, AsOf: asOfEach}
 	if mode != nil {
 		q.Mode = combineModes[*mode]
 	}
 	if asOfEach == nil {
 		day := r.asOf(asOf)
-		q.AsOf = make([]store.Date, len(orgs))
+		q.AsOf = make([]domain.Date, len(orgs))
 		for i := range q.AsOf {
 			q.AsOf[i] = day
 		}

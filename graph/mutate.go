@@ -6,16 +6,16 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/alliancegraph/alliancegraph/auth"
 	"github.com/alliancegraph/alliancegraph/dataset"
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/graph/model"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
-// Mutations. Each is one store transaction (store.DB.UpdateWith): the
+// Mutations. Each is one store transaction (Store.UpdateWith): the
 // store validates the input and applies its rules, and on any error
 // nothing is written. The author is the name of the token the request
 // presented; the operation gate (gateWrites) has already refused requests
@@ -26,16 +26,16 @@ func (r *Resolver) write(ctx context.Context, fn func(*store.Writer) error) (tim
 }
 
 func (r *Resolver) upsertEntity(ctx context.Context, in model.UpsertEntityInput) (*model.UpsertEntityPayload, error) {
-	kind, err := model.StoreKind(in.Kind)
+	kind, err := model.DomainKind(in.Kind)
 	if err != nil {
 		return nil, err
 	}
-	e := store.Entity{Kind: kind, Name: in.Name, Aliases: in.Aliases, XIDs: model.StoreXIDs(in.ExternalIds), Props: model.StoreProps(in.Properties)}
+	e := domain.Entity{Kind: kind, Name: in.Name, Aliases: in.Aliases, XIDs: model.DomainXIDs(in.ExternalIds), Props: model.DomainProps(in.Properties)}
 	if in.Date != nil {
 		e.Date = *in.Date
 	}
 	var changed bool
-	var saved *store.Entity
+	var saved *domain.Entity
 	at, err := r.write(ctx, func(w *store.Writer) error {
 		id, err := upsertID(w, in.ID, kind, e.XIDs)
 		if err != nil {
@@ -58,7 +58,7 @@ func (r *Resolver) upsertEntity(ctx context.Context, in model.UpsertEntityInput)
 // holding one of the external IDs (a point lookup on each external-ID key;
 // writers are serialised, so two upserts of one new external ID cannot
 // both miss it), else a new ID made from the first external ID.
-func upsertID(w *store.Writer, id *string, kind store.Kind, xids map[string]string) (string, error) {
+func upsertID(w *store.Writer, id *string, kind domain.Kind, xids map[string]string) (string, error) {
 	if id != nil {
 		return *id, nil
 	}
@@ -68,40 +68,30 @@ func upsertID(w *store.Writer, id *string, kind store.Kind, xids map[string]stri
 	}
 	slices.Sort(schemes)
 	if len(schemes) == 0 {
-		return "", fmt.Errorf("%w: upsertEntity needs an id or at least one external ID", store.ErrInvalid)
+		return "", fmt.Errorf("%w: upsertEntity needs an id or at least one external ID", domain.ErrInvalid)
 	}
 	for _, s := range schemes {
 		e, err := w.EntityByXID(s, xids[s])
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, domain.ErrNotFound) {
 			continue
 		}
 		if err != nil {
 			return "", err
 		}
 		if e.Kind != kind {
-			return "", fmt.Errorf("%w: external ID %s %q belongs to %s, a %s, not a %s", store.ErrConflict, s, xids[s], e.ID, e.Kind, kind)
+			return "", fmt.Errorf("%w: external ID %s %q belongs to %s, a %s, not a %s", domain.ErrConflict, s, xids[s], e.ID, e.Kind, kind)
 		}
 		return e.ID, nil
 	}
-	return kind.Prefix() + "/" + s2key(schemes[0]+"-"+xids[schemes[0]]), nil
-}
-
-// s2key makes text usable as the key part of a readable ID.
-func s2key(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r <= ' ' || r == 0x7f || r == '/' {
-			return '-'
-		}
-		return r
-	}, s)
+	return domain.MintEntityID(kind, schemes[0], xids[schemes[0]]), nil
 }
 
 func (r *Resolver) assertFact(ctx context.Context, in model.AssertFactInput) (*model.FactPayload, error) {
-	p, err := store.ParsePredicate(string(in.Predicate))
+	p, err := domain.ParsePredicate(string(in.Predicate))
 	if err != nil {
 		return nil, err
 	}
-	f := store.Fact{Predicate: p, From: in.From, To: in.To, Props: model.StoreProps(in.Properties)}
+	f := domain.Fact{Predicate: p, From: in.From, To: in.To, Props: model.DomainProps(in.Properties)}
 	if in.ValidFrom != nil {
 		f.Valid.From = *in.ValidFrom
 	}
@@ -112,17 +102,17 @@ func (r *Resolver) assertFact(ctx context.Context, in model.AssertFactInput) (*m
 		f.Event = *in.Event
 	}
 	for _, c := range in.Citations {
-		f.Citations = append(f.Citations, model.StoreCitation(c))
+		f.Citations = append(f.Citations, model.DomainCitation(c))
 	}
 	if in.ID != nil {
 		f.ID = *in.ID
 	} else {
-		f.ID = newFactID(f)
+		f.ID = domain.NewFactID(&f)
 	}
 	saved, at, err := r.writeFact(ctx, f.ID, func(w *store.Writer) error {
 		if _, err := w.Fact(f.ID); err == nil {
-			return fmt.Errorf("%w: %s already exists; endFact, addCitation or retractFact change it", store.ErrConflict, f.ID)
-		} else if !errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("%w: %s already exists; endFact, addCitation or retractFact change it", domain.ErrConflict, f.ID)
+		} else if !errors.Is(err, domain.ErrNotFound) {
 			return err
 		}
 		_, err := w.PutFact(f)
@@ -134,20 +124,9 @@ func (r *Resolver) assertFact(ctx context.Context, in model.AssertFactInput) (*m
 	return &model.FactPayload{ClientMutationID: in.ClientMutationID, Fact: model.FactOf(saved, at)}, nil
 }
 
-// newFactID names a fact from its ends, predicate and start.
-func newFactID(f store.Fact) string {
-	_, from, _ := store.SplitID(f.From)
-	_, to, _ := store.SplitID(f.To)
-	start := "open"
-	if !f.Valid.From.IsZero() {
-		start = f.Valid.From.String()
-	}
-	return "fact/" + s2key(strings.ToLower(from+"-"+strings.ReplaceAll(f.Predicate.String(), "_", "-")+"-"+to+"-"+start))
-}
-
 // writeFact runs fn and reads fact id back as the commit left it.
-func (r *Resolver) writeFact(ctx context.Context, id string, fn func(*store.Writer) error) (*store.Fact, time.Time, error) {
-	var saved *store.Fact
+func (r *Resolver) writeFact(ctx context.Context, id string, fn func(*store.Writer) error) (*domain.Fact, time.Time, error) {
+	var saved *domain.Fact
 	at, err := r.write(ctx, func(w *store.Writer) error {
 		if err := fn(w); err != nil {
 			return err
@@ -160,7 +139,7 @@ func (r *Resolver) writeFact(ctx context.Context, id string, fn func(*store.Writ
 }
 
 // changeFact loads fact id, lets change edit it and stores it.
-func (r *Resolver) changeFact(ctx context.Context, id string, change func(*store.Fact) error) (*store.Fact, time.Time, error) {
+func (r *Resolver) changeFact(ctx context.Context, id string, change func(*domain.Fact) error) (*domain.Fact, time.Time, error) {
 	return r.writeFact(ctx, id, func(w *store.Writer) error {
 		f, err := w.Fact(id)
 		if err != nil {
@@ -175,13 +154,13 @@ func (r *Resolver) changeFact(ctx context.Context, id string, change func(*store
 }
 
 func (r *Resolver) endFact(ctx context.Context, in model.EndFactInput) (*model.FactPayload, error) {
-	f, at, err := r.changeFact(ctx, in.ID, func(f *store.Fact) error {
+	f, at, err := r.changeFact(ctx, in.ID, func(f *domain.Fact) error {
 		if err := checkCurrentEnd(f, in.ExpectedValidTo); err != nil {
 			return err
 		}
 		f.Valid.To = in.ValidTo
 		if in.Citation != nil {
-			addCite(f, model.StoreCitation(in.Citation))
+			addCite(f, model.DomainCitation(in.Citation))
 		}
 		return nil
 	})
@@ -195,8 +174,8 @@ func (r *Resolver) endFact(ctx context.Context, in model.EndFactInput) (*model.F
 // expects: none when expected is nil. It runs inside the write, and
 // writers are serialised, so of two racing endFacts on an open fact the
 // second sees the first's end and is refused instead of replacing it.
-func checkCurrentEnd(f *store.Fact, expected *store.Date) error {
-	var want store.Date
+func checkCurrentEnd(f *domain.Fact, expected *domain.Date) error {
+	var want domain.Date
 	if expected != nil {
 		want = *expected
 	}
@@ -204,15 +183,15 @@ func checkCurrentEnd(f *store.Fact, expected *store.Date) error {
 	case f.Valid.To == want:
 		return nil
 	case want.IsZero():
-		return fmt.Errorf("%w: %s already ended on %s: pass expectedValidTo: %q to move that end, or use correctFact", store.ErrConflict, f.ID, f.Valid.To, f.Valid.To.String())
+		return fmt.Errorf("%w: %s already ended on %s: pass expectedValidTo: %q to move that end, or use correctFact", domain.ErrConflict, f.ID, f.Valid.To, f.Valid.To.String())
 	case f.Valid.To.IsZero():
-		return fmt.Errorf("%w: %s is open, not ending on %s (expectedValidTo)", store.ErrConflict, f.ID, want)
+		return fmt.Errorf("%w: %s is open, not ending on %s (expectedValidTo)", domain.ErrConflict, f.ID, want)
 	}
-	return fmt.Errorf("%w: %s ends on %s, not %s (expectedValidTo)", store.ErrConflict, f.ID, f.Valid.To, want)
+	return fmt.Errorf("%w: %s ends on %s, not %s (expectedValidTo)", domain.ErrConflict, f.ID, f.Valid.To, want)
 }
 
 func (r *Resolver) correctFact(ctx context.Context, in model.CorrectFactInput) (*model.FactPayload, error) {
-	f, at, err := r.changeFact(ctx, in.ID, func(f *store.Fact) error {
+	f, at, err := r.changeFact(ctx, in.ID, func(f *domain.Fact) error {
 		if in.ValidFrom != nil {
 			f.Valid.From = *in.ValidFrom
 		}
@@ -223,7 +202,7 @@ func (r *Resolver) correctFact(ctx context.Context, in model.CorrectFactInput) (
 			f.Event = *in.Event
 		}
 		if in.Citation != nil {
-			addCite(f, model.StoreCitation(in.Citation))
+			addCite(f, model.DomainCitation(in.Citation))
 		}
 		return nil
 	})
@@ -234,8 +213,8 @@ func (r *Resolver) correctFact(ctx context.Context, in model.CorrectFactInput) (
 }
 
 func (r *Resolver) addCitation(ctx context.Context, in model.AddCitationInput) (*model.FactPayload, error) {
-	f, at, err := r.changeFact(ctx, in.FactID, func(f *store.Fact) error {
-		addCite(f, model.StoreCitation(in.Citation))
+	f, at, err := r.changeFact(ctx, in.FactID, func(f *domain.Fact) error {
+		addCite(f, model.DomainCitation(in.Citation))
 		return nil
 	})
 	if err != nil {
@@ -245,7 +224,7 @@ func (r *Resolver) addCitation(ctx context.Context, in model.AddCitationInput) (
 }
 
 // addCite appends c unless the fact already has exactly it.
-func addCite(f *store.Fact, c store.Citation) {
+func addCite(f *domain.Fact, c domain.Citation) {
 	for _, o := range f.Citations {
 		if o.Source == c.Source && o.URL == c.URL && o.Retrieved == c.Retrieved &&
 			(o.Span == nil) == (c.Span == nil) && (o.Span == nil || *o.Span == *c.Span) {
@@ -278,8 +257,8 @@ func (r *Resolver) deleteEntity(ctx context.Context, in model.DeleteEntityInput)
 
 func (r *Resolver) ingestDocument(ctx context.Context, in model.IngestDocumentInput) (*model.IngestPayload, error) {
 	var res *dataset.IngestResult
-	var doc *store.Entity
-	var facts map[string]*store.Fact
+	var doc *domain.Entity
+	var facts map[string]*domain.Fact
 	title := ""
 	if in.Title != nil {
 		title = *in.Title
@@ -315,7 +294,7 @@ func (r *Resolver) quote(ctx context.Context, c *model.Citation) (*string, error
 	if err != nil || !ok {
 		return nil, err
 	}
-	q, ok := store.Quote(text, store.Span{Start: c.Span.Start, End: c.Span.End})
+	q, ok := domain.Quote(text, domain.Span{Start: c.Span.Start, End: c.Span.End})
 	if !ok {
 		return nil, nil
 	}
@@ -348,7 +327,7 @@ func (r *Resolver) history(ctx context.Context, id string, first *int, after *st
 	err := r.DB.View(r.at(ctx, knownAt, time.Time{}), func(rd *store.Reader) error {
 		h, err := rd.HistoryAfter(id, from, limit)
 		for _, e := range h {
-			c := model.ChangeOf(e.Change, store.Event{Time: e.Time, Author: e.Author, Note: e.Note})
+			c := model.ChangeOf(e.Change, domain.CommitEvent{Time: e.Time, Author: e.Author, Note: e.Note})
 			cur := encodeCursor(strconv.FormatUint(e.Pos, 10))
 			c.Cursor = &cur
 			out = append(out, c)

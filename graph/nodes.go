@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/graph/model"
 	"github.com/alliancegraph/alliancegraph/store"
 )
@@ -13,7 +14,7 @@ import (
 // node serves Query.node: as Relay expects, an ID nothing has is null,
 // not an error. A malformed ID is still BAD_USER_INPUT.
 func (r *Resolver) node(ctx context.Context, id string, knownAt *time.Time) (model.Node, error) {
-	if store.IsFactID(id) {
+	if domain.IsFactID(id) {
 		f, err := r.fact(ctx, id, knownAt)
 		if err != nil || f == nil {
 			return nil, notFoundIsNull(err)
@@ -31,10 +32,10 @@ func (r *Resolver) node(ctx context.Context, id string, knownAt *time.Time) (mod
 // asked, null where nothing has the ID.
 func (r *Resolver) nodes(ctx context.Context, ids []string, knownAt *time.Time) ([]model.Node, error) {
 	if len(ids) > r.maxPage() {
-		return nil, model.Coded(model.CodeLimitExceeded, fmt.Sprintf("nodes asks for %d IDs, over the page size limit of %d", len(ids), r.maxPage()))
+		return nil, model.Coded(domain.CodeLimitExceeded, fmt.Sprintf("nodes asks for %d IDs, over the page size limit of %d", len(ids), r.maxPage()))
 	}
 	for _, id := range ids {
-		if _, _, err := store.SplitID(id); err != nil {
+		if _, _, err := domain.SplitID(id); err != nil {
 			return nil, err
 		}
 	}
@@ -45,7 +46,7 @@ func (r *Resolver) nodes(ctx context.Context, ids []string, knownAt *time.Time) 
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			if store.IsFactID(id) {
+			if domain.IsFactID(id) {
 				f, err := rd.Fact(id)
 				if err == nil {
 					out[i] = model.FactOf(f, at)
@@ -68,7 +69,7 @@ func (r *Resolver) nodes(ctx context.Context, ids []string, knownAt *time.Time) 
 
 // notFoundIsNull drops ErrNotFound, which node and nodes answer with null.
 func notFoundIsNull(err error) error {
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, domain.ErrNotFound) {
 		return nil
 	}
 	return err

@@ -7,6 +7,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // OperationReport is what the server saw of one GraphQL operation: its
@@ -85,7 +87,7 @@ func report(ctx context.Context, resp *graphql.Response, start time.Time) Operat
 	if resp != nil && len(resp.Errors) > 0 {
 		r.Code, _ = resp.Errors[0].Extensions["code"].(string)
 		if r.Code == "" {
-			r.Code = "INTERNAL"
+			r.Code = string(domain.CodeInternal)
 		}
 	}
 	if !start.IsZero() {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/graph/model"
 )
 
@@ -59,7 +60,7 @@ func (r *Resolver) checkPage(a pageArgs) error {
 			return model.BadInput(fmt.Sprintf("%s must not be negative", p.name))
 		}
 		if *p.v > r.maxPage() {
-			return model.Coded(model.CodeLimitExceeded, fmt.Sprintf("%s is %d, over the page size limit of %d", p.name, *p.v, r.maxPage()))
+			return model.Coded(domain.CodeLimitExceeded, fmt.Sprintf("%s is %d, over the page size limit of %d", p.name, *p.v, r.maxPage()))
 		}
 	}
 	return nil

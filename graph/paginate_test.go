@@ -7,8 +7,7 @@ import (
 
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/alliancegraph/alliancegraph/graph/model"
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // FuzzCursor: a cursor round-trips its key, and any other string is
@@ -23,7 +22,7 @@ func FuzzCursor(f *testing.F) {
 		}
 		if _, err := decodeCursor(s); err != nil {
 			var g *gqlerror.Error
-			if !errors.As(err, &g) || g.Extensions["code"] != model.CodeBadUserInput {
+			if !errors.As(err, &g) || g.Extensions["code"] != string(domain.CodeBadUserInput) {
 				t.Fatalf("decodeCursor(%q): %v", s, err)
 			}
 		}
@@ -36,9 +35,9 @@ func FuzzID(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		k, key, err := store.SplitID(s)
+		k, key, err := domain.SplitID(s)
 		if err != nil {
-			if !errors.Is(err, store.ErrInvalid) {
+			if !errors.Is(err, domain.ErrInvalid) {
 				t.Fatalf("SplitID(%q): %v", s, err)
 			}
 			return

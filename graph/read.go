@@ -9,6 +9,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/graph/model"
 	"github.com/alliancegraph/alliancegraph/store"
 )
@@ -17,7 +18,7 @@ import (
 // operation's) and converts it. A malformed ID is BAD_USER_INPUT, a
 // missing one NOT_FOUND.
 func (r *Resolver) entity(ctx context.Context, id string, knownAt *time.Time) (model.Entity, error) {
-	if _, _, err := store.SplitID(id); err != nil {
+	if _, _, err := domain.SplitID(id); err != nil {
 		return nil, err
 	}
 	at := r.at(ctx, knownAt, time.Time{})
@@ -29,7 +30,7 @@ func (r *Resolver) entity(ctx context.Context, id string, knownAt *time.Time) (m
 }
 
 // entityOfKind is entity narrowed to one GraphQL type.
-func entityOfKind[T model.Entity](ctx context.Context, r *Resolver, id string, knownAt *time.Time, kind store.Kind) (T, error) {
+func entityOfKind[T model.Entity](ctx context.Context, r *Resolver, id string, knownAt *time.Time, kind domain.Kind) (T, error) {
 	var zero T
 	e, err := r.entity(ctx, id, knownAt)
 	if err != nil {
@@ -37,13 +38,13 @@ func entityOfKind[T model.Entity](ctx context.Context, r *Resolver, id string, k
 	}
 	t, ok := e.(T)
 	if !ok {
-		return zero, fmt.Errorf("%w: no %s with ID %s (it is a %s)", store.ErrNotFound, kind, id, kindName(e))
+		return zero, fmt.Errorf("%w: no %s with ID %s (it is a %s)", domain.ErrNotFound, kind, id, kindName(e))
 	}
 	return t, nil
 }
 
 func kindName(e model.Entity) string {
-	k, err := model.StoreKind(e.GetKind())
+	k, err := model.DomainKind(e.GetKind())
 	if err != nil {
 		return string(e.GetKind())
 	}
@@ -56,11 +57,11 @@ func (r *Resolver) ref(ctx context.Context, at time.Time, id string) (model.Enti
 	if fc := graphql.GetFieldContext(ctx); fc != nil && onlyID(fc.Field.Selections) {
 		// The ID says the kind, and a fact's ends exist in every snapshot
 		// that holds the fact: nothing to read.
-		k, _, err := store.SplitID(id)
+		k, _, err := domain.SplitID(id)
 		if err != nil {
 			return nil, fmt.Errorf("graph: malformed reference %s: %v", id, err)
 		}
-		return model.EntityOf(&store.Entity{ID: id, Kind: k}, at), nil
+		return model.EntityOf(&domain.Entity{ID: id, Kind: k}, at), nil
 	}
 	e, err := r.op(ctx).loaders.loadEntity(ctx, at, id)
 	if err != nil {
@@ -70,14 +71,14 @@ func (r *Resolver) ref(ctx context.Context, at time.Time, id string) (model.Enti
 }
 
 // edges loads one entity's facts through the per-operation loader.
-func (r *Resolver) edges(ctx context.Context, at time.Time, id string, f store.EdgeFilter) ([]*store.Fact, error) {
+func (r *Resolver) edges(ctx context.Context, at time.Time, id string, f store.EdgeFilter) ([]*domain.Fact, error) {
 	return r.op(ctx).loaders.loadEdges(ctx, at, id, f)
 }
 
 // facts converts facts sorted by (ValidFrom, ID).
-func factsByStart(fs []*store.Fact, at time.Time) []*model.Fact {
+func factsByStart(fs []*domain.Fact, at time.Time) []*model.Fact {
 	fs = slices.Clone(fs)
-	slices.SortFunc(fs, func(a, b *store.Fact) int {
+	slices.SortFunc(fs, func(a, b *domain.Fact) int {
 		if c := cmp.Compare(a.Valid.From, b.Valid.From); c != 0 {
 			return c
 		}
@@ -91,8 +92,8 @@ func factsByStart(fs []*store.Fact, at time.Time) []*model.Fact {
 }
 
 // relations serves every entity type's relations field.
-func (r *Resolver) relations(ctx context.Context, id string, parent time.Time, dir *model.Direction, preds []model.Predicate, asOf *store.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error) {
-	ps, err := model.StorePredicates(preds)
+func (r *Resolver) relations(ctx context.Context, id string, parent time.Time, dir *model.Direction, preds []model.Predicate, asOf *domain.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error) {
+	ps, err := model.DomainPredicates(preds)
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +130,7 @@ func (r *Resolver) relations(ctx context.Context, id string, parent time.Time, d
 		return nil, err
 	}
 	conn := &model.FactConnection{TotalCount: len(fs), PageInfo: w.info, Edges: make([]*model.FactEdge, 0, w.hi-w.lo)}
-	page := make([]*store.Fact, 0, w.hi-w.lo)
+	page := make([]*domain.Fact, 0, w.hi-w.lo)
 	for _, i := range order[w.lo:w.hi] {
 		page = append(page, fs[i])
 	}
@@ -144,16 +145,16 @@ func (r *Resolver) relations(ctx context.Context, id string, parent time.Time, d
 
 // loadAll loads many entities in one batch; any missing one is an
 // internal error (callers pass refs taken from live facts).
-func (r *Resolver) loadAll(ctx context.Context, at time.Time, refs []store.EntityRef) ([]*store.Entity, error) {
+func (r *Resolver) loadAll(ctx context.Context, at time.Time, refs []store.EntityRef) ([]*domain.Entity, error) {
 	l := r.op(ctx).loaders
 	fs, err := l.entity.loadAll(ctx, l.keys(at, refs))
 	if err != nil {
 		return nil, fmt.Errorf("graph: load %d entities: %v", len(refs), err)
 	}
-	ents := make([]*store.Entity, len(fs))
+	ents := make([]*domain.Entity, len(fs))
 	for i, f := range fs {
 		if !f.ok {
-			// Not store.ErrNotFound: the ID came from a live fact, so
+			// Not domain.ErrNotFound: the ID came from a live fact, so
 			// this is a dangling reference, an internal error.
 			return nil, fmt.Errorf("graph: load %d entities: %s is missing", len(refs), refs[i].ID)
 		}
@@ -162,7 +163,7 @@ func (r *Resolver) loadAll(ctx context.Context, at time.Time, refs []store.Entit
 	return ents, nil
 }
 
-func datePtr(d store.Date) *store.Date {
+func datePtr(d domain.Date) *domain.Date {
 	if d.IsZero() {
 		return nil
 	}
@@ -172,8 +173,8 @@ func datePtr(d store.Date) *store.Date {
 // factsOf serves the plain fact lists (memberships, terms, participants):
 // one entity's facts of one predicate and direction, oldest first, valid on
 // asOf when it is given.
-func (r *Resolver) factsOf(ctx context.Context, id string, parent time.Time, knownAt *time.Time, dir store.Direction, p store.Predicate, asOf *store.Date) ([]*model.Fact, error) {
-	f := store.EdgeFilter{Dir: dir, Predicates: []store.Predicate{p}}
+func (r *Resolver) factsOf(ctx context.Context, id string, parent time.Time, knownAt *time.Time, dir store.Direction, p domain.Predicate, asOf *domain.Date) ([]*model.Fact, error) {
+	f := store.EdgeFilter{Dir: dir, Predicates: []domain.Predicate{p}}
 	if asOf != nil {
 		f.AsOf = *asOf
 	}
@@ -190,13 +191,13 @@ func (r *Resolver) factsOf(ctx context.Context, id string, parent time.Time, kno
 
 // holder serves Office.holder: the person whose term covers asOf (the
 // latest-starting one should data ever overlap).
-func (r *Resolver) holder(ctx context.Context, o *model.Office, asOf *store.Date, knownAt *time.Time) (*model.Person, error) {
+func (r *Resolver) holder(ctx context.Context, o *model.Office, asOf *domain.Date, knownAt *time.Time) (*model.Person, error) {
 	at := r.at(ctx, knownAt, o.KnownAt)
-	fs, err := r.edges(ctx, at, o.ID, store.EdgeFilter{Dir: store.In, Predicates: []store.Predicate{store.Holds}, AsOf: r.asOf(asOf)})
+	fs, err := r.edges(ctx, at, o.ID, store.EdgeFilter{Dir: store.In, Predicates: []domain.Predicate{domain.Holds}, AsOf: r.asOf(asOf)})
 	if err != nil || len(fs) == 0 {
 		return nil, err
 	}
-	latest := slices.MaxFunc(fs, func(a, b *store.Fact) int { return cmp.Compare(a.Valid.From, b.Valid.From) })
+	latest := slices.MaxFunc(fs, func(a, b *domain.Fact) int { return cmp.Compare(a.Valid.From, b.Valid.From) })
 	e, err := r.ref(ctx, at, latest.From)
 	if err != nil {
 		return nil, err
@@ -224,7 +225,7 @@ func (r *Resolver) entities(ctx context.Context, kind model.EntityKind, first *i
 	if err := r.checkPage(pageArgs{first: first}); err != nil {
 		return nil, err
 	}
-	k, err := model.StoreKind(kind)
+	k, err := model.DomainKind(kind)
 	if err != nil {
 		return nil, err
 	}

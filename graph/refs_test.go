@@ -13,6 +13,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -28,9 +29,9 @@ func TestFactEndsLoadByNumber(t *testing.T) {
 	defer db.Close()
 	const n = 5
 	err = db.Update("test", func(w *store.Writer) error {
-		ents := []store.Entity{{ID: "doc/src", Name: "Source"}, {ID: "event/e", Name: "E"}, {ID: "org/a", Name: "A"}}
+		ents := []domain.Entity{{ID: "doc/src", Name: "Source"}, {ID: "event/e", Name: "E"}, {ID: "org/a", Name: "A"}}
 		for i := range n {
-			ents = append(ents, store.Entity{ID: fmt.Sprintf("country/C%d", i), Name: fmt.Sprintf("C%d", i)})
+			ents = append(ents, domain.Entity{ID: fmt.Sprintf("country/C%d", i), Name: fmt.Sprintf("C%d", i)})
 		}
 		for _, e := range ents {
 			if _, err := w.PutEntity(e); err != nil {
@@ -38,11 +39,11 @@ func TestFactEndsLoadByNumber(t *testing.T) {
 			}
 		}
 		for i := range n {
-			for _, f := range []store.Fact{
-				{ID: fmt.Sprintf("fact/p%d", i), Predicate: store.ParticipantIn, From: fmt.Sprintf("country/C%d", i), To: "event/e"},
-				{ID: fmt.Sprintf("fact/m%d", i), Predicate: store.MemberOf, From: fmt.Sprintf("country/C%d", i), To: "org/a", Valid: store.Interval{From: store.MustDate("2000-01-01")}},
+			for _, f := range []domain.Fact{
+				{ID: fmt.Sprintf("fact/p%d", i), Predicate: domain.ParticipantIn, From: fmt.Sprintf("country/C%d", i), To: "event/e"},
+				{ID: fmt.Sprintf("fact/m%d", i), Predicate: domain.MemberOf, From: fmt.Sprintf("country/C%d", i), To: "org/a", Valid: domain.Interval{From: domain.MustDate("2000-01-01")}},
 			} {
-				f.Citations = []store.Citation{{Source: "doc/src"}}
+				f.Citations = []domain.Citation{{Source: "doc/src"}}
 				if _, err := w.PutFact(f); err != nil {
 					return err
 				}

@@ -13,8 +13,9 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
 
-	"github.com/alliancegraph/alliancegraph/export"
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/graph/model"
+	"github.com/alliancegraph/alliancegraph/jsonl"
 )
 
 // checkBody refuses, with a message for a 400, a POST body that is not one
@@ -47,8 +48,8 @@ func checkBody(body []byte) string {
 		}
 		return "request member " + m.name + " must be " + m.kind
 	}
-	if p := export.CheckJSONText(body); p != nil {
-		return loneSurrogate(export.JSONPathAt(body, p.Offset), p.Reason)
+	if p := jsonl.CheckJSONText(body); p != nil {
+		return loneSurrogate(jsonl.JSONPathAt(body, p.Offset), p.Reason)
 	}
 	return ""
 }
@@ -97,8 +98,8 @@ func checkGet(req *http.Request, lim Limits) (int, string) {
 		if v != "" && json.Unmarshal([]byte(v), &obj) != nil {
 			return http.StatusBadRequest, "URL parameter " + name + " must be a JSON object"
 		}
-		if p := export.CheckJSONText([]byte(v)); p != nil {
-			return http.StatusBadRequest, loneSurrogate(name+"."+export.JSONPathAt([]byte(v), p.Offset), p.Reason)
+		if p := jsonl.CheckJSONText([]byte(v)); p != nil {
+			return http.StatusBadRequest, loneSurrogate(name+"."+jsonl.JSONPathAt([]byte(v), p.Offset), p.Reason)
 		}
 	}
 	text := q.Get("query")
@@ -159,7 +160,7 @@ func (getQueriesOnly) MutateOperationContext(ctx context.Context, rc *graphql.Op
 	if m, _ := ctx.Value(methodKey{}).(string); m != http.MethodGet || rc.Operation == nil || rc.Operation.Operation == ast.Query {
 		return nil
 	}
-	return model.Coded(model.CodeBadUserInput, "GET requests only allow query operations: send a "+string(rc.Operation.Operation)+" with POST")
+	return model.Coded(domain.CodeBadUserInput, "GET requests only allow query operations: send a "+string(rc.Operation.Operation)+" with POST")
 }
 
 // deferOnSocketOnly refuses @defer on POST and GET. They answer with one
@@ -182,7 +183,7 @@ func (deferOnSocketOnly) MutateOperationContext(ctx context.Context, rc *graphql
 		return nil
 	}
 	if defers(rc.Doc.Fragments, rc.Operation.SelectionSet, rc.Variables, map[string]bool{}) {
-		return model.Coded(model.CodeBadUserInput, "@defer needs the websocket transport (graphql-transport-ws): POST and GET send one response, so deferred fields would never arrive")
+		return model.Coded(domain.CodeBadUserInput, "@defer needs the websocket transport (graphql-transport-ws): POST and GET send one response, so deferred fields would never arrive")
 	}
 	return nil
 }

@@ -13,13 +13,36 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/alliancegraph/alliancegraph/auth"
+	"github.com/alliancegraph/alliancegraph/domain"
 
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
+// Store is what the GraphQL layer uses of the graph store: snapshots to
+// read (View), one transaction to write (UpdateWith), the newest commit's
+// transaction time (LastCommit) and the feed of commits (Subscribe).
+// Everything else a resolver needs it reads through the store.Reader that
+// View hands it, or writes through UpdateWith's store.Writer.
+//
+// It is the seam between deciding a write and committing it. *store.DB
+// commits to its own Badger. A replicated backend (the cluster issue)
+// keeps a local store as a replica and implements or wraps these four:
+// UpdateWith runs fn against the replica's Writer to validate the write,
+// commits what it wrote through the replicated log instead of locally,
+// and returns once the replica has applied it; View, LastCommit and
+// Subscribe serve the replica as they serve a single store.
+type Store interface {
+	View(knownAt time.Time, fn func(*store.Reader) error) error
+	UpdateWith(o store.UpdateOptions, fn func(*store.Writer) error) (time.Time, error)
+	LastCommit() time.Time
+	Subscribe(buffer int) (<-chan domain.CommitEvent, func())
+}
+
+var _ Store = (*store.DB)(nil)
+
 // Resolver holds the resolvers' dependencies. It is shared by all requests.
 type Resolver struct {
-	DB *store.DB
+	DB Store
 	// Now is the clock "today" (the default asOf) is taken from.
 	Now func() time.Time
 	// MaxPage is the largest first/last a connection accepts.

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/graph/model"
 	"github.com/alliancegraph/alliancegraph/store"
 )
@@ -33,28 +34,28 @@ func (r *citationResolver) Quote(ctx context.Context, obj *model.Citation) (*str
 }
 
 // Relations is the resolver for the relations field.
-func (r *countryResolver) Relations(ctx context.Context, obj *model.Country, direction *model.Direction, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error) {
+func (r *countryResolver) Relations(ctx context.Context, obj *model.Country, direction *model.Direction, predicates []model.Predicate, asOf *domain.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error) {
 	return r.relations(ctx, obj.ID, obj.KnownAt, direction, predicates, asOf, knownAt, first, after)
 }
 
 // Memberships is the resolver for the memberships field.
-func (r *countryResolver) Memberships(ctx context.Context, obj *model.Country, asOf *store.Date, knownAt *time.Time) ([]*model.Fact, error) {
-	return r.factsOf(ctx, obj.ID, obj.KnownAt, knownAt, store.Out, store.MemberOf, asOf)
+func (r *countryResolver) Memberships(ctx context.Context, obj *model.Country, asOf *domain.Date, knownAt *time.Time) ([]*model.Fact, error) {
+	return r.factsOf(ctx, obj.ID, obj.KnownAt, knownAt, store.Out, domain.MemberOf, asOf)
 }
 
 // Relations is the resolver for the relations field.
-func (r *documentResolver) Relations(ctx context.Context, obj *model.Document, direction *model.Direction, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error) {
+func (r *documentResolver) Relations(ctx context.Context, obj *model.Document, direction *model.Direction, predicates []model.Predicate, asOf *domain.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error) {
 	return r.relations(ctx, obj.ID, obj.KnownAt, direction, predicates, asOf, knownAt, first, after)
 }
 
 // Relations is the resolver for the relations field.
-func (r *eventResolver) Relations(ctx context.Context, obj *model.Event, direction *model.Direction, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error) {
+func (r *eventResolver) Relations(ctx context.Context, obj *model.Event, direction *model.Direction, predicates []model.Predicate, asOf *domain.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error) {
 	return r.relations(ctx, obj.ID, obj.KnownAt, direction, predicates, asOf, knownAt, first, after)
 }
 
 // Participants is the resolver for the participants field.
 func (r *eventResolver) Participants(ctx context.Context, obj *model.Event, knownAt *time.Time) ([]*model.Fact, error) {
-	return r.factsOf(ctx, obj.ID, obj.KnownAt, knownAt, store.In, store.ParticipantIn, nil)
+	return r.factsOf(ctx, obj.ID, obj.KnownAt, knownAt, store.In, domain.ParticipantIn, nil)
 }
 
 // From is the resolver for the from field.
@@ -126,57 +127,57 @@ func (r *mutationResolver) IngestDocument(ctx context.Context, input model.Inges
 }
 
 // Relations is the resolver for the relations field.
-func (r *officeResolver) Relations(ctx context.Context, obj *model.Office, direction *model.Direction, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error) {
+func (r *officeResolver) Relations(ctx context.Context, obj *model.Office, direction *model.Direction, predicates []model.Predicate, asOf *domain.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error) {
 	return r.relations(ctx, obj.ID, obj.KnownAt, direction, predicates, asOf, knownAt, first, after)
 }
 
 // Holder is the resolver for the holder field.
-func (r *officeResolver) Holder(ctx context.Context, obj *model.Office, asOf *store.Date, knownAt *time.Time) (*model.Person, error) {
+func (r *officeResolver) Holder(ctx context.Context, obj *model.Office, asOf *domain.Date, knownAt *time.Time) (*model.Person, error) {
 	return r.holder(ctx, obj, asOf, knownAt)
 }
 
 // Terms is the resolver for the terms field.
 func (r *officeResolver) Terms(ctx context.Context, obj *model.Office, knownAt *time.Time) ([]*model.Fact, error) {
-	return r.factsOf(ctx, obj.ID, obj.KnownAt, knownAt, store.In, store.Holds, nil)
+	return r.factsOf(ctx, obj.ID, obj.KnownAt, knownAt, store.In, domain.Holds, nil)
 }
 
 // Relations is the resolver for the relations field.
-func (r *organizationResolver) Relations(ctx context.Context, obj *model.Organization, direction *model.Direction, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error) {
+func (r *organizationResolver) Relations(ctx context.Context, obj *model.Organization, direction *model.Direction, predicates []model.Predicate, asOf *domain.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error) {
 	return r.relations(ctx, obj.ID, obj.KnownAt, direction, predicates, asOf, knownAt, first, after)
 }
 
 // MemberCount is the resolver for the memberCount field.
-func (r *organizationResolver) MemberCount(ctx context.Context, obj *model.Organization, asOf *store.Date, knownAt *time.Time) (int, error) {
+func (r *organizationResolver) MemberCount(ctx context.Context, obj *model.Organization, asOf *domain.Date, knownAt *time.Time) (int, error) {
 	return r.memberCount(ctx, obj, asOf, knownAt)
 }
 
 // Members is the resolver for the members field.
-func (r *organizationResolver) Members(ctx context.Context, obj *model.Organization, asOf *store.Date, knownAt *time.Time, joinedAfter *store.Date, joinedBefore *store.Date, orderBy *model.MemberOrder, first *int, after *string, last *int, before *string) (*model.MemberConnection, error) {
+func (r *organizationResolver) Members(ctx context.Context, obj *model.Organization, asOf *domain.Date, knownAt *time.Time, joinedAfter *domain.Date, joinedBefore *domain.Date, orderBy *model.MemberOrder, first *int, after *string, last *int, before *string) (*model.MemberConnection, error) {
 	return r.members(ctx, obj, memberFilter{asOf: asOf, knownAt: knownAt, joinedAfter: joinedAfter, joinedBefore: joinedBefore, order: orderBy}, pageArgs{first: first, after: after, last: last, before: before})
 }
 
 // MembershipDiff is the resolver for the membershipDiff field.
-func (r *organizationResolver) MembershipDiff(ctx context.Context, obj *model.Organization, from store.Date, to store.Date, knownAt *time.Time) (*model.MembershipDiff, error) {
+func (r *organizationResolver) MembershipDiff(ctx context.Context, obj *model.Organization, from domain.Date, to domain.Date, knownAt *time.Time) (*model.MembershipDiff, error) {
 	return r.membershipDiff(ctx, obj, from, to, knownAt)
 }
 
 // Accessions is the resolver for the accessions field.
-func (r *organizationResolver) Accessions(ctx context.Context, obj *model.Organization, from *store.Date, to *store.Date, knownAt *time.Time) ([]*model.Accession, error) {
+func (r *organizationResolver) Accessions(ctx context.Context, obj *model.Organization, from *domain.Date, to *domain.Date, knownAt *time.Time) ([]*model.Accession, error) {
 	return r.accessions(ctx, obj, from, to, knownAt)
 }
 
 // Relations is the resolver for the relations field.
-func (r *personResolver) Relations(ctx context.Context, obj *model.Person, direction *model.Direction, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error) {
+func (r *personResolver) Relations(ctx context.Context, obj *model.Person, direction *model.Direction, predicates []model.Predicate, asOf *domain.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error) {
 	return r.relations(ctx, obj.ID, obj.KnownAt, direction, predicates, asOf, knownAt, first, after)
 }
 
 // Terms is the resolver for the terms field.
-func (r *personResolver) Terms(ctx context.Context, obj *model.Person, asOf *store.Date, knownAt *time.Time) ([]*model.Fact, error) {
-	return r.factsOf(ctx, obj.ID, obj.KnownAt, knownAt, store.Out, store.Holds, asOf)
+func (r *personResolver) Terms(ctx context.Context, obj *model.Person, asOf *domain.Date, knownAt *time.Time) ([]*model.Fact, error) {
+	return r.factsOf(ctx, obj.ID, obj.KnownAt, knownAt, store.Out, domain.Holds, asOf)
 }
 
 // Relations is the resolver for the relations field.
-func (r *placeResolver) Relations(ctx context.Context, obj *model.Place, direction *model.Direction, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error) {
+func (r *placeResolver) Relations(ctx context.Context, obj *model.Place, direction *model.Direction, predicates []model.Predicate, asOf *domain.Date, knownAt *time.Time, first *int, after *string) (*model.FactConnection, error) {
 	return r.relations(ctx, obj.ID, obj.KnownAt, direction, predicates, asOf, knownAt, first, after)
 }
 
@@ -197,27 +198,27 @@ func (r *queryResolver) Entity(ctx context.Context, id string, knownAt *time.Tim
 
 // Alliance is the resolver for the alliance field.
 func (r *queryResolver) Alliance(ctx context.Context, id string, knownAt *time.Time) (*model.Organization, error) {
-	return entityOfKind[*model.Organization](ctx, r.Resolver, id, knownAt, store.KindOrganization)
+	return entityOfKind[*model.Organization](ctx, r.Resolver, id, knownAt, domain.KindOrganization)
 }
 
 // Country is the resolver for the country field.
 func (r *queryResolver) Country(ctx context.Context, id string, knownAt *time.Time) (*model.Country, error) {
-	return entityOfKind[*model.Country](ctx, r.Resolver, id, knownAt, store.KindCountry)
+	return entityOfKind[*model.Country](ctx, r.Resolver, id, knownAt, domain.KindCountry)
 }
 
 // Person is the resolver for the person field.
 func (r *queryResolver) Person(ctx context.Context, id string, knownAt *time.Time) (*model.Person, error) {
-	return entityOfKind[*model.Person](ctx, r.Resolver, id, knownAt, store.KindPerson)
+	return entityOfKind[*model.Person](ctx, r.Resolver, id, knownAt, domain.KindPerson)
 }
 
 // Office is the resolver for the office field.
 func (r *queryResolver) Office(ctx context.Context, id string, knownAt *time.Time) (*model.Office, error) {
-	return entityOfKind[*model.Office](ctx, r.Resolver, id, knownAt, store.KindOffice)
+	return entityOfKind[*model.Office](ctx, r.Resolver, id, knownAt, domain.KindOffice)
 }
 
 // Event is the resolver for the event field.
 func (r *queryResolver) Event(ctx context.Context, id string, knownAt *time.Time) (*model.Event, error) {
-	return entityOfKind[*model.Event](ctx, r.Resolver, id, knownAt, store.KindEvent)
+	return entityOfKind[*model.Event](ctx, r.Resolver, id, knownAt, domain.KindEvent)
 }
 
 // Fact is the resolver for the fact field.
@@ -231,22 +232,22 @@ func (r *queryResolver) Search(ctx context.Context, query string, kinds []model.
 }
 
 // Path is the resolver for the path field.
-func (r *queryResolver) Path(ctx context.Context, from string, to string, maxHops *int, predicates []model.Predicate, asOf *store.Date, knownAt *time.Time, limit *int) ([]*model.Path, error) {
+func (r *queryResolver) Path(ctx context.Context, from string, to string, maxHops *int, predicates []model.Predicate, asOf *domain.Date, knownAt *time.Time, limit *int) ([]*model.Path, error) {
 	return r.path(ctx, from, to, maxHops, predicates, asOf, knownAt, limit)
 }
 
 // Neighborhood is the resolver for the neighborhood field.
-func (r *queryResolver) Neighborhood(ctx context.Context, ids []string, depth *int, predicates []model.Predicate, kinds []model.EntityKind, asOf *store.Date, knownAt *time.Time, maxNodes *int) (*model.Subgraph, error) {
+func (r *queryResolver) Neighborhood(ctx context.Context, ids []string, depth *int, predicates []model.Predicate, kinds []model.EntityKind, asOf *domain.Date, knownAt *time.Time, maxNodes *int) (*model.Subgraph, error) {
 	return r.neighborhood(ctx, ids, depth, predicates, kinds, asOf, knownAt, maxNodes)
 }
 
 // Timeline is the resolver for the timeline field.
-func (r *queryResolver) Timeline(ctx context.Context, from *store.Date, to *store.Date, entity *string, predicates []model.Predicate, first *int, after *string, knownAt *time.Time) (*model.TimelineConnection, error) {
+func (r *queryResolver) Timeline(ctx context.Context, from *domain.Date, to *domain.Date, entity *string, predicates []model.Predicate, first *int, after *string, knownAt *time.Time) (*model.TimelineConnection, error) {
 	return r.timeline(ctx, from, to, entity, predicates, first, after, knownAt)
 }
 
 // Facts is the resolver for the facts field.
-func (r *queryResolver) Facts(ctx context.Context, predicate model.Predicate, startedAfter *store.Date, startedBefore *store.Date, orderBy *model.FactOrder, first *int, after *string, knownAt *time.Time) (*model.FactConnection, error) {
+func (r *queryResolver) Facts(ctx context.Context, predicate model.Predicate, startedAfter *domain.Date, startedBefore *domain.Date, orderBy *model.FactOrder, first *int, after *string, knownAt *time.Time) (*model.FactConnection, error) {
 	return r.factsByStart(ctx, predicate, startedAfter, startedBefore, first, after, knownAt)
 }
 
@@ -266,7 +267,7 @@ func (r *queryResolver) Export(ctx context.Context, selection model.ExportSelect
 }
 
 // MembersOf is the resolver for the membersOf field.
-func (r *queryResolver) MembersOf(ctx context.Context, orgs []string, mode *model.MembersOfMode, asOf *store.Date, asOfEach []store.Date, throughSuccessors *bool, knownAt *time.Time) ([]*model.CombinedMember, error) {
+func (r *queryResolver) MembersOf(ctx context.Context, orgs []string, mode *model.MembersOfMode, asOf *domain.Date, asOfEach []domain.Date, throughSuccessors *bool, knownAt *time.Time) ([]*model.CombinedMember, error) {
 	return r.membersOf(ctx, orgs, mode, asOf, asOfEach, throughSuccessors, knownAt)
 }
 

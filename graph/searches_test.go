@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -54,7 +55,7 @@ func TestSearchSlots(t *testing.T) {
 func TestSearchWaitTimesOut(t *testing.T) {
 	db := listDB(t, 2)
 	if err := db.Update("test", func(w *store.Writer) error {
-		_, err := w.PutEntity(store.Entity{ID: "org/x", Name: "X"})
+		_, err := w.PutEntity(domain.Entity{ID: "org/x", Name: "X"})
 		return err
 	}); err != nil {
 		t.Fatal(err)

@@ -18,6 +18,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/alliancegraph/alliancegraph/auth"
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/graph/model"
 )
 
@@ -134,7 +135,7 @@ func (s *sockets) serve(w http.ResponseWriter, req *http.Request, next http.Hand
 	}
 	ip := clientIP(req)
 	if status, msg := s.admitSocket(ip); status != 0 {
-		WriteError(w, status, model.CodeLimitExceeded, msg)
+		WriteError(w, status, domain.CodeLimitExceeded, msg)
 		return
 	}
 	defer s.releaseSocket(ip)
@@ -237,13 +238,13 @@ func (s *sockets) boundSubscriptions(ctx context.Context, next graphql.Operation
 	}
 	if int(n.Add(1)) > s.MaxSubscriptions {
 		n.Add(-1)
-		return refuse(model.Coded(model.CodeLimitExceeded,
+		return refuse(model.Coded(domain.CodeLimitExceeded,
 			fmt.Sprintf("this socket already has %d subscriptions, the limit", s.MaxSubscriptions)))
 	}
 	ip, _ := ctx.Value(clientKey{}).(string)
 	if msg := s.admitSub(ip); msg != "" {
 		n.Add(-1)
-		return refuse(model.Coded(model.CodeLimitExceeded, msg))
+		return refuse(model.Coded(domain.CodeLimitExceeded, msg))
 	}
 	context.AfterFunc(ctx, func() {
 		n.Add(-1)
@@ -261,12 +262,12 @@ func (s *sockets) authorize(ctx context.Context) *gqlerror.Error {
 	c := auth.CallerOf(ctx)
 	switch {
 	case s.policy.Tokens == nil || s.policy.Tokens.Len() == 0:
-		return model.Coded(model.CodeForbidden, "subscriptions need a token and none is configured: start the server with --tokens-file FILE or "+
+		return model.Coded(domain.CodeForbidden, "subscriptions need a token and none is configured: start the server with --tokens-file FILE or "+
 			auth.EnvTokens+", or with --ws-anonymous")
 	case !c.Presented:
-		return model.Coded(model.CodeUnauthenticated, `subscriptions need a token: send {"Authorization": "Bearer <token>"} as the connection_init payload`)
+		return model.Coded(domain.CodeUnauthenticated, `subscriptions need a token: send {"Authorization": "Bearer <token>"} as the connection_init payload`)
 	case c.Name == "":
-		return model.Coded(model.CodeUnauthenticated, "the bearer token is not valid")
+		return model.Coded(domain.CodeUnauthenticated, "the bearer token is not valid")
 	}
 	return nil
 }

@@ -10,8 +10,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
-	"github.com/alliancegraph/alliancegraph/export"
-	"github.com/alliancegraph/alliancegraph/graph/model"
+	"github.com/alliancegraph/alliancegraph/domain"
+	"github.com/alliancegraph/alliancegraph/jsonl"
 )
 
 // textCheckedSockets accepts websockets whose client messages are checked
@@ -72,14 +72,14 @@ func (c *textCheckedConn) NextReader() (int, io.Reader, error) {
 		if err != nil {
 			return typ, nil, err
 		}
-		p := export.CheckJSONText(b)
+		p := jsonl.CheckJSONText(b)
 		if p == nil {
 			return typ, bytes.NewReader(b), nil
 		}
-		path := export.JSONPathAt(b, p.Offset)
+		path := jsonl.JSONPathAt(b, p.Offset)
 		var head struct{ ID, Type string }
 		_ = json.Unmarshal(b, &head)
-		if inPayload, ok := strings.CutPrefix(path, "payload."); ok && head.Type == "subscribe" && head.ID != "" && export.CheckJSONText([]byte(head.ID)) == nil {
+		if inPayload, ok := strings.CutPrefix(path, "payload."); ok && head.Type == "subscribe" && head.ID != "" && jsonl.CheckJSONText([]byte(head.ID)) == nil {
 			if err := c.refuse(head.ID, loneSurrogate(inPayload, p.Reason)); err != nil {
 				return typ, nil, err
 			}
@@ -98,6 +98,6 @@ func (c *textCheckedConn) NextReader() (int, io.Reader, error) {
 func (c *textCheckedConn) refuse(id, msg string) error {
 	return c.WriteJSON(map[string]any{
 		"id": id, "type": "error",
-		"payload": []map[string]any{{"message": msg, "extensions": map[string]any{"code": model.CodeBadUserInput}}},
+		"payload": []map[string]any{{"message": msg, "extensions": map[string]any{"code": domain.CodeBadUserInput}}},
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/graph/model"
 	"github.com/alliancegraph/alliancegraph/store"
 )
@@ -17,7 +18,7 @@ const subBuffer = 64
 // makes of each commit until ctx ends (the client stopped the
 // subscription or left). It never blocks a writer: the store drops events
 // for a subscriber whose buffer is full.
-func stream[T any](ctx context.Context, db *store.DB, convert func(store.Event) []T) <-chan T {
+func stream[T any](ctx context.Context, db Store, convert func(domain.CommitEvent) []T) <-chan T {
 	events, cancel := db.Subscribe(subBuffer)
 	out := make(chan T, 1)
 	go func() {
@@ -45,15 +46,15 @@ func stream[T any](ctx context.Context, db *store.DB, convert func(store.Event) 
 }
 
 func (r *Resolver) changes(ctx context.Context, ids []string, kinds []model.EntityKind, predicates []model.Predicate) (<-chan *model.Change, error) {
-	ks, err := model.StoreKinds(kinds)
+	ks, err := model.DomainKinds(kinds)
 	if err != nil {
 		return nil, err
 	}
-	ps, err := model.StorePredicates(predicates)
+	ps, err := model.DomainPredicates(predicates)
 	if err != nil {
 		return nil, err
 	}
-	match := func(c store.Change) bool {
+	match := func(c domain.Change) bool {
 		if len(ids) > 0 && !slices.Contains(ids, c.ID) {
 			return false
 		}
@@ -66,7 +67,7 @@ func (r *Resolver) changes(ctx context.Context, ids []string, kinds []model.Enti
 				ends = []string{c.From, c.To}
 			}
 			return slices.ContainsFunc(ends, func(id string) bool {
-				k, _, err := store.SplitID(id)
+				k, _, err := domain.SplitID(id)
 				return err == nil && slices.Contains(ks, k)
 			})
 		}
@@ -78,9 +79,9 @@ func (r *Resolver) changes(ctx context.Context, ids []string, kinds []model.Enti
 // changesOf converts one subscription's events to the changes it sends.
 // Commits dropped for it are counted on the next change it sends, however
 // many events without a matching change come first.
-func changesOf(match func(store.Change) bool) func(store.Event) []*model.Change {
+func changesOf(match func(domain.Change) bool) func(domain.CommitEvent) []*model.Change {
 	missed := 0
-	return func(ev store.Event) []*model.Change {
+	return func(ev domain.CommitEvent) []*model.Change {
 		missed += ev.Missed
 		var out []*model.Change
 		for _, c := range ev.Changes {
@@ -96,13 +97,13 @@ func changesOf(match func(store.Change) bool) func(store.Event) []*model.Change 
 
 func (r *Resolver) membershipChanged(ctx context.Context, alliance string) (<-chan *model.MembershipChange, error) {
 	// An ID that names no organization would wait forever for events.
-	if _, err := entityOfKind[*model.Organization](ctx, r, alliance, nil, store.KindOrganization); err != nil {
+	if _, err := entityOfKind[*model.Organization](ctx, r, alliance, nil, domain.KindOrganization); err != nil {
 		return nil, err
 	}
-	return stream(ctx, r.DB, func(ev store.Event) []*model.MembershipChange {
+	return stream(ctx, r.DB, func(ev domain.CommitEvent) []*model.MembershipChange {
 		var out []*model.MembershipChange
 		for _, c := range ev.Changes {
-			if c.Predicate != store.MemberOf || c.To != alliance {
+			if c.Predicate != domain.MemberOf || c.To != alliance {
 				continue
 			}
 			m := &model.MembershipChange{At: ev.Time, Author: ev.Author, FactID: c.ID, CountryID: c.From}
@@ -115,11 +116,11 @@ func (r *Resolver) membershipChanged(ctx context.Context, alliance string) (<-ch
 
 // membershipKind classifies a change of a membership fact by comparing
 // it just before and at the commit.
-func (r *Resolver) membershipKind(c store.Change, at time.Time) (model.MembershipChangeKind, *model.Fact) {
-	if c.Op == store.OpDelete {
+func (r *Resolver) membershipKind(c domain.Change, at time.Time) (model.MembershipChangeKind, *model.Fact) {
+	if c.Op == domain.OpDelete {
 		return model.MembershipChangeKindRetracted, nil
 	}
-	var now, before *store.Fact
+	var now, before *domain.Fact
 	r.DB.View(at, func(rd *store.Reader) error { now, _ = rd.Fact(c.ID); return nil })
 	r.DB.View(at.Add(-time.Nanosecond), func(rd *store.Reader) error { before, _ = rd.Fact(c.ID); return nil })
 	var f *model.Fact
@@ -127,7 +128,7 @@ func (r *Resolver) membershipKind(c store.Change, at time.Time) (model.Membershi
 		f = model.FactOf(now, at)
 	}
 	switch {
-	case c.Op == store.OpCreate || before == nil:
+	case c.Op == domain.OpCreate || before == nil:
 		return model.MembershipChangeKindJoined, f
 	case now != nil && now.Valid.To != 0 && before.Valid.To != now.Valid.To:
 		return model.MembershipChangeKindLeft, f

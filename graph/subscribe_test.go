@@ -3,26 +3,26 @@ package graph
 import (
 	"testing"
 
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // TestMissedIsCarriedToTheNextSentChange: commits dropped for a slow
 // subscriber are counted on the next change the subscription sends, even
 // when the commit right after the drop holds nothing it matches.
 func TestMissedIsCarriedToTheNextSentChange(t *testing.T) {
-	match := func(c store.Change) bool { return c.ID == "place/a" }
+	match := func(c domain.Change) bool { return c.ID == "place/a" }
 	convert := changesOf(match)
-	other := store.Change{Op: store.OpUpdate, ID: "place/b"}
-	mine := store.Change{Op: store.OpUpdate, ID: "place/a"}
+	other := domain.Change{Op: domain.OpUpdate, ID: "place/b"}
+	mine := domain.Change{Op: domain.OpUpdate, ID: "place/a"}
 	steps := []struct {
-		ev   store.Event
+		ev   domain.CommitEvent
 		want []int // Missed of each change sent
 	}{
-		{store.Event{Missed: 5, Changes: []store.Change{other}}, nil},
-		{store.Event{Missed: 2, Changes: []store.Change{other}}, nil},
-		{store.Event{Changes: []store.Change{mine, mine}}, []int{7, 0}},
-		{store.Event{Changes: []store.Change{mine}}, []int{0}},
-		{store.Event{Missed: 1, Changes: []store.Change{mine}}, []int{1}},
+		{domain.CommitEvent{Missed: 5, Changes: []domain.Change{other}}, nil},
+		{domain.CommitEvent{Missed: 2, Changes: []domain.Change{other}}, nil},
+		{domain.CommitEvent{Changes: []domain.Change{mine, mine}}, []int{7, 0}},
+		{domain.CommitEvent{Changes: []domain.Change{mine}}, []int{0}},
+		{domain.CommitEvent{Missed: 1, Changes: []domain.Change{mine}}, []int{1}},
 	}
 	for i, s := range steps {
 		out := convert(s.ev)

@@ -6,7 +6,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 	"sync"
@@ -28,10 +27,6 @@ const (
 	trailerLen    = 8 + sha256.Size + len(trailerMagic)
 	maxBackupSize = 1 << 40
 )
-
-// ErrBadBackup is returned for a backup file that is truncated, corrupted
-// or not a backup at all.
-var ErrBadBackup = errors.New("store: not a complete alliancegraph backup")
 
 // Backup writes a consistent snapshot of the store, with every version of
 // every record, to w. Writes may continue meanwhile; they are not in the

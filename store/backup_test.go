@@ -15,6 +15,7 @@ import (
 	"github.com/dgraph-io/badger/v4/pb"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -87,7 +88,7 @@ func TestBackupRestore(t *testing.T) {
 			}
 		})
 	}
-	if err := store.RestoreFile(target, file, store.DefaultOptions()); !errors.Is(err, store.ErrInvalid) {
+	if err := store.RestoreFile(target, file, store.DefaultOptions()); !errors.Is(err, domain.ErrInvalid) {
 		t.Errorf("restore into a non-empty directory: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -31,7 +32,7 @@ func benchView(b *testing.B, fn func(r *store.Reader) error) {
 }
 
 func BenchmarkPathRutteFinland(b *testing.B) {
-	q := store.PathQuery{From: "person/mark-rutte", To: "country/FIN", MaxHops: 4, AsOf: store.MustDate("2024-10-01"), Limit: 5}
+	q := store.PathQuery{From: "person/mark-rutte", To: "country/FIN", MaxHops: 4, AsOf: domain.MustDate("2024-10-01"), Limit: 5}
 	benchView(b, func(r *store.Reader) error {
 		ps, err := r.Paths(context.Background(), q)
 		if err == nil && len(ps) == 0 {
@@ -42,7 +43,7 @@ func BenchmarkPathRutteFinland(b *testing.B) {
 }
 
 func BenchmarkNeighborhoodNATO(b *testing.B) {
-	sel := store.Selection{Seeds: []string{"org/nato"}, Depth: 2, AsOf: store.MustDate("2024-10-01"), MaxNodes: 500}
+	sel := store.Selection{Seeds: []string{"org/nato"}, Depth: 2, AsOf: domain.MustDate("2024-10-01"), MaxNodes: 500}
 	benchView(b, func(r *store.Reader) error {
 		_, err := r.Neighborhood(context.Background(), sel)
 		return err
@@ -79,14 +80,14 @@ func BenchmarkPointRead(b *testing.B) {
 
 func BenchmarkNeighbourScan(b *testing.B) {
 	benchView(b, func(r *store.Reader) error {
-		_, err := r.Edges("org/nato", store.EdgeFilter{Dir: store.In, Predicates: []store.Predicate{store.MemberOf}, AsOf: store.MustDate("2024-10-01")})
+		_, err := r.Edges("org/nato", store.EdgeFilter{Dir: store.In, Predicates: []domain.Predicate{domain.MemberOf}, AsOf: domain.MustDate("2024-10-01")})
 		return err
 	})
 }
 
 func BenchmarkByTimeRange(b *testing.B) {
 	benchView(b, func(r *store.Reader) error {
-		_, _, _, err := r.StartPage(store.MemberOf, store.MustDate("1990-01-01"), 0, "", 20)
+		_, _, _, err := r.StartPage(domain.MemberOf, domain.MustDate("1990-01-01"), 0, "", 20)
 		return err
 	})
 }
@@ -115,7 +116,7 @@ func BenchmarkEntity(b *testing.B) {
 		if _, err := loadNATO(db); err != nil {
 			b.Fatal(err)
 		}
-		in := store.EdgeFilter{Dir: store.In, Predicates: []store.Predicate{store.MemberOf}}
+		in := store.EdgeFilter{Dir: store.In, Predicates: []domain.Predicate{domain.MemberOf}}
 		var members []string
 		err = db.View(time.Time{}, func(r *store.Reader) error {
 			fs, err := r.Edges("org/nato", in)

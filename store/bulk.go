@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	badger "github.com/dgraph-io/badger/v4"
 )
 
@@ -34,7 +35,7 @@ type Bulk struct {
 	ts      uint64 // the newest hidden chunk's timestamp
 	txn     *badger.Txn
 	w       *Writer
-	changes []Change
+	changes []domain.Change
 	all     *Writer // indexes changes by ID (see mergeChanges)
 }
 
@@ -129,7 +130,7 @@ func (b *Bulk) finish(o UpdateOptions) error {
 // mergeChanges adds a chunk's changes to the bulk's, one entry per ID,
 // through the bulk's own index so the merge costs the chunk's size, not
 // the whole import's.
-func (b *Bulk) mergeChanges(more []Change) {
+func (b *Bulk) mergeChanges(more []domain.Change) {
 	if b.all == nil {
 		b.all = &Writer{}
 	}
@@ -186,7 +187,7 @@ func (db *DB) settle(base, top uint64) error {
 		}
 		last := start+settleBatch >= len(keys)
 		if last {
-			if err := txn.Set(metaKey(metaSettled), uint64Bytes(ts)); err != nil {
+			if err := txn.Set(metaKey(metaSettled), numVal(ts)); err != nil {
 				txn.Discard()
 				return err
 			}
@@ -253,8 +254,8 @@ func (db *DB) rollBackAbove(top uint64) error {
 	item, err := txn.Get(metaKey(metaSettled))
 	if err == nil {
 		err = item.Value(func(v []byte) error {
-			if len(v) == 8 {
-				base = max(base, beUint64(v))
+			if n, ok := parseNum(v); ok {
+				base = max(base, n)
 			}
 			return nil
 		})

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // TestByKindAfterADeletedEntity: a client paging through a kind keeps
@@ -14,24 +16,24 @@ import (
 func TestByKindAfterADeletedEntity(t *testing.T) {
 	db := newTestDB(t)
 	for _, id := range []string{"place/a", "place/b", "place/c", "place/d"} {
-		mustUpdate(t, db, putEntities(Entity{ID: id, Name: id}))
+		mustUpdate(t, db, putEntities(domain.Entity{ID: id, Name: id}))
 	}
 	mustUpdate(t, db, func(w *Writer) error { _, err := w.DeleteEntity("place/b"); return err })
 	view(t, db, time.Time{}, func(r *Reader) error {
-		page, err := r.ByKind(KindPlace, "place/b", 10)
+		page, err := r.ByKind(domain.KindPlace, "place/b", 10)
 		if err != nil || !slices.Equal(entityIDs(page), []string{"place/c", "place/d"}) {
 			t.Errorf("after deleted place/b: %q, %v; want place/c, place/d", entityIDs(page), err)
 		}
-		if _, err := r.ByKind(KindPlace, "place/never", 10); !errors.Is(err, ErrNotFound) {
+		if _, err := r.ByKind(domain.KindPlace, "place/never", 10); !errors.Is(err, domain.ErrNotFound) {
 			t.Errorf("after an ID that never existed: %v, want ErrNotFound", err)
 		}
 		return nil
 	})
 	// Created again, place/b is a new entity at the end of the kind; a
 	// cursor naming it resumes after its new place.
-	mustUpdate(t, db, putEntities(Entity{ID: "place/b", Name: "again"}))
+	mustUpdate(t, db, putEntities(domain.Entity{ID: "place/b", Name: "again"}))
 	view(t, db, time.Time{}, func(r *Reader) error {
-		page, err := r.ByKind(KindPlace, "place/b", 10)
+		page, err := r.ByKind(domain.KindPlace, "place/b", 10)
 		if err != nil || len(page) != 0 {
 			t.Errorf("after re-created place/b: %q, %v; want nothing", entityIDs(page), err)
 		}

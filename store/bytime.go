@@ -2,8 +2,9 @@ package store
 
 import (
 	"context"
-	"encoding/hex"
 	"fmt"
+
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // StartPage reads facts of predicate p whose ValidFrom lies in [from, to)
@@ -12,24 +13,22 @@ import (
 // cursor (one this method returned, or "" to start). It returns each
 // fact's cursor and whether more follow. Reading a page costs limit point
 // reads, however many facts precede it.
-func (r *Reader) StartPage(p Predicate, from, to Date, cursor string, limit int) ([]*Fact, []string, bool, error) {
+func (r *Reader) StartPage(p domain.Predicate, from, to domain.Date, cursor string, limit int) ([]*domain.Fact, []string, bool, error) {
 	r.count()
 	if limit < 1 {
-		return nil, nil, false, fmt.Errorf("%w: limit must be at least 1", ErrInvalid)
+		return nil, nil, false, fmt.Errorf("%w: limit must be at least 1", domain.ErrInvalid)
 	}
 	prefix := timePrefix(p)
 	seek := timeKey(p, max(from, 0), 0)
 	if cursor != "" {
-		b, err := hex.DecodeString(cursor)
-		if err != nil || len(b) != timeKeyLen-len(prefix) {
-			return nil, nil, false, fmt.Errorf("%w: malformed cursor", ErrInvalid)
+		var ok bool
+		if seek, ok = afterTimeCursor(p, cursor); !ok {
+			return nil, nil, false, fmt.Errorf("%w: malformed cursor", domain.ErrInvalid)
 		}
-		// Continue just after the cursor's key.
-		seek = append(append(append([]byte{}, prefix...), b...), 0)
 	}
 	it := r.txn.NewIterator(badgerIterOpts(prefix))
 	defer it.Close()
-	var out []*Fact
+	var out []*domain.Fact
 	var cursors []string
 	for it.Seek(seek); it.ValidForPrefix(prefix); it.Next() {
 		item := it.Item()
@@ -55,7 +54,7 @@ func (r *Reader) StartPage(p Predicate, from, to Date, cursor string, limit int)
 			return nil, nil, false, err
 		}
 		out = append(out, f)
-		cursors = append(cursors, hex.EncodeToString(item.Key()[len(prefix):]))
+		cursors = append(cursors, timeCursor(item.Key()))
 	}
 	return out, cursors, false, nil
 }
@@ -63,7 +62,7 @@ func (r *Reader) StartPage(p Predicate, from, to Date, cursor string, limit int)
 // CountStarting counts facts of predicate p whose ValidFrom lies in
 // [from, to) with a key-only scan of the by-time index. It stops with
 // ctx's error once ctx is done.
-func (r *Reader) CountStarting(ctx context.Context, p Predicate, from, to Date) (int, error) {
+func (r *Reader) CountStarting(ctx context.Context, p domain.Predicate, from, to domain.Date) (int, error) {
 	r.count()
 	st := stopper{ctx: ctx}
 	if err := st.check(); err != nil {

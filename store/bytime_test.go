@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -13,15 +14,15 @@ import (
 func TestStartPage(t *testing.T) {
 	db := natoDB(t)
 	err := db.View(time.Time{}, func(r *store.Reader) error {
-		from := store.MustDate("1999-01-01")
-		total, err := r.CountStarting(context.Background(), store.MemberOf, from+1, 0)
+		from := domain.MustDate("1999-01-01")
+		total, err := r.CountStarting(context.Background(), domain.MemberOf, from+1, 0)
 		if err != nil {
 			return err
 		}
-		var got []*store.Fact
+		var got []*domain.Fact
 		cursor := ""
 		for {
-			fs, next, more, err := r.StartPage(store.MemberOf, from+1, 0, cursor, 2)
+			fs, next, more, err := r.StartPage(domain.MemberOf, from+1, 0, cursor, 2)
 			if err != nil {
 				return err
 			}
@@ -42,7 +43,7 @@ func TestStartPage(t *testing.T) {
 			}
 			seen[f.ID] = true
 		}
-		if _, _, _, err := r.StartPage(store.MemberOf, 0, 0, "zz", 2); err == nil {
+		if _, _, _, err := r.StartPage(domain.MemberOf, 0, 0, "zz", 2); err == nil {
 			t.Error("a malformed cursor was accepted")
 		}
 		return nil

@@ -5,6 +5,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"unsafe"
+
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // The entity cache keeps decoded entity records (N keys) and readable-ID
@@ -90,9 +92,9 @@ type cacheShard struct {
 }
 
 type cacheEntry struct {
-	ver  uint64  // the Badger version of the value
-	num  uint64  // an S key: the id it maps to
-	ent  *Entity // an N key: the decoded record (shared; never modified)
+	ver  uint64         // the Badger version of the value
+	num  uint64         // an S key: the id it maps to
+	ent  *domain.Entity // an N key: the decoded record (shared; never modified)
 	cost int64
 }
 
@@ -255,7 +257,7 @@ const (
 )
 
 // entityCost estimates the memory a decoded entity holds.
-func entityCost(e *Entity) int64 {
+func entityCost(e *domain.Entity) int64 {
 	n := int64(unsafe.Sizeof(*e)) + int64(len(e.ID)+len(e.Name))
 	for _, a := range e.Aliases {
 		n += int64(unsafe.Sizeof(a)) + int64(len(a))

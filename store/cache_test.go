@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // cacheHas reports whether the entity cache holds Badger key k.
@@ -52,7 +54,7 @@ func checkCache(t *testing.T, db *DB) int {
 					t.Errorf("cached %s = %+v, Badger has %+v", e.ent.ID, e.ent, got)
 				}
 			case tagSlug:
-				if len(v) != 8 || beUint64(v) != e.num {
+				if !numIs(v, e.num) {
 					t.Errorf("cached slug %q = %d, Badger has %x", k[2:], e.num, v)
 				}
 			default:
@@ -81,7 +83,7 @@ func entityName(t *testing.T, db *DB, knownAt time.Time, id string) string {
 	var name string
 	view(t, db, knownAt, func(r *Reader) error {
 		e, err := r.Entity(id)
-		if errors.Is(err, ErrNotFound) {
+		if errors.Is(err, domain.ErrNotFound) {
 			return nil
 		}
 		if err != nil {
@@ -270,7 +272,7 @@ func TestEntityCacheOldReaderDoesNotInsert(t *testing.T) {
 				}
 				done := make(chan error)
 				go func() {
-					done <- db.Update("test", putEntities(Entity{ID: id, Name: "Suomi", Aliases: []string{"Finland"}}))
+					done <- db.Update("test", putEntities(domain.Entity{ID: id, Name: "Suomi", Aliases: []string{"Finland"}}))
 				}()
 				if err := <-done; err != nil {
 					return err
@@ -311,10 +313,10 @@ func TestEntityCacheDeleteAndRecreate(t *testing.T) {
 		})
 	}
 	recreate := func(w *Writer) error {
-		if _, err := w.PutEntity(Entity{ID: "event/vilnius-2023", Name: "Vilnius again"}); err != nil {
+		if _, err := w.PutEntity(domain.Entity{ID: "event/vilnius-2023", Name: "Vilnius again"}); err != nil {
 			return err
 		}
-		_, err := w.PutFact(Fact{ID: "fact/fin-vilnius", Predicate: ParticipantIn, From: "org/nato", To: "event/vilnius-2023", Citations: cite()})
+		_, err := w.PutFact(domain.Fact{ID: "fact/fin-vilnius", Predicate: domain.ParticipantIn, From: "org/nato", To: "event/vilnius-2023", Citations: cite()})
 		return err
 	}
 	for _, tt := range []struct {
@@ -332,7 +334,7 @@ func TestEntityCacheDeleteAndRecreate(t *testing.T) {
 			}
 			return recreate(w)
 		}}, "Vilnius again", "org/nato"},
-		{"rename", []func(*Writer) error{putEntities(Entity{ID: "event/vilnius-2023", Name: "Vilnius", Date: MustDate("2023-07-11")})}, "Vilnius", "country/FIN"},
+		{"rename", []func(*Writer) error{putEntities(domain.Entity{ID: "event/vilnius-2023", Name: "Vilnius", Date: domain.MustDate("2023-07-11")})}, "Vilnius", "country/FIN"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			c := newFakeClock(t0)
@@ -351,7 +353,7 @@ func TestEntityCacheDeleteAndRecreate(t *testing.T) {
 				view(t, db, time.Time{}, func(r *Reader) error {
 					f, err := r.Fact("fact/fin-vilnius")
 					switch {
-					case tt.fact == "" && !errors.Is(err, ErrNotFound):
+					case tt.fact == "" && !errors.Is(err, domain.ErrNotFound):
 						t.Errorf("fact now: %v, %v; want not found", f, err)
 					case tt.fact != "" && (err != nil || f.From != tt.fact):
 						t.Errorf("fact now: %v, %v; want from %s", f, err, tt.fact)
@@ -393,17 +395,17 @@ func TestEntityCacheBulk(t *testing.T) {
 			warm()
 			c.Advance(time.Hour)
 			_, err := db.BulkUpdate(UpdateOptions{Author: "importer"}, func(b *Bulk) error {
-				if _, err := b.Writer().PutEntity(Entity{ID: "country/FIN", Name: "Suomi"}); err != nil {
+				if _, err := b.Writer().PutEntity(domain.Entity{ID: "country/FIN", Name: "Suomi"}); err != nil {
 					return err
 				}
-				if _, err := b.Writer().PutEntity(Entity{ID: "place/a", Name: "A"}); err != nil {
+				if _, err := b.Writer().PutEntity(domain.Entity{ID: "place/a", Name: "A"}); err != nil {
 					return err
 				}
 				if err := b.Flush(); err != nil {
 					return err
 				}
 				warm() // at the base, beside the hidden chunk
-				if _, err := b.Writer().PutEntity(Entity{ID: "country/SWE", Name: "Sverige"}); err != nil {
+				if _, err := b.Writer().PutEntity(domain.Entity{ID: "country/SWE", Name: "Sverige"}); err != nil {
 					return err
 				}
 				if err := b.Flush(); err != nil {
@@ -416,7 +418,7 @@ func TestEntityCacheBulk(t *testing.T) {
 				if fail {
 					return errBoom
 				}
-				_, err := b.Writer().PutEntity(Entity{ID: "org/nato", Name: "NATO"})
+				_, err := b.Writer().PutEntity(domain.Entity{ID: "org/nato", Name: "NATO"})
 				return err
 			})
 			if fail != (err != nil) {
@@ -518,11 +520,11 @@ func TestEntityCacheConcurrent(t *testing.T) {
 func TestEntityCacheBounded(t *testing.T) {
 	const limit = 64 << 10
 	db := openOpts(t, "", DefaultOptions().WithInMemory(true).WithEntityCacheSize(limit))
-	var es []Entity
+	var es []domain.Entity
 	var ids []string
 	for i := range 1000 {
 		id := fmt.Sprintf("person/p%04d", i)
-		es = append(es, Entity{ID: id, Name: fmt.Sprintf("Person number %d", i), Aliases: []string{"P"}, XIDs: map[string]string{"wikidata": fmt.Sprintf("Q%d", i)}})
+		es = append(es, domain.Entity{ID: id, Name: fmt.Sprintf("Person number %d", i), Aliases: []string{"P"}, XIDs: map[string]string{"wikidata": fmt.Sprintf("Q%d", i)}})
 		ids = append(ids, id)
 	}
 	mustUpdate(t, db, putEntities(es...))
@@ -597,11 +599,11 @@ func TestEntityCacheCost(t *testing.T) {
 				}
 			}
 			w := b.Writer()
-			e := Entity{ID: fmt.Sprintf("country/c%05d", i), Name: fmt.Sprintf("Country number %d", i)}
+			e := domain.Entity{ID: fmt.Sprintf("country/c%05d", i), Name: fmt.Sprintf("Country number %d", i)}
 			if i%2 == 0 {
 				e.Aliases = []string{fmt.Sprintf("C%d", i), "Another name"}
 				e.XIDs = map[string]string{"iso3": fmt.Sprintf("C%04d", i), "wikidata": fmt.Sprintf("Q%d", 1000000+i)}
-				e.Props = []Prop{{Key: "population", Type: PropInt, Value: "5500000"}, {Key: "region", Type: PropString, Value: "Northern Europe"}, {Key: "founded", Type: PropDate, Value: "1917-12-06"}}
+				e.Props = []domain.Prop{{Key: "population", Type: domain.PropInt, Value: "5500000"}, {Key: "region", Type: domain.PropString, Value: "Northern Europe"}, {Key: "founded", Type: domain.PropDate, Value: "1917-12-06"}}
 			}
 			if _, err := w.PutEntity(e); err != nil {
 				return err

@@ -7,6 +7,8 @@ import (
 	"hash/maphash"
 	"slices"
 	"time"
+
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // Violation is one broken invariant found by Check.
@@ -118,8 +120,8 @@ func newChecker(ctx context.Context, r *Reader, limit int) *checker {
 // entries it needs the scans have seen.
 type entSum struct {
 	id     string
-	kind   Kind
-	date   Date
+	kind   domain.Kind
+	date   domain.Date
 	xids   map[string]string
 	tokens []string // entityTokens, distinct
 	// indexed: its ID is well formed and of its kind, so it needs its
@@ -148,7 +150,7 @@ func (e *entSum) complete() bool {
 // 2^-64.
 type factSum struct {
 	e       edge
-	valid   Interval // the record's
+	valid   domain.Interval // the record's
 	valHash uint64
 	keyHash uint64
 	seen    uint16 // seen* bits
@@ -184,7 +186,7 @@ func (f *factSum) complete() bool {
 // otherOut is what the checker keeps of an out-edge not in facts.
 type otherOut struct {
 	decodes bool
-	valid   Interval // the record's, if it decodes
+	valid   domain.Interval // the record's, if it decodes
 }
 
 func (c *checker) fact(n uint64) *factSum {
@@ -243,7 +245,7 @@ func (c *checker) run() error {
 // keeps only what it decodes or hashes. Values are not prefetched, which
 // would copy each one; they are read in place, in the LSM tree.
 func (c *checker) scan(tag byte, fn func(k, v []byte) error) error {
-	prefix := []byte{tag}
+	prefix := tagPrefix(tag)
 	it := c.r.txn.NewIterator(badgerIterOpts(prefix))
 	defer it.Close()
 	n := 0
@@ -264,7 +266,7 @@ func (c *checker) scan(tag byte, fn func(k, v []byte) error) error {
 
 func (c *checker) commit(k, v []byte) error {
 	ok := true
-	if _, err := parseCommitKey(k); err != nil {
+	if _, err := ParseKey(k); err != nil {
 		c.bad(k, "%v", err)
 		ok = false
 	} else if _, err := decodeCommit(v); err != nil {
@@ -277,16 +279,17 @@ func (c *checker) commit(k, v []byte) error {
 }
 
 func (c *checker) node(k, v []byte) error {
-	n, err := parseNodeKey(k)
+	key, err := ParseKey(k)
 	if err != nil {
 		return c.judgeNode(c.sums, k, v)
 	}
+	n := key.Num
 	e, err := decodeEntity(v)
 	if err != nil {
 		return c.judgeNode(c.sums, k, v)
 	}
-	kind, _, err := SplitID(e.ID)
-	s := &entSum{id: e.ID, kind: e.Kind, date: e.Date, xids: e.XIDs, tokens: entityTokens(e),
+	kind, _, err := domain.SplitID(e.ID)
+	s := &entSum{id: e.ID, kind: e.Kind, date: e.Date, xids: e.XIDs, tokens: domain.NameTokens(e),
 		indexed: err == nil && kind == e.Kind}
 	s.tokSeen = make([]bool, len(s.tokens))
 	c.ents[n] = s
@@ -302,7 +305,8 @@ func (c *checker) node(k, v []byte) error {
 // (which needs nothing else), and a fact number seen before (by point
 // reads; see Check).
 func (c *checker) out(k, v []byte) error {
-	e, err := parseEdgeKey(k)
+	ek, err := ParseKey(k)
+	e := ek.edge()
 	if err != nil {
 		c.otherOut[c.hash(k)] = outOf(v)
 		return c.judgeOut(c.sums, k, v)
@@ -317,7 +321,7 @@ func (c *checker) out(k, v []byte) error {
 		return c.judgeOut(c.sums, k, v)
 	}
 	iv, _ := parseIV(v)
-	_, key, idErr := SplitID(f.ID)
+	_, key, idErr := domain.SplitID(f.ID)
 	s := factSum{e: e, valid: f.Valid, valHash: c.hash(v),
 		own: iv != f.Valid || f.Predicate != e.pred || idErr != nil || !c.entityIs(e.src, f.From) || !c.entityIs(e.dst, f.To)}
 	if idErr == nil {
@@ -337,14 +341,26 @@ func outOf(v []byte) otherOut {
 	return otherOut{decodes: true, valid: f.Valid}
 }
 
+// numIs reports whether v is the numVal of n.
+func numIs(v []byte, n uint64) bool {
+	got, ok := parseNum(v)
+	return ok && got == n
+}
+
+// isID reports whether id is the readable ID of kind k and key.
+func isID(id string, k domain.Kind, key []byte) bool {
+	p := k.Prefix()
+	return len(id) == len(p)+1+len(key) && id[:len(p)] == p && id[len(p)] == '/' && id[len(p)+1:] == string(key)
+}
+
 func (c *checker) entityIs(n uint64, id string) bool {
 	e := c.ents[n]
 	return e != nil && e.id == id
 }
 
 func (c *checker) in(k, v []byte) error {
-	if e, err := parseEdgeKey(k); err == nil {
-		if f := c.factAt(e); f != nil {
+	if key, err := ParseKey(k); err == nil {
+		if f := c.factAt(key.edge()); f != nil {
 			// Its out-edge exists. A value that differs is the out-edge's
 			// violation: left unmarked, the fact is judged at the end.
 			f.seen |= seenInKey
@@ -358,7 +374,8 @@ func (c *checker) in(k, v []byte) error {
 }
 
 func (c *checker) locator(k, v []byte) error {
-	if n, err := parseFactKey(k); err == nil {
+	if key, err := ParseKey(k); err == nil {
+		n := key.Fact
 		if f := c.fact(n); f != nil {
 			f.seen |= seenLocKey
 			if e, err := parseFactLoc(n, v); err == nil && f.e == e {
@@ -374,11 +391,12 @@ func (c *checker) locator(k, v []byte) error {
 
 // byTime checks a T or E entry.
 func (c *checker) byTime(k, v []byte) error {
-	parse, bit, keyBit := parseTimeKey, seenTime, seenTimeKey
-	if k[0] == tagEnd {
-		parse, bit, keyBit = parseEndKey, seenEnd, seenEndKey
+	key, err := ParseKey(k)
+	bit, keyBit := seenTime, seenTimeKey
+	if key.Tag == tagEnd {
+		bit, keyBit = seenEnd, seenEndKey
 	}
-	if p, d, n, err := parse(k); err == nil {
+	if p, d, n := key.Pred, key.Date, key.Fact; err == nil {
 		if f := c.fact(n); f != nil && f.e.pred == p {
 			want := f.valid.From
 			if bit == seenEnd {
@@ -393,23 +411,24 @@ func (c *checker) byTime(k, v []byte) error {
 			}
 		}
 	}
-	return c.judge(c.sums, k[0], k, v)
+	return c.judge(c.sums, keyTag(k), k, v)
 }
 
 func (c *checker) slug(k, v []byte) error {
-	kind, key, err := parseSlugKey(k)
-	if err == nil && len(v) == 8 {
-		n := beUint64(v)
-		if kind == kindFact {
+	sk, err := ParseKey(k)
+	n, ok := parseNum(v)
+	if err == nil && ok {
+		kind, key := sk.Kind, sk.Text
+		if kind == domain.KindFact {
 			if f := c.fact(n); f != nil {
-				if f.keyHash == maphash.String(c.seed, key) {
+				if f.keyHash == maphash.Bytes(c.seed, key) {
 					f.seen |= seenSlug
 				}
 				if f.seen&seenLocKey != 0 { // the fact's locator exists
 					return nil
 				}
 			}
-		} else if e := c.ents[n]; e != nil && e.id == kind.Prefix()+"/"+key {
+		} else if e := c.ents[n]; e != nil && isID(e.id, kind, key) {
 			if e.kind == kind {
 				e.slug = true
 			}
@@ -421,8 +440,9 @@ func (c *checker) slug(k, v []byte) error {
 
 func (c *checker) xid(k, v []byte) error {
 	c.xidKeys[c.hash(k)] = struct{}{}
-	if scheme, value, err := parseXIDKey(k); err == nil && len(v) == 8 {
-		if e := c.ents[beUint64(v)]; e != nil && e.xids[scheme] == value {
+	key, err := ParseKey(k)
+	if n, ok := parseNum(v); err == nil && ok {
+		if e := c.ents[n]; e != nil && e.xids[string(key.Text)] == string(key.Value) {
 			e.xidsSeen++
 			return nil
 		}
@@ -431,8 +451,8 @@ func (c *checker) xid(k, v []byte) error {
 }
 
 func (c *checker) kind(k, v []byte) error {
-	if kind, n, err := parseKindKey(k); err == nil {
-		if e := c.ents[n]; e != nil && e.kind == kind {
+	if key, err := ParseKey(k); err == nil {
+		if e := c.ents[key.Num]; e != nil && e.kind == key.Kind {
 			e.kindEntry = true
 			return nil
 		}
@@ -441,9 +461,9 @@ func (c *checker) kind(k, v []byte) error {
 }
 
 func (c *checker) word(k, v []byte) error {
-	if tok, n, err := parseWordKey(k); err == nil {
-		if e := c.ents[n]; e != nil {
-			if i := slices.Index(e.tokens, tok); i >= 0 {
+	if key, err := ParseKey(k); err == nil {
+		if e := c.ents[key.Num]; e != nil {
+			if i := slices.Index(e.tokens, string(key.Text)); i >= 0 {
 				e.tokSeen[i] = true
 				return nil
 			}
@@ -453,8 +473,8 @@ func (c *checker) word(k, v []byte) error {
 }
 
 func (c *checker) dated(k, v []byte) error {
-	if d, n, err := parseDatedKey(k); err == nil {
-		if e := c.ents[n]; e != nil && e.date == d {
+	if key, err := ParseKey(k); err == nil {
+		if e := c.ents[key.Num]; e != nil && e.date == key.Date {
 			e.dated = true
 			return nil
 		}
@@ -466,11 +486,12 @@ func (c *checker) dated(k, v []byte) error {
 // at or after its timestamp, found among the commits summarized by the
 // C scan, so no commit record is read (or decoded) twice.
 func (c *checker) hist(k, v []byte) error {
-	id, ts, err := parseHistKey(k)
+	key, err := ParseKey(k)
 	if err != nil {
 		c.bad(k, "%v", err)
 		return nil
 	}
+	id, ts := string(key.Text), key.TS
 	ch, err := decodeChange(v)
 	if err != nil || ch.ID != id {
 		c.bad(k, "history entry of %s does not name it", id)
@@ -483,12 +504,12 @@ func (c *checker) hist(k, v []byte) error {
 }
 
 func (c *checker) blob(k, v []byte) error {
-	sum, err := parseBlobKey(k)
+	key, err := ParseKey(k)
 	if err != nil {
 		c.bad(k, "%v", err)
 		return nil
 	}
-	if sha256.Sum256(v) != sum {
+	if sum := sha256.Sum256(v); string(sum[:]) != string(key.Text) {
 		c.bad(k, "document text does not match its SHA-256 key")
 	}
 	return nil

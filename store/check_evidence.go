@@ -6,6 +6,7 @@ import (
 	"hash/maphash"
 	"slices"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	badger "github.com/dgraph-io/badger/v4"
 )
 
@@ -21,12 +22,12 @@ type evidence interface {
 	entity(n uint64) (*entSum, error)
 	// factValid: the interval of the fact record in the out-edge of e, if
 	// it exists and decodes.
-	factValid(e edge) (Interval, bool, error)
+	factValid(e edge) (domain.Interval, bool, error)
 	// slugIs: the slug of kind and key holds number n.
-	slugIs(kind Kind, key string, n uint64) (bool, error)
+	slugIs(kind domain.Kind, key string, n uint64) (bool, error)
 	// kindEntry, datedEntry, xidEntry, wordEntry: the entry exists.
-	kindEntry(kind Kind, n uint64) (bool, error)
-	datedEntry(d Date, n uint64) (bool, error)
+	kindEntry(kind domain.Kind, n uint64) (bool, error)
+	datedEntry(d domain.Date, n uint64) (bool, error)
 	xidEntry(scheme, value string) (bool, error)
 	wordEntry(tok string, n uint64) (bool, error)
 	// inEdge: the in-edge of e exists, and its value is out.
@@ -35,8 +36,8 @@ type evidence interface {
 	locIs(e edge) (bool, error)
 	// timeEntry, endEntry: the by-time (by-end) key exists, whatever its
 	// value.
-	timeEntry(p Predicate, d Date, n uint64) (bool, error)
-	endEntry(p Predicate, d Date, n uint64) (bool, error)
+	timeEntry(p domain.Predicate, d domain.Date, n uint64) (bool, error)
+	endEntry(p domain.Predicate, d domain.Date, n uint64) (bool, error)
 }
 
 var (
@@ -60,7 +61,7 @@ func (p pointReads) has(k []byte) (bool, error) {
 func (p pointReads) value(k []byte) ([]byte, bool, error) {
 	*p.calls++
 	v, err := p.r.get(k)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, domain.ErrNotFound) {
 		return nil, false, nil
 	}
 	return v, err == nil, err
@@ -78,28 +79,30 @@ func (p pointReads) entity(n uint64) (*entSum, error) {
 	if err != nil {
 		return nil, nil
 	}
-	return &entSum{id: e.ID, kind: e.Kind, date: e.Date, xids: e.XIDs, tokens: entityTokens(e)}, nil
+	return &entSum{id: e.ID, kind: e.Kind, date: e.Date, xids: e.XIDs, tokens: domain.NameTokens(e)}, nil
 }
 
-func (p pointReads) factValid(e edge) (Interval, bool, error) {
+func (p pointReads) factValid(e edge) (domain.Interval, bool, error) {
 	v, ok, err := p.value(outKey(e))
 	if err != nil || !ok {
-		return Interval{}, false, err
+		return domain.Interval{}, false, err
 	}
 	f, err := decodeOutVal(v)
 	if err != nil {
-		return Interval{}, false, nil
+		return domain.Interval{}, false, nil
 	}
 	return f.Valid, true, nil
 }
 
-func (p pointReads) slugIs(kind Kind, key string, n uint64) (bool, error) {
+func (p pointReads) slugIs(kind domain.Kind, key string, n uint64) (bool, error) {
 	v, ok, err := p.value(slugKey(kind, key))
-	return ok && len(v) == 8 && beUint64(v) == n, err
+	return ok && numIs(v, n), err
 }
 
-func (p pointReads) kindEntry(kind Kind, n uint64) (bool, error) { return p.has(kindKey(kind, n)) }
-func (p pointReads) datedEntry(d Date, n uint64) (bool, error)   { return p.has(datedKey(d, n)) }
+func (p pointReads) kindEntry(kind domain.Kind, n uint64) (bool, error) {
+	return p.has(kindKey(kind, n))
+}
+func (p pointReads) datedEntry(d domain.Date, n uint64) (bool, error) { return p.has(datedKey(d, n)) }
 func (p pointReads) xidEntry(scheme, value string) (bool, error) {
 	return p.has(xidKey(scheme, value))
 }
@@ -115,10 +118,10 @@ func (p pointReads) locIs(e edge) (bool, error) {
 	return ok && bytes.Equal(v, factLoc(e)), err
 }
 
-func (p pointReads) timeEntry(pr Predicate, d Date, n uint64) (bool, error) {
+func (p pointReads) timeEntry(pr domain.Predicate, d domain.Date, n uint64) (bool, error) {
 	return p.has(timeKey(pr, d, n))
 }
-func (p pointReads) endEntry(pr Predicate, d Date, n uint64) (bool, error) {
+func (p pointReads) endEntry(pr domain.Predicate, d domain.Date, n uint64) (bool, error) {
 	return p.has(endKey(pr, d, n))
 }
 
@@ -148,7 +151,7 @@ func (s summaries) locExists(n uint64) (bool, error) {
 
 func (s summaries) entity(n uint64) (*entSum, error) { return s.c.ents[n], nil }
 
-func (s summaries) factValid(e edge) (Interval, bool, error) {
+func (s summaries) factValid(e edge) (domain.Interval, bool, error) {
 	if f := s.c.factAt(e); f != nil {
 		return f.valid, true, nil
 	}
@@ -156,8 +159,8 @@ func (s summaries) factValid(e edge) (Interval, bool, error) {
 	return o.valid, o.decodes, nil
 }
 
-func (s summaries) slugIs(kind Kind, key string, n uint64) (bool, error) {
-	if kind == kindFact {
+func (s summaries) slugIs(kind domain.Kind, key string, n uint64) (bool, error) {
+	if kind == domain.KindFact {
 		f := s.c.fact(n)
 		return f != nil && f.seen&seenSlug != 0 && f.keyHash == maphash.String(s.c.seed, key), nil
 	}
@@ -165,12 +168,12 @@ func (s summaries) slugIs(kind Kind, key string, n uint64) (bool, error) {
 	return e != nil && e.slug && e.kind == kind && e.id == kind.Prefix()+"/"+key, nil
 }
 
-func (s summaries) kindEntry(kind Kind, n uint64) (bool, error) {
+func (s summaries) kindEntry(kind domain.Kind, n uint64) (bool, error) {
 	e := s.c.ents[n]
 	return e != nil && e.kindEntry && e.kind == kind, nil
 }
 
-func (s summaries) datedEntry(d Date, n uint64) (bool, error) {
+func (s summaries) datedEntry(d domain.Date, n uint64) (bool, error) {
 	e := s.c.ents[n]
 	return e != nil && e.dated && e.date == d, nil
 }
@@ -202,12 +205,12 @@ func (s summaries) locIs(e edge) (bool, error) {
 	return f != nil && f.seen&seenLoc != 0, nil
 }
 
-func (s summaries) timeEntry(p Predicate, d Date, n uint64) (bool, error) {
+func (s summaries) timeEntry(p domain.Predicate, d domain.Date, n uint64) (bool, error) {
 	f := s.c.fact(n)
 	return f != nil && f.seen&seenTimeKey != 0 && f.e.pred == p && f.valid.From == d, nil
 }
 
-func (s summaries) endEntry(p Predicate, d Date, n uint64) (bool, error) {
+func (s summaries) endEntry(p domain.Predicate, d domain.Date, n uint64) (bool, error) {
 	f := s.c.fact(n)
 	return f != nil && f.seen&seenEndKey != 0 && f.e.pred == p && f.valid.To == d, nil
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	badger "github.com/dgraph-io/badger/v4"
 )
 
@@ -22,9 +23,9 @@ import (
 // checks word. Every violation must contain one of want, and each of
 // want must be found.
 func TestCheckScans(t *testing.T) {
-	d := MustDate
+	d := domain.MustDate
 	// factOf returns fact id's record and edge.
-	factOf := func(w *Writer, id string) (*Fact, edge) {
+	factOf := func(w *Writer, id string) (*domain.Fact, edge) {
 		f, e, err := w.fact(id)
 		if err != nil {
 			t.Fatalf("fact %s: %v", id, err)
@@ -66,19 +67,19 @@ func TestCheckScans(t *testing.T) {
 		{"out-edge interval differs from its record", func(w *Writer) error {
 			_, e := factOf(w, "fact/fin-member")
 			v := outValue(w, e)
-			bad := outVal(Interval{From: d("2000-01-01")}, v[ivLen:])
+			bad := outVal(domain.Interval{From: d("2000-01-01")}, v[ivLen:])
 			return w.set(outKey(e), bad)
 		}, []string{"fact fact/fin-member interval in its edge value differs from its record",
 			"fact fact/fin-member in-edge value differs from its out-edge"}},
 		{"out-edge and in-edge agree on an interval the record does not have", func(w *Writer) error {
 			_, e := factOf(w, "fact/fin-member")
 			v := outValue(w, e)
-			bad := outVal(Interval{From: d("2000-01-01")}, v[ivLen:])
+			bad := outVal(domain.Interval{From: d("2000-01-01")}, v[ivLen:])
 			return errors.Join(w.set(outKey(e), bad), w.set(inKey(e), bad))
 		}, []string{"fact fact/fin-member interval in its edge value differs from its record"}},
 		{"record of another predicate than its key", func(w *Writer) error {
 			f, e := factOf(w, "fact/fin-member")
-			f.Predicate = PartnerOf
+			f.Predicate = domain.PartnerOf
 			rec, err := encodeFact(f)
 			if err != nil {
 				return err
@@ -138,7 +139,7 @@ func TestCheckScans(t *testing.T) {
 		}, []string{"fact fact/fin-member has no matching locator", "missing fact locator for fact/fin-member"}},
 		{"fact slug points at another fact", func(w *Writer) error {
 			_, e := factOf(w, "fact/swe-member")
-			return w.set(slugKey(kindFact, "fin-member"), uint64Bytes(e.fact))
+			return w.set(slugKey(domain.KindFact, "fin-member"), numVal(e.fact))
 		}, []string{"fact fact/fin-member has no slug pointing at it"}},
 		{"second out-edge with one fact number", func(w *Writer) error {
 			_, e := factOf(w, "fact/fin-member")
@@ -149,10 +150,10 @@ func TestCheckScans(t *testing.T) {
 			"fact fact/fin-member end org/nato is not a live entity"}},
 		{"fact slug under another key", func(w *Writer) error {
 			_, e := factOf(w, "fact/fin-member")
-			if err := w.del(slugKey(kindFact, "fin-member")); err != nil {
+			if err := w.del(slugKey(domain.KindFact, "fin-member")); err != nil {
 				return err
 			}
-			return w.set(slugKey(kindFact, "fin-membership"), uint64Bytes(e.fact))
+			return w.set(slugKey(domain.KindFact, "fin-membership"), numVal(e.fact))
 		}, []string{"fact fact/fin-member has no slug pointing at it"}},
 		{"second out-edge with one fact number, sound in itself", func(w *Writer) error {
 			_, fin := factOf(w, "fact/fin-member")
@@ -169,10 +170,10 @@ func TestCheckScans(t *testing.T) {
 			"fact fact/stoltenberg-sg end office/nato-sg is not a live entity",
 			"fact fact/sg-of-nato end office/nato-sg is not a live entity"}},
 		{"entity slug points at another entity", func(w *Writer) error {
-			return w.set(slugKey(KindCountry, "FIN"), uint64Bytes(num(w, "country/SWE")))
+			return w.set(slugKey(domain.KindCountry, "FIN"), numVal(num(w, "country/SWE")))
 		}, []string{"slug country/FIN points at country/SWE", "entity country/FIN has no slug pointing at it"}},
 		{"slug value not a number", func(w *Writer) error {
-			return w.set(slugKey(KindCountry, "FIN"), []byte{1, 2, 3})
+			return w.set(slugKey(domain.KindCountry, "FIN"), []byte{1, 2, 3})
 		}, []string{"malformed slug entry", "entity country/FIN has no slug pointing at it"}},
 		{"external ID value not a number", func(w *Writer) error {
 			return w.set(xidKey("iso3", "FIN"), []byte{1, 2, 3})
@@ -183,7 +184,7 @@ func TestCheckScans(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			e.Kind = KindPerson
+			e.Kind = domain.KindPerson
 			rec, err := encodeEntity(e)
 			if err != nil {
 				return err
@@ -191,7 +192,7 @@ func TestCheckScans(t *testing.T) {
 			return w.set(nodeKey(n), rec)
 		}, []string{"entity country/FIN has a malformed ID or wrong kind", "kind index entry Country points at no entity of that kind"}},
 		{"index key of the wrong length", func(w *Writer) error {
-			return w.set(append(kindKey(KindCountry, num(w, "country/FIN")), 0), nil)
+			return w.set(append(kindKey(domain.KindCountry, num(w, "country/FIN")), 0), nil)
 		}, []string{ErrCorrupt.Error() + ": kind key"}},
 		{"dated entry deleted", func(w *Writer) error {
 			return w.del(datedKey(d("2023-07-11"), num(w, "event/vilnius-2023")))
@@ -200,17 +201,17 @@ func TestCheckScans(t *testing.T) {
 			return w.set(datedKey(d("2023-07-12"), num(w, "event/vilnius-2023")), nil)
 		}, []string{"dated entry 2023-07-12 points at no entity of that date"}},
 		{"external ID points at another entity", func(w *Writer) error {
-			return w.set(xidKey("iso3", "FIN"), uint64Bytes(num(w, "country/SWE")))
+			return w.set(xidKey("iso3", "FIN"), numVal(num(w, "country/SWE")))
 		}, []string{"external ID iso3 FIN points at an entity without it"}},
 		{"history entry naming another ID", func(w *Writer) error {
-			v, err := encodeChange(Change{ID: "country/SWE", Op: OpUpdate})
+			v, err := encodeChange(domain.Change{ID: "country/SWE", Op: domain.OpUpdate})
 			if err != nil {
 				return err
 			}
 			return w.set(histKey("country/FIN", firstCommit), v)
 		}, []string{"history entry of country/FIN does not name it"}},
 		{"history entry after the last commit", func(w *Writer) error {
-			v, err := encodeChange(Change{ID: "country/FIN", Op: OpUpdate})
+			v, err := encodeChange(domain.Change{ID: "country/FIN", Op: domain.OpUpdate})
 			if err != nil {
 				return err
 			}

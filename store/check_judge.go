@@ -1,6 +1,10 @@
 package store
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/alliancegraph/alliancegraph/domain"
+)
 
 // The judges decide whether a record or an index entry breaks an
 // invariant, and alone word the violations. What they need to know about
@@ -25,12 +29,12 @@ func (c *checker) judge(ev evidence, tag byte, k, v []byte) error {
 		return c.require(k, func() (bool, error) { return ev.outExists(e) }, "out-edge of fact locator")
 	case tagSlug:
 		kind, key, err := parseSlugKey(k)
-		if err != nil || len(v) != 8 {
+		n, ok := parseNum(v)
+		if err != nil || !ok {
 			c.bad(k, "malformed slug entry")
 			return nil
 		}
-		n := beUint64(v)
-		if kind == kindFact {
+		if kind == domain.KindFact {
 			return c.require(k, func() (bool, error) { return ev.locExists(n) }, "fact locator for fact/"+key)
 		}
 		e, err := ev.entity(n)
@@ -44,11 +48,12 @@ func (c *checker) judge(ev evidence, tag byte, k, v []byte) error {
 		}
 	case tagXID:
 		scheme, value, err := parseXIDKey(k)
-		if err != nil || len(v) != 8 {
+		n, ok := parseNum(v)
+		if err != nil || !ok {
 			c.bad(k, "malformed external ID entry")
 			return nil
 		}
-		e, err := ev.entity(beUint64(v))
+		e, err := ev.entity(n)
 		if err != nil {
 			return err
 		}
@@ -154,7 +159,7 @@ func (c *checker) judgeNode(ev evidence, k, v []byte) error {
 		c.bad(k, "%v", err)
 		return nil
 	}
-	kind, key, err := SplitID(e.ID)
+	kind, key, err := domain.SplitID(e.ID)
 	if err != nil || kind != e.Kind {
 		c.bad(k, "entity %s has a malformed ID or wrong kind", e.ID)
 		return nil
@@ -177,7 +182,7 @@ func (c *checker) judgeNode(ev evidence, k, v []byte) error {
 			return err
 		}
 	}
-	for _, t := range entityTokens(e) {
+	for _, t := range domain.NameTokens(e) {
 		if err := c.require(k, func() (bool, error) { return ev.wordEntry(t, n) }, "name token "+t+" of "+e.ID); err != nil {
 			return err
 		}
@@ -226,12 +231,12 @@ func (c *checker) judgeOut(ev evidence, k, v []byte) error {
 			return err
 		}
 	}
-	_, key, err := SplitID(f.ID)
+	_, key, err := domain.SplitID(f.ID)
 	if err != nil {
 		c.bad(k, "fact has malformed ID %q", f.ID)
 		return nil
 	}
-	if ok, err := ev.slugIs(kindFact, key, e.fact); err != nil {
+	if ok, err := ev.slugIs(domain.KindFact, key, e.fact); err != nil {
 		return err
 	} else if !ok {
 		c.bad(k, "fact %s has no slug pointing at it", f.ID)

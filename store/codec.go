@@ -1,8 +1,9 @@
 package store
 
 import (
-	"encoding/binary"
 	"fmt"
+
+	"github.com/alliancegraph/alliancegraph/domain"
 	json "github.com/goccy/go-json"
 )
 
@@ -13,22 +14,22 @@ import (
 //
 // The codec is goccy/go-json, a drop-in for encoding/json that writes the
 // same bytes (sorted map keys, the same escaping) and decodes these records
-// in about half the time (docs/BENCHMARKS.md); decoding records is most of
-// what reading facts and entities costs. Fact and change records, which a
-// large import writes millions of, are encoded by hand into the same bytes
+// faster (docs/BENCHMARKS.md); decoding records is most of what reading
+// facts and entities costs. Fact and change records, which a large import
+// writes millions of, are encoded by hand into the same bytes
 // (codec_append.go).
 
-func encodeEntity(e *Entity) ([]byte, error) { return json.Marshal(e) }
+func encodeEntity(e *domain.Entity) ([]byte, error) { return json.Marshal(e) }
 
-func decodeEntity(b []byte) (*Entity, error) {
-	var e Entity
+func decodeEntity(b []byte) (*domain.Entity, error) {
+	var e domain.Entity
 	if err := json.Unmarshal(b, &e); err != nil {
 		return nil, fmt.Errorf("%w: entity: %v", ErrCorrupt, err)
 	}
 	return &e, nil
 }
 
-func encodeFact(f *Fact) ([]byte, error) {
+func encodeFact(f *domain.Fact) ([]byte, error) {
 	n := 80 + len(f.ID) + len(f.From) + len(f.To) + len(f.Event)
 	for _, p := range f.Props {
 		n += 24 + len(p.Key) + len(p.Value)
@@ -40,7 +41,7 @@ func encodeFact(f *Fact) ([]byte, error) {
 }
 
 // decodeOutVal decodes the fact held in an out-edge value.
-func decodeOutVal(v []byte) (*Fact, error) {
+func decodeOutVal(v []byte) (*domain.Fact, error) {
 	_, rec, err := splitOutVal(v)
 	if err != nil {
 		return nil, err
@@ -49,18 +50,18 @@ func decodeOutVal(v []byte) (*Fact, error) {
 }
 
 // decodeEdgeFact decodes the fact in out-edge value v of edge e and
-// remembers its ends' numbers (Fact.ends).
-func decodeEdgeFact(e edge, v []byte) (*Fact, error) {
+// remembers its ends' numbers (Fact.Hint).
+func decodeEdgeFact(e edge, v []byte) (*domain.Fact, error) {
 	f, err := decodeOutVal(v)
 	if err != nil {
 		return nil, err
 	}
-	f.ends = [2]uint64{e.src, e.dst}
+	f.Hint = domain.EndsHint{From: e.src, To: e.dst}
 	return f, nil
 }
 
-func decodeFact(b []byte) (*Fact, error) {
-	var f Fact
+func decodeFact(b []byte) (*domain.Fact, error) {
+	var f domain.Fact
 	if err := json.Unmarshal(b, &f); err != nil {
 		return nil, fmt.Errorf("%w: fact: %v", ErrCorrupt, err)
 	}
@@ -74,30 +75,9 @@ func decodeFact(b []byte) (*Fact, error) {
 // Changes is filled for subscribers, from the commit in memory. Records
 // written before that still carry their changes and still decode.
 type Commit struct {
-	Author  string   `json:"author"`
-	Note    string   `json:"note,omitempty"`
-	Changes []Change `json:"changes,omitempty"`
-}
-
-// Op says how a commit changed an entity or fact.
-type Op string
-
-// The operations a change record names.
-const (
-	OpCreate Op = "create" // it did not exist before this commit
-	OpUpdate Op = "update" // it existed and its record changed
-	OpDelete Op = "delete" // it was removed (a retracted fact, a deleted entity)
-)
-
-// Change is one entity or fact a commit changed. For facts, Predicate,
-// From and To name the edge (as it was before a delete), so subscribers
-// can filter without reading the store.
-type Change struct {
-	ID        string    `json:"id"`
-	Op        Op        `json:"op"`
-	Predicate Predicate `json:"p,omitempty"`
-	From      string    `json:"from,omitempty"`
-	To        string    `json:"to,omitempty"`
+	Author  string          `json:"author"`
+	Note    string          `json:"note,omitempty"`
+	Changes []domain.Change `json:"changes,omitempty"`
 }
 
 func encodeCommit(c *Commit) ([]byte, error) { return json.Marshal(c) }
@@ -111,18 +91,14 @@ func decodeCommit(b []byte) (*Commit, error) {
 }
 
 // The H value is the Change itself, so history needs no second read.
-func encodeChange(c Change) ([]byte, error) {
+func encodeChange(c domain.Change) ([]byte, error) {
 	return appendChange(make([]byte, 0, 48+len(c.ID)+len(c.From)+len(c.To)), c), nil
 }
 
-func decodeChange(b []byte) (Change, error) {
-	var c Change
+func decodeChange(b []byte) (domain.Change, error) {
+	var c domain.Change
 	if err := json.Unmarshal(b, &c); err != nil {
 		return c, fmt.Errorf("%w: change: %v", ErrCorrupt, err)
 	}
 	return c, nil
 }
-
-func beUint64(b []byte) uint64 { return binary.BigEndian.Uint64(b) }
-
-func uint64Bytes(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }

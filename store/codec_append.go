@@ -3,20 +3,22 @@ package store
 import (
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // Hand-written JSON for the two records a load writes most of: fact
 // records (two edge values each) and change records (one per entity and
 // fact). They write what encoding/json writes for these structs, byte
 // for byte (TestAppendMatchesMarshal and FuzzAppendFact compare them),
-// without reflection: json.Marshal of the two was about 0.5 s of a
-// factor-1 load's apply phase, which runs on one goroutine. Decoding
+// without reflection, which json.Marshal spends much of a load's
+// single-goroutine apply phase on (docs/BENCHMARKS.md). Decoding
 // still goes through the JSON package; a field added to Fact, Prop,
 // Citation, Span, Interval or Change must be added here too (the tests
 // fill every field, so one missing here fails them).
 
 // appendFact appends f's record.
-func appendFact(b []byte, f *Fact) []byte {
+func appendFact(b []byte, f *domain.Fact) []byte {
 	b = append(b, `{"id":`...)
 	b = appendJSONString(b, f.ID)
 	b = append(b, `,"p":`...)
@@ -78,7 +80,7 @@ func appendFact(b []byte, f *Fact) []byte {
 }
 
 // appendChange appends c's record.
-func appendChange(b []byte, c Change) []byte {
+func appendChange(b []byte, c domain.Change) []byte {
 	b = appendJSONString(append(b, `{"id":`...), c.ID)
 	b = appendJSONString(append(b, `,"op":`...), string(c.Op))
 	if c.Predicate != 0 {
@@ -94,8 +96,8 @@ func appendChange(b []byte, c Change) []byte {
 }
 
 // appendJSONDate appends d (not zero) as its MarshalText, quoted: the
-// store's dates have four-digit years (minYear, maxYear).
-func appendJSONDate(b []byte, d Date) []byte {
+// dates have four-digit years (domain.MakeDate accepts no others).
+func appendJSONDate(b []byte, d domain.Date) []byte {
 	y, m, day := d.Time().Date()
 	return append(b, '"',
 		byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',

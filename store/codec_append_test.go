@@ -4,26 +4,29 @@ import (
 	stdjson "encoding/json"
 	"reflect"
 	"testing"
+
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // fullFact sets every field appendFact writes, so that a field added to
 // Fact or the types in it fails TestAppendMatchesMarshal until
 // appendFact writes it too (checked by allSet).
-func fullFact() *Fact {
-	return &Fact{
-		ID: "fact/fin-member", Predicate: MemberOf, From: "country/FIN", To: "org/nato",
-		Valid: Interval{From: MustDate("2023-04-04"), To: MustDate("9999-12-31")},
+func fullFact() *domain.Fact {
+	return &domain.Fact{
+		ID: "fact/fin-member", Predicate: domain.MemberOf, From: "country/FIN", To: "org/nato",
+		Valid: domain.Interval{From: domain.MustDate("2023-04-04"), To: domain.MustDate("9999-12-31")},
 		Event: "event/fin-accession",
-		Props: []Prop{{Key: "note", Type: PropString, Value: "31st member"}, {Key: "n", Type: PropInt, Value: "31"}},
-		Citations: []Citation{
-			{Source: "doc/a", Span: &Span{Start: 0, End: 12}, URL: "https://example.org/a?x=1&y=<2>", Retrieved: MustDate("0001-01-01")},
-			{Source: "doc/b", Span: &Span{Start: 7, End: 9}, URL: "u", Retrieved: MustDate("2024-02-29")},
+		Props: []domain.Prop{{Key: "note", Type: domain.PropString, Value: "31st member"}, {Key: "n", Type: domain.PropInt, Value: "31"}},
+		Citations: []domain.Citation{
+			{Source: "doc/a", Span: &domain.Span{Start: 0, End: 12}, URL: "https://example.org/a?x=1&y=<2>", Retrieved: domain.MustDate("0001-01-01")},
+			{Source: "doc/b", Span: &domain.Span{Start: 7, End: 9}, URL: "u", Retrieved: domain.MustDate("2024-02-29")},
 		},
 	}
 }
 
-// allSet fails unless every exported field of v, and of the structs,
-// pointers and slices in it, is non-zero somewhere.
+// allSet fails unless every exported field of v that is encoded (json:"-"
+// fields are not), and of the structs, pointers and slices in it, is
+// non-zero somewhere.
 func allSet(t *testing.T, path string, v reflect.Value) {
 	t.Helper()
 	switch v.Kind() {
@@ -42,7 +45,7 @@ func allSet(t *testing.T, path string, v reflect.Value) {
 		}
 	case reflect.Struct:
 		for i := range v.NumField() {
-			if f := v.Type().Field(i); f.IsExported() {
+			if f := v.Type().Field(i); f.IsExported() && f.Tag.Get("json") != "-" {
 				allSet(t, path+"."+f.Name, v.Field(i))
 			}
 		}
@@ -55,16 +58,16 @@ func allSet(t *testing.T, path string, v reflect.Value) {
 
 func TestAppendMatchesMarshal(t *testing.T) {
 	allSet(t, "Fact", reflect.ValueOf(fullFact()))
-	allSet(t, "Change", reflect.ValueOf(Change{ID: "fact/x", Op: OpDelete, Predicate: Holds, From: "person/a", To: "office/b"}))
+	allSet(t, "Change", reflect.ValueOf(domain.Change{ID: "fact/x", Op: domain.OpDelete, Predicate: domain.Holds, From: "person/a", To: "office/b"}))
 	odd := "tab\t nl\n cr\r bs\b ff\f nul\x00 \x1f quote\" back\\ <a href='x'>&amp; \u2028\u2029 é 日本 \xff\xfe bad \xe2\x82 end 😀"
-	facts := map[string]*Fact{
+	facts := map[string]*domain.Fact{
 		"full":          fullFact(),
 		"zero":          {},
-		"only start":    {ID: "fact/a", Predicate: Knows, From: "person/a", To: "person/b", Valid: Interval{From: MustDate("1977-06-17")}},
-		"only end":      {ID: "fact/a", Valid: Interval{To: MustDate("2024-10-01")}},
-		"odd strings":   {ID: odd, From: odd, To: odd, Event: odd, Props: []Prop{{Key: odd, Value: odd}}, Citations: []Citation{{Source: odd, URL: odd}}},
-		"empty slices":  {ID: "fact/e", Props: []Prop{}, Citations: []Citation{}},
-		"negative span": {Citations: []Citation{{Source: "doc/a", Span: &Span{Start: -1, End: -20}}}},
+		"only start":    {ID: "fact/a", Predicate: domain.Knows, From: "person/a", To: "person/b", Valid: domain.Interval{From: domain.MustDate("1977-06-17")}},
+		"only end":      {ID: "fact/a", Valid: domain.Interval{To: domain.MustDate("2024-10-01")}},
+		"odd strings":   {ID: odd, From: odd, To: odd, Event: odd, Props: []domain.Prop{{Key: odd, Value: odd}}, Citations: []domain.Citation{{Source: odd, URL: odd}}},
+		"empty slices":  {ID: "fact/e", Props: []domain.Prop{}, Citations: []domain.Citation{}},
+		"negative span": {Citations: []domain.Citation{{Source: "doc/a", Span: &domain.Span{Start: -1, End: -20}}}},
 	}
 	for name, f := range facts {
 		t.Run("fact "+name, func(t *testing.T) {
@@ -72,11 +75,11 @@ func TestAppendMatchesMarshal(t *testing.T) {
 			matchesMarshal(t, f, got, err)
 		})
 	}
-	changes := map[string]Change{
-		"full":   {ID: "fact/x", Op: OpDelete, Predicate: Holds, From: "person/a", To: "office/b"},
-		"entity": {ID: "country/FIN", Op: OpCreate},
+	changes := map[string]domain.Change{
+		"full":   {ID: "fact/x", Op: domain.OpDelete, Predicate: domain.Holds, From: "person/a", To: "office/b"},
+		"entity": {ID: "country/FIN", Op: domain.OpCreate},
 		"zero":   {},
-		"odd":    {ID: odd, Op: Op(odd), From: odd, To: odd},
+		"odd":    {ID: odd, Op: domain.Op(odd), From: odd, To: odd},
 	}
 	for name, c := range changes {
 		t.Run("change "+name, func(t *testing.T) {
@@ -103,23 +106,23 @@ func FuzzAppendFact(f *testing.F) {
 	f.Add("fact/a", uint16(1), "country/FIN", "org/nato", int32(738000), int32(0), "", "note", "x", "doc/a", "https://e.org/?a&b", 3, 9)
 	f.Add("\xff<\u2028>", uint16(0), "\x00", "\"\\", int32(0), int32(1), "é", "", "", "", "", -1, 0)
 	f.Fuzz(func(t *testing.T, id string, pred uint16, from, to string, vf, vt int32, ev, pk, pv, src, url string, s, e int) {
-		date := func(n int32) Date { // zero, or a date the store accepts
+		date := func(n int32) domain.Date { // zero, or a date the store accepts
 			if n == 0 {
 				return 0
 			}
-			lo, hi := int64(MustDate("0001-01-01")), int64(MustDate("9999-12-31"))
-			return Date(lo + (int64(n)%(hi-lo+1)+(hi-lo+1))%(hi-lo+1))
+			lo, hi := int64(domain.MustDate("0001-01-01")), int64(domain.MustDate("9999-12-31"))
+			return domain.Date(lo + (int64(n)%(hi-lo+1)+(hi-lo+1))%(hi-lo+1))
 		}
-		fact := &Fact{ID: id, Predicate: Predicate(pred), From: from, To: to, Valid: Interval{From: date(vf), To: date(vt)}, Event: ev}
+		fact := &domain.Fact{ID: id, Predicate: domain.Predicate(pred), From: from, To: to, Valid: domain.Interval{From: date(vf), To: date(vt)}, Event: ev}
 		if pk != "" || pv != "" {
-			fact.Props = []Prop{{Key: pk, Type: PropType(pred), Value: pv}}
+			fact.Props = []domain.Prop{{Key: pk, Type: domain.PropType(pred), Value: pv}}
 		}
 		if src != "" || url != "" || s != 0 {
-			c := Citation{Source: src, URL: url, Retrieved: date(vf ^ vt)}
+			c := domain.Citation{Source: src, URL: url, Retrieved: date(vf ^ vt)}
 			if s != 0 || e != 0 {
-				c.Span = &Span{Start: s, End: e}
+				c.Span = &domain.Span{Start: s, End: e}
 			}
-			fact.Citations = []Citation{c, {Source: to}}
+			fact.Citations = []domain.Citation{c, {Source: to}}
 		}
 		want, err := stdjson.Marshal(fact)
 		if err != nil {
@@ -133,11 +136,11 @@ func FuzzAppendFact(f *testing.F) {
 		if err != nil {
 			t.Fatalf("decodeFact(%s): %v", got, err)
 		}
-		var std Fact
+		var std domain.Fact
 		if err := stdjson.Unmarshal(got, &std); err != nil || !reflect.DeepEqual(*back, std) {
 			t.Fatalf("decodeFact(%s) = %+v; encoding/json: %+v, %v", got, *back, std, err)
 		}
-		c := Change{ID: id, Op: Op(ev), Predicate: Predicate(pred), From: from, To: to}
+		c := domain.Change{ID: id, Op: domain.Op(ev), Predicate: domain.Predicate(pred), From: from, To: to}
 		want, _ = stdjson.Marshal(c)
 		if got, _ := encodeChange(c); string(got) != string(want) {
 			t.Fatalf("encodeChange:\n got %s\nwant %s", got, want)

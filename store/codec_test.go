@@ -5,6 +5,8 @@ import (
 	stdjson "encoding/json"
 	"reflect"
 	"testing"
+
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // The record codec must write exactly what encoding/json writes: stores
@@ -13,12 +15,12 @@ import (
 // graph must not change. These tests hold it to that, and to decoding
 // what it wrote.
 
-func codecEntities() []Entity {
+func codecEntities() []domain.Entity {
 	return append(fixtureEntities(),
-		Entity{ID: "person/x", Kind: KindPerson, Name: `<b>"Quoted" & 'escaped'</b>`, Aliases: []string{"Zoë", "\u2028line\u2029sep", "tab\there"},
+		domain.Entity{ID: "person/x", Kind: domain.KindPerson, Name: `<b>"Quoted" & 'escaped'</b>`, Aliases: []string{"Zoë", "\u2028line\u2029sep", "tab\there"},
 			XIDs:  map[string]string{"wikidata": "Q1", "iso3": "XXA", "a": "first"},
-			Props: []Prop{{Key: "n", Type: PropFloat, Value: "1e+21"}, {Key: "emoji", Type: PropString, Value: "🙂 \x7f"}}},
-		Entity{ID: "place/empty", Kind: KindPlace, Name: "Nowhere", Aliases: []string{}},
+			Props: []domain.Prop{{Key: "n", Type: domain.PropFloat, Value: "1e+21"}, {Key: "emoji", Type: domain.PropString, Value: "🙂 \x7f"}}},
+		domain.Entity{ID: "place/empty", Kind: domain.KindPlace, Name: "Nowhere", Aliases: []string{}},
 	)
 }
 
@@ -59,8 +61,8 @@ func FuzzCodecMatchesEncodingJSON(f *testing.F) {
 	f.Add("Finland", "Suomi", "5.6e6", "FIN")
 	f.Add(`<&>"\`, "\u2028", "\xff\xfe", "")
 	f.Fuzz(func(t *testing.T, name, alias, value, xid string) {
-		e := Entity{ID: "country/X", Kind: KindCountry, Name: name, Aliases: []string{alias},
-			XIDs: map[string]string{"iso3": xid, "b": name}, Props: []Prop{{Key: value, Type: PropString, Value: value}}}
+		e := domain.Entity{ID: "country/X", Kind: domain.KindCountry, Name: name, Aliases: []string{alias},
+			XIDs: map[string]string{"iso3": xid, "b": name}, Props: []domain.Prop{{Key: value, Type: domain.PropString, Value: value}}}
 		sameAsEncodingJSON(t, &e, encodeEntity, decodeEntity)
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"github.com/alliancegraph/alliancegraph/domain"
 	"slices"
 )
 
@@ -26,8 +27,8 @@ const MaxCombinedOrgs = 10
 
 // MembersQuery asks which states were members of several organizations.
 type MembersQuery struct {
-	Orgs []string // organization IDs, distinct
-	AsOf []Date   // the day asked about for each organization, one each
+	Orgs []string      // organization IDs, distinct
+	AsOf []domain.Date // the day asked about for each organization, one each
 	Mode Combine
 	// ThroughSuccessors counts a state as a member on a day when a state
 	// it succeeded (SUCCEEDED between countries, followed back any number
@@ -41,9 +42,9 @@ type MembersQuery struct {
 // nearest first.
 type OrgMembership struct {
 	Org  string
-	AsOf Date
-	Fact *Fact
-	Via  []*Fact
+	AsOf domain.Date
+	Fact *domain.Fact
+	Via  []*domain.Fact
 }
 
 // CombinedMember is a state in a MembersOf answer with the memberships
@@ -51,7 +52,7 @@ type OrgMembership struct {
 // was a member of, in the order asked; for CombineOnlyFirst the first
 // organization's.
 type CombinedMember struct {
-	Country     *Entity
+	Country     *domain.Entity
 	Memberships []OrgMembership
 }
 
@@ -66,33 +67,33 @@ func (r *Reader) MembersOf(ctx context.Context, q MembersQuery) ([]CombinedMembe
 	st := &stopper{ctx: ctx}
 	switch {
 	case len(q.Orgs) == 0:
-		return nil, fmt.Errorf("%w: membersOf needs at least one organization", ErrInvalid)
+		return nil, fmt.Errorf("%w: membersOf needs at least one organization", domain.ErrInvalid)
 	case len(q.Orgs) > MaxCombinedOrgs:
-		return nil, fmt.Errorf("%w: membersOf combines at most %d organizations, not %d", ErrInvalid, MaxCombinedOrgs, len(q.Orgs))
+		return nil, fmt.Errorf("%w: membersOf combines at most %d organizations, not %d", domain.ErrInvalid, MaxCombinedOrgs, len(q.Orgs))
 	case len(q.AsOf) != len(q.Orgs):
-		return nil, fmt.Errorf("%w: %d days for %d organizations", ErrInvalid, len(q.AsOf), len(q.Orgs))
+		return nil, fmt.Errorf("%w: %d days for %d organizations", domain.ErrInvalid, len(q.AsOf), len(q.Orgs))
 	case q.Mode < CombineAll || q.Mode > CombineOnlyFirst:
-		return nil, fmt.Errorf("%w: unknown combination %d", ErrInvalid, q.Mode)
+		return nil, fmt.Errorf("%w: unknown combination %d", domain.ErrInvalid, q.Mode)
 	}
 	for i, id := range q.Orgs {
 		if slices.Contains(q.Orgs[:i], id) {
-			return nil, fmt.Errorf("%w: %s is given twice", ErrInvalid, id)
+			return nil, fmt.Errorf("%w: %s is given twice", domain.ErrInvalid, id)
 		}
 		e, err := r.Entity(id)
 		if err != nil {
 			return nil, err
 		}
-		if e.Kind != KindOrganization {
-			return nil, fmt.Errorf("%w: %s is a %s, not an organization", ErrNotFound, id, e.Kind)
+		if e.Kind != domain.KindOrganization {
+			return nil, fmt.Errorf("%w: %s is a %s, not an organization", domain.ErrNotFound, id, e.Kind)
 		}
 	}
-	succ := successorIndex{r: r, next: map[string][]*Fact{}}
+	succ := successorIndex{r: r, next: map[string][]*domain.Fact{}}
 	perOrg := make([]map[string]OrgMembership, len(q.Orgs))
 	for i, org := range q.Orgs {
 		if err := st.check(); err != nil {
 			return nil, err
 		}
-		fs, err := r.Edges(org, EdgeFilter{Dir: In, Predicates: []Predicate{MemberOf}, AsOf: q.AsOf[i]})
+		fs, err := r.Edges(org, EdgeFilter{Dir: In, Predicates: []domain.Predicate{domain.MemberOf}, AsOf: q.AsOf[i]})
 		if err != nil {
 			return nil, err
 		}
@@ -139,7 +140,7 @@ func (r *Reader) MembersOf(ctx context.Context, q MembersQuery) ([]CombinedMembe
 	out := make([]CombinedMember, 0, len(ids))
 	for _, id := range ids {
 		e := ents[id]
-		if e == nil || e.Kind != KindCountry {
+		if e == nil || e.Kind != domain.KindCountry {
 			continue
 		}
 		cm := CombinedMember{Country: e}
@@ -151,7 +152,7 @@ func (r *Reader) MembersOf(ctx context.Context, q MembersQuery) ([]CombinedMembe
 		out = append(out, cm)
 	}
 	slices.SortFunc(out, func(a, b CombinedMember) int {
-		return cmp.Or(cmp.Compare(Fold(a.Country.Name), Fold(b.Country.Name)), cmp.Compare(a.Country.ID, b.Country.ID))
+		return cmp.Or(cmp.Compare(domain.Fold(a.Country.Name), domain.Fold(b.Country.Name)), cmp.Compare(a.Country.ID, b.Country.ID))
 	})
 	return out, nil
 }
@@ -160,20 +161,20 @@ func (r *Reader) MembersOf(ctx context.Context, q MembersQuery) ([]CombinedMembe
 // that succeeded it.
 type successorIndex struct {
 	r    *Reader
-	next map[string][]*Fact // state -> SUCCEEDED facts pointing to it
+	next map[string][]*domain.Fact // state -> SUCCEEDED facts pointing to it
 }
 
-func (s *successorIndex) successors(id string) ([]*Fact, error) {
+func (s *successorIndex) successors(id string) ([]*domain.Fact, error) {
 	if fs, ok := s.next[id]; ok {
 		return fs, nil
 	}
-	fs, err := s.r.Edges(id, EdgeFilter{Dir: In, Predicates: []Predicate{Succeeded}})
+	fs, err := s.r.Edges(id, EdgeFilter{Dir: In, Predicates: []domain.Predicate{domain.Succeeded}})
 	if err != nil {
 		return nil, err
 	}
-	fs = slices.DeleteFunc(slices.Clone(fs), func(f *Fact) bool {
-		k, _, err := SplitID(f.From)
-		return err != nil || k != KindCountry
+	fs = slices.DeleteFunc(slices.Clone(fs), func(f *domain.Fact) bool {
+		k, _, err := domain.SplitID(f.From)
+		return err != nil || k != domain.KindCountry
 	})
 	s.next[id] = fs
 	return fs, nil
@@ -204,7 +205,7 @@ func (s *successorIndex) spread(st *stopper, m map[string]OrgMembership) error {
 				continue
 			}
 			base := m[id]
-			m[f.From] = OrgMembership{Org: base.Org, AsOf: base.AsOf, Fact: base.Fact, Via: append([]*Fact{f}, base.Via...)}
+			m[f.From] = OrgMembership{Org: base.Org, AsOf: base.AsOf, Fact: base.Fact, Via: append([]*domain.Fact{f}, base.Via...)}
 			queue = append(queue, f.From)
 		}
 	}

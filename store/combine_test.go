@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"github.com/alliancegraph/alliancegraph/domain"
 	"slices"
 	"strings"
 	"testing"
@@ -22,8 +23,8 @@ func TestMembersOf(t *testing.T) {
 	if _, err := dataset.LoadCurated(db); err != nil {
 		t.Fatal(err)
 	}
-	d := func(s string) store.Date {
-		v, err := store.ParseDate(s)
+	d := func(s string) domain.Date {
+		v, err := domain.ParseDate(s)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,15 +59,15 @@ func TestMembersOf(t *testing.T) {
 		q    store.MembersQuery
 		want string
 	}{
-		{"NATO but not the EU", store.MembersQuery{Orgs: both, AsOf: []store.Date{day, day}, Mode: store.CombineOnlyFirst},
+		{"NATO but not the EU", store.MembersQuery{Orgs: both, AsOf: []domain.Date{day, day}, Mode: store.CombineOnlyFirst},
 			"ALB CAN ISL MNE MKD NOR TUR GBR USA"},
-		{"the EU but not NATO", store.MembersQuery{Orgs: []string{"org/eu", "org/nato"}, AsOf: []store.Date{day, day}, Mode: store.CombineOnlyFirst},
+		{"the EU but not NATO", store.MembersQuery{Orgs: []string{"org/eu", "org/nato"}, AsOf: []domain.Date{day, day}, Mode: store.CombineOnlyFirst},
 			"AUT CYP IRL MLT"},
-		{"Warsaw Pact in 1960 and NATO now", store.MembersQuery{Orgs: []string{"org/warsaw-pact", "org/nato"}, AsOf: []store.Date{d("1960-01-01"), day}, Mode: store.CombineAll},
+		{"Warsaw Pact in 1960 and NATO now", store.MembersQuery{Orgs: []string{"org/warsaw-pact", "org/nato"}, AsOf: []domain.Date{d("1960-01-01"), day}, Mode: store.CombineAll},
 			"ALB BGR HUN POL ROU"},
-		{"through successors", store.MembersQuery{Orgs: []string{"org/warsaw-pact", "org/nato"}, AsOf: []store.Date{d("1960-01-01"), day}, Mode: store.CombineAll, ThroughSuccessors: true},
+		{"through successors", store.MembersQuery{Orgs: []string{"org/warsaw-pact", "org/nato"}, AsOf: []domain.Date{d("1960-01-01"), day}, Mode: store.CombineAll, ThroughSuccessors: true},
 			"ALB BGR CZE<CSK DEU<DDR HUN POL ROU SVK<CSK"},
-		{"Uzbekistan's CSTO years", store.MembersQuery{Orgs: []string{"org/csto"}, AsOf: []store.Date{d("2010-01-01")}, Mode: store.CombineAny},
+		{"Uzbekistan's CSTO years", store.MembersQuery{Orgs: []string{"org/csto"}, AsOf: []domain.Date{d("2010-01-01")}, Mode: store.CombineAny},
 			"ARM BLR KAZ KGZ RUS TJK UZB"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -80,11 +81,11 @@ func TestMembersOf(t *testing.T) {
 		})
 	}
 	t.Run("all and any", func(t *testing.T) {
-		all, err := run(store.MembersQuery{Orgs: both, AsOf: []store.Date{day, day}, Mode: store.CombineAll})
+		all, err := run(store.MembersQuery{Orgs: both, AsOf: []domain.Date{day, day}, Mode: store.CombineAll})
 		if err != nil {
 			t.Fatal(err)
 		}
-		anyOf, err := run(store.MembersQuery{Orgs: both, AsOf: []store.Date{day, day}, Mode: store.CombineAny})
+		anyOf, err := run(store.MembersQuery{Orgs: both, AsOf: []domain.Date{day, day}, Mode: store.CombineAny})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -93,7 +94,7 @@ func TestMembersOf(t *testing.T) {
 		}
 		for _, m := range all {
 			if len(m.Memberships) != 2 || m.Memberships[0].Org != "org/nato" || m.Memberships[1].Org != "org/eu" ||
-				m.Memberships[0].Fact.From != m.Country.ID || m.Memberships[1].Fact.Predicate != store.MemberOf {
+				m.Memberships[0].Fact.From != m.Country.ID || m.Memberships[1].Fact.Predicate != domain.MemberOf {
 				t.Errorf("%s: memberships %+v", m.Country.ID, m.Memberships)
 			}
 		}
@@ -106,12 +107,12 @@ func TestMembersOf(t *testing.T) {
 		q    store.MembersQuery
 		want error
 	}{
-		{"no organization", store.MembersQuery{Mode: store.CombineAll}, store.ErrInvalid},
-		{"an organization twice", store.MembersQuery{Orgs: []string{"org/eu", "org/eu"}, AsOf: []store.Date{day, day}, Mode: store.CombineAll}, store.ErrInvalid},
-		{"days for other organizations", store.MembersQuery{Orgs: both, AsOf: []store.Date{day}, Mode: store.CombineAll}, store.ErrInvalid},
-		{"unknown organization", store.MembersQuery{Orgs: []string{"org/none"}, AsOf: []store.Date{day}, Mode: store.CombineAll}, store.ErrNotFound},
-		{"a country", store.MembersQuery{Orgs: []string{"country/FIN"}, AsOf: []store.Date{day}, Mode: store.CombineAll}, store.ErrNotFound},
-		{"no mode", store.MembersQuery{Orgs: both, AsOf: []store.Date{day, day}}, store.ErrInvalid},
+		{"no organization", store.MembersQuery{Mode: store.CombineAll}, domain.ErrInvalid},
+		{"an organization twice", store.MembersQuery{Orgs: []string{"org/eu", "org/eu"}, AsOf: []domain.Date{day, day}, Mode: store.CombineAll}, domain.ErrInvalid},
+		{"days for other organizations", store.MembersQuery{Orgs: both, AsOf: []domain.Date{day}, Mode: store.CombineAll}, domain.ErrInvalid},
+		{"unknown organization", store.MembersQuery{Orgs: []string{"org/none"}, AsOf: []domain.Date{day}, Mode: store.CombineAll}, domain.ErrNotFound},
+		{"a country", store.MembersQuery{Orgs: []string{"country/FIN"}, AsOf: []domain.Date{day}, Mode: store.CombineAll}, domain.ErrNotFound},
+		{"no mode", store.MembersQuery{Orgs: both, AsOf: []domain.Date{day, day}}, domain.ErrInvalid},
 	} {
 		if _, err := run(tc.q); !errors.Is(err, tc.want) {
 			t.Errorf("%s: err %v, want %v", tc.name, err, tc.want)

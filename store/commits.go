@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	badger "github.com/dgraph-io/badger/v4"
 )
 
@@ -19,7 +20,7 @@ func (r *Reader) SnapshotTime() (time.Time, error) {
 // newestCommit returns the timestamp of the newest commit record at or
 // before ts visible to txn, or 0.
 func newestCommit(txn *badger.Txn, ts uint64) (uint64, error) {
-	opts := badgerIterOpts([]byte{tagCommit})
+	opts := badgerIterOpts(tagPrefix(tagCommit))
 	opts.Reverse = true
 	it := txn.NewIterator(opts)
 	defer it.Close()
@@ -34,7 +35,7 @@ func newestCommit(txn *badger.Txn, ts uint64) (uint64, error) {
 // change written at ts visible (a bulk write's chunks become visible with
 // its final commit).
 func (r *Reader) commitFrom(ts uint64) (uint64, *Commit, error) {
-	opts := badgerIterOpts([]byte{tagCommit})
+	opts := badgerIterOpts(tagPrefix(tagCommit))
 	it := r.txn.NewIterator(opts)
 	defer it.Close()
 	it.Seek(commitKey(ts))
@@ -58,7 +59,7 @@ type HistoryEntry struct {
 	Time   time.Time // the transaction time it became visible
 	Author string
 	Note   string
-	Change Change
+	Change domain.Change
 	// Pos is the entry's place in its record's history, increasing; pass
 	// it to HistoryAfter to read the entries after this one.
 	Pos uint64
@@ -76,7 +77,7 @@ func (r *Reader) History(id string, limit int) ([]HistoryEntry, error) {
 // from the first).
 func (r *Reader) HistoryAfter(id string, after uint64, limit int) ([]HistoryEntry, error) {
 	r.count()
-	if _, _, err := SplitID(id); err != nil {
+	if _, _, err := domain.SplitID(id); err != nil {
 		return nil, err
 	}
 	prefix := histPrefix(id)
@@ -125,7 +126,7 @@ func (r *Reader) ChangedBy(author string) ([]string, error) {
 	// Commit timestamps in order, and whether author made each.
 	var cts []uint64
 	var by []bool
-	err := r.scanValues([]byte{tagCommit}, func(k, v []byte) error {
+	err := r.scanValues(tagPrefix(tagCommit), func(k, v []byte) error {
 		ts, err := parseCommitKey(k)
 		if err != nil {
 			return err
@@ -141,7 +142,7 @@ func (r *Reader) ChangedBy(author string) ([]string, error) {
 		return nil, err
 	}
 	var ids []string
-	prefix := []byte{tagHist}
+	prefix := tagPrefix(tagHist)
 	it := r.txn.NewIterator(badgerIterOpts(prefix))
 	defer it.Close()
 	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {

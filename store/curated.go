@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // DatasetStamp names the curated dataset a store was first loaded with or
@@ -29,7 +31,7 @@ func (s DatasetStamp) String() string {
 // write's commit.
 func (w *Writer) SetDatasetStamp(s DatasetStamp) error {
 	if s.Name == "" || s.SHA256 == "" {
-		return fmt.Errorf("%w: a dataset stamp needs a name and a hash", ErrInvalid)
+		return fmt.Errorf("%w: a dataset stamp needs a name and a hash", domain.ErrInvalid)
 	}
 	v, err := json.Marshal(s)
 	if err != nil {
@@ -44,7 +46,7 @@ func (r *Reader) DatasetStamp() (DatasetStamp, bool, error) {
 	r.count()
 	v, err := r.get(metaKey(metaDataset))
 	switch {
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, domain.ErrNotFound):
 		return DatasetStamp{}, false, nil
 	case err != nil:
 		return DatasetStamp{}, false, err

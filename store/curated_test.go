@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // TestDatasetStamp: a new store is empty and records no dataset; a
@@ -23,7 +25,7 @@ func TestDatasetStamp(t *testing.T) {
 		}
 		return nil
 	})
-	if err := db.Update("dataset", func(w *Writer) error { return w.SetDatasetStamp(DatasetStamp{Name: "nato"}) }); !errors.Is(err, ErrInvalid) {
+	if err := db.Update("dataset", func(w *Writer) error { return w.SetDatasetStamp(DatasetStamp{Name: "nato"}) }); !errors.Is(err, domain.ErrInvalid) {
 		t.Errorf("a stamp without a hash: %v, want ErrInvalid", err)
 	}
 	want := DatasetStamp{Name: "nato", SHA256: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}
@@ -61,7 +63,7 @@ func TestDatasetStamp(t *testing.T) {
 // empty: it was written to.
 func TestEmptyAfterDeletes(t *testing.T) {
 	db := newTestDB(t)
-	mustUpdate(t, db, putEntities(Entity{ID: "place/x", Name: "X"}))
+	mustUpdate(t, db, putEntities(domain.Entity{ID: "place/x", Name: "X"}))
 	mustUpdate(t, db, func(w *Writer) error { _, err := w.DeleteEntity("place/x"); return err })
 	view(t, db, time.Time{}, func(r *Reader) error {
 		if empty, err := r.Empty(); err != nil || empty {
@@ -82,18 +84,18 @@ func TestChangedBy(t *testing.T) {
 		}
 	}
 	mustOK(db.Update("dataset", putEntities(fixtureEntities()...)))
-	mustOK(db.Update("alice", putEntities(Entity{ID: "place/oslo", Name: "Oslo"})))
+	mustOK(db.Update("alice", putEntities(domain.Entity{ID: "place/oslo", Name: "Oslo"})))
 	mustOK(db.Update("dataset", putFacts(fixtureFacts()[:2]...)))
 	mustOK(db.Update("alice", putFacts(fixtureFacts()[2:]...)))
 	mustOK(db.Update("dataset", func(w *Writer) error { return w.DeleteFact("fact/fin-partner") }))
 	_, err := db.BulkUpdate(UpdateOptions{Author: "dataset"}, func(b *Bulk) error {
-		if _, err := b.Writer().PutEntity(Entity{ID: "place/bergen", Name: "Bergen"}); err != nil {
+		if _, err := b.Writer().PutEntity(domain.Entity{ID: "place/bergen", Name: "Bergen"}); err != nil {
 			return err
 		}
 		if err := b.Flush(); err != nil {
 			return err
 		}
-		_, err := b.Writer().PutEntity(Entity{ID: "place/tromso", Name: "Tromsø"})
+		_, err := b.Writer().PutEntity(domain.Entity{ID: "place/tromso", Name: "Tromsø"})
 		return err
 	})
 	mustOK(err)

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	badger "github.com/dgraph-io/badger/v4"
 )
 
@@ -72,7 +73,7 @@ func Open(dir string, o Options) (*DB, error) {
 		o.logger = slog.New(slog.DiscardHandler)
 	}
 	if o.memTable < MinMemTableBytes {
-		return nil, fmt.Errorf("%w: memtable size %d MiB is below the minimum of %d MiB", ErrInvalid, o.memTable>>20, MinMemTableBytes>>20)
+		return nil, fmt.Errorf("%w: memtable size %d MiB is below the minimum of %d MiB", domain.ErrInvalid, o.memTable>>20, MinMemTableBytes>>20)
 	}
 	if o.readOnly {
 		o.noCreate = true
@@ -182,10 +183,11 @@ func (db *DB) init() error {
 	seq, err := txn.Get(metaKey(metaSeq))
 	if err == nil {
 		err = seq.Value(func(b []byte) error {
-			if len(b) != 8 {
+			n, ok := parseNum(b)
+			if !ok {
 				return fmt.Errorf("%w: id sequence", ErrCorrupt)
 			}
-			db.nextID = beUint64(b)
+			db.nextID = n
 			return nil
 		})
 	} else if errors.Is(err, badger.ErrKeyNotFound) {

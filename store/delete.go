@@ -3,6 +3,8 @@ package store
 import (
 	"fmt"
 	"slices"
+
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // DeleteEntity removes the entity with id and retracts every fact that
@@ -36,7 +38,7 @@ func (w *Writer) DeleteEntity(id string) ([]string, error) {
 			facts = append(facts, f.ID)
 		}
 	}
-	if e.Kind == KindEvent || e.Kind == KindDocument {
+	if e.Kind == domain.KindEvent || e.Kind == domain.KindDocument {
 		if err := w.refuseIfReferenced(id, facts); err != nil {
 			return nil, err
 		}
@@ -49,13 +51,13 @@ func (w *Writer) DeleteEntity(id string) ([]string, error) {
 	if err := w.dropEntityIndexes(e, n); err != nil {
 		return nil, err
 	}
-	_, key, _ := SplitID(id)
+	_, key, _ := domain.SplitID(id)
 	for _, k := range [][]byte{nodeKey(n), slugKey(e.Kind, key), kindKey(e.Kind, n)} {
 		if err := w.del(k); err != nil {
 			return nil, err
 		}
 	}
-	w.touched(Change{ID: id, Op: OpDelete})
+	w.touched(domain.Change{ID: id, Op: domain.OpDelete})
 	return facts, nil
 }
 
@@ -64,7 +66,7 @@ func (w *Writer) DeleteEntity(id string) ([]string, error) {
 // have no reverse index, so this reads every fact; deleting them is rare.
 func (w *Writer) refuseIfReferenced(id string, going []string) error {
 	var by string
-	err := w.scanValues([]byte{tagOut}, func(_, v []byte) error {
+	err := w.scanValues(tagPrefix(tagOut), func(_, v []byte) error {
 		if by != "" {
 			return nil
 		}
@@ -75,7 +77,7 @@ func (w *Writer) refuseIfReferenced(id string, going []string) error {
 		if slices.Contains(going, f.ID) {
 			return nil
 		}
-		if f.Event == id || slices.ContainsFunc(f.Citations, func(c Citation) bool { return c.Source == id }) {
+		if f.Event == id || slices.ContainsFunc(f.Citations, func(c domain.Citation) bool { return c.Source == id }) {
 			by = f.ID
 		}
 		return nil
@@ -84,7 +86,7 @@ func (w *Writer) refuseIfReferenced(id string, going []string) error {
 		return err
 	}
 	if by != "" {
-		return fmt.Errorf("%w: %s is still referenced by %s; retract or change that fact first", ErrConflict, id, by)
+		return fmt.Errorf("%w: %s is still referenced by %s; retract or change that fact first", domain.ErrConflict, id, by)
 	}
 	return nil
 }

@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // bigPlaces writes n places, each with a property of a kilobyte that
@@ -22,8 +24,8 @@ func bigPlaces(w func() *Writer, flush func() error, n int) error {
 		for j := range blob {
 			blob[j] = 'a' + byte(rng.IntN(26))
 		}
-		e := Entity{ID: fmt.Sprintf("place/big-%d", i), Kind: KindPlace, Name: fmt.Sprintf("Place %d", i),
-			Props: []Prop{{Key: "blob", Type: PropString, Value: string(blob)}}}
+		e := domain.Entity{ID: fmt.Sprintf("place/big-%d", i), Kind: domain.KindPlace, Name: fmt.Sprintf("Place %d", i),
+			Props: []domain.Prop{{Key: "blob", Type: domain.PropString, Value: string(blob)}}}
 		if _, err := w().PutEntity(e); err != nil {
 			return err
 		}
@@ -63,7 +65,7 @@ func TestLoadAndBulkOnAFullDisk(t *testing.T) {
 		if os.Getenv("ALLIANCEGRAPH_TEST_OP") == "bulk" {
 			// A write while the disk is still full, then one with room.
 			later := func(id string) error {
-				return db.Update("test", putEntities(Entity{ID: id, Kind: KindPlace, Name: "Later"}))
+				return db.Update("test", putEntities(domain.Entity{ID: id, Kind: domain.KindPlace, Name: "Later"}))
 			}
 			fmt.Println("full:", later("place/while-full"))
 			if out, err := exec.Command("mount", "-o", "remount,size=256m", os.Getenv("ALLIANCEGRAPH_TEST_MNT")).CombinedOutput(); err != nil {

@@ -6,6 +6,8 @@ import (
 	"io"
 	"slices"
 	"time"
+
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // Dump writes every entity and then every fact of the snapshot at knownAt
@@ -15,8 +17,8 @@ import (
 // nothing.
 func (db *DB) Dump(knownAt time.Time, w io.Writer) error {
 	return db.View(knownAt, func(r *Reader) error {
-		var ents []*Entity
-		err := r.scanValues([]byte{tagNode}, func(_, v []byte) error {
+		var ents []*domain.Entity
+		err := r.scanValues(tagPrefix(tagNode), func(_, v []byte) error {
 			e, err := decodeEntity(v)
 			ents = append(ents, e)
 			return err
@@ -24,8 +26,8 @@ func (db *DB) Dump(knownAt time.Time, w io.Writer) error {
 		if err != nil {
 			return err
 		}
-		var facts []*Fact
-		err = r.scanValues([]byte{tagOut}, func(_, v []byte) error {
+		var facts []*domain.Fact
+		err = r.scanValues(tagPrefix(tagOut), func(_, v []byte) error {
 			f, err := decodeOutVal(v)
 			facts = append(facts, f)
 			return err
@@ -33,19 +35,19 @@ func (db *DB) Dump(knownAt time.Time, w io.Writer) error {
 		if err != nil {
 			return err
 		}
-		slices.SortFunc(ents, func(a, b *Entity) int { return cmp.Compare(a.ID, b.ID) })
-		slices.SortFunc(facts, func(a, b *Fact) int { return cmp.Compare(a.ID, b.ID) })
+		slices.SortFunc(ents, func(a, b *domain.Entity) int { return cmp.Compare(a.ID, b.ID) })
+		slices.SortFunc(facts, func(a, b *domain.Fact) int { return cmp.Compare(a.ID, b.ID) })
 		enc := json.NewEncoder(w)
 		for _, e := range ents {
 			if err := enc.Encode(struct {
-				Entity *Entity `json:"entity"`
+				Entity *domain.Entity `json:"entity"`
 			}{e}); err != nil {
 				return err
 			}
 		}
 		for _, f := range facts {
 			if err := enc.Encode(struct {
-				Fact *Fact `json:"fact"`
+				Fact *domain.Fact `json:"fact"`
 			}{f}); err != nil {
 				return err
 			}

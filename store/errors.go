@@ -1,27 +1,31 @@
 package store
 
-import "errors"
+import (
+	"errors"
 
-// ErrNotFound is returned when an entity, fact or document does not exist
-// in the snapshot that was read.
-var ErrNotFound = errors.New("store: not found")
+	"github.com/alliancegraph/alliancegraph/domain"
+)
 
-// ErrInvalid is returned when a value cannot be stored as given: a malformed
-// ID, an unknown kind or predicate, an interval whose end is not after its
-// start, a fact without a citation.
-var ErrInvalid = errors.New("store: invalid")
-
-// ErrConflict is returned when a write collides with the current state: an
-// ID already taken by an entity of another kind, or a concurrent commit.
-var ErrConflict = errors.New("store: conflict")
+// The engine's own errors. Those a client can act on wrap the domain
+// sentinel that gives their code (domain.CodeOf), keeping their own words;
+// the rest mean a bug, a damaged directory or a store in a state only an
+// operator can fix, and are INTERNAL.
 
 // ErrLocked is returned by Open when another process holds the data
 // directory's lock.
-var ErrLocked = errors.New("store: data directory is locked by another process")
+var ErrLocked = coded(domain.ErrConflict, "store: data directory is locked by another process")
 
 // ErrNoStore is returned by Open with WithCreate(false) for a directory
 // that holds no store: it does not exist, or it is empty.
-var ErrNoStore = errors.New("store: no store in this directory")
+var ErrNoStore = coded(domain.ErrNotFound, "store: no store in this directory")
+
+// ErrNotEmpty is returned by Load when the store already holds data: the
+// fast path replaces the whole database, so it only fills an empty one.
+var ErrNotEmpty = coded(domain.ErrConflict, "store: not empty")
+
+// ErrBadBackup is returned for a backup file that is truncated, corrupted
+// or not a backup at all.
+var ErrBadBackup = coded(domain.ErrInvalid, "store: not a complete alliancegraph backup")
 
 // ErrForeignDir is returned by Open, when it may create a store, for a
 // directory that holds other files and no store: it writes nothing there.
@@ -41,7 +45,10 @@ var ErrNeedsRecovery = errors.New("store: the store was not closed cleanly and n
 // space for a write, or for a read-write Open: Badger writes through
 // memory maps of sparse files, and on a full filesystem that kills the
 // process (see diskspace.go). Nothing is written; reads still work.
-var ErrDiskFull = errors.New("store: too little free disk space")
+//
+// It is a limit of the server's (domain.ErrLimit), reached until space is
+// freed; the request may be retried then.
+var ErrDiskFull = coded(domain.ErrLimit, "store: too little free disk space")
 
 // ErrFormat is returned by Open when the directory holds data written in an
 // on-disk format this build does not read.
@@ -54,13 +61,21 @@ var ErrClosed = errors.New("store: closed")
 // bug or damaged data, never bad user input.
 var ErrCorrupt = errors.New("store: corrupt record")
 
-// ErrNotEmpty is returned by Load when the store already holds data: the
-// fast path replaces the whole database, so it only fills an empty one.
-var ErrNotEmpty = errors.New("store: not empty")
-
 // ErrUnsettled is returned by every write after a failed bulk write could
 // not be rolled back: its hidden versions stay in Badger until the store
 // is reopened, which rolls them back (see Bulk), or, when the rollback
 // failed for want of disk space (the error then wraps ErrDiskFull too),
 // until a write finds room to finish it. Reads are unaffected.
 var ErrUnsettled = errors.New("store: a failed bulk write could not be rolled back; writes are refused until it is")
+
+// codedError is an engine error with words of its own that wraps the
+// domain sentinel giving its code.
+type codedError struct {
+	sentinel error
+	msg      string
+}
+
+func coded(sentinel error, msg string) error { return &codedError{sentinel, msg} }
+
+func (e *codedError) Error() string { return e.msg }
+func (e *codedError) Unwrap() error { return e.sentinel }

@@ -6,6 +6,7 @@ import (
 	"log"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -13,7 +14,7 @@ import (
 // membership.
 func load(db *store.DB) error {
 	return db.Update("example", func(w *store.Writer) error {
-		for _, e := range []store.Entity{
+		for _, e := range []domain.Entity{
 			{ID: "doc/fin-accession", Name: "Finland joins NATO"},
 			{ID: "org/nato", Name: "North Atlantic Treaty Organization", Aliases: []string{"NATO"}},
 			{ID: "country/FIN", Name: "Finland", Aliases: []string{"Suomi"}, XIDs: map[string]string{"iso3": "FIN"}},
@@ -22,13 +23,13 @@ func load(db *store.DB) error {
 				return err
 			}
 		}
-		_, err := w.PutFact(store.Fact{
+		_, err := w.PutFact(domain.Fact{
 			ID:        "fact/fin-nato",
-			Predicate: store.MemberOf,
+			Predicate: domain.MemberOf,
 			From:      "country/FIN",
 			To:        "org/nato",
-			Valid:     store.Interval{From: store.MustDate("2023-04-04")},
-			Citations: []store.Citation{{Source: "doc/fin-accession"}},
+			Valid:     domain.Interval{From: domain.MustDate("2023-04-04")},
+			Citations: []domain.Citation{{Source: "doc/fin-accession"}},
 		})
 		return err
 	})
@@ -47,7 +48,7 @@ func ExampleOpen() {
 		return err
 	})
 	fmt.Println(err)
-	// Output: store: not found: country/FIN
+	// Output: not found: country/FIN
 }
 
 func ExampleDB_Update() {
@@ -63,10 +64,10 @@ func ExampleDB_Update() {
 	// A fact needs a citation; the whole Update is rejected and nothing
 	// it wrote is kept.
 	err = db.Update("example", func(w *store.Writer) error {
-		if _, err := w.PutEntity(store.Entity{ID: "country/SWE", Name: "Sweden"}); err != nil {
+		if _, err := w.PutEntity(domain.Entity{ID: "country/SWE", Name: "Sweden"}); err != nil {
 			return err
 		}
-		_, err := w.PutFact(store.Fact{ID: "fact/swe-nato", Predicate: store.MemberOf, From: "country/SWE", To: "org/nato"})
+		_, err := w.PutFact(domain.Fact{ID: "fact/swe-nato", Predicate: domain.MemberOf, From: "country/SWE", To: "org/nato"})
 		return err
 	})
 	fmt.Println(err)
@@ -76,8 +77,8 @@ func ExampleDB_Update() {
 	})
 	fmt.Println(err)
 	// Output:
-	// store: invalid: fact/swe-nato has no citation
-	// store: not found: country/SWE
+	// invalid: fact/swe-nato has no citation
+	// not found: country/SWE
 }
 
 func ExampleDB_View() {
@@ -96,7 +97,7 @@ func ExampleDB_View() {
 			return err
 		}
 		for _, day := range []string{"2023-04-03", "2023-04-04"} {
-			facts, err := r.Edges(fin.ID, store.EdgeFilter{Dir: store.Out, AsOf: store.MustDate(day)})
+			facts, err := r.Edges(fin.ID, store.EdgeFilter{Dir: store.Out, AsOf: domain.MustDate(day)})
 			if err != nil {
 				return err
 			}
@@ -154,5 +155,5 @@ func ExampleDB_View_knownAt() {
 	}
 	// Output:
 	// known at 01:00:00: <nil>
-	// known at 02:00:00: store: not found: fact/fin-nato
+	// known at 02:00:00: not found: fact/fin-nato
 }

@@ -2,22 +2,12 @@ package store
 
 import (
 	"sync"
-	"time"
+
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
-// Event is one committed write as subscribers receive it.
-type Event struct {
-	Time    time.Time // the commit's transaction time
-	Author  string
-	Note    string
-	Changes []Change
-	// Missed counts the events dropped just before this one because the
-	// subscriber did not keep up.
-	Missed int
-}
-
-func commitEvent(ts uint64, c *Commit) Event {
-	return Event{Time: tsTime(ts), Author: c.Author, Note: c.Note, Changes: c.Changes}
+func commitEvent(ts uint64, c *Commit) domain.CommitEvent {
+	return domain.CommitEvent{Time: tsTime(ts), Author: c.Author, Note: c.Note, Changes: c.Changes}
 }
 
 // feed fans commits out to subscribers. A writer never waits for a
@@ -31,7 +21,7 @@ type feed struct {
 }
 
 type subscriber struct {
-	ch     chan Event
+	ch     chan domain.CommitEvent
 	missed int
 }
 
@@ -39,8 +29,8 @@ type subscriber struct {
 // a cancel function that ends the subscription and closes the channel.
 // buffer bounds how many events wait for a slow reader (at least 1). The
 // channel is also closed when the DB is.
-func (db *DB) Subscribe(buffer int) (<-chan Event, func()) {
-	s := &subscriber{ch: make(chan Event, max(buffer, 1))}
+func (db *DB) Subscribe(buffer int) (<-chan domain.CommitEvent, func()) {
+	s := &subscriber{ch: make(chan domain.CommitEvent, max(buffer, 1))}
 	f := &db.feed
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -69,7 +59,7 @@ func (db *DB) Subscribers() int {
 	return len(db.feed.subs)
 }
 
-func (f *feed) publish(ev Event) {
+func (f *feed) publish(ev domain.CommitEvent) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for s := range f.subs {

@@ -8,6 +8,8 @@ import (
 	"math"
 	"slices"
 	"testing"
+
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // Edge values shared by the key tests.
@@ -18,15 +20,17 @@ var (
 
 // allKinds returns the entity kinds, the fact namespace and two bytes no
 // kind uses, so key code is exercised on every byte class.
-func allKinds() []Kind { return append(Kinds(), kindFact, 0, 0xFF) }
+func allKinds() []domain.Kind { return append(domain.Kinds(), domain.KindFact, 0, 0xFF) }
 
 // allPreds returns every predicate plus the open value 0 and the maximum.
-func allPreds() []Predicate { return append([]Predicate{0}, append(Predicates(), math.MaxUint16)...) }
+func allPreds() []domain.Predicate {
+	return append([]domain.Predicate{0}, append(domain.Predicates(), math.MaxUint16)...)
+}
 
-func testDateValues(t testing.TB) []Date {
-	ds := []Date{0} // open start
+func testDateValues(t testing.TB) []domain.Date {
+	ds := []domain.Date{0} // open start
 	for _, s := range testDates {
-		ds = append(ds, MustDate(s))
+		ds = append(ds, domain.MustDate(s))
 	}
 	return ds
 }
@@ -95,7 +99,7 @@ func TestEdgeKeyRoundTrip(t *testing.T) {
 
 func TestSlugKeyRoundTrip(t *testing.T) {
 	for _, k := range allKinds() {
-		for _, key := range []string{"x", "FIN", "nato", "a/b/c", "São_Tomé", string(bytes.Repeat([]byte("z"), maxIDLen))} {
+		for _, key := range []string{"x", "FIN", "nato", "a/b/c", "São_Tomé", string(bytes.Repeat([]byte("z"), domain.MaxIDLen))} {
 			t.Run(fmt.Sprintf("%v/%s", k, key[:min(len(key), 10)]), func(t *testing.T) {
 				gk, gkey, err := parseSlugKey(slugKey(k, key))
 				if err != nil || gk != k || gkey != key {
@@ -141,7 +145,7 @@ func TestKindKeyRoundTrip(t *testing.T) {
 }
 
 func TestWordKeyRoundTrip(t *testing.T) {
-	long := string(bytes.Repeat([]byte("w"), maxTokenLen))
+	long := string(bytes.Repeat([]byte("w"), domain.MaxTokenLen))
 	for _, tok := range []string{"a", "nato", "natoo", "turkiye", "łodz", "\x01", "\xff", long} {
 		for _, id := range testIDs {
 			key := wordKey(tok, id)
@@ -240,7 +244,7 @@ func TestKeySortOrder(t *testing.T) {
 	})
 	t.Run("kind", func(t *testing.T) {
 		type kv struct {
-			k  Kind
+			k  domain.Kind
 			id uint64
 		}
 		var xs []kv
@@ -255,7 +259,7 @@ func TestKeySortOrder(t *testing.T) {
 	})
 	t.Run("edge", func(t *testing.T) {
 		var xs []edge
-		for _, p := range []Predicate{0, MemberOf, Knows, 256, math.MaxUint16} {
+		for _, p := range []domain.Predicate{0, domain.MemberOf, domain.Knows, 256, math.MaxUint16} {
 			for _, a := range []uint64{0, 255, 256, 1 << 40, math.MaxUint64} {
 				for _, b := range []uint64{1, 256, math.MaxUint64} {
 					xs = append(xs, edge{src: a, pred: p, dst: b, fact: a + b}, edge{src: a, pred: p, dst: b, fact: 0})
@@ -272,12 +276,12 @@ func TestKeySortOrder(t *testing.T) {
 	})
 	t.Run("time", func(t *testing.T) {
 		type tk struct {
-			p  Predicate
-			d  Date
+			p  domain.Predicate
+			d  domain.Date
 			id uint64
 		}
 		var xs []tk
-		for _, p := range []Predicate{MemberOf, Holds, 256} {
+		for _, p := range []domain.Predicate{domain.MemberOf, domain.Holds, 256} {
 			for _, d := range dates {
 				for _, id := range []uint64{1, 255, 256, math.MaxUint64} {
 					xs = append(xs, tk{p, d, id})
@@ -290,11 +294,11 @@ func TestKeySortOrder(t *testing.T) {
 	})
 	t.Run("dates around 1970", func(t *testing.T) {
 		// The logical order is the calendar order of the strings.
-		checkSortOrder(t, shuffled(testDates), func(s string) []byte { return timeKey(MemberOf, MustDate(s), 7) }, cmp.Compare[string])
-		checkSortOrder(t, shuffled(testDates), func(s string) []byte { return endKey(MemberOf, MustDate(s), 7) }, cmp.Compare[string])
-		checkSortOrder(t, shuffled(testDates), func(s string) []byte { return datedKey(MustDate(s), 7) }, cmp.Compare[string])
+		checkSortOrder(t, shuffled(testDates), func(s string) []byte { return timeKey(domain.MemberOf, domain.MustDate(s), 7) }, cmp.Compare[string])
+		checkSortOrder(t, shuffled(testDates), func(s string) []byte { return endKey(domain.MemberOf, domain.MustDate(s), 7) }, cmp.Compare[string])
+		checkSortOrder(t, shuffled(testDates), func(s string) []byte { return datedKey(domain.MustDate(s), 7) }, cmp.Compare[string])
 		// The open start sorts before every real date.
-		if bytes.Compare(timeKey(MemberOf, 0, math.MaxUint64), timeKey(MemberOf, MustDate("0001-01-01"), 0)) >= 0 {
+		if bytes.Compare(timeKey(domain.MemberOf, 0, math.MaxUint64), timeKey(domain.MemberOf, domain.MustDate("0001-01-01"), 0)) >= 0 {
 			t.Error("open start does not sort before 0001-01-01")
 		}
 	})
@@ -448,18 +452,18 @@ func parserNamed(name string) keyParser {
 
 // validKeys returns sample valid keys of each family, keyed by parser name.
 func validKeys() map[string][][]byte {
-	e := edge{src: 3, pred: MemberOf, dst: 1 << 40, fact: 9}
+	e := edge{src: 3, pred: domain.MemberOf, dst: 1 << 40, fact: 9}
 	return map[string][][]byte{
 		"node":         {nodeKey(0), nodeKey(1), nodeKey(math.MaxUint64)},
 		"fact":         {factKey(0), factKey(1), factKey(math.MaxUint64)},
 		"commit":       {commitKey(0), commitKey(1), commitKey(math.MaxUint64)},
 		"edge":         {outKey(e), inKey(e), outKey(edge{}), inKey(edge{src: math.MaxUint64, pred: math.MaxUint16, dst: math.MaxUint64, fact: math.MaxUint64})},
-		"kind":         {kindKey(KindCountry, 0), kindKey(KindDocument, math.MaxUint64), kindKey(kindFact, 1)},
-		"time":         {timeKey(MemberOf, 0, 0), timeKey(Holds, MustDate("1949-08-24"), 5), timeKey(Knows, MustDate("9999-12-31"), math.MaxUint64)},
-		"end":          {endKey(MemberOf, MustDate("1949-08-24"), 1), endKey(Knows, MustDate("9999-12-31"), math.MaxUint64)},
-		"dated":        {datedKey(MustDate("1969-12-31"), 0), datedKey(MustDate("2024-10-01"), math.MaxUint64)},
-		"interval":     {ivBytes(Interval{}), ivBytes(Interval{From: MustDate("1949-08-24"), To: MustDate("2024-10-01")})},
-		"slug":         {slugKey(KindCountry, "FIN"), slugKey(kindFact, "x")},
+		"kind":         {kindKey(domain.KindCountry, 0), kindKey(domain.KindDocument, math.MaxUint64), kindKey(domain.KindFact, 1)},
+		"time":         {timeKey(domain.MemberOf, 0, 0), timeKey(domain.Holds, domain.MustDate("1949-08-24"), 5), timeKey(domain.Knows, domain.MustDate("9999-12-31"), math.MaxUint64)},
+		"end":          {endKey(domain.MemberOf, domain.MustDate("1949-08-24"), 1), endKey(domain.Knows, domain.MustDate("9999-12-31"), math.MaxUint64)},
+		"dated":        {datedKey(domain.MustDate("1969-12-31"), 0), datedKey(domain.MustDate("2024-10-01"), math.MaxUint64)},
+		"interval":     {ivBytes(domain.Interval{}), ivBytes(domain.Interval{From: domain.MustDate("1949-08-24"), To: domain.MustDate("2024-10-01")})},
+		"slug":         {slugKey(domain.KindCountry, "FIN"), slugKey(domain.KindFact, "x")},
 		"xid":          {xidKey("iso3", "FIN"), xidKey("w", "Q1")},
 		"word":         {wordKey("nato", 0), wordKey("a", 1), wordKey("turkiye", math.MaxUint64)},
 		"history":      {histKey("country/FIN", 0), histKey("fact/x", math.MaxUint64), histKey("a", 7)},
@@ -613,4 +617,125 @@ func TestHistKeyOrder(t *testing.T) {
 			t.Errorf("histKey(%q) matches the prefix of country/FIN", x.id)
 		}
 	}
+}
+
+// rebuild builds the key ParseKey took apart, with the builder of its tag.
+func rebuild(t testing.TB, k Key) []byte {
+	switch k.Tag {
+	case tagMeta:
+		return metaKey(string(k.Text))
+	case tagNode:
+		return nodeKey(k.Num)
+	case tagFact:
+		return factKey(k.Fact)
+	case tagCommit:
+		return commitKey(k.TS)
+	case tagOut:
+		return outKey(k.edge())
+	case tagIn:
+		return inKey(k.edge())
+	case tagSlug:
+		return slugKey(k.Kind, string(k.Text))
+	case tagXID:
+		return xidKey(string(k.Text), string(k.Value))
+	case tagKind:
+		return kindKey(k.Kind, k.Num)
+	case tagWord:
+		return wordKey(string(k.Text), k.Num)
+	case tagTime:
+		return timeKey(k.Pred, k.Date, k.Fact)
+	case tagEnd:
+		return endKey(k.Pred, k.Date, k.Fact)
+	case tagDated:
+		return datedKey(k.Date, k.Num)
+	case tagHist:
+		return histKey(string(k.Text), k.TS)
+	case tagBlob:
+		return blobKey([32]byte(k.Text))
+	}
+	t.Fatalf("ParseKey returned tag %q", k.Tag)
+	return nil
+}
+
+// TestParseKey: ParseKey reads every key family; its fields rebuild the
+// very key; and the typed parsers agree with it.
+func TestParseKey(t *testing.T) {
+	keys := [][]byte{metaKey(metaFormat), metaKey("x")}
+	for name, ks := range validKeys() {
+		switch name {
+		case "interval", "fact locator", "time value":
+			continue // values, not keys
+		}
+		keys = append(keys, ks...)
+	}
+	for _, k := range keys {
+		key, err := ParseKey(k)
+		if err != nil {
+			t.Errorf("ParseKey(%x): %v", k, err)
+			continue
+		}
+		if key.Tag != k[0] {
+			t.Errorf("ParseKey(%x): tag %q", k, key.Tag)
+		}
+		if got := rebuild(t, key); !bytes.Equal(got, k) {
+			t.Errorf("ParseKey(%x) = %+v, which rebuilds %x", k, key, got)
+		}
+	}
+	e := edge{src: 3, pred: domain.Holds, dst: 7, fact: 11}
+	for _, k := range [][]byte{outKey(e), inKey(e)} {
+		key, _ := ParseKey(k)
+		if key.edge() != e {
+			t.Errorf("ParseKey(%x).edge() = %+v, want %+v", k, key.edge(), e)
+		}
+	}
+	for _, bad := range [][]byte{nil, {}, {0}, {'Z', 1, 2}, nodeKey(1)[:5], append(outKey(e), 0)} {
+		if _, err := ParseKey(bad); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("ParseKey(%x): %v, want ErrCorrupt", bad, err)
+		}
+	}
+}
+
+// ParseKey runs for every key a scan reads: it must not allocate.
+func TestParseKeyAllocates(t *testing.T) {
+	keys := [][]byte{outKey(edge{src: 1, pred: domain.MemberOf, dst: 2, fact: 3}), wordKey("nato", 5),
+		slugKey(domain.KindCountry, "FIN"), timeKey(domain.MemberOf, domain.MustDate("2023-04-04"), 9), histKey("country/FIN", 4)}
+	var sink uint64
+	if n := testing.AllocsPerRun(100, func() {
+		for _, k := range keys {
+			key, err := ParseKey(k)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sink += key.Fact + key.Num + uint64(len(key.Text))
+		}
+	}); n != 0 {
+		t.Errorf("ParseKey allocates %v times per run", n)
+	}
+	_ = sink
+}
+
+func FuzzParseKey(f *testing.F) {
+	for _, keys := range validKeys() {
+		for _, k := range keys {
+			f.Add(k)
+		}
+	}
+	f.Add([]byte("M"))
+	f.Add([]byte("Xiso3\x00"))
+	f.Fuzz(func(t *testing.T, k []byte) {
+		in := slices.Clone(k)
+		key, err := ParseKey(in)
+		if !bytes.Equal(in, k) {
+			t.Fatal("ParseKey modified its input")
+		}
+		if err != nil {
+			if !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("ParseKey(%x): error %v does not wrap ErrCorrupt", k, err)
+			}
+			return
+		}
+		if got := rebuild(t, key); !bytes.Equal(got, k) {
+			t.Fatalf("ParseKey accepted %x as %+v, which rebuilds %x", k, key, got)
+		}
+	})
 }

@@ -35,9 +35,8 @@ func DefaultOptions() Options {
 		logger:     slog.New(slog.DiscardHandler),
 		cacheBytes: DefaultBlockCacheBytes,
 		memTable:   DefaultMemTableBytes,
-		// The factor-1 graph's 110,100 entities and their slugs take
-		// about 45 MB by entityCost's estimate; 32 MB holds the most
-		// read of them and keeps a factor-1 server under 300 MB
+		// Sized to hold the most read entities of the factor-1 graph,
+		// not all of them, so that a server's memory stays bounded
 		// (docs/BENCHMARKS.md).
 		entityCacheBytes: DefaultEntityCacheBytes,
 	}
@@ -114,9 +113,9 @@ func (o Options) Badger(dir string) badger.Options {
 		WithBlockCacheSize(o.cacheBytes).
 		WithMemTableSize(o.memTable).
 		// Verify each block's checksum when it is read. OnTableRead
-		// verified whole tables at open: every block decompressed and
+		// verifies whole tables at open: every block decompressed and
 		// every page of the directory touched before the first request,
-		// which made a freshly opened factor-1 store's memory peak.
+		// a memory peak at every start.
 		WithChecksumVerificationMode(options.OnBlockRead).
 		WithMetricsEnabled(false).
 		WithReadOnly(o.readOnly)

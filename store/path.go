@@ -5,28 +5,26 @@ import (
 	"context"
 	"fmt"
 	"slices"
-)
 
-// ErrLimit is returned when a traversal would visit more entities than its
-// cap allows; the message names the cap.
-var ErrLimit = fmt.Errorf("store: limit exceeded")
+	"github.com/alliancegraph/alliancegraph/domain"
+)
 
 // PathQuery asks for the shortest paths between two entities.
 type PathQuery struct {
 	From, To   string
-	MaxHops    int         // 1..MaxDepth
-	Predicates []Predicate // empty: all
-	AsOf       Date        // only facts valid on this day; zero: any time
-	Limit      int         // at most this many paths (> 0)
-	MaxVisited int         // cap on entities visited; 0: no cap
+	MaxHops    int                // 1..MaxDepth
+	Predicates []domain.Predicate // empty: all
+	AsOf       domain.Date        // only facts valid on this day; zero: any time
+	Limit      int                // at most this many paths (> 0)
+	MaxVisited int                // cap on entities visited; 0: no cap
 }
 
 // Step is one entity on a path and the fact that led to it (nil for the
 // first step). Out reports whether the fact points from the previous
 // entity to this one.
 type Step struct {
-	Entity *Entity
-	Fact   *Fact
+	Entity *domain.Entity
+	Fact   *domain.Fact
 	Out    bool
 }
 
@@ -47,10 +45,10 @@ func (r *Reader) Paths(ctx context.Context, q PathQuery) ([]Path, error) {
 		return nil, err
 	}
 	if q.MaxHops < 1 || q.MaxHops > MaxDepth {
-		return nil, fmt.Errorf("%w: maxHops %d outside 1..%d", ErrInvalid, q.MaxHops, MaxDepth)
+		return nil, fmt.Errorf("%w: maxHops %d outside 1..%d", domain.ErrInvalid, q.MaxHops, MaxDepth)
 	}
 	if q.Limit < 1 {
-		return nil, fmt.Errorf("%w: limit must be at least 1", ErrInvalid)
+		return nil, fmt.Errorf("%w: limit must be at least 1", domain.ErrInvalid)
 	}
 	src, _, err := r.entity(q.From)
 	if err != nil {
@@ -96,7 +94,7 @@ func (r *Reader) Paths(ctx context.Context, q PathQuery) ([]Path, error) {
 			return nil, err
 		}
 		if q.MaxVisited > 0 && len(a.nodes)+len(b.nodes) > q.MaxVisited {
-			return nil, fmt.Errorf("%w: path search reached more than %d entities (the traversal cap); narrow predicates or lower maxHops", ErrLimit, q.MaxVisited)
+			return nil, fmt.Errorf("%w: path search reached more than %d entities (the traversal cap); narrow predicates or lower maxHops", domain.ErrLimit, q.MaxVisited)
 		}
 		// A node of grow's next layer that other has settled ends a
 		// shortest path, even before the layer is complete: no node is

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -37,11 +38,11 @@ func pathsMatchBFS(t *testing.T, seed uint64) {
 	const n = 25
 	adj := make([][]int, n)
 	err = db.Update("test", func(w *store.Writer) error {
-		if _, err := w.PutEntity(store.Entity{ID: "doc/src", Name: "Source"}); err != nil {
+		if _, err := w.PutEntity(domain.Entity{ID: "doc/src", Name: "Source"}); err != nil {
 			return err
 		}
 		for i := range n {
-			if _, err := w.PutEntity(store.Entity{ID: fmt.Sprintf("person/p%02d", i), Name: fmt.Sprintf("P %d", i)}); err != nil {
+			if _, err := w.PutEntity(domain.Entity{ID: fmt.Sprintf("person/p%02d", i), Name: fmt.Sprintf("P %d", i)}); err != nil {
 				return err
 			}
 		}
@@ -55,9 +56,9 @@ func pathsMatchBFS(t *testing.T, seed uint64) {
 			}
 			adj[a] = append(adj[a], b)
 			adj[b] = append(adj[b], a)
-			_, err := w.PutFact(store.Fact{ID: fmt.Sprintf("fact/k%02d", f), Predicate: store.Knows,
+			_, err := w.PutFact(domain.Fact{ID: fmt.Sprintf("fact/k%02d", f), Predicate: domain.Knows,
 				From: fmt.Sprintf("person/p%02d", a), To: fmt.Sprintf("person/p%02d", b),
-				Citations: []store.Citation{{Source: "doc/src"}}})
+				Citations: []domain.Citation{{Source: "doc/src"}}})
 			if err != nil {
 				return err
 			}

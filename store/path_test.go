@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -17,11 +18,11 @@ func TestPaths(t *testing.T) {
 		length   int // -1: no path
 		min, max int // number of paths
 	}{
-		{"rutte to finland now", store.PathQuery{From: "person/mark-rutte", To: "country/FIN", MaxHops: 4, AsOf: store.MustDate("2024-10-01"), Limit: 5}, 3, 1, 5},
+		{"rutte to finland now", store.PathQuery{From: "person/mark-rutte", To: "country/FIN", MaxHops: 4, AsOf: domain.MustDate("2024-10-01"), Limit: 5}, 3, 1, 5},
 		{"same node", store.PathQuery{From: "org/nato", To: "org/nato", MaxHops: 2, Limit: 5}, 0, 1, 1},
-		{"member to alliance", store.PathQuery{From: "country/SWE", To: "org/nato", MaxHops: 1, Predicates: []store.Predicate{store.MemberOf}, AsOf: store.MustDate("2024-03-07"), Limit: 5}, 1, 1, 1},
-		{"not yet a member", store.PathQuery{From: "country/SWE", To: "org/nato", MaxHops: 1, Predicates: []store.Predicate{store.MemberOf}, AsOf: store.MustDate("2024-03-06"), Limit: 5}, -1, 0, 0},
-		{"two members via nato", store.PathQuery{From: "country/FIN", To: "country/SWE", MaxHops: 2, Predicates: []store.Predicate{store.MemberOf}, AsOf: store.MustDate("2024-10-01"), Limit: 5}, 2, 1, 1},
+		{"member to alliance", store.PathQuery{From: "country/SWE", To: "org/nato", MaxHops: 1, Predicates: []domain.Predicate{domain.MemberOf}, AsOf: domain.MustDate("2024-03-07"), Limit: 5}, 1, 1, 1},
+		{"not yet a member", store.PathQuery{From: "country/SWE", To: "org/nato", MaxHops: 1, Predicates: []domain.Predicate{domain.MemberOf}, AsOf: domain.MustDate("2024-03-06"), Limit: 5}, -1, 0, 0},
+		{"two members via nato", store.PathQuery{From: "country/FIN", To: "country/SWE", MaxHops: 2, Predicates: []domain.Predicate{domain.MemberOf}, AsOf: domain.MustDate("2024-10-01"), Limit: 5}, 2, 1, 1},
 		{"limit", store.PathQuery{From: "country/BEL", To: "country/NLD", MaxHops: 2, Limit: 1}, 2, 1, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -69,14 +70,14 @@ func TestPathsLimit(t *testing.T) {
 		_, err := r.Paths(context.Background(), store.PathQuery{From: "country/FIN", To: "person/donald-trump", MaxHops: 6, Limit: 5, MaxVisited: 10})
 		return err
 	})
-	if !errors.Is(err, store.ErrLimit) {
+	if !errors.Is(err, domain.ErrLimit) {
 		t.Fatalf("err %v, want ErrLimit", err)
 	}
 	err = db.View(time.Time{}, func(r *store.Reader) error {
 		_, err := r.Paths(context.Background(), store.PathQuery{From: "country/FIN", To: "org/nato", MaxHops: 7, Limit: 5})
 		return err
 	})
-	if !errors.Is(err, store.ErrInvalid) {
+	if !errors.Is(err, domain.ErrInvalid) {
 		t.Fatalf("maxHops 7: err %v, want ErrInvalid", err)
 	}
 }

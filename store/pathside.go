@@ -3,6 +3,7 @@ package store
 import (
 	"slices"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	badger "github.com/dgraph-io/badger/v4"
 )
 
@@ -110,13 +111,13 @@ type edgeScan struct {
 // in-edges, of one predicate (0: all).
 type pathPrefix struct {
 	out  bool
-	pred Predicate
+	pred domain.Predicate
 }
 
 // pathPrefixes lists the prefixes a search with predicates ps (empty:
 // all) reads per node: out-edges, then in-edges, per predicate.
-func pathPrefixes(ps []Predicate) []pathPrefix {
-	preds := []Predicate{0}
+func pathPrefixes(ps []domain.Predicate) []pathPrefix {
+	preds := []domain.Predicate{0}
 	if len(ps) > 0 {
 		preds = slices.Compact(slices.Sorted(slices.Values(ps)))
 	}
@@ -134,7 +135,7 @@ func pathPrefixes(ps []Predicate) []pathPrefix {
 // cost something too) and reports whether the layer is complete; it then
 // settles it. Edges whose interval misses asOf (when set) are skipped.
 // Nodes found that other has settled are added to sd.meets.
-func (r *Reader) advance(sd, other *side, pfx []pathPrefix, asOf Date, budget int) (bool, error) {
+func (r *Reader) advance(sd, other *side, pfx []pathPrefix, asOf domain.Date, budget int) (bool, error) {
 	spent := 0
 	for sd.i < len(sd.frontier) {
 		if spent >= budget {
@@ -190,13 +191,14 @@ func (r *Reader) advance(sd, other *side, pfx []pathPrefix, asOf Date, budget in
 // reach records the edge at item, read from node n's side, if it is valid
 // on asOf: the node at its other end joins the next layer unless sd has
 // already reached it at a smaller depth.
-func (sd *side) reach(other *side, item *badger.Item, out bool, n uint64, asOf Date) error {
-	e, err := parseEdgeKey(item.Key())
+func (sd *side) reach(other *side, item *badger.Item, out bool, n uint64, asOf domain.Date) error {
+	key, err := ParseKey(item.Key())
 	if err != nil {
 		return err
 	}
+	e := key.edge()
 	if asOf != 0 {
-		var iv Interval
+		var iv domain.Interval
 		if err := item.Value(func(v []byte) error { iv, err = parseIV(v); return err }); err != nil {
 			return err
 		}
@@ -262,7 +264,7 @@ func (sd *side) iterator(r *Reader, out bool) *badger.Iterator {
 		i, tag = 1, tagIn
 	}
 	if sd.its[i] == nil {
-		sd.its[i] = r.txn.NewIterator(badgerIterOpts([]byte{tag}))
+		sd.its[i] = r.txn.NewIterator(badgerIterOpts(tagPrefix(tag)))
 	}
 	return sd.its[i]
 }

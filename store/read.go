@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	badger "github.com/dgraph-io/badger/v4"
 )
 
@@ -34,14 +35,14 @@ func (r *Reader) get(k []byte) ([]byte, error) {
 	if r.mem != nil {
 		if v, found := r.mem.get(k); found {
 			if v == nil {
-				return nil, ErrNotFound
+				return nil, domain.ErrNotFound
 			}
 			return v, nil
 		}
 	}
 	item, err := r.txn.Get(k)
 	if errors.Is(err, badger.ErrKeyNotFound) {
-		return nil, ErrNotFound
+		return nil, domain.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: get: %w", err)
@@ -63,14 +64,14 @@ func (r *Reader) exists(k []byte) (bool, error) {
 }
 
 // resolve maps a readable ID to its internal id and kind.
-func (r *Reader) resolve(id string) (uint64, Kind, error) {
-	k, key, err := SplitID(id)
+func (r *Reader) resolve(id string) (uint64, domain.Kind, error) {
+	k, key, err := domain.SplitID(id)
 	if err != nil {
 		return 0, 0, err
 	}
 	n, err := r.slugNum(k, key, id)
-	if errors.Is(err, ErrNotFound) {
-		return 0, 0, fmt.Errorf("%w: %s", ErrNotFound, id)
+	if errors.Is(err, domain.ErrNotFound) {
+		return 0, 0, fmt.Errorf("%w: %s", domain.ErrNotFound, id)
 	}
 	if err != nil {
 		return 0, 0, err
@@ -78,22 +79,22 @@ func (r *Reader) resolve(id string) (uint64, Kind, error) {
 	return n, k, nil
 }
 
-func (r *Reader) entityByNum(n uint64) (*Entity, error) {
+func (r *Reader) entityByNum(n uint64) (*domain.Entity, error) {
 	if r.mem != nil {
 		return r.mem.entity(r, n)
 	}
 	return r.decodeEntityAt(n)
 }
 
-func (r *Reader) decodeEntityAt(n uint64) (*Entity, error) {
+func (r *Reader) decodeEntityAt(n uint64) (*domain.Entity, error) {
 	e, err := r.node(n)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, domain.ErrNotFound) {
 		return nil, fmt.Errorf("%w: node %d", ErrCorrupt, n)
 	}
 	return e, err
 }
 
-func (r *Reader) entity(id string) (*Entity, uint64, error) {
+func (r *Reader) entity(id string) (*domain.Entity, uint64, error) {
 	n, _, err := r.entityNum(id)
 	if err != nil {
 		return nil, 0, err
@@ -105,33 +106,33 @@ func (r *Reader) entity(id string) (*Entity, uint64, error) {
 // entityNum returns the number and kind of the entity with ID id, without
 // reading its record: an error wrapping ErrNotFound when there is none,
 // ErrInvalid when id is malformed or a fact's.
-func (r *Reader) entityNum(id string) (uint64, Kind, error) {
-	k, key, err := SplitID(id)
+func (r *Reader) entityNum(id string) (uint64, domain.Kind, error) {
+	k, key, err := domain.SplitID(id)
 	if err != nil {
 		return 0, 0, err
 	}
 	var n uint64
-	if r.mem != nil && k != kindFact {
+	if r.mem != nil && k != domain.KindFact {
 		n, err = r.memSlugNum(k, key, id)
 	} else {
 		n, err = r.slugNum(k, key, id)
 	}
 	switch {
-	case errors.Is(err, ErrNotFound):
-		return 0, 0, fmt.Errorf("%w: %s", ErrNotFound, id)
+	case errors.Is(err, domain.ErrNotFound):
+		return 0, 0, fmt.Errorf("%w: %s", domain.ErrNotFound, id)
 	case err != nil:
 		return 0, 0, err
-	case k == kindFact:
-		return 0, 0, fmt.Errorf("%w: %s is a fact, not an entity", ErrInvalid, id)
+	case k == domain.KindFact:
+		return 0, 0, fmt.Errorf("%w: %s is a fact, not an entity", domain.ErrInvalid, id)
 	}
 	return n, k, nil
 }
 
 // memSlugNum is slugNum for an entity during a Load: a number the load
 // has looked up before is found by its slug key alone (memKV.nums).
-func (r *Reader) memSlugNum(k Kind, key, id string) (uint64, error) {
+func (r *Reader) memSlugNum(k domain.Kind, key, id string) (uint64, error) {
 	var buf [64]byte // the slug key, without allocating unless it is longer
-	sk := append(append(buf[:0], tagSlug, byte(k)), key...)
+	sk := appendSlugKey(buf[:0], k, key)
 	if n, ok := r.mem.nums.get(sk); ok {
 		return n, nil
 	}
@@ -144,7 +145,7 @@ func (r *Reader) memSlugNum(k Kind, key, id string) (uint64, error) {
 
 // Entity returns the entity with readable ID id, or an error wrapping
 // ErrNotFound (or ErrInvalid for a malformed ID).
-func (r *Reader) Entity(id string) (*Entity, error) {
+func (r *Reader) Entity(id string) (*domain.Entity, error) {
 	r.count()
 	e, _, err := r.entity(id)
 	return e, err
@@ -153,31 +154,32 @@ func (r *Reader) Entity(id string) (*Entity, error) {
 // Entities returns the entities among ids that exist, keyed by ID; a
 // malformed or unknown ID is simply absent. It is one store read however
 // many IDs it is given, which is what dataloaders batch into.
-func (r *Reader) Entities(ids []string) (map[string]*Entity, error) {
+func (r *Reader) Entities(ids []string) (map[string]*domain.Entity, error) {
 	return r.EntitiesByRef(RefsOf(ids))
 }
 
 // EntityByXID returns the entity with external ID scheme/value (for
 // example "iso3", "FIN").
-func (r *Reader) EntityByXID(scheme, value string) (*Entity, error) {
+func (r *Reader) EntityByXID(scheme, value string) (*domain.Entity, error) {
 	r.count()
 	v, err := r.get(xidKey(scheme, value))
-	if errors.Is(err, ErrNotFound) {
-		return nil, fmt.Errorf("%w: %s %s", ErrNotFound, scheme, value)
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil, fmt.Errorf("%w: %s %s", domain.ErrNotFound, scheme, value)
 	}
 	if err != nil {
 		return nil, err
 	}
-	if len(v) != 8 {
+	n, ok := parseNum(v)
+	if !ok {
 		return nil, fmt.Errorf("%w: xid value", ErrCorrupt)
 	}
-	return r.entityByNum(beUint64(v))
+	return r.entityByNum(n)
 }
 
 // fact loads a fact by readable ID, returning its edge too.
-func (r *Reader) fact(id string) (*Fact, edge, error) {
-	if !IsFactID(id) {
-		return nil, edge{}, fmt.Errorf("%w: %s is not a fact ID", ErrInvalid, id)
+func (r *Reader) fact(id string) (*domain.Fact, edge, error) {
+	if !domain.IsFactID(id) {
+		return nil, edge{}, fmt.Errorf("%w: %s is not a fact ID", domain.ErrInvalid, id)
 	}
 	n, _, err := r.resolve(id)
 	if err != nil {
@@ -195,7 +197,7 @@ func (r *Reader) fact(id string) (*Fact, edge, error) {
 	return f, e, err
 }
 
-func (r *Reader) factAt(e edge) (*Fact, error) {
+func (r *Reader) factAt(e edge) (*domain.Fact, error) {
 	v, err := r.get(outKey(e))
 	if err != nil {
 		return nil, fmt.Errorf("%w: out-edge of fact %d: %v", ErrCorrupt, e.fact, err)
@@ -204,19 +206,19 @@ func (r *Reader) factAt(e edge) (*Fact, error) {
 }
 
 // Fact returns the fact with readable ID id.
-func (r *Reader) Fact(id string) (*Fact, error) {
+func (r *Reader) Fact(id string) (*domain.Fact, error) {
 	r.count()
 	f, _, err := r.fact(id)
 	return f, err
 }
 
 // Facts returns the facts among ids that exist, keyed by ID; one store read.
-func (r *Reader) Facts(ids []string) (map[string]*Fact, error) {
+func (r *Reader) Facts(ids []string) (map[string]*domain.Fact, error) {
 	r.count()
-	out := make(map[string]*Fact, len(ids))
+	out := make(map[string]*domain.Fact, len(ids))
 	for _, id := range ids {
 		f, _, err := r.fact(id)
-		if errors.Is(err, ErrNotFound) || errors.Is(err, ErrInvalid) {
+		if errors.Is(err, domain.ErrNotFound) || errors.Is(err, domain.ErrInvalid) {
 			continue
 		}
 		if err != nil {
@@ -239,14 +241,14 @@ const (
 
 // EdgeFilter narrows an edge read.
 type EdgeFilter struct {
-	Dir        Direction   // zero means Both
-	Predicates []Predicate // empty means all
-	AsOf       Date        // zero means any time: every fact, whatever its interval
+	Dir        Direction          // zero means Both
+	Predicates []domain.Predicate // empty means all
+	AsOf       domain.Date        // zero means any time: every fact, whatever its interval
 }
 
 // Edges returns the facts touching entity id that pass f, out-edges first,
 // each in key order (by predicate, then other end, then fact).
-func (r *Reader) Edges(id string, f EdgeFilter) ([]*Fact, error) {
+func (r *Reader) Edges(id string, f EdgeFilter) ([]*domain.Fact, error) {
 	r.count()
 	_, n, err := r.entity(id)
 	if err != nil {
@@ -257,24 +259,24 @@ func (r *Reader) Edges(id string, f EdgeFilter) ([]*Fact, error) {
 
 // EdgesOf is Edges for many entities in one store read; unknown IDs are
 // absent from the result.
-func (r *Reader) EdgesOf(ids []string, f EdgeFilter) (map[string][]*Fact, error) {
+func (r *Reader) EdgesOf(ids []string, f EdgeFilter) (map[string][]*domain.Fact, error) {
 	return r.EdgesByRef(RefsOf(ids), f)
 }
 
-func (r *Reader) edges(n uint64, f EdgeFilter) ([]*Fact, error) {
+func (r *Reader) edges(n uint64, f EdgeFilter) ([]*domain.Fact, error) {
 	dir := f.Dir
 	if dir == 0 {
 		dir = Both
 	}
 	preds := f.Predicates
 	if len(preds) == 0 {
-		preds = []Predicate{0}
+		preds = []domain.Predicate{0}
 	} else {
 		preds = slices.Clone(preds)
 		slices.Sort(preds)
 		preds = slices.Compact(preds)
 	}
-	var out []*Fact
+	var out []*domain.Fact
 	for _, d := range []Direction{Out, In} {
 		if dir&d == 0 {
 			continue
@@ -305,19 +307,19 @@ func (r *Reader) edges(n uint64, f EdgeFilter) ([]*Fact, error) {
 
 // scanEdges calls fn for each O (out) or I key of node n, predicate p (0:
 // all), with its value, which is Badger's and valid only until fn
-// returns: the callers decode it at once, and a copy per edge was 5% of
-// what q3 allocated.
-func (r *Reader) scanEdges(out bool, n uint64, p Predicate, fn func(edge, []byte) error) error {
+// returns: the callers decode it at once, so no edge's value is copied.
+func (r *Reader) scanEdges(out bool, n uint64, p domain.Predicate, fn func(edge, []byte) error) error {
 	prefix := edgePrefix(out, n, p)
 	opts := badgerIterOpts(prefix)
 	it := r.txn.NewIterator(opts)
 	defer it.Close()
 	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
 		item := it.Item()
-		e, err := parseEdgeKey(item.Key())
+		key, err := ParseKey(item.Key())
 		if err != nil {
 			return err
 		}
+		e := key.edge()
 		if err := item.Value(func(v []byte) error { return fn(e, v) }); err != nil {
 			return err
 		}
@@ -329,7 +331,7 @@ func (r *Reader) scanEdges(out bool, n uint64, p Predicate, fn func(edge, []byte
 // [from, to) (a zero bound is open), in order of ValidFrom then fact, read
 // from the by-time index; at most limit facts (limit <= 0: no limit). It
 // stops with ctx's error once ctx is done.
-func (r *Reader) FactsStarting(ctx context.Context, p Predicate, from, to Date, limit int) ([]*Fact, error) {
+func (r *Reader) FactsStarting(ctx context.Context, p domain.Predicate, from, to domain.Date, limit int) ([]*domain.Fact, error) {
 	r.count()
 	st := stopper{ctx: ctx}
 	if err := st.check(); err != nil {
@@ -340,17 +342,17 @@ func (r *Reader) FactsStarting(ctx context.Context, p Predicate, from, to Date, 
 	opts := badgerIterOpts(prefix)
 	it := r.txn.NewIterator(opts)
 	defer it.Close()
-	var out []*Fact
+	var out []*domain.Fact
 	for it.Seek(start); it.ValidForPrefix(prefix); it.Next() {
 		if err := st.check(); err != nil {
 			return nil, err
 		}
 		item := it.Item()
-		_, d, fact, err := parseTimeKey(item.Key())
+		key, err := ParseKey(item.Key())
 		if err != nil {
 			return nil, err
 		}
-		if to != 0 && d >= to {
+		if to != 0 && key.Date >= to {
 			break
 		}
 		var src, dst uint64
@@ -361,7 +363,7 @@ func (r *Reader) FactsStarting(ctx context.Context, p Predicate, from, to Date, 
 		if err != nil {
 			return nil, err
 		}
-		f, err := r.factAt(edge{src: src, pred: p, dst: dst, fact: fact})
+		f, err := r.factAt(edge{src: src, pred: p, dst: dst, fact: key.Fact})
 		if err != nil {
 			return nil, err
 		}
@@ -375,13 +377,13 @@ func (r *Reader) FactsStarting(ctx context.Context, p Predicate, from, to Date, 
 
 // ByKind returns entities of kind k in creation order, starting after the
 // entity with ID after ("" from the start); at most limit.
-func (r *Reader) ByKind(k Kind, after string, limit int) ([]*Entity, error) {
+func (r *Reader) ByKind(k domain.Kind, after string, limit int) ([]*domain.Entity, error) {
 	r.count()
 	prefix := kindPrefix(k)
 	start := prefix
 	if after != "" {
 		n, _, err := r.resolve(after)
-		if errors.Is(err, ErrNotFound) {
+		if errors.Is(err, domain.ErrNotFound) {
 			// Deleted since the client's previous page: resume after the
 			// place it had.
 			n, err = r.formerNum(after)
@@ -394,13 +396,13 @@ func (r *Reader) ByKind(k Kind, after string, limit int) ([]*Entity, error) {
 	opts := badgerIterOpts(prefix)
 	it := r.txn.NewIterator(opts)
 	defer it.Close()
-	var out []*Entity
+	var out []*domain.Entity
 	for it.Seek(start); it.ValidForPrefix(prefix); it.Next() {
-		_, n, err := parseKindKey(it.Item().Key())
+		key, err := ParseKey(it.Item().Key())
 		if err != nil {
 			return nil, err
 		}
-		e, err := r.entityByNum(n)
+		e, err := r.entityByNum(key.Num)
 		if err != nil {
 			return nil, err
 		}
@@ -415,7 +417,7 @@ func (r *Reader) ByKind(k Kind, after string, limit int) ([]*Entity, error) {
 // formerNum returns the number an entity that no longer exists had when
 // it last did, as of this snapshot; ErrNotFound if id never named one.
 func (r *Reader) formerNum(id string) (uint64, error) {
-	k, key, err := SplitID(id)
+	k, key, err := domain.SplitID(id)
 	if err != nil {
 		return 0, err
 	}
@@ -431,15 +433,15 @@ func (r *Reader) formerNum(id string) (uint64, error) {
 		}
 		var n uint64
 		err := item.Value(func(v []byte) error {
-			if len(v) != 8 {
+			var ok bool
+			if n, ok = parseNum(v); !ok {
 				return fmt.Errorf("%w: slug value for %s", ErrCorrupt, id)
 			}
-			n = beUint64(v)
 			return nil
 		})
 		return n, err
 	}
-	return 0, fmt.Errorf("%w: %s", ErrNotFound, id)
+	return 0, fmt.Errorf("%w: %s", domain.ErrNotFound, id)
 }
 
 // scanPrefix calls fn with each key under prefix (keys only). The key is

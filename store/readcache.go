@@ -3,9 +3,8 @@ package store
 import (
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	badger "github.com/dgraph-io/badger/v4"
 )
 
@@ -17,36 +16,37 @@ import (
 
 // slugNum returns the id that readable ID id (of kind and key) maps to, or
 // ErrNotFound.
-func (r *Reader) slugNum(kind Kind, key, id string) (uint64, error) {
+func (r *Reader) slugNum(kind domain.Kind, key, id string) (uint64, error) {
 	var buf [64]byte // a hit allocates no key (unless the key is longer)
-	if e, ok := r.cache.get(append(append(buf[:0], tagSlug, byte(kind)), key...), r.ts); ok {
+	if e, ok := r.cache.get(appendSlugKey(buf[:0], kind, key), r.ts); ok {
 		return e.num, nil
 	}
 	k := slugKey(kind, key)
 	if r.mem != nil {
 		if v, found := r.mem.get(k); found {
 			if v == nil {
-				return 0, ErrNotFound
+				return 0, domain.ErrNotFound
 			}
-			if len(v) != 8 {
+			n, ok := parseNum(v)
+			if !ok {
 				return 0, fmt.Errorf("%w: slug value for %s", ErrCorrupt, id)
 			}
-			return beUint64(v), nil
+			return n, nil
 		}
 	}
 	item, err := r.txn.Get(k)
 	if errors.Is(err, badger.ErrKeyNotFound) {
-		return 0, ErrNotFound
+		return 0, domain.ErrNotFound
 	}
 	if err != nil {
 		return 0, fmt.Errorf("store: get: %w", err)
 	}
 	var n uint64
 	err = item.Value(func(v []byte) error {
-		if len(v) != 8 {
+		var ok bool
+		if n, ok = parseNum(v); !ok {
 			return fmt.Errorf("%w: slug value for %s", ErrCorrupt, id)
 		}
-		n = beUint64(v)
 		return nil
 	})
 	if err != nil {
@@ -62,7 +62,7 @@ func (r *Reader) slugNum(kind Kind, key, id string) (uint64, error) {
 // entity when it is there.
 func (r *Reader) nodeID(n uint64) (string, error) {
 	var buf [nodeKeyLen]byte
-	if e, ok := r.cache.get(be64(append(buf[:0], tagNode), n), r.ts); ok {
+	if e, ok := r.cache.get(appendNodeKey(buf[:0], n), r.ts); ok {
 		return e.ent.ID, nil
 	}
 	e, err := r.node(n)
@@ -72,28 +72,28 @@ func (r *Reader) nodeID(n uint64) (string, error) {
 	return e.ID, nil
 }
 
-func (r *Reader) node(n uint64) (*Entity, error) {
+func (r *Reader) node(n uint64) (*domain.Entity, error) {
 	var buf [nodeKeyLen]byte // a hit allocates no key
-	if e, ok := r.cache.get(be64(append(buf[:0], tagNode), n), r.ts); ok {
-		return e.ent.clone(), nil
+	if e, ok := r.cache.get(appendNodeKey(buf[:0], n), r.ts); ok {
+		return e.ent.Clone(), nil
 	}
 	k := nodeKey(n)
 	if r.mem != nil {
 		if v, found := r.mem.get(k); found {
 			if v == nil {
-				return nil, ErrNotFound
+				return nil, domain.ErrNotFound
 			}
 			return decodeEntity(v)
 		}
 	}
 	item, err := r.txn.Get(k)
 	if errors.Is(err, badger.ErrKeyNotFound) {
-		return nil, ErrNotFound
+		return nil, domain.ErrNotFound
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: get: %w", err)
 	}
-	var e *Entity
+	var e *domain.Entity
 	err = item.Value(func(v []byte) error {
 		var err error
 		e, err = decodeEntity(v) // copies what it keeps out of v
@@ -103,7 +103,7 @@ func (r *Reader) node(n uint64) (*Entity, error) {
 		return nil, err
 	}
 	if r.cache.add(&r.db.lastTs, r.ts, k, cacheEntry{ver: item.Version(), ent: e, cost: entityCost(e)}) {
-		return e.clone(), nil
+		return e.Clone(), nil
 	}
 	return e, nil
 }
@@ -112,20 +112,7 @@ func (r *Reader) node(n uint64) (*Entity, error) {
 // entity cache holds, so that the commit drops it from the cache.
 func (w *Writer) noteCached(k []byte) {
 	// A Load clears the whole cache when it commits (publishCleared).
-	if w.db.cache != nil && w.mem == nil && len(k) > 0 && (k[0] == tagNode || k[0] == tagSlug) {
+	if t := keyTag(k); w.db.cache != nil && w.mem == nil && (t == tagNode || t == tagSlug) {
 		w.cached = append(w.cached, string(k))
 	}
-}
-
-// clone copies e deeply enough that changing the copy, its slices or its
-// map leaves e alone (strings are immutable). View promises callers copies
-// they may change; the cached original is shared by every later read.
-// Sharing instead would save about half of a cache hit's cost (a struct,
-// two slices and a map: four allocations, about 470 bytes for a country).
-func (e *Entity) clone() *Entity {
-	c := *e
-	c.Aliases = slices.Clone(e.Aliases)
-	c.Props = slices.Clone(e.Props)
-	c.XIDs = maps.Clone(e.XIDs)
-	return &c
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // dirState lists dir's files with their sizes and modification times.
@@ -50,7 +52,7 @@ func TestOpenReadOnly(t *testing.T) {
 	}
 	checkClean(t, ro, time.Time{})
 	for name, write := range map[string]func() error{
-		"update": func() error { return ro.Update("test", putEntities(Entity{ID: "person/later", Name: "Later"})) },
+		"update": func() error { return ro.Update("test", putEntities(domain.Entity{ID: "person/later", Name: "Later"})) },
 		"bulk": func() error {
 			_, err := ro.BulkUpdate(UpdateOptions{}, func(b *Bulk) error { return nil })
 			return err
@@ -96,7 +98,7 @@ func TestOpenReadOnlyHidesAnUnsettledBulk(t *testing.T) {
 	t.Cleanup(func() { settleFault = nil })
 	c.Advance(time.Second)
 	_, err := db.BulkUpdate(UpdateOptions{Author: "test"}, func(b *Bulk) error {
-		if err := putEntities(Entity{ID: "person/hidden", Name: "Hidden One"})(b.Writer()); err != nil {
+		if err := putEntities(domain.Entity{ID: "person/hidden", Name: "Hidden One"})(b.Writer()); err != nil {
 			return err
 		}
 		if err := b.Flush(); err != nil {

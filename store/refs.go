@@ -3,12 +3,14 @@ package store
 import (
 	"errors"
 	"fmt"
+
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // EntityRef names an entity by its readable ID and, when the read that
 // produced the ref knew it, by the entity's internal number, which lets
-// EntitiesByRef read the entity without looking its ID up first. Facts
-// give refs to their ends (FromRef, ToRef); RefOf makes one from an ID.
+// EntitiesByRef read the entity without looking its ID up first. FromRef
+// and ToRef make refs to a fact's ends; RefOf makes one from an ID.
 type EntityRef struct {
 	ID  string
 	num uint64 // 0: not known
@@ -26,11 +28,12 @@ func RefsOf(ids []string) []EntityRef {
 	return refs
 }
 
-// FromRef returns a ref to the fact's From entity.
-func (f *Fact) FromRef() EntityRef { return EntityRef{ID: f.From, num: f.ends[0]} }
+// FromRef returns a ref to fact f's From entity, with the number the
+// read that returned f left in its Hint.
+func FromRef(f *domain.Fact) EntityRef { return EntityRef{ID: f.From, num: f.Hint.From} }
 
-// ToRef returns a ref to the fact's To entity.
-func (f *Fact) ToRef() EntityRef { return EntityRef{ID: f.To, num: f.ends[1]} }
+// ToRef returns a ref to fact f's To entity, as FromRef does.
+func ToRef(f *domain.Fact) EntityRef { return EntityRef{ID: f.To, num: f.Hint.To} }
 
 // EntitiesByRef is Entities for refs: the entities that exist, keyed by
 // ID, in one store read. A ref's number is only a hint, so a ref may come
@@ -41,9 +44,9 @@ func (f *Fact) ToRef() EntityRef { return EntityRef{ID: f.To, num: f.ends[1]} }
 // not yet created in this snapshot) the ID is looked up as Entities does.
 // Either way the answer is Entities' answer, and with a good hint it costs
 // one point read (or a cache hit) instead of two.
-func (r *Reader) EntitiesByRef(refs []EntityRef) (map[string]*Entity, error) {
+func (r *Reader) EntitiesByRef(refs []EntityRef) (map[string]*domain.Entity, error) {
 	r.count()
-	out := make(map[string]*Entity, len(refs))
+	out := make(map[string]*domain.Entity, len(refs))
 	for _, ref := range refs {
 		if _, dup := out[ref.ID]; dup {
 			continue
@@ -54,12 +57,12 @@ func (r *Reader) EntitiesByRef(refs []EntityRef) (map[string]*Entity, error) {
 				out[ref.ID] = e
 				continue
 			}
-			if err != nil && !errors.Is(err, ErrNotFound) {
+			if err != nil && !errors.Is(err, domain.ErrNotFound) {
 				return nil, err
 			}
 		}
 		e, _, err := r.entity(ref.ID)
-		if errors.Is(err, ErrNotFound) || errors.Is(err, ErrInvalid) {
+		if errors.Is(err, domain.ErrNotFound) || errors.Is(err, domain.ErrInvalid) {
 			continue
 		}
 		if err != nil {
@@ -73,15 +76,15 @@ func (r *Reader) EntitiesByRef(refs []EntityRef) (map[string]*Entity, error) {
 // EdgesByRef is EdgesOf for refs, keyed by ID: the edges of each entity
 // that exists, in one store read. Each ref's number is used as
 // EntitiesByRef uses it, so the answer is EdgesOf's for the refs' IDs.
-func (r *Reader) EdgesByRef(refs []EntityRef, f EdgeFilter) (map[string][]*Fact, error) {
+func (r *Reader) EdgesByRef(refs []EntityRef, f EdgeFilter) (map[string][]*domain.Fact, error) {
 	r.count()
-	out := make(map[string][]*Fact, len(refs))
+	out := make(map[string][]*domain.Fact, len(refs))
 	for _, ref := range refs {
 		if _, dup := out[ref.ID]; dup {
 			continue
 		}
 		n, err := r.refNum(ref)
-		if errors.Is(err, ErrNotFound) || errors.Is(err, ErrInvalid) {
+		if errors.Is(err, domain.ErrNotFound) || errors.Is(err, domain.ErrInvalid) {
 			continue
 		}
 		if err != nil {
@@ -106,13 +109,13 @@ func (r *Reader) refNum(ref EntityRef) (uint64, error) {
 		if err == nil && id == ref.ID {
 			return ref.num, nil
 		}
-		if err != nil && !errors.Is(err, ErrNotFound) {
+		if err != nil && !errors.Is(err, domain.ErrNotFound) {
 			return 0, err
 		}
 	}
 	n, k, err := r.resolve(ref.ID)
-	if err == nil && k == kindFact {
-		return 0, fmt.Errorf("%w: %s is a fact, not an entity", ErrInvalid, ref.ID)
+	if err == nil && k == domain.KindFact {
+		return 0, fmt.Errorf("%w: %s is a fact, not an entity", domain.ErrInvalid, ref.ID)
 	}
 	return n, err
 }

@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // factRefs reads the facts with ids at knownAt and returns refs to their
@@ -17,7 +19,7 @@ func factRefs(t *testing.T, db *DB, knownAt time.Time, ids ...string) []EntityRe
 			if err != nil {
 				return err
 			}
-			refs = append(refs, f.FromRef(), f.ToRef())
+			refs = append(refs, FromRef(f), ToRef(f))
 		}
 		return nil
 	})
@@ -54,9 +56,9 @@ func TestEntitiesByRefIsEntities(t *testing.T) {
 	for i, ref := range refs {
 		ids[i] = ref.ID
 	}
-	same := func(t *testing.T, knownAt time.Time) map[string]*Entity {
+	same := func(t *testing.T, knownAt time.Time) map[string]*domain.Entity {
 		t.Helper()
-		var got map[string]*Entity
+		var got map[string]*domain.Entity
 		view(t, db, knownAt, func(r *Reader) error {
 			var err error
 			if got, err = r.EntitiesByRef(refs); err != nil {
@@ -81,7 +83,7 @@ func TestEntitiesByRefIsEntities(t *testing.T) {
 		})
 		return got
 	}
-	name := func(m map[string]*Entity, id string) string {
+	name := func(m map[string]*domain.Entity, id string) string {
 		if e := m[id]; e != nil {
 			return e.Name
 		}
@@ -96,7 +98,7 @@ func TestEntitiesByRefIsEntities(t *testing.T) {
 		t.Errorf("deleted: %v", got)
 	}
 	c.Advance(time.Minute)
-	mustUpdate(t, db, putEntities(Entity{ID: "event/vilnius-2023", Name: "Vilnius again"}))
+	mustUpdate(t, db, putEntities(domain.Entity{ID: "event/vilnius-2023", Name: "Vilnius again"}))
 	if got := same(t, time.Time{}); name(got, "event/vilnius-2023") != "Vilnius again" {
 		t.Errorf("created again under a new number: %v", got)
 	}
@@ -105,7 +107,7 @@ func TestEntitiesByRefIsEntities(t *testing.T) {
 	}
 	// Refs from the new entity's facts, read in an old snapshot, where
 	// their numbers do not exist yet.
-	mustUpdate(t, db, putFacts(Fact{ID: "fact/swe-vilnius", Predicate: ParticipantIn, From: "country/SWE", To: "event/vilnius-2023", Citations: cite()}))
+	mustUpdate(t, db, putFacts(domain.Fact{ID: "fact/swe-vilnius", Predicate: domain.ParticipantIn, From: "country/SWE", To: "event/vilnius-2023", Citations: cite()}))
 	refs = factRefs(t, db, time.Time{}, "fact/swe-vilnius")
 	ids = []string{"country/SWE", "event/vilnius-2023"}
 	if got := same(t, before); name(got, "event/vilnius-2023") != "2023 Vilnius summit" {
@@ -130,7 +132,7 @@ func TestEntitiesByRefSkipsTheIDLookup(t *testing.T) {
 		return err
 	})
 	for _, id := range []string{"country/FIN", "org/nato"} {
-		k, key, _ := SplitID(id)
+		k, key, _ := domain.SplitID(id)
 		if cacheHas(db, slugKey(k, key)) {
 			t.Errorf("%s: its ID mapping was read", id)
 		}
@@ -139,7 +141,7 @@ func TestEntitiesByRefSkipsTheIDLookup(t *testing.T) {
 		_, err := r.Entities([]string{"country/FIN"})
 		return err
 	})
-	if !cacheHas(db, slugKey(KindCountry, "FIN")) {
+	if !cacheHas(db, slugKey(domain.KindCountry, "FIN")) {
 		t.Error("Entities by ID did not read the ID mapping: the test sees nothing")
 	}
 }

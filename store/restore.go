@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	badger "github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/pb"
 	"google.golang.org/protobuf/proto"
@@ -30,7 +31,7 @@ import (
 // followed by ".restoring-" and a number) that can be deleted.
 func RestoreFile(dir, path string, o Options) error {
 	if o.memTable < MinMemTableBytes {
-		return fmt.Errorf("%w: memtable size %d MiB is below the minimum of %d MiB", ErrInvalid, o.memTable>>20, MinMemTableBytes>>20)
+		return fmt.Errorf("%w: memtable size %d MiB is below the minimum of %d MiB", domain.ErrInvalid, o.memTable>>20, MinMemTableBytes>>20)
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -41,7 +42,7 @@ func RestoreFile(dir, path string, o Options) error {
 		return err
 	}
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
-		return fmt.Errorf("%w: restore target %s is not empty", ErrInvalid, dir)
+		return fmt.Errorf("%w: restore target %s is not empty", domain.ErrInvalid, dir)
 	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}

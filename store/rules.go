@@ -1,87 +1,53 @@
 package store
 
 import (
-	"fmt"
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
-// Domain rules. PutFact applies them to every write, whoever makes it (a
-// mutation, an import, the dataset loader), so no path can store a graph
-// that breaks them:
-//
-//   - a state is a member of an alliance at most once at a time: two
-//     MEMBER_OF facts with the same ends must not overlap in valid time (a
-//     state that leaves and rejoins has two facts that do not overlap);
-//   - a single-holder office has one holder at a time: two HOLDS facts to
-//     it must not overlap. Every Office is single-holder unless its
-//     boolean property "singleHolder" is false (a board, a college).
-//
-// A rule that fails is ErrConflict: the fact is well-formed but collides
-// with one already stored. Rules are checked when a fact is written; an
-// office later marked single-holder is not re-checked against old terms.
-
-// SingleHolderProp is the Office property that, set to false, lets an
-// office have several holders at once.
-const SingleHolderProp = "singleHolder"
-
-// SingleHolder reports whether e is an office with one holder at a time.
-func SingleHolder(e *Entity) bool {
-	if e.Kind != KindOffice {
-		return false
-	}
-	p, ok := e.Prop(SingleHolderProp)
-	return !ok || p.Type != PropBool || p.Value != "false"
-}
+// The store's side of the alliance rules (domain/rules.go): PutFact
+// finds the stored facts a new fact must not overlap, as its predicate's
+// Exclusivity says, and the domain decides whether each one clashes.
 
 // checkRules checks fact f, to be stored as edge e, against the facts
 // already stored.
-func (w *Writer) checkRules(f *Fact, e edge) error {
-	switch f.Predicate {
-	case MemberOf:
-		prefix := be64(edgePrefix(true, e.src, MemberOf), e.dst)
-		return w.overlapping(prefix, true, f, func(o *Fact) error {
-			return fmt.Errorf("%w: %s: %s would be a member of %s twice at once: it overlaps %s %s",
-				ErrConflict, f.ID, f.From, f.To, o.ID, o.Valid)
-		})
-	case Holds:
-		office, err := w.entityByNum(e.dst)
+func (w *Writer) checkRules(f *domain.Fact, e edge) error {
+	switch f.Predicate.Exclusivity() {
+	case domain.ExclusivePair:
+		return w.overlapping(pairPrefix(e), f)
+	case domain.ExclusiveTo:
+		to, err := w.entityByNum(e.dst)
 		if err != nil {
 			return err
 		}
-		if !SingleHolder(office) {
+		if !domain.SingleHolder(to) {
 			return nil
 		}
-		return w.overlapping(edgePrefix(false, e.dst, Holds), false, f, func(o *Fact) error {
-			return fmt.Errorf("%w: %s: %s has one holder at a time, and %s holds it %s (%s)",
-				ErrConflict, f.ID, f.To, o.From, o.Valid, o.ID)
-		})
+		return w.overlapping(edgePrefix(false, e.dst, e.pred), f)
 	}
 	return nil
 }
 
-// overlapping calls refuse with the first fact under the O (out) or I
-// prefix, other than f itself, whose interval overlaps f's.
+// overlapping returns domain.Overlap's refusal for the first fact under
+// the O (out) or I prefix that f may not stand beside.
 //
 // It scans the stored edges through a read-only transaction and this
-// transaction's own edge writes through pendingEdges: an iterator on the
-// write transaction itself would sort all its pending writes every time,
-// which made large imports quadratic.
-func (w *Writer) overlapping(prefix []byte, out bool, f *Fact, refuse func(*Fact) error) error {
+// transaction's own edge writes through edgeWrites (see noteEdge): an
+// iterator on the write transaction itself would sort all its pending
+// writes every time, which makes large imports quadratic.
+func (w *Writer) overlapping(prefix []byte, f *domain.Fact) error {
 	pending := w.edgeWrites[string(prefix)]
-	var clash *Fact
+	var clash error
 	check := func(k []byte) (bool, error) {
-		e, err := parseEdgeKey(k)
+		key, err := ParseKey(k)
 		if err != nil {
 			return false, err
 		}
-		o, err := w.factAt(e)
+		o, err := w.factAt(key.edge())
 		if err != nil {
 			return false, err
 		}
-		if o.ID != f.ID && o.Valid.Overlaps(f.Valid) {
-			clash = o
-			return false, nil
-		}
-		return true, nil
+		clash = domain.Overlap(f, o)
+		return clash == nil, nil
 	}
 	rtxn := w.db.bdb.NewTransactionAt(w.ts, false)
 	defer rtxn.Discard()
@@ -110,28 +76,30 @@ func (w *Writer) overlapping(prefix []byte, out bool, f *Fact, refuse func(*Fact
 			return err
 		}
 	}
-	if clash != nil {
-		return refuse(clash)
-	}
-	return nil
+	return clash
 }
 
 // ruleScanPrefix returns the prefix under which checkRules scans for edge
-// key k (a membership's pair of ends, an office's terms), or nil if no
-// rule scans it.
+// key k (the out-edges between a pair of ends, the in-edges of one end),
+// or nil if no rule scans it.
 func ruleScanPrefix(k []byte) []byte {
-	if len(k) != edgeKeyLen || (k[0] != tagOut && k[0] != tagIn) {
-		return nil // not an edge; checked here to spare parseEdgeKey's error
+	if t := keyTag(k); t != tagOut && t != tagIn {
+		return nil // not an edge: most keys a write makes
 	}
-	e, err := parseEdgeKey(k)
+	key, err := ParseKey(k)
 	if err != nil {
 		return nil
 	}
-	switch out := k[0] == tagOut; {
-	case out && e.pred == MemberOf:
-		return be64(edgePrefix(true, e.src, MemberOf), e.dst)
-	case !out && e.pred == Holds:
-		return edgePrefix(false, e.dst, Holds)
+	e := key.edge()
+	switch out := key.Tag == tagOut; e.pred.Exclusivity() {
+	case domain.ExclusivePair:
+		if out {
+			return pairPrefix(e)
+		}
+	case domain.ExclusiveTo:
+		if !out {
+			return edgePrefix(false, e.dst, e.pred)
+		}
 	}
 	return nil
 }

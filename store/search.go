@@ -7,11 +7,13 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // Hit is one search result.
 type Hit struct {
-	Entity  *Entity
+	Entity  *domain.Entity
 	Score   float64
 	Matched string // the name or alias that matched
 }
@@ -19,7 +21,7 @@ type Hit struct {
 // Key orders hits: best score first, then shorter names (where the match
 // is more of the name), then folded name, then ID. Search cursors are keys.
 func (h Hit) Key() string {
-	return fmt.Sprintf("%03d|%05d|%s|%s", 999-int(h.Score), min(utf8.RuneCountInString(h.Entity.Name), 99999), Fold(h.Entity.Name), h.Entity.ID)
+	return fmt.Sprintf("%03d|%05d|%s|%s", 999-int(h.Score), min(utf8.RuneCountInString(h.Entity.Name), 99999), domain.Fold(h.Entity.Name), h.Entity.ID)
 }
 
 // Match scores, highest first.
@@ -42,9 +44,9 @@ const minFuzzyRunes = 5
 // SearchQuery asks for entities by name.
 type SearchQuery struct {
 	Text  string
-	Kinds []Kind // empty: all
-	After string // a Hit.Key: only later hits
-	Limit int    // at most this many (> 0)
+	Kinds []domain.Kind // empty: all
+	After string        // a Hit.Key: only later hits
+	Limit int           // at most this many (> 0)
 }
 
 // Search finds entities whose name or aliases contain every word of the
@@ -61,7 +63,7 @@ func (r *Reader) Search(ctx context.Context, q SearchQuery) ([]Hit, bool, error)
 	if err := st.check(); err != nil {
 		return nil, false, err
 	}
-	toks := Tokens(q.Text)
+	toks := domain.Tokens(q.Text)
 	if len(toks) == 0 || q.Limit < 1 {
 		return nil, false, nil
 	}
@@ -161,8 +163,7 @@ func (r *Reader) nearWords(st *stopper, t string) ([]string, error) {
 		if withinOneEdit([]rune(t), []rune(w)) {
 			out = append(out, w)
 		}
-		// The next word's entries start after every "W|w|0x00|id8".
-		it.Seek(append(wordPrefix(w, false), 1))
+		it.Seek(afterWord(w))
 	}
 	return out, nil
 }
@@ -194,8 +195,8 @@ func withinOneEdit(a, b []rune) bool {
 
 // score ranks e against a query already folded and joined into words;
 // fuzzy holds the index words matched only through a typo.
-func score(e *Entity, q string, fuzzy map[string]bool) Hit {
-	norm := func(s string) string { return strings.Join(Tokens(s), " ") }
+func score(e *domain.Entity, q string, fuzzy map[string]bool) Hit {
+	norm := func(s string) string { return strings.Join(domain.Tokens(s), " ") }
 	best := Hit{Entity: e, Score: scoreTokens, Matched: e.Name}
 	try := func(s string, exact, prefix float64) {
 		n := norm(s)
@@ -221,7 +222,7 @@ func score(e *Entity, q string, fuzzy map[string]bool) Hit {
 	qt := strings.Fields(q)
 	names := append([]string{e.Name}, e.Aliases...)
 	for _, s := range names {
-		if containsTokens(Tokens(s), qt) {
+		if containsTokens(domain.Tokens(s), qt) {
 			best.Matched = s
 			return best
 		}
@@ -229,7 +230,7 @@ func score(e *Entity, q string, fuzzy map[string]bool) Hit {
 	if len(fuzzy) > 0 {
 		best.Score = scoreFuzzy
 		for _, s := range names {
-			if slices.ContainsFunc(Tokens(s), func(w string) bool { return fuzzy[w] }) {
+			if slices.ContainsFunc(domain.Tokens(s), func(w string) bool { return fuzzy[w] }) {
 				best.Matched = s
 				break
 			}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"github.com/alliancegraph/alliancegraph/domain"
 	"testing"
 	"time"
 )
@@ -13,13 +14,13 @@ import (
 func TestSearchAliasesInEveryScript(t *testing.T) {
 	db := newTestDB(t)
 	mustUpdate(t, db, putEntities(
-		Entity{ID: "country/GRC", Name: "Greece", Aliases: []string{"Hellenic Republic", "Ελλάδα", "Греция"}},
-		Entity{ID: "event/greek-x", Name: "Ελλάδας Αγώνας"},
-		Entity{ID: "country/HUN", Name: "Hungary", Aliases: []string{"Magyarország", "Ungarn"}},
-		Entity{ID: "org/magyarorszagi", Name: "Magyarországi Szövetség"},
-		Entity{ID: "country/RUS", Name: "Russia", Aliases: []string{"Россия", "ロシア"}},
-		Entity{ID: "country/CZE", Name: "Czechia", Aliases: []string{"Česko", "Česká republika"}},
-		Entity{ID: "country/CSK", Name: "Czechoslovakia", Aliases: []string{"Československo"}},
+		domain.Entity{ID: "country/GRC", Name: "Greece", Aliases: []string{"Hellenic Republic", "Ελλάδα", "Греция"}},
+		domain.Entity{ID: "event/greek-x", Name: "Ελλάδας Αγώνας"},
+		domain.Entity{ID: "country/HUN", Name: "Hungary", Aliases: []string{"Magyarország", "Ungarn"}},
+		domain.Entity{ID: "org/magyarorszagi", Name: "Magyarországi Szövetség"},
+		domain.Entity{ID: "country/RUS", Name: "Russia", Aliases: []string{"Россия", "ロシア"}},
+		domain.Entity{ID: "country/CZE", Name: "Czechia", Aliases: []string{"Česko", "Česká republika"}},
+		domain.Entity{ID: "country/CSK", Name: "Czechoslovakia", Aliases: []string{"Československo"}},
 	))
 	view(t, db, time.Time{}, func(r *Reader) error {
 		for _, tc := range []struct {

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 func TestWithinOneEdit(t *testing.T) {
@@ -35,9 +37,9 @@ func TestWithinOneEdit(t *testing.T) {
 func TestSearchTypos(t *testing.T) {
 	db := newTestDB(t)
 	mustUpdate(t, db, putEntities(
-		Entity{ID: "person/jens-stoltenberg", Name: "Jens Stoltenberg"},
-		Entity{ID: "person/mark-rutte", Name: "Mark Rutte"},
-		Entity{ID: "country/TUR", Name: "Türkiye", Aliases: []string{"Turkey"}},
+		domain.Entity{ID: "person/jens-stoltenberg", Name: "Jens Stoltenberg"},
+		domain.Entity{ID: "person/mark-rutte", Name: "Mark Rutte"},
+		domain.Entity{ID: "country/TUR", Name: "Türkiye", Aliases: []string{"Turkey"}},
 	))
 	view(t, db, time.Time{}, func(r *Reader) error {
 		for _, tc := range []struct{ q, want, matched string }{
@@ -69,9 +71,9 @@ func TestSearchTypos(t *testing.T) {
 func TestSearchPaging(t *testing.T) {
 	db := newTestDB(t)
 	mustUpdate(t, db, putEntities(
-		Entity{ID: "org/nato", Name: "NATO"},
-		Entity{ID: "org/napa", Name: "NATO Parliamentary Assembly"},
-		Entity{ID: "office/sg", Name: "Secretary General of NATO"},
+		domain.Entity{ID: "org/nato", Name: "NATO"},
+		domain.Entity{ID: "org/napa", Name: "NATO Parliamentary Assembly"},
+		domain.Entity{ID: "office/sg", Name: "Secretary General of NATO"},
 	))
 	view(t, db, time.Time{}, func(r *Reader) error {
 		var got []string

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // Selection names a subgraph: the neighbourhood of Seeds within Depth hops,
@@ -12,12 +14,12 @@ import (
 // entities and facts" that the GraphQL neighborhood field and every export
 // share.
 type Selection struct {
-	Seeds      []string    // readable entity IDs; empty selects the whole graph
-	Depth      int         // hops from the seeds (ignored for the whole graph)
-	Predicates []Predicate // facts to follow and include; empty: all
-	Kinds      []Kind      // entity kinds to include besides the seeds; empty: all
-	AsOf       Date        // only facts valid on this day; zero: facts of any time
-	MaxNodes   int         // stop adding entities at this many; 0: no cap
+	Seeds      []string           // readable entity IDs; empty selects the whole graph
+	Depth      int                // hops from the seeds (ignored for the whole graph)
+	Predicates []domain.Predicate // facts to follow and include; empty: all
+	Kinds      []domain.Kind      // entity kinds to include besides the seeds; empty: all
+	AsOf       domain.Date        // only facts valid on this day; zero: facts of any time
+	MaxNodes   int                // stop adding entities at this many; 0: no cap
 }
 
 // MaxDepth bounds Selection.Depth.
@@ -25,20 +27,20 @@ const MaxDepth = 6
 
 func (s *Selection) validate() error {
 	if s.Depth < 0 || s.Depth > MaxDepth {
-		return fmt.Errorf("%w: depth %d outside 0..%d", ErrInvalid, s.Depth, MaxDepth)
+		return fmt.Errorf("%w: depth %d outside 0..%d", domain.ErrInvalid, s.Depth, MaxDepth)
 	}
 	if s.MaxNodes < 0 {
-		return fmt.Errorf("%w: maxNodes must not be negative", ErrInvalid)
+		return fmt.Errorf("%w: maxNodes must not be negative", domain.ErrInvalid)
 	}
 	for _, p := range s.Predicates {
 		if !p.Valid() {
-			return fmt.Errorf("%w: unknown predicate %d", ErrInvalid, p)
+			return fmt.Errorf("%w: unknown predicate %d", domain.ErrInvalid, p)
 		}
 	}
 	return nil
 }
 
-func (s *Selection) factOK(f *Fact) bool {
+func (s *Selection) factOK(f *domain.Fact) bool {
 	if len(s.Predicates) > 0 && !slices.Contains(s.Predicates, f.Predicate) {
 		return false
 	}
@@ -49,15 +51,15 @@ func (s *Selection) kindOK(id string) bool {
 	if len(s.Kinds) == 0 {
 		return true
 	}
-	k, _, err := SplitID(id)
+	k, _, err := domain.SplitID(id)
 	return err == nil && slices.Contains(s.Kinds, k)
 }
 
 // Visitor receives a selection's entities, then its facts. Values passed
 // to it may be kept.
 type Visitor struct {
-	Entity func(*Entity) error
-	Fact   func(*Fact) error
+	Entity func(*domain.Entity) error
+	Fact   func(*domain.Fact) error
 }
 
 // Walk streams the selection to v: every selected entity in ID order
@@ -86,7 +88,7 @@ func (r *Reader) Walk(ctx context.Context, sel Selection, v Visitor) (truncated 
 	if err != nil {
 		return false, err
 	}
-	ents := make([]*Entity, 0, len(nodes))
+	ents := make([]*domain.Entity, 0, len(nodes))
 	for n := range nodes {
 		if err := st.check(); err != nil {
 			return false, err
@@ -97,7 +99,7 @@ func (r *Reader) Walk(ctx context.Context, sel Selection, v Visitor) (truncated 
 		}
 		ents = append(ents, e)
 	}
-	slices.SortFunc(ents, func(a, b *Entity) int { return compareIDs(a.ID, b.ID) })
+	slices.SortFunc(ents, func(a, b *domain.Entity) int { return compareIDs(a.ID, b.ID) })
 	if v.Entity != nil {
 		for _, e := range ents {
 			if err := v.Entity(e); err != nil {
@@ -108,7 +110,7 @@ func (r *Reader) Walk(ctx context.Context, sel Selection, v Visitor) (truncated 
 	if v.Fact == nil {
 		return truncated, nil
 	}
-	var facts []*Fact
+	var facts []*domain.Fact
 	for n := range nodes {
 		err := r.forEdges(n, sel, true, func(e edge, v []byte) error {
 			if err := st.check(); err != nil {
@@ -125,7 +127,7 @@ func (r *Reader) Walk(ctx context.Context, sel Selection, v Visitor) (truncated 
 			return false, err
 		}
 	}
-	slices.SortFunc(facts, func(a, b *Fact) int { return compareIDs(a.ID, b.ID) })
+	slices.SortFunc(facts, func(a, b *domain.Fact) int { return compareIDs(a.ID, b.ID) })
 	for _, f := range facts {
 		if err := v.Fact(f); err != nil {
 			return false, err
@@ -140,7 +142,7 @@ func (r *Reader) Walk(ctx context.Context, sel Selection, v Visitor) (truncated 
 func (r *Reader) forEdges(n uint64, sel Selection, out bool, fn func(edge, []byte) error) error {
 	preds := sel.Predicates
 	if len(preds) == 0 {
-		preds = []Predicate{0}
+		preds = []domain.Predicate{0}
 	}
 	for _, p := range preds {
 		err := r.scanEdges(out, n, p, func(e edge, v []byte) error {
@@ -163,8 +165,8 @@ func (r *Reader) forEdges(n uint64, sel Selection, out bool, fn func(edge, []byt
 // compareIDs orders readable IDs as the slug index does: by kind number,
 // then key bytes.
 func compareIDs(a, b string) int {
-	ka, keyA, _ := SplitID(a)
-	kb, keyB, _ := SplitID(b)
+	ka, keyA, _ := domain.SplitID(a)
+	kb, keyB, _ := domain.SplitID(b)
 	if ka != kb {
 		return int(ka) - int(kb)
 	}
@@ -256,21 +258,22 @@ func (r *Reader) walkAll(st *stopper, sel Selection, v Visitor) (bool, error) {
 		kept = make(map[string]bool, sel.MaxNodes)
 	}
 	truncated := false
-	for _, k := range Kinds() {
+	for _, k := range domain.Kinds() {
 		if len(sel.Kinds) > 0 && !slices.Contains(sel.Kinds, k) {
 			continue
 		}
-		err := r.scanValues([]byte{tagSlug, byte(k)}, func(_, val []byte) error {
+		err := r.scanValues(slugPrefix(k), func(_, val []byte) error {
 			if err := st.check(); err != nil {
 				return err
 			}
 			if sel.MaxNodes > 0 && len(kept) >= sel.MaxNodes {
 				return errStop
 			}
-			if len(val) != 8 {
+			n, ok := parseNum(val)
+			if !ok {
 				return fmt.Errorf("%w: slug value", ErrCorrupt)
 			}
-			e, err := r.entityByNum(beUint64(val))
+			e, err := r.entityByNum(n)
 			if err != nil {
 				return err
 			}
@@ -305,14 +308,14 @@ func (r *Reader) walkAllFacts(st *stopper, sel Selection, v Visitor, kept map[st
 	if v.Fact == nil {
 		return nil
 	}
-	return r.scanValues([]byte{tagSlug, byte(kindFact)}, func(_, val []byte) error {
+	return r.scanValues(slugPrefix(domain.KindFact), func(_, val []byte) error {
 		if err := st.check(); err != nil {
 			return err
 		}
-		if len(val) != 8 {
+		n, ok := parseNum(val)
+		if !ok {
 			return fmt.Errorf("%w: slug value", ErrCorrupt)
 		}
-		n := beUint64(val)
 		loc, err := r.get(factKey(n))
 		if err != nil {
 			return err
@@ -337,8 +340,8 @@ func (r *Reader) walkAllFacts(st *stopper, sel Selection, v Visitor, kept map[st
 
 // Subgraph is a selection held in memory.
 type Subgraph struct {
-	Entities  []*Entity
-	Facts     []*Fact
+	Entities  []*domain.Entity
+	Facts     []*domain.Fact
 	Truncated bool
 }
 
@@ -347,8 +350,8 @@ type Subgraph struct {
 func (r *Reader) Neighborhood(ctx context.Context, sel Selection) (*Subgraph, error) {
 	g := &Subgraph{}
 	t, err := r.Walk(ctx, sel, Visitor{
-		Entity: func(e *Entity) error { g.Entities = append(g.Entities, e); return nil },
-		Fact:   func(f *Fact) error { g.Facts = append(g.Facts, f); return nil },
+		Entity: func(e *domain.Entity) error { g.Entities = append(g.Entities, e); return nil },
+		Fact:   func(f *domain.Fact) error { g.Facts = append(g.Facts, f); return nil },
 	})
 	g.Truncated = t
 	return g, err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/alliancegraph/alliancegraph/dataset"
 	"github.com/alliancegraph/alliancegraph/dataset/datasettest"
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -24,11 +25,11 @@ func TestNeighborhood(t *testing.T) {
 		entities, facts int
 		truncated       bool
 	}{
-		{"members 2023-12-31", store.Selection{Seeds: []string{"org/nato"}, Depth: 1, Predicates: []store.Predicate{store.MemberOf}, AsOf: store.MustDate("2023-12-31")}, 32, 31, false},
-		{"members 2024-03-07", store.Selection{Seeds: []string{"org/nato"}, Depth: 1, Predicates: []store.Predicate{store.MemberOf}, AsOf: store.MustDate("2024-03-07")}, 33, 32, false},
+		{"members 2023-12-31", store.Selection{Seeds: []string{"org/nato"}, Depth: 1, Predicates: []domain.Predicate{domain.MemberOf}, AsOf: domain.MustDate("2023-12-31")}, 32, 31, false},
+		{"members 2024-03-07", store.Selection{Seeds: []string{"org/nato"}, Depth: 1, Predicates: []domain.Predicate{domain.MemberOf}, AsOf: domain.MustDate("2024-03-07")}, 33, 32, false},
 		{"depth 0", store.Selection{Seeds: []string{"org/nato"}}, 1, 0, false},
-		{"capped", store.Selection{Seeds: []string{"org/nato"}, Depth: 1, Predicates: []store.Predicate{store.MemberOf}, MaxNodes: 10}, 10, 9, true},
-		{"countries only", store.Selection{Seeds: []string{"org/nato"}, Depth: 2, Kinds: []store.Kind{store.KindCountry}}, 33, -1, false},
+		{"capped", store.Selection{Seeds: []string{"org/nato"}, Depth: 1, Predicates: []domain.Predicate{domain.MemberOf}, MaxNodes: 10}, 10, 9, true},
+		{"countries only", store.Selection{Seeds: []string{"org/nato"}, Depth: 2, Kinds: []domain.Kind{domain.KindCountry}}, 33, -1, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := db.View(time.Time{}, func(r *store.Reader) error {
@@ -53,8 +54,8 @@ func TestWalkWholeGraphMatchesDump(t *testing.T) {
 	var ents, facts int
 	err := db.View(time.Time{}, func(r *store.Reader) error {
 		_, err := r.Walk(context.Background(), store.Selection{}, store.Visitor{
-			Entity: func(*store.Entity) error { ents++; return nil },
-			Fact:   func(*store.Fact) error { facts++; return nil },
+			Entity: func(*domain.Entity) error { ents++; return nil },
+			Fact:   func(*domain.Fact) error { facts++; return nil },
 		})
 		return err
 	})
@@ -77,8 +78,8 @@ func TestTruncatedWholeGraphKeepsItsFacts(t *testing.T) {
 		err := db.View(time.Time{}, func(r *store.Reader) error {
 			var err error
 			truncated, err = r.Walk(context.Background(), sel, store.Visitor{
-				Entity: func(e *store.Entity) error { ids[e.ID] = true; return nil },
-				Fact:   func(f *store.Fact) error { facts = append(facts, f.ID+" "+f.From+" "+f.To); return nil },
+				Entity: func(e *domain.Entity) error { ids[e.ID] = true; return nil },
+				Fact:   func(f *domain.Fact) error { facts = append(facts, f.ID+" "+f.From+" "+f.To); return nil },
 			})
 			return err
 		})

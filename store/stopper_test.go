@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // cancelAfter is a context that reports Canceled once Err has been asked
@@ -32,16 +34,16 @@ func starDB(t *testing.T) *DB {
 	db := newTestDB(t)
 	mustUpdate(t, db, putEntities(fixtureEntities()...))
 	const n = 600
-	es := []Entity{{ID: "person/far", Name: "Far person"}}
-	var fs []Fact
+	es := []domain.Entity{{ID: "person/far", Name: "Far person"}}
+	var fs []domain.Fact
 	for i := range n {
-		es = append(es, Entity{ID: fmt.Sprintf("person/p%03d", i), Name: fmt.Sprintf("Person %d", i)})
+		es = append(es, domain.Entity{ID: fmt.Sprintf("person/p%03d", i), Name: fmt.Sprintf("Person %d", i)})
 		if i > 0 {
-			fs = append(fs, Fact{ID: fmt.Sprintf("fact/k%03d", i), Predicate: Knows, From: "person/p000", To: fmt.Sprintf("person/p%03d", i),
-				Valid: Interval{From: MustDate("2000-01-01") + Date(i)}, Citations: cite()})
+			fs = append(fs, domain.Fact{ID: fmt.Sprintf("fact/k%03d", i), Predicate: domain.Knows, From: "person/p000", To: fmt.Sprintf("person/p%03d", i),
+				Valid: domain.Interval{From: domain.MustDate("2000-01-01") + domain.Date(i)}, Citations: cite()})
 		}
 	}
-	fs = append(fs, Fact{ID: "fact/far", Predicate: Knows, From: "person/p599", To: "person/far", Valid: Interval{From: MustDate("2001-01-01")}, Citations: cite()})
+	fs = append(fs, domain.Fact{ID: "fact/far", Predicate: domain.Knows, From: "person/p599", To: "person/far", Valid: domain.Interval{From: domain.MustDate("2001-01-01")}, Citations: cite()})
 	mustUpdate(t, db, putEntities(es...))
 	mustUpdate(t, db, putFacts(fs...))
 	return db
@@ -60,11 +62,17 @@ func TestReadsStopWhenTheContextEnds(t *testing.T) {
 		looks int
 		read  func(context.Context, *Reader) error
 	}{
-		{"CountKind", 1, func(ctx context.Context, r *Reader) error { _, err := r.CountKind(ctx, KindPerson); return err }},
-		{"CountStarting", 1, func(ctx context.Context, r *Reader) error { _, err := r.CountStarting(ctx, Knows, 0, 0); return err }},
-		{"FactsStarting", 1, func(ctx context.Context, r *Reader) error { _, err := r.FactsStarting(ctx, Knows, 0, 0, 0); return err }},
+		{"CountKind", 1, func(ctx context.Context, r *Reader) error { _, err := r.CountKind(ctx, domain.KindPerson); return err }},
+		{"CountStarting", 1, func(ctx context.Context, r *Reader) error {
+			_, err := r.CountStarting(ctx, domain.Knows, 0, 0)
+			return err
+		}},
+		{"FactsStarting", 1, func(ctx context.Context, r *Reader) error {
+			_, err := r.FactsStarting(ctx, domain.Knows, 0, 0, 0)
+			return err
+		}},
 		{"Walk of the whole graph", 1, func(ctx context.Context, r *Reader) error {
-			_, err := r.Walk(ctx, Selection{}, Visitor{Entity: func(*Entity) error { return nil }, Fact: func(*Fact) error { return nil }})
+			_, err := r.Walk(ctx, Selection{}, Visitor{Entity: func(*domain.Entity) error { return nil }, Fact: func(*domain.Fact) error { return nil }})
 			return err
 		}},
 		{"Neighborhood", 1, func(ctx context.Context, r *Reader) error {
@@ -76,7 +84,7 @@ func TestReadsStopWhenTheContextEnds(t *testing.T) {
 			return err
 		}},
 		{"Timeline by index", 1, func(ctx context.Context, r *Reader) error {
-			_, _, err := r.Timeline(ctx, TimelineQuery{Predicates: []Predicate{Knows}, Limit: 1000})
+			_, _, err := r.Timeline(ctx, TimelineQuery{Predicates: []domain.Predicate{domain.Knows}, Limit: 1000})
 			return err
 		}},
 		{"Timeline of an entity", 1, func(ctx context.Context, r *Reader) error {

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	badger "github.com/dgraph-io/badger/v4"
 )
 
@@ -89,7 +90,7 @@ func mustUpdate(t testing.TB, db *DB, fn func(w *Writer) error) {
 	}
 }
 
-func putEntities(es ...Entity) func(*Writer) error {
+func putEntities(es ...domain.Entity) func(*Writer) error {
 	return func(w *Writer) error {
 		for _, e := range es {
 			if _, err := w.PutEntity(e); err != nil {
@@ -100,7 +101,7 @@ func putEntities(es ...Entity) func(*Writer) error {
 	}
 }
 
-func putFacts(fs ...Fact) func(*Writer) error {
+func putFacts(fs ...domain.Fact) func(*Writer) error {
 	return func(w *Writer) error {
 		for _, f := range fs {
 			if _, err := w.PutFact(f); err != nil {
@@ -139,7 +140,7 @@ func checkClean(t testing.TB, db *DB, knownAt time.Time) {
 	}
 }
 
-func factIDs(fs []*Fact) []string {
+func factIDs(fs []*domain.Fact) []string {
 	ids := make([]string, len(fs))
 	for i, f := range fs {
 		ids[i] = f.ID
@@ -147,7 +148,7 @@ func factIDs(fs []*Fact) []string {
 	return ids
 }
 
-func entityIDs(es []*Entity) []string {
+func entityIDs(es []*domain.Entity) []string {
 	ids := make([]string, len(es))
 	for i, e := range es {
 		ids[i] = e.ID
@@ -160,34 +161,34 @@ func entityIDs(es []*Entity) []string {
 // and several predicates occur.
 const treaty = "doc/nato-treaty"
 
-func cite() []Citation {
-	return []Citation{{Source: treaty, Span: &Span{Start: 0, End: 22}, URL: "https://www.nato.int/cps/en/natohq/official_texts_17120.htm", Retrieved: MustDate("2024-05-01")}}
+func cite() []domain.Citation {
+	return []domain.Citation{{Source: treaty, Span: &domain.Span{Start: 0, End: 22}, URL: "https://www.nato.int/cps/en/natohq/official_texts_17120.htm", Retrieved: domain.MustDate("2024-05-01")}}
 }
 
-func fixtureEntities() []Entity {
-	return []Entity{
-		{ID: treaty, Name: "The North Atlantic Treaty", Date: MustDate("1949-04-04")},
+func fixtureEntities() []domain.Entity {
+	return []domain.Entity{
+		{ID: treaty, Name: "The North Atlantic Treaty", Date: domain.MustDate("1949-04-04")},
 		{ID: "org/nato", Name: "North Atlantic Treaty Organization", Aliases: []string{"NATO", "OTAN"}, XIDs: map[string]string{"wikidata": "Q7184"}},
 		{ID: "country/FIN", Name: "Finland", Aliases: []string{"Suomi"}, XIDs: map[string]string{"iso3": "FIN", "iso2": "FI"}},
 		{ID: "country/SWE", Name: "Sweden", Aliases: []string{"Sverige"}, XIDs: map[string]string{"iso3": "SWE"}},
-		{ID: "person/stoltenberg", Name: "Jens Stoltenberg", Props: []Prop{{Key: "born", Type: PropDate, Value: "1959-03-16"}, {Key: "party", Type: PropString, Value: "Labour"}, {Key: "height", Type: PropInt, Value: "193"}}},
+		{ID: "person/stoltenberg", Name: "Jens Stoltenberg", Props: []domain.Prop{{Key: "born", Type: domain.PropDate, Value: "1959-03-16"}, {Key: "party", Type: domain.PropString, Value: "Labour"}, {Key: "height", Type: domain.PropInt, Value: "193"}}},
 		{ID: "office/nato-sg", Name: "Secretary-General of NATO"},
-		{ID: "event/vilnius-2023", Name: "2023 Vilnius summit", Date: MustDate("2023-07-11")},
+		{ID: "event/vilnius-2023", Name: "2023 Vilnius summit", Date: domain.MustDate("2023-07-11")},
 	}
 }
 
-func fixtureFacts() []Fact {
-	d := MustDate
-	return []Fact{
-		{ID: "fact/fin-partner", Predicate: PartnerOf, From: "country/FIN", To: "org/nato", Valid: Interval{From: d("1994-05-09"), To: d("2023-04-04")}, Citations: cite()},
-		{ID: "fact/fin-member", Predicate: MemberOf, From: "country/FIN", To: "org/nato", Valid: Interval{From: d("2023-04-04")}, Citations: cite(),
-			Props: []Prop{{Key: "order", Type: PropInt, Value: "31"}}},
-		{ID: "fact/swe-member", Predicate: MemberOf, From: "country/SWE", To: "org/nato", Valid: Interval{From: d("2024-03-07")}, Citations: cite()},
-		{ID: "fact/stoltenberg-sg", Predicate: Holds, From: "person/stoltenberg", To: "office/nato-sg", Valid: Interval{From: d("2014-10-01"), To: d("2024-10-01")}, Citations: cite()},
-		{ID: "fact/sg-of-nato", Predicate: OfficeOf, From: "office/nato-sg", To: "org/nato", Citations: cite()},
-		{ID: "fact/fin-vilnius", Predicate: ParticipantIn, From: "country/FIN", To: "event/vilnius-2023", Valid: Interval{From: d("2023-07-11"), To: d("2023-07-13")}, Citations: cite()},
-		{ID: "fact/nato-vilnius", Predicate: ParticipantIn, From: "org/nato", To: "event/vilnius-2023", Citations: cite()},
-		{ID: "fact/treaty-mentions-nato", Predicate: Mentions, From: treaty, To: "org/nato", Citations: []Citation{{Source: treaty}}},
+func fixtureFacts() []domain.Fact {
+	d := domain.MustDate
+	return []domain.Fact{
+		{ID: "fact/fin-partner", Predicate: domain.PartnerOf, From: "country/FIN", To: "org/nato", Valid: domain.Interval{From: d("1994-05-09"), To: d("2023-04-04")}, Citations: cite()},
+		{ID: "fact/fin-member", Predicate: domain.MemberOf, From: "country/FIN", To: "org/nato", Valid: domain.Interval{From: d("2023-04-04")}, Citations: cite(),
+			Props: []domain.Prop{{Key: "order", Type: domain.PropInt, Value: "31"}}},
+		{ID: "fact/swe-member", Predicate: domain.MemberOf, From: "country/SWE", To: "org/nato", Valid: domain.Interval{From: d("2024-03-07")}, Citations: cite()},
+		{ID: "fact/stoltenberg-sg", Predicate: domain.Holds, From: "person/stoltenberg", To: "office/nato-sg", Valid: domain.Interval{From: d("2014-10-01"), To: d("2024-10-01")}, Citations: cite()},
+		{ID: "fact/sg-of-nato", Predicate: domain.OfficeOf, From: "office/nato-sg", To: "org/nato", Citations: cite()},
+		{ID: "fact/fin-vilnius", Predicate: domain.ParticipantIn, From: "country/FIN", To: "event/vilnius-2023", Valid: domain.Interval{From: d("2023-07-11"), To: d("2023-07-13")}, Citations: cite()},
+		{ID: "fact/nato-vilnius", Predicate: domain.ParticipantIn, From: "org/nato", To: "event/vilnius-2023", Citations: cite()},
+		{ID: "fact/treaty-mentions-nato", Predicate: domain.Mentions, From: treaty, To: "org/nato", Citations: []domain.Citation{{Source: treaty}}},
 	}
 }
 
@@ -200,16 +201,16 @@ func fixture(t testing.TB, db *DB) {
 func TestEntityPutGet(t *testing.T) {
 	db := newTestDB(t)
 	fixture(t, db)
-	in := Entity{
+	in := domain.Entity{
 		ID:      "country/TUR",
 		Name:    "  Türkiye ",
 		Aliases: []string{"Turkey", " Turkey", "", "Türkiye", "Republic of Türkiye"},
-		Props: []Prop{
-			{Key: "population", Type: PropInt, Value: "+085000000"},
-			{Key: "area", Type: PropFloat, Value: "783.562e3"},
-			{Key: "landlocked", Type: PropBool, Value: "F"},
-			{Key: "founded", Type: PropDate, Value: "1923-10-29"},
-			{Key: "motto", Type: PropString, Value: "Yurtta sulh, cihanda sulh"},
+		Props: []domain.Prop{
+			{Key: "population", Type: domain.PropInt, Value: "+085000000"},
+			{Key: "area", Type: domain.PropFloat, Value: "783.562e3"},
+			{Key: "landlocked", Type: domain.PropBool, Value: "F"},
+			{Key: "founded", Type: domain.PropDate, Value: "1923-10-29"},
+			{Key: "motto", Type: domain.PropString, Value: "Yurtta sulh, cihanda sulh"},
 		},
 		XIDs: map[string]string{"iso3": "TUR"},
 	}
@@ -235,7 +236,7 @@ func TestEntityPutGet(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if e.Kind != KindCountry || e.Name != "Türkiye" {
+		if e.Kind != domain.KindCountry || e.Name != "Türkiye" {
 			t.Errorf("kind, name = %v, %q", e.Kind, e.Name)
 		}
 		if want := []string{"Turkey", "Republic of Türkiye"}; !slices.Equal(e.Aliases, want) {
@@ -252,20 +253,20 @@ func TestEntityPutGet(t *testing.T) {
 		if want := []string{"783562", "1923-10-29", "false", "Yurtta sulh, cihanda sulh", "85000000"}; !slices.Equal(values, want) {
 			t.Errorf("prop values = %q, want %q", values, want)
 		}
-		if p, ok := e.Prop("founded"); !ok || p.Type != PropDate {
+		if p, ok := e.Prop("founded"); !ok || p.Type != domain.PropDate {
 			t.Errorf("Prop(founded) = %+v, %v", p, ok)
 		}
 		if _, ok := e.Prop("nope"); ok {
 			t.Error("Prop(nope) found")
 		}
 		// Errors.
-		if _, err := r.Entity("country/XXX"); !errors.Is(err, ErrNotFound) {
+		if _, err := r.Entity("country/XXX"); !errors.Is(err, domain.ErrNotFound) {
 			t.Errorf("Entity(unknown) = %v, want ErrNotFound", err)
 		}
-		if _, err := r.Entity("country"); !errors.Is(err, ErrInvalid) {
+		if _, err := r.Entity("country"); !errors.Is(err, domain.ErrInvalid) {
 			t.Errorf("Entity(malformed) = %v, want ErrInvalid", err)
 		}
-		if _, err := r.Entity("fact/fin-member"); !errors.Is(err, ErrInvalid) {
+		if _, err := r.Entity("fact/fin-member"); !errors.Is(err, domain.ErrInvalid) {
 			t.Errorf("Entity(fact ID) = %v, want ErrInvalid", err)
 		}
 		// Returned values are copies.
@@ -288,20 +289,20 @@ func TestFactPutGet(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := fixtureFacts()[1]
-		if f.Predicate != MemberOf || f.From != "country/FIN" || f.To != "org/nato" || f.Valid != want.Valid {
+		if f.Predicate != domain.MemberOf || f.From != "country/FIN" || f.To != "org/nato" || f.Valid != want.Valid {
 			t.Errorf("Fact = %+v", f)
 		}
-		if len(f.Citations) != 1 || f.Citations[0].Source != treaty || *f.Citations[0].Span != (Span{0, 22}) ||
-			f.Citations[0].Retrieved != MustDate("2024-05-01") || f.Citations[0].URL == "" {
+		if len(f.Citations) != 1 || f.Citations[0].Source != treaty || *f.Citations[0].Span != (domain.Span{Start: 0, End: 22}) ||
+			f.Citations[0].Retrieved != domain.MustDate("2024-05-01") || f.Citations[0].URL == "" {
 			t.Errorf("Citations = %+v", f.Citations)
 		}
-		if len(f.Props) != 1 || f.Props[0] != (Prop{Key: "order", Type: PropInt, Value: "31"}) {
+		if len(f.Props) != 1 || f.Props[0] != (domain.Prop{Key: "order", Type: domain.PropInt, Value: "31"}) {
 			t.Errorf("Props = %+v", f.Props)
 		}
-		if _, err := r.Fact("fact/none"); !errors.Is(err, ErrNotFound) {
+		if _, err := r.Fact("fact/none"); !errors.Is(err, domain.ErrNotFound) {
 			t.Errorf("Fact(unknown) = %v, want ErrNotFound", err)
 		}
-		if _, err := r.Fact("country/FIN"); !errors.Is(err, ErrInvalid) {
+		if _, err := r.Fact("country/FIN"); !errors.Is(err, domain.ErrInvalid) {
 			t.Errorf("Fact(entity ID) = %v, want ErrInvalid", err)
 		}
 		return nil
@@ -350,17 +351,17 @@ func TestEntityByXID(t *testing.T) {
 			}
 		}
 		for _, tt := range [][2]string{{"iso3", "fin"}, {"iso2", "FIN"}, {"", "FIN"}, {"iso3", ""}} {
-			if _, err := r.EntityByXID(tt[0], tt[1]); !errors.Is(err, ErrNotFound) {
+			if _, err := r.EntityByXID(tt[0], tt[1]); !errors.Is(err, domain.ErrNotFound) {
 				t.Errorf("EntityByXID(%q, %q) = %v, want ErrNotFound", tt[0], tt[1], err)
 			}
 		}
 		return nil
 	})
 	// Moving an external ID: the old value is released and can be taken.
-	mustUpdate(t, db, putEntities(Entity{ID: "country/FIN", Name: "Finland", XIDs: map[string]string{"iso3": "FIX"}}))
-	mustUpdate(t, db, putEntities(Entity{ID: "country/SWE", Name: "Sweden", XIDs: map[string]string{"iso3": "SWE", "old": "FIN"}}))
+	mustUpdate(t, db, putEntities(domain.Entity{ID: "country/FIN", Name: "Finland", XIDs: map[string]string{"iso3": "FIX"}}))
+	mustUpdate(t, db, putEntities(domain.Entity{ID: "country/SWE", Name: "Sweden", XIDs: map[string]string{"iso3": "SWE", "old": "FIN"}}))
 	view(t, db, time.Time{}, func(r *Reader) error {
-		if _, err := r.EntityByXID("iso2", "FI"); !errors.Is(err, ErrNotFound) {
+		if _, err := r.EntityByXID("iso2", "FI"); !errors.Is(err, domain.ErrNotFound) {
 			t.Errorf("dropped external ID still found: %v", err)
 		}
 		if e, err := r.EntityByXID("iso3", "FIX"); err != nil || e.ID != "country/FIN" {
@@ -377,7 +378,7 @@ func TestEntityByXID(t *testing.T) {
 func TestEdges(t *testing.T) {
 	db := newTestDB(t)
 	fixture(t, db)
-	d := MustDate
+	d := domain.MustDate
 	tests := []struct {
 		name string
 		id   string
@@ -390,23 +391,23 @@ func TestEdges(t *testing.T) {
 		{"nato both explicit", "org/nato", EdgeFilter{Dir: Both}, []string{"fact/nato-vilnius", "fact/fin-member", "fact/swe-member", "fact/fin-partner", "fact/treaty-mentions-nato", "fact/sg-of-nato"}},
 		{"nato out", "org/nato", EdgeFilter{Dir: Out}, []string{"fact/nato-vilnius"}},
 		{"nato in", "org/nato", EdgeFilter{Dir: In}, []string{"fact/fin-member", "fact/swe-member", "fact/fin-partner", "fact/treaty-mentions-nato", "fact/sg-of-nato"}},
-		{"nato in member", "org/nato", EdgeFilter{Dir: In, Predicates: []Predicate{MemberOf}}, []string{"fact/fin-member", "fact/swe-member"}},
-		{"predicates sorted and deduplicated", "org/nato", EdgeFilter{Dir: In, Predicates: []Predicate{PartnerOf, MemberOf, PartnerOf}}, []string{"fact/fin-member", "fact/swe-member", "fact/fin-partner"}},
-		{"predicate with no edges", "org/nato", EdgeFilter{Predicates: []Predicate{Knows}}, nil},
+		{"nato in member", "org/nato", EdgeFilter{Dir: In, Predicates: []domain.Predicate{domain.MemberOf}}, []string{"fact/fin-member", "fact/swe-member"}},
+		{"predicates sorted and deduplicated", "org/nato", EdgeFilter{Dir: In, Predicates: []domain.Predicate{domain.PartnerOf, domain.MemberOf, domain.PartnerOf}}, []string{"fact/fin-member", "fact/swe-member", "fact/fin-partner"}},
+		{"predicate with no edges", "org/nato", EdgeFilter{Predicates: []domain.Predicate{domain.Knows}}, nil},
 		{"fin out", "country/FIN", EdgeFilter{Dir: Out}, []string{"fact/fin-member", "fact/fin-partner", "fact/fin-vilnius"}},
 		{"fin in", "country/FIN", EdgeFilter{Dir: In}, nil},
 		{"person", "person/stoltenberg", EdgeFilter{}, []string{"fact/stoltenberg-sg"}},
 		{"office", "office/nato-sg", EdgeFilter{}, []string{"fact/sg-of-nato", "fact/stoltenberg-sg"}},
 		// Valid time: [From, To) is half-open.
-		{"fin day before accession", "country/FIN", EdgeFilter{Predicates: []Predicate{MemberOf, PartnerOf}, AsOf: d("2023-04-03")}, []string{"fact/fin-partner"}},
-		{"fin accession day", "country/FIN", EdgeFilter{Predicates: []Predicate{MemberOf, PartnerOf}, AsOf: d("2023-04-04")}, []string{"fact/fin-member"}},
-		{"fin before partnership", "country/FIN", EdgeFilter{Predicates: []Predicate{MemberOf, PartnerOf}, AsOf: d("1994-05-08")}, nil},
-		{"fin first partnership day", "country/FIN", EdgeFilter{Predicates: []Predicate{MemberOf, PartnerOf}, AsOf: d("1994-05-09")}, []string{"fact/fin-partner"}},
-		{"summit last day", "country/FIN", EdgeFilter{Predicates: []Predicate{ParticipantIn}, AsOf: d("2023-07-12")}, []string{"fact/fin-vilnius"}},
-		{"summit end (exclusive)", "country/FIN", EdgeFilter{Predicates: []Predicate{ParticipantIn}, AsOf: d("2023-07-13")}, nil},
+		{"fin day before accession", "country/FIN", EdgeFilter{Predicates: []domain.Predicate{domain.MemberOf, domain.PartnerOf}, AsOf: d("2023-04-03")}, []string{"fact/fin-partner"}},
+		{"fin accession day", "country/FIN", EdgeFilter{Predicates: []domain.Predicate{domain.MemberOf, domain.PartnerOf}, AsOf: d("2023-04-04")}, []string{"fact/fin-member"}},
+		{"fin before partnership", "country/FIN", EdgeFilter{Predicates: []domain.Predicate{domain.MemberOf, domain.PartnerOf}, AsOf: d("1994-05-08")}, nil},
+		{"fin first partnership day", "country/FIN", EdgeFilter{Predicates: []domain.Predicate{domain.MemberOf, domain.PartnerOf}, AsOf: d("1994-05-09")}, []string{"fact/fin-partner"}},
+		{"summit last day", "country/FIN", EdgeFilter{Predicates: []domain.Predicate{domain.ParticipantIn}, AsOf: d("2023-07-12")}, []string{"fact/fin-vilnius"}},
+		{"summit end (exclusive)", "country/FIN", EdgeFilter{Predicates: []domain.Predicate{domain.ParticipantIn}, AsOf: d("2023-07-13")}, nil},
 		{"open interval any day", "org/nato", EdgeFilter{Dir: Out, AsOf: d("0001-01-01")}, []string{"fact/nato-vilnius"}},
-		{"nato 2024-03-07", "org/nato", EdgeFilter{Dir: In, Predicates: []Predicate{MemberOf}, AsOf: d("2024-03-07")}, []string{"fact/fin-member", "fact/swe-member"}},
-		{"nato 2024-03-06", "org/nato", EdgeFilter{Dir: In, Predicates: []Predicate{MemberOf}, AsOf: d("2024-03-06")}, []string{"fact/fin-member"}},
+		{"nato 2024-03-07", "org/nato", EdgeFilter{Dir: In, Predicates: []domain.Predicate{domain.MemberOf}, AsOf: d("2024-03-07")}, []string{"fact/fin-member", "fact/swe-member"}},
+		{"nato 2024-03-06", "org/nato", EdgeFilter{Dir: In, Predicates: []domain.Predicate{domain.MemberOf}, AsOf: d("2024-03-06")}, []string{"fact/fin-member"}},
 		{"sg term end", "person/stoltenberg", EdgeFilter{AsOf: d("2024-10-01")}, nil},
 		{"sg term last day", "person/stoltenberg", EdgeFilter{AsOf: d("2024-09-30")}, []string{"fact/stoltenberg-sg"}},
 	}
@@ -422,10 +423,10 @@ func TestEdges(t *testing.T) {
 				}
 			})
 		}
-		if _, err := r.Edges("country/XXX", EdgeFilter{}); !errors.Is(err, ErrNotFound) {
+		if _, err := r.Edges("country/XXX", EdgeFilter{}); !errors.Is(err, domain.ErrNotFound) {
 			t.Errorf("Edges(unknown) = %v, want ErrNotFound", err)
 		}
-		if _, err := r.Edges("fact/fin-member", EdgeFilter{}); !errors.Is(err, ErrInvalid) {
+		if _, err := r.Edges("fact/fin-member", EdgeFilter{}); !errors.Is(err, domain.ErrInvalid) {
 			t.Errorf("Edges(fact ID) = %v, want ErrInvalid", err)
 		}
 		return nil
@@ -437,7 +438,7 @@ func TestEdgesOf(t *testing.T) {
 	fixture(t, db)
 	view(t, db, time.Time{}, func(r *Reader) error {
 		m, err := r.EdgesOf([]string{"country/FIN", "country/SWE", "country/XXX", "nonsense", "fact/fin-member", "person/stoltenberg"},
-			EdgeFilter{Dir: Out, Predicates: []Predicate{MemberOf}, AsOf: MustDate("2024-01-01")})
+			EdgeFilter{Dir: Out, Predicates: []domain.Predicate{domain.MemberOf}, AsOf: domain.MustDate("2024-01-01")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -473,18 +474,18 @@ func TestEdgesOf(t *testing.T) {
 func TestFactsStarting(t *testing.T) {
 	db := newTestDB(t)
 	fixture(t, db)
-	d := MustDate
-	var es []Entity
-	var fs []Fact
+	d := domain.MustDate
+	var es []domain.Entity
+	var fs []domain.Fact
 	for _, c := range []struct{ code, from string }{
 		{"NOR", "1949-08-24"}, {"DNK", "1949-08-24"}, {"AAA", "1969-12-31"}, {"BBB", "1970-01-01"}, {"OPN", ""}, {"OLD", "0001-01-01"},
 	} {
-		es = append(es, Entity{ID: "country/" + c.code, Name: c.code})
-		var from Date
+		es = append(es, domain.Entity{ID: "country/" + c.code, Name: c.code})
+		var from domain.Date
 		if c.from != "" {
 			from = d(c.from)
 		}
-		fs = append(fs, Fact{ID: "fact/" + strings.ToLower(c.code) + "-member", Predicate: MemberOf, From: "country/" + c.code, To: "org/nato", Valid: Interval{From: from}, Citations: cite()})
+		fs = append(fs, domain.Fact{ID: "fact/" + strings.ToLower(c.code) + "-member", Predicate: domain.MemberOf, From: "country/" + c.code, To: "org/nato", Valid: domain.Interval{From: from}, Citations: cite()})
 	}
 	mustUpdate(t, db, putEntities(es...))
 	mustUpdate(t, db, putFacts(fs...))
@@ -492,26 +493,26 @@ func TestFactsStarting(t *testing.T) {
 	all := []string{"fact/opn-member", "fact/old-member", "fact/nor-member", "fact/dnk-member", "fact/aaa-member", "fact/bbb-member", "fact/fin-member", "fact/swe-member"}
 	tests := []struct {
 		name     string
-		p        Predicate
-		from, to Date
+		p        domain.Predicate
+		from, to domain.Date
 		limit    int
 		want     []string
 	}{
-		{"all", MemberOf, 0, 0, 0, all},
-		{"limit", MemberOf, 0, 0, 3, all[:3]},
-		{"negative limit", MemberOf, 0, 0, -1, all},
-		{"founding", MemberOf, d("1949-08-24"), d("1949-08-25"), 0, []string{"fact/nor-member", "fact/dnk-member"}},
-		{"before 1970", MemberOf, d("1949-01-01"), d("1970-01-01"), 0, []string{"fact/nor-member", "fact/dnk-member", "fact/aaa-member"}},
-		{"from 1970", MemberOf, d("1970-01-01"), 0, 0, []string{"fact/bbb-member", "fact/fin-member", "fact/swe-member"}},
-		{"from 1969-12-31", MemberOf, d("1969-12-31"), d("1970-01-02"), 0, []string{"fact/aaa-member", "fact/bbb-member"}},
-		{"open from up to first day", MemberOf, 0, d("0001-01-02"), 0, []string{"fact/opn-member", "fact/old-member"}},
-		{"from first day excludes open start", MemberOf, d("0001-01-01"), d("1949-08-24"), 0, []string{"fact/old-member"}},
-		{"to is exclusive", MemberOf, d("2023-04-04"), d("2024-03-07"), 0, []string{"fact/fin-member"}},
-		{"empty range", MemberOf, d("2024-03-07"), d("2024-03-07"), 0, nil},
-		{"after all", MemberOf, d("2024-03-08"), 0, 0, nil},
-		{"partner", PartnerOf, 0, 0, 0, []string{"fact/fin-partner"}},
-		{"holds", Holds, d("2014-10-01"), 0, 0, []string{"fact/stoltenberg-sg"}},
-		{"no facts", Knows, 0, 0, 0, nil},
+		{"all", domain.MemberOf, 0, 0, 0, all},
+		{"limit", domain.MemberOf, 0, 0, 3, all[:3]},
+		{"negative limit", domain.MemberOf, 0, 0, -1, all},
+		{"founding", domain.MemberOf, d("1949-08-24"), d("1949-08-25"), 0, []string{"fact/nor-member", "fact/dnk-member"}},
+		{"before 1970", domain.MemberOf, d("1949-01-01"), d("1970-01-01"), 0, []string{"fact/nor-member", "fact/dnk-member", "fact/aaa-member"}},
+		{"from 1970", domain.MemberOf, d("1970-01-01"), 0, 0, []string{"fact/bbb-member", "fact/fin-member", "fact/swe-member"}},
+		{"from 1969-12-31", domain.MemberOf, d("1969-12-31"), d("1970-01-02"), 0, []string{"fact/aaa-member", "fact/bbb-member"}},
+		{"open from up to first day", domain.MemberOf, 0, d("0001-01-02"), 0, []string{"fact/opn-member", "fact/old-member"}},
+		{"from first day excludes open start", domain.MemberOf, d("0001-01-01"), d("1949-08-24"), 0, []string{"fact/old-member"}},
+		{"to is exclusive", domain.MemberOf, d("2023-04-04"), d("2024-03-07"), 0, []string{"fact/fin-member"}},
+		{"empty range", domain.MemberOf, d("2024-03-07"), d("2024-03-07"), 0, nil},
+		{"after all", domain.MemberOf, d("2024-03-08"), 0, 0, nil},
+		{"partner", domain.PartnerOf, 0, 0, 0, []string{"fact/fin-partner"}},
+		{"holds", domain.Holds, d("2014-10-01"), 0, 0, []string{"fact/stoltenberg-sg"}},
+		{"no facts", domain.Knows, 0, 0, 0, nil},
 	}
 	view(t, db, time.Time{}, func(r *Reader) error {
 		for _, tt := range tests {
@@ -534,11 +535,11 @@ func TestByKind(t *testing.T) {
 	fixture(t, db)
 	codes := []string{"NOR", "DNK", "ISL", "EST", "LVA"}
 	for _, c := range codes {
-		mustUpdate(t, db, putEntities(Entity{ID: "country/" + c, Name: c}))
+		mustUpdate(t, db, putEntities(domain.Entity{ID: "country/" + c, Name: c}))
 	}
 	all := append([]string{"country/FIN", "country/SWE"}, "country/NOR", "country/DNK", "country/ISL", "country/EST", "country/LVA")
 	view(t, db, time.Time{}, func(r *Reader) error {
-		got, err := r.ByKind(KindCountry, "", 0)
+		got, err := r.ByKind(domain.KindCountry, "", 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -549,7 +550,7 @@ func TestByKind(t *testing.T) {
 		var paged []string
 		after := ""
 		for range 10 {
-			page, err := r.ByKind(KindCountry, after, 2)
+			page, err := r.ByKind(domain.KindCountry, after, 2)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -565,24 +566,24 @@ func TestByKind(t *testing.T) {
 		if !slices.Equal(paged, all) {
 			t.Errorf("paged = %q, want %q", paged, all)
 		}
-		if page, err := r.ByKind(KindCountry, "country/LVA", 5); err != nil || len(page) != 0 {
+		if page, err := r.ByKind(domain.KindCountry, "country/LVA", 5); err != nil || len(page) != 0 {
 			t.Errorf("page after the last = %v, %v", entityIDs(page), err)
 		}
-		if ps, err := r.ByKind(KindPerson, "", 0); err != nil || !slices.Equal(entityIDs(ps), []string{"person/stoltenberg"}) {
+		if ps, err := r.ByKind(domain.KindPerson, "", 0); err != nil || !slices.Equal(entityIDs(ps), []string{"person/stoltenberg"}) {
 			t.Errorf("ByKind(Person) = %v, %v", entityIDs(ps), err)
 		}
-		if ps, err := r.ByKind(KindPlace, "", 0); err != nil || len(ps) != 0 {
+		if ps, err := r.ByKind(domain.KindPlace, "", 0); err != nil || len(ps) != 0 {
 			t.Errorf("ByKind(Place) = %v, %v", entityIDs(ps), err)
 		}
 		for _, c := range []struct {
-			k    Kind
+			k    domain.Kind
 			want int
-		}{{KindCountry, len(all)}, {KindPerson, 1}, {KindPlace, 0}, {KindDocument, 1}} {
+		}{{domain.KindCountry, len(all)}, {domain.KindPerson, 1}, {domain.KindPlace, 0}, {domain.KindDocument, 1}} {
 			if n, err := r.CountKind(context.Background(), c.k); err != nil || n != c.want {
 				t.Errorf("CountKind(%v) = %d, %v; want %d", c.k, n, err, c.want)
 			}
 		}
-		if _, err := r.ByKind(KindCountry, "country/XXX", 2); !errors.Is(err, ErrNotFound) {
+		if _, err := r.ByKind(domain.KindCountry, "country/XXX", 2); !errors.Is(err, domain.ErrNotFound) {
 			t.Errorf("ByKind after unknown = %v, want ErrNotFound", err)
 		}
 		return nil
@@ -593,14 +594,14 @@ func TestSearch(t *testing.T) {
 	db := newTestDB(t)
 	fixture(t, db)
 	mustUpdate(t, db, putEntities(
-		Entity{ID: "country/TUR", Name: "Türkiye", Aliases: []string{"Turkey"}},
-		Entity{ID: "org/nato-only", Name: "NATO"},
-		Entity{ID: "org/napa", Name: "NATO Parliamentary Assembly"},
-		Entity{ID: "org/ndc", Name: "Defence College", Aliases: []string{"NATO Defence College"}},
-		Entity{ID: "event/summit", Name: "Summit of NATO leaders"},
-		Entity{ID: "org/natoo", Name: "Natoo"},
-		Entity{ID: "place/istanbul", Name: "İstanbul"},
-		Entity{ID: "place/lodz", Name: "Łódź"},
+		domain.Entity{ID: "country/TUR", Name: "Türkiye", Aliases: []string{"Turkey"}},
+		domain.Entity{ID: "org/nato-only", Name: "NATO"},
+		domain.Entity{ID: "org/napa", Name: "NATO Parliamentary Assembly"},
+		domain.Entity{ID: "org/ndc", Name: "Defence College", Aliases: []string{"NATO Defence College"}},
+		domain.Entity{ID: "event/summit", Name: "Summit of NATO leaders"},
+		domain.Entity{ID: "org/natoo", Name: "Natoo"},
+		domain.Entity{ID: "place/istanbul", Name: "İstanbul"},
+		domain.Entity{ID: "place/lodz", Name: "Łódź"},
 	))
 	type hit struct {
 		id    string
@@ -610,7 +611,7 @@ func TestSearch(t *testing.T) {
 	tests := []struct {
 		name  string
 		query string
-		kinds []Kind
+		kinds []domain.Kind
 		limit int
 		want  []hit
 	}{
@@ -633,9 +634,9 @@ func TestSearch(t *testing.T) {
 			{"office/nato-sg", scoreTokens, "Secretary-General of NATO"},
 		}},
 		{"exact word does not match longer word", "nato of", nil, 0, []hit{{"event/summit", scoreTokens, "Summit of NATO leaders"}, {"office/nato-sg", scoreTokens, "Secretary-General of NATO"}}},
-		{"kinds", "nato", []Kind{KindEvent, KindOffice}, 0, []hit{{"event/summit", scoreTokens, "Summit of NATO leaders"}, {"office/nato-sg", scoreTokens, "Secretary-General of NATO"}}},
+		{"kinds", "nato", []domain.Kind{domain.KindEvent, domain.KindOffice}, 0, []hit{{"event/summit", scoreTokens, "Summit of NATO leaders"}, {"office/nato-sg", scoreTokens, "Secretary-General of NATO"}}},
 		{"limit", "nato", nil, 2, []hit{{"org/nato-only", scoreExactName, "NATO"}, {"org/nato", scoreExactAlias, "NATO"}}},
-		{"alias words", "college defence", []Kind{KindOrganization}, 0, []hit{{"org/ndc", scoreTokens, "Defence College"}}},
+		{"alias words", "college defence", []domain.Kind{domain.KindOrganization}, 0, []hit{{"org/ndc", scoreTokens, "Defence College"}}},
 		{"matched alias reported", "suomi", nil, 0, []hit{{"country/FIN", scoreExactAlias, "Suomi"}}},
 		{"no match", "narnia", nil, 0, nil},
 		{"empty", "  -- ", nil, 0, nil},
@@ -663,7 +664,7 @@ func TestSearch(t *testing.T) {
 		return nil
 	})
 	// Renaming reindexes: the old name is no longer found, the new one is.
-	mustUpdate(t, db, putEntities(Entity{ID: "country/TUR", Name: "Turkey"}))
+	mustUpdate(t, db, putEntities(domain.Entity{ID: "country/TUR", Name: "Turkey"}))
 	view(t, db, time.Time{}, func(r *Reader) error {
 		if hits, _, _ := r.Search(context.Background(), SearchQuery{Text: "turkiye", Limit: 100}); len(hits) != 0 {
 			t.Errorf("old name still found: %v", hits)
@@ -680,7 +681,7 @@ func TestLongWordSearch(t *testing.T) {
 	db := newTestDB(t)
 	fixture(t, db)
 	long := strings.Repeat("Llanfair", 12) // 96 bytes, indexed by its first 64
-	mustUpdate(t, db, putEntities(Entity{ID: "place/llan", Name: long}))
+	mustUpdate(t, db, putEntities(domain.Entity{ID: "place/llan", Name: long}))
 	view(t, db, time.Time{}, func(r *Reader) error {
 		for _, q := range []string{long, long[:70], "llanfairllan"} {
 			hits, _, err := r.Search(context.Background(), SearchQuery{Text: q, Limit: 100})
@@ -708,7 +709,7 @@ func TestIdempotentPuts(t *testing.T) {
 		{"identical entity", func(w *Writer) (bool, error) { return w.PutEntity(fixtureEntities()[2]) }},
 		{"entity with explicit kind", func(w *Writer) (bool, error) {
 			e := fixtureEntities()[2]
-			e.Kind = KindCountry
+			e.Kind = domain.KindCountry
 			return w.PutEntity(e)
 		}},
 		{"entity in another spelling", func(w *Writer) (bool, error) {
@@ -726,7 +727,7 @@ func TestIdempotentPuts(t *testing.T) {
 		{"identical fact", func(w *Writer) (bool, error) { return w.PutFact(fixtureFacts()[0]) }},
 		{"fact with int in another form", func(w *Writer) (bool, error) {
 			f := fixtureFacts()[1]
-			f.Props = []Prop{{Key: "order", Type: PropInt, Value: "031"}}
+			f.Props = []domain.Prop{{Key: "order", Type: domain.PropInt, Value: "031"}}
 			return w.PutFact(f)
 		}},
 	}
@@ -776,19 +777,19 @@ func TestIdempotentPuts(t *testing.T) {
 var errBoom = errors.New("boom")
 
 func TestValidation(t *testing.T) {
-	long := strings.Repeat("x", maxIDLen)
-	entity := func(e Entity) func(*Writer) error {
+	long := strings.Repeat("x", domain.MaxIDLen)
+	entity := func(e domain.Entity) func(*Writer) error {
 		return func(w *Writer) error { _, err := w.PutEntity(e); return err }
 	}
-	fact := func(mod func(f *Fact)) func(*Writer) error {
+	fact := func(mod func(f *domain.Fact)) func(*Writer) error {
 		return func(w *Writer) error {
-			f := Fact{ID: "fact/new", Predicate: MemberOf, From: "country/FIN", To: "org/nato", Valid: Interval{From: MustDate("2030-01-01")}, Citations: cite()}
+			f := domain.Fact{ID: "fact/new", Predicate: domain.MemberOf, From: "country/FIN", To: "org/nato", Valid: domain.Interval{From: domain.MustDate("2030-01-01")}, Citations: cite()}
 			mod(&f)
 			_, err := w.PutFact(f)
 			return err
 		}
 	}
-	existing := func(i int, mod func(f *Fact)) func(*Writer) error {
+	existing := func(i int, mod func(f *domain.Fact)) func(*Writer) error {
 		return func(w *Writer) error {
 			f := fixtureFacts()[i]
 			mod(&f)
@@ -796,127 +797,133 @@ func TestValidation(t *testing.T) {
 			return err
 		}
 	}
-	prop := func(typ PropType, v string) []Prop { return []Prop{{Key: "p", Type: typ, Value: v}} }
-	d := MustDate
+	prop := func(typ domain.PropType, v string) []domain.Prop {
+		return []domain.Prop{{Key: "p", Type: typ, Value: v}}
+	}
+	d := domain.MustDate
 	tests := []struct {
 		name string
 		fn   func(*Writer) error
 		want error
 	}{
 		// Entity IDs.
-		{"empty ID", entity(Entity{ID: "", Name: "x"}), ErrInvalid},
-		{"ID without slash", entity(Entity{ID: "country", Name: "x"}), ErrInvalid},
-		{"ID without key", entity(Entity{ID: "country/", Name: "x"}), ErrInvalid},
-		{"ID without prefix", entity(Entity{ID: "/FIN", Name: "x"}), ErrInvalid},
-		{"unknown prefix", entity(Entity{ID: "planet/earth", Name: "x"}), ErrInvalid},
-		{"prefix case", entity(Entity{ID: "Country/FIN", Name: "x"}), ErrInvalid},
-		{"space in ID", entity(Entity{ID: "country/a b", Name: "x"}), ErrInvalid},
-		{"tab in ID", entity(Entity{ID: "country/a\tb", Name: "x"}), ErrInvalid},
-		{"NUL in ID", entity(Entity{ID: "country/a\x00b", Name: "x"}), ErrInvalid},
-		{"DEL in ID", entity(Entity{ID: "country/a\x7fb", Name: "x"}), ErrInvalid},
-		{"ID too long", entity(Entity{ID: "country/" + long, Name: "x"}), ErrInvalid},
-		{"fact ID as entity", entity(Entity{ID: "fact/x", Name: "x"}), ErrInvalid},
-		{"kind mismatch", entity(Entity{ID: "country/XXX", Kind: KindPerson, Name: "x"}), ErrInvalid},
-		{"kind mismatch on existing", entity(Entity{ID: "country/FIN", Kind: KindOrganization, Name: "Finland"}), ErrInvalid},
-		{"unknown kind", entity(Entity{ID: "country/XXX", Kind: 99, Name: "x"}), ErrInvalid},
+		{"empty ID", entity(domain.Entity{ID: "", Name: "x"}), domain.ErrInvalid},
+		{"ID without slash", entity(domain.Entity{ID: "country", Name: "x"}), domain.ErrInvalid},
+		{"ID without key", entity(domain.Entity{ID: "country/", Name: "x"}), domain.ErrInvalid},
+		{"ID without prefix", entity(domain.Entity{ID: "/FIN", Name: "x"}), domain.ErrInvalid},
+		{"unknown prefix", entity(domain.Entity{ID: "planet/earth", Name: "x"}), domain.ErrInvalid},
+		{"prefix case", entity(domain.Entity{ID: "Country/FIN", Name: "x"}), domain.ErrInvalid},
+		{"space in ID", entity(domain.Entity{ID: "country/a b", Name: "x"}), domain.ErrInvalid},
+		{"tab in ID", entity(domain.Entity{ID: "country/a\tb", Name: "x"}), domain.ErrInvalid},
+		{"NUL in ID", entity(domain.Entity{ID: "country/a\x00b", Name: "x"}), domain.ErrInvalid},
+		{"DEL in ID", entity(domain.Entity{ID: "country/a\x7fb", Name: "x"}), domain.ErrInvalid},
+		{"ID too long", entity(domain.Entity{ID: "country/" + long, Name: "x"}), domain.ErrInvalid},
+		{"fact ID as entity", entity(domain.Entity{ID: "fact/x", Name: "x"}), domain.ErrInvalid},
+		{"kind mismatch", entity(domain.Entity{ID: "country/XXX", Kind: domain.KindPerson, Name: "x"}), domain.ErrInvalid},
+		{"kind mismatch on existing", entity(domain.Entity{ID: "country/FIN", Kind: domain.KindOrganization, Name: "Finland"}), domain.ErrInvalid},
+		{"unknown kind", entity(domain.Entity{ID: "country/XXX", Kind: 99, Name: "x"}), domain.ErrInvalid},
 		// Entity text.
-		{"no name", entity(Entity{ID: "country/XXX"}), ErrInvalid},
-		{"blank name", entity(Entity{ID: "country/XXX", Name: " \t\n"}), ErrInvalid},
-		{"name not UTF-8", entity(Entity{ID: "country/XXX", Name: "\xff"}), ErrInvalid},
-		{"NUL in name", entity(Entity{ID: "country/XXX", Name: "a\x00b"}), ErrInvalid},
-		{"name too long", entity(Entity{ID: "country/XXX", Name: strings.Repeat("n", maxTextLen+1)}), ErrInvalid},
-		{"alias not UTF-8", entity(Entity{ID: "country/XXX", Name: "x", Aliases: []string{"ok", "\xc3"}}), ErrInvalid},
+		{"no name", entity(domain.Entity{ID: "country/XXX"}), domain.ErrInvalid},
+		{"blank name", entity(domain.Entity{ID: "country/XXX", Name: " \t\n"}), domain.ErrInvalid},
+		{"name not UTF-8", entity(domain.Entity{ID: "country/XXX", Name: "\xff"}), domain.ErrInvalid},
+		{"NUL in name", entity(domain.Entity{ID: "country/XXX", Name: "a\x00b"}), domain.ErrInvalid},
+		{"name too long", entity(domain.Entity{ID: "country/XXX", Name: strings.Repeat("n", domain.MaxTextLen+1)}), domain.ErrInvalid},
+		{"alias not UTF-8", entity(domain.Entity{ID: "country/XXX", Name: "x", Aliases: []string{"ok", "\xc3"}}), domain.ErrInvalid},
 		// External IDs.
-		{"scheme upper-case", entity(Entity{ID: "country/XXX", Name: "x", XIDs: map[string]string{"ISO3": "XXX"}}), ErrInvalid},
-		{"scheme empty", entity(Entity{ID: "country/XXX", Name: "x", XIDs: map[string]string{"": "XXX"}}), ErrInvalid},
-		{"scheme too long", entity(Entity{ID: "country/XXX", Name: "x", XIDs: map[string]string{strings.Repeat("s", 33): "XXX"}}), ErrInvalid},
-		{"scheme with NUL", entity(Entity{ID: "country/XXX", Name: "x", XIDs: map[string]string{"a\x00": "XXX"}}), ErrInvalid},
-		{"value empty", entity(Entity{ID: "country/XXX", Name: "x", XIDs: map[string]string{"iso3": ""}}), ErrInvalid},
-		{"value with NUL", entity(Entity{ID: "country/XXX", Name: "x", XIDs: map[string]string{"iso3": "X\x00"}}), ErrInvalid},
-		{"value too long", entity(Entity{ID: "country/XXX", Name: "x", XIDs: map[string]string{"iso3": long + "x"}}), ErrInvalid},
-		{"external ID owned by another (new entity)", entity(Entity{ID: "country/XXX", Name: "x", XIDs: map[string]string{"iso3": "FIN"}}), ErrConflict},
-		{"external ID owned by another (existing entity)", entity(Entity{ID: "country/SWE", Name: "Sweden", XIDs: map[string]string{"iso3": "FIN"}}), ErrConflict},
-		{"external ID owned by another (renamed entity)", entity(Entity{ID: "country/SWE", Name: "Kingdom of Sweden", Aliases: []string{"Sverige"}, XIDs: map[string]string{"iso3": "SWE", "iso2": "FI"}}), ErrConflict},
+		{"scheme upper-case", entity(domain.Entity{ID: "country/XXX", Name: "x", XIDs: map[string]string{"ISO3": "XXX"}}), domain.ErrInvalid},
+		{"scheme empty", entity(domain.Entity{ID: "country/XXX", Name: "x", XIDs: map[string]string{"": "XXX"}}), domain.ErrInvalid},
+		{"scheme too long", entity(domain.Entity{ID: "country/XXX", Name: "x", XIDs: map[string]string{strings.Repeat("s", 33): "XXX"}}), domain.ErrInvalid},
+		{"scheme with NUL", entity(domain.Entity{ID: "country/XXX", Name: "x", XIDs: map[string]string{"a\x00": "XXX"}}), domain.ErrInvalid},
+		{"value empty", entity(domain.Entity{ID: "country/XXX", Name: "x", XIDs: map[string]string{"iso3": ""}}), domain.ErrInvalid},
+		{"value with NUL", entity(domain.Entity{ID: "country/XXX", Name: "x", XIDs: map[string]string{"iso3": "X\x00"}}), domain.ErrInvalid},
+		{"value too long", entity(domain.Entity{ID: "country/XXX", Name: "x", XIDs: map[string]string{"iso3": long + "x"}}), domain.ErrInvalid},
+		{"external ID owned by another (new entity)", entity(domain.Entity{ID: "country/XXX", Name: "x", XIDs: map[string]string{"iso3": "FIN"}}), domain.ErrConflict},
+		{"external ID owned by another (existing entity)", entity(domain.Entity{ID: "country/SWE", Name: "Sweden", XIDs: map[string]string{"iso3": "FIN"}}), domain.ErrConflict},
+		{"external ID owned by another (renamed entity)", entity(domain.Entity{ID: "country/SWE", Name: "Kingdom of Sweden", Aliases: []string{"Sverige"}, XIDs: map[string]string{"iso3": "SWE", "iso2": "FI"}}), domain.ErrConflict},
 		// Properties.
-		{"int not an int", entity(Entity{ID: "country/XXX", Name: "x", Props: prop(PropInt, "1.5")}), ErrInvalid},
-		{"int overflow", entity(Entity{ID: "country/XXX", Name: "x", Props: prop(PropInt, "9223372036854775808")}), ErrInvalid},
-		{"float not a float", entity(Entity{ID: "country/XXX", Name: "x", Props: prop(PropFloat, "one")}), ErrInvalid},
-		{"float NaN", entity(Entity{ID: "country/XXX", Name: "x", Props: prop(PropFloat, "NaN")}), ErrInvalid},
-		{"float infinite", entity(Entity{ID: "country/XXX", Name: "x", Props: prop(PropFloat, "-Inf")}), ErrInvalid},
-		{"float overflow", entity(Entity{ID: "country/XXX", Name: "x", Props: prop(PropFloat, "1e400")}), ErrInvalid},
-		{"bool not a bool", entity(Entity{ID: "country/XXX", Name: "x", Props: prop(PropBool, "yes")}), ErrInvalid},
-		{"date not a date", entity(Entity{ID: "country/XXX", Name: "x", Props: prop(PropDate, "2023-02-29")}), ErrInvalid},
-		{"date not YYYY-MM-DD", entity(Entity{ID: "country/XXX", Name: "x", Props: prop(PropDate, "29.02.2024")}), ErrInvalid},
-		{"no type", entity(Entity{ID: "country/XXX", Name: "x", Props: prop(0, "x")}), ErrInvalid},
-		{"unknown type", entity(Entity{ID: "country/XXX", Name: "x", Props: prop(99, "x")}), ErrInvalid},
-		{"empty prop key", entity(Entity{ID: "country/XXX", Name: "x", Props: []Prop{{Type: PropString, Value: "x"}}}), ErrInvalid},
-		{"prop value not UTF-8", entity(Entity{ID: "country/XXX", Name: "x", Props: prop(PropString, "\xff")}), ErrInvalid},
-		{"prop key twice", entity(Entity{ID: "country/XXX", Name: "x", Props: []Prop{{Key: "a", Type: PropString, Value: "1"}, {Key: "a", Type: PropInt, Value: "1"}}}), ErrInvalid},
-		{"prop type change on existing", entity(Entity{ID: "person/stoltenberg", Name: "Jens Stoltenberg", Props: prop(PropInt, "1959-03-16")}), ErrInvalid},
+		{"int not an int", entity(domain.Entity{ID: "country/XXX", Name: "x", Props: prop(domain.PropInt, "1.5")}), domain.ErrInvalid},
+		{"int overflow", entity(domain.Entity{ID: "country/XXX", Name: "x", Props: prop(domain.PropInt, "9223372036854775808")}), domain.ErrInvalid},
+		{"float not a float", entity(domain.Entity{ID: "country/XXX", Name: "x", Props: prop(domain.PropFloat, "one")}), domain.ErrInvalid},
+		{"float NaN", entity(domain.Entity{ID: "country/XXX", Name: "x", Props: prop(domain.PropFloat, "NaN")}), domain.ErrInvalid},
+		{"float infinite", entity(domain.Entity{ID: "country/XXX", Name: "x", Props: prop(domain.PropFloat, "-Inf")}), domain.ErrInvalid},
+		{"float overflow", entity(domain.Entity{ID: "country/XXX", Name: "x", Props: prop(domain.PropFloat, "1e400")}), domain.ErrInvalid},
+		{"bool not a bool", entity(domain.Entity{ID: "country/XXX", Name: "x", Props: prop(domain.PropBool, "yes")}), domain.ErrInvalid},
+		{"date not a date", entity(domain.Entity{ID: "country/XXX", Name: "x", Props: prop(domain.PropDate, "2023-02-29")}), domain.ErrInvalid},
+		{"date not YYYY-MM-DD", entity(domain.Entity{ID: "country/XXX", Name: "x", Props: prop(domain.PropDate, "29.02.2024")}), domain.ErrInvalid},
+		{"no type", entity(domain.Entity{ID: "country/XXX", Name: "x", Props: prop(0, "x")}), domain.ErrInvalid},
+		{"unknown type", entity(domain.Entity{ID: "country/XXX", Name: "x", Props: prop(99, "x")}), domain.ErrInvalid},
+		{"empty prop key", entity(domain.Entity{ID: "country/XXX", Name: "x", Props: []domain.Prop{{Type: domain.PropString, Value: "x"}}}), domain.ErrInvalid},
+		{"prop value not UTF-8", entity(domain.Entity{ID: "country/XXX", Name: "x", Props: prop(domain.PropString, "\xff")}), domain.ErrInvalid},
+		{"prop key twice", entity(domain.Entity{ID: "country/XXX", Name: "x", Props: []domain.Prop{{Key: "a", Type: domain.PropString, Value: "1"}, {Key: "a", Type: domain.PropInt, Value: "1"}}}), domain.ErrInvalid},
+		{"prop type change on existing", entity(domain.Entity{ID: "person/stoltenberg", Name: "Jens Stoltenberg", Props: prop(domain.PropInt, "1959-03-16")}), domain.ErrInvalid},
 		// Facts: IDs and predicates.
-		{"fact ID not a fact", fact(func(f *Fact) { f.ID = "country/new" }), ErrInvalid},
-		{"fact ID malformed", fact(func(f *Fact) { f.ID = "fact/" }), ErrInvalid},
-		{"fact ID with space", fact(func(f *Fact) { f.ID = "fact/a b" }), ErrInvalid},
-		{"no predicate", fact(func(f *Fact) { f.Predicate = 0 }), ErrInvalid},
-		{"unknown predicate", fact(func(f *Fact) { f.Predicate = 99 }), ErrInvalid},
-		{"MEMBER_OF from a Person", fact(func(f *Fact) { f.From = "person/stoltenberg" }), ErrInvalid},
-		{"MEMBER_OF to a Country", fact(func(f *Fact) { f.To = "country/SWE" }), ErrInvalid},
-		{"HOLDS from a Country", fact(func(f *Fact) { f.Predicate, f.To = Holds, "office/nato-sg" }), ErrInvalid},
-		{"MENTIONS from a Country", fact(func(f *Fact) { f.Predicate = Mentions }), ErrInvalid},
-		{"existing fact to wrong kind", existing(1, func(f *Fact) { f.To = "event/vilnius-2023" }), ErrInvalid},
+		{"fact ID not a fact", fact(func(f *domain.Fact) { f.ID = "country/new" }), domain.ErrInvalid},
+		{"fact ID malformed", fact(func(f *domain.Fact) { f.ID = "fact/" }), domain.ErrInvalid},
+		{"fact ID with space", fact(func(f *domain.Fact) { f.ID = "fact/a b" }), domain.ErrInvalid},
+		{"no predicate", fact(func(f *domain.Fact) { f.Predicate = 0 }), domain.ErrInvalid},
+		{"unknown predicate", fact(func(f *domain.Fact) { f.Predicate = 99 }), domain.ErrInvalid},
+		{"MEMBER_OF from a Person", fact(func(f *domain.Fact) { f.From = "person/stoltenberg" }), domain.ErrInvalid},
+		{"MEMBER_OF to a Country", fact(func(f *domain.Fact) { f.To = "country/SWE" }), domain.ErrInvalid},
+		{"HOLDS from a Country", fact(func(f *domain.Fact) { f.Predicate, f.To = domain.Holds, "office/nato-sg" }), domain.ErrInvalid},
+		{"MENTIONS from a Country", fact(func(f *domain.Fact) { f.Predicate = domain.Mentions }), domain.ErrInvalid},
+		{"existing fact to wrong kind", existing(1, func(f *domain.Fact) { f.To = "event/vilnius-2023" }), domain.ErrInvalid},
 		// Facts: ends.
-		{"unknown from", fact(func(f *Fact) { f.From = "country/XXX" }), ErrInvalid},
-		{"unknown to", fact(func(f *Fact) { f.To = "org/xxx" }), ErrInvalid},
-		{"malformed from", fact(func(f *Fact) { f.From = "finland" }), ErrInvalid},
-		{"fact as from", fact(func(f *Fact) { f.From = "fact/fin-member" }), ErrInvalid},
-		{"event not an Event", fact(func(f *Fact) { f.Event = "country/SWE" }), ErrInvalid},
-		{"unknown event", fact(func(f *Fact) { f.Event = "event/none" }), ErrInvalid},
+		{"unknown from", fact(func(f *domain.Fact) { f.From = "country/XXX" }), domain.ErrInvalid},
+		{"unknown to", fact(func(f *domain.Fact) { f.To = "org/xxx" }), domain.ErrInvalid},
+		{"malformed from", fact(func(f *domain.Fact) { f.From = "finland" }), domain.ErrInvalid},
+		{"fact as from", fact(func(f *domain.Fact) { f.From = "fact/fin-member" }), domain.ErrInvalid},
+		{"event not an Event", fact(func(f *domain.Fact) { f.Event = "country/SWE" }), domain.ErrInvalid},
+		{"unknown event", fact(func(f *domain.Fact) { f.Event = "event/none" }), domain.ErrInvalid},
 		// Facts: valid time.
-		{"validTo equals validFrom", fact(func(f *Fact) { f.Valid = Interval{From: d("2024-01-01"), To: d("2024-01-01")} }), ErrInvalid},
-		{"validTo before validFrom", fact(func(f *Fact) { f.Valid = Interval{From: d("2024-01-02"), To: d("1949-08-24")} }), ErrInvalid},
-		{"existing fact reversed", existing(0, func(f *Fact) { f.Valid.To = f.Valid.From - 1 }), ErrInvalid},
+		{"validTo equals validFrom", fact(func(f *domain.Fact) { f.Valid = domain.Interval{From: d("2024-01-01"), To: d("2024-01-01")} }), domain.ErrInvalid},
+		{"validTo before validFrom", fact(func(f *domain.Fact) { f.Valid = domain.Interval{From: d("2024-01-02"), To: d("1949-08-24")} }), domain.ErrInvalid},
+		{"existing fact reversed", existing(0, func(f *domain.Fact) { f.Valid.To = f.Valid.From - 1 }), domain.ErrInvalid},
 		// Facts: citations.
-		{"no citation", fact(func(f *Fact) { f.Citations = nil }), ErrInvalid},
-		{"empty citation list", fact(func(f *Fact) { f.Citations = []Citation{} }), ErrInvalid},
-		{"existing fact without citation", existing(1, func(f *Fact) { f.Citations = nil }), ErrInvalid},
-		{"citation source not a Document", fact(func(f *Fact) { f.Citations = []Citation{{Source: "org/nato"}} }), ErrInvalid},
-		{"second citation not a Document", fact(func(f *Fact) { f.Citations = append(cite(), Citation{Source: "country/FIN"}) }), ErrInvalid},
-		{"citation source unknown", fact(func(f *Fact) { f.Citations = []Citation{{Source: "doc/none"}} }), ErrInvalid},
-		{"citation source empty", fact(func(f *Fact) { f.Citations = []Citation{{}} }), ErrInvalid},
-		{"citation source a fact", fact(func(f *Fact) { f.Citations = []Citation{{Source: "fact/fin-member"}} }), ErrInvalid},
-		{"citation span empty", fact(func(f *Fact) { f.Citations = []Citation{{Source: treaty, Span: &Span{5, 5}}} }), ErrInvalid},
-		{"citation span negative", fact(func(f *Fact) { f.Citations = []Citation{{Source: treaty, Span: &Span{-1, 5}}} }), ErrInvalid},
-		{"citation URL not UTF-8", fact(func(f *Fact) { f.Citations = []Citation{{Source: treaty, URL: "http://\xff"}} }), ErrInvalid},
+		{"no citation", fact(func(f *domain.Fact) { f.Citations = nil }), domain.ErrInvalid},
+		{"empty citation list", fact(func(f *domain.Fact) { f.Citations = []domain.Citation{} }), domain.ErrInvalid},
+		{"existing fact without citation", existing(1, func(f *domain.Fact) { f.Citations = nil }), domain.ErrInvalid},
+		{"citation source not a Document", fact(func(f *domain.Fact) { f.Citations = []domain.Citation{{Source: "org/nato"}} }), domain.ErrInvalid},
+		{"second citation not a Document", fact(func(f *domain.Fact) { f.Citations = append(cite(), domain.Citation{Source: "country/FIN"}) }), domain.ErrInvalid},
+		{"citation source unknown", fact(func(f *domain.Fact) { f.Citations = []domain.Citation{{Source: "doc/none"}} }), domain.ErrInvalid},
+		{"citation source empty", fact(func(f *domain.Fact) { f.Citations = []domain.Citation{{}} }), domain.ErrInvalid},
+		{"citation source a fact", fact(func(f *domain.Fact) { f.Citations = []domain.Citation{{Source: "fact/fin-member"}} }), domain.ErrInvalid},
+		{"citation span empty", fact(func(f *domain.Fact) {
+			f.Citations = []domain.Citation{{Source: treaty, Span: &domain.Span{Start: 5, End: 5}}}
+		}), domain.ErrInvalid},
+		{"citation span negative", fact(func(f *domain.Fact) {
+			f.Citations = []domain.Citation{{Source: treaty, Span: &domain.Span{Start: -1, End: 5}}}
+		}), domain.ErrInvalid},
+		{"citation URL not UTF-8", fact(func(f *domain.Fact) { f.Citations = []domain.Citation{{Source: treaty, URL: "http://\xff"}} }), domain.ErrInvalid},
 		// Facts: properties.
-		{"fact prop type mismatch", fact(func(f *Fact) { f.Props = prop(PropBool, "2") }), ErrInvalid},
-		{"existing fact prop type mismatch", existing(1, func(f *Fact) { f.Props = prop(PropInt, "thirty-one") }), ErrInvalid},
+		{"fact prop type mismatch", fact(func(f *domain.Fact) { f.Props = prop(domain.PropBool, "2") }), domain.ErrInvalid},
+		{"existing fact prop type mismatch", existing(1, func(f *domain.Fact) { f.Props = prop(domain.PropInt, "thirty-one") }), domain.ErrInvalid},
 		// Deletes.
-		{"delete unknown fact", func(w *Writer) error { return w.DeleteFact("fact/none") }, ErrNotFound},
-		{"delete an entity", func(w *Writer) error { return w.DeleteFact("country/FIN") }, ErrInvalid},
-		{"delete malformed", func(w *Writer) error { return w.DeleteFact("fact/") }, ErrInvalid},
+		{"delete unknown fact", func(w *Writer) error { return w.DeleteFact("fact/none") }, domain.ErrNotFound},
+		{"delete an entity", func(w *Writer) error { return w.DeleteFact("country/FIN") }, domain.ErrInvalid},
+		{"delete malformed", func(w *Writer) error { return w.DeleteFact("fact/") }, domain.ErrInvalid},
 		// Closures that fail after valid writes write nothing.
 		{"valid entity then error", func(w *Writer) error {
-			if _, err := w.PutEntity(Entity{ID: "country/NOR", Name: "Norway", XIDs: map[string]string{"iso3": "NOR"}}); err != nil {
+			if _, err := w.PutEntity(domain.Entity{ID: "country/NOR", Name: "Norway", XIDs: map[string]string{"iso3": "NOR"}}); err != nil {
 				return err
 			}
 			return errBoom
 		}, errBoom},
 		{"valid changes then invalid fact", func(w *Writer) error {
-			if _, err := w.PutEntity(Entity{ID: "country/NOR", Name: "Norway"}); err != nil {
+			if _, err := w.PutEntity(domain.Entity{ID: "country/NOR", Name: "Norway"}); err != nil {
 				return err
 			}
 			if err := w.DeleteFact("fact/swe-member"); err != nil {
 				return err
 			}
-			if _, err := w.PutFact(Fact{ID: "fact/nor-member", Predicate: MemberOf, From: "country/NOR", To: "org/nato", Citations: cite()}); err != nil {
+			if _, err := w.PutFact(domain.Fact{ID: "fact/nor-member", Predicate: domain.MemberOf, From: "country/NOR", To: "org/nato", Citations: cite()}); err != nil {
 				return err
 			}
-			if _, err := w.PutEntity(Entity{ID: "country/FIN", Name: "Suomi"}); err != nil {
+			if _, err := w.PutEntity(domain.Entity{ID: "country/FIN", Name: "Suomi"}); err != nil {
 				return err
 			}
-			_, err := w.PutFact(Fact{ID: "fact/bad", Predicate: MemberOf, From: "country/NOR", To: "org/nato"})
+			_, err := w.PutFact(domain.Fact{ID: "fact/bad", Predicate: domain.MemberOf, From: "country/NOR", To: "org/nato"})
 			return err
-		}, ErrInvalid},
+		}, domain.ErrInvalid},
 	}
 
 	clk := newFakeClock(t0)
@@ -973,23 +980,23 @@ func TestValidation(t *testing.T) {
 // The property error names the value as given, not a normalised one.
 func TestPropErrorMessage(t *testing.T) {
 	db := newTestDB(t)
-	err := db.Update("test", putEntities(Entity{ID: "country/XXX", Name: "x", Props: []Prop{{Key: "pop", Type: PropInt, Value: "lots"}}}))
-	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), `"lots"`) {
+	err := db.Update("test", putEntities(domain.Entity{ID: "country/XXX", Name: "x", Props: []domain.Prop{{Key: "pop", Type: domain.PropInt, Value: "lots"}}}))
+	if !errors.Is(err, domain.ErrInvalid) || !strings.Contains(err.Error(), `"lots"`) {
 		t.Errorf("error = %v, want ErrInvalid naming \"lots\"", err)
 	}
 }
 
 // factFrom reads fact id's ValidFrom at knownAt through the record, the
 // by-time index and the out-edge scan, which must all agree.
-func factFrom(t *testing.T, db *DB, knownAt time.Time, id string) (Date, bool) {
+func factFrom(t *testing.T, db *DB, knownAt time.Time, id string) (domain.Date, bool) {
 	t.Helper()
-	var from Date
+	var from domain.Date
 	var found bool
 	view(t, db, knownAt, func(r *Reader) error {
 		f, err := r.Fact(id)
-		if errors.Is(err, ErrNotFound) {
+		if errors.Is(err, domain.ErrNotFound) {
 			// Then no index may show it either.
-			fs, err := r.FactsStarting(context.Background(), MemberOf, 0, 0, 0)
+			fs, err := r.FactsStarting(context.Background(), domain.MemberOf, 0, 0, 0)
 			if err != nil {
 				return err
 			}
@@ -997,7 +1004,7 @@ func factFrom(t *testing.T, db *DB, knownAt time.Time, id string) (Date, bool) {
 				t.Errorf("at %v: %s not found but in the by-time index", knownAt, id)
 			}
 			es, err := r.Edges("org/nato", EdgeFilter{})
-			if err != nil && !errors.Is(err, ErrNotFound) {
+			if err != nil && !errors.Is(err, domain.ErrNotFound) {
 				return err
 			}
 			if slices.Contains(factIDs(es), id) {
@@ -1009,21 +1016,21 @@ func factFrom(t *testing.T, db *DB, knownAt time.Time, id string) (Date, bool) {
 			return err
 		}
 		found, from = true, f.Valid.From
-		fs, err := r.FactsStarting(context.Background(), MemberOf, from, from+1, 0)
+		fs, err := r.FactsStarting(context.Background(), domain.MemberOf, from, from+1, 0)
 		if err != nil {
 			return err
 		}
 		if !slices.Contains(factIDs(fs), id) {
 			t.Errorf("at %v: %s from %v missing from the by-time index at that day", knownAt, id, from)
 		}
-		es, err := r.Edges(f.From, EdgeFilter{Dir: Out, Predicates: []Predicate{MemberOf}, AsOf: from})
+		es, err := r.Edges(f.From, EdgeFilter{Dir: Out, Predicates: []domain.Predicate{domain.MemberOf}, AsOf: from})
 		if err != nil {
 			return err
 		}
 		if got := factIDs(es); !slices.Equal(got, []string{id}) {
 			t.Errorf("at %v: edges valid on %v = %q", knownAt, from, got)
 		}
-		es, err = r.Edges(f.From, EdgeFilter{Dir: Out, Predicates: []Predicate{MemberOf}, AsOf: from - 1})
+		es, err = r.Edges(f.From, EdgeFilter{Dir: Out, Predicates: []domain.Predicate{domain.MemberOf}, AsOf: from - 1})
 		if err != nil {
 			return err
 		}
@@ -1049,7 +1056,7 @@ func TestTransactionTime(t *testing.T) {
 	if t1.Before(clk.Now()) {
 		t.Fatalf("LastCommit = %v, before the clock's %v", t1, clk.Now())
 	}
-	oldFrom, newFrom := MustDate("2023-04-04"), MustDate("2023-04-05")
+	oldFrom, newFrom := domain.MustDate("2023-04-04"), domain.MustDate("2023-04-05")
 
 	t2 := clk.Advance(time.Hour)
 	mustUpdate(t, db, func(w *Writer) error {
@@ -1077,7 +1084,7 @@ func TestTransactionTime(t *testing.T) {
 		t.Helper()
 		for _, c := range []struct {
 			at   time.Time
-			want Date
+			want domain.Date
 		}{{t1, oldFrom}, {t2.Add(-1), oldFrom}, {t2, newFrom}, {t3, newFrom}, {time.Time{}, newFrom}, {t3.Add(time.Hour), newFrom}} {
 			got, ok := factFrom(t, db, c.at, "fact/fin-member")
 			if !ok || got != c.want {
@@ -1096,7 +1103,7 @@ func TestTransactionTime(t *testing.T) {
 			t.Error("fact found before it was written")
 		}
 		view(t, db, beforeAll, func(r *Reader) error {
-			if _, err := r.Entity("country/FIN"); !errors.Is(err, ErrNotFound) {
+			if _, err := r.Entity("country/FIN"); !errors.Is(err, domain.ErrNotFound) {
 				t.Errorf("entity before the first commit: %v", err)
 			}
 			return nil
@@ -1139,8 +1146,8 @@ func TestTransactionTime(t *testing.T) {
 	// Writing after a restart continues the id sequence: nothing old is
 	// overwritten.
 	clk.Advance(time.Hour)
-	mustUpdate(t, db, putEntities(Entity{ID: "country/NOR", Name: "Norway"}))
-	mustUpdate(t, db, putFacts(Fact{ID: "fact/nor-member", Predicate: MemberOf, From: "country/NOR", To: "org/nato", Valid: Interval{From: MustDate("1949-08-24")}, Citations: cite()}))
+	mustUpdate(t, db, putEntities(domain.Entity{ID: "country/NOR", Name: "Norway"}))
+	mustUpdate(t, db, putFacts(domain.Fact{ID: "fact/nor-member", Predicate: domain.MemberOf, From: "country/NOR", To: "org/nato", Valid: domain.Interval{From: domain.MustDate("1949-08-24")}, Citations: cite()}))
 	checkClean(t, db, time.Time{})
 	view(t, db, time.Time{}, func(r *Reader) error {
 		es, err := r.Entities([]string{"country/NOR", treaty, "org/nato", "country/FIN"})
@@ -1172,7 +1179,7 @@ func TestViewBeforeFirstCommit(t *testing.T) {
 				t.Errorf("dump at %v = %q, want empty", at, d)
 			}
 			view(t, db, at, func(r *Reader) error {
-				if es, err := r.ByKind(KindCountry, "", 0); err != nil || len(es) != 0 {
+				if es, err := r.ByKind(domain.KindCountry, "", 0); err != nil || len(es) != 0 {
 					t.Errorf("ByKind = %v, %v", entityIDs(es), err)
 				}
 				if hits, _, err := r.Search(context.Background(), SearchQuery{Text: "finland", Limit: 100}); err != nil || len(hits) != 0 {
@@ -1253,7 +1260,7 @@ func TestViewRemembersTheNewestCommit(t *testing.T) {
 	// record: reads at it snap back to that commit, remembered or not.
 	clk.Advance(time.Minute)
 	if _, err := db.BulkUpdate(UpdateOptions{}, func(b *Bulk) error {
-		if _, err := b.Writer().PutEntity(Entity{ID: "place/a", Name: "A"}); err != nil {
+		if _, err := b.Writer().PutEntity(domain.Entity{ID: "place/a", Name: "A"}); err != nil {
 			return err
 		}
 		if err := b.Flush(); err != nil {
@@ -1281,7 +1288,7 @@ func TestCommitTimestampsIncrease(t *testing.T) {
 	steps := []time.Duration{0, -time.Hour, -24 * time.Hour, time.Nanosecond, 0, -365 * 24 * time.Hour}
 	for i, step := range steps {
 		clk.Advance(step)
-		mustUpdate(t, db, putEntities(Entity{ID: fmt.Sprintf("country/C%d", i), Name: fmt.Sprintf("Country %d", i)}))
+		mustUpdate(t, db, putEntities(domain.Entity{ID: fmt.Sprintf("country/C%d", i), Name: fmt.Sprintf("Country %d", i)}))
 		got := db.LastCommit()
 		if !got.After(prev) {
 			t.Fatalf("step %d (clock %v): commit %v not after %v", i, clk.Now(), got, prev)
@@ -1292,7 +1299,7 @@ func TestCommitTimestampsIncrease(t *testing.T) {
 	// Each commit's snapshot holds exactly the countries written so far.
 	for i, at := range commits {
 		view(t, db, at, func(r *Reader) error {
-			es, err := r.ByKind(KindCountry, "", 0)
+			es, err := r.ByKind(domain.KindCountry, "", 0)
 			if err != nil {
 				return err
 			}
@@ -1304,7 +1311,7 @@ func TestCommitTimestampsIncrease(t *testing.T) {
 	}
 	// A clock in the past (before 1970, even) still commits after the last.
 	clk.Set(time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC))
-	mustUpdate(t, db, putEntities(Entity{ID: "country/LATE", Name: "Late"}))
+	mustUpdate(t, db, putEntities(domain.Entity{ID: "country/LATE", Name: "Late"}))
 	if got := db.LastCommit(); !got.After(prev) {
 		t.Errorf("commit with a pre-1970 clock at %v, not after %v", got, prev)
 	}
@@ -1318,7 +1325,7 @@ func TestConcurrentUpdates(t *testing.T) {
 	for g := range 8 {
 		wg.Go(func() {
 			for i := range 5 {
-				err := db.Update(fmt.Sprint(g), putEntities(Entity{ID: fmt.Sprintf("person/p%d-%d", g, i), Name: fmt.Sprintf("Person %d %d", g, i)}))
+				err := db.Update(fmt.Sprint(g), putEntities(domain.Entity{ID: fmt.Sprintf("person/p%d-%d", g, i), Name: fmt.Sprintf("Person %d %d", g, i)}))
 				if err != nil {
 					errs <- err
 					return
@@ -1339,7 +1346,7 @@ func TestConcurrentUpdates(t *testing.T) {
 		t.Error(err)
 	}
 	view(t, db, time.Time{}, func(r *Reader) error {
-		ps, err := r.ByKind(KindPerson, "", 0)
+		ps, err := r.ByKind(domain.KindPerson, "", 0)
 		if err != nil || len(ps) != 41 {
 			t.Errorf("persons = %d, %v; want 41", len(ps), err)
 		}
@@ -1497,21 +1504,21 @@ func TestCheck(t *testing.T) {
 			return w.del(wordKey("suomi", n))
 		}, "missing name token suomi of country/FIN"},
 		{"dangling kind entry", func(w *Writer) error {
-			return w.set(kindKey(KindCountry, 1<<40), nil)
+			return w.set(kindKey(domain.KindCountry, 1<<40), nil)
 		}, "kind index entry Country points at no entity"},
 		{"kind entry of the wrong kind", func(w *Writer) error {
 			n, _, err := w.resolve("country/FIN")
 			if err != nil {
 				return err
 			}
-			return w.set(kindKey(KindPerson, n), nil)
+			return w.set(kindKey(domain.KindPerson, n), nil)
 		}, "kind index entry Person points at no entity of that kind"},
 		{"by-time entry deleted", func(w *Writer) error {
 			f, e, err := w.fact("fact/swe-member")
 			if err != nil {
 				return err
 			}
-			return w.del(timeKey(MemberOf, f.Valid.From, e.fact))
+			return w.del(timeKey(domain.MemberOf, f.Valid.From, e.fact))
 		}, "missing by-time entry of fact/swe-member"},
 		{"stray word entry", func(w *Writer) error {
 			n, _, err := w.resolve("country/SWE")
@@ -1574,7 +1581,7 @@ func TestCheck(t *testing.T) {
 		fixture(t, db)
 		mustUpdate(t, db, func(w *Writer) error {
 			for i := range 5 {
-				if err := w.set(kindKey(KindOrganization, uint64(1000+i)), nil); err != nil {
+				if err := w.set(kindKey(domain.KindOrganization, uint64(1000+i)), nil); err != nil {
 					return err
 				}
 			}
@@ -1615,7 +1622,7 @@ func TestDumpDeterministic(t *testing.T) {
 				return err
 			}
 		}
-		if _, err := w.PutFact(Fact{ID: "fact/tmp", Predicate: Knows, From: "person/stoltenberg", To: "person/stoltenberg", Citations: cite()}); err != nil {
+		if _, err := w.PutFact(domain.Fact{ID: "fact/tmp", Predicate: domain.Knows, From: "person/stoltenberg", To: "person/stoltenberg", Citations: cite()}); err != nil {
 			return err
 		}
 		for _, f := range slices.Backward(fixtureFacts()) {
@@ -1652,12 +1659,12 @@ func TestDumpDeterministic(t *testing.T) {
 func TestPutFactChangesEnds(t *testing.T) {
 	db := newTestDB(t)
 	fixture(t, db)
-	mustUpdate(t, db, putEntities(Entity{ID: "org/eu", Name: "European Union"}))
+	mustUpdate(t, db, putEntities(domain.Entity{ID: "org/eu", Name: "European Union"}))
 	// Move a fact to another predicate and other ends.
 	mustUpdate(t, db, func(w *Writer) error {
 		f := fixtureFacts()[0] // fin-partner
-		f.From, f.To, f.Predicate = "country/SWE", "org/eu", MemberOf
-		f.Valid = Interval{From: MustDate("1995-01-01")}
+		f.From, f.To, f.Predicate = "country/SWE", "org/eu", domain.MemberOf
+		f.Valid = domain.Interval{From: domain.MustDate("1995-01-01")}
 		_, err := w.PutFact(f)
 		return err
 	})
@@ -1674,10 +1681,10 @@ func TestPutFactChangesEnds(t *testing.T) {
 		if got := factIDs(eu); !slices.Equal(got, []string{"fact/fin-partner"}) {
 			t.Errorf("EU edges = %q", got)
 		}
-		if fs, _ := r.FactsStarting(context.Background(), PartnerOf, 0, 0, 0); len(fs) != 0 {
+		if fs, _ := r.FactsStarting(context.Background(), domain.PartnerOf, 0, 0, 0); len(fs) != 0 {
 			t.Errorf("old by-time entry remains: %q", factIDs(fs))
 		}
-		fs, _ := r.FactsStarting(context.Background(), MemberOf, 0, MustDate("2000-01-01"), 0)
+		fs, _ := r.FactsStarting(context.Background(), domain.MemberOf, 0, domain.MustDate("2000-01-01"), 0)
 		if got := factIDs(fs); !slices.Equal(got, []string{"fact/fin-partner"}) {
 			t.Errorf("by-time = %q", got)
 		}
@@ -1685,9 +1692,9 @@ func TestPutFactChangesEnds(t *testing.T) {
 	})
 	checkClean(t, db, time.Time{})
 	// A self-loop shows once out and once in.
-	mustUpdate(t, db, putFacts(Fact{ID: "fact/self", Predicate: Knows, From: "person/stoltenberg", To: "person/stoltenberg", Citations: cite()}))
+	mustUpdate(t, db, putFacts(domain.Fact{ID: "fact/self", Predicate: domain.Knows, From: "person/stoltenberg", To: "person/stoltenberg", Citations: cite()}))
 	view(t, db, time.Time{}, func(r *Reader) error {
-		es, _ := r.Edges("person/stoltenberg", EdgeFilter{Predicates: []Predicate{Knows}})
+		es, _ := r.Edges("person/stoltenberg", EdgeFilter{Predicates: []domain.Predicate{domain.Knows}})
 		if got := factIDs(es); !slices.Equal(got, []string{"fact/self", "fact/self"}) {
 			t.Errorf("self-loop edges = %q", got)
 		}
@@ -1695,10 +1702,10 @@ func TestPutFactChangesEnds(t *testing.T) {
 	})
 	// A deleted fact's ID can be used again.
 	mustUpdate(t, db, func(w *Writer) error { return w.DeleteFact("fact/self") })
-	mustUpdate(t, db, putFacts(Fact{ID: "fact/self", Predicate: Mentions, From: treaty, To: "person/stoltenberg", Citations: cite()}))
+	mustUpdate(t, db, putFacts(domain.Fact{ID: "fact/self", Predicate: domain.Mentions, From: treaty, To: "person/stoltenberg", Citations: cite()}))
 	view(t, db, time.Time{}, func(r *Reader) error {
 		f, err := r.Fact("fact/self")
-		if err != nil || f.Predicate != Mentions {
+		if err != nil || f.Predicate != domain.Mentions {
 			t.Errorf("reused fact ID = %+v, %v", f, err)
 		}
 		return nil
@@ -1714,7 +1721,7 @@ func TestReadsCounter(t *testing.T) {
 		call func(r *Reader) error
 	}{
 		{"Entity", func(r *Reader) error { _, err := r.Entity("country/FIN"); return err }},
-		{"Entity missing", func(r *Reader) error { _, err := r.Entity("country/XXX"); return ignore(err, ErrNotFound) }},
+		{"Entity missing", func(r *Reader) error { _, err := r.Entity("country/XXX"); return ignore(err, domain.ErrNotFound) }},
 		{"Entities", func(r *Reader) error {
 			_, err := r.Entities([]string{"country/FIN", "country/SWE", "org/nato", "country/XXX"})
 			return err
@@ -1730,13 +1737,16 @@ func TestReadsCounter(t *testing.T) {
 			_, err := r.EdgesOf([]string{"org/nato", "country/FIN", "country/SWE"}, EdgeFilter{})
 			return err
 		}},
-		{"FactsStarting", func(r *Reader) error { _, err := r.FactsStarting(context.Background(), MemberOf, 0, 0, 0); return err }},
-		{"ByKind", func(r *Reader) error { _, err := r.ByKind(KindCountry, "", 0); return err }},
+		{"FactsStarting", func(r *Reader) error {
+			_, err := r.FactsStarting(context.Background(), domain.MemberOf, 0, 0, 0)
+			return err
+		}},
+		{"ByKind", func(r *Reader) error { _, err := r.ByKind(domain.KindCountry, "", 0); return err }},
 		{"Search", func(r *Reader) error {
 			_, _, err := r.Search(context.Background(), SearchQuery{Text: "nato", Limit: 100})
 			return err
 		}},
-		{"CountKind", func(r *Reader) error { _, err := r.CountKind(context.Background(), KindCountry); return err }},
+		{"CountKind", func(r *Reader) error { _, err := r.CountKind(context.Background(), domain.KindCountry); return err }},
 	}
 	for _, c := range calls {
 		t.Run(c.name, func(t *testing.T) {
@@ -1767,77 +1777,4 @@ func ignore(err, target error) error {
 		return nil
 	}
 	return err
-}
-
-func TestKindsAndPredicates(t *testing.T) {
-	for _, k := range Kinds() {
-		if !k.Valid() {
-			t.Errorf("%v not valid", k)
-		}
-		got, err := ParseKind(strings.ToLower(k.String()))
-		if err != nil || got != k {
-			t.Errorf("ParseKind(%q) = %v, %v", k.String(), got, err)
-		}
-		kk, key, err := SplitID(k.Prefix() + "/x")
-		if err != nil || kk != k || key != "x" {
-			t.Errorf("SplitID(%s/x) = %v, %q, %v", k.Prefix(), kk, key, err)
-		}
-	}
-	for _, k := range []Kind{0, kindFact, 8, 255} {
-		if k.Valid() {
-			t.Errorf("%v valid", k)
-		}
-	}
-	if _, err := ParseKind("Fact"); !errors.Is(err, ErrInvalid) {
-		t.Errorf("ParseKind(Fact) = %v", err)
-	}
-	if Kind(200).String() != "Kind(200)" {
-		t.Errorf("Kind(200).String() = %q", Kind(200).String())
-	}
-	ps := Predicates()
-	if len(ps) != 12 || !slices.IsSorted(ps) {
-		t.Errorf("Predicates() = %v", ps)
-	}
-	for _, p := range ps {
-		got, err := ParsePredicate(p.String())
-		if err != nil || got != p || !p.Valid() {
-			t.Errorf("ParsePredicate(%q) = %v, %v", p.String(), got, err)
-		}
-	}
-	// Case-insensitive, as ParseKind is: GET /export's predicates= and
-	// kinds= take the same spellings.
-	if p, err := ParsePredicate("member_of"); p != MemberOf || err != nil {
-		t.Errorf("ParsePredicate(member_of) = %v, %v", p, err)
-	}
-	if _, err := ParsePredicate("MEMBER OF"); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "known: MEMBER_OF") {
-		t.Errorf("ParsePredicate(MEMBER OF): %v, want ErrInvalid listing the known names", err)
-	}
-	if Predicate(0).Valid() || Predicate(99).String() != "Predicate(99)" {
-		t.Error("Predicate 0 valid or 99 misnamed")
-	}
-	tests := []struct {
-		p        Predicate
-		from, to Kind
-		ok       bool
-	}{
-		{MemberOf, KindCountry, KindOrganization, true},
-		{MemberOf, KindPerson, KindOrganization, false},
-		{MemberOf, KindCountry, KindCountry, false},
-		{Mentions, KindDocument, KindPlace, true},
-		{Mentions, KindDocument, KindDocument, true},
-		{Mentions, KindPerson, KindPlace, false},
-		{LocatedIn, KindEvent, KindPlace, true},
-		{LocatedIn, KindPlace, KindEvent, false},
-		{Holds, KindPerson, KindOffice, true},
-		{0, KindPerson, KindOffice, false},
-	}
-	for _, tt := range tests {
-		err := tt.p.Allows(tt.from, tt.to)
-		if (err == nil) != tt.ok || (err != nil && !errors.Is(err, ErrInvalid)) {
-			t.Errorf("%v.Allows(%v, %v) = %v", tt.p, tt.from, tt.to, err)
-		}
-	}
-	if !IsFactID("fact/x") || IsFactID("country/x") {
-		t.Error("IsFactID")
-	}
 }

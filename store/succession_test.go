@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"github.com/alliancegraph/alliancegraph/domain"
 	"testing"
 )
 
@@ -10,20 +11,20 @@ import (
 // (Czechia and Czechoslovakia), but never one kind to another.
 func TestSucceededKinds(t *testing.T) {
 	for _, tc := range []struct {
-		from, to Kind
+		from, to domain.Kind
 		ok       bool
 	}{
-		{KindPerson, KindPerson, true},
-		{KindCountry, KindCountry, true},
-		{KindPerson, KindCountry, false},
-		{KindCountry, KindPerson, false},
-		{KindCountry, KindOrganization, false},
+		{domain.KindPerson, domain.KindPerson, true},
+		{domain.KindCountry, domain.KindCountry, true},
+		{domain.KindPerson, domain.KindCountry, false},
+		{domain.KindCountry, domain.KindPerson, false},
+		{domain.KindCountry, domain.KindOrganization, false},
 	} {
-		err := Succeeded.Allows(tc.from, tc.to)
+		err := domain.Succeeded.Allows(tc.from, tc.to)
 		if tc.ok && err != nil {
 			t.Errorf("%s -> %s: %v, want allowed", tc.from, tc.to, err)
 		}
-		if !tc.ok && !errors.Is(err, ErrInvalid) {
+		if !tc.ok && !errors.Is(err, domain.ErrInvalid) {
 			t.Errorf("%s -> %s: %v, want ErrInvalid", tc.from, tc.to, err)
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
+
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // HappeningKind says what a timeline entry records.
@@ -19,10 +21,10 @@ const (
 
 // Happening is one timeline entry: a fact that began or ended, or an event.
 type Happening struct {
-	Date   Date
+	Date   domain.Date
 	Kind   HappeningKind
-	Fact   *Fact   // Started and Ended
-	Entity *Entity // Event
+	Fact   *domain.Fact   // Started and Ended
+	Entity *domain.Entity // Event
 }
 
 // Key orders happenings: by day, then kind, then ID. Timeline cursors are
@@ -39,14 +41,14 @@ func (h Happening) Key() string {
 
 // TimelineQuery selects happenings.
 type TimelineQuery struct {
-	From, To   Date        // inclusive bounds; zero: open
-	Entity     string      // only what concerns this entity; "": everything
-	Predicates []Predicate // facts of these predicates; empty: all, and events
-	After      string      // a Key: return only later happenings
-	Limit      int         // at most this many (> 0)
+	From, To   domain.Date        // inclusive bounds; zero: open
+	Entity     string             // only what concerns this entity; "": everything
+	Predicates []domain.Predicate // facts of these predicates; empty: all, and events
+	After      string             // a Key: return only later happenings
+	Limit      int                // at most this many (> 0)
 }
 
-func (q *TimelineQuery) inRange(d Date) bool {
+func (q *TimelineQuery) inRange(d domain.Date) bool {
 	return d != 0 && (q.From == 0 || d >= q.From) && (q.To == 0 || d <= q.To)
 }
 
@@ -58,7 +60,7 @@ func (q *TimelineQuery) inRange(d Date) bool {
 func (r *Reader) Timeline(ctx context.Context, q TimelineQuery) ([]Happening, bool, error) {
 	r.count()
 	if q.Limit < 1 {
-		return nil, false, fmt.Errorf("%w: limit must be at least 1", ErrInvalid)
+		return nil, false, fmt.Errorf("%w: limit must be at least 1", domain.ErrInvalid)
 	}
 	st := &stopper{ctx: ctx}
 	if err := st.check(); err != nil {
@@ -115,7 +117,7 @@ func (r *Reader) entityHappenings(st *stopper, q TimelineQuery) ([]Happening, er
 		if other == q.Entity {
 			other = f.From
 		}
-		if k, _, _ := SplitID(other); k == KindEvent {
+		if k, _, _ := domain.SplitID(other); k == domain.KindEvent {
 			ev, _, err := r.entity(other)
 			if err != nil {
 				return nil, err
@@ -129,7 +131,7 @@ func (r *Reader) entityHappenings(st *stopper, q TimelineQuery) ([]Happening, er
 func (r *Reader) indexHappenings(st *stopper, q TimelineQuery) ([]Happening, error) {
 	preds := q.Predicates
 	if len(preds) == 0 {
-		preds = Predicates()
+		preds = domain.Predicates()
 	}
 	var hs []Happening
 	for _, p := range preds {
@@ -149,18 +151,18 @@ func (r *Reader) indexHappenings(st *stopper, q TimelineQuery) ([]Happening, err
 
 // startDate is where a scan of q's range begins: the first day asked, or
 // the cursor's day when that is later.
-func (q *TimelineQuery) startDate() Date {
+func (q *TimelineQuery) startDate() domain.Date {
 	d := max(q.From, 1)
 	var after int32
 	if _, err := fmt.Sscanf(q.After, "%07d|", &after); err == nil {
-		d = max(d, Date(after))
+		d = max(d, domain.Date(after))
 	}
 	return d
 }
 
 // scanFactDates appends up to Limit+1 happenings from the by-start (or
 // by-end) index of predicate p.
-func (r *Reader) scanFactDates(st *stopper, p Predicate, ended bool, q *TimelineQuery, hs *[]Happening) error {
+func (r *Reader) scanFactDates(st *stopper, p domain.Predicate, ended bool, q *TimelineQuery, hs *[]Happening) error {
 	prefix, seek, kind := timePrefix(p), timeKey(p, q.startDate(), 0), HappeningStarted
 	if ended {
 		prefix, seek, kind = endPrefix(p), endKey(p, q.startDate(), 0), HappeningEnded
@@ -202,7 +204,7 @@ func (r *Reader) scanFactDates(st *stopper, p Predicate, ended bool, q *Timeline
 
 // scanDated appends up to Limit+1 events from the dated-entity index.
 func (r *Reader) scanDated(st *stopper, q *TimelineQuery, hs *[]Happening) error {
-	prefix := []byte{tagDated}
+	prefix := tagPrefix(tagDated)
 	it := r.txn.NewIterator(badgerIterOpts(prefix))
 	defer it.Close()
 	var stop scanStop
@@ -234,14 +236,14 @@ func (r *Reader) scanDated(st *stopper, q *TimelineQuery, hs *[]Happening) error
 // id, not by readable ID, so the whole day is needed to pick its first ones.
 type scanStop struct {
 	n    int
-	last Date // the day on which the limit was passed; 0 until then
+	last domain.Date // the day on which the limit was passed; 0 until then
 }
 
-func (s *scanStop) found(d Date, limit int) {
+func (s *scanStop) found(d domain.Date, limit int) {
 	s.n++
 	if s.n > limit && s.last == 0 {
 		s.last = d
 	}
 }
 
-func (s *scanStop) done(d Date) bool { return s.last != 0 && d > s.last }
+func (s *scanStop) done(d domain.Date) bool { return s.last != 0 && d > s.last }

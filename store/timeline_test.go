@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -87,7 +88,7 @@ func TestTimelinePaging(t *testing.T) {
 			t.Fatalf("page item %d: %s, want %s", i, paged[i].Key(), all[i].Key())
 		}
 	}
-	window, _ := timeline(t, db, store.TimelineQuery{From: store.MustDate("2024-01-01"), To: store.MustDate("2024-12-31"), Predicates: []store.Predicate{store.MemberOf}, Limit: 100})
+	window, _ := timeline(t, db, store.TimelineQuery{From: domain.MustDate("2024-01-01"), To: domain.MustDate("2024-12-31"), Predicates: []domain.Predicate{domain.MemberOf}, Limit: 100})
 	if len(window) != 1 || window[0].Fact.ID != "fact/swe-member-of-nato" {
 		t.Errorf("2024 memberships: %v", window)
 	}

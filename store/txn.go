@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	badger "github.com/dgraph-io/badger/v4"
 )
 
@@ -150,7 +151,7 @@ func (db *DB) UpdateWith(o UpdateOptions, fn func(*Writer) error) (time.Time, er
 			return tsTime(db.lastTs.Load()), err
 		}
 	}
-	return time.Time{}, fmt.Errorf("%w: the write collided with concurrent writes %d times; try again", ErrConflict, maxAttempts)
+	return time.Time{}, fmt.Errorf("%w: the write collided with concurrent writes %d times; try again", domain.ErrConflict, maxAttempts)
 }
 
 func (db *DB) updateOnce(o UpdateOptions, fn func(*Writer) error) error {
@@ -203,7 +204,7 @@ func (db *DB) commitTs(at time.Time, readTs uint64) uint64 {
 // history entry for every change, at ts.
 func (w *Writer) finish(ts uint64, hist bool) error {
 	if w.next != w.seq0 {
-		if err := w.put(metaKey(metaSeq), uint64Bytes(w.next)); err != nil {
+		if err := w.put(metaKey(metaSeq), numVal(w.next)); err != nil {
 			return err
 		}
 	}

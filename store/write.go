@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
-	"strconv"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	badger "github.com/dgraph-io/badger/v4"
 )
 
@@ -17,10 +15,10 @@ import (
 // writes. It is valid only inside the Update closure.
 type Writer struct {
 	Reader
-	next    uint64   // next free internal id
-	seq0    uint64   // next when the transaction began
-	dirty   bool     // anything written
-	changed []Change // what changed, in order, one entry per ID
+	next    uint64          // next free internal id
+	seq0    uint64          // next when the transaction began
+	dirty   bool            // anything written
+	changed []domain.Change // what changed, in order, one entry per ID
 	// changedAt indexes changed by ID, so recording a change stays O(1)
 	// however large a bulk write grows.
 	changedAt map[string]int
@@ -34,7 +32,7 @@ type Writer struct {
 
 func (w *Writer) wrap(err error) error {
 	if errors.Is(err, badger.ErrTxnTooBig) {
-		return fmt.Errorf("%w: transaction too big: %v", ErrInvalid, err)
+		return fmt.Errorf("%w: transaction too big: %v", domain.ErrInvalid, err)
 	}
 	return fmt.Errorf("store: write: %w", err)
 }
@@ -88,9 +86,9 @@ func (w *Writer) alloc() uint64 {
 // reads its own writes, would have found it and this would be an update;
 // had it deleted it, the index would exist. So an import that only
 // creates (the usual first import) appends and never builds the index.
-func (w *Writer) touched(c Change) {
+func (w *Writer) touched(c domain.Change) {
 	if w.changedAt == nil {
-		if c.Op == OpCreate {
+		if c.Op == domain.OpCreate {
 			w.changed = appendDoubling(w.changed, c)
 			return
 		}
@@ -100,7 +98,7 @@ func (w *Writer) touched(c Change) {
 		}
 	}
 	if i, ok := w.changedAt[c.ID]; ok {
-		if c.Op == OpDelete {
+		if c.Op == domain.OpDelete {
 			w.changed[i] = c
 		}
 		return
@@ -110,8 +108,8 @@ func (w *Writer) touched(c Change) {
 }
 
 // appendDoubling is append that doubles a full slice's capacity: append
-// grows a large slice by a quarter at a time, which copied a large
-// import's change list (millions of entries) about five times over.
+// grows a large slice by a quarter at a time, which copies a large
+// import's change list many times over.
 func appendDoubling[T any](s []T, v T) []T {
 	if len(s) == cap(s) {
 		s = slices.Grow(s, max(len(s), 64))
@@ -120,26 +118,26 @@ func appendDoubling[T any](s []T, v T) []T {
 }
 
 // factChange describes a change of fact f.
-func factChange(f *Fact, op Op) Change {
-	return Change{ID: f.ID, Op: op, Predicate: f.Predicate, From: f.From, To: f.To}
+func factChange(f *domain.Fact, op domain.Op) domain.Change {
+	return domain.Change{ID: f.ID, Op: op, Predicate: f.Predicate, From: f.From, To: f.To}
 }
 
 // PutEntity creates or replaces the entity with e.ID. It reports whether
 // anything changed: putting an identical entity writes nothing. The kind
 // follows from the ID's prefix and cannot change.
-func (w *Writer) PutEntity(e Entity) (bool, error) {
-	if err := normalizeEntity(&e); err != nil {
+func (w *Writer) PutEntity(e domain.Entity) (bool, error) {
+	if err := domain.NormalizeEntity(&e); err != nil {
 		return false, err
 	}
 	rec, err := encodeEntity(&e)
 	if err != nil {
 		return false, err
 	}
-	_, key, _ := SplitID(e.ID)
+	_, key, _ := domain.SplitID(e.ID)
 	var n uint64
-	op := OpUpdate
+	op := domain.OpUpdate
 	old, oldN, err := w.entity(e.ID)
-	if err == nil || errors.Is(err, ErrNotFound) {
+	if err == nil || errors.Is(err, domain.ErrNotFound) {
 		// Check external IDs before writing anything, so a rejected put
 		// leaves the transaction as it was.
 		if xerr := w.checkXIDs(&e, old != nil, oldN); xerr != nil {
@@ -147,10 +145,10 @@ func (w *Writer) PutEntity(e Entity) (bool, error) {
 		}
 	}
 	switch {
-	case errors.Is(err, ErrNotFound):
-		op = OpCreate
+	case errors.Is(err, domain.ErrNotFound):
+		op = domain.OpCreate
 		n = w.alloc()
-		if err := w.set(slugKey(e.Kind, key), uint64Bytes(n)); err != nil {
+		if err := w.set(slugKey(e.Kind, key), numVal(n)); err != nil {
 			return false, err
 		}
 		if err := w.set(kindKey(e.Kind, n), nil); err != nil {
@@ -172,11 +170,11 @@ func (w *Writer) PutEntity(e Entity) (bool, error) {
 		}
 	}
 	for scheme, value := range e.XIDs {
-		if err := w.set(xidKey(scheme, value), uint64Bytes(n)); err != nil {
+		if err := w.set(xidKey(scheme, value), numVal(n)); err != nil {
 			return false, err
 		}
 	}
-	for _, t := range entityTokens(&e) {
+	for _, t := range domain.NameTokens(&e) {
 		if err := w.set(wordKey(t, n), nil); err != nil {
 			return false, err
 		}
@@ -189,38 +187,39 @@ func (w *Writer) PutEntity(e Entity) (bool, error) {
 	if err := w.set(nodeKey(n), rec); err != nil {
 		return false, err
 	}
-	w.touched(Change{ID: e.ID, Op: op})
+	w.touched(domain.Change{ID: e.ID, Op: op})
 	return true, nil
 }
 
 // checkXIDs returns ErrConflict if one of e's external IDs belongs to an
 // entity other than e (internal id n when exists).
-func (w *Writer) checkXIDs(e *Entity, exists bool, n uint64) error {
+func (w *Writer) checkXIDs(e *domain.Entity, exists bool, n uint64) error {
 	for scheme, value := range e.XIDs {
 		v, err := w.get(xidKey(scheme, value))
-		if errors.Is(err, ErrNotFound) {
+		if errors.Is(err, domain.ErrNotFound) {
 			continue
 		}
 		if err != nil {
 			return err
 		}
-		if len(v) != 8 {
+		held, ok := parseNum(v)
+		if !ok {
 			return fmt.Errorf("%w: external ID %s %q", ErrCorrupt, scheme, value)
 		}
-		if exists && beUint64(v) == n {
+		if exists && held == n {
 			continue
 		}
-		holder, _ := w.entityByNum(beUint64(v))
+		holder, _ := w.entityByNum(held)
 		name := "another entity"
 		if holder != nil {
 			name = holder.ID
 		}
-		return fmt.Errorf("%w: external ID %s %q already belongs to %s", ErrConflict, scheme, value, name)
+		return fmt.Errorf("%w: external ID %s %q already belongs to %s", domain.ErrConflict, scheme, value, name)
 	}
 	return nil
 }
 
-func (w *Writer) dropEntityIndexes(e *Entity, n uint64) error {
+func (w *Writer) dropEntityIndexes(e *domain.Entity, n uint64) error {
 	if e.Date != 0 {
 		if err := w.del(datedKey(e.Date, n)); err != nil {
 			return err
@@ -231,178 +230,10 @@ func (w *Writer) dropEntityIndexes(e *Entity, n uint64) error {
 			return err
 		}
 	}
-	for _, t := range entityTokens(e) {
+	for _, t := range domain.NameTokens(e) {
 		if err := w.del(wordKey(t, n)); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// entityTokens lists the name index tokens of e: the words of its name and
-// aliases.
-func entityTokens(e *Entity) []string {
-	return Tokens(strings.Join(append([]string{e.Name}, e.Aliases...), " "))
-}
-
-// CanonicalEntity returns e as PutEntity would store it (kind from the
-// ID, name and aliases trimmed, aliases deduplicated, properties sorted
-// and in their canonical text), or why it cannot be stored. Comparing
-// canonical forms tells whether a put would change anything.
-func CanonicalEntity(e Entity) (Entity, error) {
-	e.Aliases, e.Props = slices.Clone(e.Aliases), slices.Clone(e.Props)
-	err := normalizeEntity(&e)
-	return e, err
-}
-
-// CanonicalFact returns f with its properties as PutFact stores them
-// (sorted, in their canonical text). Its references are not checked:
-// that needs the store (PutFact does it).
-func CanonicalFact(f Fact) (Fact, error) {
-	props, err := normalizeProps(f.Props)
-	if err != nil {
-		return f, fmt.Errorf("%s: %w", f.ID, err)
-	}
-	f.Props = props
-	return f, nil
-}
-
-// normalizeEntity validates e and puts it in canonical form (kind from the
-// ID, aliases deduplicated in order, properties sorted by key).
-func normalizeEntity(e *Entity) error {
-	k, _, err := SplitID(e.ID)
-	if err != nil {
-		return err
-	}
-	if k == kindFact {
-		return fmt.Errorf("%w: %s is a fact ID, not an entity ID", ErrInvalid, e.ID)
-	}
-	if e.Kind != 0 && e.Kind != k {
-		return fmt.Errorf("%w: ID %s is of kind %s, not %s", ErrInvalid, e.ID, k, e.Kind)
-	}
-	e.Kind = k
-	e.Name = strings.TrimSpace(e.Name)
-	if e.Name == "" {
-		return fmt.Errorf("%w: %s has no name", ErrInvalid, e.ID)
-	}
-	if err := checkText("name", e.Name); err != nil {
-		return err
-	}
-	var aliases []string
-	for _, a := range e.Aliases {
-		a = strings.TrimSpace(a)
-		if err := checkText("alias", a); err != nil {
-			return err
-		}
-		if a != "" && a != e.Name && !slices.Contains(aliases, a) {
-			aliases = append(aliases, a)
-		}
-	}
-	e.Aliases = aliases
-	for scheme, value := range e.XIDs {
-		if !validScheme(scheme) {
-			return fmt.Errorf("%w: external ID scheme %q must be lower-case letters and digits", ErrInvalid, scheme)
-		}
-		if value == "" || strings.IndexByte(value, 0) >= 0 || len(value) > maxIDLen || !utf8.ValidString(value) {
-			return fmt.Errorf("%w: external ID %s has an empty or malformed value", ErrInvalid, scheme)
-		}
-	}
-	if len(e.XIDs) == 0 {
-		e.XIDs = nil
-	}
-	props, err := normalizeProps(e.Props)
-	if err != nil {
-		return fmt.Errorf("%s: %w", e.ID, err)
-	}
-	e.Props = props
-	return nil
-}
-
-func validScheme(s string) bool {
-	if s == "" || len(s) > 32 {
-		return false
-	}
-	for _, c := range []byte(s) {
-		if (c < 'a' || c > 'z') && (c < '0' || c > '9') {
-			return false
-		}
-	}
-	return true
-}
-
-func checkText(what, s string) error {
-	if !utf8.ValidString(s) {
-		return fmt.Errorf("%w: %s is not valid UTF-8 text", ErrInvalid, what)
-	}
-	if strings.IndexByte(s, 0) >= 0 {
-		return fmt.Errorf("%w: %s contains a NUL character (U+0000)", ErrInvalid, what)
-	}
-	if len(s) > maxTextLen {
-		return fmt.Errorf("%w: %s longer than %d bytes", ErrInvalid, what, maxTextLen)
-	}
-	return nil
-}
-
-const maxTextLen = 4096
-
-// normalizeProps checks each value against its type and sorts by key.
-func normalizeProps(ps []Prop) ([]Prop, error) {
-	if len(ps) == 0 {
-		return nil, nil
-	}
-	ps = slices.Clone(ps)
-	for i := range ps {
-		p := &ps[i]
-		if p.Key == "" || checkText("property key", p.Key) != nil {
-			return nil, fmt.Errorf("%w: empty or malformed property key", ErrInvalid)
-		}
-		if err := checkText("property "+p.Key, p.Value); err != nil {
-			return nil, err
-		}
-		if err := checkPropValue(p); err != nil {
-			return nil, err
-		}
-	}
-	slices.SortFunc(ps, func(a, b Prop) int { return strings.Compare(a.Key, b.Key) })
-	for i := 1; i < len(ps); i++ {
-		if ps[i].Key == ps[i-1].Key {
-			return nil, fmt.Errorf("%w: property %q given twice", ErrInvalid, ps[i].Key)
-		}
-	}
-	return ps, nil
-}
-
-func checkPropValue(p *Prop) error {
-	var err error
-	switch p.Type {
-	case PropString:
-	case PropInt:
-		var v int64
-		if v, err = strconv.ParseInt(p.Value, 10, 64); err == nil {
-			p.Value = strconv.FormatInt(v, 10)
-		}
-	case PropFloat:
-		var v float64
-		if v, err = strconv.ParseFloat(p.Value, 64); err == nil {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				// GraphQL's Float, JSON and most consumers have no
-				// NaN or infinity.
-				return fmt.Errorf("%w: property %q: %q is not a finite number", ErrInvalid, p.Key, p.Value)
-			}
-			p.Value = strconv.FormatFloat(v, 'g', -1, 64)
-		}
-	case PropBool:
-		var v bool
-		if v, err = strconv.ParseBool(p.Value); err == nil {
-			p.Value = strconv.FormatBool(v)
-		}
-	case PropDate:
-		_, err = ParseDate(p.Value)
-	default:
-		return fmt.Errorf("%w: property %q has unknown type %d", ErrInvalid, p.Key, p.Type)
-	}
-	if err != nil {
-		return fmt.Errorf("%w: property %q: %q is not a valid value of its type", ErrInvalid, p.Key, p.Value)
 	}
 	return nil
 }
@@ -411,19 +242,19 @@ func checkPropValue(p *Prop) error {
 // fit the predicate; the interval must be well-formed; at least one
 // citation is required, each naming an existing Document. It reports
 // whether anything changed.
-func (w *Writer) PutFact(f Fact) (bool, error) {
+func (w *Writer) PutFact(f domain.Fact) (bool, error) {
 	e, rec, err := w.prepareFact(&f)
 	if err != nil {
 		return false, err
 	}
-	_, key, _ := SplitID(f.ID) // prepareFact checked it
-	n, err := w.slugNum(kindFact, key, f.ID)
-	op := OpUpdate
+	_, key, _ := domain.SplitID(f.ID) // prepareFact checked it
+	n, err := w.slugNum(domain.KindFact, key, f.ID)
+	op := domain.OpUpdate
 	switch {
-	case errors.Is(err, ErrNotFound):
-		op = OpCreate
+	case errors.Is(err, domain.ErrNotFound):
+		op = domain.OpCreate
 		n = w.alloc()
-		if err := w.set(slugKey(kindFact, key), uint64Bytes(n)); err != nil {
+		if err := w.set(slugKey(domain.KindFact, key), numVal(n)); err != nil {
 			return false, err
 		}
 	case err != nil:
@@ -475,16 +306,16 @@ func (w *Writer) PutFact(f Fact) (bool, error) {
 // prepareFact validates f, resolves its ends and encodes it. Its ends,
 // event and sources are looked up by ID; their kinds follow from their IDs
 // (they never change), so their records are not read.
-func (w *Writer) prepareFact(f *Fact) (edge, []byte, error) {
-	k, _, err := SplitID(f.ID)
+func (w *Writer) prepareFact(f *domain.Fact) (edge, []byte, error) {
+	k, _, err := domain.SplitID(f.ID)
 	if err != nil {
 		return edge{}, nil, err
 	}
-	if k != kindFact {
-		return edge{}, nil, fmt.Errorf("%w: fact ID %s must start with fact/", ErrInvalid, f.ID)
+	if k != domain.KindFact {
+		return edge{}, nil, fmt.Errorf("%w: fact ID %s must start with fact/", domain.ErrInvalid, f.ID)
 	}
 	if !f.Predicate.Valid() {
-		return edge{}, nil, fmt.Errorf("%w: %s: unknown predicate %d", ErrInvalid, f.ID, f.Predicate)
+		return edge{}, nil, fmt.Errorf("%w: %s: unknown predicate %d", domain.ErrInvalid, f.ID, f.Predicate)
 	}
 	if err := f.Valid.Validate(); err != nil {
 		return edge{}, nil, fmt.Errorf("%s: %w", f.ID, err)
@@ -505,41 +336,41 @@ func (w *Writer) prepareFact(f *Fact) (edge, []byte, error) {
 		if err != nil {
 			return edge{}, nil, fmt.Errorf("%s: event: %w", f.ID, unknown(err))
 		}
-		if evKind != KindEvent {
-			return edge{}, nil, fmt.Errorf("%w: %s: event %s is a %s", ErrInvalid, f.ID, f.Event, evKind)
+		if evKind != domain.KindEvent {
+			return edge{}, nil, fmt.Errorf("%w: %s: event %s is a %s", domain.ErrInvalid, f.ID, f.Event, evKind)
 		}
 	}
 	if len(f.Citations) == 0 {
-		return edge{}, nil, fmt.Errorf("%w: %s has no citation", ErrInvalid, f.ID)
+		return edge{}, nil, fmt.Errorf("%w: %s has no citation", domain.ErrInvalid, f.ID)
 	}
 	for i, c := range f.Citations {
 		_, docKind, err := w.entityNum(c.Source)
 		if err != nil {
 			return edge{}, nil, fmt.Errorf("%s: citation %d: %w", f.ID, i+1, unknown(err))
 		}
-		if docKind != KindDocument {
-			return edge{}, nil, fmt.Errorf("%w: %s: citation %d: source %s is a %s, not a Document", ErrInvalid, f.ID, i+1, c.Source, docKind)
+		if docKind != domain.KindDocument {
+			return edge{}, nil, fmt.Errorf("%w: %s: citation %d: source %s is a %s, not a Document", domain.ErrInvalid, f.ID, i+1, c.Source, docKind)
 		}
-		if c.Span != nil && (c.Span.Start < 0 || c.Span.End <= c.Span.Start) {
-			return edge{}, nil, fmt.Errorf("%w: %s: citation %d: span [%d,%d) is empty or negative", ErrInvalid, f.ID, i+1, c.Span.Start, c.Span.End)
+		if c.Span != nil && !c.Span.Valid() {
+			return edge{}, nil, fmt.Errorf("%w: %s: citation %d: span [%d,%d) is empty or negative", domain.ErrInvalid, f.ID, i+1, c.Span.Start, c.Span.End)
 		}
-		if err := checkText("citation URL", c.URL); err != nil {
+		if err := domain.CheckText("citation URL", c.URL); err != nil {
 			return edge{}, nil, err
 		}
 	}
-	props, err := normalizeProps(f.Props)
+	props, err := domain.NormalizeProps(f.Props)
 	if err != nil {
 		return edge{}, nil, fmt.Errorf("%s: %w", f.ID, err)
 	}
 	f.Props = props
-	if err := checkPrecision(f); err != nil {
+	if err := domain.CheckPrecision(f); err != nil {
 		return edge{}, nil, err
 	}
 	rec, err := encodeFact(f)
 	return edge{src: src, pred: f.Predicate, dst: dst}, rec, err
 }
 
-func (w *Writer) dropEdge(e edge, iv Interval) error {
+func (w *Writer) dropEdge(e edge, iv domain.Interval) error {
 	keys := [][]byte{outKey(e), inKey(e), timeKey(e.pred, iv.From, e.fact)}
 	if iv.To != 0 {
 		keys = append(keys, endKey(e.pred, iv.To, e.fact))
@@ -562,22 +393,22 @@ func (w *Writer) DeleteFact(id string) error {
 	if err := w.dropEdge(e, f.Valid); err != nil {
 		return err
 	}
-	_, key, _ := SplitID(id)
+	_, key, _ := domain.SplitID(id)
 	if err := w.del(factKey(e.fact)); err != nil {
 		return err
 	}
-	if err := w.del(slugKey(kindFact, key)); err != nil {
+	if err := w.del(slugKey(domain.KindFact, key)); err != nil {
 		return err
 	}
-	w.touched(factChange(f, OpDelete))
+	w.touched(factChange(f, domain.OpDelete))
 	return nil
 }
 
 // unknown turns "not found" about a referenced entity into bad input: the
 // write names an entity that does not exist, which the caller must fix.
 func unknown(err error) error {
-	if errors.Is(err, ErrNotFound) {
-		return fmt.Errorf("%w: unknown entity: %v", ErrInvalid, strings.TrimPrefix(err.Error(), ErrNotFound.Error()+": "))
+	if errors.Is(err, domain.ErrNotFound) {
+		return fmt.Errorf("%w: unknown entity: %v", domain.ErrInvalid, strings.TrimPrefix(err.Error(), domain.ErrNotFound.Error()+": "))
 	}
 	return err
 }

@@ -7,8 +7,8 @@ import (
 	"io"
 	"strconv"
 
-	"github.com/alliancegraph/alliancegraph/export"
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/domain"
+	"github.com/alliancegraph/alliancegraph/jsonl"
 )
 
 // Data holds what q1 and q2 read.
@@ -21,11 +21,11 @@ type Data struct {
 // Load reads a JSON Lines graph into memory.
 func Load(r io.Reader) (*Data, error) {
 	d := &Data{Countries: map[string]*Country{}, Events: map[string]*Event{}, names: map[string]string{}}
-	err := export.ReadJSONL(r, func(rec export.JSONLRecord) error {
+	err := jsonl.Read(r, func(rec jsonl.Record) error {
 		switch {
 		case rec.Entity != nil:
 			d.addEntity(rec.Entity)
-		case rec.Fact != nil && rec.Fact.Predicate == store.ParticipantIn:
+		case rec.Fact != nil && rec.Fact.Predicate == domain.ParticipantIn:
 			if ev := d.Events[rec.Fact.To]; ev != nil {
 				ev.Participants = append(ev.Participants, &Participation{From: &Participant{ID: rec.Fact.From, Name: d.names[rec.Fact.From]}})
 			}
@@ -35,10 +35,10 @@ func Load(r io.Reader) (*Data, error) {
 	return d, err
 }
 
-func (d *Data) addEntity(e *store.Entity) {
+func (d *Data) addEntity(e *domain.Entity) {
 	d.names[e.ID] = e.Name
 	switch e.Kind {
-	case store.KindCountry:
+	case domain.KindCountry:
 		c := &Country{ID: e.ID, Name: e.Name}
 		if v, ok := e.XIDs["iso3"]; ok {
 			c.Iso3 = &v
@@ -64,7 +64,7 @@ func (d *Data) addEntity(e *store.Entity) {
 			c.Independent = &b
 		}
 		d.Countries[e.ID] = c
-	case store.KindEvent:
+	case domain.KindEvent:
 		ev := &Event{ID: e.ID, Name: e.Name, Participants: []*Participation{}}
 		if !e.Date.IsZero() {
 			s := e.Date.String()

@@ -8,11 +8,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
-// KindOf maps a store kind to its GraphQL enum value.
-func KindOf(k store.Kind) EntityKind {
+// KindOf maps a domain kind to its GraphQL enum value.
+func KindOf(k domain.Kind) EntityKind {
 	if n := kindNames[k]; n != "" {
 		return n
 	}
@@ -20,23 +20,23 @@ func KindOf(k store.Kind) EntityKind {
 }
 
 // kindNames holds each entity kind's GraphQL name, made once: KindOf runs
-// for every entity a query returns, and upper-casing each time showed in
-// the q3 profile (9% of its CPU, with the garbage it made).
+// for every entity a query returns, and upper-casing each time would make
+// garbage for every one.
 var kindNames = func() (names [256]EntityKind) {
-	for _, k := range store.Kinds() {
+	for _, k := range domain.Kinds() {
 		names[k] = EntityKind(strings.ToUpper(k.String()))
 	}
 	return names
 }()
 
-// StoreKind maps a GraphQL kind to the store's.
-func StoreKind(k EntityKind) (store.Kind, error) { return store.ParseKind(string(k)) }
+// DomainKind maps a GraphQL kind to the domain's.
+func DomainKind(k EntityKind) (domain.Kind, error) { return domain.ParseKind(string(k)) }
 
-// StoreKinds maps a list of GraphQL kinds.
-func StoreKinds(ks []EntityKind) ([]store.Kind, error) {
-	out := make([]store.Kind, 0, len(ks))
+// DomainKinds maps a list of GraphQL kinds.
+func DomainKinds(ks []EntityKind) ([]domain.Kind, error) {
+	out := make([]domain.Kind, 0, len(ks))
 	for _, k := range ks {
-		sk, err := StoreKind(k)
+		sk, err := DomainKind(k)
 		if err != nil {
 			return nil, err
 		}
@@ -45,15 +45,15 @@ func StoreKinds(ks []EntityKind) ([]store.Kind, error) {
 	return out, nil
 }
 
-// PredicateOf maps a store predicate to its GraphQL enum value; the names
+// PredicateOf maps a domain predicate to its GraphQL enum value; the names
 // are the same by design.
-func PredicateOf(p store.Predicate) Predicate { return Predicate(p.String()) }
+func PredicateOf(p domain.Predicate) Predicate { return Predicate(p.String()) }
 
-// StorePredicates maps a list of GraphQL predicates.
-func StorePredicates(ps []Predicate) ([]store.Predicate, error) {
-	out := make([]store.Predicate, 0, len(ps))
+// DomainPredicates maps a list of GraphQL predicates.
+func DomainPredicates(ps []Predicate) ([]domain.Predicate, error) {
+	out := make([]domain.Predicate, 0, len(ps))
 	for _, p := range ps {
-		sp, err := store.ParsePredicate(string(p))
+		sp, err := domain.ParsePredicate(string(p))
 		if err != nil {
 			return nil, err
 		}
@@ -62,15 +62,15 @@ func StorePredicates(ps []Predicate) ([]store.Predicate, error) {
 	return out, nil
 }
 
-var propTypes = map[store.PropType]PropertyType{
-	store.PropString: PropertyTypeString,
-	store.PropInt:    PropertyTypeInt,
-	store.PropFloat:  PropertyTypeFloat,
-	store.PropBool:   PropertyTypeBoolean,
-	store.PropDate:   PropertyTypeDate,
+var propTypes = map[domain.PropType]PropertyType{
+	domain.PropString: PropertyTypeString,
+	domain.PropInt:    PropertyTypeInt,
+	domain.PropFloat:  PropertyTypeFloat,
+	domain.PropBool:   PropertyTypeBoolean,
+	domain.PropDate:   PropertyTypeDate,
 }
 
-func props(ps []store.Prop) []*Property {
+func props(ps []domain.Prop) []*Property {
 	out := make([]*Property, len(ps))
 	for i, p := range ps {
 		out[i] = &Property{Key: p.Key, Type: propTypes[p.Type], Value: p.Value}
@@ -87,7 +87,7 @@ func xids(m map[string]string) []*ExternalID {
 	return out
 }
 
-func datePtr(d store.Date) *store.Date {
+func datePtr(d domain.Date) *domain.Date {
 	if d.IsZero() {
 		return nil
 	}
@@ -101,16 +101,16 @@ func strPtr(s string) *string {
 	return &s
 }
 
-func propDate(e *store.Entity, key string) *store.Date {
+func propDate(e *domain.Entity, key string) *domain.Date {
 	if p, ok := e.Prop(key); ok {
-		if d, err := store.ParseDate(p.Value); err == nil {
+		if d, err := domain.ParseDate(p.Value); err == nil {
 			return &d
 		}
 	}
 	return nil
 }
 
-func propFloat(e *store.Entity, key string) *float64 {
+func propFloat(e *domain.Entity, key string) *float64 {
 	if p, ok := e.Prop(key); ok {
 		// A store written before non-finite FLOATs were refused may
 		// hold one; GraphQL's Float cannot carry it.
@@ -121,7 +121,7 @@ func propFloat(e *store.Entity, key string) *float64 {
 	return nil
 }
 
-func propBool(e *store.Entity, key string) *bool {
+func propBool(e *domain.Entity, key string) *bool {
 	if p, ok := e.Prop(key); ok {
 		if v, err := strconv.ParseBool(p.Value); err == nil {
 			return &v
@@ -130,35 +130,35 @@ func propBool(e *store.Entity, key string) *bool {
 	return nil
 }
 
-func propString(e *store.Entity, key string) *string {
+func propString(e *domain.Entity, key string) *string {
 	if p, ok := e.Prop(key); ok {
 		return strPtr(p.Value)
 	}
 	return nil
 }
 
-// EntityOf converts a store entity read at transaction time at to the
+// EntityOf converts an entity read at transaction time at to the
 // GraphQL type of its kind.
-func EntityOf(e *store.Entity, at time.Time) Entity {
+func EntityOf(e *domain.Entity, at time.Time) Entity {
 	id, kind, name, aliases := e.ID, KindOf(e.Kind), e.Name, e.Aliases
 	if aliases == nil {
 		aliases = []string{}
 	}
 	ps, xs := props(e.Props), xids(e.XIDs)
 	switch e.Kind {
-	case store.KindCountry:
+	case domain.KindCountry:
 		return &Country{ID: id, Kind: kind, Name: name, Aliases: aliases, Properties: ps, ExternalIds: xs, KnownAt: at, Iso3: strPtr(e.XIDs["iso3"]),
 			Capital: propString(e, "capital"), Region: propString(e, "region"), Population: propFloat(e, "population"),
 			Area: propFloat(e, "area"), Gdp: propFloat(e, "gdp"), Founded: propDate(e, "founded"), Independent: propBool(e, "independent")}
-	case store.KindPerson:
+	case domain.KindPerson:
 		return &Person{ID: id, Kind: kind, Name: name, Aliases: aliases, Properties: ps, ExternalIds: xs, KnownAt: at}
-	case store.KindOrganization:
+	case domain.KindOrganization:
 		return &Organization{ID: id, Kind: kind, Name: name, Aliases: aliases, Properties: ps, ExternalIds: xs, KnownAt: at}
-	case store.KindOffice:
+	case domain.KindOffice:
 		return &Office{ID: id, Kind: kind, Name: name, Aliases: aliases, Properties: ps, ExternalIds: xs, KnownAt: at}
-	case store.KindEvent:
+	case domain.KindEvent:
 		return &Event{ID: id, Kind: kind, Name: name, Aliases: aliases, Properties: ps, ExternalIds: xs, KnownAt: at, Date: datePtr(e.Date)}
-	case store.KindPlace:
+	case domain.KindPlace:
 		return &Place{ID: id, Kind: kind, Name: name, Aliases: aliases, Properties: ps, ExternalIds: xs, KnownAt: at}
 	default:
 		return &Document{ID: id, Kind: kind, Name: name, Aliases: aliases, Properties: ps, ExternalIds: xs, KnownAt: at,
@@ -166,8 +166,8 @@ func EntityOf(e *store.Entity, at time.Time) Entity {
 	}
 }
 
-// FactOf converts a store fact read at transaction time at.
-func FactOf(f *store.Fact, at time.Time) *Fact {
+// FactOf converts a fact read at transaction time at.
+func FactOf(f *domain.Fact, at time.Time) *Fact {
 	cites := make([]*Citation, len(f.Citations))
 	for i, c := range f.Citations {
 		mc := &Citation{SourceID: c.Source, KnownAt: at, URL: strPtr(c.URL), Retrieved: datePtr(c.Retrieved)}

@@ -4,17 +4,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // TestCountryFloatsStayFinite: a FLOAT property a store written before
 // non-finite values were refused may hold (NaN, Inf) reads as absent,
 // since GraphQL's Float cannot carry it (the field answered INTERNAL).
 func TestCountryFloatsStayFinite(t *testing.T) {
-	e := &store.Entity{ID: "country/ISL", Kind: store.KindCountry, Name: "Iceland", Props: []store.Prop{
-		{Key: "area", Type: store.PropFloat, Value: "103000"},
-		{Key: "gdp", Type: store.PropFloat, Value: "+Inf"},
-		{Key: "population", Type: store.PropFloat, Value: "NaN"},
+	e := &domain.Entity{ID: "country/ISL", Kind: domain.KindCountry, Name: "Iceland", Props: []domain.Prop{
+		{Key: "area", Type: domain.PropFloat, Value: "103000"},
+		{Key: "gdp", Type: domain.PropFloat, Value: "+Inf"},
+		{Key: "population", Type: domain.PropFloat, Value: "NaN"},
 	}}
 	c, ok := EntityOf(e, time.Time{}).(*Country)
 	if !ok {

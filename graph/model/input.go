@@ -1,14 +1,12 @@
 package model
 
-import (
-	"github.com/alliancegraph/alliancegraph/store"
-)
+import "github.com/alliancegraph/alliancegraph/domain"
 
-// StoreProps converts property inputs; the store validates the values.
-func StoreProps(in []*PropertyInput) []store.Prop {
-	out := make([]store.Prop, 0, len(in))
+// DomainProps converts property inputs; the store validates the values.
+func DomainProps(in []*PropertyInput) []domain.Prop {
+	out := make([]domain.Prop, 0, len(in))
 	for _, p := range in {
-		t := store.PropString
+		t := domain.PropString
 		if p.Type != nil {
 			for st, gt := range propTypes {
 				if gt == *p.Type {
@@ -16,16 +14,16 @@ func StoreProps(in []*PropertyInput) []store.Prop {
 				}
 			}
 		}
-		out = append(out, store.Prop{Key: p.Key, Type: t, Value: p.Value})
+		out = append(out, domain.Prop{Key: p.Key, Type: t, Value: p.Value})
 	}
 	return out
 }
 
-// StoreCitation converts a citation input.
-func StoreCitation(c *CitationInput) store.Citation {
-	out := store.Citation{Source: c.Source}
+// DomainCitation converts a citation input.
+func DomainCitation(c *CitationInput) domain.Citation {
+	out := domain.Citation{Source: c.Source}
 	if c.Span != nil {
-		out.Span = &store.Span{Start: c.Span.Start, End: c.Span.End}
+		out.Span = &domain.Span{Start: c.Span.Start, End: c.Span.End}
 	}
 	if c.URL != nil {
 		out.URL = *c.URL
@@ -36,8 +34,8 @@ func StoreCitation(c *CitationInput) store.Citation {
 	return out
 }
 
-// StoreXIDs converts external ID inputs.
-func StoreXIDs(in []*ExternalIDInput) map[string]string {
+// DomainXIDs converts external ID inputs.
+func DomainXIDs(in []*ExternalIDInput) map[string]string {
 	if len(in) == 0 {
 		return nil
 	}
@@ -48,10 +46,10 @@ func StoreXIDs(in []*ExternalIDInput) map[string]string {
 	return out
 }
 
-var ops = map[store.Op]ChangeOp{store.OpCreate: ChangeOpCreate, store.OpUpdate: ChangeOpUpdate, store.OpDelete: ChangeOpDelete}
+var ops = map[domain.Op]ChangeOp{domain.OpCreate: ChangeOpCreate, domain.OpUpdate: ChangeOpUpdate, domain.OpDelete: ChangeOpDelete}
 
 // ChangeOf converts one change of a commit.
-func ChangeOf(c store.Change, ev store.Event) *Change {
+func ChangeOf(c domain.Change, ev domain.CommitEvent) *Change {
 	out := &Change{At: ev.Time, Author: ev.Author, Note: strPtr(ev.Note), Op: ops[c.Op], ID: c.ID, Missed: ev.Missed}
 	if c.Predicate != 0 {
 		p := PredicateOf(c.Predicate)

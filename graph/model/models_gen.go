@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // Fields every entity has.
@@ -44,7 +44,7 @@ type Node interface {
 // The countries that joined an organization on one day.
 type Accession struct {
 	// The day they joined: their memberships' validFrom.
-	Date store.Date `json:"date"`
+	Date domain.Date `json:"date"`
 	// The accession event, when the data names one.
 	Event *Event `json:"event,omitempty"`
 	// The countries that joined that day, by name.
@@ -77,9 +77,9 @@ type AssertFactInput struct {
 	// ID of the entity the fact points to; it must exist (BAD_USER_INPUT otherwise).
 	To string `json:"to"`
 	// The first day it was true (inclusive); omitted: no known start.
-	ValidFrom *store.Date `json:"validFrom,omitempty"`
+	ValidFrom *domain.Date `json:"validFrom,omitempty"`
 	// The first day it was no longer true (exclusive), after validFrom; omitted: still true.
-	ValidTo *store.Date `json:"validTo,omitempty"`
+	ValidTo *domain.Date `json:"validTo,omitempty"`
 	// ID of the Event that began it, e.g. the accession; it must exist and be an Event (BAD_USER_INPUT otherwise).
 	Event *string `json:"event,omitempty"`
 	// Typed properties, keys unique, e.g. `role`. Omitted: none.
@@ -126,7 +126,7 @@ type Citation struct {
 	// A URL given with this citation, beside the source's own `url`; null when none.
 	URL *string `json:"url,omitempty"`
 	// The day the source was retrieved or checked; null when not recorded.
-	Retrieved *store.Date `json:"retrieved,omitempty"`
+	Retrieved *domain.Date `json:"retrieved,omitempty"`
 	// The cited span of the source's text, when the text has been ingested and the citation has a span within it; null otherwise.
 	Quote *string `json:"quote,omitempty"`
 	// the transaction time this object was read at; nested fields default to it
@@ -143,7 +143,7 @@ type CitationInput struct {
 	// A URL for this citation in particular.
 	URL *string `json:"url,omitempty"`
 	// The day the source was retrieved or checked.
-	Retrieved *store.Date `json:"retrieved,omitempty"`
+	Retrieved *domain.Date `json:"retrieved,omitempty"`
 }
 
 // A state in a `membersOf` answer, with the memberships that prove it.
@@ -163,9 +163,9 @@ type CorrectFactInput struct {
 	// The fact's ID; NOT_FOUND when no fact has it.
 	ID string `json:"id"`
 	// Omitted fields keep their value.
-	ValidFrom *store.Date `json:"validFrom,omitempty"`
+	ValidFrom *domain.Date `json:"validFrom,omitempty"`
 	// The corrected first day it was no longer true; omitted (or null) keeps the current one, so a validTo cannot be removed.
-	ValidTo *store.Date `json:"validTo,omitempty"`
+	ValidTo *domain.Date `json:"validTo,omitempty"`
 	// ID of the corrected Event that began it; omitted (or null) keeps the current one.
 	Event *string `json:"event,omitempty"`
 	// A source for the correction, added to the fact's citations.
@@ -203,7 +203,7 @@ type Country struct {
 	// Gross domestic product, billions of US dollars (the `gdp` property); null when not recorded or not a number.
 	Gdp *float64 `json:"gdp,omitempty"`
 	// The day the state was founded (the `founded` property); null when not recorded or not a date.
-	Founded *store.Date `json:"founded,omitempty"`
+	Founded *domain.Date `json:"founded,omitempty"`
 	// Whether the state is independent (the `independent` property); null when not recorded or not a boolean.
 	Independent *bool `json:"independent,omitempty"`
 	// MEMBER_OF facts of this country, in any organization, valid at `asOf`
@@ -302,7 +302,7 @@ type Document struct {
 	// text for this Document, so its citations' spans give quotes.
 	Sha256 *string `json:"sha256,omitempty"`
 	// The date the document reports or was published (the `published` property); null when not recorded.
-	Published *store.Date `json:"published,omitempty"`
+	Published *domain.Date `json:"published,omitempty"`
 	// the transaction time this object was read at; nested fields default to it
 	KnownAt time.Time `json:"-"`
 }
@@ -368,14 +368,14 @@ type EndFactInput struct {
 	// The fact's ID; NOT_FOUND when no fact has it.
 	ID string `json:"id"`
 	// The first day it was no longer true; must be after validFrom.
-	ValidTo store.Date `json:"validTo"`
+	ValidTo domain.Date `json:"validTo"`
 	// The end the fact has now, for moving an end already set. Omitted (or
 	// null), the fact must be open: ending a fact that already ended is CONFLICT,
 	// so of two writers racing to end one fact only the first succeeds and no
 	// end is replaced unseen. Given, it must equal the fact's current validTo
 	// (CONFLICT otherwise, and for an open fact). To change dates that were
 	// recorded wrong, use correctFact.
-	ExpectedValidTo *store.Date `json:"expectedValidTo,omitempty"`
+	ExpectedValidTo *domain.Date `json:"expectedValidTo,omitempty"`
 	// A source for the ending, added to the fact's citations.
 	Citation *CitationInput `json:"citation,omitempty"`
 }
@@ -417,7 +417,7 @@ type Event struct {
 	// validFrom, then fact ID.
 	Relations *FactConnection `json:"relations"`
 	// The day it happened; null when not known. It places the event on the timeline.
-	Date *store.Date `json:"date,omitempty"`
+	Date *domain.Date `json:"date,omitempty"`
 	// PARTICIPANT_IN facts pointing at this event, oldest first, whatever their valid time.
 	Participants []*Fact `json:"participants"`
 	// the transaction time this object was read at; nested fields default to it
@@ -512,7 +512,7 @@ type ExportSelection struct {
 	// Valid time (YYYY-MM-DD): only facts true on this day, validFrom <= asOf
 	// < validTo (a null bound is open). Omitted: every fact, whatever its
 	// dates (the whole history, for Gephi's timeline).
-	AsOf *store.Date `json:"asOf,omitempty"`
+	AsOf *domain.Date `json:"asOf,omitempty"`
 	// Transaction time (RFC 3339): the snapshot to read; between two commits
 	// the earlier one is read. Omitted: the newest commit when the request
 	// started.
@@ -551,13 +551,13 @@ type Fact struct {
 	// The entity the fact points to, e.g. the organization.
 	To Entity `json:"to"`
 	// The first day it was true (inclusive); null when it has no known start (true since before any date).
-	ValidFrom *store.Date `json:"validFrom,omitempty"`
+	ValidFrom *domain.Date `json:"validFrom,omitempty"`
 	// How precisely the sources state validFrom: DAY unless they give only the
 	// month or year, in which case validFrom is the first day of that month or
 	// year. Null when validFrom is null.
 	ValidFromPrecision *DatePrecision `json:"validFromPrecision,omitempty"`
 	// The first day it was no longer true (exclusive); null while it is still true.
-	ValidTo *store.Date `json:"validTo,omitempty"`
+	ValidTo *domain.Date `json:"validTo,omitempty"`
 	// How precisely the sources state validTo, like validFromPrecision. Null when validTo is null.
 	ValidToPrecision *DatePrecision `json:"validToPrecision,omitempty"`
 	// The event that began this fact (for memberships, the accession).
@@ -648,9 +648,9 @@ type MemberEdge struct {
 	// This member's place in the list: pass it as `after` (or `before`) to page from it.
 	Cursor string `json:"cursor"`
 	// The membership's validFrom (accession date).
-	Since *store.Date `json:"since,omitempty"`
+	Since *domain.Date `json:"since,omitempty"`
 	// The membership's validTo (null while still a member).
-	Until *store.Date `json:"until,omitempty"`
+	Until *domain.Date `json:"until,omitempty"`
 	// The member country.
 	Node *Country `json:"node"`
 	// The MEMBER_OF fact valid on `asOf`, with its citations.
@@ -692,7 +692,7 @@ type MembershipDiff struct {
 // A country joining (on the fact's validFrom) or leaving (on its validTo).
 type MembershipDiffEntry struct {
 	// The day: the fact's validFrom when joining; its validTo, the first day no longer a member, when leaving.
-	Date store.Date `json:"date"`
+	Date domain.Date `json:"date"`
 	// The country.
 	Country *Country `json:"country"`
 	// The MEMBER_OF fact that began or ended.
@@ -796,7 +796,7 @@ type OrgMembership struct {
 	// The organization.
 	Organization *Organization `json:"organization"`
 	// The day the organization was asked about.
-	AsOf store.Date `json:"asOf"`
+	AsOf domain.Date `json:"asOf"`
 	// The MEMBER_OF fact valid that day. Its `from` is the state itself, or,
 	// through successors, the state it succeeded.
 	Fact *Fact `json:"fact"`
@@ -1194,7 +1194,7 @@ type TimelineEdge struct {
 // One dated happening: an event, or a fact starting or ending.
 type TimelineEntry struct {
 	// The day: the event's date, the fact's validFrom (STARTED) or its validTo (ENDED, the first day it was no longer true).
-	Date store.Date `json:"date"`
+	Date domain.Date `json:"date"`
 	// What happened.
 	Kind HappeningKind `json:"kind"`
 	// The fact that began or ended.
@@ -1225,7 +1225,7 @@ type UpsertEntityInput struct {
 	// Other names; trimmed, duplicates and the name itself dropped. Omitted: none.
 	Aliases []string `json:"aliases,omitempty"`
 	// For events: the day it happened (Event.date; it places the event on the timeline).
-	Date *store.Date `json:"date,omitempty"`
+	Date *domain.Date `json:"date,omitempty"`
 	// Identifiers in other systems, at most one per scheme. Omitted: none.
 	ExternalIds []*ExternalIDInput `json:"externalIds,omitempty"`
 	// Typed properties, keys unique. Omitted: none.

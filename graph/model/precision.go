@@ -1,13 +1,13 @@
 package model
 
-import "github.com/alliancegraph/alliancegraph/store"
+import "github.com/alliancegraph/alliancegraph/domain"
 
 // DatePrecisionOf is the API form of a stored date precision.
-func DatePrecisionOf(p store.Precision) DatePrecision {
+func DatePrecisionOf(p domain.Precision) DatePrecision {
 	switch p {
-	case store.PrecisionMonth:
+	case domain.PrecisionMonth:
 		return DatePrecisionMonth
-	case store.PrecisionYear:
+	case domain.PrecisionYear:
 		return DatePrecisionYear
 	}
 	return DatePrecisionDay
@@ -15,13 +15,13 @@ func DatePrecisionOf(p store.Precision) DatePrecision {
 
 // withPrecision fills m's validFromPrecision and validToPrecision from f and
 // returns m. An open bound has no date to qualify, so its precision is nil.
-func withPrecision(f *store.Fact, m *Fact) *Fact {
+func withPrecision(f *domain.Fact, m *Fact) *Fact {
 	m.ValidFromPrecision = boundPrecision(f.Valid.From, f.FromPrecision())
 	m.ValidToPrecision = boundPrecision(f.Valid.To, f.ToPrecision())
 	return m
 }
 
-func boundPrecision(d store.Date, p store.Precision) *DatePrecision {
+func boundPrecision(d domain.Date, p domain.Precision) *DatePrecision {
 	if d.IsZero() {
 		return nil
 	}

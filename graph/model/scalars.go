@@ -1,5 +1,6 @@
 // Package model holds the GraphQL models (generated into models_gen.go),
-// the custom scalars and the converters from store records.
+// the custom scalars and the converters from the domain package's records.
+// It imports the domain package, never the store.
 package model
 
 import (
@@ -11,24 +12,23 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-
-	"github.com/alliancegraph/alliancegraph/store"
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
-// MarshalDate writes a store.Date as "YYYY-MM-DD".
-func MarshalDate(d store.Date) graphql.Marshaler {
+// MarshalDate writes a domain.Date as "YYYY-MM-DD".
+func MarshalDate(d domain.Date) graphql.Marshaler {
 	return graphql.WriterFunc(func(w io.Writer) {
 		io.WriteString(w, strconv.Quote(d.String()))
 	})
 }
 
 // UnmarshalDate reads "YYYY-MM-DD".
-func UnmarshalDate(v any) (store.Date, error) {
+func UnmarshalDate(v any) (domain.Date, error) {
 	s, ok := v.(string)
 	if !ok {
 		return 0, BadInput(fmt.Sprintf("Date must be a string YYYY-MM-DD, got %s", describe(v)))
 	}
-	d, err := store.ParseDate(s)
+	d, err := domain.ParseDate(s)
 	if err != nil {
 		return 0, BadInput(fmt.Sprintf("invalid Date %q: want YYYY-MM-DD, a real calendar day in years 0001-9999", clip(s)))
 	}

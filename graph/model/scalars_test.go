@@ -5,6 +5,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
@@ -36,7 +37,7 @@ func TestUnmarshalDate(t *testing.T) {
 func assertBadInput(t *testing.T, err error) {
 	t.Helper()
 	var g *gqlerror.Error
-	if !errors.As(err, &g) || g.Extensions["code"] != CodeBadUserInput {
+	if !errors.As(err, &g) || g.Extensions["code"] != string(domain.CodeBadUserInput) {
 		t.Errorf("err %v, want BAD_USER_INPUT", err)
 	}
 }
