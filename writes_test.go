@@ -27,11 +27,18 @@ const (
 // tokens configured; edit adjusts the config first.
 func newWriteServer(t *testing.T, edit func(*serveConfig)) (*httptest.Server, *store.DB) {
 	t.Helper()
+	return newWriteServerWith(t, dataset.LoadNATO, edit)
+}
+
+// newWriteServerWith is newWriteServer over a store that load fills, such
+// as dataset.LoadCurated, the whole set serve loads on a first start.
+func newWriteServerWith(t *testing.T, load func(*store.DB) (int, error), edit func(*serveConfig)) (*httptest.Server, *store.DB) {
+	t.Helper()
 	db, err := store.Open(t.TempDir(), store.DefaultOptions().WithSyncWrites(false))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := dataset.LoadNATO(db); err != nil {
+	if _, err := load(db); err != nil {
 		t.Fatal(err)
 	}
 	c := testConfig()
