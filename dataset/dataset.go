@@ -16,6 +16,7 @@ import (
 	_ "embed"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -40,7 +41,8 @@ type File struct {
 	Documents []Document `yaml:"documents"`
 	Entities  []Entity   `yaml:"entities"`
 	Facts     []Fact     `yaml:"facts"`
-	Gaps      []Gap      `yaml:"gaps"` // documented vacancies, for Lint
+	Gaps      []Gap      `yaml:"gaps"`  // documented vacancies, for Lint
+	Names     []NameSet  `yaml:"names"` // more aliases for entities (see Merge)
 }
 
 // Document is a source: a Document entity.
@@ -184,27 +186,34 @@ func (r SeedResult) Differs() bool { return r.Stored != r.Given }
 // holds anything is left exactly as it is, whatever dataset it records:
 // its records may be users' edits, and only an upgrade (PlanUpgrade,
 // Apply) changes them. On any error nothing is written.
+//
+// The load goes through the store's fast loader (store.DB.Load), which
+// holds no transaction open over the whole dataset: the curated set is
+// larger than one transaction of a store opened with a small memtable.
+// Like that loader, Seed must run before anything else reads db.
 func Seed(db *store.DB, f *File) (SeedResult, error) {
 	given, err := f.Stamp()
 	if err != nil {
 		return SeedResult{}, err
 	}
-	var res SeedResult
-	_, err = db.UpdateWith(store.UpdateOptions{Author: Author, Note: "curated dataset " + given.String()}, func(w *store.Writer) error {
-		res = SeedResult{Given: given}
-		empty, err := w.Empty()
-		if err != nil {
-			return err
-		}
-		if !empty {
-			res.Stored, _, err = w.DatasetStamp()
-			return err
-		}
+	res := SeedResult{Given: given}
+	_, err = db.Load(store.UpdateOptions{Author: Author, Note: "curated dataset " + given.String()}, func(w *store.Writer) error {
 		if res.Changed, err = f.write(w); err != nil {
 			return err
 		}
-		res.Loaded, res.Stored = true, given
 		return w.SetDatasetStamp(given)
+	})
+	switch {
+	case err == nil:
+		res.Loaded, res.Stored = true, given
+		return res, nil
+	case !errors.Is(err, store.ErrNotEmpty):
+		return SeedResult{}, err
+	}
+	res.Changed = 0
+	err = db.View(time.Time{}, func(r *store.Reader) error {
+		res.Stored, _, err = r.DatasetStamp()
+		return err
 	})
 	if err != nil {
 		return SeedResult{}, err
@@ -250,7 +259,7 @@ func (f *File) storeEntities() ([]domain.Entity, error) {
 		out = append(out, e)
 	}
 	for _, x := range f.Entities {
-		e := domain.Entity{ID: x.ID, Name: x.Name, Aliases: x.Aliases, XIDs: x.XIDs}
+		e := domain.Entity{ID: x.ID, Name: x.Name, Aliases: slices.Clone(x.Aliases), XIDs: maps.Clone(x.XIDs)}
 		if x.Date != "" {
 			d, err := domain.ParseDate(x.Date)
 			if err != nil {

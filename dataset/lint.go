@@ -11,19 +11,30 @@ import (
 	"github.com/alliancegraph/alliancegraph/domain"
 )
 
-// Gap documents a vacancy in an office, an entry of the file's gaps list:
-// the days [From, To) on which no one held Office, with the sources that
-// show it (typically the outgoing holder's last day and the incoming
-// holder's first, and no source naming an acting holder). Gaps are not
-// loaded into a store; Lint uses them to tell a documented vacancy from a
-// term that was cut short or a holder left out.
+// Gap documents days between two terms of an office, an entry of the
+// file's gaps list: the days [From, To) for which the file names no
+// holder, with the sources that bound them. Reason says why:
+// GapVacancy (the default) when no one held the office (typically the
+// outgoing holder's last day and the incoming holder's first, and no
+// source naming an acting holder, or a collective body exercising it);
+// GapUnverified when someone did but no source seen names or dates them,
+// so their terms are left out. Gaps are not loaded into a store; Lint
+// uses them to tell a documented gap from a term that was cut short or a
+// holder left out by mistake.
 type Gap struct {
 	Office string `yaml:"office"`
 	From   string `yaml:"from"`
 	To     string `yaml:"to"`
+	Reason string `yaml:"reason"`
 	Note   string `yaml:"note"`
 	Cite   []Cite `yaml:"cite"`
 }
+
+// The reasons a gaps entry gives (Gap.Reason); empty means GapVacancy.
+const (
+	GapVacancy    = "vacancy"
+	GapUnverified = "unverified"
+)
 
 // ActingRole is the role property value that marks an acting holder's HOLDS
 // fact. It is the only spelling: Lint refuses any other role on a term.
@@ -48,6 +59,9 @@ func (g TermGap) String() string {
 		srcs = append(srcs, c.Source)
 	}
 	s += "backed by " + strings.Join(srcs, ", ")
+	if g.Backing.Reason == GapUnverified {
+		s += ", holders not verified"
+	}
 	if g.Backing.Note != "" {
 		s += " (" + g.Backing.Note + ")"
 	}
@@ -81,7 +95,10 @@ var (
 //   - a fact's set bounds lie within its ends' lifetimes where the file
 //     knows them (founded/born, dissolved/died: a term may end on the day
 //     of death, its first day out of office), and a fact with an event
-//     starts on the event's day.
+//     starts on the event's day;
+//   - a state's memberships and partnerships end by its `dissolved` day,
+//     and a state and its successor are never members of one
+//     organization at once (lintStates).
 //
 // Open bounds are not checked against lifetimes: an omitted validFrom
 // means the file does not say, not that the fact was always true.
@@ -124,6 +141,8 @@ func (f *File) Lint() LintReport {
 			terms[x.To] = append(terms[x.To], term{id: x.ID, iv: iv})
 		}
 	}
+
+	f.lintStates(ents, bad)
 
 	gaps := f.lintGapEntries(ents, docs, bad)
 	used := map[*Gap]bool{}
@@ -180,6 +199,9 @@ func (f *File) lintGapEntries(ents map[string]*Entity, docs map[string]bool, bad
 		}
 		if len(g.Cite) == 0 {
 			bad("gaps entry %s %s cites no source", g.Office, iv)
+		}
+		if g.Reason != "" && g.Reason != GapVacancy && g.Reason != GapUnverified {
+			bad("gaps entry %s %s: reason %q; want %s or %s", g.Office, iv, g.Reason, GapVacancy, GapUnverified)
 		}
 		for _, c := range g.Cite {
 			if !docs[c.Source] {

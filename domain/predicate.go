@@ -22,7 +22,10 @@ const (
 	ParticipantIn Predicate = 4
 	// LocatedIn: Place -> Country or Place; Event -> Place or Country.
 	LocatedIn Predicate = 5
-	// Succeeded: Person -> Person, in an office (property "office").
+	// Succeeded: Person -> Person, in an office (property "office"); or
+	// Country -> Country, a state that continues or replaces another
+	// (property "mode"), from the successor's first day. Both ends are of
+	// one kind.
 	Succeeded Predicate = 6
 	// Mentions: Document -> any entity, with the span that names it.
 	Mentions Predicate = 7
@@ -41,21 +44,22 @@ const (
 type predicateRule struct {
 	name     string
 	from, to []Kind // nil: any entity kind
+	sameKind bool   // both ends must be of one kind
 }
 
 var predicateRules = map[Predicate]predicateRule{
-	MemberOf:        {"MEMBER_OF", []Kind{KindCountry}, []Kind{KindOrganization}},
-	Holds:           {"HOLDS", []Kind{KindPerson}, []Kind{KindOffice}},
-	PartnerOf:       {"PARTNER_OF", []Kind{KindCountry}, []Kind{KindOrganization}},
-	ParticipantIn:   {"PARTICIPANT_IN", []Kind{KindCountry, KindPerson, KindOrganization}, []Kind{KindEvent}},
-	LocatedIn:       {"LOCATED_IN", []Kind{KindPlace, KindEvent, KindOrganization}, []Kind{KindPlace, KindCountry}},
-	Succeeded:       {"SUCCEEDED", []Kind{KindPerson}, []Kind{KindPerson}},
-	Mentions:        {"MENTIONS", []Kind{KindDocument}, nil},
-	HeadquarteredIn: {"HEADQUARTERED_IN", []Kind{KindOrganization}, []Kind{KindPlace}},
-	OfficeOf:        {"OFFICE_OF", []Kind{KindOffice}, []Kind{KindOrganization, KindCountry}},
-	Follows:         {"FOLLOWS", []Kind{KindEvent}, []Kind{KindEvent}},
-	CitizenOf:       {"CITIZEN_OF", []Kind{KindPerson}, []Kind{KindCountry}},
-	Knows:           {"KNOWS", []Kind{KindPerson}, []Kind{KindPerson}},
+	MemberOf:        {"MEMBER_OF", []Kind{KindCountry}, []Kind{KindOrganization}, false},
+	Holds:           {"HOLDS", []Kind{KindPerson}, []Kind{KindOffice}, false},
+	PartnerOf:       {"PARTNER_OF", []Kind{KindCountry}, []Kind{KindOrganization}, false},
+	ParticipantIn:   {"PARTICIPANT_IN", []Kind{KindCountry, KindPerson, KindOrganization}, []Kind{KindEvent}, false},
+	LocatedIn:       {"LOCATED_IN", []Kind{KindPlace, KindEvent, KindOrganization}, []Kind{KindPlace, KindCountry}, false},
+	Succeeded:       {"SUCCEEDED", []Kind{KindPerson, KindCountry}, []Kind{KindPerson, KindCountry}, true},
+	Mentions:        {"MENTIONS", []Kind{KindDocument}, nil, false},
+	HeadquarteredIn: {"HEADQUARTERED_IN", []Kind{KindOrganization}, []Kind{KindPlace}, false},
+	OfficeOf:        {"OFFICE_OF", []Kind{KindOffice}, []Kind{KindOrganization, KindCountry}, false},
+	Follows:         {"FOLLOWS", []Kind{KindEvent}, []Kind{KindEvent}, false},
+	CitizenOf:       {"CITIZEN_OF", []Kind{KindPerson}, []Kind{KindCountry}, false},
+	Knows:           {"KNOWS", []Kind{KindPerson}, []Kind{KindPerson}, false},
 }
 
 // Predicates lists every predicate in code order.
@@ -106,6 +110,9 @@ func (p Predicate) Allows(from, to Kind) error {
 	}
 	if r.to != nil && !slices.Contains(r.to, to) {
 		return fmt.Errorf("%w: %s cannot point to a %s (allowed: %s)", ErrInvalid, p, to, kindList(r.to))
+	}
+	if r.sameKind && from != to {
+		return fmt.Errorf("%w: %s links two entities of one kind, not a %s to a %s", ErrInvalid, p, from, to)
 	}
 	return nil
 }

@@ -77,6 +77,11 @@ type ComplexityRoot struct {
 		URL       func(childComplexity int) int
 	}
 
+	CombinedMember struct {
+		Country     func(childComplexity int) int
+		Memberships func(childComplexity int) int
+	}
+
 	Country struct {
 		Aliases     func(childComplexity int) int
 		Area        func(childComplexity int) int
@@ -243,6 +248,13 @@ type ComplexityRoot struct {
 		Terms       func(childComplexity int, knownAt *time.Time) int
 	}
 
+	OrgMembership struct {
+		AsOf         func(childComplexity int) int
+		Fact         func(childComplexity int) int
+		Organization func(childComplexity int) int
+		Via          func(childComplexity int) int
+	}
+
 	Organization struct {
 		Accessions     func(childComplexity int, from *domain.Date, to *domain.Date, knownAt *time.Time) int
 		Aliases        func(childComplexity int) int
@@ -312,6 +324,7 @@ type ComplexityRoot struct {
 		Fact         func(childComplexity int, id string, knownAt *time.Time) int
 		Facts        func(childComplexity int, predicate model.Predicate, startedAfter *domain.Date, startedBefore *domain.Date, orderBy *model.FactOrder, first *int, after *string, knownAt *time.Time) int
 		History      func(childComplexity int, id string, first *int, after *string, knownAt *time.Time) int
+		MembersOf    func(childComplexity int, orgs []string, mode *model.MembersOfMode, asOf *domain.Date, asOfEach []domain.Date, throughSuccessors *bool, knownAt *time.Time) int
 		Neighborhood func(childComplexity int, ids []string, depth *int, predicates []model.Predicate, kinds []model.EntityKind, asOf *domain.Date, knownAt *time.Time, maxNodes *int) int
 		Node         func(childComplexity int, id string, knownAt *time.Time) int
 		Nodes        func(childComplexity int, ids []string, knownAt *time.Time) int
@@ -453,6 +466,7 @@ type QueryResolver interface {
 	Entities(ctx context.Context, kind model.EntityKind, first *int, after *string, knownAt *time.Time) (*model.EntityConnection, error)
 	History(ctx context.Context, id string, first *int, after *string, knownAt *time.Time) ([]*model.Change, error)
 	Export(ctx context.Context, selection model.ExportSelection, format model.ExportFormat) (*model.Export, error)
+	MembersOf(ctx context.Context, orgs []string, mode *model.MembersOfMode, asOf *domain.Date, asOfEach []domain.Date, throughSuccessors *bool, knownAt *time.Time) ([]*model.CombinedMember, error)
 }
 type SubscriptionResolver interface {
 	Changes(ctx context.Context, ids []string, kinds []model.EntityKind, predicates []model.Predicate) (<-chan *model.Change, error)
@@ -590,6 +604,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Citation.URL(childComplexity), true
+
+	case "CombinedMember.country":
+		if e.ComplexityRoot.CombinedMember.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CombinedMember.Country(childComplexity), true
+	case "CombinedMember.memberships":
+		if e.ComplexityRoot.CombinedMember.Memberships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CombinedMember.Memberships(childComplexity), true
 
 	case "Country.aliases":
 		if e.ComplexityRoot.Country.Aliases == nil {
@@ -1344,6 +1371,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Office.Terms(childComplexity, args["knownAt"].(*time.Time)), true
 
+	case "OrgMembership.asOf":
+		if e.ComplexityRoot.OrgMembership.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMembership.AsOf(childComplexity), true
+	case "OrgMembership.fact":
+		if e.ComplexityRoot.OrgMembership.Fact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMembership.Fact(childComplexity), true
+	case "OrgMembership.organization":
+		if e.ComplexityRoot.OrgMembership.Organization == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMembership.Organization(childComplexity), true
+	case "OrgMembership.via":
+		if e.ComplexityRoot.OrgMembership.Via == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OrgMembership.Via(childComplexity), true
+
 	case "Organization.accessions":
 		if e.ComplexityRoot.Organization.Accessions == nil {
 			break
@@ -1719,6 +1771,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.History(childComplexity, args["id"].(string), args["first"].(*int), args["after"].(*string), args["knownAt"].(*time.Time)), true
 
+	case "Query.membersOf":
+		if e.ComplexityRoot.Query.MembersOf == nil {
+			break
+		}
+
+		args, err := ec.field_Query_membersOf_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MembersOf(childComplexity, args["orgs"].([]string), args["mode"].(*model.MembersOfMode), args["asOf"].(*domain.Date), args["asOfEach"].([]domain.Date), args["throughSuccessors"].(*bool), args["knownAt"].(*time.Time)), true
 	case "Query.neighborhood":
 		if e.ComplexityRoot.Query.Neighborhood == nil {
 			break
@@ -2580,7 +2643,7 @@ The closed set of relations. From-kind -> to-kind:
 MEMBER_OF Country -> Organization; HOLDS Person -> Office; PARTNER_OF
 Country -> Organization; PARTICIPANT_IN Country/Person/Organization -> Event;
 LOCATED_IN Place/Event/Organization -> Place/Country; SUCCEEDED Person ->
-Person; MENTIONS Document -> any; HEADQUARTERED_IN Organization -> Place;
+Person or Country -> Country; MENTIONS Document -> any; HEADQUARTERED_IN Organization -> Place;
 OFFICE_OF Office -> Organization/Country; FOLLOWS Event -> Event; CITIZEN_OF
 Person -> Country; KNOWS Person -> Person.
 """
@@ -2602,7 +2665,12 @@ enum Predicate {
   PARTICIPANT_IN
   "Place, Event or Organization -> Place or Country: lies or took place there."
   LOCATED_IN
-  "Person -> Person: followed them in an office (property ` + "`" + `office` + "`" + ` names it)."
+  """
+  Person -> Person: followed them in an office (property ` + "`" + `office` + "`" + ` names it);
+  or Country -> Country: the state continues or replaces the other from
+  validFrom (property ` + "`" + `mode` + "`" + `: ` + "`" + `continuation` + "`" + `, ` + "`" + `dissolution` + "`" + `, ` + "`" + `unification` + "`" + `,
+  ` + "`" + `secession` + "`" + `, ` + "`" + `reconstitution` + "`" + `), e.g. Czechia and Czechoslovakia.
+  """
   SUCCEEDED
   "Document -> any entity: the document names it; citations give the spans."
   MENTIONS
@@ -4066,6 +4134,92 @@ type Export {
   "The transaction time of the snapshot it was read from."
   knownAt: DateTime!
 }
+
+extend type Query {
+  """
+  States that were members of several organizations, combined by ` + "`" + `mode` + "`" + `,
+  each with the MEMBER_OF facts that prove it: members of NATO and the EU
+  on a day (ALL), of either (ANY), of NATO but not the EU (ONLY_FIRST).
+  Each organization is asked about on ` + "`" + `asOf` + "`" + `, or on its own day in
+  ` + "`" + `asOfEach` + "`" + ` (Warsaw Pact members in 1960 that are NATO members today).
+  Ordered by the state's name, then ID.
+  """
+  membersOf(
+    """
+    The organizations: 1 to 10 distinct IDs (` + "`" + `org/nato` + "`" + `, ` + "`" + `org/eu` + "`" + `); for
+    ONLY_FIRST the first is the one kept. None, more or a repeated one is
+    BAD_USER_INPUT; an ID that names no organization is NOT_FOUND.
+    """
+    orgs: [ID!]!
+    "How the organizations' member lists combine."
+    mode: MembersOfMode = ALL
+    """
+    Valid time (YYYY-MM-DD): the day every organization is asked about,
+    validFrom <= asOf < validTo. Omitted: today (UTC).
+    """
+    asOf: Date
+    """
+    One day per organization, in the order of ` + "`" + `orgs` + "`" + `, instead of ` + "`" + `asOf` + "`" + `;
+    a list of another length is BAD_USER_INPUT.
+    """
+    asOfEach: [Date!]
+    """
+    Also count a state as a member on a day when a state it succeeded was
+    one (SUCCEEDED between countries, followed back any number of steps,
+    whatever their dates): Czechia for Czechoslovakia, Germany for East
+    Germany. The facts followed are each membership's ` + "`" + `via` + "`" + `.
+    """
+    throughSuccessors: Boolean = false
+    """
+    Transaction time (RFC 3339): read the graph as it was stored at this
+    moment; between two commits the earlier one is read, before the first
+    commit the graph is empty. Omitted: the snapshot the parent object was
+    read from, or for a top-level field the newest commit when the request
+    started.
+    """
+    knownAt: DateTime
+  ): [CombinedMember!]!
+}
+
+"How ` + "`" + `membersOf` + "`" + ` combines the member lists of its organizations."
+enum MembersOfMode {
+  "Members of every organization on its day."
+  ALL
+  "Members of at least one organization on its day."
+  ANY
+  "Members of the first organization on its day and of none of the others on theirs."
+  ONLY_FIRST
+}
+
+"A state in a ` + "`" + `membersOf` + "`" + ` answer, with the memberships that prove it."
+type CombinedMember {
+  "The state."
+  country: Country!
+  """
+  The memberships the answer rests on: one per organization the state was
+  a member of on that organization's day, in the order of ` + "`" + `orgs` + "`" + ` (for
+  ONLY_FIRST, the first organization's only).
+  """
+  memberships: [OrgMembership!]!
+}
+
+"One organization's membership that a ` + "`" + `membersOf` + "`" + ` answer rests on."
+type OrgMembership {
+  "The organization."
+  organization: Organization!
+  "The day the organization was asked about."
+  asOf: Date!
+  """
+  The MEMBER_OF fact valid that day. Its ` + "`" + `from` + "`" + ` is the state itself, or,
+  through successors, the state it succeeded.
+  """
+  fact: Fact!
+  """
+  The SUCCEEDED facts from the answering state back to the fact's member,
+  nearest first; empty for the state's own membership.
+  """
+  via: [Fact!]!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -4126,6 +4280,16 @@ func (ec *executionContext) childFields_Citation(ctx context.Context, field grap
 		return ec.fieldContext_Citation_quote(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Citation", field.Name)
+}
+
+func (ec *executionContext) childFields_CombinedMember(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "country":
+		return ec.fieldContext_CombinedMember_country(ctx, field)
+	case "memberships":
+		return ec.fieldContext_CombinedMember_memberships(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CombinedMember", field.Name)
 }
 
 func (ec *executionContext) childFields_Country(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4436,6 +4600,20 @@ func (ec *executionContext) childFields_Office(ctx context.Context, field graphq
 		return ec.fieldContext_Office_terms(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Office", field.Name)
+}
+
+func (ec *executionContext) childFields_OrgMembership(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "organization":
+		return ec.fieldContext_OrgMembership_organization(ctx, field)
+	case "asOf":
+		return ec.fieldContext_OrgMembership_asOf(ctx, field)
+	case "fact":
+		return ec.fieldContext_OrgMembership_fact(ctx, field)
+	case "via":
+		return ec.fieldContext_OrgMembership_via(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OrgMembership", field.Name)
 }
 
 func (ec *executionContext) childFields_Organization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5774,6 +5952,60 @@ func (ec *executionContext) field_Query_history_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_membersOf_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "orgs",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orgs"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "mode",
+		func(ctx context.Context, v any) (*model.MembersOfMode, error) {
+			return ec.unmarshalOMembersOfMode2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐMembersOfMode(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mode"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*domain.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "asOfEach",
+		func(ctx context.Context, v any) ([]domain.Date, error) {
+			return ec.unmarshalODate2ᚕgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDateᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOfEach"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "throughSuccessors",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["throughSuccessors"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_neighborhood_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6660,6 +6892,70 @@ func (ec *executionContext) _Citation_quote(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Citation_quote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Citation", field, true, true, "String")
+}
+
+func (ec *executionContext) _CombinedMember_country(ctx context.Context, field graphql.CollectedField, obj *model.CombinedMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CombinedMember_country(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Country, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Country) graphql.Marshaler {
+			return ec.marshalNCountry2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐCountry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CombinedMember_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CombinedMember",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CombinedMember_memberships(ctx context.Context, field graphql.CollectedField, obj *model.CombinedMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CombinedMember_memberships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Memberships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.OrgMembership) graphql.Marshaler {
+			return ec.marshalNOrgMembership2ᚕᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐOrgMembershipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CombinedMember_memberships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CombinedMember",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OrgMembership(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Country_id(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
@@ -9784,6 +10080,125 @@ func (ec *executionContext) fieldContext_Office_terms(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _OrgMembership_organization(ctx context.Context, field graphql.CollectedField, obj *model.OrgMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMembership_organization(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organization, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐOrganization(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMembership_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgMembership",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrgMembership_asOf(ctx context.Context, field graphql.CollectedField, obj *model.OrgMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMembership_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMembership_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OrgMembership", field, false, false, "Date")
+}
+
+func (ec *executionContext) _OrgMembership_fact(ctx context.Context, field graphql.CollectedField, obj *model.OrgMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMembership_fact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Fact) graphql.Marshaler {
+			return ec.marshalNFact2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐFact(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMembership_fact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgMembership",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Fact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OrgMembership_via(ctx context.Context, field graphql.CollectedField, obj *model.OrgMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OrgMembership_via(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Via, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Fact) graphql.Marshaler {
+			return ec.marshalNFact2ᚕᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐFactᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OrgMembership_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OrgMembership",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Fact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11649,6 +12064,50 @@ func (ec *executionContext) fieldContext_Query_export(ctx context.Context, field
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_export_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_membersOf(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_membersOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MembersOf(ctx, fc.Args["orgs"].([]string), fc.Args["mode"].(*model.MembersOfMode), fc.Args["asOf"].(*domain.Date), fc.Args["asOfEach"].([]domain.Date), fc.Args["throughSuccessors"].(*bool), fc.Args["knownAt"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CombinedMember) graphql.Marshaler {
+			return ec.marshalNCombinedMember2ᚕᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐCombinedMemberᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_membersOf(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CombinedMember(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_membersOf_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14752,6 +15211,44 @@ func (ec *executionContext) _Citation(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var combinedMemberImplementors = []string{"CombinedMember"}
+
+func (ec *executionContext) _CombinedMember(ctx context.Context, sel ast.SelectionSet, obj *model.CombinedMember) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, combinedMemberImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := newDeferredGroup(ctx, fields)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CombinedMember")
+		case "country":
+			out.Values[i] = ec._CombinedMember_country(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "memberships":
+			out.Values[i] = ec._CombinedMember_memberships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var countryImplementors = []string{"Country", "Node", "Entity"}
 
 func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, obj *model.Country) graphql.Marshaler {
@@ -15865,6 +16362,54 @@ func (ec *executionContext) _Office(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var orgMembershipImplementors = []string{"OrgMembership"}
+
+func (ec *executionContext) _OrgMembership(ctx context.Context, sel ast.SelectionSet, obj *model.OrgMembership) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, orgMembershipImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := newDeferredGroup(ctx, fields)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OrgMembership")
+		case "organization":
+			out.Values[i] = ec._OrgMembership_organization(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asOf":
+			out.Values[i] = ec._OrgMembership_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fact":
+			out.Values[i] = ec._OrgMembership_fact(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "via":
+			out.Values[i] = ec._OrgMembership_via(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var organizationImplementors = []string{"Organization", "Node", "Entity"}
 
 func (ec *executionContext) _Organization(ctx context.Context, sel ast.SelectionSet, obj *model.Organization) graphql.Marshaler {
@@ -16379,6 +16924,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_export(ctx, field)
+				})
+		case "membersOf":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_membersOf(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -17260,6 +17811,30 @@ func (ec *executionContext) unmarshalNCitationInput2ᚖgithubᚗcomᚋalliancegr
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCombinedMember2ᚕᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐCombinedMemberᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CombinedMember) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCombinedMember2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐCombinedMember(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCombinedMember2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐCombinedMember(ctx context.Context, sel ast.SelectionSet, v *model.CombinedMember) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CombinedMember!")
+		return graphql.Null
+	}
+	return ec._CombinedMember(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNContentEncoding2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐContentEncoding(ctx context.Context, v any) (model.ContentEncoding, error) {
 	var res model.ContentEncoding
 	err := res.UnmarshalGQL(v)
@@ -17733,6 +18308,38 @@ func (ec *executionContext) marshalNOrderDirection2githubᚗcomᚋalliancegraph�
 	return v
 }
 
+func (ec *executionContext) marshalNOrgMembership2ᚕᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐOrgMembershipᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OrgMembership) graphql.Marshaler {
+	ret := marshalList(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOrgMembership2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐOrgMembership(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOrgMembership2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐOrgMembership(ctx context.Context, sel ast.SelectionSet, v *model.OrgMembership) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OrgMembership!")
+		return graphql.Null
+	}
+	return ec._OrgMembership(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOrganization2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐOrganization(ctx context.Context, sel ast.SelectionSet, v *model.Organization) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Organization!")
+		return graphql.Null
+	}
+	return ec._Organization(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageInfo!")
@@ -18166,6 +18773,41 @@ func (ec *executionContext) marshalOCountry2ᚖgithubᚗcomᚋalliancegraphᚋal
 	return ec._Country(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalODate2ᚕgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDateᚄ(ctx context.Context, v any) ([]domain.Date, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]domain.Date, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDate2githubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalODate2ᚕgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDateᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Date) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNDate2githubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋdomainᚐDate(ctx context.Context, v any) (*domain.Date, error) {
 	if v == nil {
 		return nil, nil
@@ -18418,6 +19060,22 @@ func (ec *executionContext) unmarshalOMemberOrder2ᚖgithubᚗcomᚋalliancegrap
 	}
 	res, err := ec.unmarshalInputMemberOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOMembersOfMode2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐMembersOfMode(ctx context.Context, v any) (*model.MembersOfMode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.MembersOfMode)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMembersOfMode2ᚖgithubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐMembersOfMode(ctx context.Context, sel ast.SelectionSet, v *model.MembersOfMode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalONode2githubᚗcomᚋalliancegraphᚋalliancegraphᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {

@@ -266,6 +266,11 @@ func (r *queryResolver) Export(ctx context.Context, selection model.ExportSelect
 	return r.Resolver.export(ctx, selection, format)
 }
 
+// MembersOf is the resolver for the membersOf field.
+func (r *queryResolver) MembersOf(ctx context.Context, orgs []string, mode *model.MembersOfMode, asOf *domain.Date, asOfEach []domain.Date, throughSuccessors *bool, knownAt *time.Time) ([]*model.CombinedMember, error) {
+	return r.membersOf(ctx, orgs, mode, asOf, asOfEach, throughSuccessors, knownAt)
+}
+
 // Changes is the resolver for the changes field.
 func (r *subscriptionResolver) Changes(ctx context.Context, ids []string, kinds []model.EntityKind, predicates []model.Predicate) (<-chan *model.Change, error) {
 	return r.changes(ctx, ids, kinds, predicates)

@@ -24,3 +24,19 @@ func NATO(tb testing.TB) *store.DB {
 	}
 	return db
 }
+
+// Curated opens an in-memory store, loads the whole curated dataset (every
+// file: NATO, the other organizations, leaders, names) into it and closes
+// it when tb ends.
+func Curated(tb testing.TB) *store.DB {
+	tb.Helper()
+	db, err := store.Open("", store.DefaultOptions().WithInMemory(true))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	if _, err := dataset.LoadCurated(db); err != nil {
+		tb.Fatal(err)
+	}
+	return db
+}

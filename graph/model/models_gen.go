@@ -146,6 +146,16 @@ type CitationInput struct {
 	Retrieved *domain.Date `json:"retrieved,omitempty"`
 }
 
+// A state in a `membersOf` answer, with the memberships that prove it.
+type CombinedMember struct {
+	// The state.
+	Country *Country `json:"country"`
+	// The memberships the answer rests on: one per organization the state was
+	// a member of on that organization's day, in the order of `orgs` (for
+	// ONLY_FIRST, the first organization's only).
+	Memberships []*OrgMembership `json:"memberships"`
+}
+
 // Corrected values of a fact.
 type CorrectFactInput struct {
 	// Echoed in the payload, for the client to match answers to requests.
@@ -780,6 +790,20 @@ func (this Office) GetProperties() []*Property {
 // outgoing facts first, then incoming; each group by predicate name, then
 // validFrom, then fact ID.
 func (this Office) GetRelations() *FactConnection { return this.Relations }
+
+// One organization's membership that a `membersOf` answer rests on.
+type OrgMembership struct {
+	// The organization.
+	Organization *Organization `json:"organization"`
+	// The day the organization was asked about.
+	AsOf domain.Date `json:"asOf"`
+	// The MEMBER_OF fact valid that day. Its `from` is the state itself, or,
+	// through successors, the state it succeeded.
+	Fact *Fact `json:"fact"`
+	// The SUCCEEDED facts from the answering state back to the fact's member,
+	// nearest first; empty for the state's own membership.
+	Via []*Fact `json:"via"`
+}
 
 // An organization; alliances such as NATO are organizations with members.
 type Organization struct {
@@ -1787,6 +1811,67 @@ func (e MemberOrderField) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// How `membersOf` combines the member lists of its organizations.
+type MembersOfMode string
+
+const (
+	// Members of every organization on its day.
+	MembersOfModeAll MembersOfMode = "ALL"
+	// Members of at least one organization on its day.
+	MembersOfModeAny MembersOfMode = "ANY"
+	// Members of the first organization on its day and of none of the others on theirs.
+	MembersOfModeOnlyFirst MembersOfMode = "ONLY_FIRST"
+)
+
+var AllMembersOfMode = []MembersOfMode{
+	MembersOfModeAll,
+	MembersOfModeAny,
+	MembersOfModeOnlyFirst,
+}
+
+func (e MembersOfMode) IsValid() bool {
+	switch e {
+	case MembersOfModeAll, MembersOfModeAny, MembersOfModeOnlyFirst:
+		return true
+	}
+	return false
+}
+
+func (e MembersOfMode) String() string {
+	return string(e)
+}
+
+func (e *MembersOfMode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = MembersOfMode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid MembersOfMode", str)
+	}
+	return nil
+}
+
+func (e MembersOfMode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *MembersOfMode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e MembersOfMode) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // How a commit changed a membership fact.
 type MembershipChangeKind string
 
@@ -1913,7 +1998,7 @@ func (e OrderDirection) MarshalJSON() ([]byte, error) {
 // MEMBER_OF Country -> Organization; HOLDS Person -> Office; PARTNER_OF
 // Country -> Organization; PARTICIPANT_IN Country/Person/Organization -> Event;
 // LOCATED_IN Place/Event/Organization -> Place/Country; SUCCEEDED Person ->
-// Person; MENTIONS Document -> any; HEADQUARTERED_IN Organization -> Place;
+// Person or Country -> Country; MENTIONS Document -> any; HEADQUARTERED_IN Organization -> Place;
 // OFFICE_OF Office -> Organization/Country; FOLLOWS Event -> Event; CITIZEN_OF
 // Person -> Country; KNOWS Person -> Person.
 type Predicate string
@@ -1932,7 +2017,10 @@ const (
 	PredicateParticipantIn Predicate = "PARTICIPANT_IN"
 	// Place, Event or Organization -> Place or Country: lies or took place there.
 	PredicateLocatedIn Predicate = "LOCATED_IN"
-	// Person -> Person: followed them in an office (property `office` names it).
+	// Person -> Person: followed them in an office (property `office` names it);
+	// or Country -> Country: the state continues or replaces the other from
+	// validFrom (property `mode`: `continuation`, `dissolution`, `unification`,
+	// `secession`, `reconstitution`), e.g. Czechia and Czechoslovakia.
 	PredicateSucceeded Predicate = "SUCCEEDED"
 	// Document -> any entity: the document names it; citations give the spans.
 	PredicateMentions Predicate = "MENTIONS"

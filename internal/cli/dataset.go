@@ -14,7 +14,9 @@ import (
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
-const datasetSummary = `Manage the curated NATO dataset in a store. A store gets it once, on its
+const datasetSummary = `Manage the curated dataset (NATO, the EU, the Warsaw Pact, the CSTO, NATO's
+partners, successor states, summits, heads of state and government, and
+country names in every language) in a store. A store gets it once, on its
 first start (into an empty data directory); after that, starts never write
 to it, and only "dataset upgrade" changes the dataset's records.
 
@@ -53,7 +55,7 @@ func runDataset(ctx context.Context, args []string, stdout, stderr io.Writer) er
 func runDatasetUpgrade(_ context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("dataset upgrade", upgradeSummary, stdout, stderr)
 	dir := fs.String("data", envOr("ALLIANCEGRAPH_DATA", "./data"), "data `directory` (env ALLIANCEGRAPH_DATA)")
-	from := fs.String("from", "", "upgrade to the curated dataset in this YAML `file` (default: the one built in)")
+	from := fs.String("from", "", "upgrade to the curated dataset in this YAML `file`, or in a directory laid out like dataset/ (default: the one built in)")
 	dryRun := fs.Bool("dry-run", false, "print the plan and its conflicts, check it against the store's rules, and write nothing")
 	failOnConflict := fs.Bool("fail-on-conflict", false, "if there are conflicts, write nothing and exit 1 (for scripts)")
 	if err := parseFlags(fs, args); err != nil {
@@ -100,11 +102,19 @@ func runDatasetUpgrade(_ context.Context, args []string, stdout, stderr io.Write
 	return nil
 }
 
-// upgradeSource parses the dataset an upgrade goes to: file, or the
-// built-in one when file is "".
+// upgradeSource parses the dataset an upgrade goes to: file (one YAML
+// file, or a directory laid out like dataset/), or the built-in one when
+// file is "".
 func upgradeSource(file string) (*dataset.File, error) {
 	if file == "" {
-		return dataset.ParseNATO()
+		return dataset.ParseCurated()
+	}
+	if st, err := os.Stat(file); err == nil && st.IsDir() {
+		f, err := dataset.ParseFS(os.DirFS(file))
+		if err != nil {
+			return nil, fmt.Errorf("dataset upgrade: %s: %w", file, err)
+		}
+		return f, nil
 	}
 	b, err := os.ReadFile(file)
 	if err != nil {

@@ -48,7 +48,8 @@ import (
 //   - In a table row, an inline code span that starts with "{ " and ends
 //     with " }" is a query too, and must answer without errors.
 //
-// docs/*.md follow the same rules; each file gets a fresh server.
+// docs/*.md follow the same rules; each file gets a fresh server holding
+// the whole curated dataset, as a first start of serve does.
 
 // mdBlock is a fenced block of a markdown file, or a query in an inline
 // code span of a table row (lang "inline").
@@ -310,7 +311,7 @@ func runDocExamples(t *testing.T, file string) {
 	if len(exs) == 0 {
 		return
 	}
-	srv := servertest.New(t)
+	srv := servertest.New(t, servertest.Curated())
 	db := srv.DB
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()

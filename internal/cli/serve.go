@@ -244,6 +244,13 @@ func serve(ctx context.Context, c *serveConfig, logOut io.Writer) error {
 			log.Error("closing store", "err", err)
 		}
 	}()
+	// The dataset goes in before anything else reads the store (the
+	// value-log GC included): an empty store is filled by the fast loader.
+	seeded, err := dataset.SeedCurated(db)
+	if err != nil {
+		return fmt.Errorf("loading the curated dataset: %w", err)
+	}
+	logSeed(log, seeded, c.dataDir)
 	gcCtx, stopGC := context.WithCancel(context.Background())
 	gcDone := make(chan struct{})
 	go func() {
@@ -251,11 +258,6 @@ func serve(ctx context.Context, c *serveConfig, logOut io.Writer) error {
 		db.RunGC(gcCtx, c.gcInterval, func(err error) { log.Error("value-log GC", "err", err) })
 	}()
 	defer func() { stopGC(); <-gcDone }()
-	seeded, err := dataset.SeedNATO(db)
-	if err != nil {
-		return fmt.Errorf("loading the NATO dataset: %w", err)
-	}
-	logSeed(log, seeded, c.dataDir)
 	switch policy := c.http.Policy; {
 	case policy.ReadOnly:
 		log.Info("writes", "mode", "read-only")

@@ -152,6 +152,12 @@ func Load(load func(*store.DB) error) Option {
 	}
 }
 
+// Curated fills the new store with the whole curated dataset, as a first
+// start of serve does, instead of the NATO dataset alone.
+func Curated() Option {
+	return Load(func(db *store.DB) error { _, err := dataset.LoadCurated(db); return err })
+}
+
 // KeepLog keeps the handler's log, as text lines, for Server.Log; it is
 // discarded otherwise.
 func KeepLog() Option { return func(o *options) { o.keepLog = true } }
