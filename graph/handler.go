@@ -3,7 +3,7 @@ package graph
 import (
 	"bytes"
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,10 +15,8 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/alliancegraph/alliancegraph/domain"
-	"github.com/alliancegraph/alliancegraph/graph/model"
 )
 
 // NewHandler returns the GraphQL endpoint: JSON POST and GET (queries
@@ -28,8 +26,11 @@ import (
 // schema before validation, see preValidation), the write gate, the error
 // presenter, a per-operation snapshot and dataloaders, and the resolver
 // deadline for every operation but a subscription, whichever transport
-// brought it.
-func NewHandler(r *Resolver, lim Limits, ws Socket, log *slog.Logger) http.Handler {
+// brought it. Refusals before an operation runs are answered by refuse.
+func NewHandler(r *Resolver, lim Limits, ws Socket, log *slog.Logger, refuse Refuser) http.Handler {
+	if refuse == nil {
+		panic("graph: NewHandler needs a Refuser")
+	}
 	if r.MaxPage == 0 {
 		r.MaxPage = lim.MaxPage
 	}
@@ -67,10 +68,10 @@ func NewHandler(r *Resolver, lim Limits, ws Socket, log *slog.Logger) http.Handl
 			return socketDeadline(ctx, lim.Timeout, next)
 		})
 	})
-	plain := withTimeout(lim, checkTransport(lim, limitBody(lim, srv)))
+	plain := withTimeout(lim, checkTransport(lim, refuse, limitBody(lim, refuse, srv)))
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if isHandshake(req) {
-			socks.serve(w, req, srv)
+			socks.serve(w, req, refuse, srv)
 			return
 		}
 		plain.ServeHTTP(w, withoutUpgrade(req))
@@ -81,20 +82,20 @@ func NewHandler(r *Resolver, lim Limits, ws Socket, log *slog.Logger) http.Handl
 // GET transport refuses mutations) and POST with a JSON body. Anything
 // else, notably the form and text/plain bodies a cross-site form can send
 // without a CORS preflight, is refused with a coded JSON error.
-func checkTransport(lim Limits, next http.Handler) http.Handler {
+func checkTransport(lim Limits, refuse Refuser, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		switch req.Method {
 		case http.MethodGet:
 			if n := len(req.URL.RawQuery); n > lim.MaxURLBytes {
-				WriteError(w, http.StatusRequestURITooLong, domain.CodeLimitExceeded,
-					fmt.Sprintf("request URL query is %d bytes, over the URL limit of %d: use POST", n, lim.MaxURLBytes))
+				refuse(w, req, Refusal(ErrURLTooLong,
+					fmt.Sprintf("request URL query is %d bytes, over the URL limit of %d: use POST", n, lim.MaxURLBytes)))
 				return
 			}
-			if status, msg := checkGet(req, lim); status != 0 {
-				if status == http.StatusMethodNotAllowed {
+			if err := checkGet(req, lim); err != nil {
+				if errors.Is(err, ErrMethod) {
 					w.Header().Set("Allow", "POST")
 				}
-				WriteError(w, status, domain.CodeBadUserInput, msg)
+				refuse(w, req, err)
 				return
 			}
 		case http.MethodPost:
@@ -103,14 +104,13 @@ func checkTransport(lim Limits, next http.Handler) http.Handler {
 			// (ask for it with Accept); as a request body's type,
 			// gqlgen's POST transport refuses it without a code.
 			if err != nil || mt != "application/json" {
-				WriteError(w, http.StatusUnsupportedMediaType, domain.CodeBadUserInput,
-					"POST needs Content-Type: application/json")
+				refuse(w, req, Refusal(ErrMediaType, "POST needs Content-Type: application/json"))
 				return
 			}
 		default:
 			w.Header().Set("Allow", "GET, POST")
-			WriteError(w, http.StatusMethodNotAllowed, domain.CodeBadUserInput,
-				"method "+req.Method+" not allowed: use POST with a JSON body, or GET for queries")
+			refuse(w, req, Refusal(ErrMethod,
+				"method "+req.Method+" not allowed: use POST with a JSON body, or GET for queries"))
 			return
 		}
 		next.ServeHTTP(w, withMethod(req))
@@ -118,15 +118,15 @@ func checkTransport(lim Limits, next http.Handler) http.Handler {
 }
 
 // limitBody answers 413 for a body over the limit before gqlgen reads it.
-func limitBody(lim Limits, next http.Handler) http.Handler {
+func limitBody(lim Limits, refuse Refuser, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if req.Body == nil || req.Method == http.MethodGet {
 			next.ServeHTTP(w, req)
 			return
 		}
 		tooBig := func() {
-			WriteError(w, http.StatusRequestEntityTooLarge, domain.CodeLimitExceeded,
-				fmt.Sprintf("request body is over the body size limit of %d bytes", lim.MaxBodyBytes))
+			refuse(w, req, Refusal(domain.ErrLimit,
+				fmt.Sprintf("request body is over the body size limit of %d bytes", lim.MaxBodyBytes)))
 		}
 		if req.ContentLength > lim.MaxBodyBytes {
 			tooBig()
@@ -134,7 +134,7 @@ func limitBody(lim Limits, next http.Handler) http.Handler {
 		}
 		body, err := io.ReadAll(io.LimitReader(req.Body, lim.MaxBodyBytes+1))
 		if err != nil {
-			WriteError(w, http.StatusBadRequest, domain.CodeBadUserInput, "could not read the request body")
+			refuse(w, req, Refusal(domain.ErrInvalid, "could not read the request body"))
 			return
 		}
 		if int64(len(body)) > lim.MaxBodyBytes {
@@ -142,7 +142,7 @@ func limitBody(lim Limits, next http.Handler) http.Handler {
 			return
 		}
 		if msg := checkBody(body); msg != "" {
-			WriteError(w, http.StatusBadRequest, domain.CodeBadUserInput, msg)
+			refuse(w, req, Refusal(domain.ErrInvalid, msg))
 			return
 		}
 		req.Body = io.NopCloser(bytes.NewReader(body))
@@ -160,12 +160,4 @@ func withTimeout(lim Limits, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, req)
 	})
-}
-
-// WriteError writes a GraphQL-shaped error response outside gqlgen (for
-// transport-level refusals such as 413).
-func WriteError(w http.ResponseWriter, status int, code domain.Code, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(graphql.Response{Errors: gqlerror.List{model.Coded(code, msg)}})
 }

@@ -8,33 +8,35 @@ import (
 	"path"
 	"strings"
 
+	"github.com/alliancegraph/alliancegraph/auth"
 	"github.com/alliancegraph/alliancegraph/domain"
 )
 
-// checkHandshake refuses, with a status and a message for a coded JSON
-// answer, a websocket handshake the websocket library would refuse:
-// another version than 13, a missing or malformed key, no "Upgrade" in
-// Connection, or a page from an origin the server does not allow. The
-// library would answer those in plain text and then log, outside the
-// server's logger, a line and a superfluous WriteHeader warning.
-func checkHandshake(req *http.Request, origins []string) (int, string) {
+// checkHandshake refuses, with an error for a coded JSON answer, a
+// websocket handshake the websocket library would refuse: another version
+// than 13, a missing or malformed key, no "Upgrade" in Connection, or a
+// page from an origin the server does not allow. The library would answer
+// those in plain text and then log, outside the server's logger, a line
+// and a superfluous WriteHeader warning.
+func checkHandshake(req *http.Request, origins []string) error {
 	switch {
 	case !headerHasToken(req.Header, "Connection", "upgrade"):
-		return http.StatusUpgradeRequired, "a websocket handshake needs Connection: Upgrade"
+		return Refusal(ErrUpgradeRequired, "a websocket handshake needs Connection: Upgrade")
 	case req.Header.Get("Sec-WebSocket-Version") != "13":
-		return http.StatusBadRequest, fmt.Sprintf("websocket version %q is not supported: use 13", clipStr(req.Header.Get("Sec-WebSocket-Version")))
+		return Refusal(domain.ErrInvalid, fmt.Sprintf("websocket version %q is not supported: use 13", clipStr(req.Header.Get("Sec-WebSocket-Version"))))
 	}
 	keys := req.Header.Values("Sec-WebSocket-Key")
 	if len(keys) != 1 {
-		return http.StatusBadRequest, "a websocket handshake needs one Sec-WebSocket-Key"
+		return Refusal(domain.ErrInvalid, "a websocket handshake needs one Sec-WebSocket-Key")
 	}
 	if k, err := base64.StdEncoding.DecodeString(strings.TrimSpace(keys[0])); err != nil || len(k) != 16 {
-		return http.StatusBadRequest, "Sec-WebSocket-Key must be 16 bytes in base64"
+		return Refusal(domain.ErrInvalid, "Sec-WebSocket-Key must be 16 bytes in base64")
 	}
 	if !originAllowed(req, origins) {
-		return http.StatusForbidden, fmt.Sprintf("pages from %s may not open websockets on this server (see --ws-origins)", clipStr(req.Header.Get("Origin")))
+		return &auth.Refusal{Code: domain.CodeForbidden,
+			Message: fmt.Sprintf("pages from %s may not open websockets on this server (see --ws-origins)", clipStr(req.Header.Get("Origin")))}
 	}
-	return 0, ""
+	return nil
 }
 
 // originAllowed reports whether req's Origin may open a socket: no Origin
@@ -75,16 +77,4 @@ func headerHasToken(h http.Header, name, token string) bool {
 		}
 	}
 	return false
-}
-
-// refuseHandshake answers a refused handshake with a coded JSON error.
-func refuseHandshake(w http.ResponseWriter, status int, msg string) {
-	code := domain.CodeBadUserInput
-	if status == http.StatusForbidden {
-		code = domain.CodeForbidden
-	}
-	if status == http.StatusUpgradeRequired {
-		w.Header().Set("Upgrade", "websocket")
-	}
-	WriteError(w, status, code, msg)
 }

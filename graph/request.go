@@ -78,16 +78,16 @@ var requestMembers = []struct {
 }
 
 // checkGet refuses a GET whose parameters are not UTF-8, or whose JSON
-// variables hold half a surrogate pair (400), or whose
-// document asks for a mutation or subscription (405: GET must stay safe,
-// so a link or an <img> cannot write). A document that does not parse is
+// variables hold half a surrogate pair, or whose document asks for a
+// mutation or subscription (ErrMethod: GET must stay safe, so a link or
+// an <img> cannot write). A document that does not parse is
 // left to gqlgen, which reports where.
-func checkGet(req *http.Request, lim Limits) (int, string) {
+func checkGet(req *http.Request, lim Limits) error {
 	q := req.URL.Query()
 	for _, vs := range q {
 		for _, v := range vs {
 			if !utf8.ValidString(v) {
-				return http.StatusBadRequest, "request URL parameters are not valid UTF-8"
+				return Refusal(domain.ErrInvalid, "request URL parameters are not valid UTF-8")
 			}
 		}
 	}
@@ -96,28 +96,28 @@ func checkGet(req *http.Request, lim Limits) (int, string) {
 		var obj map[string]any
 		v := q.Get(name)
 		if v != "" && json.Unmarshal([]byte(v), &obj) != nil {
-			return http.StatusBadRequest, "URL parameter " + name + " must be a JSON object"
+			return Refusal(domain.ErrInvalid, "URL parameter "+name+" must be a JSON object")
 		}
 		if p := jsonl.CheckJSONText([]byte(v)); p != nil {
-			return http.StatusBadRequest, loneSurrogate(name+"."+jsonl.JSONPathAt([]byte(v), p.Offset), p.Reason)
+			return Refusal(domain.ErrInvalid, loneSurrogate(name+"."+jsonl.JSONPathAt([]byte(v), p.Offset), p.Reason))
 		}
 	}
 	text := q.Get("query")
 	if text == "" {
-		return 0, ""
+		return nil
 	}
 	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: text}, lim.MaxTokens)
 	if err != nil {
-		return 0, ""
+		return nil
 	}
 	switch op := pickOperation(doc, q.Get("operationName")); {
 	case op == nil || op.Operation == ast.Query:
 	case op.Operation == ast.Subscription:
-		return http.StatusMethodNotAllowed, subscriptionNeedsSocket
+		return Refusal(ErrMethod, subscriptionNeedsSocket)
 	default:
-		return http.StatusMethodNotAllowed, "GET requests only allow query operations: send a " + string(op.Operation) + " with POST"
+		return Refusal(ErrMethod, "GET requests only allow query operations: send a "+string(op.Operation)+" with POST")
 	}
-	return 0, ""
+	return nil
 }
 
 // subscriptionNeedsSocket refuses a subscription sent as a plain HTTP

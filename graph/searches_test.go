@@ -63,7 +63,7 @@ func TestSearchWaitTimesOut(t *testing.T) {
 	r := &Resolver{DB: db, MaxSearches: 1}
 	lim := DefaultLimits()
 	lim.Timeout = 50 * time.Millisecond
-	srv := httptest.NewServer(NewHandler(r, lim, Socket{}, slog.New(slog.DiscardHandler)))
+	srv := httptest.NewServer(NewHandler(r, lim, Socket{}, slog.New(slog.DiscardHandler), refuseInTest))
 	defer srv.Close()
 	ask := func(q string) string {
 		t.Helper()

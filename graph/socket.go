@@ -3,6 +3,7 @@ package graph
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -38,13 +39,13 @@ type Socket struct {
 	// closes the socket with status 1009 (message too big).
 	MaxMessageBytes int64
 	// MaxSockets bounds the websockets open at once, all clients
-	// together; an upgrade beyond it is refused with 503 and
-	// LIMIT_EXCEEDED. 0: no bound; serve sets it (by default to half
+	// together; an upgrade beyond it is refused as ErrBusy (503
+	// LIMIT_EXCEEDED). 0: no bound; serve sets it (by default to half
 	// its connection limit, so plain HTTP always has room).
 	MaxSockets int
 	// MaxClientSockets bounds the websockets one client (remote IP
-	// address) has open at once; beyond it the upgrade is refused with
-	// 429 and LIMIT_EXCEEDED. 0: no bound.
+	// address) has open at once; beyond it the upgrade is refused as
+	// ErrClientBusy (429 LIMIT_EXCEEDED). 0: no bound.
 	MaxClientSockets int
 	// MaxTotalSubscriptions bounds the subscriptions open at once on all
 	// sockets together (LIMIT_EXCEEDED beyond). 0: no bound.
@@ -128,14 +129,17 @@ type (
 // it to next (gqlgen's websocket transport). The server's read and write
 // deadlines are lifted only once the handshake has succeeded; one that
 // fails is answered under them, as any request is.
-func (s *sockets) serve(w http.ResponseWriter, req *http.Request, next http.Handler) {
-	if status, msg := checkHandshake(req, s.Origins); status != 0 {
-		refuseHandshake(w, status, msg)
+func (s *sockets) serve(w http.ResponseWriter, req *http.Request, refuse Refuser, next http.Handler) {
+	if err := checkHandshake(req, s.Origins); err != nil {
+		if errors.Is(err, ErrUpgradeRequired) {
+			w.Header().Set("Upgrade", "websocket")
+		}
+		refuse(w, req, err)
 		return
 	}
 	ip := clientIP(req)
-	if status, msg := s.admitSocket(ip); status != 0 {
-		WriteError(w, status, domain.CodeLimitExceeded, msg)
+	if err := s.admitSocket(ip); err != nil {
+		refuse(w, req, err)
 		return
 	}
 	defer s.releaseSocket(ip)
@@ -146,17 +150,17 @@ func (s *sockets) serve(w http.ResponseWriter, req *http.Request, next http.Hand
 	uw.closeConn()
 }
 
-// admitSocket counts a new socket of client ip, or returns the status and
-// message that refuse it.
-func (s *sockets) admitSocket(ip string) (int, string) {
+// admitSocket counts a new socket of client ip, or returns the refusal
+// of it: ErrBusy at the server's bound, ErrClientBusy at the client's.
+func (s *sockets) admitSocket(ip string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c := s.clients[ip]
 	switch {
 	case s.MaxSockets > 0 && s.open >= s.MaxSockets:
-		return http.StatusServiceUnavailable, fmt.Sprintf("the server has %d websockets open, its limit: try again later", s.MaxSockets)
+		return Refusal(ErrBusy, fmt.Sprintf("the server has %d websockets open, its limit: try again later", s.MaxSockets))
 	case s.MaxClientSockets > 0 && c != nil && c.sockets >= s.MaxClientSockets:
-		return http.StatusTooManyRequests, fmt.Sprintf("this client already has %d websockets open, the limit per client", s.MaxClientSockets)
+		return Refusal(ErrClientBusy, fmt.Sprintf("this client already has %d websockets open, the limit per client", s.MaxClientSockets))
 	}
 	if c == nil {
 		c = &clientUse{}
@@ -164,7 +168,7 @@ func (s *sockets) admitSocket(ip string) (int, string) {
 	}
 	s.open++
 	c.sockets++
-	return 0, ""
+	return nil
 }
 
 func (s *sockets) releaseSocket(ip string) {

@@ -1,6 +1,0 @@
-//go:build !unix
-
-package main
-
-// openFileLimit returns 0, unknown: the platform has no RLIMIT_NOFILE.
-func openFileLimit() uint64 { return 0 }
