@@ -513,7 +513,7 @@ func TestCrashDuringDatasetUpgrade(t *testing.T) {
 	root := t.TempDir()
 	base := filepath.Join(root, "base")
 	servertest.New(t, servertest.Binary(bin), servertest.Dir(base), servertest.Args("--gc-interval", "100ms")).Stop(t)
-	next := everyEntityChanged(t)
+	next := natoEntitiesChanged(t)
 	baseDump, baseCommit, baseStamp := crashState(t, base)
 
 	// The upgrade run to its end, timed to spread the kills over a run.
@@ -569,10 +569,16 @@ func TestCrashDuringDatasetUpgrade(t *testing.T) {
 	t.Logf("%d kills left the store untouched, %d upgraded", untouched, upgraded)
 }
 
-// everyEntityChanged writes the built-in dataset with one more alias on
-// every entity and one fact fewer to a file, and returns its name.
-func everyEntityChanged(t *testing.T) string {
+// natoEntitiesChanged writes the curated dataset, as serve seeds it, to a
+// directory laid out like dataset/, with one more alias on every entity
+// of nato.yaml and one fact fewer, and returns the directory. Changing the
+// NATO file only keeps one upgrade short enough to kill many times.
+func natoEntitiesChanged(t *testing.T) string {
 	t.Helper()
+	dir := filepath.Join(t.TempDir(), "dataset-next")
+	if err := os.CopyFS(dir, dataset.CuratedFS()); err != nil {
+		t.Fatal(err)
+	}
 	f, err := dataset.ParseNATO()
 	if err != nil {
 		t.Fatal(err)
@@ -585,11 +591,10 @@ func everyEntityChanged(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	name := filepath.Join(t.TempDir(), "nato-next.yaml")
-	if err := os.WriteFile(name, b, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "nato.yaml"), b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return name
+	return dir
 }
 
 // copyStore copies the store in src, which no process holds, to dst.
