@@ -7,24 +7,6 @@ import (
 	"github.com/alliancegraph/alliancegraph/dataset"
 )
 
-// TestLintCurated lints the whole curated dataset (every file, merged):
-// the -v output lists every gap between an office's holders and whether
-// it is a vacancy or holders the sources do not date; the test fails on
-// any problem.
-func TestLintCurated(t *testing.T) {
-	f, err := dataset.ParseCurated()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := f.Lint()
-	for _, g := range r.Gaps {
-		t.Log("gap:", g)
-	}
-	for _, p := range r.Problems {
-		t.Error(p)
-	}
-}
-
 // statesHeader declares a successor chain (A became B, which split into C
 // and D), an organization and a state with a lifetime.
 const statesHeader = `version: 1

@@ -7,20 +7,25 @@ import (
 	"github.com/alliancegraph/alliancegraph/dataset"
 )
 
-// TestLintNATO lints the curated dataset. Every gap between consecutive
-// holders of an office is listed in the -v output, backed or not; the test
-// fails on an unbacked gap, an overlap or any other finding.
-func TestLintNATO(t *testing.T) {
-	f, err := dataset.ParseNATO()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := f.Lint()
-	for _, g := range r.Gaps {
-		t.Log("gap:", g)
-	}
-	for _, p := range r.Problems {
-		t.Error(p)
+// TestLintBuiltIn lints the built-in datasets: the NATO file alone (what
+// SeedNATO loads) and the whole curated set, every file merged (what serve
+// seeds). The -v output lists every gap between an office's holders; the
+// test fails on an unbacked gap, an overlap or any other finding.
+func TestLintBuiltIn(t *testing.T) {
+	for name, parse := range map[string]func() (*dataset.File, error){"nato": dataset.ParseNATO, "curated": dataset.ParseCurated} {
+		t.Run(name, func(t *testing.T) {
+			f, err := parse()
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := f.Lint()
+			for _, g := range r.Gaps {
+				t.Log("gap:", g)
+			}
+			for _, p := range r.Problems {
+				t.Error(p)
+			}
+		})
 	}
 }
 
