@@ -1,5 +1,7 @@
-// Package dataset owns alliancegraph's curated NATO data (nato.yaml, a
-// readable file kept in the repo) and loads it into a store; it also owns
+// Package dataset owns alliancegraph's curated data (readable YAML files
+// kept in the repo: nato.yaml, the other organizations, successor states,
+// summits, leaders/ and the generated names) and loads it into a store; it
+// also owns
 // the ways data from elsewhere gets in: the bulk importers (import*.go)
 // and document ingest (ingest.go).
 //
