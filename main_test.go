@@ -30,6 +30,8 @@ func TestExitStatus(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
 		{"unknown flag", []string{"check", "--no-such-flag"}, 2, "", "no-such-flag"},
 		{"failure", []string{"import", "--data", filepath.Join(dir, "data"), filepath.Join(dir, "missing.jsonl")}, 1, "", "alliancegraph: import: "},
+		// The message the other edges give: no package prefix of the engine.
+		{"store error", []string{"check", "--data", filepath.Join(dir, "none")}, 1, "", "alliancegraph: no store in this directory"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer

@@ -22,6 +22,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/internal/cli"
 )
 
@@ -34,7 +35,8 @@ func main() {
 	case errors.Is(err, cli.ErrUsage):
 		os.Exit(2)
 	default:
-		fmt.Fprintln(os.Stderr, "alliancegraph:", err)
+		// The same words the GraphQL and HTTP edges give for the error.
+		fmt.Fprintln(os.Stderr, "alliancegraph:", domain.Message(err))
 		os.Exit(1)
 	}
 }
