@@ -31,6 +31,17 @@ func explorerArtifacts(t *testing.T) string {
 	return filepath.Join(servertest.Root(t), "test-artifacts", "explorer")
 }
 
+// inExplorer runs fn on a Chromium page of the explorer at base, within
+// two minutes, and fails the test on its error.
+func inExplorer(t *testing.T, base, chromium string, fn func(*browsertest.Explorer) error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := browsertest.WithExplorer(ctx, base, chromium, fn); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // explorerServer serves the real dataset from a fresh directory with a
 // write token, for the tests that add data through the API.
 func explorerServer(t *testing.T) (base string, chromium string) {
@@ -550,9 +561,7 @@ func TestExplorerGraph(t *testing.T) {
 // keys and Enter pick it, and its panel opens.
 func TestExplorerSearch(t *testing.T) {
 	base, chromium := explorerServer(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	err := browsertest.WithExplorer(ctx, base, chromium, func(e *browsertest.Explorer) error {
+	inExplorer(t, base, chromium, func(e *browsertest.Explorer) error {
 		if err := e.Open(""); err != nil {
 			return err
 		}
@@ -635,9 +644,6 @@ func TestExplorerSearch(t *testing.T) {
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // checkAxe fails on serious or critical accessibility violations and logs
@@ -729,9 +735,7 @@ func TestExplorerBudgets(t *testing.T) {
 		t.Fatalf("import: %d %s", resp.StatusCode, b)
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	err = browsertest.WithExplorer(ctx, base, chromium, func(e *browsertest.Explorer) error {
+	inExplorer(t, base, chromium, func(e *browsertest.Explorer) error {
 		if err := e.Open("view=graph&focus=person/bench-hub&asOf=2024-01-01"); err != nil {
 			return err
 		}
@@ -756,9 +760,6 @@ func TestExplorerBudgets(t *testing.T) {
 		reportBundle(t, e, "graphiql")
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // operationName finds the name of a query's operation, which GraphiQL
@@ -770,9 +771,7 @@ var operationName = regexp.MustCompile(`^\s*(?:query|mutation|subscription)\s+(\
 // count; GraphiQL's link leads back to the explorer.
 func TestExplorerAndGraphiQLLink(t *testing.T) {
 	base, chromium := explorerServer(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	err := browsertest.WithExplorer(ctx, base, chromium, func(e *browsertest.Explorer) error {
+	inExplorer(t, base, chromium, func(e *browsertest.Explorer) error {
 		if err := e.Open("org=org/nato&asOf=2024-03-07"); err != nil {
 			return err
 		}
@@ -807,18 +806,13 @@ func TestExplorerAndGraphiQLLink(t *testing.T) {
 		}
 		return e.FollowLink("#open-explorer", `location.pathname === "/explore" && document.body.dataset.ready === "true"`)
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // TestExplorerPlay: the play button steps the map from NATO's founding to
 // today through every accession, the count growing from 0 to 32.
 func TestExplorerPlay(t *testing.T) {
 	base, chromium := explorerServer(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	err := browsertest.WithExplorer(ctx, base, chromium, func(e *browsertest.Explorer) error {
+	inExplorer(t, base, chromium, func(e *browsertest.Explorer) error {
 		if err := e.Open("org=org/nato&asOf=1960-01-01"); err != nil {
 			return err
 		}
@@ -860,9 +854,6 @@ func TestExplorerPlay(t *testing.T) {
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // TestExplorerBadURL: values in the URL the page cannot use are named in
@@ -870,9 +861,7 @@ func TestExplorerPlay(t *testing.T) {
 // breaking or guessing.
 func TestExplorerBadURL(t *testing.T) {
 	base, chromium := explorerServer(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	err := browsertest.WithExplorer(ctx, base, chromium, func(e *browsertest.Explorer) error {
+	inExplorer(t, base, chromium, func(e *browsertest.Explorer) error {
 		if err := e.Open("view=bogus&org=org/nope&asOf=2024-02-30"); err != nil {
 			return err
 		}
@@ -898,9 +887,6 @@ func TestExplorerBadURL(t *testing.T) {
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // TestExplorerDefaultView: /explore with nothing in the URL shows NATO's
@@ -908,9 +894,7 @@ func TestExplorerBadURL(t *testing.T) {
 // over a country shows its name and membership fact.
 func TestExplorerDefaultView(t *testing.T) {
 	base, chromium := explorerServer(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	err := browsertest.WithExplorer(ctx, base, chromium, func(e *browsertest.Explorer) error {
+	inExplorer(t, base, chromium, func(e *browsertest.Explorer) error {
 		if err := e.Open(""); err != nil {
 			return err
 		}
@@ -958,9 +942,6 @@ func TestExplorerDefaultView(t *testing.T) {
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // TestExplorerKeyboard: Tab reaches every control of the map view, each
@@ -970,9 +951,7 @@ func TestExplorerDefaultView(t *testing.T) {
 func TestExplorerKeyboard(t *testing.T) {
 	base, chromium := explorerServer(t)
 	second, _ := secondOrganization(t, base)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	err := browsertest.WithExplorer(ctx, base, chromium, func(e *browsertest.Explorer) error {
+	inExplorer(t, base, chromium, func(e *browsertest.Explorer) error {
 		if err := e.Open("org=org/nato&asOf=2024-03-07"); err != nil {
 			return err
 		}
@@ -1056,9 +1035,6 @@ func TestExplorerKeyboard(t *testing.T) {
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // TestGraphiQLSubscriptionHeaders: a subscription run in GraphiQL goes over
@@ -1156,9 +1132,7 @@ func TestExplorerManyOrganizations(t *testing.T) {
 	if err != nil || orgs < 121 {
 		t.Fatalf("organizations in the store: %d, %v", orgs, err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	err = browsertest.WithExplorer(ctx, base, chromium, func(e *browsertest.Explorer) error {
+	inExplorer(t, base, chromium, func(e *browsertest.Explorer) error {
 		if err := e.Open("org=org/bulk-119&asOf=2024-01-01"); err != nil {
 			return err
 		}
@@ -1181,7 +1155,4 @@ func TestExplorerManyOrganizations(t *testing.T) {
 		}
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
