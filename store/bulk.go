@@ -37,12 +37,23 @@ type Bulk struct {
 	w       *Writer
 	changes []domain.Change
 	all     *Writer // indexes changes by ID (see mergeChanges)
+	single  bool    // a replica's bulk: one transaction, Flush a no-op
 }
 
 // BulkUpdate runs fn with a Bulk and commits what it wrote as one commit
 // described by o, or nothing if fn fails or changes nothing. It returns
 // the commit's transaction time (the newest commit's when nothing changed).
+//
+// On a replica (WithCommitter) the bulk is one recorded transaction:
+// Flush does nothing, and a write too large for one Badger transaction
+// is refused (domain.ErrInvalid) rather than committed in hidden chunks,
+// which other replicas' commits would make visible.
 func (db *DB) BulkUpdate(o UpdateOptions, fn func(*Bulk) error) (time.Time, error) {
+	if db.committer != nil {
+		return db.updateReplicated(o, func(w *Writer) error {
+			return fn(&Bulk{db: db, w: w, single: true})
+		})
+	}
 	if err := db.lockWriter(); err != nil {
 		return time.Time{}, err
 	}
@@ -80,7 +91,7 @@ func (b *Bulk) Writer() *Writer { return b.w }
 // next. Call it every few hundred records so no chunk outgrows a Badger
 // transaction.
 func (b *Bulk) Flush() error {
-	if !b.w.dirty {
+	if b.single || !b.w.dirty {
 		return nil
 	}
 	ts := b.ts + 1

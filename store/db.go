@@ -53,6 +53,13 @@ type DB struct {
 
 	readOnly bool // opened WithReadOnly: every write is ErrReadOnly
 
+	// committer, when set, makes the store a replica (replica.go):
+	// writes commit through it, and only Apply writes to Badger. amu
+	// serialises Apply, and pairs nextID with head for writers.
+	committer Committer
+	amu       sync.Mutex
+	head      atomic.Pointer[head]
+
 	// disk checks for free space before writes; nil in memory and
 	// read-only. wrote says a write began since Open, so the memtable
 	// may hold something Close must flush.
@@ -130,6 +137,11 @@ func Open(dir string, o Options) (*DB, error) {
 		db.closeBadger()
 		return nil, fmt.Errorf("store: rolling back an unfinished bulk write: %w", err)
 	}
+	if err := db.loadHead(); err != nil {
+		db.closeBadger()
+		return nil, err
+	}
+	db.committer = o.committer
 	return db, nil
 }
 
@@ -205,6 +217,7 @@ const (
 	metaSeq     = "seq"
 	metaSettled = "settled" // versions up to this timestamp are settled (see Bulk)
 	metaDataset = "dataset" // the curated dataset the store holds (DatasetStamp)
+	metaRev     = "rev"     // the replicated log revision applied (replica.go)
 )
 
 // Close flushes pending writes to disk and releases the directory lock.

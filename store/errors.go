@@ -79,3 +79,14 @@ func coded(sentinel error, msg string) error { return &codedError{sentinel, msg}
 
 func (e *codedError) Error() string { return e.msg }
 func (e *codedError) Unwrap() error { return e.sentinel }
+
+// ErrStale is returned by a Committer for a change set validated against
+// a state the replicated log has since moved past; the store then runs
+// the write again on the newer state (a write that keeps losing is
+// domain.ErrConflict).
+var ErrStale = errors.New("store: the replicated log moved past the state this write was validated against")
+
+// ErrReplicated is returned by writes a replica cannot take: Apply on a
+// store without a Committer, or a change set that does not follow what
+// the replica holds (another cluster's log, or a replica that diverged).
+var ErrReplicated = errors.New("store: change set does not fit this replica")

@@ -38,7 +38,19 @@ import (
 //
 // Memory: the whole load is held in memory until it is written, about
 // twice the size of its keys and values.
+//
+// On a replica (WithCommitter) Load is one recorded transaction through
+// the log, refused with ErrNotEmpty as here once the replica holds more
+// than its format version.
 func (db *DB) Load(o UpdateOptions, fn func(*Writer) error) (time.Time, error) {
+	if db.committer != nil {
+		return db.updateReplicated(o, func(w *Writer) error {
+			if w.ts > formatTs {
+				return ErrNotEmpty
+			}
+			return fn(w)
+		})
+	}
 	if err := db.lockWriter(); err != nil {
 		return time.Time{}, err
 	}

@@ -24,6 +24,8 @@ type Options struct {
 	noCreate bool
 	// readOnly opens Badger read-only (WithReadOnly).
 	readOnly bool
+	// committer makes the store a replica (WithCommitter).
+	committer Committer
 }
 
 // DefaultOptions returns options for an on-disk store with synced writes
@@ -41,6 +43,12 @@ func DefaultOptions() Options {
 		entityCacheBytes: DefaultEntityCacheBytes,
 	}
 }
+
+// WithCommitter makes the store a replica of a replicated log (see
+// Committer): writes commit through c, and the store changes only
+// through Apply. Open itself writes locally (the format version of an
+// empty store, at the same timestamp on every replica).
+func (o Options) WithCommitter(c Committer) Options { o.committer = c; return o }
 
 // WithInMemory keeps everything in memory (dir is ignored); for tests.
 func (o Options) WithInMemory(v bool) Options { o.inMemory = v; return o }

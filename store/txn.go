@@ -142,6 +142,9 @@ func (db *DB) Update(author string, fn func(*Writer) error) error {
 // lock, so a conflict means something outside this process's writers
 // raced it; the retry keeps the contract even so.)
 func (db *DB) UpdateWith(o UpdateOptions, fn func(*Writer) error) (time.Time, error) {
+	if db.committer != nil {
+		return db.updateReplicated(o, fn)
+	}
 	if err := db.lockWriter(); err != nil {
 		return time.Time{}, err
 	}

@@ -28,6 +28,9 @@ type Writer struct {
 	// cached lists the written keys the entity cache may hold; the commit
 	// drops them from it (see noteCached and DB.publish).
 	cached []string
+	// rec, on a replica, records every put and delete for the change set
+	// (replica.go).
+	rec *recorder
 }
 
 func (w *Writer) wrap(err error) error {
@@ -49,6 +52,9 @@ func (w *Writer) set(k, v []byte) error {
 
 func (w *Writer) del(k []byte) error {
 	w.dirty = true
+	if w.rec != nil {
+		w.rec.add(k, nil, true)
+	}
 	if w.mem != nil {
 		w.mem.del(k)
 	} else if err := w.txn.Delete(k); err != nil {
@@ -61,6 +67,9 @@ func (w *Writer) del(k []byte) error {
 
 // put writes k = v into the transaction, or into memory during a Load.
 func (w *Writer) put(k, v []byte) error {
+	if w.rec != nil {
+		w.rec.add(k, v, false)
+	}
 	if w.mem != nil {
 		w.mem.set(k, v)
 		return nil

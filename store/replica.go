@@ -1,0 +1,202 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/alliancegraph/alliancegraph/domain"
+	badger "github.com/dgraph-io/badger/v4"
+)
+
+// Committer commits change sets through a replicated, ordered log instead
+// of this store's Badger: with one (WithCommitter) the store is a replica.
+// Every write (Update, BulkUpdate, Load) runs its function against the
+// replica as on a single store, so every rule and reference check is the
+// same, and hands what it wrote to Commit; the replica changes only
+// through Apply, which the log's follower calls for every committed
+// change set, in log order, on every replica alike.
+type Committer interface {
+	// Commit makes cs durable in the log, guarded by cs.Revision(): it
+	// must fail with ErrStale, committing nothing, if the log holds a
+	// change set after that revision. It returns once this store has
+	// applied cs, so the writer reads its own write.
+	Commit(cs *ChangeSet) error
+}
+
+// head is the newest applied commit timestamp and the log revision that
+// applied it, published together so a reader never pairs one commit
+// with another's revision.
+type head struct{ ts, rev uint64 }
+
+// Replicated reports whether the store is a replica (WithCommitter).
+func (db *DB) Replicated() bool { return db.committer != nil }
+
+// Revision returns the log revision of the newest change set this replica
+// applied (0 for none, and always for a store that is not a replica).
+func (db *DB) Revision() uint64 {
+	if h := db.head.Load(); h != nil {
+		return h.rev
+	}
+	return 0
+}
+
+// RevisionAt returns the log revision of the snapshot a View at
+// transaction time t reads (the zero time: the newest): the revision
+// of the newest change set at or before t.
+func (db *DB) RevisionAt(t time.Time) (uint64, error) {
+	if db.committer == nil {
+		return 0, nil
+	}
+	if h := db.head.Load(); h != nil && (t.IsZero() || timeTs(t) >= h.ts) {
+		return h.rev, nil
+	}
+	var rev uint64
+	err := db.View(t, func(r *Reader) error {
+		var err error
+		rev, err = r.Revision()
+		return err
+	})
+	return rev, err
+}
+
+// Revision returns the log revision of the newest change set this
+// snapshot shows (0 for none).
+func (r *Reader) Revision() (uint64, error) {
+	return readNum(r.txn, metaKey(metaRev))
+}
+
+// readNum reads a numeric meta value, 0 when absent.
+func readNum(txn *badger.Txn, k []byte) (uint64, error) {
+	item, err := txn.Get(k)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: read %s: %w", k, err)
+	}
+	var n uint64
+	err = item.Value(func(v []byte) error {
+		var ok bool
+		if n, ok = parseNum(v); !ok {
+			return fmt.Errorf("%w: %s", ErrCorrupt, k)
+		}
+		return nil
+	})
+	return n, err
+}
+
+// loadHead reads the applied revision at Open.
+func (db *DB) loadHead() error {
+	txn := db.bdb.NewTransactionAt(db.lastTs.Load(), false)
+	defer txn.Discard()
+	rev, err := readNum(txn, metaKey(metaRev))
+	if err != nil {
+		return err
+	}
+	db.head.Store(&head{ts: db.lastTs.Load(), rev: rev})
+	return nil
+}
+
+// updateReplicated is UpdateWith for a replica: it records the write,
+// commits it through the log and returns once it is applied here.
+func (db *DB) updateReplicated(o UpdateOptions, fn func(*Writer) error) (time.Time, error) {
+	if err := db.lockWriter(); err != nil {
+		return time.Time{}, err
+	}
+	defer db.wmu.Unlock()
+	for range maxAttempts {
+		ts, err := db.recordOnce(o, fn)
+		if !errors.Is(err, ErrStale) {
+			return ts, err
+		}
+	}
+	return time.Time{}, fmt.Errorf("%w: the write lost to writes through other servers %d times; try again", domain.ErrConflict, maxAttempts)
+}
+
+func (db *DB) recordOnce(o UpdateOptions, fn func(*Writer) error) (time.Time, error) {
+	db.amu.Lock()
+	h, next := db.head.Load(), db.nextID
+	db.amu.Unlock()
+	txn := db.bdb.NewTransactionAt(h.ts, true)
+	defer txn.Discard()
+	w := &Writer{Reader: Reader{db: db, txn: txn, ts: h.ts, at: h.ts}, next: next, seq0: next, rec: &recorder{}}
+	if err := fn(w); err != nil {
+		return time.Time{}, err
+	}
+	if !w.dirty {
+		return tsTime(h.ts), nil
+	}
+	commitTs := db.commitTs(o.At, h.ts)
+	if err := w.finish(commitTs, true); err != nil {
+		return time.Time{}, err
+	}
+	if err := w.writeCommit(commitTs, &Commit{Author: o.Author, Note: o.Note}); err != nil {
+		return time.Time{}, err
+	}
+	if err := db.roomToWrite(); err != nil {
+		return time.Time{}, err
+	}
+	cs := &ChangeSet{base: h.ts, rev: h.rev, commit: commitTs, next: w.next,
+		author: o.Author, note: o.Note, changes: w.changed, ops: w.rec.ops}
+	if err := db.committer.Commit(cs); err != nil {
+		return time.Time{}, err
+	}
+	return tsTime(commitTs), nil
+}
+
+// Apply writes a change set the log committed at revision rev, in one
+// Badger transaction at the change set's commit timestamp, with rev; a
+// change set at or below the applied revision was applied before and is
+// skipped, so a follower that replays the log after a restart is safe.
+// Change sets must come in log order: one whose commit timestamp is not
+// after the newest applied commit is ErrReplicated.
+func (db *DB) Apply(cs *ChangeSet, rev uint64) error {
+	if db.closed.Load() {
+		return ErrClosed
+	}
+	if db.committer == nil {
+		return fmt.Errorf("%w: the store is not a replica", ErrReplicated)
+	}
+	db.amu.Lock()
+	defer db.amu.Unlock()
+	h := db.head.Load()
+	if rev <= h.rev {
+		return nil
+	}
+	if cs.commit <= h.ts {
+		return fmt.Errorf("%w: change set at revision %d commits at %d, not after the newest applied commit %d (revision %d)", ErrReplicated, rev, cs.commit, h.ts, h.rev)
+	}
+	if err := db.startWrite(); err != nil {
+		return err
+	}
+	txn := db.bdb.NewTransactionAt(h.ts, true)
+	defer txn.Discard()
+	var cached []string
+	for _, op := range cs.ops {
+		var err error
+		if op.del {
+			err = txn.Delete(op.key)
+		} else {
+			err = txn.Set(op.key, op.val)
+		}
+		if err != nil {
+			return fmt.Errorf("store: apply revision %d: %w", rev, err)
+		}
+		if t := keyTag(op.key); db.cache != nil && (t == tagNode || t == tagSlug) {
+			cached = append(cached, string(op.key))
+		}
+	}
+	if err := txn.Set(metaKey(metaRev), numVal(rev)); err != nil {
+		return fmt.Errorf("store: apply revision %d: %w", rev, err)
+	}
+	if err := txn.CommitAt(cs.commit, nil); err != nil {
+		db.cache.distrustNext()
+		return fmt.Errorf("store: apply revision %d: %w", rev, err)
+	}
+	db.nextID = max(db.nextID, cs.next)
+	db.publish(cs.commit, cached)
+	db.head.Store(&head{ts: cs.commit, rev: rev})
+	db.feed.publish(commitEvent(cs.commit, &Commit{Author: cs.author, Note: cs.note, Changes: cs.changes}))
+	return nil
+}
