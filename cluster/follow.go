@@ -8,6 +8,8 @@ import (
 	"go.etcd.io/etcd/api/v3/mvccpb"
 	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
 	clientv3 "go.etcd.io/etcd/client/v3"
+
+	"github.com/alliancegraph/alliancegraph/store"
 )
 
 // follow applies the log to the replica in revision order until Close,
@@ -16,12 +18,14 @@ import (
 // from the replica's revision; if the revisions it needs were compacted,
 // following stops for good (ErrCompacted) and the node reports itself
 // not ready: it keeps serving what it has, labelled with its revision.
+// So it does for an entry that does not follow what the replica holds
+// (store.ErrReplicated): applying later entries would serve a hole.
 func (n *Node) follow() {
 	defer n.wg.Done()
 	wait := 100 * time.Millisecond
 	for n.ctx.Err() == nil {
 		err := n.followOnce()
-		if errors.Is(err, ErrCompacted) {
+		if errors.Is(err, ErrCompacted) || errors.Is(err, store.ErrReplicated) {
 			n.cfg.Logger.Error("cluster: replica cannot follow the log", "err", err)
 			n.mu.Lock()
 			n.failed = err

@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	"github.com/alliancegraph/alliancegraph/domain"
@@ -98,6 +99,12 @@ func (db *DB) loadHead() error {
 	return nil
 }
 
+// maxReplicaAttempts bounds how often a replica's write that lost to
+// another node's is validated again: every node's writers race for the
+// same next log entry, so losing a few times in a row is common under
+// load (maxAttempts bounds the single store's rarer Badger conflicts).
+const maxReplicaAttempts = 20
+
 // updateReplicated is UpdateWith for a replica: it records the write,
 // commits it through the log and returns once it is applied here.
 func (db *DB) updateReplicated(o UpdateOptions, fn func(*Writer) error) (time.Time, error) {
@@ -105,13 +112,15 @@ func (db *DB) updateReplicated(o UpdateOptions, fn func(*Writer) error) (time.Ti
 		return time.Time{}, err
 	}
 	defer db.wmu.Unlock()
-	for range maxAttempts {
+	for i := range maxReplicaAttempts {
 		ts, err := db.recordOnce(o, fn)
 		if !errors.Is(err, ErrStale) {
 			return ts, err
 		}
+		// Nodes that lost together would race again at once.
+		time.Sleep(time.Duration(rand.Int64N(int64(i+1) * int64(5*time.Millisecond))))
 	}
-	return time.Time{}, fmt.Errorf("%w: the write lost to writes through other servers %d times; try again", domain.ErrConflict, maxAttempts)
+	return time.Time{}, fmt.Errorf("%w: the write lost to writes through other servers %d times; try again", domain.ErrConflict, maxReplicaAttempts)
 }
 
 func (db *DB) recordOnce(o UpdateOptions, fn func(*Writer) error) (time.Time, error) {
