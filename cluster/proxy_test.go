@@ -14,9 +14,9 @@ type proxy struct {
 	ln     net.Listener
 	target string
 
-	mu    sync.Mutex
+	mu     sync.Mutex
 	cutOff bool
-	conns map[net.Conn]struct{}
+	conns  map[net.Conn]struct{}
 }
 
 func newProxy(t *testing.T, target string) *proxy {
