@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alliancegraph/alliancegraph/cluster"
 	"github.com/alliancegraph/alliancegraph/internal/servertest"
 )
 
@@ -48,9 +49,7 @@ func gql(ctx context.Context, base, query string, vars map[string]any, minRev ui
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+servertest.AliceToken)
-	if minRev > 0 {
-		req.Header.Set("X-Min-Revision", strconv.FormatUint(minRev, 10))
-	}
+	setMinRevision(req, minRev)
 	resp, err := httpc.Do(req)
 	if err != nil {
 		return reply{}, err
@@ -87,9 +86,7 @@ func get(t *testing.T, base, path string, minRev uint64) (int, []byte, http.Head
 	if err != nil {
 		t.Fatal(err)
 	}
-	if minRev > 0 {
-		req.Header.Set("X-Min-Revision", strconv.FormatUint(minRev, 10))
-	}
+	setMinRevision(req, minRev)
 	resp, err := httpc.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -100,6 +97,18 @@ func get(t *testing.T, base, path string, minRev uint64) (int, []byte, http.Head
 		t.Fatal(err)
 	}
 	return resp.StatusCode, b, resp.Header
+}
+
+// setMinRevision asks req to read at least revision rev (cluster.Head:
+// "head"; 0: any).
+func setMinRevision(req *http.Request, rev uint64) {
+	switch rev {
+	case 0:
+	case cluster.Head:
+		req.Header.Set("X-Min-Revision", "head")
+	default:
+		req.Header.Set("X-Min-Revision", strconv.FormatUint(rev, 10))
+	}
 }
 
 // eventually polls cond every 100 ms until it holds or the bound passes.

@@ -47,6 +47,10 @@ const (
 
 var clusterName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
 
+// ValidName reports whether s may name a cluster or a node: 1 to 64
+// letters, digits, '.', '_' or '-', starting with a letter or digit.
+func ValidName(s string) bool { return clusterName.MatchString(s) }
+
 // check fills defaults and refuses what cannot work.
 func (c *Config) check() error {
 	var eps []string

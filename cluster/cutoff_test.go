@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/alliancegraph/alliancegraph/cluster"
 )
 
 // TestReplicaCutOffFromEtcd: a node whose connection to etcd is cut keeps
@@ -41,6 +43,9 @@ func TestReplicaCutOffFromEtcd(t *testing.T) {
 	}
 	if waited.code() != "TIMEOUT" || !bytes.Contains([]byte(waited.Errors[0].Message), []byte(strconv.FormatUint(w.Extensions.Revision, 10))) {
 		t.Errorf("minRevision on the cut node: %+v, want TIMEOUT naming revision %d", waited.Errors, w.Extensions.Revision)
+	}
+	if head, err := gql(t.Context(), b.URL, `{ entity(id: "country/FIN") { name } }`, nil, cluster.Head); err != nil || head.code() != "TIMEOUT" {
+		t.Errorf("a head read on the cut node: %v %+v, want TIMEOUT", err, head.Errors)
 	}
 	if status, _, _ := get(t, b.URL, "/export?format=jsonl", w.Extensions.Revision); status != 503 {
 		t.Errorf("GET /export with X-Min-Revision on the cut node: %d, want 503 (TIMEOUT)", status)

@@ -30,14 +30,18 @@ var ErrConfig = fmt.Errorf("%w: cluster configuration", domain.ErrInvalid)
 type errBehind struct {
 	want, have uint64
 	err        error
+	head       bool // asking etcd for the head failed
 }
 
 func (e *errBehind) Error() string {
+	if e.head {
+		return fmt.Sprintf("this server has applied revision %d and could not read the log's head from etcd before the request's deadline (the server may be cut off from etcd; try another server or later)", e.have)
+	}
 	return fmt.Sprintf("this server has applied revision %d; revision %d was not applied before the request's deadline (the server may be cut off from etcd; try another server or later)", e.have, e.want)
 }
 
 func (e *errBehind) Unwrap() error {
-	if errors.Is(e.err, context.DeadlineExceeded) {
+	if errors.Is(e.err, context.DeadlineExceeded) || (e.head && !errors.Is(e.err, context.Canceled)) {
 		return domain.ErrTimeout
 	}
 	return e.err

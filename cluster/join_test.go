@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/alliancegraph/alliancegraph/cluster"
 )
 
 const upsert = `mutation($id: ID!, $name: String!) { upsertEntity(input: {id: $id, kind: PERSON, name: $name}) { entity { id } } }`
@@ -38,6 +40,9 @@ func TestJoinAndReadYourWrites(t *testing.T) {
 	read := mustGQL(t, b.URL, `query($id: ID!) { entity(id: $id) { name } }`, map[string]any{"id": out.UpsertEntity.Entity.ID}, r.Extensions.Revision)
 	if !bytes.Contains(read.Data, []byte("Joiner Zero")) || read.Extensions.Revision < r.Extensions.Revision {
 		t.Fatalf("read on the other node at revision %d: %s (revision %d)", r.Extensions.Revision, read.Data, read.Extensions.Revision)
+	}
+	if got := mustGQL(t, b.URL, `{ entity(id: "person/joiner-0") { name } }`, nil, cluster.Head); got.Extensions.Revision < r.Extensions.Revision {
+		t.Errorf("a head read on the other node is at revision %d, before the write's %d", got.Extensions.Revision, r.Extensions.Revision)
 	}
 	time.Sleep(10 * time.Millisecond)
 	mid := time.Now().UTC().Format(time.RFC3339Nano)

@@ -2,12 +2,27 @@ package cluster
 
 import (
 	"context"
+	"math"
 )
+
+// Head asks WaitFor for the log's newest revision.
+const Head = math.MaxUint64
 
 // WaitFor returns once every log entry up to revision rev is applied to
 // the replica, or ctx's error wrapped in an error naming both revisions.
 // A revision etcd has not reached yet is waited for like any other.
+//
+// Head (math.MaxUint64) asks for the log's newest revision: WaitFor reads
+// it from etcd (a linearizable read), so what the caller reads next
+// reflects every write acknowledged before it asked.
 func (n *Node) WaitFor(ctx context.Context, rev uint64) error {
+	if rev == Head {
+		_, at, err := n.readHead(ctx)
+		if err != nil {
+			return &errBehind{want: rev, have: n.db.Load().Revision(), err: err, head: true}
+		}
+		rev = at
+	}
 	for {
 		n.mu.Lock()
 		have := max(n.seen, n.db.Load().Revision())

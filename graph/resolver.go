@@ -24,13 +24,12 @@ import (
 // Everything else a resolver needs it reads through the store.Reader that
 // View hands it, or writes through UpdateWith's store.Writer.
 //
-// It is the seam between deciding a write and committing it. *store.DB
-// commits to its own Badger. A replicated backend (the cluster issue)
-// keeps a local store as a replica and implements or wraps these four:
-// UpdateWith runs fn against the replica's Writer to validate the write,
-// commits what it wrote through the replicated log instead of locally,
-// and returns once the replica has applied it; View, LastCommit and
-// Subscribe serve the replica as they serve a single store.
+// *store.DB implements it both as a single store and as a cluster
+// replica (store.WithCommitter): a replica's UpdateWith runs fn against
+// its Writer to validate the write, commits what it wrote through the
+// replicated log instead of locally, and returns once the replica has
+// applied it; View, LastCommit and Subscribe serve the replica as they
+// serve a single store (docs/CLUSTER.md).
 type Store interface {
 	View(knownAt time.Time, fn func(*store.Reader) error) error
 	UpdateWith(o store.UpdateOptions, fn func(*store.Writer) error) (time.Time, error)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -19,8 +20,9 @@ import (
 // Replica is what the GraphQL layer needs of a server that is one replica
 // of a cluster; nil for a single server.
 type Replica interface {
-	// WaitFor returns once the replica has applied log revision rev, or
-	// a coded error when ctx ends first.
+	// WaitFor returns once the replica has applied log revision rev
+	// (HeadRevision: the log's newest when asked), or a coded error when
+	// ctx ends first.
 	WaitFor(ctx context.Context, rev uint64) error
 	// RevisionAt is the log revision of the snapshot at transaction time
 	// t (the zero time: the newest).
@@ -32,11 +34,21 @@ type Replica interface {
 // same inside the request.
 const MinRevisionHeader = "X-Min-Revision"
 
-// ParseRevision reads a revision a client sent.
+// HeadRevision is what ParseRevision returns for "head": the log's newest
+// revision when the request arrives, which a Replica reads from the log
+// itself (a linearizable read).
+const HeadRevision = math.MaxUint64
+
+// ParseRevision reads a revision a client sent: a non-negative integer,
+// or "head".
 func ParseRevision(s string) (uint64, error) {
-	rev, err := strconv.ParseUint(strings.TrimSpace(s), 10, 64)
+	s = strings.TrimSpace(s)
+	if s == "head" {
+		return HeadRevision, nil
+	}
+	rev, err := strconv.ParseUint(s, 10, 64)
 	if err != nil || rev > 1<<63-1 {
-		return 0, fmt.Errorf("%w: a revision is a non-negative integer, got %q", domain.ErrInvalid, s)
+		return 0, fmt.Errorf("%w: a revision is a non-negative integer or \"head\", got %q", domain.ErrInvalid, s)
 	}
 	return rev, nil
 }
@@ -86,7 +98,7 @@ func minRevision(rc *graphql.OperationContext) (uint64, bool, error) {
 			rev, err := ParseRevision(v)
 			return rev, true, err
 		}
-		return 0, true, fmt.Errorf("%w: extensions.minRevision is a non-negative integer revision, got %v", domain.ErrInvalid, raw)
+		return 0, true, fmt.Errorf("%w: extensions.minRevision is a non-negative integer revision or \"head\", got %v", domain.ErrInvalid, raw)
 	}
 	if h := rc.Headers.Get(MinRevisionHeader); h != "" {
 		rev, err := ParseRevision(h)

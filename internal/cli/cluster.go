@@ -36,6 +36,12 @@ func (c *serveConfig) clusterFlags(maxLagGiven bool) string {
 	if c.cluster.Cluster == "" {
 		return "--etcd needs --cluster NAME (env ALLIANCEGRAPH_CLUSTER): the cluster's keys live under it"
 	}
+	if !cluster.ValidName(c.cluster.Cluster) {
+		return fmt.Sprintf("--cluster %q: use 1 to 64 letters, digits, '.', '_' or '-'", c.cluster.Cluster)
+	}
+	if c.cluster.Node != "" && !cluster.ValidName(c.cluster.Node) {
+		return fmt.Sprintf("--node %q: use 1 to 64 letters, digits, '.', '_' or '-'", c.cluster.Node)
+	}
 	if c.inMemory {
 		return "a cluster node keeps its replica on disk: --etcd cannot be used with an in-memory store"
 	}

@@ -33,7 +33,10 @@ NATO dataset is loaded into the empty data directory (a directory holding
 other files and no store is refused); a start on a store that holds
 anything writes nothing (when the built-in dataset is newer it says so:
 apply it with "alliancegraph dataset upgrade"). SIGINT or SIGTERM drains
-requests and closes the store cleanly.`
+requests and closes the store cleanly.
+With --etcd and --cluster the server is one node of a replicated cluster:
+the data directory is its replica of the log etcd keeps, writes commit
+through etcd, and responses carry the revision they read (docs/CLUSTER.md).`
 
 // serveConfig is everything serve needs: the endpoints' settings and
 // the store's and process's.
