@@ -91,7 +91,8 @@ func minRevision(rc *graphql.OperationContext) (uint64, bool, error) {
 			rev, err := ParseRevision(v.String())
 			return rev, true, err
 		case float64:
-			if v >= 0 && v == float64(uint64(v)) {
+			// Beyond 2^53 a JSON number has lost digits already.
+			if v >= 0 && v <= 1<<53 && v == math.Trunc(v) {
 				return uint64(v), true, nil
 			}
 		case string:
