@@ -31,9 +31,12 @@ import (
 //
 // It reports what it did, for the log.
 func (n *Node) Prepare(ctx context.Context, dir string, o store.Options) (string, error) {
-	rev, empty, err := inspect(dir, o)
+	rev, origin, empty, err := inspect(dir, o)
 	if err != nil {
 		return "", err
+	}
+	if rev > 0 && origin != n.Origin() {
+		return "", fmt.Errorf("%w: %s is a replica of %q, not of this cluster (%q); use an empty directory", ErrNotReplica, dir, origin, n.Origin())
 	}
 	head, _, err := n.readHead(ctx)
 	if err != nil {
@@ -84,27 +87,30 @@ func (n *Node) Prepare(ctx context.Context, dir string, o store.Options) (string
 
 // inspect opens dir read-only, if it holds a store, for its revision and
 // whether it holds anything but its format version.
-func inspect(dir string, o store.Options) (rev uint64, empty bool, err error) {
+func inspect(dir string, o store.Options) (rev uint64, origin string, empty bool, err error) {
 	db, err := store.Open(dir, o.WithReadOnly(true))
 	if errors.Is(err, store.ErrNoStore) {
-		return 0, true, nil
+		return 0, "", true, nil
 	}
 	if errors.Is(err, store.ErrNeedsRecovery) {
 		// A replica killed mid-write: a read-write open replays it.
 		db, err = store.Open(dir, o)
 	}
 	if err != nil {
-		return 0, false, err
+		return 0, "", false, err
 	}
 	defer db.Close()
 	err = db.View(time.Time{}, func(r *store.Reader) error {
 		if empty, err = r.Empty(); err != nil {
 			return err
 		}
+		if origin, err = r.Origin(); err != nil {
+			return err
+		}
 		rev, err = r.Revision()
 		return err
 	})
-	return rev, empty, err
+	return rev, origin, empty, err
 }
 
 // compactedAfter reports whether the log entries after revision rev, up to

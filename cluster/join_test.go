@@ -2,8 +2,10 @@ package cluster_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"os/exec"
 	"testing"
 	"time"
 
@@ -74,5 +76,24 @@ func TestJoinAndReadYourWrites(t *testing.T) {
 		if !bytes.Equal(exports[i], exports[0]) {
 			t.Errorf("node %d's export differs from node 0's (%d and %d bytes)", i, len(exports[i]), len(exports[0]))
 		}
+	}
+}
+
+// TestReplicaOfAnotherClusterIsRefused: a node pointed at another cluster
+// (a new one given the same name, or another name on the same etcd) with
+// a replica's directory refuses to start rather than serve one cluster's
+// data labelled with the other's revisions.
+func TestReplicaOfAnotherClusterIsRefused(t *testing.T) {
+	etcd := startEtcd(t, 1)
+	c := newAGCluster(t, etcd.endpoints(), 1)
+	c.start(0)
+	c.stop(0)
+	c.name = "elsewhere"
+	args := []string{"serve", "--data", c.dirs[0], "--addr", "127.0.0.1:0", "--etcd", c.etcd, "--cluster", c.name}
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute) // a node that starts serves until killed
+	defer cancel()
+	out, err := exec.CommandContext(ctx, c.bin, args...).CombinedOutput()
+	if err == nil || !bytes.Contains(out, []byte(`is a replica of "test@`)) {
+		t.Errorf("serve on another cluster's replica: %v\n%s", err, out)
 	}
 }

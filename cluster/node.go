@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -99,6 +100,16 @@ func (n *Node) clusterSecret(ctx context.Context) (string, error) {
 
 // Secret is the cluster's shared secret (see clusterSecret).
 func (n *Node) Secret() string { return n.secret }
+
+// Origin names the cluster's log for its replicas (store.Committer): the
+// cluster's name and a digest of the secret its first node created, so a
+// new cluster given an old name, or another cluster on the same etcd, is
+// another log. It survives an etcd restore from a snapshot, which keeps
+// the secret.
+func (n *Node) Origin() string {
+	sum := sha256.Sum256([]byte(n.secret))
+	return n.cfg.Cluster + "@" + hex.EncodeToString(sum[:8])
+}
 
 // Name is the node's name.
 func (n *Node) Name() string { return n.cfg.Node }

@@ -218,6 +218,7 @@ const (
 	metaSettled = "settled" // versions up to this timestamp are settled (see Bulk)
 	metaDataset = "dataset" // the curated dataset the store holds (DatasetStamp)
 	metaRev     = "rev"     // the replicated log revision applied (replica.go)
+	metaOrigin  = "origin"  // the replicated log's name (Committer.Origin)
 )
 
 // Close flushes pending writes to disk and releases the directory lock.

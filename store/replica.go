@@ -23,6 +23,9 @@ type Committer interface {
 	// change set after that revision. It returns once this store has
 	// applied cs, so the writer reads its own write.
 	Commit(cs *ChangeSet) error
+	// Origin names the log: Apply records it beside the revision, so a
+	// replica of one log is never taken for a replica of another.
+	Origin() string
 }
 
 // head is the newest applied commit timestamp and the log revision that
@@ -65,6 +68,20 @@ func (db *DB) RevisionAt(t time.Time) (uint64, error) {
 // snapshot shows (0 for none).
 func (r *Reader) Revision() (uint64, error) {
 	return readNum(r.txn, metaKey(metaRev))
+}
+
+// Origin returns the name of the log this snapshot's replica applied
+// (Committer.Origin), or "" for a store that is not a replica.
+func (r *Reader) Origin() (string, error) {
+	item, err := r.txn.Get(metaKey(metaOrigin))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: read origin: %w", err)
+	}
+	v, err := item.ValueCopy(nil)
+	return string(v), err
 }
 
 // readNum reads a numeric meta value, 0 when absent.
@@ -197,6 +214,9 @@ func (db *DB) Apply(cs *ChangeSet, rev uint64) error {
 		}
 	}
 	if err := txn.Set(metaKey(metaRev), numVal(rev)); err != nil {
+		return fmt.Errorf("store: apply revision %d: %w", rev, err)
+	}
+	if err := txn.Set(metaKey(metaOrigin), []byte(db.committer.Origin())); err != nil {
 		return fmt.Errorf("store: apply revision %d: %w", rev, err)
 	}
 	if err := txn.CommitAt(cs.commit, nil); err != nil {

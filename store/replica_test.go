@@ -22,6 +22,8 @@ type memLog struct {
 	stale    int // refuse this many commits with ErrStale first
 }
 
+func (l *memLog) Origin() string { return "memlog" }
+
 func (l *memLog) Commit(cs *ChangeSet) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
