@@ -146,9 +146,10 @@ command -v curl >/dev/null || die "curl is not installed: apt-get install curl"
 if [ -n "$smoke" ]; then
   removable="$(mktemp -d)"
   dir="$removable"
-  : "${NODE_PORTS:=$(free_ports 2)}"
-  : "${ETCD_CLIENT_PORTS:=$(free_ports 3)}"
-  : "${ETCD_PEER_PORTS:=$(free_ports 3)}"
+  read -r -a free <<<"$(free_ports 8)"
+  : "${NODE_PORTS:=${free[*]:0:2}}"
+  : "${ETCD_CLIENT_PORTS:=${free[*]:2:3}}"
+  : "${ETCD_PEER_PORTS:=${free[*]:5:3}}"
 else
   dir="${CLUSTER_DIR:-$repo/cluster-data}"
   mkdir -p "$dir"
@@ -186,7 +187,7 @@ token="$(sed -n 's/^admin://p' "$tokens" | head -n 1)"
 # initial-cluster flags only matter on a first start; a restart reads
 # the membership from the data directory.
 start_etcd() {
-  local i="$1" name="etcd$1" c="${cport[$1 - 1]}" p="${pport[$1 - 1]}"
+  local name="etcd$1" c="${cport[$1 - 1]}" p="${pport[$1 - 1]}"
   etcd --name "$name" --data-dir "$dir/$name" --logger zap --log-outputs stderr \
     --listen-client-urls "http://127.0.0.1:$c" --advertise-client-urls "http://127.0.0.1:$c" \
     --listen-peer-urls "http://127.0.0.1:$p" --initial-advertise-peer-urls "http://127.0.0.1:$p" \
@@ -208,13 +209,16 @@ start_node() {
 
 node_url() { echo "http://127.0.0.1:${nport[$1 - 1]}"; }
 
-# wait_ok name url: until url answers 200 with a body containing want,
-# failing at once when the process named exits, and after WAIT_SECS.
+# wait_ok name url want: until url answers 200 with a body containing
+# want, failing at once when the process named exits, and after WAIT_SECS.
 wait_ok() {
-  local name="$1" url="$2" want="$3" deadline=$((SECONDS + WAIT_SECS)) body rc
+  local name="$1" url="$2" want="$3" deadline=$((SECONDS + WAIT_SECS)) body code rc
   while :; do
-    body="$(curl -fsS --max-time 2 "$url" 2>/dev/null || true)"
-    case "$body" in *"$want"*) return 0 ;; esac
+    body="$(curl -sS --max-time 2 -w '\n%{http_code}' "$url" 2>/dev/null || true)"
+    code="${body##*$'\n'}" body="${body%$'\n'*}"
+    if [ "$code" = 200 ]; then
+      case "$body" in *"$want"*) return 0 ;; esac
+    fi
     if ! kill -0 "${pid_of[$name]}" 2>/dev/null; then
       wait "${pid_of[$name]}" 2>/dev/null && rc=0 || rc=$?
       unset "pid_of[$name]"
@@ -223,7 +227,7 @@ wait_ok() {
     fi
     if [ "$SECONDS" -ge "$deadline" ]; then
       [ -n "$smoke" ] || tail -n 25 "$dir/log/$name.log" >&2
-      fail "$url did not answer \"$want\" within ${WAIT_SECS}s (last answer: ${body:-none}); $name's log: $(show "$dir/log/$name.log")"
+      fail "$url did not answer \"$want\" within ${WAIT_SECS}s (last answer: ${code:-none} ${body}); $name's log: $(show "$dir/log/$name.log")"
     fi
     sleep 0.2
   done
