@@ -50,6 +50,7 @@ var sentinelCodes = []struct {
 	{ErrConflict, CodeConflict},
 	{ErrUnauthenticated, CodeUnauthenticated},
 	{ErrForbidden, CodeForbidden},
+	{ErrTimeout, CodeTimeout},
 	{context.DeadlineExceeded, CodeTimeout},
 	{context.Canceled, CodeTimeout},
 }

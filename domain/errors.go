@@ -34,3 +34,8 @@ var ErrUnauthenticated = errors.New("unauthenticated")
 // ErrForbidden is returned when a request is not allowed whoever sends it
 // (writes on a read-only mirror, writes with no tokens configured).
 var ErrForbidden = errors.New("forbidden")
+
+// ErrTimeout is returned when something a request waits for did not happen
+// before its deadline and the error says what (a replica that has not
+// applied the revision asked for); a bare deadline is a context's error.
+var ErrTimeout = errors.New("timeout")

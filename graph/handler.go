@@ -55,6 +55,9 @@ func NewHandler(r *Resolver, lim Limits, ws Socket, log *slog.Logger, refuse Ref
 	srv.Use(deferOnSocketOnly{})
 	srv.Use(limitsExt{lim: lim})
 	srv.Use(writeGate{policy: r.Policy})
+	if r.Replica != nil {
+		srv.Use(revisionExt{replica: r.Replica})
+	}
 	if r.FieldHook != nil {
 		srv.AroundFields(r.FieldHook)
 	}

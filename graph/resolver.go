@@ -56,6 +56,9 @@ type Resolver struct {
 	// MaxSearches bounds the path and neighborhood traversals that run at
 	// once; others wait (GOMAXPROCS when 0). See acquireSearch.
 	MaxSearches int
+	// Replica, on a cluster node, waits for the revisions requests ask
+	// for and labels responses with theirs; nil on a single server.
+	Replica Replica
 	// Policy decides who may write; nil refuses every write.
 	Policy *auth.Policy
 	// Generator names the program in export headers: "alliancegraph

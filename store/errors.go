@@ -86,6 +86,11 @@ func (e *codedError) Unwrap() error { return e.sentinel }
 // domain.ErrConflict).
 var ErrStale = errors.New("store: the replicated log moved past the state this write was validated against")
 
+// ErrReplicaDir is returned by writes to a cluster replica's store opened
+// on its own (no Committer): a local commit would make the replica differ
+// from every other, so changes go through a cluster node.
+var ErrReplicaDir = coded(domain.ErrForbidden, "store: this data directory is a cluster replica: write through a cluster node (a mutation or POST /import), not to the directory")
+
 // ErrReplicated is returned by writes a replica cannot take: Apply on a
 // store without a Committer, or a change set that does not follow what
 // the replica holds (another cluster's log, or a replica that diverged).

@@ -99,6 +99,9 @@ func (db *DB) lockWriter() error {
 	if db.readOnly {
 		return ErrReadOnly
 	}
+	if db.committer == nil && db.Revision() > 0 {
+		return ErrReplicaDir
+	}
 	db.wmu.Lock()
 	if db.unsettled != nil {
 		// A rollback the disk had no room for is tried again: there may

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/alliancegraph/alliancegraph/auth"
+	"github.com/alliancegraph/alliancegraph/cluster"
 	"github.com/alliancegraph/alliancegraph/dataset"
 	"github.com/alliancegraph/alliancegraph/graph"
 	"github.com/alliancegraph/alliancegraph/internal/httpapi"
@@ -58,6 +59,9 @@ type serveConfig struct {
 	// --cors-origins.
 	origins     string
 	corsOrigins string
+	// etcd, when set, makes the server a cluster node (cluster.go).
+	etcd    string
+	cluster cluster.Config
 }
 
 func serveFlags(fs *flag.FlagSet) *serveConfig {
@@ -102,6 +106,11 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	fs.BoolVar(&c.http.DebugStats, "debug-stats", true, "serve GET /debug/stats (goroutines and heap, as JSON)")
 	fs.Int64Var(&c.http.MaxImportBytes, "max-import", c.http.MaxImportBytes, "POST /import body limit in `bytes`")
 	fs.Int64Var(&c.http.ImportLimits.MaxUnzipped, "max-import-unzipped", c.http.ImportLimits.MaxUnzipped, "POST /import: what a zip's CSV files may unzip to, together, in `bytes`")
+	fs.StringVar(&c.etcd, "etcd", os.Getenv("ALLIANCEGRAPH_ETCD"), "run as a node of a cluster on these comma-separated etcd `endpoints` (host:port,...; env ALLIANCEGRAPH_ETCD); see docs/CLUSTER.md")
+	fs.StringVar(&c.cluster.Cluster, "cluster", os.Getenv("ALLIANCEGRAPH_CLUSTER"), "with --etcd: the cluster's `name` (env ALLIANCEGRAPH_CLUSTER)")
+	fs.StringVar(&c.cluster.Node, "node", os.Getenv("ALLIANCEGRAPH_NODE"), "with --etcd: this node's `name`, unique in the cluster (env ALLIANCEGRAPH_NODE; default: from --advertise)")
+	fs.StringVar(&c.cluster.Advertise, "advertise", os.Getenv("ALLIANCEGRAPH_ADVERTISE"), "with --etcd: the `URL` other nodes reach this one at (env ALLIANCEGRAPH_ADVERTISE; default: http:// and the listening address)")
+	fs.DurationVar(&c.cluster.MaxLag, "max-lag", cluster.DefaultMaxLag, "with --etcd: /readyz fails while the replica stays behind the log this long (env ALLIANCEGRAPH_MAX_LAG)")
 	fs.Int64Var(&c.http.ImportLimits.MaxLine, "max-import-line", c.http.ImportLimits.MaxLine, "POST /import: longest JSON line, CSV record or Wikidata binding, in `bytes`")
 	return c
 }
@@ -125,6 +134,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	c.http.CORSOrigins = splitComma(c.corsOrigins)
 	c.http.Generator = generator()
 	c.gcPercentSet = flagGiven(fs, "gc-percent")
+	if msg := c.clusterFlags(flagGiven(fs, "max-lag")); msg != "" {
+		fmt.Fprintln(stderr, "serve:", msg)
+		return ErrUsage
+	}
 	return serve(ctx, c, stderr)
 }
 
@@ -235,15 +248,43 @@ func serve(ctx context.Context, c *serveConfig, logOut io.Writer) error {
 		opts = opts.WithMemTableSize(c.memTableMB << 20)
 	}
 	opts = opts.WithEntityCacheSize(c.entityCacheMB << 20)
+	var ln net.Listener
+	var node *cluster.Node
+	if c.etcd != "" {
+		// A node listens before it joins: the address it advertises to
+		// its peers names the port.
+		var err error
+		if ln, err = net.Listen("tcp", c.addr); err != nil {
+			return err
+		}
+		if node, opts, err = joinCluster(ctx, c, opts, ln.Addr(), log); err != nil {
+			ln.Close()
+			return err
+		}
+		c.http.Replica = node
+	}
 	db, err := store.Open(c.dataDir, opts)
 	if err != nil {
+		if node != nil {
+			node.Close()
+			ln.Close()
+		}
 		return err
 	}
 	defer func() {
+		if node != nil {
+			node.Close() // stops applying the log before the store closes
+		}
 		if err := db.Close(); err != nil {
 			log.Error("closing store", "err", err)
 		}
 	}()
+	if node != nil {
+		if err := startNode(ctx, node, db, log); err != nil {
+			ln.Close()
+			return err
+		}
+	}
 	// The dataset goes in before anything else reads the store (the
 	// value-log GC included): an empty store is filled by the fast loader.
 	seeded, err := dataset.SeedCurated(db)
@@ -274,8 +315,12 @@ func serve(ctx context.Context, c *serveConfig, logOut io.Writer) error {
 		}
 		defer stopPprof()
 	}
-	ln, err := net.Listen("tcp", c.addr)
-	if err != nil {
+	if node != nil {
+		if err := node.Register(ctx); err != nil {
+			ln.Close()
+			return fmt.Errorf("cluster: registering this node: %w", err)
+		}
+	} else if ln, err = net.Listen("tcp", c.addr); err != nil {
 		return err
 	}
 	return httpapi.Serve(ctx, ln, httpapi.New(db, c.http, log), c.http, log)

@@ -20,12 +20,18 @@ import (
 // Once the first byte is out the status cannot change, so a failure
 // midway aborts the connection; the client then holds a file without its
 // trailer, which restore refuses.
-func backupHandler(db *store.DB, policy *auth.Policy, log *slog.Logger) http.Handler {
+//
+// On a cluster node, a peer bootstrapping from it presents the cluster's
+// secret instead of a token (see cluster.Node.Prepare).
+func backupHandler(db *store.DB, policy *auth.Policy, rep Replica, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		who, err := policy.Identify(r.Context(), "backups")
-		if err != nil {
-			WriteError(w, r, log, err)
-			return
+		who := "cluster peer"
+		if !peerBearer(rep, r) {
+			var err error
+			if who, err = policy.Identify(r.Context(), "backups"); err != nil {
+				WriteError(w, r, log, err)
+				return
+			}
 		}
 		// A backup may take longer than the server's write timeout, which
 		// bounds ordinary requests.

@@ -15,7 +15,10 @@ import (
 //     The dataset is loaded before the listener opens, so a server that
 //     answers at all has it.
 //   - GET /healthz: the same as /readyz, kept for existing probes.
-func health(mux *http.ServeMux, db *store.DB) {
+//
+// On a cluster node /readyz is also 503 while the node is cut off from
+// etcd or behind the log for longer than its allowed lag, saying which.
+func health(mux *http.ServeMux, db *store.DB, rep Replica) {
 	text := func(w http.ResponseWriter, status int, msg string) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
@@ -26,6 +29,12 @@ func health(mux *http.ServeMux, db *store.DB) {
 		if err := db.View(time.Time{}, func(*store.Reader) error { return nil }); err != nil {
 			text(w, http.StatusServiceUnavailable, "not ready: store unavailable\n")
 			return
+		}
+		if rep != nil {
+			if ok, why := rep.Ready(); !ok {
+				text(w, http.StatusServiceUnavailable, "not ready: "+why+"\n")
+				return
+			}
 		}
 		text(w, http.StatusOK, "ok\n")
 	}

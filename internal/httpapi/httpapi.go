@@ -63,6 +63,9 @@ type Config struct {
 	Generator string
 	// FieldHook, if set, wraps every field resolver (tests only).
 	FieldHook graphql.FieldMiddleware
+	// Replica, on a cluster node, is the node (see Replica); nil on a
+	// single server.
+	Replica Replica
 }
 
 // defaultMaxImportBytes is POST /import's body limit unless configured.
@@ -124,6 +127,9 @@ func New(db *store.DB, c Config, log *slog.Logger) http.Handler {
 			metrics.observe(ctx, r)
 			noteOperation(ctx, r)
 		}}
+	if c.Replica != nil {
+		res.Replica = c.Replica
+	}
 	mux := http.NewServeMux()
 	refuse := func(w http.ResponseWriter, r *http.Request, err error) { WriteError(w, r, log, err) }
 	mux.Handle("/graphql", graph.NewHandler(res, c.Limits, c.Socket, log, refuse))
@@ -131,7 +137,7 @@ func New(db *store.DB, c Config, log *slog.Logger) http.Handler {
 	mux.Handle("/import", wrongMethod("POST"))
 	mux.Handle("GET /export", exportHandler(db, c.Generator, log))
 	mux.Handle("/export", wrongMethod("GET, HEAD"))
-	mux.Handle("GET /backup", backupHandler(db, policy, log))
+	mux.Handle("GET /backup", backupHandler(db, policy, c.Replica, log))
 	mux.Handle("/backup", wrongMethod("GET, HEAD"))
 	if c.DebugStats {
 		mux.Handle("GET /debug/stats", statsHandler(time.Now()))
@@ -141,9 +147,13 @@ func New(db *store.DB, c Config, log *slog.Logger) http.Handler {
 	mux.Handle("/graphql/schema.graphql", wrongMethod("GET, HEAD"))
 	mux.Handle("GET /metrics", metrics.handler())
 	mux.Handle("/metrics", wrongMethod("GET, HEAD"))
-	health(mux, db)
+	health(mux, db, c.Replica)
 	mux.Handle("/", web.Handler(web.Options{Endpoint: "/graphql", Title: "alliancegraph", Examples: Examples}))
-	return withRequestLog(log, metrics.wrap(withCORS(c.CORSOrigins, policy.Middleware(mux))))
+	var h http.Handler = mux
+	if c.Replica != nil {
+		h = withRevision(c.Replica, c.Limits.Timeout, h)
+	}
+	return withRequestLog(log, metrics.wrap(withCORS(c.CORSOrigins, policy.Middleware(h))))
 }
 
 // wrongMethod answers a request to an endpoint with a method it does not
