@@ -245,10 +245,12 @@ for i in 1 2 3; do wait_ok "etcd$i" "http://127.0.0.1:${cport[i - 1]}/health" '"
 
 # Node 1 starts first: on an empty cluster it seeds the curated dataset,
 # which node 2 then copies instead of racing it.
-begin "node1 ready (seeds an empty cluster)"
+how1=" (seeds the empty cluster)" how2=" (joins from node1)"
+[ -z "$restart" ] || how1="" how2=""
+begin "node1 ready$how1"
 start_node 1
 wait_ok node1 "$(node_url 1)/readyz" ok
-begin "node2 ready (joins from node1)"
+begin "node2 ready$how2"
 start_node 2
 wait_ok node2 "$(node_url 2)/readyz" ok
 
