@@ -49,3 +49,21 @@ build: web
 .PHONY: bench
 bench: web
 	bash bench/run.sh
+
+# A local cluster on 127.0.0.1: three etcd members (apt-get install
+# etcd-server) and two nodes on :8081 and :8082, data, logs and a write
+# token in ./cluster-data, in the foreground until Ctrl-C (docs/CLUSTER.md;
+# bash scripts/cluster.sh --help for its settings). A second run restarts
+# the same cluster; cluster-clean removes it, so the next starts from scratch.
+.PHONY: cluster cluster-clean cluster-smoke
+cluster:
+	bash scripts/cluster.sh
+
+cluster-clean:
+	rm -rf cluster-data
+
+# CI's check of the cluster: a new one in a temporary directory, a write
+# through one node read back through the other, a node killed and caught
+# up; exits non-zero naming the step that failed.
+cluster-smoke:
+	CLUSTER_SMOKE=1 bash scripts/cluster.sh
