@@ -40,13 +40,13 @@ func withCORS(origins []string, next http.Handler) http.Handler {
 			h.Add("Vary", "Access-Control-Request-Headers")
 			h.Set("Access-Control-Allow-Origin", origin)
 			h.Set("Access-Control-Allow-Methods", "GET, POST")
-			h.Set("Access-Control-Allow-Headers", "Content-Type, Authorization")
+			h.Set("Access-Control-Allow-Headers", "Content-Type, Authorization, X-Min-Revision")
 			h.Set("Access-Control-Max-Age", "600")
 			w.WriteHeader(http.StatusNoContent)
 			return
 		case allowed:
 			w.Header().Set("Access-Control-Allow-Origin", origin)
-			w.Header().Set("Access-Control-Expose-Headers", "X-Request-Id, Content-Disposition, X-Export-Truncated")
+			w.Header().Set("Access-Control-Expose-Headers", "X-Request-Id, Content-Disposition, X-Export-Truncated, X-Revision")
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -56,11 +56,13 @@ func TestCORS(t *testing.T) {
 			}
 			h := r.Header
 			if h.Get("Access-Control-Allow-Origin") != origin || !strings.Contains(h.Get("Access-Control-Allow-Methods"), "POST") ||
-				!strings.Contains(h.Get("Access-Control-Allow-Headers"), "Authorization") || !strings.Contains(strings.Join(h.Values("Vary"), ","), "Origin") {
+				!strings.Contains(h.Get("Access-Control-Allow-Headers"), "Authorization") || !strings.Contains(h.Get("Access-Control-Allow-Headers"), "X-Min-Revision") ||
+				!strings.Contains(strings.Join(h.Values("Vary"), ","), "Origin") {
 				t.Errorf("preflight headers: %v", h)
 			}
 			r = servertest.Send(t, "POST", srv.URL+"/graphql", "application/json", strings.NewReader(body), map[string]string{"Origin": origin})
-			if r.Status != http.StatusOK || r.Header.Get("Access-Control-Allow-Origin") != origin || !strings.Contains(r.Header.Get("Access-Control-Expose-Headers"), "X-Request-Id") {
+			if r.Status != http.StatusOK || r.Header.Get("Access-Control-Allow-Origin") != origin || !strings.Contains(r.Header.Get("Access-Control-Expose-Headers"), "X-Request-Id") ||
+				!strings.Contains(r.Header.Get("Access-Control-Expose-Headers"), "X-Revision") {
 				t.Errorf("request: %d %v", r.Status, r.Header)
 			}
 		})
