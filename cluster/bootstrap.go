@@ -77,6 +77,13 @@ func (n *Node) Prepare(ctx context.Context, dir string, o store.Options) (string
 		if compacted, cerr := n.compactedAfter(ctx, 0, head); cerr != nil || compacted {
 			return "", errors.Join(err, cerr, ErrCompacted)
 		}
+		restored, gerr := n.fromGenesis(ctx, dir, o)
+		if gerr != nil {
+			return "", errors.Join(err, gerr)
+		}
+		if restored {
+			return "restored the backup the cluster's log starts with, replaying the log after it (no peer served a backup)", nil
+		}
 		return "replaying the log from its start (no peer served a backup)", nil
 	}
 	if err != nil {

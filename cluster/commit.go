@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -33,7 +34,7 @@ func (n *Node) Commit(cs *store.ChangeSet) error {
 	value := encodeInline(id, b)
 	staged := len(b) > maxInline
 	if staged {
-		if value, err = n.stage(ctx, id, b); err != nil {
+		if value, err = n.stage(ctx, entryStaged, id, bytes.NewReader(b)); err != nil {
 			n.unstage(id)
 			return fmt.Errorf("cluster: staging a change set of %d bytes: %w", len(b), err)
 		}

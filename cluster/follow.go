@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"go.etcd.io/etcd/api/v3/mvccpb"
@@ -73,6 +74,18 @@ func (n *Node) apply(ctx context.Context, v []byte, rev int64) error {
 	e, err := decodeEntry(v)
 	if err != nil {
 		return err
+	}
+	if e.kind == entryBackup {
+		// The replica was restored from this backup before it opened
+		// (Prepare), or copied a peer that was.
+		if err := n.db.Load().MarkApplied(uint64(rev)); err != nil {
+			return fmt.Errorf("%w (restart the node on an empty directory to restore the cluster's backup)", err)
+		}
+		n.mu.Lock()
+		n.seen = max(n.seen, uint64(rev))
+		n.notifyLocked()
+		n.mu.Unlock()
+		return nil
 	}
 	cs, err := n.changeSet(ctx, e, rev)
 	if errors.Is(err, rpctypes.ErrCompacted) {

@@ -229,3 +229,40 @@ func (db *DB) Apply(cs *ChangeSet, rev uint64) error {
 	db.feed.publish(commitEvent(cs.commit, &Commit{Author: cs.author, Note: cs.note, Changes: cs.changes}))
 	return nil
 }
+
+// MarkApplied records that the replica holds the log up to revision rev
+// without applying a change set: the replica was restored from the
+// backup that the log's first entry carries (a cluster restored from a
+// backup), so its content is that entry's. It writes the revision at the
+// replica's newest commit timestamp, the same on every replica restored
+// from that backup. Only a replica that has applied nothing may be marked.
+func (db *DB) MarkApplied(rev uint64) error {
+	if db.committer == nil {
+		return fmt.Errorf("%w: the store is not a replica", ErrReplicated)
+	}
+	db.amu.Lock()
+	defer db.amu.Unlock()
+	h := db.head.Load()
+	switch {
+	case rev <= h.rev:
+		return nil
+	case h.rev != 0 || h.ts <= formatTs:
+		return fmt.Errorf("%w: only a replica restored from the cluster's backup may take its revision %d (this one is at revision %d, newest commit %d)", ErrReplicated, rev, h.rev, h.ts)
+	}
+	if err := db.startWrite(); err != nil {
+		return err
+	}
+	txn := db.bdb.NewTransactionAt(h.ts, true)
+	defer txn.Discard()
+	if err := txn.Set(metaKey(metaRev), numVal(rev)); err != nil {
+		return err
+	}
+	if err := txn.Set(metaKey(metaOrigin), []byte(db.committer.Origin())); err != nil {
+		return err
+	}
+	if err := txn.CommitAt(h.ts, nil); err != nil {
+		return fmt.Errorf("store: mark revision %d: %w", rev, err)
+	}
+	db.head.Store(&head{ts: h.ts, rev: rev})
+	return nil
+}
