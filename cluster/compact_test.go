@@ -87,4 +87,10 @@ func TestCompactedWhileCutOff(t *testing.T) {
 	if r.Extensions.Revision != have {
 		t.Errorf("reads labelled %d, want the replica's own %d", r.Extensions.Revision, have)
 	}
+	// A request for a revision it will never apply is told why (the
+	// compaction), not that its deadline passed.
+	w, err := gql(t.Context(), b.URL, `{ entity(id: "country/FIN") { name } }`, nil, last)
+	if err != nil || w.code() != "TIMEOUT" || !bytes.Contains([]byte(w.Errors[0].Message), []byte("compacted")) {
+		t.Errorf("minRevision %d on the stopped replica: %v %+v, want TIMEOUT naming the compaction", last, err, w.Errors)
+	}
 }

@@ -2,7 +2,10 @@ package cluster
 
 import (
 	"context"
+	"fmt"
 	"math"
+
+	"github.com/alliancegraph/alliancegraph/domain"
 )
 
 // Head asks WaitFor for the log's newest revision.
@@ -26,10 +29,13 @@ func (n *Node) WaitFor(ctx context.Context, rev uint64) error {
 	for {
 		n.mu.Lock()
 		have := max(n.seen, n.db.Load().Revision())
-		ch := n.changed
+		ch, failed := n.changed, n.failed
 		n.mu.Unlock()
 		if have >= rev {
 			return nil
+		}
+		if failed != nil {
+			return fmt.Errorf("%w: revision %d: %w", domain.ErrTimeout, rev, failed)
 		}
 		select {
 		case <-ch:
@@ -43,10 +49,13 @@ func (n *Node) WaitFor(ctx context.Context, rev uint64) error {
 func (n *Node) applied(ctx context.Context, rev uint64) error {
 	for {
 		n.mu.Lock()
-		ch := n.changed
+		ch, failed := n.changed, n.failed
 		n.mu.Unlock()
 		if n.db.Load().Revision() >= rev {
 			return nil
+		}
+		if failed != nil {
+			return fmt.Errorf("cluster: revision %d is committed but this server stopped applying the log: %w", rev, failed)
 		}
 		select {
 		case <-ch:
