@@ -122,3 +122,14 @@ func eventually(t *testing.T, within time.Duration, what string, cond func() boo
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// grepLines returns b's lines that hold s.
+func grepLines(b []byte, s string) string {
+	var out []byte
+	for _, l := range bytes.Split(b, []byte("\n")) {
+		if bytes.Contains(l, []byte(s)) {
+			out = append(append(out, l...), '\n')
+		}
+	}
+	return string(out)
+}

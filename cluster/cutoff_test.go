@@ -2,6 +2,7 @@ package cluster_test
 
 import (
 	"bytes"
+	"fmt"
 	"strconv"
 	"testing"
 	"time"
@@ -51,8 +52,15 @@ func TestReplicaCutOffFromEtcd(t *testing.T) {
 		t.Errorf("GET /export with X-Min-Revision on the cut node: %d, want 503 (TIMEOUT)", status)
 	}
 
+	if _, m, _ := get(t, b.URL, "/metrics", 0); !bytes.Contains(m, []byte("alliancegraph_cluster_ready 0")) ||
+		!bytes.Contains(m, []byte(fmt.Sprintf("alliancegraph_cluster_applied_revision %d", have))) {
+		t.Errorf("the cut node's metrics do not say it is behind:\n%s", grepLines(m, "alliancegraph_cluster_"))
+	}
 	p.mend()
 	eventually(t, 60*time.Second, "the node is ready again", func() bool { return c.ready(1) })
+	if _, m, _ := get(t, b.URL, "/metrics", 0); !bytes.Contains(m, []byte("alliancegraph_cluster_ready 1")) {
+		t.Errorf("the node's metrics after reconnecting:\n%s", grepLines(m, "alliancegraph_cluster_"))
+	}
 	got := mustGQL(t, b.URL, `{ entity(id: "person/while-cut") { name } }`, nil, w.Extensions.Revision)
 	if !bytes.Contains(got.Data, []byte("While Cut")) {
 		t.Errorf("after reconnecting: %s", got.Data)

@@ -202,6 +202,13 @@ func (n *Node) notifyLocked() {
 // time t (the zero time: the newest).
 func (n *Node) RevisionAt(t time.Time) (uint64, error) { return n.db.Load().RevisionAt(t) }
 
+// Head is the log's newest revision as the node last read it from etcd.
+func (n *Node) Head() uint64 {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.head
+}
+
 // Revision is the replica's applied log revision.
 func (n *Node) Revision() uint64 { return n.db.Load().Revision() }
 

@@ -129,6 +129,7 @@ func New(db *store.DB, c Config, log *slog.Logger) http.Handler {
 		}}
 	if c.Replica != nil {
 		res.Replica = c.Replica
+		metrics.reg.MustRegister(replicaMetrics(c.Replica)...)
 	}
 	mux := http.NewServeMux()
 	refuse := func(w http.ResponseWriter, r *http.Request, err error) { WriteError(w, r, log, err) }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/alliancegraph/alliancegraph/graph"
 )
 
@@ -15,8 +17,10 @@ import (
 // server.
 type Replica interface {
 	graph.Replica
-	// Revision is the newest log revision the replica applied.
+	// Revision is the newest log revision the replica applied; Head the
+	// log's newest as the node last read it.
 	Revision() uint64
+	Head() uint64
 	// Ready reports whether the node should take traffic, and why not.
 	Ready() (bool, string)
 	// Secret is what peers present for a backup when they bootstrap.
@@ -55,6 +59,27 @@ func withRevision(rep Replica, timeout time.Duration, next http.Handler) http.Ha
 		w.Header().Set(RevisionHeader, strconv.FormatUint(rep.Revision(), 10))
 		next.ServeHTTP(w, r)
 	})
+}
+
+// replicaMetrics are a cluster node's gauges: how far it has applied the
+// log, how far the log goes as it last heard, and whether it is ready.
+func replicaMetrics(rep Replica) []prometheus.Collector {
+	gauge := func(name, help string, v func() float64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, v)
+	}
+	return []prometheus.Collector{
+		gauge("alliancegraph_cluster_applied_revision", "The newest log revision this node's replica applied.",
+			func() float64 { return float64(rep.Revision()) }),
+		gauge("alliancegraph_cluster_head_revision", "The log's newest revision as this node last read it from etcd.",
+			func() float64 { return float64(rep.Head()) }),
+		gauge("alliancegraph_cluster_ready", "1 when the node is connected to etcd and not lagging (as /readyz), else 0.",
+			func() float64 {
+				if ok, _ := rep.Ready(); ok {
+					return 1
+				}
+				return 0
+			}),
+	}
 }
 
 // peerBearer reports whether r presents the cluster's secret, as a
