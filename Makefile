@@ -52,7 +52,7 @@ bench: web
 
 # The cluster benchmark: read throughput on 1, 2 and 3 nodes and write
 # latency through etcd against a single node, all on 127.0.0.1 (see
-# docs/BENCHMARKS.md). ETCD_MEMBERS=1 for a one-member etcd.
+# docs/BENCHMARKS.md). MEMBERS=1 for a one-member etcd.
 .PHONY: bench-cluster
 bench-cluster: web
 	bash bench/cluster.sh

@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # The cluster benchmark (make bench-cluster), everything on 127.0.0.1 in a
-# temporary directory: an etcd cluster of ETCD_MEMBERS members, then
+# temporary directory: an etcd cluster of MEMBERS members, then
 #   - one node without --etcd (the single-node server), and
 #   - for N in NODES, a fresh cluster of N alliancegraph nodes (the first
 #     seeds the curated dataset through etcd, the others copy its backup),
 # and on each: the read load (bench/load, QUERIES with each client count
 # of CLIENTS, the clients spread evenly over the nodes), then write
 # latency (bench/writelat: one writer through the first node, then 4
-# writers spread over the nodes, WRITES writes each), then a check that
-# every node applied the same last revision. It prints one table for
-# reads and one for writes, and stops everything it started on exit.
+# writers spread over the nodes, WRITES writes each) with what etcd did
+# meanwhile (transactions, compares lost to another node's write, WAL
+# fsyncs), then a check that every node applied the same last revision.
+# It prints a table for reads, one for writes and one for etcd, and stops
+# everything it started on exit. A write answered CONFLICT by a cluster
+# (it lost to other nodes' writes too often) is counted in the table; any
+# other failed request stops the script with the nodes' logs.
 #
-#   DURATION=5s WARMUP=1s WRITES=300 ETCD_MEMBERS=3 bash bench/cluster.sh
+#   DURATION=5s WARMUP=1s WRITES=300 MEMBERS=3 bash bench/cluster.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${DURATION:-5s}"
@@ -20,7 +24,7 @@ CLIENTS="${CLIENTS:-1,12}"
 QUERIES="${QUERIES:-n1,n2,n3,n4}"
 WRITES="${WRITES:-300}"
 WRITE_TIME="${WRITE_TIME:-60s}"
-ETCD_MEMBERS="${ETCD_MEMBERS:-3}"
+MEMBERS="${MEMBERS:-3}"
 NODES="${NODES:-1 2 3}"
 ETCD="${ETCD:-etcd}"
 
@@ -69,16 +73,16 @@ token="bench-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 echo "bench:$token" >"$work/tokens"
 export WRITELAT_TOKEN="$token"
 
-echo "== etcd: $ETCD_MEMBERS member(s)"
+echo "== etcd: $MEMBERS member(s)"
 initial=""
 clients=()
 peers=()
-for i in $(seq 0 $((ETCD_MEMBERS - 1))); do
+for i in $(seq 0 $((MEMBERS - 1))); do
   clients+=("127.0.0.1:$(free_port)")
   peers+=("127.0.0.1:$(free_port)")
   initial+="${initial:+,}m$i=http://${peers[i]}"
 done
-for i in $(seq 0 $((ETCD_MEMBERS - 1))); do
+for i in $(seq 0 $((MEMBERS - 1))); do
   "$ETCD" --name "m$i" --data-dir "$work/etcd/m$i" \
     --listen-client-urls "http://${clients[i]}" --advertise-client-urls "http://${clients[i]}" \
     --listen-peer-urls "http://${peers[i]}" --initial-advertise-peer-urls "http://${peers[i]}" \
@@ -144,12 +148,34 @@ converged() {
   fail "the nodes did not converge: revisions $(echo "$revs" | tr '\n' ' ')"
 }
 
-# etcd_disk prints etcd's WAL fsyncs and their seconds, summed over the
-# members, from their /metrics.
-etcd_disk() {
+# etcd_stats prints, from the members' /metrics: etcd's WAL fsyncs and
+# their seconds, summed over the members, then the raft proposals
+# committed and the store's revision (the leader's, the largest).
+etcd_stats() {
   for c in "${clients[@]}"; do curl -fsS "http://$c/metrics" || true; done |
-    awk '/^etcd_disk_wal_fsync_duration_seconds_sum / { s += $2 } /^etcd_disk_wal_fsync_duration_seconds_count / { n += $2 }
-         END { printf "%d %.6f\n", n, s }'
+    awk '/^etcd_disk_wal_fsync_duration_seconds_sum / { s += $2 }
+         /^etcd_disk_wal_fsync_duration_seconds_count / { n += $2 }
+         /^etcd_server_proposals_committed_total / { if ($2 + 0 > p) p = $2 + 0 }
+         /^etcd_debugging_mvcc_current_revision / { if ($2 + 0 > r) r = $2 + 0 }
+         END { printf "%d %.6f %d %d\n", n, s, p, r }'
+}
+
+# writes LABEL WRITERS URLS measures write latency and, on a cluster,
+# what etcd did meanwhile: every write attempt is one etcd transaction
+# (a raft proposal, fsynced by every member); one that lost the compare
+# to another node's write changes no revision and is validated again.
+writes() {
+  local label="$1" writers="$2" gql="$3" before after allow=""
+  [ "$label" = single ] || allow=CONFLICT
+  before="$(etcd_stats)"
+  "$work/writelat" --url "$gql" --writers "$writers" --writes "$WRITES" --max-time "$WRITE_TIME" \
+    --allow "$allow" --label "$label" --header=false | tee -a "$work/writes.txt" || fail "$writers writer(s) on $label failed"
+  after="$(etcd_stats)"
+  [ "$label" = single ] && return
+  echo "$label $writers $before $after" |
+    awk '{ n = $7 - $3; p = $9 - $5; r = $10 - $6
+           printf "%-14s %7d %10d %10d %10d %10d %10.2f\n", $1, $2, p, r, p - r, n, n ? ($8 - $4) * 1000 / n : 0 }' |
+    tee -a "$work/etcd.txt"
 }
 
 # measure LABEL runs the reads and the writes on the running nodes.
@@ -163,16 +189,8 @@ measure() {
   if grep -E "^$label " "$work/reads.txt" | awk '$9 != 0 { bad = 1 } END { exit !bad }'; then
     fail "reads on $label answered errors"
   fi
-  local before after
-  before="$(etcd_disk)"
-  "$work/writelat" --url "${urls[0]}/graphql" --writers 1 --writes "$WRITES" --max-time "$WRITE_TIME" \
-    --label "$label" --header=false | tee -a "$work/writes.txt" || fail "writes through $label failed"
-  "$work/writelat" --url "$gql" --writers 4 --writes "$WRITES" --max-time "$WRITE_TIME" \
-    --label "$label" --header=false | tee -a "$work/writes.txt" || fail "4 writers on $label failed"
-  after="$(etcd_disk)"
-  [ "$label" = single ] && return
-  echo "$label $before $after" | awk '{ n = $4 - $2; printf "%-14s %16d %16.2f\n", $1, n, n ? ($5 - $3) * 1000 / n : 0 }' |
-    tee -a "$work/fsync.txt"
+  writes "$label" 1 "${urls[0]}/graphql"
+  writes "$label" 4 "$gql"
 }
 
 echo "== single node (no etcd)"
@@ -182,7 +200,7 @@ measure single
 stop_nodes
 
 for n in $NODES; do
-  echo "== cluster of $n node(s) on etcd ($ETCD_MEMBERS member(s))"
+  echo "== cluster of $n node(s) on etcd ($MEMBERS member(s))"
   cluster="bench$n"
   start_node "$cluster-n1" "$work/$cluster/n1" --etcd "$endpoints" --cluster "$cluster" --node n1
   node_url "$cluster-n1"
@@ -202,6 +220,7 @@ cat "$work/reads.txt"
 echo "== writes (upsertEntity; 1 writer through the first node, 4 spread over the nodes)"
 printf '%-14s %7s %7s %9s %9s %9s %9s %9s %s\n' config writers writes writes/s "p50 ms" "p99 ms" "mean ms" "max ms" errors
 cat "$work/writes.txt"
-echo "== etcd's WAL fsyncs during the writes, all members together (the single node's writes do not use etcd)"
-printf '%-14s %16s %16s\n' config fsyncs "mean fsync ms"
-cat "$work/fsync.txt"
+echo "== etcd during the writes: transactions (raft proposals), revisions they made, the difference (compares lost"
+echo "   to another node's write, validated again), WAL fsyncs of all members together and their mean"
+printf '%-14s %7s %10s %10s %10s %10s %10s\n' config writers txns revisions lost fsyncs "fsync ms"
+cat "$work/etcd.txt"

@@ -5,7 +5,8 @@
 // endpoints (the nodes of a cluster) writer i writes through endpoint
 // i mod n. A write counts as good only when it answers 200 with
 // changed: true and no error; the others are counted by their
-// extensions.code, and any makes the command exit 1 after printing.
+// extensions.code, and any whose code --allow does not list makes the
+// command exit 1 after printing.
 package main
 
 import (
@@ -50,6 +51,7 @@ func run(args []string, out io.Writer) error {
 	limit := fs.Duration("max-time", 2*time.Minute, "stop the measured writes after this long even if not all were sent")
 	label := fs.String("label", "alliancegraph", "server name in the output")
 	header := fs.Bool("header", true, "print the table header")
+	allow := fs.String("allow", "", "comma-separated `codes` counted like other failed writes but not failing the command\n(e.g. CONFLICT, which a cluster answers to a write that lost to other nodes' too often)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -91,6 +93,13 @@ func run(args []string, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "%-14s %7d %7d %9.0f %9.2f %9.2f %9.2f %9.2f %s\n", *label, *writers, len(r.lat),
 		float64(len(r.lat))/elapsed.Seconds(), ms(p50), ms(p99), ms(mean), ms(worst), r.errorText())
+	allowed := strings.Split(*allow, ",")
+	bad := false
+	for _, t := range []tally{warm, r} {
+		for code := range t.errs {
+			bad = bad || !slices.Contains(allowed, code)
+		}
+	}
 	if len(warm.errs)+len(r.errs) > 0 {
 		if len(warm.errs) > 0 {
 			fmt.Fprintf(out, "warm-up errors: %s\n", warm.errorText())
@@ -98,6 +107,8 @@ func run(args []string, out io.Writer) error {
 		for _, e := range append(warm.samples, r.samples...) {
 			fmt.Fprintf(out, "  %s\n", e)
 		}
+	}
+	if bad {
 		return errWrites
 	}
 	return nil

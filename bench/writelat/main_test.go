@@ -60,3 +60,21 @@ func TestLoopbackOnly(t *testing.T) {
 		t.Fatalf("want a refusal naming the non-loopback URL, got %v", err)
 	}
 }
+
+// TestWritesAllowed: refusals with a code given to --allow are counted
+// and shown like the others but do not make the command fail; others
+// still do.
+func TestWritesAllowed(t *testing.T) {
+	s := servertest.New(t)
+	args := []string{"--url", s.URL + "/graphql", "--token", "not-a-token-0123456789", "--writes", "2", "--warmup", "0", "--header=false"}
+	var out bytes.Buffer
+	if err := run(append(args, "--allow", "CONFLICT,UNAUTHENTICATED"), &out); err != nil {
+		t.Fatalf("an allowed code failed the command: %v: %s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "UNAUTHENTICATED=2") {
+		t.Errorf("want the two refusals counted, got %q", out.String())
+	}
+	if err := run(append(args, "--allow", "CONFLICT"), &bytes.Buffer{}); !errors.Is(err, errWrites) {
+		t.Errorf("a code not allowed: want errWrites, got %v", err)
+	}
+}
