@@ -67,3 +67,10 @@ cluster-clean:
 # up; exits non-zero naming the step that failed.
 cluster-smoke:
 	CLUSTER_SMOKE=1 bash scripts/cluster.sh
+
+# The cluster benchmark: read throughput on 1, 2 and 3 nodes and write
+# latency through etcd against a single node, all on 127.0.0.1 (see
+# docs/BENCHMARKS.md). MEMBERS=1 for a one-member etcd.
+.PHONY: bench-cluster
+bench-cluster: web
+	bash bench/cluster.sh

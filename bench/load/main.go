@@ -3,6 +3,10 @@
 // endpoint on loopback from 1 and from 16 concurrent clients, after a
 // warm-up, for a fixed time each, and prints req/s, p50, p99 and, when
 // given the server's PID, the server's CPU and peak resident memory.
+//
+// Given several endpoints (the nodes of a cluster) it spreads the clients
+// over them, client i on endpoint i mod n, and reports the total; given
+// several PIDs, their CPU summed and the largest peak.
 package main
 
 import (
@@ -90,12 +94,12 @@ func main() {
 
 func run(args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
-	url := fs.String("url", "", "GraphQL endpoint on loopback, e.g. http://127.0.0.1:8080/graphql")
+	urlList := fs.String("url", "", "GraphQL endpoint on loopback, e.g. http://127.0.0.1:8080/graphql; a comma-separated list spreads\nthe clients over the endpoints, client i on endpoint i mod n")
 	qs := fs.String("queries", "q1,q2,q3,q4", "queries to run")
 	clients := fs.String("clients", "1,16", "concurrent closed-loop clients, one run each")
 	warmup := fs.Duration("warmup", 2*time.Second, "warm-up before each measured run")
 	dur := fs.Duration("duration", 10*time.Second, "measured time of each run")
-	pid := fs.Int("pid", 0, "server process ID, to report its CPU and peak resident memory")
+	pidList := fs.String("pid", "", "server process `IDs`, comma-separated, to report their CPU (summed) and peak resident memory (the largest)")
 	factor := fs.Int("factor", 1, "size factor of the generated graph (for ID ranges)")
 	label := fs.String("label", "alliancegraph", "server name in the output")
 	header := fs.Bool("header", true, "print the table header")
@@ -103,8 +107,21 @@ func run(args []string, out io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if !strings.HasPrefix(*url, "http://127.") && !strings.HasPrefix(*url, "http://localhost") && !strings.HasPrefix(*url, "http://[::1]") {
-		return fmt.Errorf("--url must be a loopback address, got %q", *url)
+	urls := strings.Split(*urlList, ",")
+	for _, u := range urls {
+		if !strings.HasPrefix(u, "http://127.") && !strings.HasPrefix(u, "http://localhost") && !strings.HasPrefix(u, "http://[::1]") {
+			return fmt.Errorf("--url must be loopback addresses, got %q", u)
+		}
+	}
+	var pids []int
+	if *pidList != "" {
+		for _, p := range strings.Split(*pidList, ",") {
+			n, err := strconv.Atoi(p)
+			if err != nil || n < 1 {
+				return fmt.Errorf("bad --pid %q", p)
+			}
+			pids = append(pids, n)
+		}
 	}
 	if *header {
 		fmt.Fprintf(out, "%-14s %-5s %7s %10s %9s %9s %8s %9s %6s\n", "server", "query", "clients", "req/s", "p50 ms", "p99 ms", "cpu %", "peak MB", "errors")
@@ -122,7 +139,7 @@ func run(args []string, out io.Writer) error {
 			if err != nil || c < 1 {
 				return fmt.Errorf("bad --clients %q", cs)
 			}
-			r := measure(*url, text, vars, *factor, c, *warmup, *dur, *pid)
+			r := measure(urls, text, vars, *factor, c, *warmup, *dur, pids)
 			fmt.Fprintf(out, "%-14s %-5s %7d %10.0f %9.2f %9.2f %8.0f %9.0f %6d\n", *label, "mix", c, r.rps, ms(r.p50), ms(r.p99), r.cpu, r.peakMB, r.errors)
 		}
 		return nil
@@ -134,7 +151,7 @@ func run(args []string, out io.Writer) error {
 			if err != nil || c < 1 {
 				return fmt.Errorf("bad --clients %q", cs)
 			}
-			r := measure(*url, spec.text, spec.vars, *factor, c, *warmup, *dur, *pid)
+			r := measure(urls, spec.text, spec.vars, *factor, c, *warmup, *dur, pids)
 			fmt.Fprintf(out, "%-14s %-5s %7d %10.0f %9.2f %9.2f %8.0f %9.0f %6d\n", *label, q, c, r.rps, ms(r.p50), ms(r.p99), r.cpu, r.peakMB, r.errors)
 		}
 	}
@@ -165,12 +182,12 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 type result struct {
 	rps      float64
 	p50, p99 time.Duration
-	cpu      float64 // server CPU, percent of one core
+	cpu      float64 // servers' CPU, percent of one core
 	peakMB   float64
 	errors   int
 }
 
-func measure(url, text string, vars func(*rand.Rand, int) map[string]any, factor, clients int, warmup, dur time.Duration, pid int) result {
+func measure(urls []string, text string, vars func(*rand.Rand, int) map[string]any, factor, clients int, warmup, dur time.Duration, pids []int) result {
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}, Timeout: 30 * time.Second}
 	run := func(d time.Duration, record bool) ([]time.Duration, int) {
 		ctx, cancel := context.WithTimeout(context.Background(), d)
@@ -181,7 +198,7 @@ func measure(url, text string, vars func(*rand.Rand, int) map[string]any, factor
 		var wg sync.WaitGroup
 		for i := range clients {
 			wg.Add(1)
-			go func(seed uint64) {
+			go func(seed uint64, url string) {
 				defer wg.Done()
 				rng := rand.New(rand.NewPCG(seed, 7))
 				var mine []time.Duration
@@ -211,24 +228,24 @@ func measure(url, text string, vars func(*rand.Rand, int) map[string]any, factor
 					errs += bad
 					mu.Unlock()
 				}
-			}(uint64(i + 1))
+			}(uint64(i+1), urls[i%len(urls)])
 		}
 		wg.Wait()
 		return lat, errs
 	}
 	run(warmup, false)
-	cpu0 := cpuTicks(pid)
+	cpu0 := cpuTicks(pids)
 	t0 := time.Now()
 	lat, errs := run(dur, true)
 	elapsed := time.Since(t0)
-	cpu1 := cpuTicks(pid)
+	cpu1 := cpuTicks(pids)
 	slices.Sort(lat)
-	r := result{rps: float64(len(lat)) / elapsed.Seconds(), errors: errs, peakMB: peakMB(pid)}
+	r := result{rps: float64(len(lat)) / elapsed.Seconds(), errors: errs, peakMB: peakMB(pids)}
 	if len(lat) > 0 {
 		r.p50 = lat[len(lat)*50/100]
 		r.p99 = lat[min(len(lat)*99/100, len(lat)-1)]
 	}
-	if pid > 0 {
+	if len(pids) > 0 {
 		r.cpu = float64(cpu1-cpu0) / clockTicks / elapsed.Seconds() * 100
 	}
 	return r
@@ -249,11 +266,18 @@ func send(c *http.Client, url string, body []byte) bool {
 // clockTicks is USER_HZ, the unit of /proc/PID/stat CPU times on Linux.
 const clockTicks = 100
 
-// cpuTicks returns the process's user+system CPU time in clock ticks.
-func cpuTicks(pid int) int64 {
-	if pid <= 0 {
-		return 0
+// cpuTicks returns the processes' user+system CPU time in clock ticks,
+// summed.
+func cpuTicks(pids []int) int64 {
+	var sum int64
+	for _, pid := range pids {
+		sum += processTicks(pid)
 	}
+	return sum
+}
+
+// processTicks returns one process's user+system CPU time in clock ticks.
+func processTicks(pid int) int64 {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return 0
@@ -269,11 +293,18 @@ func cpuTicks(pid int) int64 {
 	return u + st
 }
 
-// peakMB returns the process's peak resident set (VmHWM) in MB.
-func peakMB(pid int) float64 {
-	if pid <= 0 {
-		return 0
+// peakMB returns the largest peak resident set (VmHWM) of the processes,
+// in MB.
+func peakMB(pids []int) float64 {
+	var peak float64
+	for _, pid := range pids {
+		peak = max(peak, processPeakMB(pid))
 	}
+	return peak
+}
+
+// processPeakMB returns one process's peak resident set in MB.
+func processPeakMB(pid int) float64 {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0
