@@ -120,7 +120,7 @@ func (db *DB) loadHead() error {
 // another node's is validated again: every node's writers race for the
 // same next log entry, so losing a few times in a row is common under
 // load (maxAttempts bounds the single store's rarer Badger conflicts).
-const maxReplicaAttempts = 20
+const maxReplicaAttempts = 50
 
 // updateReplicated is UpdateWith for a replica: it records the write,
 // commits it through the log and returns once it is applied here.
@@ -135,7 +135,7 @@ func (db *DB) updateReplicated(o UpdateOptions, fn func(*Writer) error) (time.Ti
 			return ts, err
 		}
 		// Nodes that lost together would race again at once.
-		time.Sleep(time.Duration(rand.Int64N(int64(i+1) * int64(5*time.Millisecond))))
+		time.Sleep(time.Duration(rand.Int64N(int64(min(i+1, 10)) * int64(5*time.Millisecond))))
 	}
 	return time.Time{}, fmt.Errorf("%w: the write lost to writes through other servers %d times; try again", domain.ErrConflict, maxReplicaAttempts)
 }
