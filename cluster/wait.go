@@ -26,36 +26,35 @@ func (n *Node) WaitFor(ctx context.Context, rev uint64) error {
 		}
 		rev = at
 	}
+	return n.waitUntil(ctx, rev, true, func(failed error) error {
+		return fmt.Errorf("%w: revision %d: %w", domain.ErrTimeout, rev, failed)
+	})
+}
+
+// applied waits until the replica has applied revision rev itself.
+func (n *Node) applied(ctx context.Context, rev uint64) error {
+	return n.waitUntil(ctx, rev, false, func(failed error) error {
+		return fmt.Errorf("cluster: revision %d is committed but this server stopped applying the log: %w", rev, failed)
+	})
+}
+
+// waitUntil waits until the replica has applied revision rev (or, with
+// seen, every log entry up to rev), until the follower stops for good
+// (stopped's error) or until ctx ends.
+func (n *Node) waitUntil(ctx context.Context, rev uint64, seen bool, stopped func(error) error) error {
 	for {
 		n.mu.Lock()
-		have := max(n.seen, n.db.Load().Revision())
+		have := n.db.Load().Revision()
+		if seen {
+			have = max(have, n.seen)
+		}
 		ch, failed := n.changed, n.failed
 		n.mu.Unlock()
 		if have >= rev {
 			return nil
 		}
 		if failed != nil {
-			return fmt.Errorf("%w: revision %d: %w", domain.ErrTimeout, rev, failed)
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return &errBehind{want: rev, have: n.db.Load().Revision(), err: ctx.Err()}
-		}
-	}
-}
-
-// applied waits until the replica has applied revision rev itself.
-func (n *Node) applied(ctx context.Context, rev uint64) error {
-	for {
-		n.mu.Lock()
-		ch, failed := n.changed, n.failed
-		n.mu.Unlock()
-		if n.db.Load().Revision() >= rev {
-			return nil
-		}
-		if failed != nil {
-			return fmt.Errorf("cluster: revision %d is committed but this server stopped applying the log: %w", rev, failed)
+			return stopped(failed)
 		}
 		select {
 		case <-ch:
