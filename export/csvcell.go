@@ -30,9 +30,12 @@ func NeutraliseCSVCell(s string) (string, bool) {
 	return "'" + s, true
 }
 
-// RestoreCSVCell undoes NeutraliseCSVCell.
+// RestoreCSVCell undoes NeutraliseCSVCell on a cell as a CSV reader gives
+// it. encoding/csv, like most readers, turns a CR LF inside a quoted cell
+// into LF, so a cell written as '\r\n... reads back as '\n...: that prefix
+// is removed too (no cell starting with ' is written without one).
 func RestoreCSVCell(s string) string {
-	if len(s) >= 2 && s[0] == '\'' && strings.IndexByte(formulaStarts+"'", s[1]) >= 0 {
+	if len(s) >= 2 && s[0] == '\'' && strings.IndexByte(formulaStarts+"'\n", s[1]) >= 0 {
 		return s[1:]
 	}
 	return s

@@ -34,7 +34,7 @@ func FuzzCSVRowsRaw(f *testing.F) {
 // spreadsheet runs, is quoted, reads back with encoding/csv as the
 // prefixed text, and RestoreCSVCell gives the value back.
 func FuzzCSVCellRoundTrip(f *testing.F) {
-	for _, s := range []string{"", "x", "=cmd|' /C calc'!A0", "@SUM(1)", "+1", "-5", "\tx", "\rx", "'", "''", "'=x", "'x"} {
+	for _, s := range []string{"", "x", "=cmd|' /C calc'!A0", "@SUM(1)", "+1", "-5", "\tx", "\rx", "'", "''", "'=x", "'x", "\r\n0", "\r\r\n"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
