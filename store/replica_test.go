@@ -213,3 +213,34 @@ func TestReplicaDirRefusesLocalWrites(t *testing.T) {
 		t.Errorf("a local write to a replica's directory: %v, want ErrReplicaDir (FORBIDDEN)", err)
 	}
 }
+
+// TestReplicaRefusesAWriteTooBigForOneTransaction: a replica commits a
+// write as one change set, so a bulk write that outgrows one Badger
+// transaction is refused as invalid, saying how to get it in, and nothing
+// reaches the log.
+func TestReplicaRefusesAWriteTooBigForOneTransaction(t *testing.T) {
+	l := &memLog{}
+	db := openOpts(t, t.TempDir(), DefaultOptions().WithMemTableSize(MinMemTableBytes).WithCommitter(l))
+	l.replicas = append(l.replicas, db)
+	_, err := db.BulkUpdate(UpdateOptions{Author: "test"}, func(b *Bulk) error {
+		for i := range 60 { // 40 KB each, 2.4 MB: above 15% of 8 MiB
+			e := person(fmt.Sprintf("person/big%d", i), "Big")
+			for j := range 10 {
+				e.Props = append(e.Props, domain.Prop{Key: fmt.Sprintf("p%d", j), Type: domain.PropString, Value: strings.Repeat("word ", 800)})
+			}
+			if _, err := b.Writer().PutEntity(e); err != nil {
+				return err
+			}
+			if err := b.Flush(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if !errors.Is(err, domain.ErrInvalid) || !strings.Contains(err.Error(), "cluster") || !strings.Contains(err.Error(), "smaller") {
+		t.Fatalf("a 2.4 MB bulk write on a replica: %v, want ErrInvalid saying to split it", err)
+	}
+	if l.rev != 0 {
+		t.Errorf("the log is at revision %d, want nothing committed", l.rev)
+	}
+}

@@ -34,6 +34,11 @@ type Writer struct {
 }
 
 func (w *Writer) wrap(err error) error {
+	if errors.Is(err, badger.ErrTxnTooBig) && w.rec != nil {
+		// A single store would commit a bulk write in hidden chunks; a
+		// replica's write is one change set (see BulkUpdate).
+		return fmt.Errorf("%w: transaction too big: a write through a cluster node must fit one transaction (15%% of the memtable, serve --memtable-mb); split the import into smaller files", domain.ErrInvalid)
+	}
 	if errors.Is(err, badger.ErrTxnTooBig) {
 		return fmt.Errorf("%w: transaction too big: %v", domain.ErrInvalid, err)
 	}
