@@ -13,7 +13,9 @@ const Head = math.MaxUint64
 
 // WaitFor returns once every log entry up to revision rev is applied to
 // the replica, or ctx's error wrapped in an error naming both revisions.
-// A revision etcd has not reached yet is waited for like any other.
+// A revision etcd has not reached yet is refused (domain.ErrInvalid): no
+// answer was ever labelled with it, and waiting would only hold the
+// request until its deadline. When etcd cannot be asked, it is waited for.
 //
 // Head (math.MaxUint64) asks for the log's newest revision: WaitFor reads
 // it from etcd (a linearizable read), so what the caller reads next
@@ -25,10 +27,28 @@ func (n *Node) WaitFor(ctx context.Context, rev uint64) error {
 			return &errBehind{want: rev, have: n.db.Load().Revision(), err: err, head: true}
 		}
 		rev = at
+	} else if err := n.reached(ctx, rev); err != nil {
+		return err
 	}
 	return n.waitUntil(ctx, rev, true, func(failed error) error {
 		return fmt.Errorf("%w: revision %d: %w", domain.ErrTimeout, rev, failed)
 	})
+}
+
+// reached refuses a revision beyond etcd's current one. Only a revision
+// this node has not applied or seen costs a read from etcd.
+func (n *Node) reached(ctx context.Context, rev uint64) error {
+	n.mu.Lock()
+	known := max(n.db.Load().Revision(), n.seen)
+	n.mu.Unlock()
+	if rev <= known {
+		return nil
+	}
+	_, at, err := n.readHead(ctx)
+	if err == nil && rev > at {
+		return fmt.Errorf("%w: revision %d is beyond the log (etcd is at revision %d): no server has answered at it", domain.ErrInvalid, rev, at)
+	}
+	return nil
 }
 
 // applied waits until the replica has applied revision rev itself.
