@@ -244,8 +244,14 @@ func (db *DB) keysAbove(base, top uint64) ([][]byte, error) {
 }
 
 // recover rolls back hidden versions a crashed bulk write left above the
-// newest commit record (see Bulk).
-func (db *DB) recoverBulk() error { return db.rollBackAbove(db.lastTs.Load()) }
+// newest commit record (see Bulk). A replica's hidden versions are left
+// alone (see hideUnapplied).
+func (db *DB) recoverBulk() error {
+	if replica, err := db.hideUnapplied(); replica || err != nil {
+		return err
+	}
+	return db.rollBackAbove(db.lastTs.Load())
+}
 
 // retryRollBack finishes the rollback of a failed bulk write that a full
 // disk stopped (see lockWriter), rolling back every version above the

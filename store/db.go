@@ -34,6 +34,10 @@ type DB struct {
 	// newestCommitAt); nil until a View asks.
 	snapped atomic.Pointer[snap]
 
+	// replicaDir: the directory holds a replica (it names its log),
+	// whether or not it is opened as one (see hideUnapplied).
+	replicaDir bool
+
 	wmu    sync.Mutex // serialises writers
 	nextID uint64     // next internal id; guarded by wmu
 	// unsettled, once set, refuses every write until the store is

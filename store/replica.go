@@ -171,12 +171,20 @@ func (db *DB) recordOnce(o UpdateOptions, fn func(*Writer) error) (time.Time, er
 	return tsTime(commitTs), nil
 }
 
-// Apply writes a change set the log committed at revision rev, in one
-// Badger transaction at the change set's commit timestamp, with rev; a
-// change set at or below the applied revision was applied before and is
-// skipped, so a follower that replays the log after a restart is safe.
-// Change sets must come in log order: one whose commit timestamp is not
-// after the newest applied commit is ErrReplicated.
+// Apply writes a change set the log committed at revision rev at the
+// change set's commit timestamp, with rev; a change set at or below the
+// applied revision was applied before and is skipped, so a follower that
+// replays the log after a restart is safe. Change sets must come in log
+// order: one whose commit timestamp is not after the newest applied
+// commit is ErrReplicated.
+//
+// A change set is one Badger transaction when it fits one. One written
+// by a node with a larger memtable may not fit this replica's: it is
+// written in chunks at the same timestamp, readers still reading below
+// it, and the last transaction holds its commit record and the revision,
+// so the change set becomes visible at once. A replica that dies between
+// chunks opens below them (see hideUnapplied) and applies the same
+// change set again, which writes the same keys at the same timestamp.
 func (db *DB) Apply(cs *ChangeSet, rev uint64) error {
 	if db.closed.Load() {
 		return ErrClosed
@@ -196,38 +204,165 @@ func (db *DB) Apply(cs *ChangeSet, rev uint64) error {
 	if err := db.startWrite(); err != nil {
 		return err
 	}
-	txn := db.bdb.NewTransactionAt(h.ts, true)
-	defer txn.Discard()
-	var cached []string
-	for _, op := range cs.ops {
-		var err error
-		if op.del {
-			err = txn.Delete(op.key)
-		} else {
-			err = txn.Set(op.key, op.val)
-		}
-		if err != nil {
-			return fmt.Errorf("store: apply revision %d: %w", rev, err)
-		}
-		if t := keyTag(op.key); db.cache != nil && (t == tagNode || t == tagSlug) {
-			cached = append(cached, string(op.key))
-		}
+	a := &applier{db: db, base: h.ts, commit: cs.commit}
+	err := a.write(cs.ops)
+	if errors.Is(err, badger.ErrTxnTooBig) {
+		a.discard()
+		a = &applier{db: db, base: h.ts, commit: cs.commit, chunked: true}
+		err = a.write(cs.ops)
 	}
-	if err := txn.Set(metaKey(metaRev), numVal(rev)); err != nil {
-		return fmt.Errorf("store: apply revision %d: %w", rev, err)
+	if err == nil {
+		err = a.finish(rev)
 	}
-	if err := txn.Set(metaKey(metaOrigin), []byte(db.committer.Origin())); err != nil {
-		return fmt.Errorf("store: apply revision %d: %w", rev, err)
-	}
-	if err := txn.CommitAt(cs.commit, nil); err != nil {
+	if err != nil {
+		a.discard()
 		db.cache.distrustNext()
 		return fmt.Errorf("store: apply revision %d: %w", rev, err)
 	}
 	db.nextID = max(db.nextID, cs.next)
-	db.publish(cs.commit, cached)
+	db.publish(cs.commit, a.cached)
 	db.head.Store(&head{ts: cs.commit, rev: rev})
 	db.feed.publish(commitEvent(cs.commit, &Commit{Author: cs.author, Note: cs.note, Changes: cs.changes}))
 	return nil
+}
+
+// applyChunkFault, set only by tests, fails a chunked apply after its
+// first chunk, as a process killed there would leave it.
+var applyChunkFault error
+
+// applier writes one change set at its commit timestamp.
+type applier struct {
+	db           *DB
+	base, commit uint64
+	chunked      bool // more than one transaction (see Apply)
+	txn          *badger.Txn
+	chunks       int
+	held         []kvOp // the commit record, kept for the last transaction
+	cached       []string
+}
+
+// write sets and deletes ops; chunked, it commits a transaction whenever
+// the next op does not fit, and holds the commit record back.
+func (a *applier) write(ops []kvOp) error {
+	chunked := a.chunked
+	if chunked {
+		// The first chunk names the log, so a replica that dies before
+		// the last is still known for one at Open (see hideUnapplied).
+		if err := a.put(kvOp{key: metaKey(metaOrigin), val: []byte(a.db.committer.Origin())}); err != nil {
+			return err
+		}
+	}
+	for _, op := range ops {
+		if chunked && keyTag(op.key) == tagCommit {
+			a.held = append(a.held, op)
+			continue
+		}
+		if err := a.add(op); err != nil {
+			return err
+		}
+		if t := keyTag(op.key); a.db.cache != nil && (t == tagNode || t == tagSlug) {
+			a.cached = append(a.cached, string(op.key))
+		}
+	}
+	return nil
+}
+
+// add puts op, first committing the chunk it does not fit in.
+func (a *applier) add(op kvOp) error {
+	err := a.put(op)
+	if errors.Is(err, badger.ErrTxnTooBig) && a.chunked {
+		if err = a.commitChunk(); err == nil {
+			err = a.put(op)
+		}
+	}
+	return err
+}
+
+func (a *applier) put(op kvOp) error {
+	if a.txn == nil {
+		a.txn = a.db.bdb.NewTransactionAt(a.base, true)
+	}
+	if op.del {
+		return a.txn.Delete(op.key)
+	}
+	return a.txn.Set(op.key, op.val)
+}
+
+// commitChunk commits the chunk written so far, hidden from readers,
+// which read at or below base until finish.
+func (a *applier) commitChunk() error {
+	if applyChunkFault != nil && a.chunks > 0 {
+		return applyChunkFault
+	}
+	if err := a.db.startWrite(); err != nil {
+		return err
+	}
+	err := a.txn.CommitAt(a.commit, nil)
+	a.txn = nil
+	a.chunks++
+	return err
+}
+
+// finish writes the held commit record, the revision and the log's name
+// in the last transaction and commits it.
+func (a *applier) finish(rev uint64) error {
+	if a.chunked && a.txn != nil {
+		// The commit record must not share a chunk that could commit
+		// without the revision.
+		if err := a.commitChunk(); err != nil {
+			return err
+		}
+	}
+	for _, op := range a.held {
+		if err := a.put(op); err != nil {
+			return err
+		}
+	}
+	if err := a.put(kvOp{key: metaKey(metaRev), val: numVal(rev)}); err != nil {
+		return err
+	}
+	if err := a.put(kvOp{key: metaKey(metaOrigin), val: []byte(a.db.committer.Origin())}); err != nil {
+		return err
+	}
+	if a.chunked && applyChunkFault != nil {
+		return applyChunkFault
+	}
+	err := a.txn.CommitAt(a.commit, nil)
+	a.txn = nil
+	return err
+}
+
+func (a *applier) discard() {
+	if a.txn != nil {
+		a.txn.Discard()
+		a.txn = nil
+	}
+}
+
+// hideUnapplied is Open's recovery for a replica's directory (one that
+// names its log): versions above the newest commit record are the chunks
+// of a change set the replica died applying (see Apply). Rolling them
+// back would write above that change set's timestamp, where the log's
+// next entry must go; they are hidden instead ("now" is the newest commit
+// record), and the follower applies the same change set over them.
+func (db *DB) hideUnapplied() (bool, error) {
+	top := db.lastTs.Load()
+	txn := db.bdb.NewTransactionAt(top, false)
+	defer txn.Discard()
+	_, err := txn.Get(metaKey(metaOrigin))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: read origin: %w", err)
+	}
+	c, err := newestCommit(txn, top)
+	if err != nil {
+		return true, err
+	}
+	db.replicaDir = true
+	db.lastTs.Store(c)
+	return true, nil
 }
 
 // MarkApplied records that the replica holds the log up to revision rev

@@ -99,7 +99,7 @@ func (db *DB) lockWriter() error {
 	if db.readOnly {
 		return ErrReadOnly
 	}
-	if db.committer == nil && db.Revision() > 0 {
+	if db.committer == nil && (db.Revision() > 0 || db.replicaDir) {
 		return ErrReplicaDir
 	}
 	db.wmu.Lock()
