@@ -30,12 +30,16 @@ var ErrConfig = fmt.Errorf("%w: cluster configuration", domain.ErrInvalid)
 type errBehind struct {
 	want, have uint64
 	err        error
-	head       bool // asking etcd for the head failed
+	head       bool  // asking etcd for the head failed
+	stuck      error // why the replica last failed to apply an entry
 }
 
 func (e *errBehind) Error() string {
 	if e.head {
 		return fmt.Sprintf("this server has applied revision %d and could not read the log's head from etcd before the request's deadline (the server may be cut off from etcd; try another server or later)", e.have)
+	}
+	if e.stuck != nil {
+		return fmt.Sprintf("this server has applied revision %d; revision %d was not applied before the request's deadline (%v; try another server or later)", e.have, e.want, e.stuck)
 	}
 	return fmt.Sprintf("this server has applied revision %d; revision %d was not applied before the request's deadline (the server may be cut off from etcd; try another server or later)", e.have, e.want)
 }

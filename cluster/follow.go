@@ -34,7 +34,12 @@ func (n *Node) follow() {
 			n.mu.Unlock()
 			return
 		}
-		if err != nil && n.ctx.Err() == nil {
+		var stuck *applyError
+		switch {
+		case n.ctx.Err() != nil:
+		case errors.As(err, &stuck):
+			n.cfg.Logger.Warn("cluster: applying the log failed; trying again", "err", stuck.err, "applied", n.db.Load().Revision())
+		case err != nil:
 			n.cfg.Logger.Warn("cluster: log watch broke; watching again", "err", err, "applied", n.db.Load().Revision())
 		}
 		select {
@@ -95,14 +100,34 @@ func (n *Node) apply(ctx context.Context, v []byte, rev int64) error {
 		return err
 	}
 	if err := n.db.Load().Apply(cs, uint64(rev)); err != nil {
+		if errors.Is(err, store.ErrReplicated) {
+			return err
+		}
+		err = &applyError{rev: rev, err: err}
+		n.mu.Lock()
+		n.stuck = err
+		n.mu.Unlock()
 		return err
 	}
 	n.mu.Lock()
+	n.stuck = nil
 	n.seen = max(n.seen, uint64(rev))
 	n.notifyLocked()
 	n.mu.Unlock()
 	return nil
 }
+
+// applyError is an entry the replica failed to apply and will try again.
+type applyError struct {
+	rev int64
+	err error
+}
+
+func (e *applyError) Error() string {
+	return fmt.Sprintf("applying revision %d failed: %v", e.rev, e.err)
+}
+
+func (e *applyError) Unwrap() error { return e.err }
 
 // poll reads the log's head every pollEvery: an answer is contact with
 // etcd, and a head the replica has applied tells that every log entry up

@@ -46,6 +46,9 @@ type Node struct {
 	contact time.Time
 	behind  time.Time
 	failed  error // the follower stopped for good (ErrCompacted)
+	// stuck is why the replica last failed to apply an entry it will
+	// try again (a full disk); nil once an entry applies.
+	stuck error
 }
 
 var _ store.Committer = (*Node)(nil)
@@ -182,6 +185,9 @@ func (n *Node) Status() Status {
 		s.Reason = "cut off from etcd"
 	case !n.behind.IsZero() && time.Since(n.behind) > n.cfg.MaxLag:
 		s.Reason = fmt.Sprintf("behind the log for more than %s (applied revision %d, head %d)", n.cfg.MaxLag, s.Applied, s.Head)
+		if n.stuck != nil {
+			s.Reason += ": " + n.stuck.Error()
+		}
 	default:
 		s.Ready = true
 	}

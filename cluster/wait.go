@@ -79,7 +79,10 @@ func (n *Node) waitUntil(ctx context.Context, rev uint64, seen bool, stopped fun
 		select {
 		case <-ch:
 		case <-ctx.Done():
-			return &errBehind{want: rev, have: n.db.Load().Revision(), err: ctx.Err()}
+			n.mu.Lock()
+			stuck := n.stuck
+			n.mu.Unlock()
+			return &errBehind{want: rev, have: n.db.Load().Revision(), err: ctx.Err(), stuck: stuck}
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/alliancegraph/alliancegraph/domain"
+	"github.com/alliancegraph/alliancegraph/internal/tmpfs"
 )
 
 // bigPlaces writes n places, each with a property of a kilobyte that
@@ -78,7 +79,7 @@ func TestLoadAndBulkOnAFullDisk(t *testing.T) {
 	}
 	for _, op := range []string{"load", "bulk"} {
 		t.Run(op, func(t *testing.T) {
-			mnt := mountTmpfs(t, "48m")
+			mnt := tmpfs.Mount(t, "48m")
 			dir := filepath.Join(mnt, "data")
 			opts := DefaultOptions().WithMemTableSize(8 << 20).WithClock(newFakeClock(t0).Now)
 			db, err := Open(dir, opts)
@@ -120,7 +121,7 @@ func TestLoadAndBulkOnAFullDisk(t *testing.T) {
 					}
 				}
 			}
-			mount(t, "-o", "remount,size=256m", mnt)
+			tmpfs.Run(t, "-o", "remount,size=256m", mnt)
 			db = openOpts(t, dir, opts)
 			checkClean(t, db, time.Time{})
 			view(t, db, time.Time{}, func(r *Reader) error {
@@ -144,7 +145,7 @@ func TestRestoreOnAFullDisk(t *testing.T) {
 		fmt.Println("restore:", RestoreFile(os.Getenv("ALLIANCEGRAPH_TEST_TARGET"), file, DefaultOptions()))
 		os.Exit(0)
 	}
-	mnt := mountTmpfs(t, "32m")
+	mnt := tmpfs.Mount(t, "32m")
 	src := openOpts(t, t.TempDir(), DefaultOptions().WithSyncWrites(false))
 	_, err := src.BulkUpdate(UpdateOptions{Author: "test"}, func(b *Bulk) error { return bigPlaces(b.Writer, b.Flush, 40000) })
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/alliancegraph/alliancegraph/domain"
 	"github.com/alliancegraph/alliancegraph/internal/servertest"
+	"github.com/alliancegraph/alliancegraph/internal/tmpfs"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -31,7 +32,7 @@ import (
 // or say that the disk is full; with space again, the store recovers with
 // every acknowledged write.
 func TestDiskFull(t *testing.T) {
-	mnt := mountTmpfs(t, "64m")
+	mnt := tmpfs.Mount(t, "64m")
 	dir := filepath.Join(mnt, "data")
 	filler := filepath.Join(mnt, "filler")
 	bin := servertest.Build(t)
@@ -52,7 +53,7 @@ func TestDiskFull(t *testing.T) {
 		t.Fatalf("write before the disk fills: %+v", r.Errors)
 	}
 
-	fill(t, filler)
+	tmpfs.Fill(t, filler)
 	for n := 1; n <= 40; n++ {
 		r := servertest.GQL(t, p.URL, servertest.AliceToken, upsert, place(n))
 		if r.Code() != "LIMIT_EXCEEDED" || !strings.Contains(r.Errors[0].Message, "free") {
@@ -76,7 +77,7 @@ func TestDiskFull(t *testing.T) {
 	}
 	members()
 
-	fill(t, filler)
+	tmpfs.Fill(t, filler)
 	ps := p.Signal(t, syscall.SIGTERM)
 	notCrashed(t, "serve stopped on a full disk", ps, p.Log())
 
@@ -131,31 +132,6 @@ func TestDiskFull(t *testing.T) {
 	})
 	if err != nil {
 		t.Error(err)
-	}
-}
-
-// fill writes a file at path until its filesystem is full.
-func fill(t *testing.T, path string) {
-	t.Helper()
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	for _, size := range []int{1 << 20, 4 << 10} {
-		buf := bytes.Repeat([]byte{1}, size)
-		for {
-			if _, err := f.Write(buf); err != nil {
-				if !errors.Is(err, syscall.ENOSPC) {
-					t.Fatal(err)
-				}
-				break
-			}
-		}
-	}
-	var st syscall.Statfs_t
-	if err := syscall.Statfs(path, &st); err != nil || st.Bavail != 0 {
-		t.Fatalf("the filesystem still has %d blocks free (%v)", st.Bavail, err)
 	}
 }
 

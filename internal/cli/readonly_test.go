@@ -14,6 +14,7 @@ import (
 
 	"github.com/alliancegraph/alliancegraph/dataset"
 	"github.com/alliancegraph/alliancegraph/internal/servertest"
+	"github.com/alliancegraph/alliancegraph/internal/tmpfs"
 	"github.com/alliancegraph/alliancegraph/store"
 )
 
@@ -22,11 +23,11 @@ import (
 // snapshot, a backup volume), where Badger's read-write open failed
 // writing its lock file.
 func TestReadingCommandsOnAReadOnlyMount(t *testing.T) {
-	mnt := mountTmpfs(t, "256m") // room for a write with the default memtable (docs/STORAGE.md)
+	mnt := tmpfs.Mount(t, "256m") // room for a write with the default memtable (docs/STORAGE.md)
 	dir := filepath.Join(mnt, "data")
 	srv := servertest.New(t, servertest.Command(Run), servertest.Dir(dir))
 	srv.Stop(t)
-	remountReadOnly(t, mnt)
+	tmpfs.RemountReadOnly(t, mnt)
 	out := t.TempDir()
 	for _, args := range [][]string{
 		{"check", "--data", dir},
@@ -101,10 +102,10 @@ func TestReadingCommandsRecoverAnUnclosedStore(t *testing.T) {
 	}
 
 	t.Run("read-only mount", func(t *testing.T) {
-		mnt := mountTmpfs(t, "256m")
+		mnt := tmpfs.Mount(t, "256m")
 		dir := filepath.Join(mnt, "data")
 		leaveUnclosed(t, dir)
-		remountReadOnly(t, mnt)
+		tmpfs.RemountReadOnly(t, mnt)
 		err := Run(t.Context(), []string{"check", "--data", dir}, io.Discard, io.Discard)
 		if !errors.Is(err, store.ErrNeedsRecovery) || !strings.Contains(err.Error(), "read-only file system") {
 			t.Fatalf("check of an unclosed store on a read-only mount: %v, want ErrNeedsRecovery and why the recovery failed", err)
