@@ -8,6 +8,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/alliancegraph/alliancegraph/cluster"
@@ -102,4 +103,29 @@ func startNode(ctx context.Context, node *cluster.Node, db *store.DB, log *slog.
 	}
 	log.Info("cluster: caught up", "revision", db.Revision())
 	return nil
+}
+
+// startPhase is what a starting cluster node is doing, for the requests
+// it answers meanwhile (httpapi.ServeStarting).
+type startPhase struct {
+	mu   sync.Mutex
+	what string
+	node *cluster.Node // while catching up, whose revisions are shown
+}
+
+func (p *startPhase) set(what string, node *cluster.Node) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.what, p.node = what, node
+}
+
+func (p *startPhase) String() string {
+	p.mu.Lock()
+	what, node := p.what, p.node
+	p.mu.Unlock()
+	if node == nil {
+		return what
+	}
+	st := node.Status()
+	return fmt.Sprintf("%s: applied revision %d, the log's head is %d", what, st.Applied, st.Head)
 }

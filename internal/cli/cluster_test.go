@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestServeRefusesBadClusterFlags: cluster flags that cannot work are
@@ -61,5 +64,68 @@ func TestServeWithoutEtcdFails(t *testing.T) {
 	}
 	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
 		t.Error("serve created the data directory without reaching etcd")
+	}
+}
+
+// TestNodeAnswersWhileStarting: a node listens before it joins the
+// cluster; until it serves, its port answers (503, /livez 200) saying what
+// it is doing, instead of leaving connections hanging. Here etcd accepts
+// connections and never answers, so the node stays in "joining the
+// cluster" until its dial times out, and then fails naming etcd.
+func TestNodeAnswersWhileStarting(t *testing.T) {
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	go func() {
+		for {
+			c, err := silent.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	free, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := free.Addr().String()
+	free.Close()
+	dir := filepath.Join(t.TempDir(), "data")
+	done := make(chan error, 1)
+	go func() {
+		var out, errOut bytes.Buffer
+		done <- Run(t.Context(), []string{"serve", "--data", dir, "--addr", addr, "--etcd", silent.Addr().String(), "--cluster", "c"}, &out, &errOut)
+	}()
+	get := func(path string) (int, string, error) {
+		resp, err := (&http.Client{Timeout: 5 * time.Second}).Get("http://" + addr + path)
+		if err != nil {
+			return 0, "", err
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b), nil
+	}
+	var status int
+	var body string
+	for range 100 { // until the port is open, 10 s at most
+		if status, body, err = get("/readyz"); err == nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if status != 503 || !strings.Contains(body, "starting: joining the cluster") {
+		t.Errorf("/readyz while joining: %d %q %v, want 503 saying it is joining", status, body, err)
+	}
+	if status, body, err := get("/livez"); status != 200 {
+		t.Errorf("/livez while joining: %d %q %v, want 200", status, body, err)
+	}
+	if status, body, err := get("/graphql?query=%7B__typename%7D"); status != 503 || !strings.Contains(body, `"code":"TIMEOUT"`) {
+		t.Errorf("a query while joining: %d %q %v, want 503 TIMEOUT", status, body, err)
+	}
+	if err := <-done; err == nil || !strings.Contains(err.Error(), silent.Addr().String()) {
+		t.Errorf("serve with a silent etcd: %v, want an error naming it", err)
 	}
 }

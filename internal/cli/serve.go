@@ -253,13 +253,19 @@ func serve(ctx context.Context, c *serveConfig, logOut io.Writer) error {
 	opts = opts.WithEntityCacheSize(c.entityCacheMB << 20)
 	var ln net.Listener
 	var node *cluster.Node
+	phase := &startPhase{} // what a starting cluster node is doing
+	stopStarting := func() {}
 	if c.etcd != "" {
 		// A node listens before it joins: the address it advertises to
-		// its peers names the port.
+		// its peers names the port. Until it serves, requests are told
+		// it is starting and what it is doing.
 		var err error
 		if ln, err = net.Listen("tcp", c.addr); err != nil {
 			return err
 		}
+		phase.set("joining the cluster", nil)
+		stopStarting = httpapi.ServeStarting(ln, phase.String)
+		defer stopStarting()
 		if node, opts, err = joinCluster(ctx, c, opts, ln.Addr(), log); err != nil {
 			ln.Close()
 			return err
@@ -283,6 +289,7 @@ func serve(ctx context.Context, c *serveConfig, logOut io.Writer) error {
 		}
 	}()
 	if node != nil {
+		phase.set("catching up with the log", node)
 		if err := startNode(ctx, node, db, log); err != nil {
 			ln.Close()
 			return err
@@ -290,6 +297,7 @@ func serve(ctx context.Context, c *serveConfig, logOut io.Writer) error {
 	}
 	// The dataset goes in before anything else reads the store (the
 	// value-log GC included): an empty store is filled by the fast loader.
+	phase.set("loading the curated dataset", nil)
 	seeded, err := dataset.SeedCurated(db)
 	if err != nil {
 		return fmt.Errorf("loading the curated dataset: %w", err)
@@ -319,10 +327,12 @@ func serve(ctx context.Context, c *serveConfig, logOut io.Writer) error {
 		defer stopPprof()
 	}
 	if node != nil {
+		phase.set("registering with the cluster", nil)
 		if err := node.Register(ctx); err != nil {
 			ln.Close()
 			return fmt.Errorf("cluster: registering this node: %w", err)
 		}
+		stopStarting()
 	} else if ln, err = net.Listen("tcp", c.addr); err != nil {
 		return err
 	}
