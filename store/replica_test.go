@@ -51,7 +51,7 @@ func (l *memLog) Commit(cs *ChangeSet) error {
 	return nil
 }
 
-func openReplicas(t *testing.T, l *memLog, n int) []*DB {
+func openReplicas(t testing.TB, l *memLog, n int) []*DB {
 	t.Helper()
 	for range n {
 		dir := t.TempDir()
