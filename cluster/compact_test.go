@@ -64,7 +64,7 @@ func TestRestartAfterCompaction(t *testing.T) {
 func TestCompactedWhileCutOff(t *testing.T) {
 	etcd := startEtcd(t, 1)
 	cli := etcdClient(t, etcd.endpoints())
-	p := newProxy(t, etcd.cfgs[0].AdvertiseClientUrls[0].Host)
+	p := newProxy(t, etcd.clientHost(0))
 	c := newAGCluster(t, etcd.endpoints(), 2)
 	a := c.start(0)
 	c.etcd = p.addr()

@@ -16,7 +16,7 @@ import (
 // and catches up once the connection is back.
 func TestReplicaCutOffFromEtcd(t *testing.T) {
 	etcd := startEtcd(t, 1)
-	p := newProxy(t, etcd.cfgs[0].AdvertiseClientUrls[0].Host)
+	p := newProxy(t, etcd.clientHost(0))
 	c := newAGCluster(t, etcd.endpoints(), 2)
 	a := c.start(0)
 	c.etcd = p.addr()

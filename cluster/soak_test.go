@@ -31,7 +31,8 @@ func soakDuration(t *testing.T) time.Duration {
 
 // TestClusterSurvivesKills: three etcd members and three nodes; eight
 // writers through different nodes and a reader on every node, while the
-// etcd leader is killed twice and a node once (SIGKILL), each restarted.
+// etcd leader's process is killed twice and a node's once (SIGKILL), each
+// restarted.
 // Afterwards every acknowledged write is on every node exactly once, the
 // nodes export the same bytes at the same revision, answer a knownAt
 // taken mid-run alike, and each replica passes `alliancegraph check`.
