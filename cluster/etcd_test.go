@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/url"
 	"os"
 	"os/exec"
@@ -18,6 +17,8 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.etcd.io/etcd/server/v3/embed"
 	"go.uber.org/zap"
+
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 )
 
 // etcdCluster is a real etcd cluster on loopback: each member is a
@@ -45,17 +46,6 @@ const memberEnv = "ALLIANCEGRAPH_TEST_ETCD_MEMBER"
 // memberReady is the line a member prints once it serves.
 const memberReady = "etcd member ready"
 
-// freePort returns a loopback port nothing listens on now.
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
 // startEtcd starts an n-member etcd cluster and kills it when the test
 // ends.
 func startEtcd(t *testing.T, n int) *etcdCluster {
@@ -66,8 +56,8 @@ func startEtcd(t *testing.T, n int) *etcdCluster {
 	for i := range n {
 		s := memberSpec{Name: fmt.Sprintf("m%d", i)}
 		s.Dir = filepath.Join(dir, s.Name)
-		s.Peer = fmt.Sprintf("http://127.0.0.1:%d", freePort(t))
-		s.Client = fmt.Sprintf("http://127.0.0.1:%d", freePort(t))
+		s.Peer = "http://" + servertest.UnusedAddr(t)
+		s.Client = "http://" + servertest.UnusedAddr(t)
 		initial = append(initial, s.Name+"="+s.Peer)
 		c.specs = append(c.specs, s)
 	}

@@ -24,6 +24,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/alliancegraph/alliancegraph/bench/internal/loopback"
 )
 
 // Query IDs follow alliancegraph gen's ID scheme.
@@ -107,11 +109,9 @@ func run(args []string, out io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	urls := strings.Split(*urlList, ",")
-	for _, u := range urls {
-		if !strings.HasPrefix(u, "http://127.") && !strings.HasPrefix(u, "http://localhost") && !strings.HasPrefix(u, "http://[::1]") {
-			return fmt.Errorf("--url must be loopback addresses, got %q", u)
-		}
+	urls, err := loopback.URLs(*urlList)
+	if err != nil {
+		return err
 	}
 	var pids []int
 	if *pidList != "" {

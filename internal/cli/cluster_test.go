@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/alliancegraph/alliancegraph/internal/servertest"
 )
 
 // TestServeRefusesBadClusterFlags: cluster flags that cannot work are
@@ -50,15 +52,10 @@ func TestServeRefusesBadClusterFlags(t *testing.T) {
 // TestServeWithoutEtcdFails: a node whose etcd does not answer fails
 // with an error naming the endpoints, and writes nothing.
 func TestServeWithoutEtcdFails(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dead := ln.Addr().String()
-	ln.Close()
+	dead := servertest.UnusedAddr(t)
 	dir := filepath.Join(t.TempDir(), "data")
 	var out, errOut bytes.Buffer
-	err = Run(t.Context(), []string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--etcd", dead, "--cluster", "c"}, &out, &errOut)
+	err := Run(t.Context(), []string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--etcd", dead, "--cluster", "c"}, &out, &errOut)
 	if err == nil || !strings.Contains(err.Error(), dead) {
 		t.Errorf("serve with etcd at %s (nothing listening): %v, want an error naming it", dead, err)
 	}
@@ -87,12 +84,7 @@ func TestNodeAnswersWhileStarting(t *testing.T) {
 			defer c.Close()
 		}
 	}()
-	free, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := free.Addr().String()
-	free.Close()
+	addr := servertest.UnusedAddr(t)
 	dir := filepath.Join(t.TempDir(), "data")
 	done := make(chan error, 1)
 	go func() {

@@ -350,3 +350,16 @@ func Check(t testing.TB, db *store.DB) {
 		t.Fatalf("check: %v %v", vs, err)
 	}
 }
+
+// UnusedAddr returns a loopback address (host:port) that nothing listens
+// on now: for a server a test starts with --addr, or one it needs to be
+// absent.
+func UnusedAddr(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
