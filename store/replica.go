@@ -205,14 +205,12 @@ func (db *DB) Apply(cs *ChangeSet, rev uint64) error {
 		return err
 	}
 	a := &applier{db: db, base: h.ts, commit: cs.commit}
-	err := a.write(cs.ops)
+	err := a.apply(cs.ops, rev)
 	if errors.Is(err, badger.ErrTxnTooBig) {
+		// Nothing was committed: one transaction commits only at its end.
 		a.discard()
 		a = &applier{db: db, base: h.ts, commit: cs.commit, chunked: true}
-		err = a.write(cs.ops)
-	}
-	if err == nil {
-		err = a.finish(rev)
+		err = a.apply(cs.ops, rev)
 	}
 	if err != nil {
 		a.discard()
@@ -239,6 +237,14 @@ type applier struct {
 	chunks       int
 	held         []kvOp // the commit record, kept for the last transaction
 	cached       []string
+}
+
+// apply writes ops and then the revision, and commits.
+func (a *applier) apply(ops []kvOp, rev uint64) error {
+	if err := a.write(ops); err != nil {
+		return err
+	}
+	return a.finish(rev)
 }
 
 // write sets and deletes ops; chunked, it commits a transaction whenever

@@ -141,3 +141,34 @@ func TestReplicaDiesBetweenChunks(t *testing.T) {
 		t.Errorf("at the first commit:\n%.2000s\n---\n%.2000s", got, w)
 	}
 }
+
+// TestApplyWhenOnlyTheRevisionDoesNotFit: a change set that fills one
+// transaction to the last key leaves no room for the revision and the
+// log's name that Apply adds; it is applied in chunks rather than
+// refused (it was refused, and the follower retried it forever).
+func TestApplyWhenOnlyTheRevisionDoesNotFit(t *testing.T) {
+	db := openOpts(t, t.TempDir(), DefaultOptions().WithMemTableSize(MinMemTableBytes).WithCommitter(&memLog{}))
+	val := []byte(strings.Repeat("v", 1000))
+	key := func(i int) []byte { return metaKey(fmt.Sprintf("pad%06d", i)) }
+	tiny := func(i int) []byte { return metaKey(fmt.Sprintf("t%05d", i)) }
+	probe := db.bdb.NewTransactionAt(db.lastTs.Load(), true)
+	n, m := 0, 0
+	for ; probe.Set(key(n), val) == nil; n++ {
+	}
+	for ; probe.Set(tiny(m), nil) == nil; m++ {
+	}
+	probe.Discard()
+	cs := &ChangeSet{commit: db.lastTs.Load() + 1}
+	for i := range n {
+		cs.ops = append(cs.ops, kvOp{key: key(i), val: val})
+	}
+	for i := range m {
+		cs.ops = append(cs.ops, kvOp{key: tiny(i), val: nil})
+	}
+	if err := db.Apply(cs, 1); err != nil {
+		t.Fatalf("a change set of %d keys, as many as one transaction holds: %v", n+m, err)
+	}
+	if db.Revision() != 1 {
+		t.Errorf("revision %d, want 1", db.Revision())
+	}
+}
